@@ -1,0 +1,20 @@
+"""layerwise: deep networks in plain NumPy, with every gradient readable, in Keras's workflow.
+
+Example:
+    >>> import layerwise
+    >>> from layerwise.layers import Dense
+    >>> model = layerwise.Sequential([layerwise.Input(shape=(4,)), Dense(2, activation="softmax")])
+    >>> model.compile(optimizer="sgd", loss="categorical_crossentropy")
+"""
+
+from layerwise import (activations, callbacks, config, datasets, errors, initializers, layers, losses,
+                       metrics, models, optimizers, testing, utils)
+from layerwise.layers import Input
+from layerwise.models import Sequential
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Input", "Sequential", "activations", "callbacks", "config", "datasets", "errors", "initializers",
+    "layers", "losses", "metrics", "models", "optimizers", "testing", "utils", "__version__",
+]

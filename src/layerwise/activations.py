@@ -1,0 +1,271 @@
+"""Activation functions and their derivatives, as ``fn/grad`` pairs (lecture 001: the non-linear layer).
+
+Each public function (``relu(x)``, ``softmax(x, axis=-1)`` ...) computes f(x) as Keras's function of the
+same name does. Layers use them through `get(identifier)`, which returns an `ActivationFunction`: the
+forward function together with its backward rule dJ/dx = dJ/dy * f'(x). A backward rule reads either
+the input x or the output y, whichever is cheaper (sigmoid, tanh and softmax from y, as the conventions
+ask); ``ActivationFunction.reads`` says which, so that a layer can compute f in place when only y is
+needed.
+
+The sign and step functions of Rosenblatt's perceptron (lecture 001) have no useful derivative;
+backpropagating through them raises an error instead of silently passing zeros.
+"""
+
+import functools
+
+import numpy as np
+
+
+def _store(value, out):
+    """Return ``value``, written into ``out`` when one is given."""
+    if out is None:
+        return value
+    out[...] = value
+    return out
+
+
+def linear(x, out=None):
+    """f(x) = x."""
+    return _store(x, out)
+
+
+def sigmoid(x, out=None):
+    """f(x) = 1 / (1 + exp(-x)), computed without overflow for large |x|."""
+    exp_neg_abs = np.exp(-np.abs(x))
+    numerator = np.where(x >= 0, 1.0, exp_neg_abs).astype(exp_neg_abs.dtype, copy=False)
+    exp_neg_abs += 1.0
+    return np.divide(numerator, exp_neg_abs, out=out)
+
+
+def tanh(x, out=None):
+    """f(x) = tanh(x)."""
+    return np.tanh(x, out=out)
+
+
+def relu(x, out=None):
+    """f(x) = max(x, 0) (the rectifier of lecture 004)."""
+    return np.maximum(x, 0, out=out)
+
+
+def leaky_relu(x, out=None, negative_slope=0.2):
+    """f(x) = x for x > 0, negative_slope * x otherwise (Keras's default slope 0.2)."""
+    return _store(np.where(x > 0, x, x * negative_slope), out)
+
+
+def elu(x, out=None, alpha=1.0):
+    """f(x) = x for x > 0, alpha (exp(x) - 1) otherwise."""
+    return _store(np.where(x > 0, x, np.expm1(np.minimum(x, 0)) * alpha), out)
+
+
+def selu(x, out=None):
+    """f(x) = scale * elu(x, alpha) with Klambauer et al.'s self-normalizing constants."""
+    y = elu(x, out=out, alpha=_SELU_ALPHA)
+    y *= _SELU_SCALE
+    return y
+
+
+def softplus(x, out=None):
+    """f(x) = log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|)) (lecture 004)."""
+    y = np.log1p(np.exp(-np.abs(x)))
+    return np.add(y, np.maximum(x, 0), out=out)
+
+
+def softsign(x, out=None):
+    """f(x) = x / (1 + |x|)."""
+    return np.divide(x, np.abs(x) + 1, out=out)
+
+
+def silu(x, out=None):
+    """f(x) = x * sigmoid(x) (also called swish)."""
+    return np.multiply(x, sigmoid(x), out=out)
+
+
+def hard_sigmoid(x, out=None):
+    """f(x) = clip(x / 6 + 1/2, 0, 1), Keras 3's and PyTorch's piecewise-linear sigmoid."""
+    y = np.multiply(x, 1.0 / 6.0, out=out)
+    y += 0.5
+    return np.clip(y, 0.0, 1.0, out=y)
+
+
+def softmax(x, out=None, axis=-1):
+    """f(x)_i = exp(x_i) / sum_j exp(x_j) along ``axis`` (lecture 003: the softmax output layer)."""
+    y = np.subtract(x, x.max(axis=axis, keepdims=True), out=out)
+    np.exp(y, out=y)
+    y /= y.sum(axis=axis, keepdims=True)
+    return y
+
+
+def exponential(x, out=None):
+    """f(x) = exp(x)."""
+    return np.exp(x, out=out)
+
+
+def sign(x, out=None):
+    """The perceptron's sign function (lecture 001): +1 for x > 0, -1 for x < 0, 0 at 0."""
+    return np.sign(x, out=out)
+
+
+def step(x, out=None):
+    """The Heaviside step function: 1 for x >= 0, 0 otherwise."""
+    return _store((x >= 0).astype(x.dtype), out)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _linear_grad(dy, x, y):
+    return dy
+
+
+def _sigmoid_grad(dy, x, y):
+    return dy * (y * (1 - y))
+
+
+def _tanh_grad(dy, x, y):
+    return dy * (1 - y * y)
+
+
+def _relu_grad(dy, x, y):
+    return np.where(y > 0, dy, 0).astype(dy.dtype, copy=False)
+
+
+def _leaky_relu_grad(dy, x, y, negative_slope=0.2):
+    return np.where(x > 0, dy, dy * negative_slope).astype(dy.dtype, copy=False)
+
+
+def _elu_grad(dy, x, y, alpha=1.0):
+    return np.where(x > 0, dy, dy * (y + alpha)).astype(dy.dtype, copy=False)
+
+
+def _selu_grad(dy, x, y):
+    return np.where(x > 0, dy * _SELU_SCALE, dy * (y + _SELU_SCALE * _SELU_ALPHA)).astype(
+        dy.dtype, copy=False)
+
+
+def _softplus_grad(dy, x, y):
+    return dy * sigmoid(x)
+
+
+def _softsign_grad(dy, x, y):
+    denominator = np.abs(x) + 1
+    return dy / (denominator * denominator)
+
+
+def _silu_grad(dy, x, y):
+    s = sigmoid(x)
+    return dy * (s * (1 + x * (1 - s)))
+
+
+def _hard_sigmoid_grad(dy, x, y):
+    return np.where((x > -3) & (x < 3), dy * (1.0 / 6.0), 0).astype(dy.dtype, copy=False)
+
+
+def _softmax_grad(dy, x, y, axis=-1):
+    return y * (dy - (dy * y).sum(axis=axis, keepdims=True))
+
+
+def _exponential_grad(dy, x, y):
+    return dy * y
+
+
+def _no_grad(name):
+    def grad(dy, x, y, **kwargs):
+        raise ValueError(
+            f"The '{name}' activation has no useful derivative (it is piecewise constant), so it "
+            "cannot be backpropagated through; train it with the perceptron rule "
+            "(layerwise.models.Perceptron) or use a differentiable activation such as 'sigmoid'.")
+    return grad
+
+
+class ActivationFunction:
+    """An activation f with its backward rule, usable as ``f(x)``.
+
+    Args:
+        name: the Keras name ("relu", "softmax" ...).
+        function: f(x, out=None, **kwargs).
+        gradient: (dy, x, y, **kwargs) -> dJ/dx.
+        reads: "input", "output" or "nothing": what the gradient needs besides dy.
+        **kwargs: fixed arguments of f (negative_slope, alpha, axis).
+    """
+
+    def __init__(self, name, function, gradient, reads, **kwargs):
+        self.name, self.reads, self.kwargs = name, reads, kwargs
+        self._function = functools.partial(function, **kwargs)
+        self._gradient = functools.partial(gradient, **kwargs)
+
+    def __call__(self, x, out=None):
+        return self._function(x, out=out)
+
+    def forward(self, x, out=None):
+        """y = f(x); ``out`` may be ``x`` itself when ``reads != "input"``."""
+        return self._function(x, out=out)
+
+    def backward(self, dy, x, y):
+        """dJ/dx = dJ/dy * f'(x), from x or y as ``reads`` says."""
+        return self._gradient(dy, x, y)
+
+    def __repr__(self):
+        arguments = "".join(f", {k}={v!r}" for k, v in self.kwargs.items())
+        return f"ActivationFunction({self.name!r}{arguments})"
+
+
+# name -> (function, gradient, what the gradient reads)
+_TABLE = {
+    "linear": (linear, _linear_grad, "nothing"),
+    "sigmoid": (sigmoid, _sigmoid_grad, "output"),
+    "tanh": (tanh, _tanh_grad, "output"),
+    "relu": (relu, _relu_grad, "output"),
+    "leaky_relu": (leaky_relu, _leaky_relu_grad, "input"),
+    "elu": (elu, _elu_grad, "input"),
+    "selu": (selu, _selu_grad, "input"),
+    "softplus": (softplus, _softplus_grad, "input"),
+    "softsign": (softsign, _softsign_grad, "input"),
+    "silu": (silu, _silu_grad, "input"),
+    "swish": (silu, _silu_grad, "input"),
+    "hard_sigmoid": (hard_sigmoid, _hard_sigmoid_grad, "input"),
+    "softmax": (softmax, _softmax_grad, "output"),
+    "exponential": (exponential, _exponential_grad, "output"),
+    "sign": (sign, _no_grad("sign"), "nothing"),
+    "step": (step, _no_grad("step"), "nothing"),
+}
+_BY_FUNCTION = {entry[0]: name for name, entry in _TABLE.items() if name != "swish"}
+
+
+def get(identifier, **kwargs) -> ActivationFunction:
+    """Turn None, a name, one of this module's functions or an ActivationFunction into an ActivationFunction.
+
+    Args:
+        identifier: None (linear), "relu", `layerwise.activations.relu`, an ActivationFunction, or
+            the dict that `serialize` returns.
+        **kwargs: fixed arguments of the function, e.g. ``negative_slope=0.3`` or ``axis=1``.
+
+    Example:
+        >>> import numpy as np
+        >>> f = get("relu")
+        >>> f(np.array([-1.0, 2.0]))
+        array([0., 2.])
+    """
+    if isinstance(identifier, ActivationFunction):
+        return identifier
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        return get(identifier["class_name"], **identifier.get("config", {}), **kwargs)
+    if identifier is None:
+        identifier = "linear"
+    if callable(identifier) and identifier in _BY_FUNCTION:
+        identifier = _BY_FUNCTION[identifier]
+    if isinstance(identifier, str) and identifier in _TABLE:
+        function, gradient, reads = _TABLE[identifier]
+        return ActivationFunction(identifier, function, gradient, reads, **kwargs)
+    raise ValueError(
+        f"Unknown activation {identifier!r}: layerwise needs the derivative of every activation it "
+        f"trains through; known names: {sorted(_TABLE)}")
+
+
+def serialize(activation: ActivationFunction):
+    """Return the name of an activation, or a dict with its fixed arguments."""
+    if not activation.kwargs:
+        return activation.name
+    return {"class_name": activation.name, "config": dict(activation.kwargs)}
+
+

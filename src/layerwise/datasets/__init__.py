@@ -1,0 +1,5 @@
+"""Real data sets in the shape Keras returns them (``layerwise.datasets.mnist.load_data()``)."""
+
+from layerwise.datasets import mnist
+
+__all__ = ["mnist"]

@@ -1,0 +1,297 @@
+"""Weight initializers with Keras's names, arguments and defaults.
+
+Each initializer is called as ``initializer(shape, dtype=None)`` and draws from the library's seeded
+generator (or its own stream when built with ``seed=``).
+
+Fans follow Keras: a ``(fan_in, fan_out)`` matrix for Dense, and ``(*kernel, in, out)`` for convolutions,
+where both fans are multiplied by the receptive-field size.
+
+A note on names. Lecture 001 (Tsinghua, "Initialization") calls N(0, 1/n) and U[-sqrt(3/n), sqrt(3/n)]
+"Xavier"; with n the fan-in that is LeCun's variant (`LecunNormal`, `LecunUniform`). Glorot and Bengio's
+own proposal (`GlorotNormal`, `GlorotUniform`, aliased ``xavier_*``) averages the fans:
+Var(w) = 2 / (fan_in + fan_out). Kaiming He's N(0, 2/n) and U[-sqrt(6/n), sqrt(6/n)] are `HeNormal` and
+`HeUniform` (aliased ``kaiming_*``). The normal variants are truncated at two standard deviations, as in
+Keras, with the standard deviation corrected so the variance is exactly the stated one.
+
+References:
+    Glorot & Bengio, "Understanding the difficulty of training deep feedforward neural networks", 2010.
+    He et al., "Delving Deep into Rectifiers", ICCV 2015. LeCun et al., "Efficient BackProp", 1998.
+    Saxe et al., "Exact solutions to the nonlinear dynamics of learning in deep linear networks", 2014.
+    Lecture 001 (Initialization).
+"""
+
+import math
+
+import numpy as np
+
+from layerwise.config import standardize_dtype
+from layerwise.utils.random import make_generator
+
+# Standard deviation of a unit normal truncated to [-2, 2]: dividing by it restores unit variance.
+_TRUNCATED_STDDEV = 0.87962566103423978
+
+
+def compute_fans(shape):
+    """Return ``(fan_in, fan_out)`` for a weight of ``shape``, as Keras computes them."""
+    shape = tuple(shape)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive_field = math.prod(shape[:-2])
+    return shape[-2] * receptive_field, shape[-1] * receptive_field
+
+
+def _truncated_normal(rng, shape, mean, stddev, dtype):
+    """Normal samples redrawn until every one lies within two standard deviations of the mean."""
+    values = rng.standard_normal(shape)
+    outside = np.abs(values) > 2.0
+    while outside.any():
+        values[outside] = rng.standard_normal(int(outside.sum()))
+        outside = np.abs(values) > 2.0
+    return (values * stddev + mean).astype(dtype)
+
+
+class Initializer:
+    """Base class: a callable ``(shape, dtype=None) -> np.ndarray`` with a config."""
+
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class Zeros(Initializer):
+    """All zeros."""
+
+    def __call__(self, shape, dtype=None):
+        return np.zeros(shape, dtype=standardize_dtype(dtype))
+
+
+class Ones(Initializer):
+    """All ones."""
+
+    def __call__(self, shape, dtype=None):
+        return np.ones(shape, dtype=standardize_dtype(dtype))
+
+
+class Constant(Initializer):
+    """Every entry equal to ``value``."""
+
+    def __init__(self, value=0.0):
+        self.value = float(value)
+
+    def __call__(self, shape, dtype=None):
+        return np.full(shape, self.value, dtype=standardize_dtype(dtype))
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+class _Random(Initializer):
+    """Shared seed handling of the random initializers."""
+
+    def __init__(self, seed=None):
+        self.seed = seed
+
+    def _rng(self):
+        return make_generator(self.seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+
+class RandomNormal(_Random):
+    """w ~ N(mean, stddev^2)."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = float(mean), float(stddev)
+
+    def __call__(self, shape, dtype=None):
+        values = self._rng().normal(self.mean, self.stddev, size=shape)
+        return values.astype(standardize_dtype(dtype))
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
+
+
+class RandomUniform(_Random):
+    """w ~ U[minval, maxval]."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        super().__init__(seed)
+        if maxval < minval:
+            raise ValueError(f"RandomUniform: maxval ({maxval}) must be >= minval ({minval})")
+        self.minval, self.maxval = float(minval), float(maxval)
+
+    def __call__(self, shape, dtype=None):
+        values = self._rng().uniform(self.minval, self.maxval, size=shape)
+        return values.astype(standardize_dtype(dtype))
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, **super().get_config()}
+
+
+class TruncatedNormal(_Random):
+    """w ~ N(mean, stddev^2) with samples beyond two standard deviations redrawn."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        super().__init__(seed)
+        self.mean, self.stddev = float(mean), float(stddev)
+
+    def __call__(self, shape, dtype=None):
+        return _truncated_normal(self._rng(), shape, self.mean, self.stddev, standardize_dtype(dtype))
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
+
+
+class VarianceScaling(_Random):
+    """Var(w) = scale / n, with n the fan-in, the fan-out or their average.
+
+    Args:
+        scale: positive scaling factor.
+        mode: "fan_in", "fan_out" or "fan_avg".
+        distribution: "truncated_normal", "untruncated_normal" or "uniform"
+            (uniform on [-sqrt(3 scale / n), sqrt(3 scale / n)]).
+        seed: optional seed for an independent stream.
+    """
+
+    _MODES = ("fan_in", "fan_out", "fan_avg")
+    _DISTRIBUTIONS = ("truncated_normal", "untruncated_normal", "uniform")
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        super().__init__(seed)
+        if scale <= 0:
+            raise ValueError(f"VarianceScaling: scale must be positive, received {scale}")
+        if mode not in self._MODES:
+            raise ValueError(f"VarianceScaling: mode must be one of {self._MODES}, received {mode!r}")
+        if distribution not in self._DISTRIBUTIONS:
+            raise ValueError(
+                f"VarianceScaling: distribution must be one of {self._DISTRIBUTIONS}, "
+                f"received {distribution!r}"
+            )
+        self.scale, self.mode, self.distribution = float(scale), mode, distribution
+
+    def __call__(self, shape, dtype=None):
+        dtype = standardize_dtype(dtype)
+        fan_in, fan_out = compute_fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        variance = self.scale / max(1.0, n)
+        rng = self._rng()
+        if self.distribution == "truncated_normal":
+            return _truncated_normal(rng, shape, 0.0, math.sqrt(variance) / _TRUNCATED_STDDEV, dtype)
+        if self.distribution == "untruncated_normal":
+            return rng.normal(0.0, math.sqrt(variance), size=shape).astype(dtype)
+        limit = math.sqrt(3.0 * variance)
+        return rng.uniform(-limit, limit, size=shape).astype(dtype)
+
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
+                **super().get_config()}
+
+
+def _variance_scaling_preset(class_name, scale, mode, distribution, doc):
+    """Build a named VarianceScaling preset whose config holds only the seed, as in Keras."""
+
+    def __init__(self, seed=None):
+        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+
+    def get_config(self):
+        return {"seed": self.seed}
+
+    return type(class_name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
+                                                 "__doc__": doc, "__module__": __name__})
+
+
+GlorotNormal = _variance_scaling_preset(
+    "GlorotNormal", 1.0, "fan_avg", "truncated_normal",
+    "Glorot (Xavier) normal: truncated normal with Var(w) = 2 / (fan_in + fan_out).")
+GlorotUniform = _variance_scaling_preset(
+    "GlorotUniform", 1.0, "fan_avg", "uniform",
+    "Glorot (Xavier) uniform: U[-l, l] with l = sqrt(6 / (fan_in + fan_out)). Keras's default kernel.")
+HeNormal = _variance_scaling_preset(
+    "HeNormal", 2.0, "fan_in", "truncated_normal",
+    "He (Kaiming) normal: truncated normal with Var(w) = 2 / fan_in (lecture 001: N(0, 2/n)).")
+HeUniform = _variance_scaling_preset(
+    "HeUniform", 2.0, "fan_in", "uniform",
+    "He (Kaiming) uniform: U[-sqrt(6 / fan_in), sqrt(6 / fan_in)] (lecture 001).")
+LecunNormal = _variance_scaling_preset(
+    "LecunNormal", 1.0, "fan_in", "truncated_normal",
+    "LeCun normal: truncated normal with Var(w) = 1 / fan_in; lecture 001's 'Xavier' N(0, 1/n).")
+LecunUniform = _variance_scaling_preset(
+    "LecunUniform", 1.0, "fan_in", "uniform",
+    "LeCun uniform: U[-sqrt(3 / fan_in), sqrt(3 / fan_in)]; lecture 001's 'Xavier' uniform.")
+
+
+class Orthogonal(_Random):
+    """A (semi-)orthogonal matrix times ``gain``: the QR factor of a Gaussian matrix, sign-corrected.
+
+    Weights of more than two dimensions are flattened to ``(prod(shape[:-1]), shape[-1])``.
+    """
+
+    def __init__(self, gain=1.0, seed=None):
+        super().__init__(seed)
+        self.gain = float(gain)
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal: needs a shape of at least 2 dimensions, received {shape}")
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        flat = self._rng().standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(flat)
+        q *= np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return (self.gain * q.reshape(shape)).astype(standardize_dtype(dtype))
+
+    def get_config(self):
+        return {"gain": self.gain, **super().get_config()}
+
+
+_TABLE = {
+    "zeros": Zeros, "ones": Ones, "constant": Constant,
+    "random_normal": RandomNormal, "random_uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
+    "glorot_normal": GlorotNormal, "glorot_uniform": GlorotUniform,
+    "xavier_normal": GlorotNormal, "xavier_uniform": GlorotUniform,
+    "he_normal": HeNormal, "he_uniform": HeUniform,
+    "kaiming_normal": HeNormal, "kaiming_uniform": HeUniform,
+    "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
+    "orthogonal": Orthogonal,
+}
+_CLASSES = {cls.__name__: cls for cls in _TABLE.values()}
+
+
+def serialize(identifier):
+    """Return a name unchanged, or ``{"class_name": ..., "config": ...}`` for an initializer."""
+    if isinstance(identifier, str):
+        return identifier
+    initializer = get(identifier)
+    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+
+
+def get(identifier):
+    """Turn a name ("he_normal"), a config dict or an Initializer into an Initializer.
+
+    Example:
+        >>> type(get("kaiming_uniform")).__name__
+        'HeUniform'
+    """
+    if isinstance(identifier, Initializer):
+        return identifier
+    if isinstance(identifier, str):
+        if identifier not in _TABLE:
+            raise ValueError(f"Unknown initializer {identifier!r}; known: {sorted(_TABLE)}")
+        return _TABLE[identifier]()
+    if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
+        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
+    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")

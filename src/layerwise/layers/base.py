@@ -1,0 +1,211 @@
+"""The layer protocol of lecture 001's modular backpropagation.
+
+A layer l computes x_l = f_l(x_{l-1}, theta_l) in `Layer.forward` and, in `Layer.backward`, receives
+dJ/dx_l and returns dJ/dx_{l-1} = dJ/dx_l * df_l/dx_{l-1}, adding dJ/dtheta_l = dJ/dx_l * df_l/dtheta_l
+into each `Parameter.grad`. Optimizers then update theta_l from those gradients; layers never own one.
+"""
+
+import math
+import re
+
+import numpy as np
+
+from layerwise import initializers
+from layerwise.config import standardize_dtype
+
+_NAME_COUNTS: dict = {}
+
+
+def unique_name(prefix: str) -> str:
+    """Return ``prefix``, then ``prefix_1``, ``prefix_2`` ... as Keras names layers."""
+    count = _NAME_COUNTS.get(prefix, 0)
+    _NAME_COUNTS[prefix] = count + 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def clear_session() -> None:
+    """Reset the automatic layer names (``dense``, ``dense_1`` ...), as `keras.backend.clear_session`."""
+    _NAME_COUNTS.clear()
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def format_shape(shape) -> str:
+    """``(None, 784)`` style text for a shape with a free batch axis."""
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+class Parameter:
+    """A weight tensor theta and its gradient dJ/dtheta.
+
+    Attributes:
+        value: the weights, an array that is updated in place.
+        grad: dJ/dtheta accumulated by the owning layer's backward pass (same shape and dtype).
+        name: "layer_name/weight_name", e.g. "dense/kernel".
+        trainable: whether optimizers update it.
+        regularizer: a penalty callable on ``value``, or None.
+        constraint: a projection applied to ``value`` after each update, or None.
+    """
+
+    __slots__ = ("value", "grad", "name", "trainable", "regularizer", "constraint")
+
+    def __init__(self, value, name, trainable=True, regularizer=None, constraint=None):
+        self.value = value
+        self.grad = np.zeros_like(value)
+        self.name = name
+        self.trainable = trainable
+        self.regularizer = regularizer
+        self.constraint = constraint
+
+    @property
+    def shape(self):
+        return self.value.shape
+
+    @property
+    def dtype(self):
+        return self.value.dtype
+
+    def assign(self, value) -> None:
+        """Overwrite the weights in place, checking the shape."""
+        value = np.asarray(value)
+        if value.shape != self.value.shape:
+            raise ValueError(
+                f"Weight '{self.name}' has shape {self.value.shape}, received a value of shape "
+                f"{value.shape}")
+        self.value[...] = value
+
+    def __repr__(self):
+        return f"<Parameter {self.name} shape={self.value.shape} dtype={self.value.dtype}>"
+
+
+class Layer:
+    """Base class of every layer: lazy build, input checks, weights and config.
+
+    Subclasses implement `forward` and `backward`, and `build` when they have weights.
+
+    Args:
+        name: unique name; defaults to the snake-case class name with a counter.
+        dtype: float type of weights and computation; defaults to `layerwise.config.floatx()`.
+        trainable: whether the layer's weights are updated by training.
+        input_shape: shape of one sample (no batch axis), as Keras accepts on a first layer.
+        input_dim: shorthand for ``input_shape=(input_dim,)`` (lecture 003: ``Dense(500, input_dim=784)``).
+    """
+
+    #: An activation applied last, which a loss may fuse with (see `backward_preactivation`).
+    output_activation = None
+
+    def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None):
+        if input_dim is not None:
+            if input_shape is not None:
+                raise ValueError(f"{type(self).__name__}: give input_shape or input_dim, not both")
+            input_shape = (input_dim,)
+        self.name = name or unique_name(_snake_case(type(self).__name__))
+        self.dtype = standardize_dtype(dtype)
+        self.trainable = trainable
+        self.input_shape_hint = None if input_shape is None else tuple(input_shape)
+        self.input_spec = None
+        self.built = False
+        self._parameters = []
+
+    def add_weight(self, name, shape, initializer="zeros", regularizer=None, constraint=None,
+                   trainable=True) -> Parameter:
+        """Create a `Parameter` named "layer/name" with values from ``initializer``."""
+        value = initializers.get(initializer)(tuple(shape), dtype=self.dtype)
+        parameter = Parameter(value, f"{self.name}/{name}", trainable, regularizer, constraint)
+        self._parameters.append(parameter)
+        return parameter
+
+    def build(self, input_shape) -> None:
+        """Create the weights for inputs of ``input_shape`` (batch axis first, may be None)."""
+
+    def build_for(self, input_shape) -> None:
+        """Build once for ``input_shape`` and remember it as the shape every later input must have."""
+        input_shape = tuple(input_shape)
+        if self.input_shape_hint is not None and tuple(input_shape[1:]) != self.input_shape_hint:
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}) was declared with input shape "
+                f"{format_shape((None,) + self.input_shape_hint)}, received "
+                f"{format_shape((None,) + tuple(input_shape[1:]))}")
+        self.build((None,) + tuple(input_shape[1:]))
+        self.input_spec = tuple(input_shape[1:])
+        self.built = True
+
+    def check_input(self, x) -> None:
+        """Raise a ValueError naming the layer and both shapes unless x matches the built shape."""
+        expected = self.input_spec
+        if x.ndim != len(expected) + 1 or any(e is not None and e != r for e, r in zip(expected, x.shape[1:])):
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}) expected input of shape "
+                f"{format_shape((None,) + expected)}, received {tuple(x.shape)}")
+
+    def __call__(self, x, training=False):
+        """Build on first use, cast to the layer's dtype, check the shape, and run `forward`."""
+        x = np.asarray(x)
+        if x.dtype != self.dtype:
+            x = x.astype(self.dtype)
+        if not self.built:
+            self.build_for(x.shape)
+        self.check_input(x)
+        return self.forward(x, training=training)
+
+    def forward(self, x, training=False):
+        """Compute f(x); keep what `backward` needs in named attributes."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement forward")
+
+    def backward(self, dy):
+        """Return dJ/dx from dJ/dy, adding dJ/dtheta into each parameter's grad."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement backward")
+
+    def backward_preactivation(self, dz):
+        """Backward from dJ/dz, the gradient before `output_activation` (for fused loss gradients)."""
+        raise NotImplementedError(f"{type(self).__name__} has no output activation to skip")
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for ``input_shape`` (batch axis first); the identity unless overridden."""
+        return tuple(input_shape)
+
+    @property
+    def weights(self):
+        """All parameters, trainable first, as Keras lists them."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def trainable_weights(self):
+        return [p for p in self._parameters if p.trainable and self.trainable]
+
+    @property
+    def non_trainable_weights(self):
+        return [p for p in self._parameters if not (p.trainable and self.trainable)]
+
+    def get_weights(self):
+        """Copies of the weight arrays, in the order of `weights`."""
+        return [p.value.copy() for p in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Load weight arrays in the order of `weights`, checking count and shapes."""
+        parameters = self.weights
+        if len(weights) != len(parameters):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(parameters)} weight arrays "
+                f"({[p.name for p in parameters]}), received {len(weights)}")
+        for parameter, value in zip(parameters, weights):
+            parameter.assign(value)
+
+    def count_params(self) -> int:
+        return int(sum(math.prod(p.shape) for p in self._parameters))
+
+    def get_config(self) -> dict:
+        """The constructor arguments, so that ``type(layer).from_config(layer.get_config())`` rebuilds it."""
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
+        if self.input_shape_hint is not None:
+            config["input_shape"] = list(self.input_shape_hint)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r}>"

@@ -1,0 +1,85 @@
+"""Dense: the fully connected layer."""
+
+from layerwise import activations, initializers
+from layerwise.layers.base import Layer
+from layerwise.ops.dense import dense_backward, dense_forward
+
+
+class Dense(Layer):
+    """Fully connected layer y = phi(x W + b) (lecture 001: the linear layer followed by a non-linear one).
+
+    Forward, for x of shape (N, n_in): z = x W + b, y = phi(z).
+    Backward: dJ/dz = dJ/dy * phi'(z); dJ/dW = x^T dJ/dz (n_in, n_out); dJ/db = sum_n dJ/dz (n_out,);
+    dJ/dx = dJ/dz W^T (N, n_in). Inputs of higher rank are mapped along their last axis.
+
+    Args:
+        units: n_out, the number of output units.
+        activation: phi, a name or function from `layerwise.activations` (None: linear).
+        use_bias: whether to add b.
+        kernel_initializer: initializer of W (default "glorot_uniform", as Keras).
+        bias_initializer: initializer of b (default "zeros").
+        **kwargs: `Layer` arguments (name, dtype, input_shape, input_dim, trainable).
+
+    Input shape:
+        (batch, ..., n_in).
+
+    Output shape:
+        (batch, ..., units).
+
+    Example:
+        >>> import numpy as np
+        >>> layer = Dense(3, activation="relu", input_dim=4)
+        >>> layer(np.ones((2, 4))).shape
+        (2, 3)
+        >>> layer.kernel.shape
+        (4, 3)
+
+    References:
+        Lecture 001 (back propagation: linear layer); lecture 003 (Keras ``Dense(units=500, input_dim=784)``).
+    """
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
+            raise ValueError(f"Dense: units must be a positive integer, received {units!r}")
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+
+    @property
+    def output_activation(self):
+        return self.activation
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
+        self.bias = self.add_weight("bias", (self.units,), self.bias_initializer) if self.use_bias else None
+
+    def forward(self, x, training=False):
+        z = dense_forward(x, self.kernel.value, self.bias.value if self.use_bias else None)
+        self.x = x
+        if self.activation.reads == "input":
+            self.z = z
+            self.y = self.activation.forward(z)
+        else:
+            self.z = None
+            self.y = self.activation.forward(z, out=z)
+        return self.y
+
+    def backward(self, dy):
+        return self.backward_preactivation(self.activation.backward(dy, self.z, self.y))
+
+    def backward_preactivation(self, dz):
+        return dense_backward(dz, self.x, self.kernel.value, self.kernel.grad,
+                              self.bias.grad if self.use_bias else None)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}

@@ -1,0 +1,6 @@
+"""Models, as `keras.models`."""
+
+from layerwise.models.sequential import Sequential
+from layerwise.models.trainer import Trainer
+
+__all__ = ["Sequential", "Trainer"]

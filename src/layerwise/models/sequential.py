@@ -1,0 +1,165 @@
+"""Sequential: a plain stack of layers (lecture 003's Keras model)."""
+
+from layerwise.layers.base import Layer, format_shape, unique_name
+from layerwise.layers.core.input_layer import InputLayer, SymbolicTensor
+from layerwise.layers import serialization
+from layerwise.models.trainer import Trainer
+
+
+class Sequential(Trainer):
+    """A linear stack of layers: x_l = f_l(x_{l-1}) forward, dJ/dx_{l-1} from dJ/dx_l backward.
+
+    Args:
+        layers: the layers, in order; may start with `layerwise.Input(shape=...)`.
+        name: the model's name.
+
+    Example:
+        >>> import layerwise
+        >>> from layerwise.layers import Dense
+        >>> model = layerwise.Sequential([layerwise.Input(shape=(784,)), Dense(10, activation="softmax")])
+        >>> model.compute_output_shape((None, 784))
+        (None, 10)
+        >>> model.count_params()
+        7850
+
+    References:
+        Lecture 003 (``model = Sequential(); model.add(Dense(...))``); lecture 001 (layer-wise
+        forward and backward passes).
+    """
+
+    def __init__(self, layers=None, name=None):
+        self.name = name or unique_name("sequential")
+        self.layers = []
+        self.input_shape = None
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer):
+        """Append a layer (or an `Input`), building it at once when the input shape is known."""
+        if isinstance(layer, SymbolicTensor):
+            layer = layer.layer
+        if isinstance(layer, InputLayer):
+            if self.layers or self.input_shape is not None:
+                raise ValueError(f"{self.name}: an Input can only come first")
+            self.input_shape = (None,) + layer.input_spec
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(f"{self.name}.add: expected a Layer, received {type(layer).__name__}")
+        if not self.layers and self.input_shape is None and layer.input_shape_hint is not None:
+            self.input_shape = (None,) + layer.input_shape_hint
+        self.layers.append(layer)
+        if self.input_shape is not None:
+            self.build(self.input_shape)
+
+    def build(self, input_shape):
+        """Build every layer not yet built, threading the shape through the stack."""
+        if not self.layers:
+            raise ValueError(f"{self.name}: the model has no layers")
+        shape = (None,) + tuple(input_shape[1:])
+        if self.input_shape is not None and shape != self.input_shape:
+            raise ValueError(
+                f"Model '{self.name}' expected input of shape {format_shape(self.input_shape)}, "
+                f"received {format_shape(shape)}")
+        self.input_shape = shape
+        for layer in self.layers:
+            if not layer.built:
+                layer.build_for(shape)
+            shape = layer.compute_output_shape(shape)
+
+    @property
+    def built(self):
+        return bool(self.layers) and all(layer.built for layer in self.layers)
+
+    @property
+    def output_layer(self):
+        return self.layers[-1]
+
+    def compute_output_shape(self, input_shape):
+        shape = tuple(input_shape)
+        for layer in self.layers:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    def call(self, x, training=False):
+        """Forward pass through every layer."""
+        for layer in self.layers:
+            x = layer(x, training=training)
+        return x
+
+    __call__ = call
+
+    def backward(self, dy):
+        """Backward pass: dJ/dy of the output in, dJ/dx of the input out."""
+        for layer in reversed(self.layers):
+            dy = layer.backward(dy)
+        return dy
+
+    def backward_preactivation(self, dz):
+        """Backward pass from the gradient before the output layer's activation (fused losses)."""
+        dy = self.layers[-1].backward_preactivation(dz)
+        for layer in reversed(self.layers[:-1]):
+            dy = layer.backward(dy)
+        return dy
+
+    @property
+    def weights(self):
+        return [p for layer in self.layers for p in layer.weights]
+
+    @property
+    def trainable_weights(self):
+        return [p for layer in self.layers for p in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self):
+        return [p for layer in self.layers for p in layer.non_trainable_weights]
+
+    def get_weights(self):
+        """Every layer's weight arrays, in Keras's order and shapes (Dense kernel (in, out))."""
+        return [w for layer in self.layers for w in layer.get_weights()]
+
+    def set_weights(self, weights):
+        weights = list(weights)
+        expected = sum(len(layer.weights) for layer in self.layers)
+        if len(weights) != expected:
+            raise ValueError(f"{self.name}.set_weights: expected {expected} arrays, received {len(weights)}")
+        for layer in self.layers:
+            count = len(layer.weights)
+            layer.set_weights(weights[:count])
+            weights = weights[count:]
+
+    def count_params(self):
+        return sum(layer.count_params() for layer in self.layers)
+
+    def summary(self, print_fn=print):
+        """Print the layer table (name, type, output shape, parameter count) as Keras does."""
+        if self.input_shape is None:
+            raise ValueError(f"{self.name}.summary: the model is not built; give it an Input or call it on data")
+        rows, shape = [], self.input_shape
+        for layer in self.layers:
+            shape = layer.compute_output_shape(shape)
+            rows.append((f"{layer.name} ({type(layer).__name__})", format_shape(shape), f"{layer.count_params():,}"))
+        width = max(30, *(len(r[0]) + 2 for r in rows))
+        line = lambda a, b, c: f" {a:<{width}}{b:<26}{c:>12}"  # noqa: E731
+        rule = "_" * (width + 39)
+        trainable = sum(p.value.size for p in self.trainable_weights)
+        total = self.count_params()
+        text = [f'Model: "{self.name}"', rule, line("Layer (type)", "Output Shape", "Param #"), "=" * len(rule)]
+        text += [line(*row) for row in rows]
+        text += ["=" * len(rule), f"Total params: {total:,}", f"Trainable params: {trainable:,}",
+                 f"Non-trainable params: {total - trainable:,}", rule]
+        print_fn("\n".join(text))
+
+    def get_config(self):
+        config = {"name": self.name, "layers": [serialization.serialize(layer) for layer in self.layers]}
+        if self.input_shape is not None:
+            config["input_shape"] = list(self.input_shape[1:])
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        model = cls(name=config.get("name"))
+        if config.get("input_shape") is not None:
+            model.input_shape = (None,) + tuple(config["input_shape"])
+        for layer_config in config["layers"]:
+            model.add(serialization.deserialize(layer_config, custom_objects))
+        return model

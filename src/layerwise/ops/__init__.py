@@ -1,0 +1,1 @@
+"""Pure NumPy math kernels shared by layers: no state, arrays in, arrays out."""

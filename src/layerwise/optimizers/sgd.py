@@ -1,0 +1,69 @@
+"""Stochastic gradient descent with optional (Nesterov) momentum."""
+
+import numpy as np
+
+from layerwise.optimizers.base import Optimizer
+
+
+class SGD(Optimizer):
+    """Gradient descent on mini-batches, with momentum and Nesterov's lookahead (lecture 001).
+
+    Without momentum: θ ← θ - α g.
+    With momentum ρ, in Keras's form: v ← ρ v - α g; θ ← θ + v.
+    Nesterov: v ← ρ v - α g; θ ← θ + ρ v - α g.
+
+    Lecture 001 writes momentum as v ← ρ v + g, θ ← θ - α v (PyTorch's form). With a constant α the two
+    are the same iteration (Keras's v is -α times the lecture's); they differ only when α changes during
+    training, where Keras's form keeps past steps at the learning rate they were taken with.
+
+    Args:
+        learning_rate: α (default 0.01, as Keras), or a schedule.
+        momentum: ρ in [0, 1) (default 0).
+        nesterov: use Nesterov's lookahead.
+        name: optional name.
+        lr: alias of ``learning_rate``.
+
+    Example:
+        >>> import numpy as np
+        >>> from layerwise.layers import Parameter
+        >>> w = Parameter(np.array([1.0]), "w")
+        >>> w.grad[:] = 2.0
+        >>> SGD(lr=0.1).apply([w])
+        >>> w.value
+        array([0.8])
+
+    References:
+        Sutskever et al., "On the importance of initialization and momentum in deep learning", ICML 2013.
+        Lecture 001 (SGD with momentum, Nesterov momentum); lecture 003 (``SGD(lr=0.1)``).
+    """
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, lr=None):
+        super().__init__(learning_rate, name, lr)
+        if not 0 <= momentum < 1:
+            raise ValueError(f"SGD: momentum must lie in [0, 1), received {momentum}")
+        self.momentum, self.nesterov = float(momentum), bool(nesterov)
+
+    def build_slots(self, parameter):
+        slots = {"step": np.zeros_like(parameter.value)}
+        if self.momentum:
+            slots["momentum"] = np.zeros_like(parameter.value)
+        return slots
+
+    def update_step(self, parameter, slots, learning_rate):
+        step = np.multiply(parameter.grad, -learning_rate, out=slots["step"])
+        if self.momentum:
+            velocity = slots["momentum"]
+            velocity *= self.momentum
+            velocity += step
+            if self.nesterov:
+                step += velocity * self.momentum
+            else:
+                step = velocity
+        parameter.value += step
+
+    @property
+    def variables(self):
+        return [slots["momentum"] for slots in self._slots.values() if "momentum" in slots]
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

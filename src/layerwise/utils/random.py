@@ -1,0 +1,45 @@
+"""The library's random state: one NumPy Generator that every initializer and random layer draws from.
+
+`set_random_seed(seed)` reseeds it (and NumPy's and Python's legacy generators, as Keras does), so the
+same seed gives bit-identical weights, shuffling, dropout masks and training history.
+"""
+
+import random as _python_random
+
+import numpy as np
+
+_generator = np.random.default_rng()
+
+
+def set_random_seed(seed: int) -> None:
+    """Seed the library's generator, NumPy's global generator and Python's `random`.
+
+    Args:
+        seed: a non-negative integer.
+
+    Example:
+        >>> import layerwise
+        >>> layerwise.utils.set_random_seed(0)
+        >>> a = layerwise.utils.random.generator().random()
+        >>> layerwise.utils.set_random_seed(0)
+        >>> a == layerwise.utils.random.generator().random()
+        True
+    """
+    global _generator
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"set_random_seed: expected a non-negative integer, received {seed!r}")
+    _generator = np.random.default_rng(int(seed))
+    np.random.seed(int(seed) % 2**32)
+    _python_random.seed(int(seed))
+
+
+def generator() -> np.random.Generator:
+    """Return the library's current random generator."""
+    return _generator
+
+
+def make_generator(seed=None) -> np.random.Generator:
+    """A generator for an object created with ``seed``: its own stream if given, else the library's."""
+    if seed is None:
+        return _generator
+    return np.random.default_rng(seed)

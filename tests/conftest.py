@@ -1,0 +1,35 @@
+"""Shared fixtures: float64 layers for gradient checks, a fresh seed and names per test, ../shared data."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import layerwise
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED_DATASETS = Path(os.environ.get("LAYERWISE_SHARED_DATASETS", SHARED / "datasets"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    """Every test starts with float32, seed 0 and fresh layer names, and leaves them so."""
+    layerwise.config.set_floatx("float32")
+    layerwise.utils.set_random_seed(0)
+    layerwise.layers.base.clear_session()
+    yield
+    layerwise.config.set_floatx("float32")
+
+
+@pytest.fixture
+def float64():
+    """Build layers in float64 for the duration of the test (gradient checks and parity tests)."""
+    layerwise.config.set_floatx("float64")
+    yield
+    layerwise.config.set_floatx("float32")
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)
