@@ -2,6 +2,17 @@
 
 import numpy as np
 
+from layerwise.utils.parallel import PARALLEL_MIN_SIZE, halves, helper_pool
+
+
+class _Half:
+    """One half of a parameter, as `update_step` sees it: flat views of its value and grad."""
+
+    __slots__ = ("value", "grad")
+
+    def __init__(self, value, grad):
+        self.value, self.grad = value, grad
+
 
 class Optimizer:
     """Base class of optimizers: θ ← update(θ, dJ/dθ, state) for every trainable parameter.
@@ -50,12 +61,29 @@ class Optimizer:
                 self._slots[parameter] = self.build_slots(parameter)
 
     def apply(self, parameters) -> None:
-        """Update every trainable parameter from its ``grad``, then apply its constraint."""
+        """Update every trainable parameter from its ``grad``, then apply its constraint.
+
+        Update rules are element-wise, so a large parameter is updated as two halves, one on a helper
+        thread, which uses the machine's second core for this memory-bound step.
+        """
         parameters = [p for p in parameters if p.trainable]
         self.build(parameters)
         learning_rate = self.learning_rate
+        pending = []
         for parameter in parameters:
-            self.update_step(parameter, self._slots[parameter], learning_rate)
+            slots = self._slots[parameter]
+            if parameter.value.size < PARALLEL_MIN_SIZE:
+                self.update_step(parameter, slots, learning_rate)
+                continue
+            (value_a, value_b), (grad_a, grad_b) = halves(parameter.value), halves(parameter.grad)
+            split_slots = {name: halves(array) for name, array in slots.items()}
+            pending.append(helper_pool().submit(
+                self.update_step, _Half(value_b, grad_b), {k: v[1] for k, v in split_slots.items()},
+                learning_rate))
+            self.update_step(_Half(value_a, grad_a), {k: v[0] for k, v in split_slots.items()}, learning_rate)
+        for future in pending:
+            future.result()
+        for parameter in parameters:
             if parameter.constraint is not None:
                 parameter.value[...] = parameter.constraint(parameter.value)
         self.iterations += 1
