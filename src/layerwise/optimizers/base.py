@@ -3,7 +3,6 @@
 import numbers
 
 
-
 class Optimizer:
     """Base class of optimizers: θ ← update(θ, dJ/dθ, state) for every trainable parameter.
 
