@@ -1,6 +1,6 @@
 """The optimizer protocol: per-parameter state, built once, and an update rule applied in place."""
 
-import numpy as np
+import numbers
 
 from layerwise.utils.parallel import PARALLEL_MIN_SIZE, halves, helper_pool
 
@@ -30,7 +30,8 @@ class Optimizer:
     def __init__(self, learning_rate=0.001, name=None, lr=None):
         if lr is not None:
             learning_rate = lr
-        if not callable(learning_rate) and (not np.isscalar(learning_rate) or learning_rate < 0):
+        is_number = isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool)
+        if not callable(learning_rate) and (not is_number or learning_rate < 0):
             raise ValueError(
                 f"{type(self).__name__}: learning_rate must be a non-negative float or a schedule, "
                 f"received {learning_rate!r}")
