@@ -89,16 +89,16 @@ class Sequential(Trainer):
     __call__ = call
 
     def backward(self, dy):
-        """Backward pass: dJ/dy of the output in, dJ/dx of the input out."""
+        """Backward pass: dJ/dy of the output in, dJ/dx of the input out (with activity penalties' dR/dy)."""
         for layer in reversed(self.layers):
-            dy = layer.backward(dy)
+            dy = layer.backward(layer.activity_backward(dy))
         return dy
 
     def backward_preactivation(self, dz):
         """Backward pass from the gradient before the output layer's activation (fused losses)."""
         dy = self.layers[-1].backward_preactivation(dz)
         for layer in reversed(self.layers[:-1]):
-            dy = layer.backward(dy)
+            dy = layer.backward(layer.activity_backward(dy))
         return dy
 
     @property

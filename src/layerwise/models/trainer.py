@@ -67,7 +67,8 @@ class Trainer:
     @property
     def fuses_loss_gradient(self) -> bool:
         """Whether training uses the loss's fused gradient dJ/dz = (p - y)/M through the output activation."""
-        return self.loss is not None and self.loss.fuses_with(self.output_layer.output_activation)
+        return (self.loss is not None and self.loss.fuses_with(self.output_layer.output_activation)
+                and self.output_layer.activity_regularizer is None)
 
     def _prepare(self, x, y, where):
         """Check and shape the data, build the model, and resolve the metrics; return (x, y)."""
@@ -135,8 +136,8 @@ class Trainer:
         return loss_value, y_pred
 
     def _add_regularization(self, parameters) -> float:
-        """Add each regularizer's gradient into its parameter and return the summed penalty."""
-        penalty = 0.0
+        """Add each regularizer's gradient into its parameter; return the summed weight and activity penalties."""
+        penalty = sum(layer.activity_penalty for layer in getattr(self, "layers", ()))
         for parameter in parameters:
             if parameter.regularizer is not None:
                 penalty += float(parameter.regularizer(parameter.value))
