@@ -69,6 +69,11 @@ LAYER_CASES = [
     LayerCase("prelu_regularized_constrained", lambda: layers.PReLU(
         alpha_initializer="random_uniform", alpha_regularizer="l2", alpha_constraint="non_neg"),
         (3, 4), _away_from_zero),
+    LayerCase("dropout", lambda: layers.Dropout(0.4), (4, 6)),
+    LayerCase("dropout_classic_seeded", lambda: layers.Dropout(0.3, seed=7, scaling="classic"), (4, 6)),
+    LayerCase("dropout_noise_shape", lambda: layers.Dropout(0.5, noise_shape=(None, 1, 3)), (2, 4, 3)),
+    LayerCase("gaussian_noise", lambda: layers.GaussianNoise(0.3), (3, 5)),
+    LayerCase("gaussian_dropout", lambda: layers.GaussianDropout(0.4, seed=3), (3, 5)),
 ]
 IDS = [case.id for case in LAYER_CASES]
 
