@@ -144,3 +144,16 @@ def test_constraint_applied_after_update():
 def test_bad_arguments_are_named(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_adagrad_reproduces_lecture_003_worked_example():
+    """Lecture 003: gradients 0.1 then 0.2 give per-step rates α/0.1 then α/0.22 (α/sqrt(0.1² + 0.2²))."""
+    w = Parameter(np.zeros(1), "w")
+    optimizer = optimizers.Adagrad(learning_rate=1.0, initial_accumulator_value=0.0, epsilon=0.0)
+    steps = []
+    for g in (0.1, 0.2):
+        w.grad[...] = g
+        before = float(w.value[0])
+        optimizer.apply([w])
+        steps.append((before - float(w.value[0])) / g)
+    np.testing.assert_allclose(steps, [1 / 0.1, 1 / math.sqrt(0.1 ** 2 + 0.2 ** 2)])

@@ -71,13 +71,12 @@ class Nadam(Optimizer):
         step, denominator = slots["_step"], slots["_denominator"]
         moving_average(momentum, self.beta_1, grad, step)
         moving_average(velocity, self.beta_2, np.square(grad, out=step), step)
+        np.multiply(grad, learning_rate * (1.0 - mu) / (1.0 - self.u_product), out=step)
+        step += np.multiply(momentum, learning_rate * mu_next / (1.0 - self.u_product * mu_next), out=denominator)
         np.sqrt(velocity, out=denominator)
         denominator *= 1.0 / math.sqrt(1.0 - self.beta_2 ** t)
         denominator += self.epsilon
-        np.multiply(momentum, mu_next / (1.0 - self.u_product * mu_next), out=step)
-        step += (1.0 - mu) / (1.0 - self.u_product) * grad
         step /= denominator
-        step *= learning_rate
         parameter.value -= step
 
     def get_config(self):
