@@ -112,3 +112,13 @@ def test_l2_training_shrinks_weights(rng):
         norms.append(np.linalg.norm(model.layers[0].kernel.value))
         assert all(np.isfinite(history.history["loss"]))
     assert norms[1] < 0.8 * norms[0]
+
+
+@pytest.mark.parametrize("activity_on_output", [True, False])
+def test_check_gradients_counts_activity_penalties_of_a_model(activity_on_output, float64, rng):
+    model = regularized_model(activity_on_output)
+    x = rng.normal(size=(4, 5))
+    y = np.eye(3)[rng.integers(0, 3, size=4)]
+    report = layerwise.testing.check_gradients(model, x, y)
+    assert report.passed, f"\n{report}"
+    assert layerwise.testing.check_gradients(model, x).passed

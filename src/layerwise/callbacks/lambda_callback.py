@@ -9,7 +9,8 @@ class LambdaCallback(Callback):
     """Call the given functions at the matching hooks, as Keras's LambdaCallback.
 
     Epoch hooks receive ``(epoch, logs)``, batch hooks ``(batch, logs)``, train/test/predict begin and
-    end hooks ``(logs)``; ``logs`` is None where `fit` passes none. ``on_batch_begin``/``on_batch_end`` are Keras's aliases of the train-batch hooks.
+    end hooks ``(logs)``; ``logs`` is None where `fit` passes none. ``on_batch_begin`` and
+    ``on_batch_end`` are Keras's aliases of the train-batch hooks.
 
     Args:
         **hooks: hook name -> function, e.g. ``on_epoch_end=lambda epoch, logs: print(logs["loss"])``.
