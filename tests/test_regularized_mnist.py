@@ -17,7 +17,7 @@ def test_dropout_max_norm_mlp_learns_mnist_subset():
     y_test = layerwise.utils.to_categorical(y_test[:1000], 10)
     model = layerwise.Sequential([
         layerwise.Input(shape=(784,)),
-        Dense(256, activation="relu", kernel_constraint=constraints.MaxNorm(3.0)),
+        Dense(128, activation="relu", kernel_constraint=constraints.MaxNorm(3.0)),
         Dropout(0.5),
         Dense(10, activation="softmax", kernel_regularizer=regularizers.L2(1e-4)),
     ])
@@ -28,6 +28,6 @@ def test_dropout_max_norm_mlp_learns_mnist_subset():
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert np.all(np.linalg.norm(model.layers[0].kernel.value, axis=0) <= 3.0 + 1e-5)
     accuracy = model.evaluate(x_test, y_test, verbose=0)[1]
-    assert accuracy > 0.85  # 0.89 with seed 0
+    assert accuracy > 0.84  # 0.877-0.881 over seeds 0-2
     mc_accuracy = np.mean(model.predict(x_test, mc_samples=8, verbose=0).argmax(1) == y_test.argmax(1))
-    assert mc_accuracy > 0.85
+    assert mc_accuracy > 0.84  # 0.868-0.879
