@@ -157,3 +157,24 @@ def test_adagrad_reproduces_lecture_003_worked_example():
         optimizer.apply([w])
         steps.append((before - float(w.value[0])) / g)
     np.testing.assert_allclose(steps, [1 / 0.1, 1 / math.sqrt(0.1 ** 2 + 0.2 ** 2)])
+
+
+def test_compile_defaults_to_rmsprop_and_every_name_trains(rng):
+    import layerwise
+    from layerwise.layers import Dense
+
+    x = rng.normal(size=(64, 3)).astype("float32")
+    y = x @ np.array([[1.0], [-2.0], [0.5]], dtype="float32")
+    model = layerwise.Sequential([layerwise.Input(shape=(3,)), Dense(1)])
+    model.compile(loss="mse")
+    assert type(model.optimizer) is optimizers.RMSprop
+    for name in ALL:
+        layerwise.utils.set_random_seed(0)
+        model = layerwise.Sequential([layerwise.Input(shape=(3,)), Dense(1)])
+        optimizer = optimizers.get(name)
+        optimizer.learning_rate = 0.2
+        if name == "adadelta":  # Adadelta's first steps have size ~sqrt(ε): the paper's α = 1, a larger ε
+            optimizer.learning_rate, optimizer.epsilon = 1.0, 1e-2
+        model.compile(optimizer=optimizer, loss="mse")
+        history = model.fit(x, y, epochs=5, batch_size=8, verbose=0)
+        assert history.history["loss"][-1] < 0.5 * history.history["loss"][0], name
