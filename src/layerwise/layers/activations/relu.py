@@ -40,7 +40,9 @@ class ReLU(Layer):
     def forward(self, x, training=False):
         self.below = x < self.threshold
         self.middle = ~self.below
-        y = np.where(self.below, (x - self.threshold) * self.negative_slope, x)
+        # A zero slope must give +0.0: (x - threshold) * 0 keeps the sign of a negative x (-0.0).
+        leak = (x - self.threshold) * self.negative_slope if self.negative_slope else 0.0
+        y = np.where(self.below, leak, x)
         if self.max_value is not None:
             self.middle &= x < self.max_value
             y = np.minimum(y, self.max_value)
