@@ -120,13 +120,16 @@ class Trainer:
         parameters = self.trainable_weights
         for parameter in parameters:
             parameter.grad.fill(0)
-        y_pred = self.call(x, training=True)
-        loss_value = self.loss(y, y_pred)
-        if self.fuses_loss_gradient:
-            self.backward_preactivation(self.loss.fused_gradient(y, y_pred))
-        else:
-            self.backward(self.loss.gradient(y, y_pred))
-        loss_value += self._add_regularization(parameters)
+        # A diverging step overflows in many places; it is reported once, by the DivergenceError
+        # below, instead of as a stream of RuntimeWarnings from every matmul and loss on the way.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            y_pred = self.call(x, training=True)
+            loss_value = self.loss(y, y_pred)
+            if self.fuses_loss_gradient:
+                self.backward_preactivation(self.loss.fused_gradient(y, y_pred))
+            else:
+                self.backward(self.loss.gradient(y, y_pred))
+            loss_value += self._add_regularization(parameters)
         if not math.isfinite(loss_value):
             raise DivergenceError(
                 f"The training loss became {loss_value}{where}; lower the learning rate, check the data "
