@@ -77,7 +77,7 @@ class Trainer:
         self.build((None,) + x.shape[1:])
         _check_finite(x, "x", where)
         if y is None:
-            return x, None
+            raise ValueError(f"{where}: targets y are required")
         y = np.asarray(y)
         if len(x) != len(y):
             raise ValueError(f"{where}: x has {len(x)} samples but y has {len(y)}; they must match")
@@ -207,8 +207,6 @@ class Trainer:
         """
         self._require_compiled("fit")
         x, y = self._prepare(x, y, "fit")
-        if y is None:
-            raise ValueError("fit: targets y are required")
         if validation_data is None and validation_split:
             if not 0 < validation_split < 1:
                 raise ValueError(f"fit: validation_split must lie in (0, 1), received {validation_split}")
