@@ -283,12 +283,10 @@ class Trainer:
         batch_size = batch_size or _DEFAULT_BATCH_SIZE
         callback_list, _ = self._callbacks(callbacks, 0)
         callback_list.on_predict_begin()
-        outputs = None
+        outputs = np.empty((len(x),) + self.compute_output_shape(x.shape)[1:], dtype=self.dtype)
         for step, start in enumerate(range(0, len(x), batch_size)):
             callback_list.on_predict_batch_begin(step)
             y_batch = self.call(self._batch(x, slice(start, start + batch_size)), training=False)
-            if outputs is None:
-                outputs = np.empty((len(x),) + y_batch.shape[1:], dtype=y_batch.dtype)
             outputs[start:start + len(y_batch)] = y_batch
             callback_list.on_predict_batch_end(step)
         callback_list.on_predict_end()
