@@ -352,3 +352,16 @@ def test_accuracy_values_in_evaluate(loss, units, activation, targets, accuracy,
     p = model.predict(x, verbose=0)
     y = targets(p, rng)
     assert model.evaluate(x, y, verbose=0, return_dict=True)["accuracy"] == pytest.approx(accuracy(y, p))
+
+
+@pytest.mark.parametrize("method", ["fit", "evaluate", "train_on_batch", "test_on_batch"])
+def test_methods_that_need_targets_say_so(method):
+    model = _classifier()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    with pytest.raises(ValueError, match=rf"{method}: targets y are required"):
+        getattr(model, method)(np.zeros((2, 4)), None)
+
+
+def test_predict_on_zero_samples_returns_an_empty_array():
+    predictions = _classifier().predict(np.zeros((0, 4)), verbose=0)
+    assert predictions.shape == (0, 3) and predictions.dtype == np.float32
