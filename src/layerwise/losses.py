@@ -320,7 +320,8 @@ _CLASSES = {cls.__name__: cls for cls in _TABLE.values()}
 
 
 def get(identifier) -> Loss:
-    """Turn a name ("categorical_crossentropy", "mse"), a loss function, a config dict or a Loss into a Loss.
+    """Turn a name ("categorical_crossentropy", "mse", or a class name as Keras accepts, "Huber"), a loss
+    function, a config dict or a Loss into a Loss.
 
     Example:
         >>> type(get("mse")).__name__
@@ -330,11 +331,13 @@ def get(identifier) -> Loss:
         return identifier
     if isinstance(identifier, str) and identifier in _TABLE:
         return _TABLE[identifier]()
+    if isinstance(identifier, str) and identifier in _CLASSES:
+        return _CLASSES[identifier]()
     if callable(identifier) and identifier in _FUNCTIONS:
         return _FUNCTIONS[identifier]()
     if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
         return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
-    raise ValueError(f"Unknown loss {identifier!r}; known names: {sorted(_TABLE)}")
+    raise ValueError(f"Unknown loss {identifier!r}; known names: {sorted(_TABLE)} and {sorted(_CLASSES)}")
 
 
 def serialize(loss: Loss) -> dict:
