@@ -317,6 +317,7 @@ def test_fitting_targets_pass(loss, y):
     ("kld", losses.KLDivergence), ("kl_divergence", losses.KLDivergence),
     (losses.categorical_crossentropy, losses.CategoricalCrossentropy),
     ({"class_name": "Huber", "config": {"delta": 2.0}}, losses.Huber),
+    ("CategoricalCrossentropy", losses.CategoricalCrossentropy), ("Huber", losses.Huber),
 ])
 def test_get_resolves_names_functions_and_dicts(identifier, cls):
     assert type(losses.get(identifier)) is cls
