@@ -67,8 +67,9 @@ LAYER_CASES = [
     LayerCase("prelu", lambda: layers.PReLU(alpha_initializer="random_uniform"), (3, 4), _away_from_zero),
     LayerCase("prelu_shared", lambda: layers.PReLU(alpha_initializer="random_uniform", shared_axes=[1]),
               (3, 4, 2), _away_from_zero),
-    # DropConnect, maxout, stochastic pooling (issue 9): seeded layers, so config clones draw alike.
+    # DropConnect, maxout, stochastic pooling (issue 9): Gaussian inference is seeded so config clones draw alike.
     LayerCase("drop_connect", lambda: layers.DropConnect(4, rate=0.5, activation="tanh", seed=1), (3, 5)),
+    LayerCase("drop_connect_library_generator_no_bias", lambda: layers.DropConnect(3, use_bias=False), (4, 5)),
     LayerCase("drop_connect_per_sample_rank3",
               lambda: layers.DropConnect(4, rate=0.3, activation="relu", per_sample=True, seed=2), (3, 2, 5)),
     LayerCase("drop_connect_gaussian",
