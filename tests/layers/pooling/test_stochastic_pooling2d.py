@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+import layerwise
 from layerwise.layers import StochasticPooling2D
 
 
@@ -88,6 +89,15 @@ def test_negative_inputs_are_refused_with_the_layer_name():
     x[0, 1, 1, 0] = -0.5
     with pytest.raises(ValueError, match=r"'sp' \(StochasticPooling2D\) needs non-negative inputs.*-0.5"):
         StochasticPooling2D(name="sp")(x, training=True)
+
+
+def test_unseeded_sampling_follows_set_random_seed(rng):
+    layer = StochasticPooling2D()
+    x = rng.uniform(0.1, 1.0, size=(4, 4, 4, 2)).astype("float32")
+    layerwise.utils.set_random_seed(3)
+    first = layer(x, training=True)
+    layerwise.utils.set_random_seed(3)
+    np.testing.assert_array_equal(layer(x, training=True), first)
 
 
 @pytest.mark.parametrize("pool_size", [0, (2,), (2, 0), 1.5, True])

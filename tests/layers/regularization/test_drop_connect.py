@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+import layerwise
 from layerwise.layers import DropConnect
 
 
@@ -149,3 +150,19 @@ def test_no_input_gradient_for_a_first_layer(rng):
 def test_invalid_arguments_name_the_argument(kwargs, match):
     with pytest.raises(ValueError, match=match):
         DropConnect(**{"units": 3, **kwargs})
+
+
+def test_unseeded_masks_follow_set_random_seed_even_for_a_layer_built_earlier(rng):
+    layer = DropConnect(5, seed=None)
+    x = rng.normal(size=(2, 4)).astype("float32")
+    layer(x)
+    layerwise.utils.set_random_seed(7)
+    first = layer(x, training=True), layer.mask.copy()
+    layerwise.utils.set_random_seed(7)
+    np.testing.assert_array_equal(layer(x, training=True), first[0])
+    np.testing.assert_array_equal(layer.mask, first[1])
+
+
+def test_invalid_seed():
+    with pytest.raises(ValueError, match="seed must be a non-negative integer or None"):
+        DropConnect(3, seed=-1)

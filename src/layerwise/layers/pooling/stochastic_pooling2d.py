@@ -1,10 +1,12 @@
 """StochasticPooling2D: pooling by sampling in proportion to the activations (Zeiler and Fergus 2013)."""
 
+import numpy as np
+
 from layerwise.layers.base import Layer, format_shape
 from layerwise.ops.stochastic_pooling import (probability_weighted_pool_backward,
                                               probability_weighted_pool_forward, stochastic_pool_backward,
                                               stochastic_pool_forward)
-from layerwise.utils.random import make_generator
+from layerwise.utils import random as layerwise_random
 
 
 def _pool_size_pair(pool_size):
@@ -57,10 +59,19 @@ class StochasticPooling2D(Layer):
         Networks", ICLR 2013. Lecture 002 (SVHN and CIFAR tables: "Conv Net + stochastic pooling").
     """
 
+    #: Random in training mode: Monte Carlo inference (``training="stochastic"``) keeps sampling.
+    stochastic = True
+
     def __init__(self, pool_size=2, seed=None, **kwargs):
         super().__init__(**kwargs)
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
+            raise ValueError(f"StochasticPooling2D: seed must be a non-negative integer or None, received {seed!r}")
         self.pool_size, self.seed = _pool_size_pair(pool_size), seed
-        self.rng = make_generator(seed)
+        self.rng = None if seed is None else np.random.default_rng(seed)
+
+    def generator(self) -> np.random.Generator:
+        """The layer's own generator, or the library's current one (so set_random_seed reaches it)."""
+        return layerwise_random.generator() if self.rng is None else self.rng
 
     def build(self, input_shape):
         if len(input_shape) != 4 or any(d is not None and d < p for d, p in zip(input_shape[1:3], self.pool_size)):
@@ -75,7 +86,7 @@ class StochasticPooling2D(Layer):
                 f"a_i / sum a), received a minimum of {x.min()}; put it after a ReLU")
         self.x, self.training = x, training
         if training:
-            uniform = self.rng.random(self.compute_output_shape(x.shape), dtype=self.dtype)
+            uniform = self.generator().random(self.compute_output_shape(x.shape), dtype=self.dtype)
             y, self.index = stochastic_pool_forward(x, self.pool_size, uniform)
             return y
         self.y, self.total = probability_weighted_pool_forward(x, self.pool_size)

@@ -6,7 +6,7 @@ from layerwise.layers.core.dense import Dense
 from layerwise.ops.dense import dense_backward, dense_forward
 from layerwise.ops.drop_connect import (masked_kernel, moment_matching_backward, moment_matching_forward,
                                         per_sample_dense_backward, per_sample_dense_forward, scaled_kernel)
-from layerwise.utils.random import make_generator
+from layerwise.utils import random as layerwise_random
 
 _INFERENCE = ("weight_scaling", "gaussian")
 
@@ -62,6 +62,9 @@ class DropConnect(Dense):
         DropConnect", ICML 2013. Lecture 002 (approaches to regularization: DropConnect).
     """
 
+    #: Random in training mode: Monte Carlo inference (``training="stochastic"``) keeps drawing masks.
+    stochastic = True
+
     def __init__(self, units, rate=0.5, activation=None, per_sample=False, inference="weight_scaling",
                  inference_samples=100, seed=None, **kwargs):
         super().__init__(units, activation=activation, **kwargs)
@@ -74,7 +77,13 @@ class DropConnect(Dense):
                 f"DropConnect: inference_samples must be a positive integer, received {inference_samples!r}")
         self.rate, self.per_sample, self.seed = float(rate), bool(per_sample), seed
         self.inference, self.inference_samples = inference, inference_samples
-        self.rng = make_generator(seed)
+        if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
+            raise ValueError(f"DropConnect: seed must be a non-negative integer or None, received {seed!r}")
+        self.rng = None if seed is None else np.random.default_rng(seed)
+
+    def generator(self) -> np.random.Generator:
+        """The layer's own generator, or the library's current one (so set_random_seed reaches it)."""
+        return layerwise_random.generator() if self.rng is None else self.rng
 
     @property
     def keep(self) -> float:
@@ -85,7 +94,7 @@ class DropConnect(Dense):
         self.x, self.mode = x, "training" if training else self.inference
         bias = self.bias.value if self.use_bias else None
         if training:
-            self.mask = self.rng.random(((x.shape[0],) if self.per_sample else ()) + self.kernel.shape,
+            self.mask = self.generator().random(((x.shape[0],) if self.per_sample else ()) + self.kernel.shape,
                                         dtype=self.dtype) < self.keep
             if self.per_sample:
                 z, self.sample_kernels = per_sample_dense_forward(x, self.kernel.value, self.mask, bias)
@@ -100,7 +109,7 @@ class DropConnect(Dense):
     def _gaussian_forward(self, x):
         mean, self.std, self.moment_views = moment_matching_forward(
             x, self.kernel, self.bias if self.use_bias else None, self.keep)
-        self.noise = self.rng.standard_normal((self.inference_samples,) + mean.shape, dtype=self.dtype)
+        self.noise = self.generator().standard_normal((self.inference_samples,) + mean.shape, dtype=self.dtype)
         u = self.noise * self.std
         u += mean
         self.u = u if self.activation.reads == "input" else None
