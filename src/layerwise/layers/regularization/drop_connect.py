@@ -75,10 +75,10 @@ class DropConnect(Dense):
         if not isinstance(inference_samples, int) or isinstance(inference_samples, bool) or inference_samples <= 0:
             raise ValueError(
                 f"DropConnect: inference_samples must be a positive integer, received {inference_samples!r}")
-        self.rate, self.per_sample, self.seed = float(rate), bool(per_sample), seed
-        self.inference, self.inference_samples = inference, inference_samples
         if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
             raise ValueError(f"DropConnect: seed must be a non-negative integer or None, received {seed!r}")
+        self.rate, self.per_sample, self.seed = float(rate), bool(per_sample), seed
+        self.inference, self.inference_samples = inference, inference_samples
         self.rng = None if seed is None else np.random.default_rng(seed)
 
     def generator(self) -> np.random.Generator:
@@ -94,8 +94,8 @@ class DropConnect(Dense):
         self.x, self.mode = x, "training" if training else self.inference
         bias = self.bias.value if self.use_bias else None
         if training:
-            self.mask = self.generator().random(((x.shape[0],) if self.per_sample else ()) + self.kernel.shape,
-                                        dtype=self.dtype) < self.keep
+            mask_shape = ((x.shape[0],) if self.per_sample else ()) + self.kernel.shape
+            self.mask = self.generator().random(mask_shape, dtype=self.dtype) < self.keep
             if self.per_sample:
                 z, self.sample_kernels = per_sample_dense_forward(x, self.kernel.value, self.mask, bias)
                 return self._activate(z)
