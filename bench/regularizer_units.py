@@ -76,7 +76,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
-    print("BLAS:", [(info["internal_api"], info.get("architecture"), info["num_threads"]) for info in threadpool_info()])
+    print("BLAS:", [(info["internal_api"], info.get("architecture"), info["num_threads"])
+                    for info in threadpool_info()])
     rng = np.random.default_rng(0)
     dense_input = rng.random((BATCH, 784), dtype=np.float32)
     pieces = rng.normal(size=(BATCH, 2048)).astype(np.float32)
@@ -85,7 +86,8 @@ def main():
         ("DropConnect 784->1024 relu", layerwise_step(DropConnect(1024, activation="relu"), dense_input),
          torch_drop_connect(dense_input, 1024)),
         ("Maxout 2048->1024", layerwise_step(Maxout(1024), pieces), torch_maxout(pieces, 1024)),
-        ("StochasticPooling2D 28x28x32", layerwise_step(StochasticPooling2D(2), maps), torch_stochastic_pooling(maps)),
+        ("StochasticPooling2D 28x28x32", layerwise_step(StochasticPooling2D(2), maps),
+         torch_stochastic_pooling(maps)),
     ]
     print(f"{'case':<32}{'layerwise ms':>14}{'torch ms':>12}{'torch/layerwise':>18}")
     for name, ours, theirs in cases:

@@ -8,7 +8,7 @@ import numpy as np
 
 
 def pool_windows(x, pool_size):
-    """The windows of x (N, H, W, C) as an array (N, H // ph, ph, W // pw, pw, C) (a view when nothing is cropped)."""
+    """The windows of x (N, H, W, C) as (N, H // ph, ph, W // pw, pw, C); a view unless the margin is cropped."""
     n, h, w, c = x.shape
     ph, pw = pool_size
     return x[:, :h // ph * ph, :w // pw * pw].reshape(n, h // ph, ph, w // pw, pw, c)

@@ -65,7 +65,8 @@ class StochasticPooling2D(Layer):
     def __init__(self, pool_size=2, seed=None, **kwargs):
         super().__init__(**kwargs)
         if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or seed < 0):
-            raise ValueError(f"StochasticPooling2D: seed must be a non-negative integer or None, received {seed!r}")
+            raise ValueError(
+                f"StochasticPooling2D: seed must be a non-negative integer or None, received {seed!r}")
         self.pool_size, self.seed = _pool_size_pair(pool_size), seed
         self.rng = None if seed is None else np.random.default_rng(seed)
 
