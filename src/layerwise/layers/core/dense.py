@@ -70,8 +70,11 @@ class Dense(Layer):
                                     self.bias_constraint) if self.use_bias else None
 
     def forward(self, x, training=False):
-        z = dense_forward(x, self.kernel.value, self.bias.value if self.use_bias else None)
         self.x = x
+        return self._activate(dense_forward(x, self.kernel.value, self.bias.value if self.use_bias else None))
+
+    def _activate(self, z):
+        """y = phi(z), in place of z when phi's derivative does not read z; keeps z or y for backward."""
         if self.activation.reads == "input":
             self.z = z
             self.y = self.activation.forward(z)
