@@ -365,3 +365,13 @@ def test_methods_that_need_targets_say_so(method):
 def test_predict_on_zero_samples_returns_an_empty_array():
     predictions = _classifier().predict(np.zeros((0, 4)), verbose=0)
     assert predictions.shape == (0, 3) and predictions.dtype == np.float32
+
+
+@pytest.mark.parametrize("method", ["fit", "evaluate", "predict"])
+@pytest.mark.parametrize("batch_size", [0, -4, 2.5, True])
+def test_invalid_batch_size_is_refused(method, batch_size):
+    model = _classifier()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    arguments = (np.zeros((4, 4)),) if method == "predict" else (np.zeros((4, 4)), np.zeros(4))
+    with pytest.raises(ValueError, match=rf"{method}: batch_size must be a positive integer, received {batch_size!r}"):
+        getattr(model, method)(*arguments, batch_size=batch_size, verbose=0)
