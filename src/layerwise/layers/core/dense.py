@@ -1,7 +1,7 @@
 """Dense: the fully connected layer."""
 
 from layerwise import activations, constraints, initializers, regularizers
-from layerwise.layers.base import Layer
+from layerwise.layers.base import Layer, format_shape
 from layerwise.ops.dense import dense_backward, dense_forward
 
 
@@ -64,6 +64,10 @@ class Dense(Layer):
         return self.activation
 
     def build(self, input_shape):
+        if len(input_shape) < 2 or input_shape[-1] is None:
+            raise ValueError(
+                f"Layer '{self.name}' (Dense) needs inputs of shape (batch, ..., features) with a known "
+                f"feature axis, received inputs of rank {len(input_shape)} and shape {format_shape(input_shape)}")
         self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer,
                                       self.kernel_regularizer, self.kernel_constraint)
         self.bias = self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer,
