@@ -8,7 +8,7 @@ Example:
 """
 
 from layerwise import (activations, callbacks, config, datasets, errors, initializers, layers, losses,
-                       metrics, models, optimizers, testing, utils)
+                       metrics, models, optimizers, saving, testing, utils)
 from layerwise.layers import Input
 from layerwise.models import Sequential
 
@@ -16,5 +16,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Input", "Sequential", "activations", "callbacks", "config", "datasets", "errors", "initializers",
-    "layers", "losses", "metrics", "models", "optimizers", "testing", "utils", "__version__",
+    "layers", "losses", "metrics", "models", "optimizers", "saving", "testing", "utils", "__version__",
 ]

@@ -2,5 +2,6 @@
 
 from layerwise.models.sequential import Sequential
 from layerwise.models.trainer import Trainer
+from layerwise.saving import load_model
 
-__all__ = ["Sequential", "Trainer"]
+__all__ = ["Sequential", "Trainer", "load_model"]

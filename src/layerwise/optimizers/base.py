@@ -68,6 +68,15 @@ class Optimizer:
         """The optimizer's state arrays, in parameter order, for saving and inspection."""
         return [array for slots in self._slots.values() for array in slots.values()]
 
+    def slot_variables(self) -> dict:
+        """Every built state array, live, as ``{"<parameter name>/<slot name>": array}`` (for saving).
+
+        Together with `iterations` this is the optimizer's whole state: a subclass keeps any further
+        state in its slots, so that saving and `layerwise.saving` resume it without knowing the class.
+        """
+        return {f"{parameter.name}/{slot}": array
+                for parameter, slots in self._slots.items() for slot, array in slots.items()}
+
     def get_config(self) -> dict:
         learning_rate = self._learning_rate
         if callable(learning_rate) and hasattr(learning_rate, "get_config"):
