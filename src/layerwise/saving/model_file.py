@@ -181,8 +181,11 @@ def _rebuild(identifier, get, base, custom_objects):
 
 
 def _build_model(config, custom_objects, where):
+    """Build and compile the model; its initializers' draws are undone, so that loading leaves the
+    library's random stream (the next shuffles) exactly where it was."""
     from layerwise.models.trainer import Trainer
     description = config["model"]
+    library_state = layerwise_random.generator().bit_generator.state
     try:
         cls = lookup(description.get("class_name"), Trainer, custom_objects)
         model = cls.from_config(description.get("config", {}), custom_objects=custom_objects)
@@ -197,6 +200,8 @@ def _build_model(config, custom_objects, where):
     except _BUILD_ERRORS as error:
         raise ModelFileError(f"{where}: config.json describes a model that cannot be built "
                              f"({type(error).__name__}: {error})") from None
+    finally:
+        layerwise_random.generator().bit_generator.state = library_state
     return model
 
 

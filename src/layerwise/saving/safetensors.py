@@ -135,7 +135,8 @@ def loads(data: bytes, where="safetensors data"):
     for name, entry in header.items():
         _check_entry(name, entry, len(body), where)
     spans = sorted(tuple(entry["data_offsets"]) for entry in header.values())
-    if [s[0] for s in spans] != [0] + [s[1] for s in spans[:-1]] or (spans[-1][1] if spans else 0) != len(body):
+    ends = [0] + [end for _, end in spans]
+    if [begin for begin, _ in spans] != ends[:-1] or ends[-1] != len(body):
         raise ModelFileError(f"{where}: tensor data overlaps, leaves gaps, or the file is truncated or "
                              f"padded (data section of {len(body)} bytes)")
     tensors = {}
