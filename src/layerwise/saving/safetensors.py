@@ -44,7 +44,7 @@ def _prepare(tensors):
     arrays, table, offset = {}, {}, 0
     for name in sorted(tensors):
         array = np.asarray(tensors[name])
-        if array.dtype not in _CODES:
+        if array.dtype.newbyteorder("=") not in _CODES:
             raise TypeError(f"safetensors: tensor {name!r} has dtype {array.dtype}, which safetensors cannot hold")
         array = np.asarray(array, dtype=array.dtype.newbyteorder("<"), order="C")
         arrays[name] = array
@@ -57,7 +57,7 @@ def _prepare(tensors):
 def write(file, tensors, metadata=None) -> None:
     """Write ``{name: array}`` (and optional ``{str: str}`` metadata) to an open binary file."""
     arrays, table = _prepare(tensors)
-    chunks = [memoryview(a).cast("B") for a in arrays.values()]
+    chunks = [memoryview(a.reshape(-1).view(np.uint8)) for a in arrays.values()]
     header = dict(table)
     header["__metadata__"] = {**(metadata or {}), DIGEST_KEY: _digest(table, chunks)}
     text = json.dumps(header, separators=(",", ":")).encode()
