@@ -12,7 +12,7 @@ from layerwise.errors import ModelFileError
 from layerwise.models import load_model
 from layerwise.saving import archive, atomic_write, safetensors
 
-from conftest import tiny_model
+from saving_helpers import tiny_model
 
 
 def _rewrite(path, change):

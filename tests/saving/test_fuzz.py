@@ -15,7 +15,7 @@ from layerwise.errors import ModelFileError
 from layerwise.layers.base import clear_session
 from layerwise.models import load_model
 
-from conftest import tiny_model
+from saving_helpers import tiny_model
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from layerwise.layers import Dense, Layer
 from layerwise.models import load_model
 from layerwise.saving import register_serializable
 
-from conftest import layer_cases, tiny_data, tiny_model
+from saving_helpers import layer_cases, tiny_data, tiny_model
 
 CASES = layer_cases()
 
