@@ -7,14 +7,15 @@ Example:
     >>> model.compile(optimizer="sgd", loss="categorical_crossentropy")
 """
 
-from layerwise import (activations, callbacks, config, datasets, errors, initializers, layers, losses,
-                       metrics, models, optimizers, saving, testing, utils)
+from layerwise import (activations, callbacks, config, datasets, errors, export, initializers, layers,
+                       losses, metrics, models, optimizers, saving, testing, utils)
 from layerwise.layers import Input
 from layerwise.models import Sequential
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Input", "Sequential", "activations", "callbacks", "config", "datasets", "errors", "initializers",
-    "layers", "losses", "metrics", "models", "optimizers", "saving", "testing", "utils", "__version__",
+    "Input", "Sequential", "activations", "callbacks", "config", "datasets", "errors", "export",
+    "initializers", "layers", "losses", "metrics", "models", "optimizers", "saving", "testing", "utils",
+    "__version__",
 ]
