@@ -126,3 +126,47 @@ def test_unserializable_config_fails_at_save_time_naming_the_problem(tmp_path):
     with pytest.raises(ValueError, match="cannot be written as JSON"):
         model.save(tmp_path / "m.lw")
     assert not (tmp_path / "m.lw").exists() and list(tmp_path.iterdir()) == []
+
+
+class _DecayingSGD(layerwise.optimizers.SGD):
+    """SGD whose step shrinks by a running product: state outside the slots and iterations."""
+
+    state_attributes = ("scale",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = 1.0
+
+    def update_step(self, parameter, slots, learning_rate):
+        self.scale *= 0.9
+        super().update_step(parameter, slots, learning_rate * self.scale)
+
+
+OPTIMIZERS = {**{name: (lambda cls=cls: cls()) for name, cls in layerwise.optimizers._TABLE.items()},
+              "sgd_nesterov": lambda: layerwise.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+              "state_attributes": lambda: _DecayingSGD(learning_rate=0.1)}
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_every_optimizer_resumes_exactly(name, tmp_path):
+    x, y = tiny_data()
+
+    def fresh():
+        layerwise.layers.base.clear_session()
+        layerwise.utils.set_random_seed(1)
+        model = layerwise.Sequential([layerwise.Input(shape=(4,)), Dense(3, activation="softmax")])
+        model.compile(optimizer=OPTIMIZERS[name](), loss="categorical_crossentropy")
+        return model
+
+    straight = fresh()
+    for _ in range(4):
+        straight.train_on_batch(x, y)
+    resumed = fresh()
+    for _ in range(2):
+        resumed.train_on_batch(x, y)
+    resumed.save(tmp_path / "m.lw")
+    loaded = load_model(tmp_path / "m.lw", custom_objects={"_DecayingSGD": _DecayingSGD})
+    for _ in range(2):
+        loaded.train_on_batch(x, y)
+    _assert_same_weights(straight, loaded)
+    assert loaded.optimizer.iterations == 4

@@ -16,6 +16,11 @@ class Optimizer:
         lr: the older Keras spelling of ``learning_rate`` (lecture 003 writes ``SGD(lr=0.1)``).
     """
 
+    #: Names of scalar attributes that change during training besides `iterations` and the slots
+    #: (e.g. a running product of decay factors); they are saved with the state so training resumes
+    #: exactly.
+    state_attributes = ()
+
     def __init__(self, learning_rate=0.001, name=None, lr=None):
         if lr is not None:
             learning_rate = lr
@@ -71,8 +76,8 @@ class Optimizer:
     def slot_variables(self) -> dict:
         """Every built state array, live, as ``{"<parameter name>/<slot name>": array}`` (for saving).
 
-        Together with `iterations` this is the optimizer's whole state: a subclass keeps any further
-        state in its slots, so that saving and `layerwise.saving` resume it without knowing the class.
+        Together with `iterations` and the `state_attributes` this is the optimizer's whole state, which
+        `layerwise.saving` saves and restores without knowing the class.
         """
         return {f"{parameter.name}/{slot}": array
                 for parameter, slots in self._slots.items() for slot, array in slots.items()}

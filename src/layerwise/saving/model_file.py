@@ -32,6 +32,7 @@ FORMAT = "layerwise.model"
 FORMAT_VERSION = 1
 ENTRIES = (archive.MANIFEST, "config.json", "model.safetensors", "optimizer.safetensors",
            "training_state.json")
+_ATTRIBUTE = "attribute:"
 _BUILD_ERRORS = (TypeError, ValueError, KeyError, IndexError)
 
 
@@ -87,6 +88,14 @@ def set_generator_state(generator, state, where) -> None:
         raise ModelFileError(f"{where}: invalid random generator state ({error})") from None
 
 
+def optimizer_state(optimizer) -> dict:
+    """``iterations``, ``attribute:<name>`` for each of its `state_attributes`, and every slot."""
+    state = dict(optimizer.slot_variables(), iterations=np.int64(optimizer.iterations))
+    for name in optimizer.state_attributes:
+        state[f"{_ATTRIBUTE}{name}"] = np.float64(getattr(optimizer, name))
+    return state
+
+
 def model_entries(model) -> dict:
     """The entries of a model file for ``model`` (``{name: bytes}``)."""
     config = {"model": _serialize(model), "compile": _compile_config(model),
@@ -97,8 +106,7 @@ def model_entries(model) -> dict:
                "model.safetensors": _safetensors_bytes(
                    {name: p.value for name, p in _named(model.weights, "weight", model).items()})}
     if model.optimizer is not None:
-        state = dict(model.optimizer.slot_variables(), iterations=np.int64(model.optimizer.iterations))
-        entries["optimizer.safetensors"] = _safetensors_bytes(state)
+        entries["optimizer.safetensors"] = _safetensors_bytes(optimizer_state(model.optimizer))
     return entries
 
 
@@ -160,16 +168,23 @@ def assign_weights(model, tensors, where) -> None:
 
 
 def assign_optimizer_state(model, tensors, where) -> None:
-    """Rebuild the slots of the parameters the file has state for, fill them, and set iterations."""
+    """Rebuild the slots of the parameters the file has state for, fill them, and set iterations
+    and the state attributes."""
+    optimizer = model.optimizer
     tensors = dict(tensors)
     iterations = tensors.pop("iterations", None)
     if iterations is None or iterations.shape != () or iterations.dtype.kind not in "iu" or iterations < 0:
         raise ModelFileError(f"{where}: the optimizer state has no valid 'iterations' counter")
+    attributes = {name: np.empty((), np.float64) for name in optimizer.state_attributes}
+    assign_by_name(attributes, {name[len(_ATTRIBUTE):]: tensors.pop(name) for name in list(tensors)
+                                if name.startswith(_ATTRIBUTE)}, "optimizer state attributes", where)
     parameters = _named(model.trainable_weights, "weight", model)
     with_state = {name.rsplit("/", 1)[0] for name in tensors}
-    model.optimizer.build([p for name, p in parameters.items() if name in with_state])
-    assign_by_name(model.optimizer.slot_variables(), tensors, "optimizer state", where)
-    model.optimizer.iterations = int(iterations)
+    optimizer.build([p for name, p in parameters.items() if name in with_state])
+    assign_by_name(optimizer.slot_variables(), tensors, "optimizer state", where)
+    optimizer.iterations = int(iterations)
+    for name, value in attributes.items():
+        setattr(optimizer, name, float(value))
 
 
 def _rebuild(identifier, get, base, custom_objects):
