@@ -170,3 +170,41 @@ def test_every_optimizer_resumes_exactly(name, tmp_path):
         loaded.train_on_batch(x, y)
     _assert_same_weights(straight, loaded)
     assert loaded.optimizer.iterations == 4
+
+
+def test_metric_objects_and_their_names_survive(tmp_path):
+    model = layerwise.Sequential([layerwise.Input(shape=(4,)), Dense(3, activation="softmax")])
+    model.compile(optimizer="sgd", loss="categorical_crossentropy",
+                  metrics=["accuracy", layerwise.metrics.CategoricalAccuracy(name="hits")])
+    model.save(tmp_path / "m.lw")
+    loaded = load_model(tmp_path / "m.lw")
+    logs = loaded.evaluate(*tiny_data(), verbose=0, return_dict=True)
+    assert list(logs) == ["loss", "accuracy", "hits"] and logs["hits"] == logs["accuracy"]
+
+
+class _Noisy(Layer):
+    """Adds noise from its own generator in training: its stream must continue after loading."""
+
+    def __init__(self, seed=0, **kwargs):
+        super().__init__(**kwargs)
+        self.seed, self.rng = seed, np.random.default_rng(seed)
+
+    def forward(self, x, training=False):
+        return x + self.rng.normal(size=x.shape).astype(x.dtype) if training else x
+
+    def backward(self, dy):
+        return dy
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+def test_layer_owned_generators_continue_after_loading(tmp_path):
+    model = layerwise.Sequential([layerwise.Input(shape=(4,)), _Noisy(seed=5), Dense(3, activation="softmax")])
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    x, y = tiny_data()
+    model.train_on_batch(x, y)
+    model.save(tmp_path / "m.lw")
+    loaded = load_model(tmp_path / "m.lw", custom_objects={"_Noisy": _Noisy})
+    assert loaded.layers[0].rng.bit_generator.state == model.layers[0].rng.bit_generator.state
+    assert loaded.train_on_batch(x, y) == model.train_on_batch(x, y)

@@ -195,6 +195,13 @@ def _rebuild(identifier, get, base, custom_objects):
     return get(identifier)
 
 
+def _metric(identifier, custom_objects):
+    """A metric as `compile` was given it: a name, or a Metric rebuilt from its class and config."""
+    if isinstance(identifier, str):
+        return identifier
+    return lookup(identifier["class_name"], metrics.Metric, custom_objects)(**identifier.get("config", {}))
+
+
 def _build_model(config, custom_objects, where):
     """Build and compile the model; its initializers' draws are undone, so that loading leaves the
     library's random stream (the next shuffles) exactly where it was."""
@@ -210,8 +217,7 @@ def _build_model(config, custom_objects, where):
                 optimizer=_rebuild(compile_config["optimizer"], optimizers.get, optimizers.Optimizer,
                                    custom_objects),
                 loss=_rebuild(compile_config["loss"], losses.get, losses.Loss, custom_objects),
-                metrics=[_rebuild(m, lambda i: i if isinstance(i, str) else metrics.get(i), metrics.Metric,
-                                  custom_objects) for m in compile_config["metrics"]])
+                metrics=[_metric(m, custom_objects) for m in compile_config["metrics"]])
     except _BUILD_ERRORS as error:
         raise ModelFileError(f"{where}: config.json describes a model that cannot be built "
                              f"({type(error).__name__}: {error})") from None
