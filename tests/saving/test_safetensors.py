@@ -52,6 +52,8 @@ def _file(header: bytes, body=b""):
     (_file(b'{"a": {"dtype": "X9", "shape": [1], "data_offsets": [0, 4]}}', b"\0" * 4), "unknown dtype"),
     (_file(b'{"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}}', b"\0" * 4), "invalid shape"),
     (_file(b'{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}', b"\0" * 4), "does not fill"),
+    (_file(b'{"a": {"dtype": "F32", "shape": [' + b"1," * 64 + b'1], "data_offsets": [0, 4]}}', b"\0" * 4),
+     "invalid shape"),
     (_file(b'{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 8]}}', b"\0" * 4), "outside"),
     (_file(b'{"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}', b"\0" * 8), "gaps"),
     (_file(b'{"__metadata__": {"k": 1}}'), "strings to strings"),

@@ -33,7 +33,8 @@ FORMAT_VERSION = 1
 ENTRIES = (archive.MANIFEST, "config.json", "model.safetensors", "optimizer.safetensors",
            "training_state.json")
 _ATTRIBUTE = "attribute:"
-_BUILD_ERRORS = (TypeError, ValueError, KeyError, IndexError)
+# What a layer's constructor or from_config raises on arguments that make no sense.
+_BUILD_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
 
 
 def _json(value) -> bytes:

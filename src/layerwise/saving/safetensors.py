@@ -24,6 +24,7 @@ from layerwise.errors import ModelFileError
 from layerwise.saving.atomic import atomic_write
 
 MAX_HEADER_BYTES = 16 * 2**20
+_MAX_DIMS = 32  # NumPy 1.x's limit (2.x allows 64)
 DIGEST_KEY = "layerwise.sha256"
 _DTYPES = {
     "F64": np.float64, "F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32,
@@ -103,7 +104,7 @@ def _check_entry(name, entry, size, where):
     dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
     if dtype not in _DTYPES:
         raise ModelFileError(f"{where}: tensor {name!r} has unknown dtype {dtype!r}")
-    if not isinstance(shape, list) or not all(_is_index(d) for d in shape):
+    if not isinstance(shape, list) or len(shape) > _MAX_DIMS or not all(_is_index(d) for d in shape):
         raise ModelFileError(f"{where}: tensor {name!r} has an invalid shape {shape!r}")
     if not (isinstance(offsets, list) and len(offsets) == 2 and all(_is_index(o) for o in offsets)
             and offsets[0] <= offsets[1] <= size):
