@@ -5,6 +5,9 @@ length read from a file is checked against the bytes actually there before it is
 """
 
 import collections
+import copy
+import json
+import zipfile
 
 import numpy as np
 import pytest
@@ -98,3 +101,65 @@ def _load_weights(originals, path):
 test_mutated_model_files = _fuzz("model", lambda _, path: [p.value for p in load_model(path).weights], 2000)
 test_mutated_weights_files = _fuzz("weights", _load_weights, 500)
 
+
+
+# ---- crafted files: valid zips whose config.json says nonsense -----------------------------------
+
+def _tree_paths(node, prefix=()):
+    yield prefix
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in items:
+        yield from _tree_paths(child, prefix + (key,))
+
+
+# Small integers only: a crafted file may ask for a huge layer, which would be allocated before the
+# weights are checked (see the report in layerwise.saving.model_file's docstring).
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 40) | st.floats(allow_nan=False) | st.text(max_size=5)
+    | st.sampled_from(["Dense", "relu", "Sequential", "softmax", "mse", "SGD"]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=5)
+
+
+def _replace(tree, path, value):
+    """Put ``value`` at ``path`` in a JSON tree, unless an earlier replacement removed that path."""
+    try:
+        for key in path[:-1]:
+            tree = tree[key]
+        if isinstance(tree, dict) or (isinstance(tree, list) and path[-1] < len(tree)):
+            tree[path[-1]] = value
+    except (KeyError, IndexError, TypeError):
+        pass
+
+
+@pytest.fixture(scope="module")
+def crafted(tmp_path_factory):
+    from layerwise import Input, Sequential
+    from layerwise.layers import Dense, Flatten, PReLU, ReLU, Reshape, Softmax
+    from layerwise.optimizers import SGD
+    model = Sequential([Input(shape=(2, 4)), Flatten(), Dense(6, activation="relu"), PReLU(),
+                        ReLU(max_value=2.0), Reshape((2, 3)), Softmax(axis=1), Flatten(),
+                        Dense(3, activation="softmax")])
+    model.compile(optimizer=SGD(momentum=0.5), loss="categorical_crossentropy", metrics=["accuracy"])
+    path = tmp_path_factory.mktemp("crafted") / "m.lw"
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(entries["config.json"])
+    return {"entries": entries, "config": config, "paths": list(_tree_paths(config))[1:], "path": path}
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_crafted_configs_load_or_raise_model_file_error(crafted, data):
+    config = copy.deepcopy(crafted["config"])
+    for path in data.draw(st.lists(st.sampled_from(crafted["paths"]), min_size=1, max_size=2)):
+        _replace(config, path, data.draw(JSON_VALUES))
+    with zipfile.ZipFile(crafted["path"], "w") as archive:
+        for name, content in crafted["entries"].items():
+            archive.writestr(name, json.dumps(config) if name == "config.json" else content)
+    try:
+        load_model(crafted["path"])
+    except ModelFileError:
+        pass

@@ -219,6 +219,9 @@ def _build_model(config, custom_objects, where):
                                    custom_objects),
                 loss=_rebuild(compile_config["loss"], losses.get, losses.Loss, custom_objects),
                 metrics=[_metric(m, custom_objects) for m in compile_config["metrics"]])
+        bad_names = [layer.name for layer in getattr(model, "layers", []) if not isinstance(layer.name, str)]
+        if bad_names:
+            raise ValueError(f"layer names must be strings, found {bad_names[:3]}")
     except _BUILD_ERRORS as error:
         raise ModelFileError(f"{where}: config.json describes a model that cannot be built "
                              f"({type(error).__name__}: {error})") from None
