@@ -208,3 +208,11 @@ def test_layer_owned_generators_continue_after_loading(tmp_path):
     loaded = load_model(tmp_path / "m.lw", custom_objects={"_Noisy": _Noisy})
     assert loaded.layers[0].rng.bit_generator.state == model.layers[0].rng.bit_generator.state
     assert loaded.train_on_batch(x, y) == model.train_on_batch(x, y)
+
+
+def test_repeated_weight_names_are_refused_at_save_time(tmp_path):
+    model = layerwise.Sequential([layerwise.Input(shape=(2,)), Dense(2, name="twin"), Dense(2, name="twin")])
+    with pytest.raises(ValueError, match=r"names must be unique.*twin/bias"):
+        model.save(tmp_path / "m.lw")
+    with pytest.raises(ValueError, match="names must be unique"):
+        model.save_weights(tmp_path / "w.safetensors")

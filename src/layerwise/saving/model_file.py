@@ -6,15 +6,23 @@ A model file (format version 1) is a stored zip (see `layerwise.saving.archive`)
 - ``config.json``: ``{"model": {"class_name", "config"}, "compile": {"optimizer", "loss", "metrics"} or
   null, "generators": {layer name: {attribute: bit generator state}}}``;
 - ``model.safetensors``: every weight, keyed by its `Parameter` name ("dense/kernel");
-- ``optimizer.safetensors`` (compiled models): ``iterations`` and every optimizer slot, keyed
-  "<parameter name>/<slot>" (`Optimizer.slot_variables`);
+- ``optimizer.safetensors`` (compiled models): ``iterations``, every optimizer slot keyed
+  "<parameter name>/<slot>" (`Optimizer.slot_variables`), and "attribute:<name>" for each of the
+  optimizer's `state_attributes`; a learning-rate schedule resumes from ``iterations``;
 - ``training_state.json`` (backups only, see `layerwise.callbacks.BackupAndRestore`).
 
 A layer takes part through its ``get_config``/``from_config`` and its weights alone; a model class
 through ``get_config``, ``from_config(config, custom_objects)``, ``weights`` and, if it has them,
 ``layers`` (whose np.random.Generator attributes are saved, so dropout masks continue exactly).
+Loading a model leaves the library's random generator where it was (the initializers' draws are
+undone), so shuffling continues as if the model had stayed in memory.
+
+Limits: a corrupted file is always caught (zip CRC-32 and safetensors checks), but config.json is
+trusted as far as the layers' constructors validate their arguments: a deliberately crafted file can
+ask for a very large layer, which is allocated before its weights are compared with the file's.
 """
 
+import collections
 import io
 import json
 import os
@@ -39,7 +47,7 @@ _BUILD_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
 
 def _json(value) -> bytes:
     try:
-        return json.dumps(value, indent=1, sort_keys=True, allow_nan=False).encode()
+        return json.dumps(value, indent=1, sort_keys=True).encode()
     except (TypeError, ValueError) as error:
         raise ValueError(f"save: the model's configuration cannot be written as JSON ({error}); give "
                          "custom layers, losses and schedules a get_config returning plain values") from None
@@ -52,8 +60,8 @@ def _safetensors_bytes(tensors) -> bytes:
 
 
 def _named(items, what, model):
-    names = [item.name for item in items]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
+    counts = collections.Counter(item.name for item in items)
+    duplicates = sorted(name for name, count in counts.items() if count > 1)
     if duplicates:
         raise ValueError(f"{model.name}: {what} names must be unique to be saved, repeated: {duplicates}")
     return {item.name: item for item in items}
