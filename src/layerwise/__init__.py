@@ -7,8 +7,8 @@ Example:
     >>> model.compile(optimizer="sgd", loss="categorical_crossentropy")
 """
 
-from layerwise import (activations, callbacks, config, constraints, datasets, errors, initializers, layers,
-                       losses, metrics, models, optimizers, regularizers, testing, utils)
+from layerwise import (activations, callbacks, config, constraints, datasets, errors, export, initializers,
+                       layers, losses, metrics, models, optimizers, regularizers, saving, testing, utils)
 from layerwise.layers import Input
 from layerwise.models import Sequential
 
@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Input", "Sequential", "activations", "callbacks", "config", "constraints", "datasets", "errors",
-    "initializers", "layers", "losses", "metrics", "models", "optimizers", "regularizers", "testing", "utils",
+    "export", "initializers", "layers", "losses", "metrics", "models", "optimizers", "regularizers",
+    "saving", "testing", "utils",
     "__version__",
 ]

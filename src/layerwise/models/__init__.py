@@ -3,5 +3,6 @@
 from layerwise.models.perceptron import Perceptron
 from layerwise.models.sequential import Sequential
 from layerwise.models.trainer import Trainer
+from layerwise.saving import load_model
 
-__all__ = ["Perceptron", "Sequential", "Trainer"]
+__all__ = ["Perceptron", "Sequential", "Trainer", "load_model"]

@@ -1,0 +1,100 @@
+"""ONNX exporters of the core layers, activation layers, activation functions and Sequential.
+
+LeakyReLU, ELU and Softmax are `Activation` subclasses, so the Activation exporter serves them.
+"""
+
+from layerwise.activations import _SELU_ALPHA, _SELU_SCALE
+from layerwise.export.registry import activation_exporter, onnx_exporter
+
+
+@activation_exporter("linear")
+def _linear(graph, x, hint):
+    return x
+
+
+def _simple(name, op_type, **fixed):
+    """An activation that is one ONNX operator; its keyword arguments map to attributes."""
+    renames = fixed.pop("renames", {})
+
+    @activation_exporter(name)
+    def export(graph, x, hint, **kwargs):
+        attributes = {renames.get(k, k): float(v) for k, v in kwargs.items()}
+        return graph.node(op_type, x, hint=hint, **fixed, **attributes)
+    return export
+
+
+for _name, _op in [("sigmoid", "Sigmoid"), ("tanh", "Tanh"), ("relu", "Relu"), ("softplus", "Softplus"),
+                   ("softsign", "Softsign"), ("exponential", "Exp"), ("sign", "Sign")]:
+    _simple(_name, _op)
+_simple("leaky_relu", "LeakyRelu", renames={"negative_slope": "alpha"})
+_simple("elu", "Elu")
+_simple("selu", "Selu", alpha=_SELU_ALPHA, gamma=_SELU_SCALE)
+_simple("hard_sigmoid", "HardSigmoid", alpha=1.0 / 6.0, beta=0.5)
+
+
+@activation_exporter("softmax")
+def _softmax(graph, x, hint, axis=-1):
+    return graph.node("Softmax", x, hint=hint, axis=int(axis))
+
+
+@activation_exporter("silu")
+def _silu(graph, x, hint):
+    return graph.node("Mul", [x, graph.node("Sigmoid", x)], hint=hint)
+
+
+@activation_exporter("step")
+def _step(graph, x, hint):
+    return graph.node("Cast", graph.node("GreaterOrEqual", [x, graph.constant(0.0)]), hint=hint,
+                      to=graph.tensor_dtype)
+
+
+@onnx_exporter("Dense")
+def _dense(layer, graph, x):
+    z = graph.node("MatMul", [x, graph.constant(layer.kernel.value, f"{layer.name}/kernel")])
+    if layer.use_bias:
+        z = graph.node("Add", [z, graph.constant(layer.bias.value, f"{layer.name}/bias")])
+    return graph.activation(layer.activation, z, hint=layer.name)
+
+
+@onnx_exporter("Activation")
+def _activation(layer, graph, x):
+    return graph.activation(layer.activation, x, hint=layer.name)
+
+
+@onnx_exporter("Flatten")
+def _flatten(layer, graph, x):
+    return graph.node("Flatten", x, hint=layer.name, axis=1)
+
+
+@onnx_exporter("Reshape")
+def _reshape(layer, graph, x):
+    # 0 copies the batch size from the input (allowzero=0, the default).
+    shape = graph.constant([0, *layer.target_shape], f"{layer.name}/shape", dtype="int64")
+    return graph.node("Reshape", [x, shape], hint=layer.name)
+
+
+@onnx_exporter("ReLU")
+def _relu(layer, graph, x):
+    if layer.threshold == 0:
+        y = (graph.node("Relu", x) if layer.negative_slope == 0
+             else graph.node("LeakyRelu", x, alpha=layer.negative_slope))
+    else:
+        threshold = graph.constant(layer.threshold)
+        below = graph.node("Less", [x, threshold])
+        leak = graph.node("Mul", [graph.node("Sub", [x, threshold]), graph.constant(layer.negative_slope)])
+        y = graph.node("Where", [below, leak, x])
+    if layer.max_value is not None:
+        y = graph.node("Min", [y, graph.constant(layer.max_value)])
+    return graph.node("Identity", y, hint=layer.name)
+
+
+@onnx_exporter("PReLU")
+def _prelu(layer, graph, x):
+    return graph.node("PRelu", [x, graph.constant(layer.alpha.value, f"{layer.name}/alpha")], hint=layer.name)
+
+
+@onnx_exporter("Sequential")
+def _sequential(model, graph, x):
+    for layer in model.layers:
+        x = graph.layer(layer, x)
+    return x
