@@ -13,10 +13,19 @@ from layerwise.layers.base import Layer
 
 
 class MaskConsumer:
-    """Mixin for layers whose forward takes ``mask=``: a boolean (batch, time) array or None."""
+    """Mixin for sequence layers whose forward takes ``mask=`` (a boolean (batch, time) array or None).
+
+    The time axis of their input is free: a layer built on 20 steps also runs on 50, as in Keras.
+    """
 
     supports_masking = True
     output_mask = None
+
+    def build_for(self, input_shape):
+        if self.input_shape_hint is not None and self.input_shape_hint[0] is None:
+            input_shape = (input_shape[0], None) + tuple(input_shape[2:])
+        super().build_for(input_shape)
+        self.input_spec = (None,) + self.input_spec[1:]
 
     def __call__(self, x, training=False, mask=None):
         x = np.asarray(x)
