@@ -4,7 +4,8 @@ Run from the repository root (OpenBLAS picks its own kernel and cache sizes with
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /work/venv/bin/python bench/rnn.py
 
 Both sides run float32 in the same process, interleaved A B A B; the script prints the median seconds
-per forward + backward of each and their ratio (target: layerwise <= 2x PyTorch).
+per forward + backward of each and their ratio (target: layerwise <= 2x PyTorch), with both libraries on
+2 threads and again on 1 (the per-step GEMMs are small: on a busy machine two BLAS threads mostly wait).
 """
 
 import statistics
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -39,24 +40,25 @@ def main():
         output, _ = module(x_torch)
         output.backward(dy_torch)
 
-    for run in (run_layerwise, run_torch):
-        run()
-    times = {run_layerwise: [], run_torch: []}
-    for _ in range(REPEATS):
-        for run in times:
-            start = time.perf_counter()
-            run()
-            times[run].append(time.perf_counter() - start)
-    ours, theirs = statistics.median(times[run_layerwise]), statistics.median(times[run_torch])
     blas = [(info["internal_api"], info.get("architecture"), info["num_threads"]) for info in threadpool_info()
             if info["user_api"] == "blas"]
-    print(f"BLAS (threadpoolctl): {blas}; torch threads: {torch.get_num_threads()}")
+    print(f"BLAS (threadpoolctl): {blas}")
     print(f"LSTM({UNITS}), {STEPS} steps, batch {BATCH}, {FEATURES} features, float32, forward + backward, "
           f"median of {REPEATS}")
-    print(f"layerwise {ours * 1e3:8.2f} ms")
-    print(f"pytorch   {theirs * 1e3:8.2f} ms")
-    print(f"ratio layerwise / pytorch: {ours / theirs:.2f}")
-
+    for threads in (2, 1):
+        torch.set_num_threads(threads)
+        with threadpool_limits(threads, user_api="blas"):
+            for run in (run_layerwise, run_torch):
+                run()
+            times = {run_layerwise: [], run_torch: []}
+            for _ in range(REPEATS):
+                for run in times:
+                    start = time.perf_counter()
+                    run()
+                    times[run].append(time.perf_counter() - start)
+        ours, theirs = statistics.median(times[run_layerwise]), statistics.median(times[run_torch])
+        print(f"{threads} thread(s): layerwise {ours * 1e3:7.2f} ms, pytorch {theirs * 1e3:7.2f} ms, "
+              f"ratio layerwise / pytorch {ours / theirs:.2f}")
 
 if __name__ == "__main__":
     main()
