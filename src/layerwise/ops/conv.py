@@ -1,0 +1,237 @@
+"""2-D convolution of channels-last (NHWC) tensors: forward, weight gradient and input gradient.
+
+Notation (lecture 004: local receptive fields, shared weights, several feature maps). Input x (N, H, W, C)
+zero-padded to x_p, kernel w (kh, kw, C/g, F) in g groups, bias b (F,), output y (N, Ho, Wo, F):
+
+    y[n, p, q, f] = b[f] + sum_{i, j, c} w[i, j, c, f] x_p[n, p*sh + i*dh, q*sw + j*dw, G(f) C/g + c]
+
+with G(f) = f // (F/g) the group of feature map f. ``im2col`` gathers the kh*kw*C/g inputs that each output
+position sees into one row, so the sum is a matrix product per group: Y_g = X_g W_g. Backward:
+
+    dJ/dw = X_g^T dJ/dY_g          (lecture 004: dE/dw_i = sum_j delta_j z_i, summed over shared uses)
+    dJ/db = sum_{n, p, q} dJ/dy
+    dJ/dx, stride 1: the correlation of the padded dJ/dy with the flipped kernel (a convolution itself);
+    dJ/dx, strided:  dJ/dX_g = dJ/dY_g W_g^T, added back onto x_p one kernel offset at a time.
+
+Every loop runs over kernel offsets or over batch chunks, never over samples or pixels. The im2col buffer
+of one chunk stays below `MEMORY_BUDGET_BYTES`: larger batches are processed in several chunks.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from layerwise.ops._parallel import for_each_chunk
+
+#: Upper bound, in bytes, of one im2col buffer; a batch whose buffer would be larger is cut into chunks.
+MEMORY_BUDGET_BYTES = 64 * 2**20
+
+
+def padding_amounts(length, kernel_size, stride, dilation, padding):
+    """(before, after) zero padding of one spatial axis, as Keras/TensorFlow compute it.
+
+    'valid' pads nothing; 'causal' pads (k-1)d before; 'same' gives ceil(n/s) outputs with
+    pad_total = max((ceil(n/s) - 1) s + (k-1) d + 1 - n, 0), the odd element going after.
+
+    Example:
+        >>> padding_amounts(28, 4, 2, 1, "same")
+        (1, 2)
+    """
+    if padding == "valid":
+        return 0, 0
+    if padding == "causal":
+        return (kernel_size - 1) * dilation, 0
+    total = max((-(-length // stride) - 1) * stride + (kernel_size - 1) * dilation + 1 - length, 0)
+    return total // 2, total - total // 2
+
+
+@dataclass(frozen=True)
+class ConvGeometry:
+    """Where each kernel offset of a convolution or pooling window meets the padded input.
+
+    Attributes:
+        input_hw: (H, W) of the unpadded input.
+        kernel_size: (kh, kw).
+        strides: (sh, sw).
+        dilation: (dh, dw).
+        pads: ((top, bottom), (left, right)).
+        groups: g, the number of channel groups.
+    """
+
+    input_hw: tuple
+    kernel_size: tuple
+    strides: tuple
+    dilation: tuple
+    pads: tuple
+    groups: int = 1
+
+    @classmethod
+    def create(cls, input_hw, kernel_size, strides, dilation, padding, groups=1):
+        pads = tuple(padding_amounts(n, k, s, d, padding)
+                     for n, k, s, d in zip(input_hw, kernel_size, strides, dilation))
+        return cls(tuple(input_hw), tuple(kernel_size), tuple(strides), tuple(dilation), pads, groups)
+
+    @property
+    def padded_hw(self):
+        return tuple(n + before + after for n, (before, after) in zip(self.input_hw, self.pads))
+
+    @property
+    def output_hw(self):
+        return tuple((n - (k - 1) * d - 1) // s + 1 for n, k, s, d in
+                     zip(self.padded_hw, self.kernel_size, self.strides, self.dilation))
+
+    @property
+    def offsets(self):
+        """The kernel offsets (i, j), row by row, in the order of the im2col columns."""
+        return [(i, j) for i in range(self.kernel_size[0]) for j in range(self.kernel_size[1])]
+
+    def window(self, padded, i, j):
+        """The strided view of ``padded`` (N, Hp, Wp, ...) that kernel offset (i, j) meets: (N, Ho, Wo, ...)."""
+        (ho, wo), (sh, sw), (dh, dw) = self.output_hw, self.strides, self.dilation
+        return padded[:, i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw]
+
+
+def pad_spatial(x, pads, value=0.0):
+    """x (N, H, W, C) with its H and W axes padded by ``pads`` ((top, bottom), (left, right)) of ``value``."""
+    (top, bottom), (left, right) = pads
+    if not (top or bottom or left or right):
+        return x
+    n, h, w, c = x.shape
+    padded = np.empty((n, h + top + bottom, w + left + right, c), dtype=x.dtype)
+    padded[:, :top] = value
+    padded[:, top + h:] = value
+    padded[:, top:top + h, :left] = value
+    padded[:, top:top + h, left + w:] = value
+    padded[:, top:top + h, left:left + w] = x
+    return padded
+
+
+def crop_spatial(padded, pads, input_hw):
+    """The inverse of `pad_spatial`: the (H, W) interior of ``padded``, contiguous."""
+    (top, _), (left, _) = pads
+    if padded.shape[1:3] == tuple(input_hw):
+        return padded
+    return np.ascontiguousarray(padded[:, top:top + input_hw[0], left:left + input_hw[1]])
+
+
+def im2col(padded, geometry):
+    """Columns (g, N*Ho*Wo, kh*kw*C/g): row (n, p, q) holds what output (p, q) sees, per group."""
+    n, g = len(padded), geometry.groups
+    (ho, wo), (kh, kw) = geometry.output_hw, geometry.kernel_size
+    group_channels = padded.shape[-1] // g
+    columns = np.empty((g, n, ho, wo, kh, kw, group_channels), dtype=padded.dtype)
+    grouped = padded.reshape(padded.shape[:3] + (g, group_channels))
+    for i, j in geometry.offsets:
+        columns[:, :, :, :, i, j] = np.moveaxis(geometry.window(grouped, i, j), 3, 0)
+    return columns.reshape(g, n * ho * wo, kh * kw * group_channels)
+
+
+def grouped_kernel(kernel, groups):
+    """w (kh, kw, C/g, F) as g matrices (g, kh*kw*C/g, F/g)."""
+    kh, kw, group_channels, filters = kernel.shape
+    return kernel.reshape(kh * kw * group_channels, groups, filters // groups).transpose(1, 0, 2)
+
+
+def _grouped_rows(y, groups):
+    """y (N, Ho, Wo, F) as (g, N*Ho*Wo, F/g), a view."""
+    return y.reshape(-1, groups, y.shape[-1] // groups).transpose(1, 0, 2)
+
+
+def batch_chunk(per_sample_bytes, batch, budget=None):
+    """Samples per chunk so that a buffer of ``per_sample_bytes`` per sample stays within the budget."""
+    budget = MEMORY_BUDGET_BYTES if budget is None else budget
+    return int(min(batch, max(1, budget // max(per_sample_bytes, 1))))
+
+
+def conv2d_forward(x, kernel, bias, geometry, keep_columns=False):
+    """y = x * w + b (see the module docstring); returns (y, columns).
+
+    ``columns`` is the im2col matrix, returned when ``keep_columns`` and the batch fitted in one chunk,
+    so that `conv2d_backward_kernel` need not gather it again; otherwise None.
+    """
+    n, g = len(x), geometry.groups
+    (ho, wo), filters = geometry.output_hw, kernel.shape[-1]
+    padded = pad_spatial(x, geometry.pads)
+    weights = grouped_kernel(kernel, g)
+    y = np.empty((n, ho, wo, filters), dtype=x.dtype)
+    rows_per_sample = ho * wo
+    chunk = batch_chunk(rows_per_sample * weights.shape[1] * g * x.itemsize, n)
+    kept = []
+
+    def run(start, stop):
+        columns = im2col(padded[start:stop], geometry)
+        out = _grouped_rows(y[start:stop], g)
+        if g == 1:
+            np.matmul(columns[0], weights[0], out=out[0])
+        else:
+            out[...] = np.matmul(columns, weights)
+        kept.append(columns)
+
+    for_each_chunk(run, n, chunk)
+    if bias is not None:
+        y += bias
+    return y, (kept[0] if keep_columns and len(kept) == 1 else None)
+
+
+def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None):
+    """Add dJ/dw = X^T dJ/dY into ``kernel_grad`` (kh, kw, C/g, F) and dJ/db into ``bias_grad``.
+
+    ``columns`` is the forward pass's im2col matrix, or None to gather it again chunk by chunk from x.
+    """
+    g = geometry.groups
+    dy_rows = _grouped_rows(dy, g)
+    grad = grouped_kernel(kernel_grad, g)
+    if columns is not None:
+        grad += np.matmul(columns.transpose(0, 2, 1), dy_rows)
+    else:
+        padded = pad_spatial(x, geometry.pads)
+        rows_per_sample = dy.shape[1] * dy.shape[2]
+        chunk = batch_chunk(rows_per_sample * grad.shape[1] * g * x.itemsize, len(x))
+        for start in range(0, len(x), chunk):
+            part = im2col(padded[start:start + chunk], geometry)
+            grad += np.matmul(part.transpose(0, 2, 1),
+                              dy_rows[:, start * rows_per_sample:(start + chunk) * rows_per_sample])
+    if bias_grad is not None:
+        bias_grad += dy.reshape(-1, dy.shape[-1]).sum(axis=0)
+
+
+def flipped_kernel(kernel, groups):
+    """w'[i, j, f, c] = w[kh-1-i, kw-1-j, c, f] per group: the kernel of the stride-1 input gradient."""
+    kh, kw, group_channels, filters = kernel.shape
+    flipped = kernel[::-1, ::-1].reshape(kh, kw, group_channels, groups, filters // groups)
+    return flipped.transpose(0, 1, 4, 3, 2).reshape(kh, kw, filters // groups, groups * group_channels)
+
+
+def conv2d_backward_input(dy, kernel, geometry):
+    """dJ/dx (N, H, W, C) from dJ/dy (N, Ho, Wo, F); also the forward pass of a transposed convolution."""
+    (kh, kw), (dh, dw), g = geometry.kernel_size, geometry.dilation, geometry.groups
+    if geometry.strides == (1, 1):
+        (top, bottom), (left, right) = geometry.pads
+        reach_h, reach_w = (kh - 1) * dh, (kw - 1) * dw
+        transposed = ConvGeometry(tuple(dy.shape[1:3]), (kh, kw), (1, 1), (dh, dw),
+                                  ((reach_h - top, reach_h - bottom), (reach_w - left, reach_w - right)), g)
+        return conv2d_forward(dy, flipped_kernel(kernel, g), None, transposed)[0]
+    return _scatter_input_gradient(dy, kernel, geometry)
+
+
+def _scatter_input_gradient(dy, kernel, geometry):
+    """Strided dJ/dx: dJ/dX = dJ/dY W^T, each kernel offset's block added onto its window of x_p."""
+    n, g = len(dy), geometry.groups
+    (ho, wo), (hp, wp), (kh, kw) = geometry.output_hw, geometry.padded_hw, geometry.kernel_size
+    group_channels = kernel.shape[2]
+    weights_t = grouped_kernel(kernel, g).transpose(0, 2, 1)
+    dy_rows = _grouped_rows(dy, g)
+    padded_grad = np.zeros((n, hp, wp, g, group_channels), dtype=dy.dtype)
+    rows_per_sample = ho * wo
+    chunk = batch_chunk(rows_per_sample * weights_t.shape[2] * g * dy.itemsize, n)
+
+    def run(start, stop):
+        rows = slice(start * rows_per_sample, stop * rows_per_sample)
+        columns = np.matmul(dy_rows[:, rows], weights_t).reshape(g, stop - start, ho, wo, kh, kw,
+                                                                 group_channels)
+        target = padded_grad[start:stop]
+        for i, j in geometry.offsets:
+            geometry.window(target, i, j)[...] += np.moveaxis(columns[:, :, :, :, i, j], 0, 3)
+
+    for_each_chunk(run, n, chunk)
+    return crop_spatial(padded_grad.reshape(n, hp, wp, g * group_channels), geometry.pads, geometry.input_hw)
