@@ -34,7 +34,7 @@ def padding_amounts(length, kernel_size, stride, dilation, padding):
     pad_total = max((ceil(n/s) - 1) s + (k-1) d + 1 - n, 0), the odd element going after.
 
     Example:
-        >>> padding_amounts(28, 4, 2, 1, "same")
+        >>> padding_amounts(27, 4, 2, 1, "same")
         (1, 2)
     """
     if padding == "valid":

@@ -1,0 +1,9 @@
+"""Pooling layers (lecture 004: subsampling)."""
+
+from layerwise.layers.pooling.average_pooling2d import AveragePooling2D
+from layerwise.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D
+from layerwise.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
+from layerwise.layers.pooling.max_pooling1d import MaxPooling1D
+from layerwise.layers.pooling.max_pooling2d import MaxPooling2D
+
+__all__ = ["AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D"]
