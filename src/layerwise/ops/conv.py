@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from layerwise.ops._parallel import for_each_chunk
+from layerwise.ops._workspace import empty, zeros
 
 #: Upper bound, in bytes, of one im2col buffer; a batch whose buffer would be larger is cut into chunks.
 MEMORY_BUDGET_BYTES = 64 * 2**20
@@ -91,13 +91,13 @@ class ConvGeometry:
         return padded[:, i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw]
 
 
-def pad_spatial(x, pads, value=0.0):
+def pad_spatial(x, pads, value=0.0, workspace=None, key="padded"):
     """x (N, H, W, C) with its H and W axes padded by ``pads`` ((top, bottom), (left, right)) of ``value``."""
     (top, bottom), (left, right) = pads
     if not (top or bottom or left or right):
         return x
     n, h, w, c = x.shape
-    padded = np.empty((n, h + top + bottom, w + left + right, c), dtype=x.dtype)
+    padded = empty(workspace, key, (n, h + top + bottom, w + left + right, c), x.dtype)
     padded[:, :top] = value
     padded[:, top + h:] = value
     padded[:, top:top + h, :left] = value
@@ -107,19 +107,18 @@ def pad_spatial(x, pads, value=0.0):
 
 
 def crop_spatial(padded, pads, input_hw):
-    """The inverse of `pad_spatial`: the (H, W) interior of ``padded``, contiguous."""
+    """The inverse of `pad_spatial`: the (H, W) interior of ``padded``, as a new contiguous array."""
     (top, _), (left, _) = pads
-    if padded.shape[1:3] == tuple(input_hw):
-        return padded
     return np.ascontiguousarray(padded[:, top:top + input_hw[0], left:left + input_hw[1]])
 
 
-def im2col(padded, geometry):
+def im2col(padded, geometry, out=None):
     """Columns (g, N*Ho*Wo, kh*kw*C/g): row (n, p, q) holds what output (p, q) sees, per group."""
     n, g = len(padded), geometry.groups
     (ho, wo), (kh, kw) = geometry.output_hw, geometry.kernel_size
     group_channels = padded.shape[-1] // g
-    columns = np.empty((g, n, ho, wo, kh, kw, group_channels), dtype=padded.dtype)
+    shape = (g, n, ho, wo, kh, kw, group_channels)
+    columns = np.empty(shape, dtype=padded.dtype) if out is None else out.reshape(shape)
     grouped = padded.reshape(padded.shape[:3] + (g, group_channels))
     for i, j in geometry.offsets:
         columns[:, :, :, :, i, j] = np.moveaxis(geometry.window(grouped, i, j), 3, 0)
@@ -137,43 +136,52 @@ def _grouped_rows(y, groups):
     return y.reshape(-1, groups, y.shape[-1] // groups).transpose(1, 0, 2)
 
 
+def _matmul_into(a, b, out):
+    """out[...] = a @ b for stacks of matrices, straight into ``out`` when it is one contiguous matrix."""
+    if len(a) == 1:
+        np.matmul(a[0], b[0], out=out[0])
+    else:
+        out[...] = np.matmul(a, b)
+
+
 def batch_chunk(per_sample_bytes, batch, budget=None):
     """Samples per chunk so that a buffer of ``per_sample_bytes`` per sample stays within the budget."""
     budget = MEMORY_BUDGET_BYTES if budget is None else budget
     return int(min(batch, max(1, budget // max(per_sample_bytes, 1))))
 
 
-def conv2d_forward(x, kernel, bias, geometry, keep_columns=False):
+def _column_chunks(n, geometry, channels, itemsize):
+    """(start, stop) batch slices whose im2col matrices fit the memory budget."""
+    ho, wo = geometry.output_hw
+    kh, kw = geometry.kernel_size
+    chunk = batch_chunk(ho * wo * kh * kw * channels * itemsize, n)
+    return [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
+
+
+def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None, key="columns"):
     """y = x * w + b (see the module docstring); returns (y, columns).
 
     ``columns`` is the im2col matrix, returned when ``keep_columns`` and the batch fitted in one chunk,
-    so that `conv2d_backward_kernel` need not gather it again; otherwise None.
+    so that `conv2d_backward_kernel` need not gather it again; otherwise None. With a `Workspace`, the
+    padded input and the columns live in its buffers ``key + " padded"`` and ``key``.
     """
     n, g = len(x), geometry.groups
     (ho, wo), filters = geometry.output_hw, kernel.shape[-1]
-    padded = pad_spatial(x, geometry.pads)
+    padded = pad_spatial(x, geometry.pads, workspace=workspace, key=key + " padded")
     weights = grouped_kernel(kernel, g)
     y = np.empty((n, ho, wo, filters), dtype=x.dtype)
-    rows_per_sample = ho * wo
-    chunk = batch_chunk(rows_per_sample * weights.shape[1] * g * x.itemsize, n)
-    kept = []
-
-    def run(start, stop):
-        columns = im2col(padded[start:stop], geometry)
-        out = _grouped_rows(y[start:stop], g)
-        if g == 1:
-            np.matmul(columns[0], weights[0], out=out[0])
-        else:
-            out[...] = np.matmul(columns, weights)
-        kept.append(columns)
-
-    for_each_chunk(run, n, chunk)
+    chunks = _column_chunks(n, geometry, x.shape[-1], x.itemsize)
+    rows = (chunks[0][1] - chunks[0][0]) * ho * wo
+    buffer = empty(workspace, key, (g, rows, weights.shape[1]), x.dtype)
+    for start, stop in chunks:
+        columns = im2col(padded[start:stop], geometry, buffer[:, :(stop - start) * ho * wo])
+        _matmul_into(columns, weights, _grouped_rows(y[start:stop], g))
     if bias is not None:
         y += bias
-    return y, (kept[0] if keep_columns and len(kept) == 1 else None)
+    return y, (columns if keep_columns and len(chunks) == 1 else None)
 
 
-def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None):
+def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None, workspace=None):
     """Add dJ/dw = X^T dJ/dY into ``kernel_grad`` (kh, kw, C/g, F) and dJ/db into ``bias_grad``.
 
     ``columns`` is the forward pass's im2col matrix, or None to gather it again chunk by chunk from x.
@@ -184,54 +192,70 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
     if columns is not None:
         grad += np.matmul(columns.transpose(0, 2, 1), dy_rows)
     else:
-        padded = pad_spatial(x, geometry.pads)
+        padded = pad_spatial(x, geometry.pads, workspace=workspace, key="columns padded")
         rows_per_sample = dy.shape[1] * dy.shape[2]
-        chunk = batch_chunk(rows_per_sample * grad.shape[1] * g * x.itemsize, len(x))
-        for start in range(0, len(x), chunk):
-            part = im2col(padded[start:start + chunk], geometry)
+        for start, stop in _column_chunks(len(x), geometry, x.shape[-1], x.itemsize):
+            part = im2col(padded[start:stop], geometry)
             grad += np.matmul(part.transpose(0, 2, 1),
-                              dy_rows[:, start * rows_per_sample:(start + chunk) * rows_per_sample])
+                              dy_rows[:, start * rows_per_sample:stop * rows_per_sample])
     if bias_grad is not None:
-        bias_grad += dy.reshape(-1, dy.shape[-1]).sum(axis=0)
+        bias_grad += sum_rows(dy.reshape(-1, dy.shape[-1]), workspace)
+
+
+def sum_rows(matrix, workspace=None):
+    """The column sums of a tall matrix as a matrix-vector product (BLAS: faster than a NumPy reduction)."""
+    ones = empty(workspace, "ones", (len(matrix),), matrix.dtype)
+    ones.fill(1)
+    return ones @ matrix
 
 
 def flipped_kernel(kernel, groups):
     """w'[i, j, f, c] = w[kh-1-i, kw-1-j, c, f] per group: the kernel of the stride-1 input gradient."""
     kh, kw, group_channels, filters = kernel.shape
     flipped = kernel[::-1, ::-1].reshape(kh, kw, group_channels, groups, filters // groups)
-    return flipped.transpose(0, 1, 4, 3, 2).reshape(kh, kw, filters // groups, groups * group_channels)
+    return np.ascontiguousarray(
+        flipped.transpose(0, 1, 4, 3, 2).reshape(kh, kw, filters // groups, groups * group_channels))
 
 
-def conv2d_backward_input(dy, kernel, geometry):
-    """dJ/dx (N, H, W, C) from dJ/dy (N, Ho, Wo, F); also the forward pass of a transposed convolution."""
+def conv2d_backward_input(dy, kernel, geometry, workspace=None):
+    """dJ/dx (N, H, W, C) from dJ/dy (N, Ho, Wo, F); also the forward pass of a transposed convolution.
+
+    With stride 1 and at least as many input as output channels per group, dJ/dx is the convolution of
+    the padded dJ/dy with the flipped kernel; otherwise dJ/dX = dJ/dY W^T is scattered over the kernel
+    offsets, which moves fewer bytes when C < F (the im2col matrix of dJ/dy has kh*kw*F columns, the
+    scattered one kh*kw*C).
+    """
     (kh, kw), (dh, dw), g = geometry.kernel_size, geometry.dilation, geometry.groups
-    if geometry.strides == (1, 1):
+    if geometry.strides == (1, 1) and kernel.shape[2] >= kernel.shape[3] // g:
         (top, bottom), (left, right) = geometry.pads
         reach_h, reach_w = (kh - 1) * dh, (kw - 1) * dw
         transposed = ConvGeometry(tuple(dy.shape[1:3]), (kh, kw), (1, 1), (dh, dw),
                                   ((reach_h - top, reach_h - bottom), (reach_w - left, reach_w - right)), g)
-        return conv2d_forward(dy, flipped_kernel(kernel, g), None, transposed)[0]
-    return _scatter_input_gradient(dy, kernel, geometry)
+        return conv2d_forward(dy, flipped_kernel(kernel, g), None, transposed, workspace=workspace,
+                              key="gradient columns")[0]
+    return _scatter_input_gradient(dy, kernel, geometry, workspace)
 
 
-def _scatter_input_gradient(dy, kernel, geometry):
-    """Strided dJ/dx: dJ/dX = dJ/dY W^T, each kernel offset's block added onto its window of x_p."""
+def _scatter_input_gradient(dy, kernel, geometry, workspace=None):
+    """dJ/dx = dJ/dY W^T, each kernel offset's block added onto its window of x_p."""
     n, g = len(dy), geometry.groups
     (ho, wo), (hp, wp), (kh, kw) = geometry.output_hw, geometry.padded_hw, geometry.kernel_size
     group_channels = kernel.shape[2]
     weights_t = grouped_kernel(kernel, g).transpose(0, 2, 1)
     dy_rows = _grouped_rows(dy, g)
-    padded_grad = np.zeros((n, hp, wp, g, group_channels), dtype=dy.dtype)
-    rows_per_sample = ho * wo
-    chunk = batch_chunk(rows_per_sample * weights_t.shape[2] * g * dy.itemsize, n)
-
-    def run(start, stop):
-        rows = slice(start * rows_per_sample, stop * rows_per_sample)
-        columns = np.matmul(dy_rows[:, rows], weights_t).reshape(g, stop - start, ho, wo, kh, kw,
-                                                                 group_channels)
+    padded_grad = zeros(workspace, "padded gradient", (n, hp, wp, g, group_channels), dy.dtype)
+    chunks = _column_chunks(n, geometry, g * group_channels, dy.itemsize)
+    rows = (chunks[0][1] - chunks[0][0]) * ho * wo
+    buffer = empty(workspace, "gradient columns", (g, rows, weights_t.shape[2]), dy.dtype)
+    for start, stop in chunks:
+        part = buffer[:, :(stop - start) * ho * wo]
+        _matmul_into(dy_rows[:, start * ho * wo:stop * ho * wo], weights_t, part)
+        columns = part.reshape(g, stop - start, ho, wo, kh, kw, group_channels)
         target = padded_grad[start:stop]
         for i, j in geometry.offsets:
-            geometry.window(target, i, j)[...] += np.moveaxis(columns[:, :, :, :, i, j], 0, 3)
-
-    for_each_chunk(run, n, chunk)
-    return crop_spatial(padded_grad.reshape(n, hp, wp, g * group_channels), geometry.pads, geometry.input_hw)
+            window = geometry.window(target, i, j)
+            window += np.moveaxis(columns[:, :, :, :, i, j], 0, 3)
+    padded_grad = padded_grad.reshape(n, hp, wp, g * group_channels)
+    if (hp, wp) == tuple(geometry.input_hw):
+        return padded_grad.copy() if workspace is not None else padded_grad
+    return crop_spatial(padded_grad, geometry.pads, geometry.input_hw)

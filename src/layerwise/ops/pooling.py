@@ -14,8 +14,7 @@ position (max) or spreads dJ/dy / count over the window (average); overlapping w
 
 import numpy as np
 
-from layerwise.ops._parallel import for_each_chunk
-from layerwise.ops.conv import ConvGeometry, batch_chunk, crop_spatial, pad_spatial
+from layerwise.ops.conv import ConvGeometry, crop_spatial, pad_spatial
 
 
 def pool_geometry(input_hw, pool_size, strides, padding):
@@ -23,40 +22,78 @@ def pool_geometry(input_hw, pool_size, strides, padding):
     return ConvGeometry.create(input_hw, pool_size, strides, (1, 1), padding)
 
 
+def _is_tiling(geometry):
+    """Whether the windows tile the input without overlap or padding (e.g. 2x2 with stride 2)."""
+    return geometry.kernel_size == geometry.strides and geometry.pads == ((0, 0), (0, 0))
+
+
 def max_pool_forward(x, geometry):
-    """Return (y, argmax): the window maxima and, per output, the index of the first maximal offset."""
+    """Return (y, argmax): the window maxima and the index arrays that locate each one.
+
+    Tiling windows (pool size = strides, no padding) are reduced along the width, then along the height,
+    on reshaped views whose inner loops run over whole rows; ties go to the first offset in row-major
+    order (as PyTorch). Other windows run one offset at a time over strided views.
+    """
+    if _is_tiling(geometry):
+        return _max_pool_tiles(x, geometry)
     padded = pad_spatial(x, geometry.pads, -np.inf)
+    candidates = [geometry.window(padded, i, j) for i, j in geometry.offsets]
+    y, argmax = _running_max(candidates)
+    return y, (argmax,)
+
+
+def _running_max(candidates):
+    """The elementwise maximum of the candidates, and the index of the first one attaining it."""
+    if len(candidates) == 1:
+        return candidates[0].copy(), np.zeros(candidates[0].shape, dtype=np.uint8)
+    best = np.maximum(candidates[0], candidates[1])
+    argmax = np.greater(candidates[1], candidates[0]).view(np.uint8)
+    for index, candidate in enumerate(candidates[2:], start=2):
+        np.copyto(argmax, index, where=candidate > best)
+        np.maximum(best, candidate, out=best)
+    return best, argmax
+
+
+def _route(dy, argmax, targets):
+    """targets[k][...] = dy where argmax == k, else 0 (the backward pass of `_running_max`)."""
+    for index, target in enumerate(targets):
+        np.multiply(dy, argmax == index, out=target)
+
+
+def _max_pool_tiles(x, geometry):
     n, c = len(x), x.shape[-1]
-    y = np.empty((n,) + geometry.output_hw + (c,), dtype=x.dtype)
-    argmax = np.zeros(y.shape, dtype=np.uint8 if len(geometry.offsets) < 256 else np.int32)
-
-    def run(start, stop):
-        part, best, index = padded[start:stop], y[start:stop], argmax[start:stop]
-        for offset, (i, j) in enumerate(geometry.offsets):
-            candidate = geometry.window(part, i, j)
-            if offset == 0:
-                best[...] = candidate
-                continue
-            larger = candidate > best
-            index[larger] = offset
-            np.maximum(best, candidate, out=best)
-
-    for_each_chunk(run, n, _chunk(x))
-    return y, argmax
+    (ho, wo), (ph, pw) = geometry.output_hw, geometry.kernel_size
+    columns = x[:, :ho * ph, :wo * pw].reshape(n, ho * ph, wo, pw, c)
+    row_max, column_argmax = _running_max([columns[:, :, :, j] for j in range(pw)])
+    rows = row_max.reshape(n, ho, ph, wo, c)
+    y, row_argmax = _running_max([rows[:, :, i] for i in range(ph)])
+    return y, (column_argmax, row_argmax)
 
 
 def max_pool_backward(dy, argmax, geometry):
-    """dJ/dx: each dJ/dy goes to the input its window's maximum came from."""
+    """dJ/dx: each dJ/dy goes to the input its window's maximum came from (the first, on ties)."""
+    n, c = len(dy), dy.shape[-1]
+    (h, w), (ho, wo), (ph, pw) = geometry.input_hw, geometry.output_hw, geometry.kernel_size
+    if _is_tiling(geometry):
+        column_argmax, row_argmax = argmax
+        row_grad = np.empty((n, ho, ph, wo, c), dtype=dy.dtype)
+        _route(dy, row_argmax, [row_grad[:, :, i] for i in range(ph)])
+        covered = (ho * ph, wo * pw) == (h, w)
+        dx = (np.empty if covered else np.zeros)((n, h, w, c), dtype=dy.dtype)
+        columns = dx[:, :ho * ph, :wo * pw].reshape(n, ho * ph, wo, pw, c)
+        _route(row_grad.reshape(n, ho * ph, wo, c), column_argmax, [columns[:, :, :, j] for j in range(pw)])
+        return dx
     padded_grad = _padded_zeros(dy, geometry)
+    for offset, (i, j) in enumerate(geometry.offsets):
+        window = geometry.window(padded_grad, i, j)
+        window += dy * (argmax[0] == offset)
+    return _unpad(padded_grad, geometry)
 
-    def run(start, stop):
-        target, grad, index = padded_grad[start:stop], dy[start:stop], argmax[start:stop]
-        for offset, (i, j) in enumerate(geometry.offsets):
-            window = geometry.window(target, i, j)
-            np.add(window, grad, out=window, where=index == offset)
 
-    for_each_chunk(run, len(dy), _chunk(dy))
-    return crop_spatial(padded_grad, geometry.pads, geometry.input_hw)
+def _unpad(padded, geometry):
+    if geometry.pads == ((0, 0), (0, 0)):
+        return padded
+    return crop_spatial(padded, geometry.pads, geometry.input_hw)
 
 
 def _window_counts(geometry, dtype):
@@ -88,13 +125,8 @@ def average_pool_backward(dy, geometry):
     padded_grad = _padded_zeros(dy, geometry)
     for i, j in geometry.offsets:
         geometry.window(padded_grad, i, j)[...] += share
-    return crop_spatial(padded_grad, geometry.pads, geometry.input_hw)
+    return _unpad(padded_grad, geometry)
 
 
 def _padded_zeros(dy, geometry):
     return np.zeros((len(dy),) + geometry.padded_hw + (dy.shape[-1],), dtype=dy.dtype)
-
-
-def _chunk(x):
-    """Chunks of the batch small enough to stay in cache-friendly sizes and to split across threads."""
-    return batch_chunk(x[0].nbytes, len(x), budget=8 * 2**20)

@@ -3,6 +3,7 @@
 from layerwise import activations, initializers
 from layerwise.layers._spatial import check_rank, normalize_padding, normalize_tuple
 from layerwise.layers.base import Layer
+from layerwise.ops._workspace import Workspace
 from layerwise.ops.conv import ConvGeometry
 
 
@@ -35,6 +36,7 @@ class BaseConv(Layer):
         self.use_bias = use_bias
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer
+        self.workspace = Workspace()
 
     @property
     def output_activation(self):

@@ -65,16 +65,16 @@ class Conv2D(BaseConv):
         self.x = self._as_images(x)
         self.conv_geometry = self.geometry(self.x.shape[1:3], self.groups)
         z, self.columns = conv2d_forward(self.x, self._kernel_2d(self.kernel.value), self._bias_value(),
-                                         self.conv_geometry, keep_columns=training)
+                                         self.conv_geometry, keep_columns=training, workspace=self.workspace)
         return self._activate(self._from_images(z))
 
     def backward_preactivation(self, dz):
         dz = self._as_images(dz)
         conv2d_backward_kernel(dz, self.x, self.columns, self.conv_geometry, self._kernel_2d(self.kernel.grad),
-                               self._bias_grad())
+                               self._bias_grad(), workspace=self.workspace)
         self.columns = None
         return self._from_images(conv2d_backward_input(dz, self._kernel_2d(self.kernel.value),
-                                                       self.conv_geometry))
+                                                       self.conv_geometry, workspace=self.workspace))
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + self._spatial_output(input_shape, self.groups) + (self.filters,)

@@ -1,7 +1,7 @@
 """Conv2DTranspose: the transposed convolution, which upsamples (decoders of convolutional autoencoders)."""
 
 from layerwise.layers.convolutional._base_conv import BaseConv
-from layerwise.ops.conv import conv2d_backward_input, conv2d_backward_kernel, conv2d_forward
+from layerwise.ops.conv import conv2d_backward_input, conv2d_backward_kernel, conv2d_forward, sum_rows
 
 
 class Conv2DTranspose(BaseConv):
@@ -59,16 +59,16 @@ class Conv2DTranspose(BaseConv):
     def forward(self, x, training=False):
         self.x = x
         self.conv_geometry = self.geometry(self._output_hw(x.shape[1:3]), 1)
-        z = conv2d_backward_input(x, self.kernel.value, self.conv_geometry)
+        z = conv2d_backward_input(x, self.kernel.value, self.conv_geometry, workspace=self.workspace)
         if self.use_bias:
             z += self.bias.value
         return self._activate(z)
 
     def backward_preactivation(self, dz):
-        conv2d_backward_kernel(self.x, dz, None, self.conv_geometry, self.kernel.grad)
+        conv2d_backward_kernel(self.x, dz, None, self.conv_geometry, self.kernel.grad, workspace=self.workspace)
         if self.use_bias:
-            self.bias.grad += dz.reshape(-1, self.filters).sum(axis=0)
-        return conv2d_forward(dz, self.kernel.value, None, self.conv_geometry)[0]
+            self.bias.grad += sum_rows(dz.reshape(-1, self.filters), self.workspace)
+        return conv2d_forward(dz, self.kernel.value, None, self.conv_geometry, workspace=self.workspace)[0]
 
     def compute_output_shape(self, input_shape):
         spatial = input_shape[1:3]

@@ -38,8 +38,7 @@ class Cropping2D(Layer):
     def forward(self, x, training=False):
         self.input_hw = x.shape[1:3]
         output_hw = self.compute_output_shape(x.shape)[1:3]
-        y = crop_spatial(x, self.cropping, output_hw)
-        return y.copy() if y is x else y
+        return crop_spatial(x, self.cropping, output_hw)
 
     def backward(self, dy):
         dx = pad_spatial(dy, self.cropping)
