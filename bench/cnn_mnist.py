@@ -128,14 +128,18 @@ class Clock:
 
     def __init__(self):
         self.seconds = defaultdict(float)
+        self.layer = ""
 
-    def wrap(self, label, function):
+    def wrap(self, label, function, layer=None):
         def timed_call(*args, **kwargs):
+            if layer is not None:
+                self.layer = layer
+            full_label = label if layer is not None else f"{self.layer} {label}"
             start = time.perf_counter()
             try:
                 return function(*args, **kwargs)
             finally:
-                self.seconds[label] += time.perf_counter() - start
+                self.seconds[full_label] += time.perf_counter() - start
         return timed_call
 
 
@@ -145,29 +149,23 @@ def breakdown(batches):
     model = layerwise_model()
     train_layerwise(model, x, y, 3)
     clock = Clock()
-    conv2d_module.conv2d_backward_kernel = clock.wrap("conv weight gradient",
-                                                      conv2d_module.conv2d_backward_kernel)
-    conv2d_module.conv2d_backward_input = clock.wrap("conv input gradient", conv2d_module.conv2d_backward_input)
+    for name in ("conv2d_forward", "conv2d_backward_kernel", "conv2d_backward_input"):
+        setattr(conv2d_module, name, clock.wrap(f"  {name}", getattr(conv2d_module, name)))
     for layer in model.layers:
-        kind = type(layer).__name__
-        label = f"{layer.name} ({kind})"
-        layer.forward = clock.wrap(f"{label} forward", layer.forward)
-        layer.backward = clock.wrap(f"{label} backward", layer.backward)
-        if hasattr(layer, "backward_preactivation"):
-            layer.backward_preactivation = clock.wrap(f"{label} backward", layer.backward_preactivation)
+        label = f"{layer.name} ({type(layer).__name__})"
+        layer.forward = clock.wrap(f"{label} forward", layer.forward, label)
+        method = "backward_preactivation" if layer is model.output_layer else "backward"
+        setattr(layer, method, clock.wrap(f"{label} {method}", getattr(layer, method), label))
     total = timed(train_layerwise, model, x, y, batches)
-    print(f"layerwise training time by layer and step ({batches} batches, {total:.2f} s in total):")
+    print(f"layerwise training time by layer and step ({batches} batches, {total:.2f} s in total; indented: "
+          "the kernels inside the layer step above):")
     accounted = 0.0
     for label, seconds in clock.seconds.items():
-        if label.startswith("conv "):
-            continue
-        accounted += seconds
-        print(f"  {label:<44} {seconds:6.2f} s  {100 * seconds / total:5.1f}%")
-    for label in ("conv weight gradient", "conv input gradient"):
-        seconds = clock.seconds[label]
-        print(f"    of which {label:<32} {seconds:6.2f} s  {100 * seconds / total:5.1f}%")
+        if "  " not in label:
+            accounted += seconds
+        print(f"  {label:<64} {seconds:6.2f} s  {100 * seconds / total:5.1f}%")
     rest = total - accounted
-    print(f"  {'loss, SGD update, batching':<44} {rest:6.2f} s  {100 * rest / total:5.1f}%")
+    print(f"  {'loss, SGD update, batching (the rest)':<64} {rest:6.2f} s  {100 * rest / total:5.1f}%")
 
 
 def _resident_kib(field):

@@ -209,31 +209,45 @@ def sum_rows(matrix, workspace=None):
     return ones @ matrix
 
 
-def flipped_kernel(kernel, groups):
-    """w'[i, j, f, c] = w[kh-1-i, kw-1-j, c, f] per group: the kernel of the stride-1 input gradient."""
-    kh, kw, group_channels, filters = kernel.shape
-    flipped = kernel[::-1, ::-1].reshape(kh, kw, group_channels, groups, filters // groups)
-    return np.ascontiguousarray(
-        flipped.transpose(0, 1, 4, 3, 2).reshape(kh, kw, filters // groups, groups * group_channels))
-
-
 def conv2d_backward_input(dy, kernel, geometry, workspace=None):
-    """dJ/dx (N, H, W, C) from dJ/dy (N, Ho, Wo, F); also the forward pass of a transposed convolution.
-
-    With stride 1 and at least as many input as output channels per group, dJ/dx is the convolution of
-    the padded dJ/dy with the flipped kernel; otherwise dJ/dX = dJ/dY W^T is scattered over the kernel
-    offsets, which moves fewer bytes when C < F (the im2col matrix of dJ/dy has kh*kw*F columns, the
-    scattered one kh*kw*C).
-    """
-    (kh, kw), (dh, dw), g = geometry.kernel_size, geometry.dilation, geometry.groups
-    if geometry.strides == (1, 1) and kernel.shape[2] >= kernel.shape[3] // g:
-        (top, bottom), (left, right) = geometry.pads
-        reach_h, reach_w = (kh - 1) * dh, (kw - 1) * dw
-        transposed = ConvGeometry(tuple(dy.shape[1:3]), (kh, kw), (1, 1), (dh, dw),
-                                  ((reach_h - top, reach_h - bottom), (reach_w - left, reach_w - right)), g)
-        return conv2d_forward(dy, flipped_kernel(kernel, g), None, transposed, workspace=workspace,
-                              key="gradient columns")[0]
+    """dJ/dx (N, H, W, C) from dJ/dy (N, Ho, Wo, F); also the forward pass of a transposed convolution."""
+    if geometry.strides == (1, 1):
+        return _shifted_input_gradient(dy, kernel, geometry, workspace)
     return _scatter_input_gradient(dy, kernel, geometry, workspace)
+
+
+def _shifted_input_gradient(dy, kernel, geometry, workspace=None):
+    """Stride 1: dJ/dx_p = sum_{i, j} shift_{i dh, j dw}(dJ/dy) w[i, j]^T, the padded dJ/dy convolved with the
+    flipped kernel.
+
+    dJ/dy is laid on the grid of x_p (zeros outside the Ho x Wo outputs) and flattened to rows, so that
+    shifting by kernel offset (i, j) is shifting by i*dh*Wp + j*dw rows: each offset costs one GEMM into a
+    reused buffer and one contiguous addition, with no im2col copy. A valid output row never shifts past
+    the end of its own sample's grid, so chunks of the batch are independent.
+    """
+    n, g = len(dy), geometry.groups
+    (ho, wo), (hp, wp), (_, dw) = geometry.output_hw, geometry.padded_hw, geometry.dilation
+    kh, kw, group_channels, filters = kernel.shape
+    group_filters, channels = filters // g, g * group_channels
+    padded_grad = empty(workspace, "padded gradient", (n, hp, wp, channels), dy.dtype)
+    chunk = batch_chunk(hp * wp * (filters + channels) * dy.itemsize, n)
+    grid = zeros(workspace, "gradient grid", (chunk, hp, wp, filters), dy.dtype)
+    product = empty(workspace, "gradient product", (chunk * hp * wp, channels), dy.dtype)
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        rows = (stop - start) * hp * wp
+        grid[:stop - start, :ho, :wo] = dy[start:stop]
+        flat_dy, target = grid[:stop - start].reshape(rows, filters), padded_grad[start:stop].reshape(rows, channels)
+        for i, j in geometry.offsets:
+            shift = i * geometry.dilation[0] * wp + j * dw
+            destination = target if shift == 0 else product[:rows]
+            for group in range(g):
+                np.matmul(flat_dy[:, group * group_filters:(group + 1) * group_filters],
+                          kernel[i, j, :, group * group_filters:(group + 1) * group_filters].T,
+                          out=destination[:, group * group_channels:(group + 1) * group_channels])
+            if shift:
+                target[shift:] += product[:rows - shift]
+    return crop_spatial(padded_grad, geometry.pads, geometry.input_hw)
 
 
 def _scatter_input_gradient(dy, kernel, geometry, workspace=None):
