@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from layerwise.ops._parallel import for_each_slice
 from layerwise.ops._workspace import empty, zeros
 
 #: Upper bound, in bytes, of one im2col buffer; a batch whose buffer would be larger is cut into chunks.
@@ -120,8 +121,12 @@ def im2col(padded, geometry, out=None):
     shape = (g, n, ho, wo, kh, kw, group_channels)
     columns = np.empty(shape, dtype=padded.dtype) if out is None else out.reshape(shape)
     grouped = padded.reshape(padded.shape[:3] + (g, group_channels))
-    for i, j in geometry.offsets:
-        columns[:, :, :, :, i, j] = np.moveaxis(geometry.window(grouped, i, j), 3, 0)
+
+    def gather(start, stop):
+        for i, j in geometry.offsets:
+            columns[:, start:stop, :, :, i, j] = np.moveaxis(geometry.window(grouped[start:stop], i, j), 3, 0)
+
+    for_each_slice(gather, n, columns[0, 0].nbytes * g)
     return columns.reshape(g, n * ho * wo, kh * kw * group_channels)
 
 
@@ -177,8 +182,15 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
         columns = im2col(padded[start:stop], geometry, buffer[:, :(stop - start) * ho * wo])
         _matmul_into(columns, weights, _grouped_rows(y[start:stop], g))
     if bias is not None:
-        y += bias
+        add_bias(y, bias)
     return y, (columns if keep_columns and len(chunks) == 1 else None)
+
+
+def add_bias(y, bias):
+    """y += b over the batch, on every core."""
+    def add(start, stop):
+        y[start:stop] += bias
+    for_each_slice(add, len(y), y[0].nbytes)
 
 
 def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None, workspace=None):

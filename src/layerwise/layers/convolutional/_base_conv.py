@@ -3,6 +3,7 @@
 from layerwise import activations, initializers
 from layerwise.layers._spatial import check_rank, normalize_padding, normalize_tuple
 from layerwise.layers.base import Layer
+from layerwise.ops._parallel import for_each_slice
 from layerwise.ops._workspace import Workspace
 from layerwise.ops.conv import ConvGeometry
 
@@ -72,7 +73,10 @@ class BaseConv(Layer):
         if self.activation.reads == "input":
             self.z, self.y = z, self.activation.forward(z)
         else:
-            self.z, self.y = None, self.activation.forward(z, out=z)
+            def activate(start, stop):
+                self.activation.forward(z[start:stop], out=z[start:stop])
+            for_each_slice(activate, len(z), z[0].nbytes)
+            self.z, self.y = None, z
         return self.y
 
     def backward(self, dy):
