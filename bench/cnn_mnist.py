@@ -177,16 +177,15 @@ def _resident_kib(field):
 
 
 def memory_child(library, batches):
-    """In a fresh process: the growth of the peak resident set while training ``batches`` batches."""
+    """In a fresh process: how far training ``batches`` batches raises the peak resident set above the
+    resident set of the loaded data and the built model."""
     x, y, _, _ = load_mnist()
     if library == "torch":
         net = torch_model()
-        train_torch(net, x, y, 1)
         before = _resident_kib("VmRSS")
         train_torch(net, x, y, batches)
     else:
         model = layerwise_model()
-        train_layerwise(model, x, y, 1)
         before = _resident_kib("VmRSS")
         train_layerwise(model, x, y, batches)
     print(json.dumps({"peak_growth_mib": (_resident_kib("VmHWM") - before) / 1024}))
@@ -198,8 +197,8 @@ def memory(batches):
         output = subprocess.run([sys.executable, __file__, "--memory-child", library, "--batches", str(batches)],
                                 check=True, capture_output=True, text=True).stdout
         results[library] = json.loads(output.strip().splitlines()[-1])["peak_growth_mib"]
-    print(f"peak memory of training (growth of the peak resident set after one warm-up batch, "
-          f"{batches} batches, separate processes):")
+    print(f"peak memory of training {batches} batches: peak resident set minus the resident set with data and "
+          "model loaded, each library in its own process:")
     for library, mib in results.items():
         print(f"  {library:<10} {mib:7.1f} MiB")
     print(f"  ratio layerwise / torch: {results['layerwise'] / max(results['torch'], 1e-9):.2f}")
