@@ -27,3 +27,19 @@ def for_each_slice(function, batch, bytes_per_sample):
     futures = [_pool.submit(function, start, stop) for start, stop in zip(bounds[:-1], bounds[1:])]
     for future in futures:
         future.result()
+
+
+#: Slices of at most this many bytes stay in a core's L2 cache between consecutive element-wise passes.
+CACHE_BLOCK_BYTES = 256 * 2**10
+
+
+def for_each_block(function, batch, bytes_per_sample):
+    """Like `for_each_slice`, but each core walks its slice in cache-sized blocks, so that several
+    element-wise passes in ``function`` (bias, then activation) read memory once."""
+    per_block = max(1, CACHE_BLOCK_BYTES // max(bytes_per_sample, 1))
+
+    def walk(start, stop):
+        for block in range(start, stop, per_block):
+            function(block, min(block + per_block, stop))
+
+    for_each_slice(walk, batch, bytes_per_sample)

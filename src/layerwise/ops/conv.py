@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from layerwise.ops._parallel import for_each_slice
+from layerwise.ops._parallel import for_each_block, for_each_slice
 from layerwise.ops._workspace import empty, zeros
 
 #: Upper bound, in bytes, of one im2col buffer; a batch whose buffer would be larger is cut into chunks.
@@ -163,8 +163,11 @@ def _column_chunks(n, geometry, channels, itemsize):
     return [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
 
 
-def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None, key="columns"):
-    """y = x * w + b (see the module docstring); returns (y, columns).
+def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None, key="columns", activation=None):
+    """y = x * w + b (see the module docstring), or phi(x * w + b); returns (y, columns).
+
+    ``activation`` is an element-wise phi(z, out=z) applied in place in the same cache-blocked pass as the
+    bias, so that the output is read from memory once for both.
 
     ``columns`` is the im2col matrix, returned when ``keep_columns`` and the batch fitted in one chunk,
     so that `conv2d_backward_kernel` need not gather it again; otherwise None. With a `Workspace`, the
@@ -181,16 +184,20 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
     for start, stop in chunks:
         columns = im2col(padded[start:stop], geometry, buffer[:, :(stop - start) * ho * wo])
         _matmul_into(columns, weights, _grouped_rows(y[start:stop], g))
-    if bias is not None:
-        add_bias(y, bias)
+    if bias is not None or activation is not None:
+        add_bias(y, bias, activation)
     return y, (columns if keep_columns and len(chunks) == 1 else None)
 
 
-def add_bias(y, bias):
-    """y += b over the batch, on every core."""
-    def add(start, stop):
-        y[start:stop] += bias
-    for_each_slice(add, len(y), y[0].nbytes)
+def add_bias(y, bias, activation=None):
+    """y = phi(y + b) in place, over cache-sized blocks of the batch on every core (phi: identity if None)."""
+    def finish(start, stop):
+        block = y[start:stop]
+        if bias is not None:
+            block += bias
+        if activation is not None:
+            activation(block, out=block)
+    for_each_block(finish, len(y), y[0].nbytes)
 
 
 def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None, workspace=None):

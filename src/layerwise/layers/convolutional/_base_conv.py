@@ -3,7 +3,6 @@
 from layerwise import activations, initializers
 from layerwise.layers._spatial import check_rank, normalize_padding, normalize_tuple
 from layerwise.layers.base import Layer
-from layerwise.ops._parallel import for_each_slice
 from layerwise.ops._workspace import Workspace
 from layerwise.ops.conv import ConvGeometry
 
@@ -68,14 +67,17 @@ class BaseConv(Layer):
                                    self._as_image_tuple(self.strides), self._as_image_tuple(self.dilation_rate),
                                    self.padding, groups)
 
-    # ---- the activation, applied in place when its derivative reads only the output ---------------
+    # ---- the activation, applied in place with the bias when its derivative reads only the output -----
+    @property
+    def _fused_activation(self):
+        """phi(z, out=z) for the kernels to apply with the bias, or None when backward needs z itself."""
+        return None if self.activation.reads == "input" else self.activation.forward
+
     def _activate(self, z):
-        if self.activation.reads == "input":
+        """Keep z and y for backward; y = phi(z) unless the kernel already applied phi in place."""
+        if self._fused_activation is None:
             self.z, self.y = z, self.activation.forward(z)
         else:
-            def activate(start, stop):
-                self.activation.forward(z[start:stop], out=z[start:stop])
-            for_each_slice(activate, len(z), z[0].nbytes)
             self.z, self.y = None, z
         return self.y
 

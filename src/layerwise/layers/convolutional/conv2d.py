@@ -65,7 +65,8 @@ class Conv2D(BaseConv):
         self.x = self._as_images(x)
         self.conv_geometry = self.geometry(self.x.shape[1:3], self.groups)
         z, self.columns = conv2d_forward(self.x, self._kernel_2d(self.kernel.value), self._bias_value(),
-                                         self.conv_geometry, keep_columns=training, workspace=self.workspace)
+                                         self.conv_geometry, keep_columns=training, workspace=self.workspace,
+                                         activation=self._fused_activation)
         return self._activate(self._from_images(z))
 
     def backward_preactivation(self, dz):

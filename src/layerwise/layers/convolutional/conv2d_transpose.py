@@ -1,7 +1,7 @@
 """Conv2DTranspose: the transposed convolution, which upsamples (decoders of convolutional autoencoders)."""
 
 from layerwise.layers.convolutional._base_conv import BaseConv
-from layerwise.ops.conv import conv2d_backward_input, conv2d_backward_kernel, conv2d_forward, sum_rows
+from layerwise.ops.conv import add_bias, conv2d_backward_input, conv2d_backward_kernel, conv2d_forward, sum_rows
 
 
 class Conv2DTranspose(BaseConv):
@@ -60,8 +60,7 @@ class Conv2DTranspose(BaseConv):
         self.x = x
         self.conv_geometry = self.geometry(self._output_hw(x.shape[1:3]), 1)
         z = conv2d_backward_input(x, self.kernel.value, self.conv_geometry, workspace=self.workspace)
-        if self.use_bias:
-            z += self.bias.value
+        add_bias(z, self._bias_value(), self._fused_activation)
         return self._activate(z)
 
     def backward_preactivation(self, dz):
