@@ -10,11 +10,14 @@ position sees into one row, so the sum is a matrix product per group: Y_g = X_g 
 
     dJ/dw = X_g^T dJ/dY_g          (lecture 004: dE/dw_i = sum_j delta_j z_i, summed over shared uses)
     dJ/db = sum_{n, p, q} dJ/dy
-    dJ/dx, stride 1: the correlation of the padded dJ/dy with the flipped kernel (a convolution itself);
+    dJ/dx, stride 1: the padded dJ/dy convolved with the flipped kernel, as one shifted GEMM per offset;
     dJ/dx, strided:  dJ/dX_g = dJ/dY_g W_g^T, added back onto x_p one kernel offset at a time.
 
-Every loop runs over kernel offsets or over batch chunks, never over samples or pixels. The im2col buffer
-of one chunk stays below `MEMORY_BUDGET_BYTES`: larger batches are processed in several chunks.
+Every loop runs over kernel offsets, groups or batch chunks, never over samples or pixels. The im2col
+buffer of one chunk stays below `MEMORY_BUDGET_BYTES` (larger batches are processed in several chunks),
+and below `CACHE_CHUNK_BYTES` when it need not be kept for the weight gradient, so that the GEMM reads
+it from cache. Element-wise passes run on every core (`layerwise.ops._parallel`), and large scratch
+buffers are reused from batch to batch (`layerwise.ops._workspace`).
 """
 
 from dataclasses import dataclass
@@ -26,6 +29,8 @@ from layerwise.ops._workspace import empty, zeros
 
 #: Upper bound, in bytes, of one im2col buffer; a batch whose buffer would be larger is cut into chunks.
 MEMORY_BUDGET_BYTES = 64 * 2**20
+#: When the columns need not be kept for backward, chunks this small stay in cache from im2col to GEMM.
+CACHE_CHUNK_BYTES = 4 * 2**20
 
 
 def padding_amounts(length, kernel_size, stride, dilation, padding):
@@ -155,11 +160,11 @@ def batch_chunk(per_sample_bytes, batch, budget=None):
     return int(min(batch, max(1, budget // max(per_sample_bytes, 1))))
 
 
-def _column_chunks(n, geometry, channels, itemsize):
-    """(start, stop) batch slices whose im2col matrices fit the memory budget."""
+def _column_chunks(n, geometry, channels, itemsize, budget=None):
+    """(start, stop) batch slices whose im2col matrices fit the budget (default: the memory budget)."""
     ho, wo = geometry.output_hw
     kh, kw = geometry.kernel_size
-    chunk = batch_chunk(ho * wo * kh * kw * channels * itemsize, n)
+    chunk = batch_chunk(ho * wo * kh * kw * channels * itemsize, n, budget)
     return [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
 
 
@@ -178,7 +183,7 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
     padded = pad_spatial(x, geometry.pads, workspace=workspace, key=key + " padded")
     weights = grouped_kernel(kernel, g)
     y = np.empty((n, ho, wo, filters), dtype=x.dtype)
-    chunks = _column_chunks(n, geometry, x.shape[-1], x.itemsize)
+    chunks = _column_chunks(n, geometry, x.shape[-1], x.itemsize, None if keep_columns else CACHE_CHUNK_BYTES)
     rows = (chunks[0][1] - chunks[0][0]) * ho * wo
     buffer = empty(workspace, key, (g, rows, weights.shape[1]), x.dtype)
     for start, stop in chunks:
@@ -249,7 +254,7 @@ def _shifted_input_gradient(dy, kernel, geometry, workspace=None):
     kh, kw, group_channels, filters = kernel.shape
     group_filters, channels = filters // g, g * group_channels
     padded_grad = empty(workspace, "padded gradient", (n, hp, wp, channels), dy.dtype)
-    chunk = batch_chunk(hp * wp * (filters + channels) * dy.itemsize, n)
+    chunk = batch_chunk(hp * wp * (filters + channels) * dy.itemsize, n, CACHE_CHUNK_BYTES)
     grid = zeros(workspace, "gradient grid", (chunk, hp, wp, filters), dy.dtype)
     product = empty(workspace, "gradient product", (chunk * hp * wp, channels), dy.dtype)
     for start in range(0, n, chunk):
