@@ -40,3 +40,16 @@ def normalize_pairs(value, name, layer):
         raise ValueError(f"{layer}: {name} must be a non-negative int, a pair of them or a pair of pairs "
                          f"((top, bottom), (left, right)), received {value!r}")
     return pairs
+
+
+# A 1-D layer runs the 2-D kernels on images of height 1: (N, L, C) <-> (N, 1, L, C), k <-> (1, k).
+def as_image_tuple(values, rank):
+    return tuple(values) if rank == 2 else (1,) + tuple(values)
+
+
+def as_images(x, rank):
+    return x if rank == 2 else x[:, None]
+
+
+def from_images(y, rank):
+    return y if rank == 2 else y[:, 0]

@@ -1,7 +1,8 @@
 """The machinery every convolution layer shares: arguments, geometry, activation and NHWC views."""
 
 from layerwise import activations, initializers
-from layerwise.layers._spatial import check_rank, normalize_padding, normalize_tuple
+from layerwise.layers._spatial import (as_image_tuple, as_images, check_rank, from_images, normalize_padding,
+                                       normalize_tuple)
 from layerwise.layers.base import Layer
 from layerwise.ops._workspace import Workspace
 from layerwise.ops.conv import ConvGeometry
@@ -43,14 +44,14 @@ class BaseConv(Layer):
         return self.activation
 
     # ---- NHWC views: a 1-D layer is a 2-D one of height 1 --------------------------------------------
-    def _as_image_tuple(self, values, fill=1):
-        return tuple(values) if self.rank == 2 else (fill,) + tuple(values)
+    def _as_image_tuple(self, values):
+        return as_image_tuple(values, self.rank)
 
     def _as_images(self, x):
-        return x if self.rank == 2 else x[:, None]
+        return as_images(x, self.rank)
 
     def _from_images(self, y):
-        return y if self.rank == 2 else y[:, 0]
+        return from_images(y, self.rank)
 
     def _check_channels(self, input_shape, groups):
         check_rank(input_shape, self.rank + 2, f"{type(self).__name__} '{self.name}'",

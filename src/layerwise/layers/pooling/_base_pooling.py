@@ -1,6 +1,7 @@
 """What the windowed pooling layers share: arguments, geometry and the 1-D as 2-D view."""
 
-from layerwise.layers._spatial import check_rank, normalize_padding, normalize_tuple
+from layerwise.layers._spatial import (as_image_tuple, as_images, check_rank, from_images, normalize_padding,
+                                       normalize_tuple)
 from layerwise.layers.base import Layer
 from layerwise.ops.pooling import pool_geometry
 
@@ -18,7 +19,7 @@ class BasePooling(Layer):
         self.padding = normalize_padding(padding, layer)
 
     def _image_tuple(self, values):
-        return tuple(values) if self.rank == 2 else (1,) + tuple(values)
+        return as_image_tuple(values, self.rank)
 
     def build(self, input_shape):
         check_rank(input_shape, self.rank + 2, f"{type(self).__name__} '{self.name}'",
@@ -40,14 +41,12 @@ class BasePooling(Layer):
         return output_hw if self.rank == 2 else output_hw[1:]
 
     def forward(self, x, training=False):
-        images = x if self.rank == 2 else x[:, None]
+        images = as_images(x, self.rank)
         self.pool_geometry = self._geometry(images.shape[1:3])
-        y = self.pool_forward(images)
-        return y if self.rank == 2 else y[:, 0]
+        return from_images(self.pool_forward(images), self.rank)
 
     def backward(self, dy):
-        dx = self.pool_backward(dy if self.rank == 2 else dy[:, None])
-        return dx if self.rank == 2 else dx[:, 0]
+        return from_images(self.pool_backward(as_images(dy, self.rank)), self.rank)
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + self._output_spatial(input_shape) + (input_shape[-1],)
