@@ -30,7 +30,8 @@ def test_chunked_batches_give_the_unchunked_result(monkeypatch, strides, groups,
     dy = rng.normal(size=(5,) + geometry.output_hw + (6,))
     whole = _all_passes(x, kernel, geometry, dy)
     monkeypatch.setattr(conv, "MEMORY_BUDGET_BYTES", 3000)
-    assert len(conv._column_chunks(5, geometry, 4, 8)) == 5
+    monkeypatch.setattr(conv, "CACHE_CHUNK_BYTES", 3000)
+    assert len(conv._column_chunks(5, geometry, 4, 8, keep=True)) == 5
     y, columns = conv.conv2d_forward(x, kernel, None, geometry, keep_columns=True)
     assert columns is None
     for expected, chunked in zip(whole, _all_passes(x, kernel, geometry, dy)):

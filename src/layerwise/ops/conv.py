@@ -27,9 +27,9 @@ import numpy as np
 from layerwise.ops._parallel import for_each_block, for_each_slice
 from layerwise.ops._workspace import empty, zeros
 
-#: Upper bound, in bytes, of one im2col buffer; a batch whose buffer would be larger is cut into chunks.
-MEMORY_BUDGET_BYTES = 64 * 2**20
-#: When the columns need not be kept for backward, chunks this small stay in cache from im2col to GEMM.
+#: The largest im2col matrix kept from forward to backward; a larger one is gathered again, chunk by chunk.
+MEMORY_BUDGET_BYTES = 16 * 2**20
+#: Columns that are not kept are gathered in chunks this small, which stay in cache from im2col to GEMM.
 CACHE_CHUNK_BYTES = 4 * 2**20
 
 
@@ -160,12 +160,24 @@ def batch_chunk(per_sample_bytes, batch, budget=None):
     return int(min(batch, max(1, budget // max(per_sample_bytes, 1))))
 
 
-def _column_chunks(n, geometry, channels, itemsize, budget=None):
-    """(start, stop) batch slices whose im2col matrices fit the budget (default: the memory budget)."""
+def _column_chunks(n, geometry, channels, itemsize, keep=False):
+    """(start, stop) batch slices for im2col: the whole batch when its columns are to be kept and fit
+    `MEMORY_BUDGET_BYTES`, else slices whose columns fit `CACHE_CHUNK_BYTES`."""
     ho, wo = geometry.output_hw
     kh, kw = geometry.kernel_size
-    chunk = batch_chunk(ho * wo * kh * kw * channels * itemsize, n, budget)
+    per_sample = ho * wo * kh * kw * channels * itemsize
+    chunk = n if keep and n * per_sample <= MEMORY_BUDGET_BYTES else batch_chunk(per_sample, n, CACHE_CHUNK_BYTES)
     return [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
+
+
+def _gathered_chunks(padded, geometry, chunks, workspace, key):
+    """Yield (start, stop, columns) per chunk, the columns in one reused buffer."""
+    (ho, wo), g = geometry.output_hw, geometry.groups
+    (kh, kw), channels = geometry.kernel_size, padded.shape[-1]
+    rows = (chunks[0][1] - chunks[0][0]) * ho * wo
+    buffer = empty(workspace, key, (g, rows, kh * kw * channels // g), padded.dtype)
+    for start, stop in chunks:
+        yield start, stop, im2col(padded[start:stop], geometry, buffer[:, :(stop - start) * ho * wo])
 
 
 def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None, key="columns", activation=None):
@@ -174,8 +186,8 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
     ``activation`` is an element-wise phi(z, out=z) applied in place in the same cache-blocked pass as the
     bias, so that the output is read from memory once for both.
 
-    ``columns`` is the im2col matrix, returned when ``keep_columns`` and the batch fitted in one chunk,
-    so that `conv2d_backward_kernel` need not gather it again; otherwise None. With a `Workspace`, the
+    ``columns`` is the im2col matrix, returned when ``keep_columns`` and it fits `MEMORY_BUDGET_BYTES`, so
+    that `conv2d_backward_kernel` need not gather it again; otherwise None. With a `Workspace`, the
     padded input and the columns live in its buffers ``key + " padded"`` and ``key``.
     """
     n, g = len(x), geometry.groups
@@ -183,11 +195,8 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
     padded = pad_spatial(x, geometry.pads, workspace=workspace, key=key + " padded")
     weights = grouped_kernel(kernel, g)
     y = np.empty((n, ho, wo, filters), dtype=x.dtype)
-    chunks = _column_chunks(n, geometry, x.shape[-1], x.itemsize, None if keep_columns else CACHE_CHUNK_BYTES)
-    rows = (chunks[0][1] - chunks[0][0]) * ho * wo
-    buffer = empty(workspace, key, (g, rows, weights.shape[1]), x.dtype)
-    for start, stop in chunks:
-        columns = im2col(padded[start:stop], geometry, buffer[:, :(stop - start) * ho * wo])
+    chunks = _column_chunks(n, geometry, x.shape[-1], x.itemsize, keep_columns)
+    for start, stop, columns in _gathered_chunks(padded, geometry, chunks, workspace, key):
         _matmul_into(columns, weights, _grouped_rows(y[start:stop], g))
     if bias is not None or activation is not None:
         add_bias(y, bias, activation)
@@ -218,8 +227,8 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
     else:
         padded = pad_spatial(x, geometry.pads, workspace=workspace, key="columns padded")
         rows_per_sample = dy.shape[1] * dy.shape[2]
-        for start, stop in _column_chunks(len(x), geometry, x.shape[-1], x.itemsize):
-            part = im2col(padded[start:stop], geometry)
+        chunks = _column_chunks(len(x), geometry, x.shape[-1], x.itemsize)
+        for start, stop, part in _gathered_chunks(padded, geometry, chunks, workspace, "columns"):
             grad += np.matmul(part.transpose(0, 2, 1),
                               dy_rows[:, start * rows_per_sample:stop * rows_per_sample])
     if bias_grad is not None:
