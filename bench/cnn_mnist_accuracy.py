@@ -1,10 +1,11 @@
 """Lab-sized run: the issue's CNN reaches >= 99% MNIST test accuracy with layerwise alone.
 
 Conv(32, 3x3, same)-ReLU-MaxPool2-Conv(64, 3x3, same)-ReLU-MaxPool2-Flatten-Dense(128)-ReLU-Dense(10, softmax),
-SGD with momentum 0.9, batch 128, float32, seed 0; prints the test accuracy after every epoch.
+SGD with momentum 0.9 and a step schedule (learning rate 0.05, divided by 10 for the last two epochs),
+batch 128, float32, seed 0; prints the test accuracy after every epoch.
 
 Run (a few minutes on 2 cores):
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /work/venv/bin/python bench/cnn_mnist_accuracy.py [--epochs 4]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /work/venv/bin/python bench/cnn_mnist_accuracy.py [--epochs 5]
 """
 
 import argparse
@@ -22,7 +23,7 @@ from layerwise import layers  # noqa: E402
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--epochs", type=int, default=5)
     args = parser.parse_args()
     (x_train, y_train), (x_test, y_test) = layerwise.datasets.mnist.load_data()
     x_train = (x_train[..., None] / np.float32(255)).astype(np.float32)
@@ -33,7 +34,13 @@ def main():
         layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
         layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
         layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
-    model.compile(optimizer=layerwise.optimizers.SGD(0.05, momentum=0.9), loss="sparse_categorical_crossentropy",
+    steps_per_epoch = -(-len(x_train) // 128)
+    decay_step = max(args.epochs - 2, 1) * steps_per_epoch
+
+    def schedule(step):
+        return 0.05 if step < decay_step else 0.005
+
+    model.compile(optimizer=layerwise.optimizers.SGD(schedule, momentum=0.9), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     for epoch in range(args.epochs):
         start = time.perf_counter()
