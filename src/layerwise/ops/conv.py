@@ -16,15 +16,14 @@ position sees into one row, so the sum is a matrix product per group: Y_g = X_g 
 Every loop runs over kernel offsets, groups or batch chunks, never over samples or pixels. The im2col
 buffer of one chunk stays below `MEMORY_BUDGET_BYTES` (larger batches are processed in several chunks),
 and below `CACHE_CHUNK_BYTES` when it need not be kept for the weight gradient, so that the GEMM reads
-it from cache. Element-wise passes run on every core (`layerwise.ops._parallel`), and large scratch
-buffers are reused from batch to batch (`layerwise.ops._workspace`).
+it from cache. Large scratch buffers are reused from batch to batch (`layerwise.ops._workspace`).
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from layerwise.ops._parallel import for_each_block, for_each_slice
+from layerwise.ops._blocks import for_each_block
 from layerwise.ops._workspace import empty, zeros
 
 #: The largest im2col matrix kept from forward to backward; a larger one is gathered again, chunk by chunk.
@@ -126,12 +125,8 @@ def im2col(padded, geometry, out=None):
     shape = (g, n, ho, wo, kh, kw, group_channels)
     columns = np.empty(shape, dtype=padded.dtype) if out is None else out.reshape(shape)
     grouped = padded.reshape(padded.shape[:3] + (g, group_channels))
-
-    def gather(start, stop):
-        for i, j in geometry.offsets:
-            columns[:, start:stop, :, :, i, j] = np.moveaxis(geometry.window(grouped[start:stop], i, j), 3, 0)
-
-    for_each_slice(gather, n, columns[0, 0].nbytes * g)
+    for i, j in geometry.offsets:
+        columns[:, :, :, :, i, j] = np.moveaxis(geometry.window(grouped, i, j), 3, 0)
     return columns.reshape(g, n * ho * wo, kh * kw * group_channels)
 
 
@@ -204,11 +199,18 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
 
 
 def add_bias(y, bias, activation=None):
-    """y = phi(y + b) in place, over cache-sized blocks of the batch on every core (phi: identity if None)."""
+    """y = phi(y + b) in place, over cache-sized blocks of the batch (phi: identity if None).
+
+    The bias is tiled along a whole image row (W*F values), so that NumPy's inner loop runs over rows
+    rather than over F channels at a time (3x faster for F = 32).
+    """
+    row = y.shape[-2] * y.shape[-1]
+    tiled = None if bias is None else np.tile(bias, y.shape[-2])
+
     def finish(start, stop):
-        block = y[start:stop]
-        if bias is not None:
-            block += bias
+        block = y[start:stop].reshape(-1, row)
+        if tiled is not None:
+            block += tiled
         if activation is not None:
             activation(block, out=block)
     for_each_block(finish, len(y), y[0].nbytes)

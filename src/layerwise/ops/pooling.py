@@ -14,7 +14,6 @@ position (max) or spreads dJ/dy / count over the window (average); overlapping w
 
 import numpy as np
 
-from layerwise.ops._parallel import for_each_slice
 from layerwise.ops.conv import ConvGeometry, crop_spatial, pad_spatial
 
 
@@ -42,17 +41,12 @@ def max_pool_forward(x, geometry):
     return y, (argmax,)
 
 
-def _running_max(candidates, best=None, argmax=None):
+def _running_max(candidates):
     """The elementwise maximum of the candidates, and the index of the first one attaining it."""
-    if best is None:
-        best = np.empty(candidates[0].shape, dtype=candidates[0].dtype)
-        argmax = np.empty(candidates[0].shape, dtype=np.uint8)
     if len(candidates) == 1:
-        best[...] = candidates[0]
-        argmax.fill(0)
-        return best, argmax
-    np.maximum(candidates[0], candidates[1], out=best)
-    np.greater(candidates[1], candidates[0], out=argmax.view(bool))
+        return candidates[0].copy(), np.zeros(candidates[0].shape, dtype=np.uint8)
+    best = np.maximum(candidates[0], candidates[1])
+    argmax = np.greater(candidates[1], candidates[0]).view(np.uint8)
     for index, candidate in enumerate(candidates[2:], start=2):
         np.copyto(argmax, index, where=candidate > best)
         np.maximum(best, candidate, out=best)
@@ -69,18 +63,9 @@ def _max_pool_tiles(x, geometry):
     n, c = len(x), x.shape[-1]
     (ho, wo), (ph, pw) = geometry.output_hw, geometry.kernel_size
     columns = x[:, :ho * ph, :wo * pw].reshape(n, ho * ph, wo, pw, c)
-    row_max = np.empty((n, ho, ph, wo, c), dtype=x.dtype)
-    column_argmax = np.empty((n, ho * ph, wo, c), dtype=np.uint8)
-    y = np.empty((n, ho, wo, c), dtype=x.dtype)
-    row_argmax = np.empty(y.shape, dtype=np.uint8)
-
-    def reduce(start, stop):
-        part = slice(start, stop)
-        _running_max([columns[part, :, :, j] for j in range(pw)], row_max[part].reshape(-1, ho * ph, wo, c),
-                     column_argmax[part])
-        _running_max([row_max[part, :, i] for i in range(ph)], y[part], row_argmax[part])
-
-    for_each_slice(reduce, n, x[0].nbytes)
+    row_max, column_argmax = _running_max([columns[:, :, :, j] for j in range(pw)])
+    rows = row_max.reshape(n, ho, ph, wo, c)
+    y, row_argmax = _running_max([rows[:, :, i] for i in range(ph)])
     return y, (column_argmax, row_argmax)
 
 
@@ -91,17 +76,11 @@ def max_pool_backward(dy, argmax, geometry):
     if _is_tiling(geometry):
         column_argmax, row_argmax = argmax
         row_grad = np.empty((n, ho, ph, wo, c), dtype=dy.dtype)
+        _route(dy, row_argmax, [row_grad[:, :, i] for i in range(ph)])
         covered = (ho * ph, wo * pw) == (h, w)
         dx = (np.empty if covered else np.zeros)((n, h, w, c), dtype=dy.dtype)
         columns = dx[:, :ho * ph, :wo * pw].reshape(n, ho * ph, wo, pw, c)
-
-        def route(start, stop):
-            part = slice(start, stop)
-            _route(dy[part], row_argmax[part], [row_grad[part, :, i] for i in range(ph)])
-            _route(row_grad[part].reshape(-1, ho * ph, wo, c), column_argmax[part],
-                   [columns[part, :, :, j] for j in range(pw)])
-
-        for_each_slice(route, n, dx[0].nbytes)
+        _route(row_grad.reshape(n, ho * ph, wo, c), column_argmax, [columns[:, :, :, j] for j in range(pw)])
         return dx
     padded_grad = _padded_zeros(dy, geometry)
     for offset, (i, j) in enumerate(geometry.offsets):
