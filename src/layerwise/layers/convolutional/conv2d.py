@@ -74,6 +74,8 @@ class Conv2D(BaseConv):
         conv2d_backward_kernel(dz, self.x, self.columns, self.conv_geometry, self._kernel_2d(self.kernel.grad),
                                self._bias_grad(), workspace=self.workspace)
         self.columns = None
+        if not self.needs_input_gradient:
+            return None
         return self._from_images(conv2d_backward_input(dz, self._kernel_2d(self.kernel.value),
                                                        self.conv_geometry, workspace=self.workspace))
 
