@@ -16,7 +16,7 @@ All images of the batch are resampled at once: the image is padded by one pixel 
 ``fill_value``) so that every corner index is valid and no per-pixel mask is needed.
 """
 
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 
@@ -25,42 +25,40 @@ INTERPOLATIONS = ("bilinear", "nearest")
 
 
 class Sampling(NamedTuple):
-    """What the backward pass needs: flat top-left corner indices into the padded batch and weights."""
+    """What the backward pass needs: flat top-left corner indices into the padded batch and weights.
+
+    ``weights`` is None for nearest interpolation, else the fractions (w_x, w_y), each of shape (M,),
+    of the right and lower neighbours.
+    """
 
     index: np.ndarray
-    weight_x: np.ndarray
-    weight_y: np.ndarray
+    weights: Optional[np.ndarray]
     padded_shape: tuple
 
 
-def _fold(coordinate, length, fill_mode):
-    """Map continuous coordinates into the range the fill mode reads from (TF's map_coordinate)."""
-    if fill_mode == "reflect":
-        period = 2 * length
-        coordinate = np.mod(coordinate, period)
-        coordinate = np.where(coordinate >= length, period - 1 - coordinate, coordinate)
-    elif fill_mode == "wrap":
-        coordinate = np.mod(coordinate, length)
-    low = -1 if fill_mode == "constant" else 0
-    return np.clip(coordinate, low, length - 1 + (fill_mode == "constant"), out=coordinate)
-
-
 def _source_points(transforms, height, width, dtype):
-    """x_in and y_in of every output pixel, each of shape (N, height * width)."""
-    rows, cols = np.divmod(np.arange(height * width, dtype=dtype), dtype(width))
-    t = transforms.astype(dtype, copy=False)
-    x_in = t[:, 0:1] * cols + t[:, 1:2] * rows + t[:, 2:3]
-    y_in = t[:, 3:4] * cols + t[:, 4:5] * rows + t[:, 5:6]
-    return x_in, y_in
+    """x_in and y_in of every output pixel, shape (2, N, height * width), by one batched matmul."""
+    rows, cols = np.divmod(np.arange(height * width, dtype=dtype), dtype.type(width))
+    grid = np.stack([cols, rows, np.ones_like(rows)])
+    return transforms.reshape(-1, 2, 3).transpose(1, 0, 2).astype(dtype) @ grid
 
 
-def _corner(coordinate, length, fill_mode, interpolation):
-    """Integer corner (top/left, in unpadded coordinates) and the weight of the next one."""
+def _corners(points, length, fill_mode, interpolation):
+    """Fold coordinates of one axis into the range the fill mode reads (TF's map_coordinate) and
+    return the integer top/left corner and, for bilinear interpolation, the weight of the next one."""
+    if fill_mode in ("reflect", "wrap"):
+        period = 2 * length if fill_mode == "reflect" else length
+        points -= period * np.floor(points * (1 / period))
+        if fill_mode == "reflect":
+            points = np.where(points >= length, (period - 1) - points, points)
+    low, high = (-1, length) if fill_mode == "constant" else (0, length - 1)
+    np.clip(points, low, high, out=points)
     if interpolation == "nearest":
-        return np.floor(coordinate + 0.5).astype(np.intp), None
-    low = -1 if fill_mode == "constant" else 0
-    corner = np.clip(np.floor(coordinate), low, length - 1)
-    return corner.astype(np.intp), coordinate - corner
+        return np.floor(points + 0.5), None
+    corner = np.floor(points)
+    np.minimum(corner, length - 1, out=corner)
+    points -= corner
+    return corner, points
 
 
 def affine_resample(images, transforms, interpolation="bilinear", fill_mode="reflect", fill_value=0.0):
@@ -70,45 +68,66 @@ def affine_resample(images, transforms, interpolation="bilinear", fill_mode="ref
         The resampled batch (same shape and dtype) and the `Sampling` for `affine_resample_backward`.
     """
     n, height, width, channels = images.shape
-    dtype = images.dtype.type
     padded = np.full((n, height + 2, width + 2, channels), fill_value if fill_mode == "constant" else 0,
                      dtype=images.dtype)
     padded[:, 1:-1, 1:-1] = images
-    flat = padded.reshape(-1, channels)
-    x_in, y_in = _source_points(transforms, height, width, dtype)
-    col, weight_x = _corner(_fold(x_in, width, fill_mode), width, fill_mode, interpolation)
-    row, weight_y = _corner(_fold(y_in, height, fill_mode), height, fill_mode, interpolation)
+    flat = padded.reshape(-1) if channels == 1 else padded.reshape(-1, channels)
+    x_in, y_in = _source_points(transforms, height, width, images.dtype)
+    col, weight_x = _corners(x_in, width, fill_mode, interpolation)
+    row, weight_y = _corners(y_in, height, fill_mode, interpolation)
     stride = width + 2
-    index = ((np.arange(n)[:, None] * (height + 2) + row + 1) * stride + col + 1).ravel()
-    sampling = Sampling(index, weight_x, weight_y, padded.shape)
-    if interpolation == "nearest":
-        return flat[index].reshape(images.shape), sampling
-    weight_x, weight_y = weight_x.reshape(-1, 1), weight_y.reshape(-1, 1)
-    top = flat[index]
-    top += weight_x * (flat[index + 1] - top)
-    bottom = flat[index + stride]
-    bottom += weight_x * (flat[index + stride + 1] - bottom)
+    # The offset inside one padded image is exact in floating point; only the batch offset needs intp.
+    row *= stride
+    row += col
+    index = row.astype(np.intp)
+    index += (np.arange(n) * (height + 2) + 1)[:, None] * stride + 1
+    index = index.ravel()
+    weights = None if weight_x is None else (weight_x.ravel(), weight_y.ravel())
+    sampling = Sampling(index, weights, padded.shape)
+    if weights is None:
+        return np.take(flat, index, axis=0).reshape(images.shape), sampling
+    weight_x, weight_y = (w[:, None] for w in weights) if channels > 1 else weights
+    top = np.take(flat, index, axis=0)
+    top += weight_x * (np.take(flat, index + 1, axis=0) - top)
+    bottom = np.take(flat, index + stride, axis=0)
+    bottom += weight_x * (np.take(flat, index + stride + 1, axis=0) - bottom)
     bottom -= top
     bottom *= weight_y
     top += bottom
     return top.reshape(images.shape), sampling
 
 
+def _scatter(index, weights, size):
+    return np.bincount(index, weights=weights, minlength=size)
+
+
 def affine_resample_backward(dy, sampling):
-    """dJ/dx of `affine_resample`: scatter each output gradient back to the corners it read, weighted."""
+    """dJ/dx of `affine_resample`: scatter each output gradient back to the corners it read, weighted.
+
+    Each corner k is scattered at the top-left index with ``np.bincount`` and then shifted by its
+    offset (0, 1, W + 2, W + 3) in the padded image, so no index array is built per corner.
+    """
     n, height, width, channels = dy.shape
     size = int(np.prod(sampling.padded_shape[:3]))
+    stride = width + 2
     grad = dy.reshape(-1, channels)
-    if sampling.weight_x is None:
-        index, weights = sampling.index, grad
-    else:
-        stride = width + 2
-        wx, wy = sampling.weight_x.reshape(-1, 1), sampling.weight_y.reshape(-1, 1)
-        right, lower = grad * wx, grad * wy
-        lower_right = right * wy
-        index = np.concatenate([sampling.index + offset for offset in (0, 1, stride, stride + 1)])
-        weights = np.concatenate([grad - right - lower + lower_right, right - lower_right,
-                                  lower - lower_right, lower_right])
-    padded = np.stack([np.bincount(index, weights=weights[:, c], minlength=size) for c in range(channels)],
-                      axis=-1)
+    padded = np.empty((size, channels), dtype=np.float64)
+    for c in range(channels):
+        g = grad[:, c]
+        if sampling.weights is None:
+            padded[:, c] = _scatter(sampling.index, g, size)
+            continue
+        weight_x, weight_y = sampling.weights
+        right = g * weight_x
+        lower_right = right * weight_y
+        lower = g * weight_y
+        lower -= lower_right
+        left = g - right
+        left -= lower
+        right -= lower_right
+        total = _scatter(sampling.index, left, size)
+        total[1:] += _scatter(sampling.index, right, size)[:-1]
+        total[stride:] += _scatter(sampling.index, lower, size)[:-stride]
+        total[stride + 1:] += _scatter(sampling.index, lower_right, size)[:-stride - 1]
+        padded[:, c] = total
     return padded.reshape(sampling.padded_shape)[:, 1:-1, 1:-1].astype(dy.dtype)
