@@ -7,7 +7,7 @@ Example:
     >>> model.compile(optimizer="sgd", loss="categorical_crossentropy")
 """
 
-from layerwise import (activations, callbacks, config, datasets, errors, initializers, layers, losses,
+from layerwise import (activations, callbacks, config, data, datasets, errors, initializers, layers, losses,
                        metrics, models, optimizers, testing, utils)
 from layerwise.layers import Input
 from layerwise.models import Sequential
@@ -15,6 +15,6 @@ from layerwise.models import Sequential
 __version__ = "0.1.0"
 
 __all__ = [
-    "Input", "Sequential", "activations", "callbacks", "config", "datasets", "errors", "initializers",
+    "Input", "Sequential", "activations", "callbacks", "config", "data", "datasets", "errors", "initializers",
     "layers", "losses", "metrics", "models", "optimizers", "testing", "utils", "__version__",
 ]

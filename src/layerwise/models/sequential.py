@@ -88,18 +88,26 @@ class Sequential(Trainer):
 
     __call__ = call
 
-    def backward(self, dy):
-        """Backward pass: dJ/dy of the output in, dJ/dx of the input out."""
-        for layer in reversed(self.layers):
-            dy = layer.backward(dy)
-        return dy
+    def _layers_to_backpropagate(self, input_gradient):
+        """Every layer, or, without ``input_gradient``, those from the lowest one with trainable weights up:
+        below it, no dJ/dθ is needed (preprocessing and augmentation layers cost nothing backward)."""
+        if input_gradient:
+            return self.layers
+        lowest = next((i for i, layer in enumerate(self.layers) if layer.trainable_weights), len(self.layers))
+        return self.layers[lowest:]
 
-    def backward_preactivation(self, dz):
+    def backward(self, dy, input_gradient=True):
+        """Backward pass: dJ/dy of the output in, dJ/dx of the input out (None if not ``input_gradient``)."""
+        for layer in reversed(self._layers_to_backpropagate(input_gradient)):
+            dy = layer.backward(dy)
+        return dy if input_gradient else None
+
+    def backward_preactivation(self, dz, input_gradient=True):
         """Backward pass from the gradient before the output layer's activation (fused losses)."""
         dy = self.layers[-1].backward_preactivation(dz)
-        for layer in reversed(self.layers[:-1]):
+        for layer in reversed(self._layers_to_backpropagate(input_gradient)[:-1]):
             dy = layer.backward(dy)
-        return dy
+        return dy if input_gradient else None
 
     @property
     def weights(self):
