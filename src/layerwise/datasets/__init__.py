@@ -1,5 +1,5 @@
-"""Real data sets in the shape Keras returns them (``layerwise.datasets.mnist.load_data()``)."""
+"""Real data sets in the shape Keras returns them (``layerwise.datasets.mnist.load_data()``), and toy problems."""
 
-from layerwise.datasets import mnist
+from layerwise.datasets import cifar10, cifar100, fashion_mnist, mnist, toy
 
-__all__ = ["mnist"]
+__all__ = ["cifar10", "cifar100", "fashion_mnist", "mnist", "toy"]
