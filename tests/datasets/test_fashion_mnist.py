@@ -1,15 +1,19 @@
 """Fashion-MNIST: Keras's shapes, the published label counts, the search order, and offline downloads."""
 
+import os
 import shutil
 import urllib.error
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import SHARED_DATASETS
 from layerwise.datasets import _files, fashion_mnist
 from layerwise.errors import DatasetError
 
+# As tests/conftest.py: the shared data sets next to the repository, unless the variable says otherwise.
+SHARED_DATASETS = Path(os.environ.get("LAYERWISE_SHARED_DATASETS",
+                                      Path(__file__).resolve().parents[3] / "shared" / "datasets"))
 SHARED = SHARED_DATASETS / "fashion-mnist"
 NAMES = [file.name for file in fashion_mnist.FILES]
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=f"the shared data set {SHARED} is absent")
