@@ -13,19 +13,28 @@ input gradient is the transpose, dJ/dx[i] = sum over (output p, corner k) with i
 w_k(p) dJ/dy[p], accumulated with ``np.bincount``. ``nearest`` interpolation uses one neighbour.
 
 All images of the batch are resampled at once: the image is padded by one pixel (holding
-``fill_value``) so that every corner index is valid and no per-pixel mask is needed.
+``fill_value``) so that every corner index is valid and no per-pixel mask is needed. The batch is
+split into one chunk per core: NumPy's element-wise work runs on one thread but releases the GIL, so
+the chunks run in parallel on a small thread pool (performance.md).
 """
 
-from typing import NamedTuple, Optional
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import List, NamedTuple, Optional
 
 import numpy as np
+
+_WORKERS = min(os.cpu_count() or 1, 4)
+_MIN_CHUNK = 16
+_pool: Optional[ThreadPoolExecutor] = None
 
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 INTERPOLATIONS = ("bilinear", "nearest")
 
 
 class Sampling(NamedTuple):
-    """What the backward pass needs: flat top-left corner indices into the padded batch and weights.
+    """What the backward pass needs for one chunk of images: flat top-left corner indices into the
+    padded chunk, and weights.
 
     ``weights`` is None for nearest interpolation, else the fractions (w_x, w_y), each of shape (M,),
     of the right and lower neighbours.
@@ -37,10 +46,11 @@ class Sampling(NamedTuple):
 
 
 def _source_points(transforms, height, width, dtype):
-    """x_in and y_in of every output pixel, shape (2, N, height * width), by one batched matmul."""
+    """x_in and y_in of every output pixel, shape (2, N, height * width), by one (2N, 3) x (3, HW) matmul."""
     rows, cols = np.divmod(np.arange(height * width, dtype=dtype), dtype.type(width))
     grid = np.stack([cols, rows, np.ones_like(rows)])
-    return transforms.reshape(-1, 2, 3).transpose(1, 0, 2).astype(dtype) @ grid
+    coefficients = transforms.reshape(-1, 2, 3).transpose(1, 0, 2).reshape(-1, 3).astype(dtype)
+    return (coefficients @ grid).reshape(2, len(transforms), height * width)
 
 
 def _corners(points, length, fill_mode, interpolation):
@@ -61,12 +71,44 @@ def _corners(points, length, fill_mode, interpolation):
     return corner, points
 
 
+def _chunk_bounds(count):
+    """Start and stop of one chunk of the batch per worker (chunks of at least _MIN_CHUNK images)."""
+    bounds = np.linspace(0, count, max(1, min(_WORKERS, count // _MIN_CHUNK)) + 1).astype(int)
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _parallel(function, argument_lists):
+    """Run ``function(*arguments)`` for each list, the first in the calling thread and the others on
+    the pool; return the results in order."""
+    global _pool
+    if len(argument_lists) == 1:
+        return [function(*argument_lists[0])]
+    if _pool is None:
+        _pool = ThreadPoolExecutor(_WORKERS - 1, thread_name_prefix="layerwise-affine")
+    futures = [_pool.submit(function, *arguments) for arguments in argument_lists[1:]]
+    return [function(*argument_lists[0])] + [future.result() for future in futures]
+
+
+def _joined(parts):
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
 def affine_resample(images, transforms, interpolation="bilinear", fill_mode="reflect", fill_value=0.0):
     """Resample a batch of images (N, H, W, C) through per-image affine transforms (N, 6).
 
     Returns:
-        The resampled batch (same shape and dtype) and the `Sampling` for `affine_resample_backward`.
+        The resampled batch (same shape and dtype) and the list of per-chunk `Sampling` for
+        `affine_resample_backward`.
     """
+    def resample(chunk, chunk_transforms):
+        return _resample(chunk, chunk_transforms, interpolation, fill_mode, fill_value)
+
+    results = _parallel(resample, [(images[start:stop], transforms[start:stop])
+                                   for start, stop in _chunk_bounds(len(images))])
+    return _joined([output for output, _ in results]), [sampling for _, sampling in results]
+
+
+def _resample(images, transforms, interpolation, fill_mode, fill_value):
     n, height, width, channels = images.shape
     padded = np.full((n, height + 2, width + 2, channels), fill_value if fill_mode == "constant" else 0,
                      dtype=images.dtype)
@@ -101,12 +143,18 @@ def _scatter(index, weights, size):
     return np.bincount(index, weights=weights, minlength=size)
 
 
-def affine_resample_backward(dy, sampling):
+def affine_resample_backward(dy, samplings: List[Sampling]):
     """dJ/dx of `affine_resample`: scatter each output gradient back to the corners it read, weighted.
 
     Each corner k is scattered at the top-left index with ``np.bincount`` and then shifted by its
     offset (0, 1, W + 2, W + 3) in the padded image, so no index array is built per corner.
     """
+    bounds = np.cumsum([0] + [sampling.padded_shape[0] for sampling in samplings])
+    return _joined(_parallel(_resample_backward, [(dy[start:stop], sampling) for start, stop, sampling
+                                                  in zip(bounds[:-1], bounds[1:], samplings)]))
+
+
+def _resample_backward(dy, sampling):
     n, height, width, channels = dy.shape
     size = int(np.prod(sampling.padded_shape[:3]))
     stride = width + 2
