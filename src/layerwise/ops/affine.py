@@ -20,7 +20,7 @@ the chunks run in parallel on a small thread pool (performance.md).
 
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import List, NamedTuple, Optional
+from typing import List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
@@ -41,7 +41,7 @@ class Sampling(NamedTuple):
     """
 
     index: np.ndarray
-    weights: Optional[np.ndarray]
+    weights: Optional[Tuple[np.ndarray, np.ndarray]]
     padded_shape: tuple
 
 
@@ -55,7 +55,8 @@ def _source_points(transforms, height, width, dtype):
 
 def _corners(points, length, fill_mode, interpolation):
     """Fold coordinates of one axis into the range the fill mode reads (TF's map_coordinate) and
-    return the integer top/left corner and, for bilinear interpolation, the weight of the next one."""
+    return the top/left corner (integer-valued floats) and, for bilinear interpolation, the weight of
+    the next one."""
     if fill_mode in ("reflect", "wrap"):
         period = 2 * length if fill_mode == "reflect" else length
         points -= period * np.floor(points * (1 / period))
