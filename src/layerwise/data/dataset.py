@@ -3,7 +3,7 @@
 import math
 import queue
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Optional
 
 import numpy as np
@@ -13,7 +13,7 @@ from layerwise.utils.random import make_generator
 _DONE = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
     """An epoch-by-epoch stream of (x, y) batches drawn from in-memory arrays.
 
@@ -33,8 +33,8 @@ class Dataset:
         ([4, 2], [0, 2, 4, 6, 8, 10])
     """
 
-    x: np.ndarray
-    y: Optional[np.ndarray] = None
+    x: np.ndarray = field(repr=False)
+    y: Optional[np.ndarray] = field(default=None, repr=False)
     batch_size: Optional[int] = None
     drop_remainder: bool = False
     rng: Optional[np.random.Generator] = None
