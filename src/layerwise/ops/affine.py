@@ -18,6 +18,7 @@ split into one chunk per core: NumPy's element-wise work runs on one thread but 
 the chunks run in parallel on a small thread pool (performance.md).
 """
 
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import List, NamedTuple, Optional, Tuple
@@ -47,10 +48,15 @@ class Sampling(NamedTuple):
 
 def _source_points(transforms, height, width, dtype):
     """x_in and y_in of every output pixel, shape (2, N, height * width), by one (2N, 3) x (3, HW) matmul."""
-    rows, cols = np.divmod(np.arange(height * width, dtype=dtype), dtype.type(width))
-    grid = np.stack([cols, rows, np.ones_like(rows)])
     coefficients = transforms.reshape(-1, 2, 3).transpose(1, 0, 2).reshape(-1, 3).astype(dtype)
-    return (coefficients @ grid).reshape(2, len(transforms), height * width)
+    return (coefficients @ _grid(height, width, dtype)).reshape(2, len(transforms), height * width)
+
+
+@functools.lru_cache(maxsize=16)
+def _grid(height, width, dtype):
+    """Rows (column x, row y, 1) of every output pixel, (3, height * width), cached per image size."""
+    rows, cols = np.divmod(np.arange(height * width, dtype=dtype), dtype.type(width))
+    return np.stack([cols, rows, np.ones_like(rows)])
 
 
 def _corners(points, length, fill_mode, interpolation):
@@ -130,10 +136,11 @@ def _resample(images, transforms, interpolation, fill_mode, fill_value):
     if weights is None:
         return np.take(flat, index, axis=0).reshape(images.shape), sampling
     weight_x, weight_y = (w[:, None] for w in weights) if channels > 1 else weights
+    # flat[offset:][index] is flat[index + offset] without building the shifted index array.
     top = np.take(flat, index, axis=0)
-    top += weight_x * (np.take(flat, index + 1, axis=0) - top)
-    bottom = np.take(flat, index + stride, axis=0)
-    bottom += weight_x * (np.take(flat, index + stride + 1, axis=0) - bottom)
+    top += weight_x * (np.take(flat[1:], index, axis=0) - top)
+    bottom = np.take(flat[stride:], index, axis=0)
+    bottom += weight_x * (np.take(flat[stride + 1:], index, axis=0) - bottom)
     bottom -= top
     bottom *= weight_y
     top += bottom
