@@ -179,6 +179,21 @@ LAYER_CASES = [
     LayerCase("cropping2d", lambda: layers.Cropping2D(((1, 0), (0, 2))), (2, 4, 5, 2)),
     LayerCase("up_sampling2d", lambda: layers.UpSampling2D((2, 3)), (2, 2, 3, 2)),
     LayerCase("spatial_dropout2d", lambda: layers.SpatialDropout2D(0.5, seed=3), (4, 3, 3, 6)),
+    # preprocessing and augmentation (random draws are replayed by check_gradients)
+    LayerCase("rescaling", lambda: layers.Rescaling(1 / 255, offset=-0.5), (3, 4)),
+    LayerCase("normalization", lambda: layers.Normalization(mean=[0.5, -1.0, 2.0], variance=[4.0, 0.25, 1.0]),
+              (2, 4, 3)),
+    LayerCase("normalization_inverted_axis1", lambda: layers.Normalization(axis=1, mean=1.0, variance=9.0,
+                                                                           invert=True), (2, 3, 4)),
+    LayerCase("random_translation", lambda: layers.RandomTranslation(0.3, (-0.2, 0.4), seed=1), (2, 5, 6, 2)),
+    LayerCase("random_translation_constant_nearest", lambda: layers.RandomTranslation(
+        0.4, 0.4, fill_mode="constant", interpolation="nearest", fill_value=0.5, seed=2), (2, 5, 6, 1)),
+    LayerCase("random_rotation_wrap", lambda: layers.RandomRotation(0.2, fill_mode="wrap", seed=3), (2, 6, 5, 2)),
+    LayerCase("random_zoom_nearest_fill", lambda: layers.RandomZoom(0.4, (-0.3, 0.5), fill_mode="nearest", seed=4),
+              (3, 5, 5, 1)),
+    LayerCase("random_flip", lambda: layers.RandomFlip(seed=5), (4, 3, 4, 2)),
+    LayerCase("random_contrast", lambda: layers.RandomContrast(0.3, seed=6), (3, 4, 4, 2),
+              lambda rng, shape: rng.uniform(100, 150, size=shape)),
 ]
 IDS = [case.id for case in LAYER_CASES]
 

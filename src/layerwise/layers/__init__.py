@@ -7,6 +7,8 @@ from layerwise.layers.core import (Activation, Dense, Embedding, Flatten, Input,
                                    Reshape)
 from layerwise.layers.pooling import (AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D,
                                       MaxPooling2D, StochasticPooling2D)
+from layerwise.layers.preprocessing import (Normalization, RandomContrast, RandomFlip, RandomRotation,
+                                            RandomTranslation, RandomZoom, Rescaling)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (DropConnect, Dropout, GaussianDropout, GaussianNoise,
                                              SpatialDropout2D)
@@ -24,6 +26,9 @@ __all__ = [
     "StochasticPooling2D",
     # regularization
     "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "SpatialDropout2D",
+    # preprocessing and augmentation
+    "Normalization", "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
+    "Rescaling",
     # recurrent
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
 ]
