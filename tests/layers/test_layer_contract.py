@@ -43,6 +43,7 @@ def away_from(*kinks, scale=1.0):
 
 
 _away_from_zero = away_from(0.0)
+_around_one = layerwise.initializers.RandomUniform(0.5, 1.5)
 
 
 LAYER_CASES = [
@@ -62,6 +63,23 @@ LAYER_CASES = [
     LayerCase("prelu", lambda: layers.PReLU(alpha_initializer="random_uniform"), (3, 4), _away_from_zero),
     LayerCase("prelu_shared", lambda: layers.PReLU(alpha_initializer="random_uniform", shared_axes=[1]),
               (3, 4, 2), _away_from_zero),
+    # normalization
+    LayerCase("batch_norm_dense", lambda: layers.BatchNormalization(
+        gamma_initializer=_around_one, beta_initializer="random_normal",
+        moving_mean_initializer="random_normal", moving_variance_initializer=_around_one), (6, 4)),
+    LayerCase("batch_norm_nhwc", lambda: layers.BatchNormalization(gamma_initializer=_around_one, momentum=0.9),
+              (2, 3, 3, 2)),
+    LayerCase("batch_norm_axis1_no_affine", lambda: layers.BatchNormalization(axis=1, center=False, scale=False),
+              (4, 3, 2)),
+    LayerCase("layer_norm", lambda: layers.LayerNormalization(gamma_initializer=_around_one,
+                                                             beta_initializer="random_normal"), (3, 5)),
+    LayerCase("layer_norm_two_axes", lambda: layers.LayerNormalization(axis=[1, 2], gamma_initializer=_around_one),
+              (2, 3, 4)),
+    LayerCase("group_norm", lambda: layers.GroupNormalization(groups=2, gamma_initializer=_around_one),
+              (2, 3, 2, 4)),
+    LayerCase("group_norm_axis1", lambda: layers.GroupNormalization(groups=3, axis=1, gamma_initializer=_around_one),
+              (2, 6, 3)),
+    LayerCase("instance_norm", lambda: layers.InstanceNormalization(gamma_initializer=_around_one), (2, 3, 3, 2)),
 ]
 IDS = [case.id for case in LAYER_CASES]
 
