@@ -10,11 +10,11 @@ Example:
 from layerwise import (activations, callbacks, config, datasets, errors, initializers, layers, losses,
                        metrics, models, optimizers, testing, utils)
 from layerwise.layers import Input
-from layerwise.models import Sequential
+from layerwise.models import Model, Sequential
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Input", "Sequential", "activations", "callbacks", "config", "datasets", "errors", "initializers",
+    "Input", "Model", "Sequential", "activations", "callbacks", "config", "datasets", "errors", "initializers",
     "layers", "losses", "metrics", "models", "optimizers", "testing", "utils", "__version__",
 ]

@@ -4,7 +4,7 @@ A new layer is one new row in LAYER_CASES, plus its own specific tests in its fa
     LayerCase(id, factory, input_shape, input_sampler=None)
 The factory builds the layer (called under float64 for gradient checks, float32 otherwise); the input
 sampler draws a batch of input_shape from an rng (default: standard normal), e.g. to keep inputs away
-from a kink.
+from a kink. A merging layer's input_shape is a list of shapes; it then receives a list of batches.
 """
 
 from dataclasses import dataclass
@@ -26,10 +26,14 @@ class LayerCase:
     input_shape: tuple
     input_sampler: Optional[Callable] = None
 
+    @property
+    def shapes(self):
+        return self.input_shape if isinstance(self.input_shape, list) else [self.input_shape]
+
     def sample(self, rng, dtype="float64"):
-        if self.input_sampler is not None:
-            return self.input_sampler(rng, self.input_shape).astype(dtype)
-        return rng.normal(size=self.input_shape).astype(dtype)
+        draw = self.input_sampler or (lambda rng, shape: rng.normal(size=shape))
+        batches = [draw(rng, shape).astype(dtype) for shape in self.shapes]
+        return batches if isinstance(self.input_shape, list) else batches[0]
 
 
 def away_from(*kinks, scale=1.0):
@@ -80,6 +84,13 @@ LAYER_CASES = [
     LayerCase("group_norm_axis1", lambda: layers.GroupNormalization(groups=3, axis=1, gamma_initializer=_around_one),
               (2, 6, 3)),
     LayerCase("instance_norm", lambda: layers.InstanceNormalization(gamma_initializer=_around_one), (2, 3, 3, 2)),
+    # merging
+    LayerCase("add_three", lambda: layers.Add(), [(2, 3)] * 3),
+    LayerCase("subtract", lambda: layers.Subtract(), [(2, 3, 2)] * 2),
+    LayerCase("multiply_three", lambda: layers.Multiply(), [(2, 3)] * 3),
+    LayerCase("average", lambda: layers.Average(), [(2, 4)] * 2),
+    LayerCase("maximum", lambda: layers.Maximum(), [(3, 4)] * 3),
+    LayerCase("concatenate_axis1", lambda: layers.Concatenate(axis=1), [(2, 1, 3), (2, 2, 3), (2, 3, 3)]),
 ]
 IDS = [case.id for case in LAYER_CASES]
 
@@ -89,7 +100,8 @@ def test_gradients_float64_both_modes(case, float64, rng):
     layer = case.factory()
     report = check_gradients(layer, case.sample(rng), modes=("inference", "training"))
     assert report.passed, f"\n{report}"
-    assert {row[1] for row in report.rows} >= {"input"} | {p.name for p in layer.trainable_weights}
+    inputs = {"input"} if len(case.shapes) == 1 else {f"input_{i}" for i in range(len(case.shapes))}
+    assert {row[1] for row in report.rows} >= inputs | {p.name for p in layer.trainable_weights}
 
 
 @pytest.mark.parametrize("case", LAYER_CASES, ids=IDS)
@@ -100,8 +112,9 @@ def test_output_shape_and_dtype_kept(case, rng):
         assert y.dtype == np.float32
         assert y.shape == layer.compute_output_shape(case.input_shape)
     assert all(p.value.dtype == np.float32 and p.grad.dtype == np.float32 for p in layer.weights)
-    dx = layer.backward(np.ones_like(y))
-    assert dx.shape == case.input_shape and dx.dtype == np.float32
+    dxs = layer.backward(np.ones_like(y))
+    for dx, shape in zip(dxs if isinstance(case.input_shape, list) else [dxs], case.shapes, strict=True):
+        assert dx.shape == shape and dx.dtype == np.float32
 
 
 @pytest.mark.parametrize("case", LAYER_CASES, ids=IDS)
@@ -121,9 +134,11 @@ def test_config_round_trip(case, rng):
 def test_wrong_input_shape_names_layer_and_shapes(case, rng):
     layer = case.factory()
     layer(case.sample(rng, "float32"))
-    wrong = np.zeros(case.input_shape[:-1] + (case.input_shape[-1] + 1,), dtype="float32")
+    shape = case.shapes[-1]
+    wrong = np.zeros(shape[:-1] + (shape[-1] + 1,), dtype="float32")
+    x = case.sample(rng, "float32")
     with pytest.raises(ValueError) as error:
-        layer(wrong)
+        layer(x[:-1] + [wrong] if isinstance(x, list) else wrong)
     message = str(error.value)
     assert layer.name in message and str(wrong.shape) in message
 

@@ -3,11 +3,12 @@
 from layerwise.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from layerwise.layers.base import Layer, Parameter
 from layerwise.layers.core import Activation, Dense, Flatten, Input, InputLayer, Reshape
+from layerwise.layers.merging import Add, Average, Concatenate, Maximum, Multiply, Subtract
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
                                            LayerNormalization)
 
 __all__ = [
-    "Activation", "BatchNormalization", "Dense", "ELU", "Flatten", "GroupNormalization", "Input", "InputLayer",
-    "InstanceNormalization", "Layer", "LayerNormalization", "LeakyReLU", "PReLU", "Parameter", "ReLU", "Reshape",
-    "Softmax",
+    "Activation", "Add", "Average", "BatchNormalization", "Concatenate", "Dense", "ELU", "Flatten",
+    "GroupNormalization", "Input", "InputLayer", "InstanceNormalization", "Layer", "LayerNormalization", "LeakyReLU",
+    "Maximum", "Multiply", "PReLU", "Parameter", "ReLU", "Reshape", "Softmax", "Subtract",
 ]

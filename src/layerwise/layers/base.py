@@ -141,7 +141,13 @@ class Layer:
                 f"{format_shape((None,) + expected)}, received {tuple(x.shape)}")
 
     def __call__(self, x, training=False):
-        """Build on first use, cast to the layer's dtype, check the shape, and run `forward`."""
+        """Build on first use, cast to the layer's dtype, check the shape, and run `forward`.
+
+        On a `SymbolicTensor` (the output of `Input` or of another layer's call), record the call and
+        return its symbolic output instead (the functional API).
+        """
+        if symbolic.is_symbolic(x):
+            return symbolic.call_symbolic(self, x)
         x = np.asarray(x)
         if x.dtype != self.dtype:
             x = x.astype(self.dtype)
@@ -209,3 +215,7 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
+
+
+# Imported last: symbolic.py needs format_shape from this module.
+from layerwise.layers import symbolic  # noqa: E402

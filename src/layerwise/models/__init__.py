@@ -1,6 +1,7 @@
 """Models, as `keras.models`."""
 
+from layerwise.models.functional import Model
 from layerwise.models.sequential import Sequential
 from layerwise.models.trainer import Trainer
 
-__all__ = ["Sequential", "Trainer"]
+__all__ = ["Model", "Sequential", "Trainer"]
