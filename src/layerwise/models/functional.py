@@ -146,6 +146,7 @@ class Model(LayerContainer, Trainer):
         if len(arrays) != len(self.inputs):
             raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} input arrays, received {len(arrays)}")
         values = {t: t.layer(a) for t, a in zip(self.inputs, arrays)}
+        self.input_batch_shapes = [values[t].shape for t in self.inputs]
         self.node_states = {}
         for node in self.nodes:
             arguments = [values[t] for t in node.inputs]
@@ -193,7 +194,8 @@ class Model(LayerContainer, Trainer):
                 dx = node.layer.backward(gradient)
             for tensor, dx_tensor in zip(node.inputs, dx if node.list_call else [dx]):
                 accumulate(tensor, dx_tensor)
-        dxs = [pending[t][0] if t in pending else np.zeros((1,) + t.shape[1:], t.dtype) for t in self.inputs]
+        dxs = [pending[t][0] if t in pending else np.zeros(shape, t.dtype)
+               for t, shape in zip(self.inputs, self.input_batch_shapes)]
         return dxs[0] if self.single_input else dxs
 
     # ---- inspection and serialization ----------------------------------------------------------

@@ -37,7 +37,8 @@ class InputLayer(Layer):
 
     def get_config(self):
         config = super().get_config()
-        return {**config, "shape": config.pop("input_shape"), "batch_size": self.batch_size}
+        shape = config.pop("input_shape")
+        return {**config, "shape": shape, "batch_size": self.batch_size}
 
 
 def Input(shape, batch_size=None, dtype=None, name=None):
