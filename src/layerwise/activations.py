@@ -127,7 +127,7 @@ def _tanh_grad(dy, x, y):
 
 
 def _relu_grad(dy, x, y):
-    return np.where(y > 0, dy, 0).astype(dy.dtype, copy=False)
+    return dy * (y > 0)
 
 
 def _leaky_relu_grad(dy, x, y, negative_slope=0.2):
@@ -158,7 +158,7 @@ def _silu_grad(dy, x, y):
 
 
 def _hard_sigmoid_grad(dy, x, y):
-    return np.where((x > -3) & (x < 3), dy * (1.0 / 6.0), 0).astype(dy.dtype, copy=False)
+    return (dy * ((x > -3) & (x < 3))) * (1.0 / 6.0)
 
 
 def _softmax_grad(dy, x, y, axis=-1):

@@ -49,15 +49,46 @@ class Parameter:
         constraint: a projection applied to ``value`` after each update, or None.
     """
 
-    __slots__ = ("value", "grad", "name", "trainable", "regularizer", "constraint")
+    __slots__ = ("value", "_grad", "_grad_is_zero", "name", "trainable", "regularizer", "constraint")
 
     def __init__(self, value, name, trainable=True, regularizer=None, constraint=None):
         self.value = value
-        self.grad = np.zeros_like(value)
+        self._grad = np.zeros_like(value)
+        self._grad_is_zero = False
         self.name = name
         self.trainable = trainable
         self.regularizer = regularizer
         self.constraint = constraint
+
+    @property
+    def grad(self):
+        """dJ/dθ; after `zero_grad` the zeros are written only when first read."""
+        if self._grad_is_zero:
+            self._grad.fill(0)
+            self._grad_is_zero = False
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
+        self._grad_is_zero = False
+
+    def zero_grad(self) -> None:
+        """Reset dJ/dθ to zero before a new backward pass."""
+        self._grad_is_zero = True
+
+    def accumulate_matmul(self, a, b) -> None:
+        """grad += a @ b, with the product written straight into grad when grad is zero.
+
+        The weight gradient of a dense or convolutional layer is one large product per step; writing it
+        in place saves a temporary and an extra pass over the weights, the framework's main overhead
+        over a bare NumPy loop.
+        """
+        if self._grad_is_zero:
+            np.matmul(a, b, out=self._grad)
+            self._grad_is_zero = False
+        else:
+            self._grad += a @ b
 
     @property
     def shape(self):
@@ -95,6 +126,9 @@ class Layer:
 
     #: An activation applied last, which a loss may fuse with (see `backward_preactivation`).
     output_activation = None
+    #: False while a model backpropagates into a layer whose input gradient nobody reads (the first
+    #: trainable layer during training); layers may then skip computing dJ/dx and return None.
+    needs_input_gradient = True
 
     def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None):
         if input_dim is not None:

@@ -90,17 +90,33 @@ class Sequential(LayerContainer, Trainer):
 
     __call__ = call
 
-    def backward(self, dy):
-        """Backward pass: dJ/dy of the output in, dJ/dx of the input out."""
-        for layer in reversed(self.layers):
-            dy = layer.backward(dy)
-        return dy
+    def backward(self, dy, input_gradient=True):
+        """Backward pass: dJ/dy of the output in, dJ/dx of the input out.
 
-    def backward_preactivation(self, dz):
+        With ``input_gradient=False`` (training) the pass stops at the first layer with trainable
+        weights, which skips computing dJ/dx there, and returns None.
+        """
+        return self._backward(dy, self.layers[-1].backward, input_gradient)
+
+    def backward_preactivation(self, dz, input_gradient=True):
         """Backward pass from the gradient before the output layer's activation (fused losses)."""
-        dy = self.layers[-1].backward_preactivation(dz)
-        for layer in reversed(self.layers[:-1]):
-            dy = layer.backward(dy)
+        return self._backward(dz, self.layers[-1].backward_preactivation, input_gradient)
+
+    def _backward(self, dy, output_backward, input_gradient):
+        last = len(self.layers) - 1
+        stop = 0 if input_gradient else next(
+            (i for i, layer in enumerate(self.layers) if layer.trainable_weights), last)
+        for index in range(last, stop - 1, -1):
+            backward = output_backward if index == last else self.layers[index].backward
+            if index == stop and not input_gradient:
+                layer = self.layers[index]
+                layer.needs_input_gradient = False
+                try:
+                    backward(dy)
+                finally:
+                    layer.needs_input_gradient = True
+                return None
+            dy = backward(dy)
         return dy
 
     def summary(self, print_fn=print):

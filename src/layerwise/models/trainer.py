@@ -119,13 +119,13 @@ class Trainer:
     def _train_step(self, x, y, where=""):
         parameters = self.trainable_weights
         for parameter in parameters:
-            parameter.grad.fill(0)
+            parameter.zero_grad()
         y_pred = self.call(x, training=True)
         loss_value = self.loss(y, y_pred)
         if self.fuses_loss_gradient:
-            self.backward_preactivation(self.loss.fused_gradient(y, y_pred))
+            self.backward_preactivation(self.loss.fused_gradient(y, y_pred), input_gradient=False)
         else:
-            self.backward(self.loss.gradient(y, y_pred))
+            self.backward(self.loss.gradient(y, y_pred), input_gradient=False)
         loss_value += self._add_regularization(parameters)
         if not math.isfinite(loss_value):
             raise DivergenceError(

@@ -1,6 +1,17 @@
 """The optimizer protocol: per-parameter state, built once, and an update rule applied in place."""
 
-import numpy as np
+import numbers
+
+from layerwise.utils.parallel import PARALLEL_MIN_SIZE, halves, helper_pool
+
+
+class _Half:
+    """One half of a parameter, as `update_step` sees it: flat views of its value and grad."""
+
+    __slots__ = ("value", "grad")
+
+    def __init__(self, value, grad):
+        self.value, self.grad = value, grad
 
 
 class Optimizer:
@@ -19,7 +30,8 @@ class Optimizer:
     def __init__(self, learning_rate=0.001, name=None, lr=None):
         if lr is not None:
             learning_rate = lr
-        if not callable(learning_rate) and (not np.isscalar(learning_rate) or learning_rate < 0):
+        is_number = isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool)
+        if not callable(learning_rate) and (not is_number or learning_rate < 0):
             raise ValueError(
                 f"{type(self).__name__}: learning_rate must be a non-negative float or a schedule, "
                 f"received {learning_rate!r}")
@@ -50,12 +62,29 @@ class Optimizer:
                 self._slots[parameter] = self.build_slots(parameter)
 
     def apply(self, parameters) -> None:
-        """Update every trainable parameter from its ``grad``, then apply its constraint."""
+        """Update every trainable parameter from its ``grad``, then apply its constraint.
+
+        Update rules are element-wise, so a large parameter is updated as two halves, one on a helper
+        thread, which uses the machine's second core for this memory-bound step.
+        """
         parameters = [p for p in parameters if p.trainable]
         self.build(parameters)
         learning_rate = self.learning_rate
+        pending = []
         for parameter in parameters:
-            self.update_step(parameter, self._slots[parameter], learning_rate)
+            slots = self._slots[parameter]
+            if parameter.value.size < PARALLEL_MIN_SIZE:
+                self.update_step(parameter, slots, learning_rate)
+                continue
+            (value_a, value_b), (grad_a, grad_b) = halves(parameter.value), halves(parameter.grad)
+            split_slots = {name: halves(array) for name, array in slots.items()}
+            pending.append(helper_pool().submit(
+                self.update_step, _Half(value_b, grad_b), {k: v[1] for k, v in split_slots.items()},
+                learning_rate))
+            self.update_step(_Half(value_a, grad_a), {k: v[0] for k, v in split_slots.items()}, learning_rate)
+        for future in pending:
+            future.result()
+        for parameter in parameters:
             if parameter.constraint is not None:
                 parameter.value[...] = parameter.constraint(parameter.value)
         self.iterations += 1

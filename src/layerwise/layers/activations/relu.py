@@ -40,7 +40,9 @@ class ReLU(Layer):
     def forward(self, x, training=False):
         self.below = x < self.threshold
         self.middle = ~self.below
-        y = np.where(self.below, (x - self.threshold) * self.negative_slope, x)
+        # Without a leak the lower piece is exactly 0 (not -0.0, as 0 * negative numbers gives).
+        leak = (x - self.threshold) * self.negative_slope if self.negative_slope else 0.0
+        y = np.where(self.below, leak, x)
         if self.max_value is not None:
             self.middle &= x < self.max_value
             y = np.minimum(y, self.max_value)

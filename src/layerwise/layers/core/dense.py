@@ -72,8 +72,7 @@ class Dense(Layer):
         return self.backward_preactivation(self.activation.backward(dy, self.z, self.y))
 
     def backward_preactivation(self, dz):
-        return dense_backward(dz, self.x, self.kernel.value, self.kernel.grad,
-                              self.bias.grad if self.use_bias else None)
+        return dense_backward(dz, self.x, self.kernel, self.bias, self.needs_input_gradient)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
