@@ -81,6 +81,24 @@ def test_several_inputs_and_outputs(float64, rng):
     assert {"input_0", "input_1"} <= {row[1] for row in report.rows}
 
 
+def test_training_backward_skips_what_no_weight_needs_and_gets_the_same_gradients(float64, rng):
+    x = layerwise.Input(shape=(2, 3))
+    flat = layers.Activation("tanh")(layers.Flatten()(x))
+    h = layers.Dense(4)(flat)
+    model = layerwise.Model(x, layers.Dense(2)(layers.Concatenate()([h, flat])))
+    data, dy = rng.normal(size=(5, 2, 3)), rng.normal(size=(5, 2))
+    gradients = []
+    for input_gradient in (True, False):
+        for p in model.weights:
+            p.grad[...] = 0
+        model.call(data, training=True)
+        dx = model.backward(dy, input_gradient=input_gradient)
+        assert (dx is None) == (not input_gradient)
+        gradients.append([p.grad.copy() for p in model.weights])
+    for full, skipped in zip(*gradients, strict=True):
+        np.testing.assert_array_equal(full, skipped)
+
+
 def test_model_matches_sequential_in_training():
     def stack():
         return [layers.Dense(8, activation="relu", kernel_initializer="he_normal"),

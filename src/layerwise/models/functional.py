@@ -158,15 +158,26 @@ class Model(LayerContainer, Trainer):
 
     __call__ = call
 
-    def backward(self, dy):
-        """dJ/dy of the output (a list: one per output) in, dJ/dx of the input (list: per input) out."""
-        return self._backward([dy] if self.single_output else list(dy), fused_output=False)
+    def backward(self, dy, input_gradient=True):
+        """dJ/dy of the output (a list: one per output) in, dJ/dx of the input (list: per input) out.
 
-    def backward_preactivation(self, dz):
+        With ``input_gradient=False`` (training) nodes with no trainable weights at or before them are
+        skipped, nodes fed only by such nodes skip computing dJ/dx, and None is returned.
+        """
+        return self._backward([dy] if self.single_output else list(dy), False, input_gradient)
+
+    def backward_preactivation(self, dz, input_gradient=True):
         """Backward from the gradient before the output layer's activation (fused losses, one output)."""
-        return self._backward([dz], fused_output=True)
+        return self._backward([dz], True, input_gradient)
 
-    def _backward(self, gradients, fused_output):
+    def _trainable_upstream(self):
+        """Per tensor: whether a trainable weight lies at or before it (its gradient is needed to train)."""
+        upstream = {t: False for t in self.inputs}
+        for node in self.nodes:
+            upstream[node] = bool(node.layer.trainable_weights) or any(upstream[t] for t in node.inputs)
+        return upstream
+
+    def _backward(self, gradients, fused_output, input_gradient):
         if len(gradients) != len(self.outputs):
             raise ValueError(f"Model '{self.name}' has {len(self.outputs)} outputs, received {len(gradients)} "
                              "output gradients")
@@ -184,16 +195,27 @@ class Model(LayerContainer, Trainer):
 
         for tensor, gradient in zip(self.outputs, gradients):
             accumulate(tensor, gradient)
+        upstream = None if input_gradient else self._trainable_upstream()
         for node in reversed(self.nodes):
+            if upstream is not None and not upstream[node]:
+                continue
+            gradient = pending.pop(node)[0]
             if node in self.node_states:
                 vars(node.layer).update(self.node_states[node])
-            gradient = pending.pop(node)[0]
-            if fused_output and node is self.outputs[0]:
-                dx = node.layer.backward_preactivation(gradient)
-            else:
-                dx = node.layer.backward(gradient)
+            backward = node.layer.backward_preactivation if fused_output and node is self.outputs[0] \
+                else node.layer.backward
+            if upstream is not None and not any(upstream[t] for t in node.inputs):
+                node.layer.needs_input_gradient = False
+                try:
+                    backward(gradient)
+                finally:
+                    node.layer.needs_input_gradient = True
+                continue
+            dx = backward(gradient)
             for tensor, dx_tensor in zip(node.inputs, dx if node.list_call else [dx]):
                 accumulate(tensor, dx_tensor)
+        if not input_gradient:
+            return None
         dxs = [pending[t][0] if t in pending else np.zeros(shape, t.dtype)
                for t, shape in zip(self.inputs, self.input_batch_shapes)]
         return dxs[0] if self.single_input else dxs
