@@ -1,0 +1,5 @@
+"""Preprocessing layers."""
+
+from layerwise.layers.preprocessing.rescaling import Rescaling
+
+__all__ = ["Rescaling"]
