@@ -91,6 +91,8 @@ LAYER_CASES = [
     LayerCase("average", lambda: layers.Average(), [(2, 4)] * 2),
     LayerCase("maximum", lambda: layers.Maximum(), [(3, 4)] * 3),
     LayerCase("concatenate_axis1", lambda: layers.Concatenate(axis=1), [(2, 1, 3), (2, 2, 3), (2, 3, 3)]),
+    # preprocessing (the constant-scaling shortcut)
+    LayerCase("rescaling", lambda: layers.Rescaling(0.5, offset=-1.0), (3, 4)),
 ]
 IDS = [case.id for case in LAYER_CASES]
 

@@ -21,10 +21,10 @@ def gradient_norms(model, x, y, training=True):
     Example:
         >>> import numpy as np, layerwise
         >>> from layerwise.layers import Dense
-        >>> model = layerwise.Sequential([layerwise.Input(shape=(3,)), Dense(2), Dense(1)])
+        >>> model = layerwise.Sequential([layerwise.Input(shape=(3,)), Dense(2, name="hidden"), Dense(1, name="out")])
         >>> model.compile(optimizer="sgd", loss="mse")
         >>> sorted(gradient_norms(model, np.ones((4, 3)), np.zeros((4, 1))))
-        ['dense', 'dense_1']
+        ['hidden', 'out']
 
     References:
         Lecture 000 (vanishing and exploding gradients); lecture 001 (dE/dx_l in plain and residual
