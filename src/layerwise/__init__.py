@@ -7,15 +7,15 @@ Example:
     >>> model.compile(optimizer="sgd", loss="categorical_crossentropy")
 """
 
-from layerwise import (activations, applications, callbacks, config, datasets, errors, initializers, layers,
-                       losses, metrics, models, optimizers, testing, utils)
+from layerwise import (activations, applications, callbacks, config, constraints, datasets, errors,
+                       initializers, layers, losses, metrics, models, optimizers, regularizers, testing, utils)
 from layerwise.layers import Input
 from layerwise.models import Model, Sequential
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Input", "Model", "Sequential", "activations", "applications", "callbacks", "config", "datasets", "errors",
-    "initializers",
-    "layers", "losses", "metrics", "models", "optimizers", "testing", "utils", "__version__",
+    "Input", "Model", "Sequential", "activations", "applications", "callbacks", "config", "constraints",
+    "datasets", "errors", "initializers", "layers", "losses", "metrics", "models", "optimizers", "regularizers",
+    "testing", "utils", "__version__",
 ]

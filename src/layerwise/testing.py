@@ -3,9 +3,10 @@
 `check_gradients` compares the backward pass of a layer or a model with
 dJ/dθ_i ≈ (J(θ_i + h) - J(θ_i - h)) / 2h for the input and every parameter, in inference and training
 modes. The scalar J is a fixed random projection sum(R * f(x)) of the output, or the model's compiled
-loss, whose gradient then runs through exactly the path training uses (the fused softmax/sigmoid +
-cross-entropy gradient when it applies). Random layers (dropout) see the same random draws in every
-evaluation: the state of every generator is restored before each forward pass.
+loss, plus for a model its layers' activity penalties; its gradient then runs through exactly the path
+training uses (the fused softmax/sigmoid + cross-entropy gradient when it applies). Random layers
+(dropout) see the same random draws in every evaluation: the state of every generator is restored
+before each forward pass.
 """
 
 import numpy as np
@@ -116,9 +117,11 @@ def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"
             projection = projection[0]
 
         def scalar(output):
+            # A model's backward adds its layers' activity-penalty gradients, so J includes the penalties.
+            penalty = sum(layer.activity_penalty for layer in getattr(target, "layers", ()))
             if loss is None:
-                return float(sum(np.sum(r * o) for r, o in zip(_flat(projection), _flat(output))))
-            return float(np.mean(loss.call(y, output)))
+                return float(sum(np.sum(r * o) for r, o in zip(_flat(projection), _flat(output)))) + penalty
+            return float(np.mean(loss.call(y, output))) + penalty
 
         for parameter in parameters:
             parameter.grad[...] = 0
@@ -126,7 +129,7 @@ def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"
         if loss is None:
             dx = target.backward(projection)
         elif getattr(target, "output_layer", None) is not None and loss.fuses_with(
-                target.output_layer.output_activation):
+                target.output_layer.output_activation) and target.output_layer.activity_regularizer is None:
             dx = target.backward_preactivation(loss.fused_gradient(y, output))
         else:
             dx = target.backward(loss.gradient(y, output))

@@ -40,7 +40,7 @@ def test_constant_scaling_shortcut_shrinks_the_gradient_reaching_the_first_layer
     assert scaled[0] < 1e-3 * identity[0]
 
 
-@pytest.mark.parametrize("shortcut", ["identity", "scaling", "projection"])
+@pytest.mark.parametrize("shortcut", ["identity", "scaling", "projection", "dropout"])
 def test_gradients_through_residual_mlp_shortcuts(shortcut, float64, rng):
     model = residual_mlp((5,), units=4, blocks=2, classes=3, shortcut=shortcut, batch_norm=True)
     for layer in model.layers:

@@ -67,6 +67,18 @@ LAYER_CASES = [
     LayerCase("prelu", lambda: layers.PReLU(alpha_initializer="random_uniform"), (3, 4), _away_from_zero),
     LayerCase("prelu_shared", lambda: layers.PReLU(alpha_initializer="random_uniform", shared_axes=[1]),
               (3, 4, 2), _away_from_zero),
+    # optimization and regularization (issue 4)
+    LayerCase("dense_regularized_constrained", lambda: layers.Dense(
+        4, activation="relu", kernel_regularizer="l1_l2", bias_regularizer="l2", activity_regularizer="l1",
+        kernel_constraint="max_norm", bias_constraint="non_neg"), (3, 5)),
+    LayerCase("prelu_regularized_constrained", lambda: layers.PReLU(
+        alpha_initializer="random_uniform", alpha_regularizer="l2", alpha_constraint="non_neg"),
+        (3, 4), _away_from_zero),
+    LayerCase("dropout", lambda: layers.Dropout(0.4), (4, 6)),
+    LayerCase("dropout_classic_seeded", lambda: layers.Dropout(0.3, seed=7, scaling="classic"), (4, 6)),
+    LayerCase("dropout_noise_shape", lambda: layers.Dropout(0.5, noise_shape=(None, 1, 3)), (2, 4, 3)),
+    LayerCase("gaussian_noise", lambda: layers.GaussianNoise(0.3), (3, 5)),
+    LayerCase("gaussian_dropout", lambda: layers.GaussianDropout(0.4, seed=3), (3, 5)),
     # normalization
     LayerCase("batch_norm_dense", lambda: layers.BatchNormalization(
         gamma_initializer=_around_one, beta_initializer="random_normal",

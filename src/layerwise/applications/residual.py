@@ -50,7 +50,7 @@ def residual_block(x, residual, project, shortcut="identity", plain=False, short
     elif shortcut == "scaling":
         h = layers.Rescaling(shortcut_scale)(x)
     elif shortcut == "dropout":
-        h = _keras_layer("Dropout")(shortcut_dropout)(x)
+        h = layers.Dropout(shortcut_dropout)(x)
     else:
         h = x
     return layers.Activation(activation)(layers.Add()([f, h]))

@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from layerwise import initializers
+from layerwise import initializers, regularizers
 from layerwise.config import standardize_dtype
 
 _NAME_COUNTS: dict = {}
@@ -122,6 +122,11 @@ class Layer:
         trainable: whether the layer's weights are updated by training.
         input_shape: shape of one sample (no batch axis), as Keras accepts on a first layer.
         input_dim: shorthand for ``input_shape=(input_dim,)`` (lecture 003: ``Dense(500, input_dim=784)``).
+        activity_regularizer: a penalty R(y) on the layer's output (a `layerwise.regularizers` name,
+            config or object). In a training forward pass the layer keeps R(y) in ``activity_penalty``
+            and dR/dy in ``activity_gradient``; the model adds the penalty to the loss and, through
+            `activity_backward`, the gradient to dJ/dy before this layer's backward. As in Keras 3, R is
+            applied to the whole batch's output (not divided by the batch size).
     """
 
     #: An activation applied last, which a loss may fuse with (see `backward_preactivation`).
@@ -129,8 +134,12 @@ class Layer:
     #: False while a model backpropagates into a layer whose input gradient nobody reads (the first
     #: trainable layer during training); layers may then skip computing dJ/dx and return None.
     needs_input_gradient = True
+    #: Whether the layer draws random numbers in training mode (dropout, noise); such layers alone run
+    #: in training mode when a model is called with ``training="stochastic"`` (Monte Carlo dropout).
+    stochastic = False
 
-    def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None):
+    def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None,
+                 activity_regularizer=None):
         if input_dim is not None:
             if input_shape is not None:
                 raise ValueError(f"{type(self).__name__}: give input_shape or input_dim, not both")
@@ -142,6 +151,8 @@ class Layer:
         self.input_spec = None
         self.built = False
         self._parameters = []
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.activity_penalty, self.activity_gradient = 0.0, None
 
     def add_weight(self, name, shape, initializer="zeros", regularizer=None, constraint=None,
                    trainable=True) -> Parameter:
@@ -177,18 +188,41 @@ class Layer:
     def __call__(self, x, training=False):
         """Build on first use, cast to the layer's dtype, check the shape, and run `forward`.
 
+        ``training`` is True, False, or "stochastic": training mode for `stochastic` layers only (Monte
+        Carlo dropout keeps batch normalization and the like in inference mode).
+
         On a `SymbolicTensor` (the output of `Input` or of another layer's call), record the call and
         return its symbolic output instead (the functional API).
         """
         if symbolic.is_symbolic(x):
             return symbolic.call_symbolic(self, x)
+        x = self.prepare_input(x)
+        if isinstance(training, str):
+            if training != "stochastic":
+                raise ValueError(f"Layer '{self.name}': training must be True, False or 'stochastic', "
+                                 f"received {training!r}")
+            training = self.stochastic
+        y = self.forward(x, training=training)
+        if training and self.activity_regularizer is not None:
+            self.activity_penalty = self.activity_regularizer(y)
+            self.activity_gradient = self.activity_regularizer.gradient(y)
+        else:
+            self.activity_penalty, self.activity_gradient = 0.0, None
+        return y
+
+    def prepare_input(self, x):
+        """Cast x to the layer's dtype, build on first use, and check its shape."""
         x = np.asarray(x)
         if x.dtype != self.dtype:
             x = x.astype(self.dtype)
         if not self.built:
             self.build_for(x.shape)
         self.check_input(x)
-        return self.forward(x, training=training)
+        return x
+
+    def activity_backward(self, dy):
+        """dJ/dy plus the activity penalty's gradient dR/dy of the last training forward pass, if any."""
+        return dy if self.activity_gradient is None else dy + self.activity_gradient
 
     def forward(self, x, training=False):
         """Compute f(x); keep what `backward` needs in named attributes."""
@@ -241,6 +275,8 @@ class Layer:
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
         if self.input_shape_hint is not None:
             config["input_shape"] = list(self.input_shape_hint)
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return config
 
     @classmethod

@@ -1,7 +1,8 @@
 """Models, as `keras.models`."""
 
 from layerwise.models.functional import Model
+from layerwise.models.perceptron import Perceptron
 from layerwise.models.sequential import Sequential
 from layerwise.models.trainer import Trainer
 
-__all__ = ["Model", "Sequential", "Trainer"]
+__all__ = ["Model", "Perceptron", "Sequential", "Trainer"]

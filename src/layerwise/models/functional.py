@@ -202,8 +202,10 @@ class Model(LayerContainer, Trainer):
             gradient = pending.pop(node)[0]
             if node in self.node_states:
                 vars(node.layer).update(self.node_states[node])
-            backward = node.layer.backward_preactivation if fused_output and node is self.outputs[0] \
-                else node.layer.backward
+            if fused_output and node is self.outputs[0]:
+                backward = node.layer.backward_preactivation
+            else:
+                backward, gradient = node.layer.backward, node.layer.activity_backward(gradient)
             if upstream is not None and not any(upstream[t] for t in node.inputs):
                 node.layer.needs_input_gradient = False
                 try:

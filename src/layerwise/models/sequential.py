@@ -91,33 +91,32 @@ class Sequential(LayerContainer, Trainer):
     __call__ = call
 
     def backward(self, dy, input_gradient=True):
-        """Backward pass: dJ/dy of the output in, dJ/dx of the input out.
+        """Backward pass: dJ/dy of the output in, dJ/dx of the input out (with activity penalties' dR/dy).
 
         With ``input_gradient=False`` (training) the pass stops at the first layer with trainable
         weights, which skips computing dJ/dx there, and returns None.
         """
-        return self._backward(dy, self.layers[-1].backward, input_gradient)
+        return self._backward(dy, False, input_gradient)
 
     def backward_preactivation(self, dz, input_gradient=True):
         """Backward pass from the gradient before the output layer's activation (fused losses)."""
-        return self._backward(dz, self.layers[-1].backward_preactivation, input_gradient)
+        return self._backward(dz, True, input_gradient)
 
-    def _backward(self, dy, output_backward, input_gradient):
+    def _backward(self, dy, from_preactivation, input_gradient):
         last = len(self.layers) - 1
         stop = 0 if input_gradient else next(
             (i for i, layer in enumerate(self.layers) if layer.trainable_weights), last)
         for index in range(last, stop - 1, -1):
-            backward = output_backward if index == last else self.layers[index].backward
-            if index == stop and not input_gradient:
-                layer = self.layers[index]
-                layer.needs_input_gradient = False
-                try:
-                    backward(dy)
-                finally:
-                    layer.needs_input_gradient = True
-                return None
-            dy = backward(dy)
-        return dy
+            layer = self.layers[index]
+            layer.needs_input_gradient = input_gradient or index > stop
+            try:
+                if index == last and from_preactivation:
+                    dy = layer.backward_preactivation(dy)
+                else:
+                    dy = layer.backward(layer.activity_backward(dy))
+            finally:
+                layer.needs_input_gradient = True
+        return dy if input_gradient else None
 
     def summary(self, print_fn=print):
         """Print the layer table (name, type, output shape, parameter count) as Keras does."""

@@ -13,7 +13,7 @@ import numpy as np
 from layerwise import losses as losses_module
 from layerwise import metrics as metrics_module
 from layerwise import optimizers as optimizers_module
-from layerwise.callbacks import CallbackList, History, ProgbarLogger
+from layerwise.callbacks import CallbackList, History, ProgbarLogger, TerminateOnNaN
 from layerwise.callbacks.progbar_logger import format_logs
 from layerwise.errors import DivergenceError
 from layerwise.utils.random import generator
@@ -67,7 +67,8 @@ class Trainer:
     @property
     def fuses_loss_gradient(self) -> bool:
         """Whether training uses the loss's fused gradient dJ/dz = (p - y)/M through the output activation."""
-        return self.loss is not None and self.loss.fuses_with(self.output_layer.output_activation)
+        return (self.loss is not None and self.loss.fuses_with(self.output_layer.output_activation)
+                and self.output_layer.activity_regularizer is None)
 
     def _prepare(self, x, y, where):
         """Check and shape the data, build the model, and resolve the metrics; return (x, y)."""
@@ -106,7 +107,7 @@ class Trainer:
         history = next((c for c in callbacks if isinstance(c, History)), None)
         if history is None:
             history = History()
-            callbacks.insert(0, history)
+            callbacks.append(history)
         if verbose and not any(isinstance(c, ProgbarLogger) for c in callbacks):
             callbacks.append(ProgbarLogger(verbose))
         return CallbackList(callbacks, model=self, verbose=verbose, **params), history
@@ -116,7 +117,7 @@ class Trainer:
         return batch.astype(self.dtype, copy=False) if np.issubdtype(batch.dtype, np.number) else batch
 
     # ---- one step ------------------------------------------------------------------------------
-    def _train_step(self, x, y, where=""):
+    def _train_step(self, x, y, where="", raise_on_divergence=True):
         parameters = self.trainable_weights
         for parameter in parameters:
             parameter.zero_grad()
@@ -128,6 +129,8 @@ class Trainer:
             self.backward(self.loss.gradient(y, y_pred), input_gradient=False)
         loss_value += self._add_regularization(parameters)
         if not math.isfinite(loss_value):
+            if not raise_on_divergence:
+                return loss_value, y_pred
             raise DivergenceError(
                 f"The training loss became {loss_value}{where}; lower the learning rate, check the data "
                 "scaling, or clip gradients")
@@ -135,8 +138,8 @@ class Trainer:
         return loss_value, y_pred
 
     def _add_regularization(self, parameters) -> float:
-        """Add each regularizer's gradient into its parameter and return the summed penalty."""
-        penalty = 0.0
+        """Add each regularizer's gradient into its parameter; return the summed weight and activity penalties."""
+        penalty = sum(layer.activity_penalty for layer in getattr(self, "layers", ()))
         for parameter in parameters:
             if parameter.regularizer is not None:
                 penalty += float(parameter.regularizer(parameter.value))
@@ -201,6 +204,8 @@ class Trainer:
         Raises:
             ValueError: data that does not fit the model or the loss, or holds NaN/inf.
             DivergenceError: the loss became NaN or infinite; the message names the epoch and batch.
+                With a `TerminateOnNaN` callback, training instead stops after that batch with the
+                weights of the last finite step (the diverged update is not applied).
         """
         self._require_compiled("fit")
         x, y = self._prepare(x, y, "fit")
@@ -215,6 +220,7 @@ class Trainer:
         steps = max(1, math.ceil(len(x) / batch_size))
         verbose = _verbosity(verbose)
         callback_list, history = self._callbacks(callbacks, verbose, epochs=epochs, steps=steps)
+        raise_on_divergence = not any(isinstance(c, TerminateOnNaN) for c in callback_list.callbacks)
         loss_tracker = metrics_module.Mean()
         self.stop_training = False
         callback_list.on_train_begin()
@@ -228,7 +234,7 @@ class Trainer:
                 x_batch, y_batch = self._batch(x, index), y[index]
                 callback_list.on_train_batch_begin(step)
                 loss_value, y_pred = self._train_step(
-                    x_batch, y_batch, f" at epoch {epoch + 1}, batch {step + 1}")
+                    x_batch, y_batch, f" at epoch {epoch + 1}, batch {step + 1}", raise_on_divergence)
                 loss_tracker.update_state(loss_value, len(index))
                 for metric in self._metrics:
                     metric.update_state(y_batch, y_pred)
@@ -274,8 +280,21 @@ class Trainer:
             print(format_logs(logs))
         return self._format_result(logs, return_dict)
 
-    def predict(self, x, batch_size=None, verbose="auto", callbacks=None):
-        """The model's outputs for every sample, computed in batches in inference mode."""
+    def predict(self, x, batch_size=None, verbose="auto", callbacks=None, mc_samples=None):
+        """The model's outputs for every sample, computed in batches in inference mode.
+
+        Args:
+            x: input samples.
+            batch_size: samples per forward pass (default 32).
+            verbose, callbacks: as Keras's.
+            mc_samples: N >= 1 for Monte Carlo dropout (lecture 001, "Monte Carlo averaging vs weight
+                scaling"): the mean of N forward passes in which only the stochastic layers (dropout,
+                noise) run in training mode, so every pass draws fresh masks while layers such as batch
+                normalization stay in inference mode. None: one deterministic pass (weight scaling).
+        """
+        if mc_samples is not None and (not isinstance(mc_samples, int) or isinstance(mc_samples, bool)
+                                       or mc_samples < 1):
+            raise ValueError(f"predict: mc_samples must be a positive integer or None, received {mc_samples!r}")
         x = np.asarray(x)
         self.build((None,) + x.shape[1:])
         _check_finite(x, "x", "predict")
@@ -285,10 +304,19 @@ class Trainer:
         outputs = None
         for step, start in enumerate(range(0, len(x), batch_size)):
             callback_list.on_predict_batch_begin(step)
-            y_batch = self.call(self._batch(x, slice(start, start + batch_size)), training=False)
+            y_batch = self._predict_batch(self._batch(x, slice(start, start + batch_size)), mc_samples)
             if outputs is None:
                 outputs = np.empty((len(x),) + y_batch.shape[1:], dtype=y_batch.dtype)
             outputs[start:start + len(y_batch)] = y_batch
             callback_list.on_predict_batch_end(step)
         callback_list.on_predict_end()
         return outputs
+
+    def _predict_batch(self, x_batch, mc_samples):
+        if mc_samples is None:
+            return self.call(x_batch, training=False)
+        total = np.array(self.call(x_batch, training="stochastic"))
+        for _ in range(mc_samples - 1):
+            total += self.call(x_batch, training="stochastic")
+        total /= mc_samples
+        return total

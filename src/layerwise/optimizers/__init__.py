@@ -1,9 +1,18 @@
 """Optimizers, as `keras.optimizers`: one per file, built per parameter list."""
 
+from layerwise.optimizers import schedules
+from layerwise.optimizers.adadelta import Adadelta
+from layerwise.optimizers.adagrad import Adagrad
+from layerwise.optimizers.adam import Adam
+from layerwise.optimizers.adamax import Adamax
+from layerwise.optimizers.adamw import AdamW
 from layerwise.optimizers.base import Optimizer
+from layerwise.optimizers.nadam import Nadam
+from layerwise.optimizers.rmsprop import RMSprop
 from layerwise.optimizers.sgd import SGD
 
-_TABLE = {"sgd": SGD}
+_TABLE = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW,
+          "adamax": Adamax, "nadam": Nadam, "adadelta": Adadelta}
 _CLASSES = {cls.__name__: cls for cls in _TABLE.values()}
 
 
@@ -13,6 +22,8 @@ def get(identifier) -> Optimizer:
     Example:
         >>> get("sgd").learning_rate
         0.01
+        >>> type(get("rmsprop")).__name__
+        'RMSprop'
     """
     if isinstance(identifier, Optimizer):
         return identifier
@@ -27,4 +38,5 @@ def serialize(optimizer: Optimizer) -> dict:
     return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
 
 
-__all__ = ["Optimizer", "SGD", "get", "serialize"]
+__all__ = ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "Optimizer", "RMSprop", "SGD", "get",
+           "schedules", "serialize"]

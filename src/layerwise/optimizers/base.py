@@ -1,7 +1,11 @@
 """The optimizer protocol: per-parameter state, built once, and an update rule applied in place."""
 
+import math
 import numbers
 
+import numpy as np
+
+from layerwise.optimizers import schedules
 from layerwise.utils.parallel import PARALLEL_MIN_SIZE, halves, helper_pool
 
 
@@ -19,24 +23,52 @@ class Optimizer:
 
     Subclasses implement `build_slots` (the state of one parameter, e.g. a momentum buffer) and
     `update_step` (the rule, in place on ``parameter.value``). Layers never own an optimizer; a model
-    hands its parameters to `apply` after each backward pass.
+    hands its parameters to `apply` after each backward pass, which, as Keras's ``apply`` does:
+
+    1. clips the gradients g (in place in ``parameter.grad``): ``clipvalue`` v: g ← clip(g, -v, v);
+       ``clipnorm`` c: g ← g c / max(||g||, c) per tensor; ``global_clipnorm`` c: every g ← g c / max(G, c)
+       with G = sqrt(sum over tensors of ||g||^2);
+    2. applies decoupled weight decay λ (Loshchilov & Hutter): θ ← θ - α λ θ, before the update;
+    3. runs `update_step` with the learning rate α of this step (a schedule is evaluated at
+       `iterations`, counted from 0);
+    4. projects θ with the parameter's constraint, if any.
 
     Args:
-        learning_rate: a float, or a callable of the step count (a schedule) returning one.
+        learning_rate: a float, or a schedule (a callable of the step count) returning one.
         name: a name for the optimizer.
         lr: the older Keras spelling of ``learning_rate`` (lecture 003 writes ``SGD(lr=0.1)``).
+        weight_decay: λ of the decoupled weight decay (None or 0: none).
+        clipnorm: clip each gradient tensor to this L2 norm.
+        clipvalue: clip each gradient entry to [-clipvalue, clipvalue].
+        global_clipnorm: clip all gradients together to this global L2 norm.
+
+    Slots whose names start with "_" are scratch buffers (preallocated to avoid temporaries), not state.
     """
 
-    def __init__(self, learning_rate=0.001, name=None, lr=None):
+    def __init__(self, learning_rate=0.001, name=None, lr=None, weight_decay=None, clipnorm=None,
+                 clipvalue=None, global_clipnorm=None):
         if lr is not None:
             learning_rate = lr
+        if isinstance(learning_rate, dict):
+            learning_rate = schedules.deserialize(learning_rate)
         is_number = isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool)
         if not callable(learning_rate) and (not is_number or learning_rate < 0):
             raise ValueError(
                 f"{type(self).__name__}: learning_rate must be a non-negative float or a schedule, "
                 f"received {learning_rate!r}")
+        for argument, value in (("weight_decay", weight_decay), ("clipnorm", clipnorm),
+                                ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm)):
+            if value is not None and (not np.isscalar(value) or value < 0):
+                raise ValueError(f"{type(self).__name__}: {argument} must be a non-negative float or None, "
+                                 f"received {value!r}")
+        if sum(v is not None for v in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(f"{type(self).__name__}: only one of clipnorm, clipvalue and global_clipnorm "
+                             f"can be set, received clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                             f"global_clipnorm={global_clipnorm}")
         self._learning_rate = learning_rate
         self.name = name or type(self).__name__.lower()
+        self.weight_decay, self.clipnorm = weight_decay, clipnorm
+        self.clipvalue, self.global_clipnorm = clipvalue, global_clipnorm
         self.iterations = 0
         self._slots = {}
 
@@ -61,8 +93,21 @@ class Optimizer:
             if parameter not in self._slots:
                 self._slots[parameter] = self.build_slots(parameter)
 
+    def clip_gradients(self, gradients) -> None:
+        """Clip the gradient arrays in place by ``clipvalue``, ``clipnorm`` or ``global_clipnorm``."""
+        if self.clipvalue is not None:
+            for gradient in gradients:
+                np.clip(gradient, -self.clipvalue, self.clipvalue, out=gradient)
+        elif self.clipnorm is not None:
+            for gradient in gradients:
+                gradient *= self.clipnorm / max(math.sqrt(float(np.vdot(gradient, gradient))), self.clipnorm)
+        elif self.global_clipnorm is not None:
+            norm = math.sqrt(sum(float(np.vdot(g, g)) for g in gradients))
+            for gradient in gradients:
+                gradient *= self.global_clipnorm / max(norm, self.global_clipnorm)
+
     def apply(self, parameters) -> None:
-        """Update every trainable parameter from its ``grad``, then apply its constraint.
+        """Clip, decay and update every trainable parameter from its ``grad``, then apply its constraint.
 
         Update rules are element-wise, so a large parameter is updated as two halves, one on a helper
         thread, which uses the machine's second core for this memory-bound step.
@@ -70,8 +115,11 @@ class Optimizer:
         parameters = [p for p in parameters if p.trainable]
         self.build(parameters)
         learning_rate = self.learning_rate
+        self.clip_gradients([p.grad for p in parameters])
         pending = []
         for parameter in parameters:
+            if self.weight_decay:
+                parameter.value *= 1.0 - learning_rate * self.weight_decay
             slots = self._slots[parameter]
             if parameter.value.size < PARALLEL_MIN_SIZE:
                 self.update_step(parameter, slots, learning_rate)
@@ -95,14 +143,31 @@ class Optimizer:
     @property
     def variables(self):
         """The optimizer's state arrays, in parameter order, for saving and inspection."""
-        return [array for slots in self._slots.values() for array in slots.values()]
+        return [array for slots in self._slots.values() for name, array in slots.items()
+                if not name.startswith("_")]
 
     def get_config(self) -> dict:
         learning_rate = self._learning_rate
-        if callable(learning_rate) and hasattr(learning_rate, "get_config"):
-            learning_rate = {"class_name": type(learning_rate).__name__, "config": learning_rate.get_config()}
-        return {"name": self.name, "learning_rate": learning_rate}
+        if callable(learning_rate):
+            learning_rate = schedules.serialize(learning_rate)
+        return {"name": self.name, "learning_rate": learning_rate, "weight_decay": self.weight_decay,
+                "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
+                "global_clipnorm": self.global_clipnorm}
 
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+def check_fraction(owner, argument, value, upper_inclusive=False):
+    """Return ``value`` as a float in [0, 1) (or [0, 1]), else raise a ValueError naming the argument."""
+    if not np.isscalar(value) or not (0 <= value < 1 or (upper_inclusive and value == 1)):
+        interval = "[0, 1]" if upper_inclusive else "[0, 1)"
+        raise ValueError(f"{owner}: {argument} must lie in {interval}, received {value!r}")
+    return float(value)
+
+
+def moving_average(average, decay, value, scratch) -> None:
+    """average ← decay · average + (1 - decay) · value, in place, with ``scratch`` (may be ``value``)."""
+    average *= decay
+    average += np.multiply(value, 1.0 - decay, out=scratch)

@@ -22,6 +22,7 @@ class SGD(Optimizer):
         nesterov: use Nesterov's lookahead.
         name: optional name.
         lr: alias of ``learning_rate``.
+        **kwargs: the common `Optimizer` arguments (weight_decay, clipnorm, clipvalue, global_clipnorm).
 
     Example:
         >>> import numpy as np
@@ -37,20 +38,20 @@ class SGD(Optimizer):
         Lecture 001 (SGD with momentum, Nesterov momentum); lecture 003 (``SGD(lr=0.1)``).
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, lr=None):
-        super().__init__(learning_rate, name, lr)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name=None, lr=None, **kwargs):
+        super().__init__(learning_rate, name, lr, **kwargs)
         if not 0 <= momentum < 1:
             raise ValueError(f"SGD: momentum must lie in [0, 1), received {momentum}")
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
 
     def build_slots(self, parameter):
-        slots = {"step": np.zeros_like(parameter.value)}
+        slots = {"_step": np.zeros_like(parameter.value)}
         if self.momentum:
             slots["momentum"] = np.zeros_like(parameter.value)
         return slots
 
     def update_step(self, parameter, slots, learning_rate):
-        step = np.multiply(parameter.grad, -learning_rate, out=slots["step"])
+        step = np.multiply(parameter.grad, -learning_rate, out=slots["_step"])
         if self.momentum:
             velocity = slots["momentum"]
             velocity *= self.momentum
@@ -60,10 +61,6 @@ class SGD(Optimizer):
             else:
                 step = velocity
         parameter.value += step
-
-    @property
-    def variables(self):
-        return [slots["momentum"] for slots in self._slots.values() if "momentum" in slots]
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise import initializers
+from layerwise import constraints, initializers, regularizers
 from layerwise.layers.base import Layer
 
 
@@ -16,6 +16,8 @@ class PReLU(Layer):
         alpha_initializer: initializer of alpha (default "zeros", as Keras).
         shared_axes: axes (1-based, batch excluded) along which one alpha is shared, e.g. [1, 2] for
             one alpha per channel of an image.
+        alpha_regularizer: penalty R(alpha) added to the loss.
+        alpha_constraint: projection of alpha after each update (e.g. "non_neg").
         **kwargs: `Layer` arguments.
 
     Input shape:
@@ -34,9 +36,12 @@ class PReLU(Layer):
         He et al., "Delving Deep into Rectifiers", ICCV 2015. Lecture 003 (parametric ReLU).
     """
 
-    def __init__(self, alpha_initializer="zeros", shared_axes=None, **kwargs):
+    def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None,
+                 shared_axes=None, **kwargs):
         super().__init__(**kwargs)
         self.alpha_initializer = alpha_initializer
+        self.alpha_regularizer = regularizers.get(alpha_regularizer)
+        self.alpha_constraint = constraints.get(alpha_constraint)
         self.shared_axes = None if shared_axes is None else sorted(
             [shared_axes] if isinstance(shared_axes, int) else list(shared_axes))
 
@@ -48,7 +53,8 @@ class PReLU(Layer):
                     f"Layer '{self.name}' (PReLU): shared axis {axis} is outside the input's axes "
                     f"1..{len(shape)}")
             shape[axis - 1] = 1
-        self.alpha = self.add_weight("alpha", tuple(shape), self.alpha_initializer)
+        self.alpha = self.add_weight("alpha", tuple(shape), self.alpha_initializer, self.alpha_regularizer,
+                                     self.alpha_constraint)
 
     def forward(self, x, training=False):
         self.x = x
@@ -62,4 +68,6 @@ class PReLU(Layer):
 
     def get_config(self):
         return {**super().get_config(), "alpha_initializer": initializers.serialize(self.alpha_initializer),
+                "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
+                "alpha_constraint": constraints.serialize(self.alpha_constraint),
                 "shared_axes": self.shared_axes}

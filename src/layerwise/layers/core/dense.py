@@ -1,6 +1,6 @@
 """Dense: the fully connected layer."""
 
-from layerwise import activations, initializers
+from layerwise import activations, constraints, initializers, regularizers
 from layerwise.layers.base import Layer
 from layerwise.ops.dense import dense_backward, dense_forward
 
@@ -18,7 +18,12 @@ class Dense(Layer):
         use_bias: whether to add b.
         kernel_initializer: initializer of W (default "glorot_uniform", as Keras).
         bias_initializer: initializer of b (default "zeros").
-        **kwargs: `Layer` arguments (name, dtype, input_shape, input_dim, trainable).
+        kernel_regularizer: penalty R(W) added to the loss (e.g. ``"l2"`` or ``L2(1e-4)``).
+        bias_regularizer: penalty R(b).
+        kernel_constraint: projection of W after each update (e.g. ``MaxNorm(3)``: lecture 002's max-norm
+            on each unit's incoming weights, the columns of W).
+        bias_constraint: projection of b after each update.
+        **kwargs: `Layer` arguments (name, dtype, input_shape, input_dim, trainable, activity_regularizer).
 
     Input shape:
         (batch, ..., n_in).
@@ -39,7 +44,8 @@ class Dense(Layer):
     """
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(f"Dense: units must be a positive integer, received {units!r}")
@@ -48,14 +54,20 @@ class Dense(Layer):
         self.use_bias = use_bias
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
 
     @property
     def output_activation(self):
         return self.activation
 
     def build(self, input_shape):
-        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer)
-        self.bias = self.add_weight("bias", (self.units,), self.bias_initializer) if self.use_bias else None
+        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer,
+                                      self.kernel_regularizer, self.kernel_constraint)
+        self.bias = self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer,
+                                    self.bias_constraint) if self.use_bias else None
 
     def forward(self, x, training=False):
         z = dense_forward(x, self.kernel.value, self.bias.value if self.use_bias else None)
@@ -81,4 +93,8 @@ class Dense(Layer):
         return {**super().get_config(), "units": self.units,
                 "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer)}
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}

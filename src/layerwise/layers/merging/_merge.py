@@ -3,31 +3,28 @@
 import numpy as np
 
 from layerwise.layers.base import Layer, format_shape
-from layerwise.layers.symbolic import call_symbolic, is_symbolic
 
 
 class Merge(Layer):
     """A layer y = f(x_1, ..., x_k) of k >= 2 inputs, given as a list; `backward(dy)` returns the list
     [dJ/dx_1, ..., dJ/dx_k] (entries may be the same array: callers must not modify them in place).
 
-    Subclasses implement `forward(inputs)`, `backward(dy)` and, when the shapes need more than
-    `check_same_shapes`, `check_shapes(shapes)` and `compute_output_shape(shapes)`.
+    Subclasses implement `forward(inputs)`, `backward(dy)` and, when inputs need not share one shape,
+    `check_shapes(shapes)` and `compute_output_shape(shapes)`.
     """
 
     #: The fewest and most inputs the layer accepts (None: no upper bound).
     min_inputs, max_inputs = 2, None
 
-    def __call__(self, inputs, training=False):
-        """Cast and check the list of inputs, building on first use, and run `forward` (or record the call)."""
-        if is_symbolic(inputs):
-            return call_symbolic(self, inputs)
+    def prepare_input(self, inputs):
+        """Cast each input to the layer's dtype, build on first use, and check the list."""
         self.check_input_count(inputs)
         inputs = [np.asarray(x) for x in inputs]
         inputs = [x if x.dtype == self.dtype else x.astype(self.dtype) for x in inputs]
         if not self.built:
             self.build_for([x.shape for x in inputs])
         self.check_input(inputs)
-        return self.forward(inputs, training=training)
+        return inputs
 
     def check_input_count(self, inputs):
         count = len(inputs) if isinstance(inputs, (list, tuple)) else 0

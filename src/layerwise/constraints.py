@@ -1,0 +1,150 @@
+"""Weight constraints, as `keras.constraints`: projections applied to θ after every optimizer update.
+
+A constraint maps w to its projection; `Optimizer.apply` writes it back in place after each step.
+Norms are taken along ``axis``: for a Dense kernel of shape (n_in, n_out), axis=0 gives each unit's
+incoming weight vector (lecture 002's max-norm).
+"""
+
+import numpy as np
+
+from layerwise.config import epsilon
+
+
+class Constraint:
+    """Base class: ``constraint(w)`` returns the constrained weights (same shape and dtype)."""
+
+    def __call__(self, w):
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return dict(vars(self))
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _norms(w, axis):
+    return np.sqrt(np.sum(np.square(w), axis=axis, keepdims=True))
+
+
+class MinMaxNorm(Constraint):
+    """w ← w · (r · clip(||w||, m, M) + (1 - r) ||w||) / (ε + ||w||), norms along ``axis``.
+
+    Args:
+        min_value: m, the smallest allowed norm.
+        max_value: M, the largest allowed norm.
+        rate: r in [0, 1]: 1 projects exactly, smaller values move part of the way.
+        axis: the axis (or axes) of the weight vectors whose norms are constrained.
+
+    Example:
+        >>> import numpy as np
+        >>> w = MinMaxNorm(min_value=1.0, max_value=2.0)(np.array([[0.3], [0.4]]))
+        >>> np.round(np.linalg.norm(w), 4)
+        np.float64(1.0)
+    """
+
+    def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
+        if not 0 <= min_value <= max_value:
+            raise ValueError(f"{type(self).__name__}: need 0 <= min_value <= max_value, received "
+                             f"min_value={min_value}, max_value={max_value}")
+        if not 0 <= rate <= 1:
+            raise ValueError(f"{type(self).__name__}: rate must lie in [0, 1], received {rate}")
+        self.min_value, self.max_value, self.rate = float(min_value), float(max_value), float(rate)
+        self.axis = list(axis) if isinstance(axis, (list, tuple)) else axis
+
+    def _axis(self):
+        return tuple(self.axis) if isinstance(self.axis, list) else self.axis
+
+    def __call__(self, w):
+        norms = _norms(w, self._axis())
+        desired = self.rate * np.clip(norms, self.min_value, self.max_value) + (1.0 - self.rate) * norms
+        return w * (desired / (epsilon() + norms))
+
+
+class MaxNorm(MinMaxNorm):
+    """Lecture 002's max-norm: a unit's incoming weight vector longer than c is rescaled to length c.
+
+    w ← w · min(||w||, c) / (ε + ||w||), norms along ``axis`` (ε = `layerwise.config.epsilon()` keeps
+    zero vectors finite, so a clipped norm ends a hair below c).
+
+    Args:
+        max_value: c (default 2, as Keras).
+        axis: the axis of the norms (default 0: each column of a Dense kernel, one per unit).
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(MaxNorm(1.0)(np.array([[3.0, 0.1], [4.0, 0.2]])), 4)
+        array([[0.6, 0.1],
+               [0.8, 0.2]])
+
+    References:
+        Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks from Overfitting", JMLR 2014.
+        Lecture 002 (max-norm constraints).
+    """
+
+    def __init__(self, max_value=2.0, axis=0):
+        super().__init__(0.0, max_value, 1.0, axis)
+
+    def get_config(self):
+        return {"max_value": self.max_value, "axis": self.axis}
+
+
+class UnitNorm(MinMaxNorm):
+    """w ← w / (ε + ||w||): every weight vector along ``axis`` has norm 1.
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(UnitNorm()(np.array([[3.0], [4.0]])), 4)
+        array([[0.6],
+               [0.8]])
+    """
+
+    def __init__(self, axis=0):
+        super().__init__(1.0, 1.0, 1.0, axis)
+
+    def get_config(self):
+        return {"axis": self.axis}
+
+
+class NonNeg(Constraint):
+    """w ← max(w, 0): non-negative weights.
+
+    Example:
+        >>> import numpy as np
+        >>> NonNeg()(np.array([-1.0, 2.0]))
+        array([0., 2.])
+    """
+
+    def __call__(self, w):
+        return np.maximum(w, 0, dtype=w.dtype)
+
+
+_TABLE = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm, "min_max_norm": MinMaxNorm}
+_CLASSES = {cls.__name__: cls for cls in _TABLE.values()}
+
+
+def get(identifier):
+    """None, a name ("max_norm", "non_neg", "unit_norm", "min_max_norm"), a config dict or a Constraint.
+
+    Example:
+        >>> get("max_norm").max_value
+        2.0
+    """
+    if identifier is None or isinstance(identifier, Constraint):
+        return identifier
+    if isinstance(identifier, str) and identifier.lower() in _TABLE:
+        return _TABLE[identifier.lower()]()
+    if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
+        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
+    raise ValueError(f"Unknown constraint {identifier!r}; known: {sorted(_TABLE)} or a Constraint")
+
+
+def serialize(constraint):
+    """None, or ``{"class_name": ..., "config": ...}``."""
+    if constraint is None:
+        return None
+    return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
+
+
+__all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "get", "serialize"]

@@ -1,0 +1,38 @@
+"""The shared base of layers that draw random numbers in training mode."""
+
+import numpy as np
+
+from layerwise.layers.base import Layer
+from layerwise.utils.random import generator
+
+
+class _StochasticLayer(Layer):
+    """A layer whose training forward pass is random and whose inference pass is deterministic.
+
+    With a ``seed`` the layer owns its generator, ``self.rng``; without one it draws from the library's
+    generator, so `layerwise.utils.set_random_seed` makes it reproducible. Either way the gradient checker
+    can restore the generator's state between evaluations.
+    """
+
+    stochastic = True
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0):
+            raise ValueError(f"{type(self).__name__}: seed must be a non-negative integer or None, "
+                             f"received {seed!r}")
+        self.seed = seed
+        self.rng = None if seed is None else np.random.default_rng(int(seed))
+
+    def generator(self) -> np.random.Generator:
+        return generator() if self.rng is None else self.rng
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+def check_rate(owner, rate):
+    """Return ``rate`` as a float in [0, 1), else raise a ValueError naming the layer."""
+    if not np.isscalar(rate) or not 0 <= rate < 1:
+        raise ValueError(f"{owner}: rate must lie in [0, 1), received {rate!r}")
+    return float(rate)

@@ -1,0 +1,130 @@
+"""Weight and activity penalties, as `keras.regularizers`: R(w) added to the loss, dR/dw to the gradient.
+
+Keras's convention, followed here: L2 is λ Σ w² (gradient 2 λ w), L1 is λ Σ |w| (gradient λ sign(w)).
+Lecture 002 writes the penalties as λ/2 wᵀw and λ/2 |w|; its λ is twice Keras's for L2
+(``L2(l2=lam / 2)`` is the lecture's λ/2 wᵀw, whose gradient is λ w: "weight decay").
+"""
+
+import numpy as np
+
+
+class Regularizer:
+    """Base class: ``regularizer(w)`` is the penalty (a float), ``regularizer.gradient(w)`` its gradient."""
+
+    def __call__(self, w) -> float:
+        raise NotImplementedError
+
+    def gradient(self, w):
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return dict(vars(self))
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _check(owner, argument, value):
+    if not np.isscalar(value) or value < 0:
+        raise ValueError(f"{owner}: {argument} must be a non-negative float, received {value!r}")
+    return float(value)
+
+
+class L1L2(Regularizer):
+    """R(w) = λ1 Σ |w| + λ2 Σ w²;  dR/dw = λ1 sign(w) + 2 λ2 w.
+
+    Args:
+        l1: λ1 >= 0 (default 0).
+        l2: λ2 >= 0 (default 0).
+
+    Example:
+        >>> import numpy as np
+        >>> regularizer = L1L2(l1=0.1, l2=0.5)
+        >>> regularizer(np.array([1.0, -2.0]))
+        2.8
+        >>> regularizer.gradient(np.array([1.0, -2.0]))
+        array([ 1.1, -2.1])
+
+    References:
+        Lecture 002 (weight decay: L1 and L2 regularization); lecture 003 (L1/L2).
+    """
+
+    def __init__(self, l1=0.0, l2=0.0):
+        self.l1, self.l2 = _check(type(self).__name__, "l1", l1), _check(type(self).__name__, "l2", l2)
+
+    def __call__(self, w):
+        penalty = 0.0
+        if self.l1:
+            penalty += self.l1 * float(np.abs(w).sum())
+        if self.l2:
+            penalty += self.l2 * float(np.vdot(w, w))
+        return penalty
+
+    def gradient(self, w):
+        gradient = np.multiply(w, 2.0 * self.l2)
+        if self.l1:
+            gradient += self.l1 * np.sign(w)
+        return gradient
+
+
+class L1(L1L2):
+    """R(w) = λ Σ |w|;  dR/dw = λ sign(w) (0 at w = 0). Default λ = 0.01, as Keras.
+
+    Example:
+        >>> import numpy as np
+        >>> L1(0.5)(np.array([1.0, -3.0]))
+        2.0
+    """
+
+    def __init__(self, l1=0.01):
+        super().__init__(l1=l1)
+
+    def get_config(self):
+        return {"l1": self.l1}
+
+
+class L2(L1L2):
+    """R(w) = λ Σ w²;  dR/dw = 2 λ w. Default λ = 0.01, as Keras (lecture 002's λ/2 wᵀw is L2(λ/2)).
+
+    Example:
+        >>> import numpy as np
+        >>> L2(0.5)(np.array([1.0, -3.0]))
+        5.0
+    """
+
+    def __init__(self, l2=0.01):
+        super().__init__(l2=l2)
+
+    def get_config(self):
+        return {"l2": self.l2}
+
+
+_TABLE = {"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2}
+_CLASSES = {cls.__name__: cls for cls in (L1, L2, L1L2)}
+
+
+def get(identifier):
+    """None, a name ("l1", "l2", "l1_l2"), a config dict, or a Regularizer -> a Regularizer (or None).
+
+    Example:
+        >>> get("l2").l2
+        0.01
+    """
+    if identifier is None or isinstance(identifier, Regularizer):
+        return identifier
+    if isinstance(identifier, str) and identifier.lower() in _TABLE:
+        return _TABLE[identifier.lower()]()
+    if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
+        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
+    raise ValueError(f"Unknown regularizer {identifier!r}; known: {sorted(_TABLE)} or a Regularizer")
+
+
+def serialize(regularizer):
+    """None, or ``{"class_name": ..., "config": ...}``."""
+    if regularizer is None:
+        return None
+    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+
+
+__all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "serialize"]
