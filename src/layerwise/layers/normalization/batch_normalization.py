@@ -4,7 +4,7 @@ import numpy as np
 
 from layerwise import initializers
 from layerwise.layers.normalization._base import Normalization
-from layerwise.ops.normalization import standardize, standardize_backward
+from layerwise.ops.normalization import standardize
 
 
 class BatchNormalization(Normalization):
@@ -86,9 +86,26 @@ class BatchNormalization(Normalization):
         self.inv_std = 1.0 / np.sqrt(self.moving_variance.value.reshape(self.broadcast_shape) + self.epsilon)
         return (x - mean) * self.inv_std
 
+    def backward(self, dy):
+        if not self.batch_statistics:
+            return super().backward(dy)
+        # The sums over the batch give dJ/dbeta and dJ/dgamma and, times gamma, the two means of the
+        # statistics' backward pass: one pass over dy and x_hat less than the general kernel.
+        sum_dy = dy.sum(axis=self.reduce_axes)
+        sum_dy_x_hat = (dy * self.x_hat).sum(axis=self.reduce_axes)
+        if self.center:
+            self.beta.grad += sum_dy
+        if self.scale:
+            self.gamma.grad += sum_dy_x_hat
+        count = dy.size // sum_dy.size
+        dx = self.x_hat * (sum_dy_x_hat / -count).reshape(self.broadcast_shape)
+        dx += dy
+        dx -= (sum_dy / count).reshape(self.broadcast_shape)
+        scale = self.inv_std * self.gamma.value.reshape(self.broadcast_shape) if self.scale else self.inv_std
+        dx *= scale
+        return dx
+
     def normalize_backward(self, dx_hat):
-        if self.batch_statistics:
-            return standardize_backward(dx_hat, self.x_hat, self.inv_std, self.reduce_axes)
         return dx_hat * self.inv_std
 
     def get_config(self):
