@@ -99,6 +99,43 @@ def test_training_backward_skips_what_no_weight_needs_and_gets_the_same_gradient
         np.testing.assert_array_equal(full, skipped)
 
 
+def test_fit_two_inputs_two_outputs_with_a_loss_per_output(rng):
+    a, b = layerwise.Input(shape=(3,)), layerwise.Input(shape=(2,))
+    h = layers.Dense(16, activation="tanh")(layers.Concatenate()([a, b]))
+    label = layers.Dense(2, activation="softmax")(h)
+    value = layers.Dense(1)(h)
+    model = layerwise.Model([a, b], [label, value])
+    model.compile(optimizer=layerwise.optimizers.SGD(0.1), loss=["sparse_categorical_crossentropy", "mse"])
+    xa, xb = rng.normal(size=(200, 3)).astype("float32"), rng.normal(size=(200, 2)).astype("float32")
+    classes, targets = (xa[:, 0] > 0).astype(int), xb.sum(axis=1)
+    before = model.evaluate([xa, xb], [classes, targets], verbose=0)
+    history = model.fit([xa, xb], [classes, targets], batch_size=20, epochs=15, verbose=0, validation_split=0.2)
+    after = model.evaluate([xa, xb], [classes, targets], verbose=0)
+    assert after < 0.3 * before and "val_loss" in history.history
+    probabilities, values = model.predict([xa, xb], batch_size=64, verbose=0)
+    assert probabilities.shape == (200, 2) and values.shape == (200, 1)
+    assert np.mean(probabilities.argmax(axis=1) == classes) > 0.9
+    expected = (layerwise.losses.get("sparse_categorical_crossentropy")(classes, probabilities)
+                + layerwise.losses.get("mse")(targets[:, None], values))
+    np.testing.assert_allclose(after, expected, rtol=1e-4)
+
+
+def test_one_loss_applies_to_every_output_and_compile_errors_are_named(rng):
+    x = layerwise.Input(shape=(2,))
+    model = layerwise.Model(x, [layers.Dense(1)(x), layers.Dense(1)(x)])
+    model.compile(optimizer="sgd", loss="mse")
+    data, target = rng.normal(size=(8, 2)), rng.normal(size=(8, 1))
+    first, second = model.predict(data, verbose=0)
+    loss = model.train_on_batch(data, [target, target])
+    np.testing.assert_allclose(loss, np.mean((first - target) ** 2) + np.mean((second - target) ** 2), rtol=1e-5)
+    with pytest.raises(ValueError, match="one loss per output \\(2\\)"):
+        model.compile(optimizer="sgd", loss=["mse"])
+    with pytest.raises(ValueError, match="metrics need a model of one output"):
+        model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    with pytest.raises(ValueError, match="share one number of samples"):
+        model.train_on_batch(data, [target, target[:4]])
+
+
 def test_model_matches_sequential_in_training():
     def stack():
         return [layers.Dense(8, activation="relu", kernel_initializer="he_normal"),

@@ -18,7 +18,8 @@ from layerwise.layers.base import format_shape, unique_name
 from layerwise.layers.core.input_layer import InputLayer
 from layerwise.layers.symbolic import SymbolicTensor
 from layerwise.models._container import LayerContainer, layer_title
-from layerwise.models.trainer import Trainer
+from layerwise.models._multi_io import OutputLosses, SampleArrays
+from layerwise.models.trainer import _DEFAULT_BATCH_SIZE, Trainer, _check_finite
 
 
 def _as_list(tensors, what):
@@ -52,8 +53,9 @@ class Model(LayerContainer, Trainer):
     dJ/dx_s = sum_{t: s in in(t)} dJ/dx_s through f_t, so a tensor used twice (a residual shortcut) gets the
     sum of both paths; a layer used at several nodes accumulates dJ/dtheta from all of them (shared weights).
 
-    With several outputs, `call` returns a list, and `backward` takes one dJ/dy per output. Training
-    (`fit`, `train_on_batch`) supports one output; several inputs are passed to `call`/`backward` as lists.
+    Several inputs are passed (to `call`, `fit`, `predict` ...) as a list of arrays, one per input; with
+    several outputs `call` and `predict` return a list, `backward` takes one dJ/dy per output, targets are a
+    list, and the training loss is the sum of one loss per output (see `compile`).
 
     Args:
         inputs: a symbolic tensor from `layerwise.Input`, or a list of them.
@@ -221,6 +223,77 @@ class Model(LayerContainer, Trainer):
         dxs = [pending[t][0] if t in pending else np.zeros(shape, t.dtype)
                for t, shape in zip(self.inputs, self.input_batch_shapes)]
         return dxs[0] if self.single_input else dxs
+
+    # ---- training with several inputs or outputs -----------------------------------------------
+    @property
+    def multi_io(self):
+        return not (self.single_input and self.single_output)
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+        """Configure training; with several outputs the loss is the sum of one loss per output.
+
+        Args:
+            optimizer: a name or an Optimizer.
+            loss: a loss, or with several outputs a list of one loss per output (one loss alone is
+                applied to every output); the training loss is J = sum_k J_k(y_k, p_k).
+            metrics: a list of metrics (models of one output only).
+        """
+        if len(self.outputs) > 1:
+            if metrics:
+                raise ValueError(f"{self.name}.compile: metrics need a model of one output, this one has "
+                                 f"{len(self.outputs)}")
+            losses = list(loss) if isinstance(loss, (list, tuple)) else [loss] * len(self.outputs)
+            if len(losses) != len(self.outputs) or any(item is None for item in losses):
+                raise ValueError(f"{self.name}.compile: give one loss per output ({len(self.outputs)}), "
+                                 f"received {loss!r}")
+            loss = OutputLosses(losses)
+        super().compile(optimizer, loss, metrics)
+
+    def _sample_arrays(self, data, single, what, where):
+        return SampleArrays([data] if single else data, what, where)
+
+    def _prepare(self, x, y, where):
+        if not self.multi_io:
+            return super()._prepare(x, y, where)
+        x = self._sample_arrays(x, self.single_input, "x", where)
+        shapes = [(None,) + a.shape[1:] for a in x]
+        self.build(shapes[0] if self.single_input else shapes)
+        for array in x:
+            _check_finite(array, "x", where)
+        x = x.arrays[0] if self.single_input else x
+        if y is None:
+            return x, None
+        y = self._sample_arrays(y, self.single_output, "y", where)
+        if len(x) != len(y):
+            raise ValueError(f"{where}: x has {len(x)} samples but y has {len(y)}; they must match")
+        losses = [self.loss] if self.single_output else self.loss.losses
+        targets = [self._prepare_targets(t, loss, o.shape, where) for t, loss, o in zip(y, losses, self.outputs)]
+        if self._metrics is None:
+            self._metrics = []
+        return x, (targets[0] if self.single_output else SampleArrays(targets, "y", where))
+
+    def _batch(self, x, index):
+        return x[index].astype(self.dtype, copy=False) if isinstance(x, SampleArrays) else super()._batch(x, index)
+
+    def predict(self, x, batch_size=None, verbose="auto", callbacks=None, mc_samples=None):
+        """The outputs for every sample in inference mode (a list with several outputs); see `Trainer.predict`."""
+        if not self.multi_io:
+            return super().predict(x, batch_size, verbose, callbacks, mc_samples)
+        if mc_samples is not None:
+            raise ValueError(f"{self.name}.predict: mc_samples needs a model of one input and one output")
+        x, _ = self._prepare(x, None, "predict")
+        batch_size = batch_size or _DEFAULT_BATCH_SIZE
+        callback_list, _ = self._callbacks(callbacks, 0)
+        callback_list.on_predict_begin()
+        batches = []
+        for step, start in enumerate(range(0, len(x), batch_size)):
+            callback_list.on_predict_batch_begin(step)
+            batches.append(self.call(self._batch(x, slice(start, start + batch_size)), training=False))
+            callback_list.on_predict_batch_end(step)
+        callback_list.on_predict_end()
+        if self.single_output:
+            return np.concatenate(batches)
+        return [np.concatenate([batch[k] for batch in batches]) for k in range(len(self.outputs))]
 
     # ---- inspection and serialization ----------------------------------------------------------
     def _reference(self, tensor):

@@ -83,17 +83,20 @@ class Trainer:
         if len(x) != len(y):
             raise ValueError(f"{where}: x has {len(x)} samples but y has {len(y)}; they must match")
         output_shape = self.compute_output_shape((None,) + x.shape[1:])
-        sparse = isinstance(self.loss, losses_module.SparseCategoricalCrossentropy)
-        if y.ndim == 1 and tuple(output_shape[1:]) == (1,) and not sparse:
-            y = y.reshape(-1, 1)
-        _check_finite(y, "y", where)
-        self.loss.check_targets(y, output_shape)
-        if not sparse:
-            y = y.astype(self.dtype, copy=False)
+        y = self._prepare_targets(y, self.loss, output_shape, where)
         if self._metrics is None:
             self._metrics = [metrics_module.get(m, self.loss, output_shape, y.shape)
                              for m in self._metric_identifiers]
         return x, y
+
+    def _prepare_targets(self, y, loss, output_shape, where):
+        """Check targets y against ``loss`` and outputs of ``output_shape``; return them shaped and cast."""
+        sparse = isinstance(loss, losses_module.SparseCategoricalCrossentropy)
+        if y.ndim == 1 and tuple(output_shape[1:]) == (1,) and not sparse:
+            y = y.reshape(-1, 1)
+        _check_finite(y, "y", where)
+        loss.check_targets(y, output_shape)
+        return y if sparse else y.astype(self.dtype, copy=False)
 
     def _logs(self, loss_tracker):
         return {"loss": loss_tracker.result(), **{m.name: m.result() for m in self._metrics}}
@@ -270,7 +273,7 @@ class Trainer:
             callback_list.on_test_batch_begin(step)
             index = slice(start, start + batch_size)
             y_pred = self.call(self._batch(x, index), training=False)
-            loss_tracker.update_state(self.loss(y[index], y_pred), len(y_pred))
+            loss_tracker.update_state(self.loss(y[index], y_pred), len(y[index]))
             for metric in self._metrics:
                 metric.update_state(y[index], y_pred)
             callback_list.on_test_batch_end(step, self._logs(loss_tracker))
