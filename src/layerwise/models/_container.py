@@ -50,7 +50,7 @@ class LayerContainer:
         last = max([len("Connected to")] + [len(r[3]) for r in rows]) + 2 if connected else 0
 
         def line(a, b, c, d=""):
-            return f" {a:<{width}}{b:<26}{c:>12}" + (f"  {d}" if connected else "")
+            return (f" {a:<{width}}{b:<26}{c:>12}" + (f"  {d}" if connected else "")).rstrip()
         rule = "_" * (width + 39 + last)
         trainable = sum(p.value.size for p in self.trainable_weights)
         total = self.count_params()
