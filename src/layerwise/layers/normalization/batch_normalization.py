@@ -4,7 +4,7 @@ import numpy as np
 
 from layerwise import initializers
 from layerwise.layers.normalization._base import Normalization
-from layerwise.ops.normalization import standardize
+from layerwise.ops.normalization import fold_channels, folded_sum, tile
 
 
 class BatchNormalization(Normalization):
@@ -73,40 +73,54 @@ class BatchNormalization(Normalization):
         self.moving_variance = self.add_weight("moving_variance", shape, self.moving_variance_initializer,
                                                trainable=False)
 
-    def normalize(self, x, training):
-        self.reduce_axes = tuple(a for a in range(x.ndim) if a not in self.param_axes)
+    # Computed on the channels-last input folded by `fold_channels` (other layouts are moved there and back):
+    # every per-channel sum and broadcast then runs along rows of about 2048 values.
+    def forward(self, x, training=False):
+        channel_axis = self.param_axes[0]
+        x_last = x if channel_axis == x.ndim - 1 else np.moveaxis(x, channel_axis, -1)
+        folded, self.fold = fold_channels(x_last)
+        self.count = x.size // x_last.shape[-1]
         self.batch_statistics = bool(training and self.trainable)
         if self.batch_statistics:
-            x_hat, mean, variance, self.inv_std = standardize(x, self.reduce_axes, self.epsilon)
+            mean = folded_sum(folded, self.fold) / self.count
+            x_hat = folded - tile(mean, self.fold)
+            variance = folded_sum(np.square(x_hat), self.fold) / self.count
             for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
                 moving.value *= self.momentum
-                moving.value += (1.0 - self.momentum) * batch.reshape(moving.shape)
-            return x_hat
-        mean = self.moving_mean.value.reshape(self.broadcast_shape)
-        self.inv_std = 1.0 / np.sqrt(self.moving_variance.value.reshape(self.broadcast_shape) + self.epsilon)
-        return (x - mean) * self.inv_std
+                moving.value += (1.0 - self.momentum) * batch
+        else:
+            x_hat = folded - tile(self.moving_mean.value, self.fold)
+            variance = self.moving_variance.value
+        self.inv_std = 1.0 / np.sqrt(variance + self.epsilon)
+        x_hat *= tile(self.inv_std, self.fold)
+        self.x_hat = x_hat
+        y = x_hat * tile(self.gamma.value, self.fold) if self.scale else x_hat.copy()
+        if self.center:
+            y += tile(self.beta.value, self.fold)
+        y = y.reshape(x_last.shape)
+        return y if x_last is x else np.ascontiguousarray(np.moveaxis(y, -1, channel_axis))
 
     def backward(self, dy):
-        if not self.batch_statistics:
-            return super().backward(dy)
-        # The sums over the batch give dJ/dbeta and dJ/dgamma and, times gamma, the two means of the
-        # statistics' backward pass: one pass over dy and x_hat less than the general kernel.
-        sum_dy = dy.sum(axis=self.reduce_axes)
-        sum_dy_x_hat = (dy * self.x_hat).sum(axis=self.reduce_axes)
+        channel_axis = self.param_axes[0]
+        dy_last = dy if channel_axis == dy.ndim - 1 else np.moveaxis(dy, channel_axis, -1)
+        folded_dy, _ = fold_channels(dy_last)
+        sum_dy = folded_sum(folded_dy, self.fold)
+        sum_dy_x_hat = folded_sum(folded_dy * self.x_hat, self.fold)
         if self.center:
             self.beta.grad += sum_dy
         if self.scale:
             self.gamma.grad += sum_dy_x_hat
-        count = dy.size // sum_dy.size
-        dx = self.x_hat * (sum_dy_x_hat / -count).reshape(self.broadcast_shape)
-        dx += dy
-        dx -= (sum_dy / count).reshape(self.broadcast_shape)
-        scale = self.inv_std * self.gamma.value.reshape(self.broadcast_shape) if self.scale else self.inv_std
-        dx *= scale
-        return dx
-
-    def normalize_backward(self, dx_hat):
-        return dx_hat * self.inv_std
+        scale = self.inv_std * self.gamma.value if self.scale else self.inv_std
+        if self.batch_statistics:
+            # dJ/dx = gamma inv_std (dJ/dy - mean dJ/dy - x_hat mean(dJ/dy x_hat)), the sums reused.
+            dx = self.x_hat * tile(sum_dy_x_hat * (-1.0 / self.count), self.fold)
+            dx += folded_dy
+            dx -= tile(sum_dy * (1.0 / self.count), self.fold)
+            dx *= tile(scale, self.fold)
+        else:
+            dx = folded_dy * tile(scale, self.fold)
+        dx = dx.reshape(dy_last.shape)
+        return dx if dy_last is dy else np.ascontiguousarray(np.moveaxis(dx, -1, channel_axis))
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum,
