@@ -59,6 +59,20 @@ def test_batch_norm_shared_at_two_nodes_keeps_each_call_s_batch_statistics(float
     assert report.passed, f"\n{report}"
 
 
+def test_activity_penalty_of_a_shared_layer_counts_at_each_call(float64, rng):
+    x = layerwise.Input(shape=(3,))
+    shared = layers.Dense(3, activation="tanh", activity_regularizer="l2")
+    model = layerwise.Model(x, shared(shared(x)))
+    data = rng.normal(size=(4, 3))
+    model.call(data, training=True)
+    first = np.tanh(data @ shared.kernel.value + shared.bias.value)
+    second = np.tanh(first @ shared.kernel.value + shared.bias.value)
+    penalty = layerwise.regularizers.get("l2")
+    np.testing.assert_allclose(model.activity_penalty, penalty(first) + penalty(second), rtol=1e-12)
+    report = check_gradients(model, data, modes=("training",))
+    assert report.passed, f"\n{report}"
+
+
 def test_an_input_no_output_depends_on_gets_a_zero_gradient(rng):
     a, b = layerwise.Input(shape=(2,)), layerwise.Input(shape=(3,))
     model = layerwise.Model([a, b], layers.Dense(1)(a))

@@ -150,15 +150,22 @@ class Model(LayerContainer, Trainer):
         values = {t: t.layer(a) for t, a in zip(self.inputs, arrays)}
         self.input_batch_shapes = [values[t].shape for t in self.inputs]
         self.node_states = {}
+        self.node_penalties = []
         for node in self.nodes:
             arguments = [values[t] for t in node.inputs]
             values[node] = node.layer(arguments if node.list_call else arguments[0], training=training)
+            self.node_penalties.append(node.layer.activity_penalty)
             if node.layer in self.shared_layers:
                 self.node_states[node] = dict(vars(node.layer))
         outputs = [values[t] for t in self.outputs]
         return outputs[0] if self.single_output else outputs
 
     __call__ = call
+
+    @property
+    def activity_penalty(self) -> float:
+        """The activity penalties of the last forward pass, one per call node (a shared layer's count per call)."""
+        return sum(getattr(self, "node_penalties", ()))
 
     def backward(self, dy, input_gradient=True):
         """dJ/dy of the output (a list: one per output) in, dJ/dx of the input (list: per input) out.

@@ -140,9 +140,14 @@ class Trainer:
         self.optimizer.apply(parameters)
         return loss_value, y_pred
 
+    @property
+    def activity_penalty(self) -> float:
+        """The activity penalties sum_l R_l(y_l) of the last training forward pass."""
+        return sum(layer.activity_penalty for layer in getattr(self, "layers", ()))
+
     def _add_regularization(self, parameters) -> float:
         """Add each regularizer's gradient into its parameter; return the summed weight and activity penalties."""
-        penalty = sum(layer.activity_penalty for layer in getattr(self, "layers", ()))
+        penalty = self.activity_penalty
         for parameter in parameters:
             if parameter.regularizer is not None:
                 penalty += float(parameter.regularizer(parameter.value))
