@@ -141,6 +141,7 @@ def test_unseeded_initializers_follow_the_library_seed():
     ("xavier_normal", "GlorotNormal"), ("xavier_uniform", "GlorotUniform"),
     ("kaiming_normal", "HeNormal"), ("kaiming_uniform", "HeUniform"),
     ("glorot_uniform", "GlorotUniform"), ("he_normal", "HeNormal"), ("lecun_normal", "LecunNormal"),
+    ("HeNormal", "HeNormal"), ("Orthogonal", "Orthogonal"),
 ])
 def test_aliases_map_to_keras_classes(alias, canonical):
     initializer = initializers.get(alias)

@@ -200,6 +200,40 @@ def test_keras_worked_values():
                                [5.0, 0.0])
 
 
+EPS = 1e-7
+
+
+def _torch_clipped_categorical(y, p):
+    return -(y * torch.log(torch.clamp(p / p.sum(-1, keepdim=True), EPS, 1 - EPS))).sum(-1).mean()
+
+
+def _torch_clipped_binary(y, p):
+    p = torch.clamp(p, EPS, 1 - EPS)
+    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
+
+
+def _torch_clipped_kl(y, p):
+    y, p = torch.clamp(y, EPS, 1), torch.clamp(p, EPS, 1)
+    return (y * torch.log(y / p)).sum(-1).mean()
+
+
+@pytest.mark.parametrize("loss, y, p, reference", [
+    (losses.CategoricalCrossentropy(), [[1.0, 0, 0], [0, 1.0, 0], [0, 0, 1.0]],
+     [[1e-9, 0.5, 0.5], [0.2, 0.3, 0.5], [0.0, 0.0, 2.0]], _torch_clipped_categorical),
+    (losses.BinaryCrossentropy(), [[1.0, 0.0], [0.0, 1.0]], [[1e-9, 0.3], [1.0, 0.6]], _torch_clipped_binary),
+    (losses.KLDivergence(), [[0.5, 0.5, 0.0], [0.2, 0.3, 0.5]], [[1e-9, 0.5, 0.5], [0.2, 0.3, 0.5]],
+     _torch_clipped_kl),
+], ids=["cce", "bce", "kld"])
+def test_gradients_in_keras_clip_regions_match_clamped_torch(loss, y, p, reference):
+    """Where Keras clips a probability the loss is flat in it: the gradient is that of the clipped loss."""
+    y, p = np.array(y), np.array(p)
+    p_torch = _t(p).requires_grad_(True)
+    value = reference(_t(y), p_torch)
+    value.backward()
+    assert loss(y, p) == pytest.approx(value.item(), rel=1e-12)
+    np.testing.assert_allclose(loss.gradient(y, p), p_torch.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
 # ---- fused gradients ------------------------------------------------------------------------------
 
 FUSED_CASES = [
@@ -317,6 +351,7 @@ def test_fitting_targets_pass(loss, y):
     ("kld", losses.KLDivergence), ("kl_divergence", losses.KLDivergence),
     (losses.categorical_crossentropy, losses.CategoricalCrossentropy),
     ({"class_name": "Huber", "config": {"delta": 2.0}}, losses.Huber),
+    ("CategoricalCrossentropy", losses.CategoricalCrossentropy), ("Huber", losses.Huber),
 ])
 def test_get_resolves_names_functions_and_dicts(identifier, cls):
     assert type(losses.get(identifier)) is cls

@@ -280,7 +280,8 @@ def serialize(identifier):
 
 
 def get(identifier):
-    """Turn a name ("he_normal"), a config dict or an Initializer into an Initializer.
+    """Turn a name ("he_normal", or a class name as Keras accepts, "HeNormal"), a config dict or an
+    Initializer into an Initializer.
 
     Example:
         >>> type(get("kaiming_uniform")).__name__
@@ -289,9 +290,10 @@ def get(identifier):
     if isinstance(identifier, Initializer):
         return identifier
     if isinstance(identifier, str):
-        if identifier not in _TABLE:
-            raise ValueError(f"Unknown initializer {identifier!r}; known: {sorted(_TABLE)}")
-        return _TABLE[identifier]()
+        cls = _TABLE.get(identifier) or _CLASSES.get(identifier)
+        if cls is None:
+            raise ValueError(f"Unknown initializer {identifier!r}; known: {sorted(_TABLE)} and {sorted(_CLASSES)}")
+        return cls()
     if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
         return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
     raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")

@@ -175,7 +175,8 @@ class CategoricalCrossentropy(Loss):
     """l_n = -sum_i y_ni log p_ni over the classes (lecture 003), for one-hot (or soft) targets.
 
     As in Keras, p is first renormalized to sum to one along the class axis, then clipped to
-    [eps, 1 - eps]; dJ/dp_i = (sum_j y_j / S - y_i / p_i) / M with S = sum_j p_j.
+    [eps, 1 - eps]; dJ/dp_i = (sum_j y_j / S - y_i / p_i) / M with S = sum_j p_j, where the sums and
+    y_i leave out the classes whose renormalized p_j was clipped (their log is constant there).
     With ``from_logits``: l_n = -sum_i y_i log softmax(z)_i and dJ/dz = (softmax(z) sum_j y_j - y) / M.
     ``label_smoothing`` s replaces y by y (1 - s) + s / C.
     """
@@ -202,13 +203,16 @@ class CategoricalCrossentropy(Loss):
 
     def gradient(self, y_true, y_pred):
         y = self._targets(y_true, y_pred)
-        total = y.sum(axis=-1, keepdims=True)
         if self.from_logits:
+            total = y.sum(axis=-1, keepdims=True)
             return (activations.softmax(y_pred) * total - y) * (1.0 / _rows(y_pred))
         s = y_pred.sum(axis=-1, keepdims=True)
         p = y_pred / s
         inside = (p > epsilon()) & (p < 1.0 - epsilon())
-        return (total / s - np.where(inside, y / np.where(inside, y_pred, 1), 0)) * (1.0 / _rows(y_pred))
+        # A clipped log p_i is constant, so its target takes no part in the renormalization term either.
+        y_inside = np.where(inside, y, 0)
+        total = y_inside.sum(axis=-1, keepdims=True)
+        return (total / s - y_inside / np.where(inside, y_pred, 1)) * (1.0 / _rows(y_pred))
 
     def fused_gradient(self, y_true, y_pred):
         y = self._targets(y_true, y_pred)
@@ -320,7 +324,8 @@ _CLASSES = {cls.__name__: cls for cls in _TABLE.values()}
 
 
 def get(identifier) -> Loss:
-    """Turn a name ("categorical_crossentropy", "mse"), a loss function, a config dict or a Loss into a Loss.
+    """Turn a name ("categorical_crossentropy", "mse", or a class name as Keras accepts, "Huber"), a loss
+    function, a config dict or a Loss into a Loss.
 
     Example:
         >>> type(get("mse")).__name__
@@ -330,11 +335,13 @@ def get(identifier) -> Loss:
         return identifier
     if isinstance(identifier, str) and identifier in _TABLE:
         return _TABLE[identifier]()
+    if isinstance(identifier, str) and identifier in _CLASSES:
+        return _CLASSES[identifier]()
     if callable(identifier) and identifier in _FUNCTIONS:
         return _FUNCTIONS[identifier]()
     if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
         return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
-    raise ValueError(f"Unknown loss {identifier!r}; known names: {sorted(_TABLE)}")
+    raise ValueError(f"Unknown loss {identifier!r}; known names: {sorted(_TABLE)} and {sorted(_CLASSES)}")
 
 
 def serialize(loss: Loss) -> dict:

@@ -78,7 +78,7 @@ class Trainer:
         self.build((None,) + x.shape[1:])
         _check_finite(x, "x", where)
         if y is None:
-            return x, None
+            raise ValueError(f"{where}: targets y are required")
         y = np.asarray(y)
         if len(x) != len(y):
             raise ValueError(f"{where}: x has {len(x)} samples but y has {len(y)}; they must match")
@@ -124,13 +124,16 @@ class Trainer:
         parameters = self.trainable_weights
         for parameter in parameters:
             parameter.zero_grad()
-        y_pred = self.call(x, training=True)
-        loss_value = self.loss(y, y_pred)
-        if self.fuses_loss_gradient:
-            self.backward_preactivation(self.loss.fused_gradient(y, y_pred), input_gradient=False)
-        else:
-            self.backward(self.loss.gradient(y, y_pred), input_gradient=False)
-        loss_value += self._add_regularization(parameters)
+        # A diverging step overflows in many places; it is reported once, by the DivergenceError
+        # below, instead of as a stream of RuntimeWarnings from every matmul and loss on the way.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            y_pred = self.call(x, training=True)
+            loss_value = self.loss(y, y_pred)
+            if self.fuses_loss_gradient:
+                self.backward_preactivation(self.loss.fused_gradient(y, y_pred), input_gradient=False)
+            else:
+                self.backward(self.loss.gradient(y, y_pred), input_gradient=False)
+            loss_value += self._add_regularization(parameters)
         if not math.isfinite(loss_value):
             if not raise_on_divergence:
                 return loss_value, y_pred
@@ -217,8 +220,6 @@ class Trainer:
         """
         self._require_compiled("fit")
         x, y = self._prepare(x, y, "fit")
-        if y is None:
-            raise ValueError("fit: targets y are required")
         if validation_data is None and validation_split:
             if not 0 < validation_split < 1:
                 raise ValueError(f"fit: validation_split must lie in (0, 1), received {validation_split}")
@@ -309,12 +310,10 @@ class Trainer:
         batch_size = batch_size or _DEFAULT_BATCH_SIZE
         callback_list, _ = self._callbacks(callbacks, 0)
         callback_list.on_predict_begin()
-        outputs = None
+        outputs = np.empty((len(x),) + self.compute_output_shape(x.shape)[1:], dtype=self.dtype)
         for step, start in enumerate(range(0, len(x), batch_size)):
             callback_list.on_predict_batch_begin(step)
             y_batch = self._predict_batch(self._batch(x, slice(start, start + batch_size)), mc_samples)
-            if outputs is None:
-                outputs = np.empty((len(x),) + y_batch.shape[1:], dtype=y_batch.dtype)
             outputs[start:start + len(y_batch)] = y_batch
             callback_list.on_predict_batch_end(step)
         callback_list.on_predict_end()

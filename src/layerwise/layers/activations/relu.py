@@ -40,7 +40,7 @@ class ReLU(Layer):
     def forward(self, x, training=False):
         self.below = x < self.threshold
         self.middle = ~self.below
-        # Without a leak the lower piece is exactly 0 (not -0.0, as 0 * negative numbers gives).
+        # A zero slope must give +0.0: (x - threshold) * 0 keeps the sign of a negative x (-0.0).
         leak = (x - self.threshold) * self.negative_slope if self.negative_slope else 0.0
         y = np.where(self.below, leak, x)
         if self.max_value is not None:
