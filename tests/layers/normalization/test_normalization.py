@@ -56,10 +56,11 @@ def test_batch_norm_matches_torch_over_training_steps_and_inference(shape, float
         np.testing.assert_allclose(layer.beta.grad, dbeta, **TIGHT)
         np.testing.assert_allclose(layer.moving_mean.value, reference.running_mean.numpy(), **TIGHT)
         # Keras moves towards the biased batch variance, PyTorch towards the unbiased m/(m-1) one.
-        expected_moving_variance = momentum * expected_moving_variance + (1 - momentum) * x.reshape(-1, shape[-1]).var(axis=0)
+        biased_variance = x.reshape(-1, shape[-1]).var(axis=0)
+        expected_moving_variance = momentum * expected_moving_variance + (1 - momentum) * biased_variance
         np.testing.assert_allclose(layer.moving_variance.value, expected_moving_variance, **TIGHT)
         torch_batch_variance = (reference.running_var.numpy() - momentum * torch_previous) / (1 - momentum)
-        np.testing.assert_allclose(torch_batch_variance * (m - 1) / m, x.reshape(-1, shape[-1]).var(axis=0), **TIGHT)
+        np.testing.assert_allclose(torch_batch_variance * (m - 1) / m, biased_variance, **TIGHT)
     reference.eval()
     reference.zero_grad()
     x, dy = rng.normal(size=shape), rng.normal(size=shape)
