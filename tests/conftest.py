@@ -9,6 +9,18 @@ import pytest
 import layerwise
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def pytest_configure(config):
+    """One BLAS and torch thread per pytest-xdist worker: with `-n 2` on two cores, two threads each
+    oversubscribe the machine and OpenBLAS's spinning threads slow matrix products tenfold."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+        import torch
+
+        torch.set_num_threads(1)
 SHARED_DATASETS = Path(os.environ.get("LAYERWISE_SHARED_DATASETS", SHARED / "datasets"))
 
 

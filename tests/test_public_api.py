@@ -13,7 +13,7 @@ import pytest
 import layerwise
 
 KERAS_MODULES = ["layers", "models", "optimizers", "losses", "metrics", "activations", "initializers",
-                 "callbacks", "datasets", "utils", "config"]
+                 "regularizers", "constraints", "callbacks", "datasets", "utils", "config"]
 
 
 @pytest.mark.parametrize("name", KERAS_MODULES)

@@ -50,6 +50,11 @@ _away_from_zero = away_from(0.0)
 _around_one = layerwise.initializers.RandomUniform(0.5, 1.5)
 
 
+def _positive(rng, shape):
+    """Activations as after a ReLU, kept off 0 so no pooling region sums to zero."""
+    return rng.uniform(0.1, 2.0, size=shape)
+
+
 LAYER_CASES = [
     LayerCase("dense", lambda: layers.Dense(4), (3, 5)),
     LayerCase("dense_relu", lambda: layers.Dense(4, activation="relu"), (3, 5)),
@@ -79,6 +84,23 @@ LAYER_CASES = [
     LayerCase("dropout_noise_shape", lambda: layers.Dropout(0.5, noise_shape=(None, 1, 3)), (2, 4, 3)),
     LayerCase("gaussian_noise", lambda: layers.GaussianNoise(0.3), (3, 5)),
     LayerCase("gaussian_dropout", lambda: layers.GaussianDropout(0.4, seed=3), (3, 5)),
+    # DropConnect, maxout, stochastic pooling (issue 9): Gaussian inference is seeded so config clones draw alike.
+    LayerCase("drop_connect", lambda: layers.DropConnect(4, rate=0.5, activation="tanh", seed=1), (3, 5)),
+    LayerCase("drop_connect_library_generator_no_bias", lambda: layers.DropConnect(3, use_bias=False), (4, 5)),
+    LayerCase("drop_connect_per_sample_rank3",
+              lambda: layers.DropConnect(4, rate=0.3, activation="relu", per_sample=True, seed=2), (3, 2, 5)),
+    LayerCase("drop_connect_gaussian",
+              lambda: layers.DropConnect(3, rate=0.4, activation="sigmoid", inference="gaussian",
+                                         inference_samples=7, seed=3), (3, 5)),
+    LayerCase("drop_connect_gaussian_relu_no_bias",
+              lambda: layers.DropConnect(3, rate=0.6, activation="relu", inference="gaussian", use_bias=False,
+                                         inference_samples=5, seed=4), (2, 4)),
+    LayerCase("maxout", lambda: layers.Maxout(3), (4, 6)),
+    LayerCase("maxout_nhwc", lambda: layers.Maxout(2), (2, 3, 3, 4)),
+    LayerCase("maxout_nchw", lambda: layers.Maxout(2, axis=1), (2, 4, 3, 3)),
+    LayerCase("stochastic_pooling2d", lambda: layers.StochasticPooling2D(seed=5), (2, 4, 4, 3), _positive),
+    LayerCase("stochastic_pooling2d_cropped", lambda: layers.StochasticPooling2D((2, 3), seed=6), (2, 5, 7, 2),
+              _positive),
     # normalization
     LayerCase("batch_norm_dense", lambda: layers.BatchNormalization(
         gamma_initializer=_around_one, beta_initializer="random_normal",

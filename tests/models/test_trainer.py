@@ -365,3 +365,60 @@ def test_methods_that_need_targets_say_so(method):
 def test_predict_on_zero_samples_returns_an_empty_array():
     predictions = _classifier().predict(np.zeros((0, 4)), verbose=0)
     assert predictions.shape == (0, 3) and predictions.dtype == np.float32
+
+
+@pytest.mark.parametrize("method", ["fit", "evaluate", "predict"])
+@pytest.mark.parametrize("batch_size", [0, -4, 2.5, True])
+def test_invalid_batch_size_is_refused(method, batch_size):
+    model = _classifier()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    arguments = (np.zeros((4, 4)),) if method == "predict" else (np.zeros((4, 4)), np.zeros(4))
+    with pytest.raises(ValueError, match=rf"{method}: batch_size must be a positive integer, received {batch_size!r}"):
+        getattr(model, method)(*arguments, batch_size=batch_size, verbose=0)
+
+
+class HookRecorder(layerwise.callbacks.Callback):
+    def __init__(self, stop_at_batch=None):
+        super().__init__()
+        self.calls, self.stop_at_batch = [], stop_at_batch
+
+    def on_train_begin(self, logs=None):
+        self.calls.append(("train_begin", self.params["epochs"], self.params["steps"]))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.calls.append(("epoch_begin", epoch))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.calls.append(("batch_end", batch, sorted(logs)))
+        if batch == self.stop_at_batch:
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.calls.append(("epoch_end", epoch, sorted(logs)))
+
+    def on_train_end(self, logs=None):
+        self.calls.append(("train_end",))
+
+
+def test_callbacks_see_keras_hooks_params_and_logs(rng):
+    x, y = _blobs(rng, n=10)
+    model = _classifier()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    recorder = HookRecorder()
+    model.fit(x, y, epochs=2, batch_size=6, validation_split=0.2, callbacks=[recorder], verbose=0)
+    batch_logs = ["accuracy", "loss"]
+    epoch_logs = ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert recorder.calls == [
+        ("train_begin", 2, 2),
+        ("epoch_begin", 0), ("batch_end", 0, batch_logs), ("batch_end", 1, batch_logs), ("epoch_end", 0, epoch_logs),
+        ("epoch_begin", 1), ("batch_end", 0, batch_logs), ("batch_end", 1, batch_logs), ("epoch_end", 1, epoch_logs),
+        ("train_end",)]
+    assert recorder.model is model
+
+
+def test_a_callback_can_stop_training(rng):
+    x, y = _blobs(rng, n=20)
+    model = _classifier()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    history = model.fit(x, y, epochs=5, batch_size=5, callbacks=[HookRecorder(stop_at_batch=1)], verbose=0)
+    assert history.epoch == [0] and model.optimizer.iterations == 2

@@ -25,6 +25,14 @@ def _verbosity(verbose) -> int:
     return 1 if verbose == "auto" else int(verbose)
 
 
+def _batch_size(batch_size, where) -> int:
+    if batch_size is None:
+        return _DEFAULT_BATCH_SIZE
+    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 1:
+        raise ValueError(f"{where}: batch_size must be a positive integer, received {batch_size!r}")
+    return int(batch_size)
+
+
 def _check_finite(array, what, where):
     if np.issubdtype(array.dtype, np.inexact) and not np.isfinite(array).all():
         first = int(np.argmin(np.isfinite(array).reshape(len(array), -1).all(axis=1)))
@@ -225,7 +233,7 @@ class Trainer:
                 raise ValueError(f"fit: validation_split must lie in (0, 1), received {validation_split}")
             split = int(len(x) * (1 - validation_split))
             x, y, validation_data = x[:split], y[:split], (x[split:], y[split:])
-        batch_size = batch_size or _DEFAULT_BATCH_SIZE
+        batch_size = _batch_size(batch_size, "fit")
         steps = max(1, math.ceil(len(x) / batch_size))
         verbose = _verbosity(verbose)
         callback_list, history = self._callbacks(callbacks, verbose, epochs=epochs, steps=steps)
@@ -270,7 +278,7 @@ class Trainer:
         """
         self._require_compiled("evaluate")
         x, y = self._prepare(x, y, "evaluate")
-        batch_size = batch_size or _DEFAULT_BATCH_SIZE
+        batch_size = _batch_size(batch_size, "evaluate")
         loss_tracker = metrics_module.Mean()
         self._reset_metrics()
         callback_list, _ = self._callbacks(callbacks, 0)
@@ -307,7 +315,7 @@ class Trainer:
         x = np.asarray(x)
         self.build((None,) + x.shape[1:])
         _check_finite(x, "x", "predict")
-        batch_size = batch_size or _DEFAULT_BATCH_SIZE
+        batch_size = _batch_size(batch_size, "predict")
         callback_list, _ = self._callbacks(callbacks, 0)
         callback_list.on_predict_begin()
         outputs = np.empty((len(x),) + self.compute_output_shape(x.shape)[1:], dtype=self.dtype)

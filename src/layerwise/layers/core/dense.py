@@ -1,7 +1,7 @@
 """Dense: the fully connected layer."""
 
 from layerwise import activations, constraints, initializers, regularizers
-from layerwise.layers.base import Layer
+from layerwise.layers.base import Layer, format_shape
 from layerwise.ops.dense import dense_backward, dense_forward
 
 
@@ -64,14 +64,21 @@ class Dense(Layer):
         return self.activation
 
     def build(self, input_shape):
+        if len(input_shape) < 2 or input_shape[-1] is None:
+            raise ValueError(
+                f"Layer '{self.name}' (Dense) needs inputs of shape (batch, ..., features) with a known "
+                f"feature axis, received inputs of rank {len(input_shape)} and shape {format_shape(input_shape)}")
         self.kernel = self.add_weight("kernel", (input_shape[-1], self.units), self.kernel_initializer,
                                       self.kernel_regularizer, self.kernel_constraint)
         self.bias = self.add_weight("bias", (self.units,), self.bias_initializer, self.bias_regularizer,
                                     self.bias_constraint) if self.use_bias else None
 
     def forward(self, x, training=False):
-        z = dense_forward(x, self.kernel.value, self.bias.value if self.use_bias else None)
         self.x = x
+        return self._activate(dense_forward(x, self.kernel.value, self.bias.value if self.use_bias else None))
+
+    def _activate(self, z):
+        """y = phi(z), in place of z when phi's derivative does not read z; keeps z or y for backward."""
         if self.activation.reads == "input":
             self.z = z
             self.y = self.activation.forward(z)

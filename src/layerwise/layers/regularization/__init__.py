@@ -1,7 +1,8 @@
-"""Regularization layers: dropout and noise."""
+"""Regularization layers: units, weights or noise dropped or added at random in training."""
 
+from layerwise.layers.regularization.drop_connect import DropConnect
 from layerwise.layers.regularization.dropout import Dropout
 from layerwise.layers.regularization.gaussian_dropout import GaussianDropout
 from layerwise.layers.regularization.gaussian_noise import GaussianNoise
 
-__all__ = ["Dropout", "GaussianDropout", "GaussianNoise"]
+__all__ = ["DropConnect", "Dropout", "GaussianDropout", "GaussianNoise"]

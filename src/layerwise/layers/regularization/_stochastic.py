@@ -6,8 +6,8 @@ from layerwise.layers.base import Layer
 from layerwise.utils.random import generator
 
 
-class _StochasticLayer(Layer):
-    """A layer whose training forward pass is random and whose inference pass is deterministic.
+class SeededGenerator:
+    """Mixin for layers that draw random numbers in training mode.
 
     With a ``seed`` the layer owns its generator, ``self.rng``; without one it draws from the library's
     generator, so `layerwise.utils.set_random_seed` makes it reproducible. Either way the gradient checker
@@ -16,8 +16,8 @@ class _StochasticLayer(Layer):
 
     stochastic = True
 
-    def __init__(self, seed=None, **kwargs):
-        super().__init__(**kwargs)
+    def init_generator(self, seed) -> None:
+        """Validate ``seed`` and create the layer's own generator when one is given."""
         if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0):
             raise ValueError(f"{type(self).__name__}: seed must be a non-negative integer or None, "
                              f"received {seed!r}")
@@ -25,7 +25,16 @@ class _StochasticLayer(Layer):
         self.rng = None if seed is None else np.random.default_rng(int(seed))
 
     def generator(self) -> np.random.Generator:
+        """The layer's own generator, or the library's current one (so set_random_seed reaches it)."""
         return generator() if self.rng is None else self.rng
+
+
+class _StochasticLayer(SeededGenerator, Layer):
+    """A layer whose training forward pass is random and whose inference pass is deterministic."""
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.init_generator(seed)
 
     def get_config(self):
         return {**super().get_config(), "seed": self.seed}
