@@ -7,8 +7,9 @@ Example:
     >>> model.compile(optimizer="sgd", loss="categorical_crossentropy")
 """
 
-from layerwise import (activations, applications, callbacks, config, constraints, datasets, errors,
-                       initializers, layers, losses, metrics, models, optimizers, regularizers, testing, utils)
+from layerwise import (activations, applications, callbacks, config, constraints, datasets, errors, export,
+                       initializers, layers, losses, metrics, models, optimizers, regularizers, saving, testing,
+                       utils)
 from layerwise.layers import Input
 from layerwise.models import Model, Sequential
 
@@ -16,6 +17,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Input", "Model", "Sequential", "activations", "applications", "callbacks", "config", "constraints",
-    "datasets", "errors", "initializers", "layers", "losses", "metrics", "models", "optimizers", "regularizers",
-    "testing", "utils", "__version__",
+    "datasets", "errors", "export", "initializers", "layers", "losses", "metrics", "models", "optimizers",
+    "regularizers", "saving", "testing", "utils",
+    "__version__",
 ]

@@ -2,17 +2,31 @@
 
 from layerwise.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from layerwise.layers.base import Layer, Parameter
-from layerwise.layers.core import Activation, Dense, Flatten, Input, InputLayer, Maxout, Reshape
+from layerwise.layers.core import (Activation, Dense, Embedding, Flatten, Input, InputLayer, Masking, Maxout,
+                                   Reshape)
 from layerwise.layers.merging import Add, Average, Concatenate, Maximum, Multiply, Subtract
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
                                            LayerNormalization)
 from layerwise.layers.pooling import StochasticPooling2D
 from layerwise.layers.preprocessing import Rescaling
+from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import DropConnect, Dropout, GaussianDropout, GaussianNoise
 
 __all__ = [
-    "Activation", "Add", "Average", "BatchNormalization", "Concatenate", "Dense", "DropConnect", "Dropout", "ELU",
-    "Flatten", "GaussianDropout", "GaussianNoise", "GroupNormalization", "Input", "InputLayer",
-    "InstanceNormalization", "Layer", "LayerNormalization", "LeakyReLU", "Maximum", "Maxout", "Multiply", "PReLU",
-    "Parameter", "ReLU", "Rescaling", "Reshape", "Softmax", "StochasticPooling2D", "Subtract",
+    "Activation", "Dense", "Embedding", "Flatten", "Input", "InputLayer", "Layer", "Masking", "Maxout",
+    "Parameter", "Reshape",
+    # activations
+    "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax",
+    # merging
+    "Add", "Average", "Concatenate", "Maximum", "Multiply", "Subtract",
+    # normalization
+    "BatchNormalization", "GroupNormalization", "InstanceNormalization", "LayerNormalization",
+    # pooling
+    "StochasticPooling2D",
+    # preprocessing
+    "Rescaling",
+    # regularization
+    "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise",
+    # recurrent
+    "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
 ]

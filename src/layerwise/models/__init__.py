@@ -4,5 +4,6 @@ from layerwise.models.functional import Model
 from layerwise.models.perceptron import Perceptron
 from layerwise.models.sequential import Sequential
 from layerwise.models.trainer import Trainer
+from layerwise.saving import load_model
 
-__all__ = ["Model", "Perceptron", "Sequential", "Trainer"]
+__all__ = ["Model", "Perceptron", "Sequential", "Trainer", "load_model"]

@@ -47,6 +47,8 @@ class Trainer:
     optimizer = None
     loss = None
     stop_training = False
+    #: Set by a callback's on_train_begin (BackupAndRestore) to resume `fit` at a later epoch.
+    _initial_epoch = None
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
         """Configure training.
@@ -126,6 +128,22 @@ class Trainer:
     def _batch(self, x, index):
         batch = x[index]
         return batch.astype(self.dtype, copy=False) if np.issubdtype(batch.dtype, np.number) else batch
+
+    # ---- files (see layerwise.saving) ---------------------------------------------------------
+    def save(self, filepath):
+        """Save architecture, weights, compile config and optimizer state to one file, atomically."""
+        from layerwise import saving
+        saving.save_model(self, filepath)
+
+    def save_weights(self, filepath):
+        """Save the weights, by name, to a safetensors file, atomically."""
+        from layerwise import saving
+        saving.save_weights(self, filepath)
+
+    def load_weights(self, filepath):
+        """Load weights by name from a safetensors file (or a model file); mismatches are listed."""
+        from layerwise import saving
+        saving.load_weights(self, filepath)
 
     # ---- one step ------------------------------------------------------------------------------
     def _train_step(self, x, y, where="", raise_on_divergence=True):
@@ -241,6 +259,7 @@ class Trainer:
         loss_tracker = metrics_module.Mean()
         self.stop_training = False
         callback_list.on_train_begin()
+        initial_epoch, self._initial_epoch = self._initial_epoch or initial_epoch, None
         for epoch in range(initial_epoch, epochs):
             loss_tracker.reset_state()
             self._reset_metrics()

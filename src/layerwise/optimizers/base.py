@@ -45,6 +45,11 @@ class Optimizer:
     Slots whose names start with "_" are scratch buffers (preallocated to avoid temporaries), not state.
     """
 
+    #: Names of scalar attributes that change during training besides `iterations` and the slots
+    #: (e.g. a running product of decay factors); they are saved with the state so training resumes
+    #: exactly.
+    state_attributes = ()
+
     def __init__(self, learning_rate=0.001, name=None, lr=None, weight_decay=None, clipnorm=None,
                  clipvalue=None, global_clipnorm=None):
         if lr is not None:
@@ -145,6 +150,16 @@ class Optimizer:
         """The optimizer's state arrays, in parameter order, for saving and inspection."""
         return [array for slots in self._slots.values() for name, array in slots.items()
                 if not name.startswith("_")]
+
+    def slot_variables(self) -> dict:
+        """Every built state array, live, as ``{"<parameter name>/<slot name>": array}`` (for saving).
+
+        Together with `iterations` and the `state_attributes` this is the optimizer's whole state, which
+        `layerwise.saving` saves and restores without knowing the class.
+        """
+        return {f"{parameter.name}/{slot}": array
+                for parameter, slots in self._slots.items() for slot, array in slots.items()
+                if not slot.startswith("_")}
 
     def get_config(self) -> dict:
         learning_rate = self._learning_rate

@@ -42,6 +42,8 @@ class Nadam(Optimizer):
         momentum, Adam).
     """
 
+    state_attributes = ("u_product",)
+
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None, lr=None,
                  **kwargs):
         super().__init__(learning_rate, name, lr, **kwargs)

@@ -1,0 +1,64 @@
+"""BackupAndRestore: a killed training run, started again with the same command, resumes exactly."""
+
+import json
+import os
+
+from layerwise.callbacks.callback import Callback
+from layerwise.errors import ModelFileError
+from layerwise.saving import archive, model_file
+from layerwise.utils import random as layerwise_random
+
+_BACKUP = "backup.lw"
+
+
+class BackupAndRestore(Callback):
+    """Back up the whole training state after every epoch, and restore it when `fit` starts again.
+
+    The backup is one model file (written atomically, so a kill at any moment leaves the last
+    complete backup) with the weights, the optimizer state and iterations, every layer-owned random
+    generator, the library's random generator (the shuffling order of the next epochs) and the
+    number of completed epochs. On `on_train_begin` a backup found in ``backup_dir`` is loaded into
+    the model and `fit` continues from the next epoch, so with seeds the resumed run ends with
+    bit-identical weights to an uninterrupted one. A run that ends normally deletes its backup.
+
+    Args:
+        backup_dir: a directory for the backup (created if missing); one per training run.
+        delete_checkpoint: delete the backup when training ends normally.
+
+    Example:
+        >>> import tempfile
+        >>> BackupAndRestore(tempfile.mkdtemp()).delete_checkpoint
+        True
+    """
+
+    def __init__(self, backup_dir, delete_checkpoint=True):
+        super().__init__()
+        if not backup_dir:
+            raise ValueError("BackupAndRestore: backup_dir is required")
+        self.backup_dir, self.delete_checkpoint = os.fspath(backup_dir), delete_checkpoint
+        self.path = os.path.join(self.backup_dir, _BACKUP)
+
+    def on_train_begin(self, logs=None):
+        if not os.path.exists(self.path):
+            return
+        contents = model_file.read_model_file(self.path)
+        state = contents.get("training_state")
+        if not isinstance(state, dict) or not isinstance(state.get("epoch"), int):
+            raise ModelFileError(f"{self.path}: not a training backup (no training_state.json epoch)")
+        model_file.assign_weights(self.model, contents["model.safetensors"], self.path)
+        if self.model.optimizer is not None and "optimizer.safetensors" in contents:
+            model_file.assign_optimizer_state(self.model, contents["optimizer.safetensors"], self.path)
+        model_file.restore_generators(self.model, contents["config"].get("generators", {}), self.path)
+        model_file.set_generator_state(layerwise_random.generator(), state.get("library_generator"), self.path)
+        self.model._initial_epoch = state["epoch"] + 1
+
+    def on_epoch_end(self, epoch, logs=None):
+        os.makedirs(self.backup_dir, exist_ok=True)
+        entries = model_file.model_entries(self.model)
+        entries["training_state.json"] = json.dumps(
+            {"epoch": epoch, "library_generator": layerwise_random.generator().bit_generator.state}).encode()
+        archive.write_archive(self.path, entries)
+
+    def on_train_end(self, logs=None):
+        if self.delete_checkpoint and os.path.exists(self.path):
+            os.remove(self.path)

@@ -1,0 +1,84 @@
+"""OnnxGraph: the small builder every exporter writes nodes into (imported only when exporting)."""
+
+import inspect
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+from layerwise.export.registry import find_activation_exporter, find_exporter
+
+
+class OnnxGraph:
+    """Collects nodes and initializers, and hands out unique tensor names.
+
+    Args:
+        dtype: the model's float dtype; constants made with `constant` are cast to it.
+        opset: the ONNX opset the graph targets (exporters may branch on it).
+    """
+
+    def __init__(self, dtype, opset):
+        self.dtype, self.opset = np.dtype(dtype), opset
+        self.nodes, self.initializers, self._counts = [], [], {}
+
+    @property
+    def tensor_dtype(self) -> int:
+        """The ONNX element type of the model's float dtype (for Cast nodes)."""
+        return helper.np_dtype_to_tensor_dtype(self.dtype)
+
+    def fresh(self, hint) -> str:
+        """A tensor name not used before, based on ``hint``."""
+        count = self._counts.get(hint, 0)
+        self._counts[hint] = count + 1
+        return hint if count == 0 else f"{hint}_{count}"
+
+    def constant(self, value, hint="const", dtype=None) -> str:
+        """Add an initializer holding ``value`` (cast to the model's dtype unless ``dtype`` is given)."""
+        name = self.fresh(hint)
+        array = np.asarray(value, dtype=dtype or self.dtype)
+        self.initializers.append(numpy_helper.from_array(array, name))
+        return name
+
+    def node(self, op_type, inputs, hint=None, **attributes) -> str:
+        """Add one node with one output and return the output's name."""
+        output = self.fresh(hint or op_type.lower())
+        inputs = [inputs] if isinstance(inputs, str) else list(inputs)
+        self.nodes.append(helper.make_node(op_type, inputs, [output], **attributes))
+        return output
+
+    def activation(self, activation, x, hint="act") -> str:
+        """Apply a `layerwise.activations.ActivationFunction` to tensor ``x``."""
+        exporter = find_activation_exporter(activation.name)
+        if exporter is None:
+            raise NotImplementedError(
+                f"to_onnx: the activation {activation.name!r} has no ONNX exporter; register one with "
+                "@layerwise.export.activation_exporter")
+        # Pass the function's own defaults explicitly: ONNX operators have different ones
+        # (LeakyRelu's alpha is 0.01, layerwise's leaky_relu slope 0.2).
+        parameters = inspect.signature(activation._function.func).parameters.values()
+        defaults = {p.name: p.default for p in parameters
+                    if p.default is not inspect.Parameter.empty and p.name != "out"}
+        return exporter(self, x, hint=hint, **{**defaults, **activation.kwargs})
+
+    def layer(self, layer, x) -> str:
+        """Export one layer (or nested model) through its registered exporter."""
+        exporter = find_exporter(type(layer))
+        if exporter is None:
+            raise NotImplementedError(
+                f"to_onnx: layer '{getattr(layer, 'name', layer)}' ({type(layer).__name__}) has no ONNX "
+                f"exporter; register one with @layerwise.export.onnx_exporter({type(layer).__name__!r})")
+        return exporter(layer, self, x)
+
+    def model_proto(self, inputs, outputs, name) -> onnx.ModelProto:
+        """``inputs``/``outputs``: lists of (name, shape with None for free axes)."""
+        def value_info(tensor, shape):
+            return helper.make_tensor_value_info(tensor, self.tensor_dtype, ["N" if d is None else d for d in shape])
+
+        graph = helper.make_graph(self.nodes, name, [value_info(*i) for i in inputs],
+                                  [value_info(*o) for o in outputs], self.initializers)
+        opsets = [helper.make_opsetid("", self.opset)]
+        # The oldest IR version that carries this opset, so older runtimes can load the file.
+        model = helper.make_model(graph, opset_imports=opsets, producer_name="layerwise",
+                                  ir_version=helper.find_min_ir_version_for(opsets))
+        onnx.checker.check_model(model, full_check=True)
+        return model

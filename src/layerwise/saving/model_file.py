@@ -1,0 +1,296 @@
+"""Whole-model files and weight files: what goes in them, and how a model is rebuilt from them.
+
+A model file (format version 1) is a stored zip (see `layerwise.saving.archive`) holding:
+
+- ``layerwise.json``: ``{"format": "layerwise.model", "format_version": 1, "layerwise_version": ...}``;
+- ``config.json``: ``{"model": {"class_name", "config"}, "compile": {"optimizer", "loss", "metrics"} or
+  null, "generators": {layer name: {attribute: bit generator state}}}``;
+- ``model.safetensors``: every weight, keyed by its `Parameter` name ("dense/kernel");
+- ``optimizer.safetensors`` (compiled models): ``iterations``, every optimizer slot keyed
+  "<parameter name>/<slot>" (`Optimizer.slot_variables`), and "attribute:<name>" for each of the
+  optimizer's `state_attributes`; a learning-rate schedule resumes from ``iterations``;
+- ``training_state.json`` (backups only, see `layerwise.callbacks.BackupAndRestore`).
+
+A layer takes part through its ``get_config``/``from_config`` and its weights alone; a model class
+through ``get_config``, ``from_config(config, custom_objects)``, ``weights`` and, if it has them,
+``layers`` (whose np.random.Generator attributes are saved, so dropout masks continue exactly).
+Loading a model leaves the library's random generator where it was (the initializers' draws are
+undone), so shuffling continues as if the model had stayed in memory.
+
+Limits: a corrupted file is always caught (zip CRC-32 and safetensors checks), but config.json is
+trusted as far as the layers' constructors validate their arguments: a deliberately crafted file can
+ask for a very large layer, which is allocated before its weights are compared with the file's.
+"""
+
+import collections
+import io
+import json
+import os
+
+import numpy as np
+
+import layerwise
+from layerwise import losses, metrics, optimizers
+from layerwise.errors import ModelFileError
+from layerwise.layers.serialization import _REGISTERED, lookup, registered_name
+from layerwise.saving import archive, safetensors
+from layerwise.utils import random as layerwise_random
+
+FORMAT = "layerwise.model"
+FORMAT_VERSION = 1
+ENTRIES = (archive.MANIFEST, "config.json", "model.safetensors", "optimizer.safetensors",
+           "training_state.json")
+_ATTRIBUTE = "attribute:"
+# What a layer's constructor or from_config raises on arguments that make no sense.
+_BUILD_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+
+
+def _json(value) -> bytes:
+    try:
+        return json.dumps(value, indent=1, sort_keys=True).encode()
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"save: the model's configuration cannot be written as JSON ({error}); give "
+                         "custom layers, losses and schedules a get_config returning plain values") from None
+
+
+def _safetensors_bytes(tensors) -> bytes:
+    buffer = io.BytesIO()
+    safetensors.write(buffer, tensors)
+    return buffer.getvalue()
+
+
+def _named(items, what, model):
+    counts = collections.Counter(item.name for item in items)
+    duplicates = sorted(name for name, count in counts.items() if count > 1)
+    if duplicates:
+        raise ValueError(f"{model.name}: {what} names must be unique to be saved, repeated: {duplicates}")
+    return {item.name: item for item in items}
+
+
+def _serialize(obj) -> dict:
+    return {"class_name": registered_name(type(obj)), "config": obj.get_config()}
+
+
+def _compile_config(model):
+    if model.loss is None:
+        return None
+    return {"optimizer": _serialize(model.optimizer), "loss": _serialize(model.loss),
+            "metrics": [m if isinstance(m, str) else _serialize(m) for m in model._metric_identifiers]}
+
+
+def generator_states(model) -> dict:
+    """The state of every np.random.Generator a layer owns (the library's own is left to backups)."""
+    shared = layerwise_random.generator()
+    states = {}
+    for layer in getattr(model, "layers", []):
+        owned = {k: v.bit_generator.state for k, v in vars(layer).items()
+                 if isinstance(v, np.random.Generator) and v is not shared}
+        if owned:
+            states[layer.name] = owned
+    return states
+
+
+def set_generator_state(generator, state, where) -> None:
+    try:
+        generator.bit_generator.state = state
+    except (TypeError, ValueError, KeyError) as error:
+        raise ModelFileError(f"{where}: invalid random generator state ({error})") from None
+
+
+def optimizer_state(optimizer) -> dict:
+    """``iterations``, ``attribute:<name>`` for each of its `state_attributes`, and every slot."""
+    state = dict(optimizer.slot_variables(), iterations=np.int64(optimizer.iterations))
+    for name in optimizer.state_attributes:
+        state[f"{_ATTRIBUTE}{name}"] = np.float64(getattr(optimizer, name))
+    return state
+
+
+def model_entries(model) -> dict:
+    """The entries of a model file for ``model`` (``{name: bytes}``)."""
+    config = {"model": _serialize(model), "compile": _compile_config(model),
+              "generators": generator_states(model)}
+    entries = {archive.MANIFEST: _json({"format": FORMAT, "format_version": FORMAT_VERSION,
+                                        "layerwise_version": layerwise.__version__}),
+               "config.json": _json(config),
+               "model.safetensors": _safetensors_bytes(
+                   {name: p.value for name, p in _named(model.weights, "weight", model).items()})}
+    if model.optimizer is not None:
+        entries["optimizer.safetensors"] = _safetensors_bytes(optimizer_state(model.optimizer))
+    return entries
+
+
+def save_model(model, filepath) -> None:
+    """Write ``model`` to one file, atomically (the format is described in this module's docstring)."""
+    archive.write_archive(filepath, model_entries(model))
+
+
+def read_model_file(filepath) -> dict:
+    """The checked entries of a model file: manifest validated, JSON parsed, tensors decoded."""
+    where = os.fspath(filepath)
+    entries = archive.read_archive(safetensors.read_bytes(filepath), where, ENTRIES)
+    manifest = safetensors.parse_json(entries[archive.MANIFEST], f"{where}: {archive.MANIFEST}")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ModelFileError(f"{where}: {archive.MANIFEST} does not name the {FORMAT!r} format")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ModelFileError(f"{where}: invalid format_version {version!r}")
+    if version > FORMAT_VERSION:
+        raise ModelFileError(f"{where} was written by a newer layerwise (format version {version}, "
+                             f"layerwise {manifest.get('layerwise_version')}); this version reads up to "
+                             f"{FORMAT_VERSION}: upgrade layerwise")
+    for name in ("config.json", "model.safetensors"):
+        if name not in entries:
+            raise ModelFileError(f"{where}: the entry {name!r} is missing")
+    result = {"config": safetensors.parse_json(entries["config.json"], f"{where}: config.json")}
+    if not isinstance(result["config"], dict) or not isinstance(result["config"].get("model"), dict):
+        raise ModelFileError(f"{where}: config.json has no model description")
+    for name in ("model.safetensors", "optimizer.safetensors"):
+        if name in entries:
+            result[name] = safetensors.loads(entries[name], f"{where}: {name}")[0]
+    if "training_state.json" in entries:
+        result["training_state"] = safetensors.parse_json(entries["training_state.json"],
+                                                          f"{where}: training_state.json")
+    return result
+
+
+def _listing(names, limit=10):
+    names = sorted(names)
+    return ", ".join(names[:limit]) + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def assign_by_name(targets, arrays, what, where) -> None:
+    """Copy ``arrays[name]`` into ``targets[name]`` (live arrays) after checking names and shapes."""
+    missing, unexpected = set(targets) - set(arrays), set(arrays) - set(targets)
+    misshaped = [f"{n} (model {targets[n].shape}, file {arrays[n].shape})"
+                 for n in sorted(set(targets) & set(arrays)) if targets[n].shape != arrays[n].shape]
+    if missing or unexpected or misshaped:
+        problems = [f"{label}: {_listing(names)}" for label, names in
+                    (("missing", missing), ("unexpected", unexpected), ("mis-shaped", misshaped)) if names]
+        raise ModelFileError(f"{where}: the {what} do not match the model; " + "; ".join(problems))
+    for name, target in targets.items():
+        target[...] = arrays[name]
+
+
+def assign_weights(model, tensors, where) -> None:
+    targets = {name: p.value for name, p in _named(model.weights, "weight", model).items()}
+    assign_by_name(targets, tensors, "weights", where)
+
+
+def assign_optimizer_state(model, tensors, where) -> None:
+    """Rebuild the slots of the parameters the file has state for, fill them, and set iterations
+    and the state attributes."""
+    optimizer = model.optimizer
+    tensors = dict(tensors)
+    iterations = tensors.pop("iterations", None)
+    if iterations is None or iterations.shape != () or iterations.dtype.kind not in "iu" or iterations < 0:
+        raise ModelFileError(f"{where}: the optimizer state has no valid 'iterations' counter")
+    attributes = {name: np.empty((), np.float64) for name in optimizer.state_attributes}
+    assign_by_name(attributes, {name[len(_ATTRIBUTE):]: tensors.pop(name) for name in list(tensors)
+                                if name.startswith(_ATTRIBUTE)}, "optimizer state attributes", where)
+    parameters = _named(model.trainable_weights, "weight", model)
+    with_state = {name.rsplit("/", 1)[0] for name in tensors}
+    optimizer.build([p for name, p in parameters.items() if name in with_state])
+    assign_by_name(optimizer.slot_variables(), tensors, "optimizer state", where)
+    optimizer.iterations = int(iterations)
+    for name, value in attributes.items():
+        setattr(optimizer, name, float(value))
+
+
+def _rebuild(identifier, get, base, custom_objects):
+    """A loss, optimizer or metric from its config: registered/custom classes by name, else ``get``."""
+    if isinstance(identifier, dict) and (identifier.get("class_name") in (custom_objects or {})
+                                         or identifier.get("class_name") in _REGISTERED):
+        return lookup(identifier["class_name"], base, custom_objects).from_config(identifier.get("config", {}))
+    return get(identifier)
+
+
+def _metric(identifier, custom_objects):
+    """A metric as `compile` was given it: a name, or a Metric rebuilt from its class and config."""
+    if isinstance(identifier, str):
+        return identifier
+    return lookup(identifier["class_name"], metrics.Metric, custom_objects)(**identifier.get("config", {}))
+
+
+def _build_model(config, custom_objects, where):
+    """Build and compile the model; its initializers' draws are undone, so that loading leaves the
+    library's random stream (the next shuffles) exactly where it was."""
+    from layerwise.models.trainer import Trainer
+    description = config["model"]
+    library_state = layerwise_random.generator().bit_generator.state
+    try:
+        cls = lookup(description.get("class_name"), Trainer, custom_objects)
+        model = cls.from_config(description.get("config", {}), custom_objects=custom_objects)
+        compile_config = config.get("compile")
+        if compile_config is not None:
+            model.compile(
+                optimizer=_rebuild(compile_config["optimizer"], optimizers.get, optimizers.Optimizer,
+                                   custom_objects),
+                loss=_rebuild(compile_config["loss"], losses.get, losses.Loss, custom_objects),
+                metrics=[_metric(m, custom_objects) for m in compile_config["metrics"]])
+        bad_names = [layer.name for layer in getattr(model, "layers", []) if not isinstance(layer.name, str)]
+        if bad_names:
+            raise ValueError(f"layer names must be strings, found {bad_names[:3]}")
+    except _BUILD_ERRORS as error:
+        raise ModelFileError(f"{where}: config.json describes a model that cannot be built "
+                             f"({type(error).__name__}: {error})") from None
+    finally:
+        layerwise_random.generator().bit_generator.state = library_state
+    return model
+
+
+def restore_generators(model, states, where) -> None:
+    if not isinstance(states, dict):
+        raise ModelFileError(f"{where}: invalid generator states")
+    layers = {layer.name: layer for layer in getattr(model, "layers", [])}
+    for layer_name, owned in states.items():
+        if layer_name not in layers or not isinstance(owned, dict):
+            raise ModelFileError(f"{where}: generator state for unknown layer {layer_name!r}")
+        for attribute, state in owned.items():
+            generator = getattr(layers[layer_name], attribute, None)
+            if not isinstance(generator, np.random.Generator):
+                raise ModelFileError(f"{where}: layer {layer_name!r} has no generator {attribute!r}")
+            set_generator_state(generator, state, where)
+
+
+def load_model(filepath, custom_objects=None):
+    """Rebuild a model saved by `save_model`: same predictions, and `fit` continues where it stopped.
+
+    Args:
+        filepath: the model file.
+        custom_objects: ``{name: class}`` for custom layers, losses or optimizers not registered with
+            `layerwise.saving.register_serializable`.
+
+    Raises:
+        ModelFileError: the file is missing, truncated, corrupted, foreign, from a newer layerwise,
+            or does not describe a model this installation can build.
+    """
+    where = os.fspath(filepath)
+    contents = read_model_file(filepath)
+    model = _build_model(contents["config"], custom_objects, where)
+    assign_weights(model, contents["model.safetensors"], where)
+    if model.optimizer is not None and "optimizer.safetensors" in contents:
+        assign_optimizer_state(model, contents["optimizer.safetensors"], where)
+    restore_generators(model, contents["config"].get("generators", {}), where)
+    return model
+
+
+def save_weights(model, filepath) -> None:
+    """Write the model's weights, keyed by parameter name, to a safetensors file atomically."""
+    safetensors.save_file({name: p.value for name, p in _named(model.weights, "weight", model).items()},
+                          filepath)
+
+
+def load_weights(model, filepath) -> None:
+    """Load weights by name from a safetensors file or a model file.
+
+    Raises:
+        ModelFileError: a malformed file, or weights that do not match the model (the message lists
+            the missing, unexpected and mis-shaped names).
+    """
+    where = os.fspath(filepath)
+    data = safetensors.read_bytes(filepath)
+    if data.startswith(b"PK\x03\x04"):
+        tensors = read_model_file(filepath)["model.safetensors"]
+    else:
+        tensors = safetensors.loads(data, where)[0]
+    assign_weights(model, tensors, where)

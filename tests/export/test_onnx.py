@@ -1,0 +1,100 @@
+"""ONNX export: every layer of the layer table, every activation, matches predict under onnxruntime."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime
+import pytest
+
+import layerwise
+from layerwise import activations
+from layerwise.export import DEFAULT_OPSET, onnx_exporter, to_onnx
+from layerwise.layers import Activation, Dense, Flatten, Layer, PReLU, Reshape
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "saving"))
+from saving_helpers import layer_cases  # noqa: E402
+
+CASES = layer_cases()
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def _run(model, x, path, opset=DEFAULT_OPSET):
+    to_onnx(model, path, opset=opset)
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return session.run(None, {"input": x})[0]
+
+
+def _assert_matches(model, x, path, **kwargs):
+    expected = model.predict(x)
+    actual = _run(model, x, path, **kwargs)
+    assert actual.dtype == expected.dtype and actual.shape == expected.shape
+    np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_every_layer_matches_onnxruntime(case, tmp_path, rng):
+    model = layerwise.Sequential([layerwise.Input(shape=case.input_shape[1:]), case.factory()])
+    _assert_matches(model, case.sample(rng, "float32"), tmp_path / "m.onnx")
+
+
+NAMES = sorted(set(activations._TABLE) - {"swish"})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_activation_function_matches(name, tmp_path, rng):
+    model = layerwise.Sequential([layerwise.Input(shape=(7,)), Dense(5, activation=name)])
+    _assert_matches(model, rng.normal(size=(4, 7)).astype("float32") * 2, tmp_path / "m.onnx")
+
+
+def test_a_deeper_model_with_a_dynamic_batch_and_opset_13(tmp_path, rng):
+    model = layerwise.Sequential([layerwise.Input(shape=(2, 3, 4)), Flatten(), Dense(16, activation="elu"),
+                                  PReLU(alpha_initializer="random_uniform"), Reshape((4, 4)),
+                                  Activation("softmax"), Flatten(), Dense(3, activation="sigmoid")])
+    for batch in (1, 9):
+        _assert_matches(model, rng.normal(size=(batch, 2, 3, 4)).astype("float32"), tmp_path / "m.onnx",
+                        opset=13)
+    assert onnx.load(tmp_path / "m.onnx").opset_import[0].version == 13
+
+
+def test_float64_models_export_in_float64(tmp_path, rng, float64):
+    model = layerwise.Sequential([layerwise.Input(shape=(5,)), Dense(4, activation="tanh"),
+                                  Dense(3, activation="softmax")])
+    _assert_matches(model, rng.normal(size=(6, 5)), tmp_path / "m.onnx")
+
+
+def test_a_layer_without_an_exporter_is_named(tmp_path):
+    class Mystery(Layer):
+        def forward(self, x, training=False):
+            return x
+
+    model = layerwise.Sequential([layerwise.Input(shape=(3,)), Dense(2), Mystery(name="mystery")])
+    with pytest.raises(NotImplementedError, match=r"layer 'mystery' \(Mystery\) has no ONNX exporter"):
+        to_onnx(model, tmp_path / "m.onnx")
+    assert not (tmp_path / "m.onnx").exists()
+
+
+def test_registering_an_exporter_for_a_new_layer(tmp_path):
+    class Double(Layer):
+        def forward(self, x, training=False):
+            return 2 * x
+
+    onnx_exporter("Double")(lambda layer, graph, x: graph.node("Add", [x, x], hint=layer.name))
+    model = layerwise.Sequential([layerwise.Input(shape=(3,)), Double()])
+    _assert_matches(model, np.arange(6, dtype="float32").reshape(2, 3), tmp_path / "m.onnx")
+
+
+def test_bad_opset_and_unbuilt_model():
+    with pytest.raises(ValueError, match="opset must be an integer from 13"):
+        to_onnx(layerwise.Sequential([layerwise.Input(shape=(3,)), Dense(2)]), opset=11)
+    with pytest.raises(ValueError, match="not built"):
+        to_onnx(layerwise.Sequential([Dense(2)]))
+
+
+def test_importing_layerwise_does_not_import_onnx():
+    code = "import sys, layerwise, layerwise.export; print('onnx' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"PYTHONPATH": SRC}, check=True)
+    assert result.stdout.strip() == "False"
