@@ -5,6 +5,9 @@ from layerwise.layers.base import Layer, Parameter
 from layerwise.layers.convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D
 from layerwise.layers.core import (Activation, Dense, Embedding, Flatten, Input, InputLayer, Masking, Maxout,
                                    Reshape)
+from layerwise.layers.merging import Add, Average, Concatenate, Maximum, Multiply, Subtract
+from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
+                                           LayerNormalization)
 from layerwise.layers.pooling import (AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D,
                                       MaxPooling2D, StochasticPooling2D)
 from layerwise.layers.preprocessing import (Normalization, RandomContrast, RandomFlip, RandomRotation,
@@ -21,6 +24,10 @@ __all__ = [
     "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax",
     # convolutional networks (lecture 004)
     "Conv1D", "Conv2D", "Conv2DTranspose", "Cropping2D", "DepthwiseConv2D", "UpSampling2D", "ZeroPadding2D",
+    # merging
+    "Add", "Average", "Concatenate", "Maximum", "Multiply", "Subtract",
+    # normalization
+    "BatchNormalization", "GroupNormalization", "InstanceNormalization", "LayerNormalization",
     # pooling
     "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D",
     "StochasticPooling2D",

@@ -103,17 +103,20 @@ class Trainer:
         if len(x) != len(y):
             raise ValueError(f"{where}: x has {len(x)} samples but y has {len(y)}; they must match")
         output_shape = self.compute_output_shape((None,) + x.shape[1:])
-        sparse = isinstance(self.loss, losses_module.SparseCategoricalCrossentropy)
-        if y.ndim == 1 and tuple(output_shape[1:]) == (1,) and not sparse:
-            y = y.reshape(-1, 1)
-        _check_finite(y, "y", where)
-        self.loss.check_targets(y, output_shape)
-        if not sparse:
-            y = y.astype(self.dtype, copy=False)
+        y = self._prepare_targets(y, self.loss, output_shape, where)
         if self._metrics is None:
             self._metrics = [metrics_module.get(m, self.loss, output_shape, y.shape)
                              for m in self._metric_identifiers]
         return x, y
+
+    def _prepare_targets(self, y, loss, output_shape, where):
+        """Check targets y against ``loss`` and outputs of ``output_shape``; return them shaped and cast."""
+        sparse = isinstance(loss, losses_module.SparseCategoricalCrossentropy)
+        if y.ndim == 1 and tuple(output_shape[1:]) == (1,) and not sparse:
+            y = y.reshape(-1, 1)
+        _check_finite(y, "y", where)
+        loss.check_targets(y, output_shape)
+        return y if sparse else y.astype(self.dtype, copy=False)
 
     def _logs(self, loss_tracker):
         return {"loss": loss_tracker.result(), **{m.name: m.result() for m in self._metrics}}
@@ -196,9 +199,14 @@ class Trainer:
         self.optimizer.apply(parameters)
         return loss_value, y_pred
 
+    @property
+    def activity_penalty(self) -> float:
+        """The activity penalties sum_l R_l(y_l) of the last training forward pass."""
+        return sum(layer.activity_penalty for layer in getattr(self, "layers", ()))
+
     def _add_regularization(self, parameters) -> float:
         """Add each regularizer's gradient into its parameter; return the summed weight and activity penalties."""
-        penalty = sum(layer.activity_penalty for layer in getattr(self, "layers", ()))
+        penalty = self.activity_penalty
         for parameter in parameters:
             if parameter.regularizer is not None:
                 penalty += float(parameter.regularizer(parameter.value))
@@ -335,7 +343,7 @@ class Trainer:
             x_batch, y_batch = convert(x_batch, y_batch)
             callback_list.on_test_batch_begin(step)
             y_pred = self.call(x_batch, training=False)
-            loss_tracker.update_state(self.loss(y_batch, y_pred), len(y_pred))
+            loss_tracker.update_state(self.loss(y_batch, y_pred), len(y_batch))
             for metric in self._metrics:
                 metric.update_state(y_batch, y_pred)
             callback_list.on_test_batch_end(step, self._logs(loss_tracker))

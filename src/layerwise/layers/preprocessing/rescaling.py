@@ -6,6 +6,9 @@ from layerwise.layers.base import Layer
 class Rescaling(Layer):
     """y = scale * x + offset, in training and inference alike; dJ/dx = scale * dJ/dy.
 
+    Scales pixel values (``Rescaling(1 / 255)``), and is lecture 001's constant-scaling shortcut
+    h(x) = lambda x of a residual block (``Rescaling(0.5)``).
+
     Args:
         scale: the factor, e.g. 1/255 to map pixels to [0, 1].
         offset: added after scaling, e.g. -1 with scale 1/127.5 for [-1, 1].
