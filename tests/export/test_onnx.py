@@ -11,8 +11,9 @@ import pytest
 
 import layerwise
 from layerwise import activations
+from layerwise.errors import ExportError
 from layerwise.export import DEFAULT_OPSET, onnx_exporter, to_onnx
-from layerwise.layers import Activation, Dense, Flatten, Layer, PReLU, Reshape
+from layerwise.layers import Activation, Dense, Flatten, Layer, Maxout, PReLU, Reshape, StochasticPooling2D
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "saving"))
 from saving_helpers import layer_cases  # noqa: E402
@@ -34,9 +35,26 @@ def _assert_matches(model, x, path, **kwargs):
     np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-5)
 
 
+# Rows whose export must be refused, with the reason the error has to give.
+REFUSED = {
+    "drop_connect_gaussian": r"\(DropConnect\) uses inference='gaussian'.*random draws",
+    "drop_connect_gaussian_relu_no_bias": r"\(DropConnect\) uses inference='gaussian'.*random draws",
+}
+
+
+def test_refused_rows_are_rows_of_the_table():
+    assert set(REFUSED) <= {case.id for case in CASES}
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_every_layer_matches_onnxruntime(case, tmp_path, rng):
-    model = layerwise.Sequential([layerwise.Input(shape=case.input_shape[1:]), case.factory()])
+    layer = case.factory()
+    model = layerwise.Sequential([layerwise.Input(shape=case.input_shape[1:]), layer])
+    if case.id in REFUSED:
+        with pytest.raises(ExportError, match=f"layer '{layer.name}' {REFUSED[case.id]}"):
+            to_onnx(model, tmp_path / "m.onnx")
+        assert not (tmp_path / "m.onnx").exists()
+        return
     _assert_matches(model, case.sample(rng, "float32"), tmp_path / "m.onnx")
 
 
@@ -59,6 +77,17 @@ def test_a_deeper_model_with_a_dynamic_batch_and_opset_13(tmp_path, rng):
     assert onnx.load(tmp_path / "m.onnx").opset_import[0].version == 13
 
 
+@pytest.mark.parametrize("opset", [13, 18, 23])
+def test_reductions_in_every_opset_form_and_a_zero_pooling_window(opset, tmp_path, rng):
+    # Opset 18 moved ReduceMax's axes from an attribute to an input; a zero window pools to 0, not 0/0.
+    model = layerwise.Sequential([layerwise.Input(shape=(4, 5, 6)), StochasticPooling2D((2, 2)),
+                                  Maxout(3)])
+    x = rng.uniform(0.1, 2.0, size=(2, 4, 5, 6)).astype("float32")
+    x[0, :2, :2] = 0.0
+    assert model.predict(x)[0, 0, 0].min() == 0.0
+    _assert_matches(model, x, tmp_path / "m.onnx", opset=opset)
+
+
 def test_float64_models_export_in_float64(tmp_path, rng, float64):
     model = layerwise.Sequential([layerwise.Input(shape=(5,)), Dense(4, activation="tanh"),
                                   Dense(3, activation="softmax")])
@@ -71,7 +100,7 @@ def test_a_layer_without_an_exporter_is_named(tmp_path):
             return x
 
     model = layerwise.Sequential([layerwise.Input(shape=(3,)), Dense(2), Mystery(name="mystery")])
-    with pytest.raises(NotImplementedError, match=r"layer 'mystery' \(Mystery\) has no ONNX exporter"):
+    with pytest.raises(ExportError, match=r"layer 'mystery' \(Mystery\) has no ONNX exporter"):
         to_onnx(model, tmp_path / "m.onnx")
     assert not (tmp_path / "m.onnx").exists()
 

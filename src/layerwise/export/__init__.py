@@ -31,8 +31,18 @@ that defines the class (registration imports no ONNX, so it costs nothing at imp
 - Activation functions register with ``@activation_exporter("name")``:
   ``function(graph, x, hint, **kwargs) -> name``.
 
+- ``graph.reduce(op_type, x, axes, keepdims=False)`` writes a Reduce* node in the form the opset
+  wants (axes as attribute or as input).
+- Keep exporters out of `layerwise.export`: put them in the family's module or in a ``_onnx.py``
+  beside it, imported by the family's ``__init__`` (e.g. `layerwise.layers.regularization._onnx`).
+- A layer whose inference cannot be expressed deterministically (DropConnect's Gaussian moment
+  matching, which averages random draws) raises `layerwise.errors.ExportError` from its exporter,
+  naming the layer and the reason.
+
 Every layer type exported is checked against onnxruntime in tests/export/test_onnx.py (one row per
-layer in its table); a layer or activation without an exporter raises NotImplementedError naming it.
+layer in its table; rows whose export must be refused are listed there with the expected reason).
+A layer or activation without an exporter raises `layerwise.errors.ExportError` (a
+NotImplementedError) naming it.
 """
 
 import os
@@ -53,7 +63,8 @@ def to_onnx(model, path=None, opset=DEFAULT_OPSET):
 
     Raises:
         ImportError: onnx is not installed (``pip install layerwise[onnx]``).
-        NotImplementedError: a layer or activation has no exporter; the message names it.
+        layerwise.errors.ExportError: (a NotImplementedError) a layer or activation has no exporter,
+            or its inference cannot be exported; the message names it and says why.
         ValueError: the model is not built, or the opset is unsupported.
     """
     try:

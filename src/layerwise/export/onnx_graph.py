@@ -6,6 +6,7 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
+from layerwise.errors import ExportError
 from layerwise.export.registry import find_activation_exporter, find_exporter
 
 
@@ -46,11 +47,20 @@ class OnnxGraph:
         self.nodes.append(helper.make_node(op_type, inputs, [output], **attributes))
         return output
 
+    def reduce(self, op_type, x, axes, keepdims=False, hint=None) -> str:
+        """A Reduce* node over ``axes``: opset 18 moved every reduction's axes from attribute to input
+        (ReduceSum already at 13)."""
+        keepdims = int(keepdims)
+        if op_type == "ReduceSum" or self.opset >= 18:
+            axes = self.constant(list(axes), "axes", dtype="int64")
+            return self.node(op_type, [x, axes], hint=hint, keepdims=keepdims)
+        return self.node(op_type, x, hint=hint, axes=list(axes), keepdims=keepdims)
+
     def activation(self, activation, x, hint="act") -> str:
         """Apply a `layerwise.activations.ActivationFunction` to tensor ``x``."""
         exporter = find_activation_exporter(activation.name)
         if exporter is None:
-            raise NotImplementedError(
+            raise ExportError(
                 f"to_onnx: the activation {activation.name!r} has no ONNX exporter; register one with "
                 "@layerwise.export.activation_exporter")
         # Pass the function's own defaults explicitly: ONNX operators have different ones
@@ -64,7 +74,7 @@ class OnnxGraph:
         """Export one layer (or nested model) through its registered exporter."""
         exporter = find_exporter(type(layer))
         if exporter is None:
-            raise NotImplementedError(
+            raise ExportError(
                 f"to_onnx: layer '{getattr(layer, 'name', layer)}' ({type(layer).__name__}) has no ONNX "
                 f"exporter; register one with @layerwise.export.onnx_exporter({type(layer).__name__!r})")
         return exporter(layer, self, x)
