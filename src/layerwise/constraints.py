@@ -8,6 +8,7 @@ incoming weight vector (lecture 002's max-norm).
 import numpy as np
 
 from layerwise.config import epsilon
+from layerwise.utils.identifiers import lookup, serialize
 
 
 class Constraint:
@@ -121,9 +122,6 @@ class NonNeg(Constraint):
 
 
 _TABLE = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm, "min_max_norm": MinMaxNorm}
-_CLASSES = {cls.__name__: cls for cls in _TABLE.values()}
-
-
 def get(identifier):
     """None, a name ("max_norm", "non_neg", "unit_norm", "min_max_norm"), a config dict or a Constraint.
 
@@ -131,20 +129,9 @@ def get(identifier):
         >>> get("max_norm").max_value
         2.0
     """
-    if identifier is None or isinstance(identifier, Constraint):
-        return identifier
-    if isinstance(identifier, str) and identifier.lower() in _TABLE:
-        return _TABLE[identifier.lower()]()
-    if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
-        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
-    raise ValueError(f"Unknown constraint {identifier!r}; known: {sorted(_TABLE)} or a Constraint")
-
-
-def serialize(constraint):
-    """None, or ``{"class_name": ..., "config": ...}``."""
-    if constraint is None:
+    if identifier is None:
         return None
-    return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
+    return lookup("constraint", identifier, _TABLE, Constraint)
 
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "get", "serialize"]

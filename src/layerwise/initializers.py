@@ -25,6 +25,8 @@ import math
 import numpy as np
 
 from layerwise.config import standardize_dtype
+from layerwise.utils import identifiers
+from layerwise.utils.identifiers import lookup
 from layerwise.utils.random import make_generator
 
 # Standard deviation of a unit normal truncated to [-2, 2]: dividing by it restores unit variance.
@@ -268,15 +270,9 @@ _TABLE = {
     "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
     "orthogonal": Orthogonal,
 }
-_CLASSES = {cls.__name__: cls for cls in _TABLE.values()}
-
-
 def serialize(identifier):
     """Return a name unchanged, or ``{"class_name": ..., "config": ...}`` for an initializer."""
-    if isinstance(identifier, str):
-        return identifier
-    initializer = get(identifier)
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+    return identifier if isinstance(identifier, str) else identifiers.serialize(get(identifier))
 
 
 def get(identifier):
@@ -287,13 +283,4 @@ def get(identifier):
         >>> type(get("kaiming_uniform")).__name__
         'HeUniform'
     """
-    if isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, str):
-        cls = _TABLE.get(identifier) or _CLASSES.get(identifier)
-        if cls is None:
-            raise ValueError(f"Unknown initializer {identifier!r}; known: {sorted(_TABLE)} and {sorted(_CLASSES)}")
-        return cls()
-    if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
-        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    return lookup("initializer", identifier, _TABLE, Initializer)

@@ -19,6 +19,7 @@ import numpy as np
 
 from layerwise import activations
 from layerwise.config import epsilon
+from layerwise.utils.identifiers import lookup, serialize
 
 
 def _rows(y_pred) -> int:
@@ -320,9 +321,6 @@ _FUNCTIONS = {
     binary_crossentropy: BinaryCrossentropy, categorical_crossentropy: CategoricalCrossentropy,
     sparse_categorical_crossentropy: SparseCategoricalCrossentropy, kl_divergence: KLDivergence,
 }
-_CLASSES = {cls.__name__: cls for cls in _TABLE.values()}
-
-
 def get(identifier) -> Loss:
     """Turn a name ("categorical_crossentropy", "mse", or a class name as Keras accepts, "Huber"), a loss
     function, a config dict or a Loss into a Loss.
@@ -331,18 +329,8 @@ def get(identifier) -> Loss:
         >>> type(get("mse")).__name__
         'MeanSquaredError'
     """
-    if isinstance(identifier, Loss):
-        return identifier
-    if isinstance(identifier, str) and identifier in _TABLE:
-        return _TABLE[identifier]()
-    if isinstance(identifier, str) and identifier in _CLASSES:
-        return _CLASSES[identifier]()
-    if callable(identifier) and identifier in _FUNCTIONS:
+    if callable(identifier) and not isinstance(identifier, Loss) and identifier in _FUNCTIONS:
         return _FUNCTIONS[identifier]()
-    if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
-        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
-    raise ValueError(f"Unknown loss {identifier!r}; known names: {sorted(_TABLE)} and {sorted(_CLASSES)}")
+    return lookup("loss", identifier, _TABLE, Loss)
 
 
-def serialize(loss: Loss) -> dict:
-    return {"class_name": type(loss).__name__, "config": loss.get_config()}

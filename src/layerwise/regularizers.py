@@ -7,6 +7,8 @@ Lecture 002 writes the penalties as λ/2 wᵀw and λ/2 |w|; its λ is twice Ker
 
 import numpy as np
 
+from layerwise.utils.identifiers import lookup, serialize
+
 
 class Regularizer:
     """Base class: ``regularizer(w)`` is the penalty (a float), ``regularizer.gradient(w)`` its gradient."""
@@ -101,9 +103,6 @@ class L2(L1L2):
 
 
 _TABLE = {"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2}
-_CLASSES = {cls.__name__: cls for cls in (L1, L2, L1L2)}
-
-
 def get(identifier):
     """None, a name ("l1", "l2", "l1_l2"), a config dict, or a Regularizer -> a Regularizer (or None).
 
@@ -111,20 +110,9 @@ def get(identifier):
         >>> get("l2").l2
         0.01
     """
-    if identifier is None or isinstance(identifier, Regularizer):
-        return identifier
-    if isinstance(identifier, str) and identifier.lower() in _TABLE:
-        return _TABLE[identifier.lower()]()
-    if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
-        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
-    raise ValueError(f"Unknown regularizer {identifier!r}; known: {sorted(_TABLE)} or a Regularizer")
-
-
-def serialize(regularizer):
-    """None, or ``{"class_name": ..., "config": ...}``."""
-    if regularizer is None:
+    if identifier is None:
         return None
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    return lookup("regularizer", identifier, _TABLE, Regularizer)
 
 
 __all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "serialize"]

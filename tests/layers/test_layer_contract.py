@@ -96,6 +96,45 @@ LAYER_CASES = [
     LayerCase("stochastic_pooling2d", lambda: layers.StochasticPooling2D(seed=5), (2, 4, 4, 3), _positive),
     LayerCase("stochastic_pooling2d_cropped", lambda: layers.StochasticPooling2D((2, 3), seed=6), (2, 5, 7, 2),
               _positive),
+    # recurrent family: batch 2, 5 steps, 4 features, 3 units (stateful and return_state: tests/layers/recurrent)
+    LayerCase("simple_rnn", lambda: layers.SimpleRNN(3), (2, 5, 4)),
+    LayerCase("simple_rnn_sequences_backwards_softplus",
+              lambda: layers.SimpleRNN(3, activation="softplus", return_sequences=True, go_backwards=True),
+              (2, 5, 4)),
+    LayerCase("simple_rnn_dropout", lambda: layers.SimpleRNN(3, dropout=0.3, recurrent_dropout=0.4, seed=1),
+              (2, 5, 4)),
+    LayerCase("lstm", lambda: layers.LSTM(3), (2, 5, 4)),
+    LayerCase("lstm_sequences_backwards", lambda: layers.LSTM(3, return_sequences=True, go_backwards=True),
+              (2, 5, 4)),
+    LayerCase("lstm_dropout_sequences",
+              lambda: layers.LSTM(3, dropout=0.3, recurrent_dropout=0.4, return_sequences=True, seed=2),
+              (2, 5, 4)),
+    LayerCase("lstm_no_bias_softsign", lambda: layers.LSTM(
+        3, activation="softsign", recurrent_activation="hard_sigmoid", use_bias=False,
+        unit_forget_bias=False), (2, 5, 4)),
+    LayerCase("gru", lambda: layers.GRU(3, bias_initializer="random_normal"), (2, 5, 4)),
+    LayerCase("gru_reset_before", lambda: layers.GRU(3, reset_after=False, bias_initializer="random_normal"),
+              (2, 5, 4)),
+    LayerCase("gru_dropout_sequences_backwards", lambda: layers.GRU(
+        3, dropout=0.3, recurrent_dropout=0.4, return_sequences=True, go_backwards=True, seed=3), (2, 5, 4)),
+    LayerCase("gru_reset_before_dropout_no_bias", lambda: layers.GRU(
+        3, reset_after=False, recurrent_dropout=0.4, use_bias=False, seed=4), (2, 5, 4)),
+    LayerCase("embedding", lambda: layers.Embedding(7, 3), (2, 5), lambda rng, shape: rng.integers(0, 7, shape)),
+    LayerCase("embedding_mask_zero", lambda: layers.Embedding(7, 3, mask_zero=True), (2, 5),
+              lambda rng, shape: rng.integers(0, 7, shape)),
+    LayerCase("masking", lambda: layers.Masking(mask_value=0.0), (2, 5, 4)),
+    LayerCase("bidirectional_concat", lambda: layers.Bidirectional(layers.LSTM(3, return_sequences=True)),
+              (2, 5, 4)),
+    LayerCase("bidirectional_sum_dropout", lambda: layers.Bidirectional(
+        layers.GRU(3, dropout=0.3, recurrent_dropout=0.3), merge_mode="sum"), (2, 5, 4)),
+    LayerCase("bidirectional_ave", lambda: layers.Bidirectional(layers.SimpleRNN(3), merge_mode="ave"),
+              (2, 5, 4)),
+    LayerCase("bidirectional_mul_backward_layer", lambda: layers.Bidirectional(
+        layers.SimpleRNN(3, return_sequences=True), merge_mode="mul",
+        backward_layer=layers.GRU(3, return_sequences=True, go_backwards=True)), (2, 5, 4)),
+    LayerCase("time_distributed_dense", lambda: layers.TimeDistributed(layers.Dense(3, activation="tanh")),
+              (2, 5, 4)),
+    LayerCase("time_distributed_lstm", lambda: layers.TimeDistributed(layers.LSTM(3)), (2, 3, 5, 4)),
 ]
 IDS = [case.id for case in LAYER_CASES]
 

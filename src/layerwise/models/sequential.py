@@ -81,9 +81,14 @@ class Sequential(Trainer):
         return shape
 
     def call(self, x, training=False):
-        """Forward pass through every layer."""
+        """Forward pass through every layer, handing a layer's ``output_mask`` to a next that supports masking."""
+        mask = None
         for layer in self.layers:
-            x = layer(x, training=training)
+            if mask is not None and getattr(layer, "supports_masking", False):
+                x = layer(x, training=training, mask=mask)
+            else:
+                x = layer(x, training=training)
+            mask = getattr(layer, "output_mask", None)
         return x
 
     __call__ = call

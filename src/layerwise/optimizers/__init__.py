@@ -10,10 +10,10 @@ from layerwise.optimizers.base import Optimizer
 from layerwise.optimizers.nadam import Nadam
 from layerwise.optimizers.rmsprop import RMSprop
 from layerwise.optimizers.sgd import SGD
+from layerwise.utils.identifiers import lookup, serialize
 
 _TABLE = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW,
           "adamax": Adamax, "nadam": Nadam, "adadelta": Adadelta}
-_CLASSES = {cls.__name__: cls for cls in _TABLE.values()}
 
 
 def get(identifier) -> Optimizer:
@@ -25,17 +25,7 @@ def get(identifier) -> Optimizer:
         >>> type(get("rmsprop")).__name__
         'RMSprop'
     """
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, str) and identifier.lower() in _TABLE:
-        return _TABLE[identifier.lower()]()
-    if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
-        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
-    raise ValueError(f"Unknown optimizer {identifier!r}; known: {sorted(_TABLE)}")
-
-
-def serialize(optimizer: Optimizer) -> dict:
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    return lookup("optimizer", identifier, _TABLE, Optimizer)
 
 
 __all__ = ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "Optimizer", "RMSprop", "SGD", "get",
