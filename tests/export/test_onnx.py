@@ -127,3 +127,26 @@ def test_importing_layerwise_does_not_import_onnx():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"PYTHONPATH": SRC}, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("layers, reason", [
+    ([layerwise.layers.Masking(name="pad"), layerwise.layers.LSTM(3, name="rnn")],
+     r"'rnn' \(LSTM\) receives the step mask of layer 'pad'"),
+    ([layerwise.layers.Embedding(7, 4, mask_zero=True, name="pad"), layerwise.layers.GRU(3, name="rnn")],
+     r"'rnn' \(GRU\) receives the step mask of layer 'pad'"),
+    ([layerwise.layers.SimpleRNN(3, stateful=True, name="rnn")], r"'rnn' \(SimpleRNN\) is stateful"),
+    ([layerwise.layers.GRU(3, activation="selu", name="rnn")], r"'rnn' \(GRU\) uses the activation 'selu'"),
+], ids=["masking_lstm", "embedding_mask_zero_gru", "stateful", "activation"])
+def test_recurrent_layers_refuse_what_onnx_operators_cannot_express(layers, reason, tmp_path):
+    shape = (5,) if isinstance(layers[0], layerwise.layers.Embedding) else (5, 4)
+    model = layerwise.Sequential([layerwise.Input(shape=shape), *layers])
+    with pytest.raises(ExportError, match=reason):
+        to_onnx(model, tmp_path / "m.onnx")
+
+
+def test_recurrent_stack_with_a_dynamic_batch(tmp_path, rng):
+    model = layerwise.Sequential([layerwise.Input(shape=(6,)), layerwise.layers.Embedding(9, 4),
+                                  layerwise.layers.Bidirectional(layerwise.layers.GRU(3, return_sequences=True)),
+                                  layerwise.layers.LSTM(2, go_backwards=True), Dense(2)])
+    for batch in (1, 5):
+        _assert_matches(model, rng.integers(0, 9, (batch, 6)).astype("float32"), tmp_path / "m.onnx")

@@ -21,6 +21,9 @@ class OnnxGraph:
     def __init__(self, dtype, opset):
         self.dtype, self.opset = np.dtype(dtype), opset
         self.nodes, self.initializers, self._counts = [], [], {}
+        # The name of a layer whose output carries a step mask (Masking, Embedding(mask_zero=True)),
+        # set by its exporter so that exporters of mask consumers can refuse what they cannot honour.
+        self.mask_source = None
 
     @property
     def tensor_dtype(self) -> int:
