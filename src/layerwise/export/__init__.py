@@ -33,6 +33,8 @@ that defines the class (registration imports no ONNX, so it costs nothing at imp
 
 - ``graph.reduce(op_type, x, axes, keepdims=False)`` writes a Reduce* node in the form the opset
   wants (axes as attribute or as input).
+- ``graph.mask_source``: the name of the layer whose step mask flows (set by the Masking and
+  Embedding(mask_zero=True) exporters); a mask consumer that cannot honour it refuses.
 - Keep exporters out of `layerwise.export`: put them in the family's module or in a ``_onnx.py``
   beside it, imported by the family's ``__init__`` (e.g. `layerwise.layers.regularization._onnx`).
 - A layer whose inference cannot be expressed deterministically (DropConnect's Gaussian moment
