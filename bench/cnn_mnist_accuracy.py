@@ -1,0 +1,54 @@
+"""Lab-sized run: the issue's CNN reaches >= 99% MNIST test accuracy with layerwise alone.
+
+Conv(32, 3x3, same)-ReLU-MaxPool2-Conv(64, 3x3, same)-ReLU-MaxPool2-Flatten-Dense(128)-ReLU-Dense(10, softmax),
+SGD with momentum 0.9 and a step schedule (learning rate 0.05, divided by 10 for the last two epochs),
+batch 128, float32, seed 0; prints the test accuracy after every epoch.
+
+Run (a few minutes on 2 cores):
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /work/venv/bin/python bench/cnn_mnist_accuracy.py [--epochs 5]
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import layerwise  # noqa: E402
+from layerwise import layers  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=5)
+    args = parser.parse_args()
+    (x_train, y_train), (x_test, y_test) = layerwise.datasets.mnist.load_data()
+    x_train = (x_train[..., None] / np.float32(255)).astype(np.float32)
+    x_test = (x_test[..., None] / np.float32(255)).astype(np.float32)
+    layerwise.utils.set_random_seed(0)
+    model = layerwise.Sequential([
+        layerwise.Input(shape=(28, 28, 1)),
+        layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
+        layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
+        layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
+    steps_per_epoch = -(-len(x_train) // 128)
+    decay_step = max(args.epochs - 2, 1) * steps_per_epoch
+
+    def schedule(step):
+        return 0.05 if step < decay_step else 0.005
+
+    model.compile(optimizer=layerwise.optimizers.SGD(schedule, momentum=0.9), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    for epoch in range(args.epochs):
+        start = time.perf_counter()
+        history = model.fit(x_train, y_train, batch_size=128, epochs=epoch + 1, initial_epoch=epoch, verbose=0)
+        loss, accuracy = model.evaluate(x_test, y_test, batch_size=500, verbose=0)
+        print(f"epoch {epoch + 1}: train loss {history.history['loss'][-1]:.4f}, test loss {loss:.4f}, "
+              f"test accuracy {accuracy:.4f} ({time.perf_counter() - start:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""The machinery every convolution layer shares: arguments, geometry, activation and NHWC views."""
+
+from layerwise import activations, initializers
+from layerwise.layers._spatial import (as_image_tuple, as_images, check_rank, from_images, normalize_padding,
+                                       normalize_tuple)
+from layerwise.layers.base import Layer
+from layerwise.ops._workspace import Workspace
+from layerwise.ops.conv import ConvGeometry
+
+
+class BaseConv(Layer):
+    """A convolution over ``rank`` spatial axes (1 or 2), computed by the 2-D kernels of `layerwise.ops.conv`.
+
+    A 1-D input (N, L, C) is viewed as an image (N, 1, L, C) with a (1, k) kernel. Subclasses say how
+    their kernel maps onto a grouped 2-D kernel (kh, kw, C/g, F) and run forward/backward.
+    """
+
+    rank = 2
+    paddings = ("valid", "same")
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, groups=1,
+                 activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        layer = type(self).__name__
+        if filters is not None and (not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0):
+            raise ValueError(f"{layer}: filters must be a positive integer, received {filters!r}")
+        self.filters = filters
+        self.kernel_size = normalize_tuple(kernel_size, self.rank, "kernel_size", layer)
+        self.strides = normalize_tuple(strides, self.rank, "strides", layer)
+        self.padding = normalize_padding(padding, layer, self.paddings)
+        self.dilation_rate = normalize_tuple(dilation_rate, self.rank, "dilation_rate", layer)
+        self.groups = normalize_tuple(groups, 1, "groups", layer)[0]
+        if filters is not None and filters % self.groups:
+            raise ValueError(f"{layer}: filters ({filters}) must be divisible by groups ({self.groups})")
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+        self.workspace = Workspace()
+
+    @property
+    def output_activation(self):
+        return self.activation
+
+    # ---- NHWC views: a 1-D layer is a 2-D one of height 1 --------------------------------------------
+    def _as_image_tuple(self, values):
+        return as_image_tuple(values, self.rank)
+
+    def _as_images(self, x):
+        return as_images(x, self.rank)
+
+    def _from_images(self, y):
+        return from_images(y, self.rank)
+
+    def _check_channels(self, input_shape, groups):
+        check_rank(input_shape, self.rank + 2, f"{type(self).__name__} '{self.name}'",
+                   "(batch, " + ("height, width" if self.rank == 2 else "steps") + ", channels)")
+        channels = input_shape[-1]
+        if channels is None or channels % groups:
+            raise ValueError(f"{type(self).__name__} '{self.name}': the input channels ({channels}) must be "
+                             f"known and divisible by groups ({groups})")
+        return channels
+
+    def geometry(self, input_hw, groups):
+        """The `ConvGeometry` of this layer for an input of spatial size ``input_hw`` (H, W)."""
+        return ConvGeometry.create(input_hw, self._as_image_tuple(self.kernel_size),
+                                   self._as_image_tuple(self.strides), self._as_image_tuple(self.dilation_rate),
+                                   self.padding, groups)
+
+    # ---- the activation, applied in place with the bias when its derivative reads only the output -----
+    @property
+    def _fused_activation(self):
+        """phi(z, out=z) for the kernels to apply with the bias, or None when backward needs z itself."""
+        return None if self.activation.reads == "input" else self.activation.forward
+
+    def _activate(self, z):
+        """Keep z and y for backward; y = phi(z) unless the kernel already applied phi in place."""
+        if self._fused_activation is None:
+            self.z, self.y = z, self.activation.forward(z)
+        else:
+            self.z, self.y = None, z
+        return self.y
+
+    def backward(self, dy):
+        return self.backward_preactivation(self.activation.backward(dy, self.z, self.y))
+
+    def _add_bias(self):
+        self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer) if self.use_bias else None
+
+    def _bias_value(self):
+        return self.bias.value if self.use_bias else None
+
+    def _bias_grad(self):
+        return self.bias.grad if self.use_bias else None
+
+    def _spatial_output(self, input_shape, groups):
+        spatial = tuple(input_shape[1:-1])
+        if None in spatial:
+            return (None,) * self.rank
+        output_hw = self.geometry(self._as_image_tuple(spatial), groups).output_hw
+        return output_hw if self.rank == 2 else output_hw[1:]
+
+    def _check_output_size(self, input_shape, groups):
+        spatial = self._spatial_output(input_shape, groups)
+        if any(size is not None and size <= 0 for size in spatial):
+            raise ValueError(f"{type(self).__name__} '{self.name}': input of shape {tuple(input_shape)} is "
+                             f"smaller than the dilated kernel {self.kernel_size} with padding "
+                             f"'{self.padding}' (output size {spatial})")
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
+                "strides": list(self.strides), "padding": self.padding,
+                "dilation_rate": list(self.dilation_rate), "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}

@@ -1,0 +1,86 @@
+"""Conv2D: the convolution layer of lecture 004 (local receptive fields, shared weights, feature maps)."""
+
+from layerwise.layers.convolutional._base_conv import BaseConv
+from layerwise.ops.conv import conv2d_backward_input, conv2d_backward_kernel, conv2d_forward
+
+
+class Conv2D(BaseConv):
+    """2-D convolution y = phi(x * w + b) over channels-last images.
+
+    With x (N, H, W, C) zero-padded to x_p, w (kh, kw, C/g, F) and g channel groups:
+        z[n, p, q, f] = b[f] + sum_{i, j, c} w[i, j, c, f] x_p[n, p*sh + i*dh, q*sw + j*dw, G(f) C/g + c],
+        y = phi(z),  G(f) = f // (F/g).
+    Backward, with delta = dJ/dz = dJ/dy * phi'(z) (lecture 004: the weights are shared, so their gradient
+    sums over every position they are used at):
+        dJ/dw[i, j, c, f] = sum_{n, p, q} delta[n, p, q, f] x_p[n, p*sh + i*dh, q*sw + j*dw, G(f) C/g + c],
+        dJ/db[f] = sum_{n, p, q} delta[n, p, q, f],
+        dJ/dx = the same sum with x and w exchanged (a convolution of delta with the flipped kernel).
+    'same' padding follows Keras/TensorFlow exactly: ceil(H/sh) outputs, and when the total padding
+    max((ceil(H/sh) - 1) sh + (kh-1) dh + 1 - H, 0) is odd the extra row/column goes at the bottom/right.
+
+    Args:
+        filters: F, the number of feature maps.
+        kernel_size: (kh, kw) or one int for both.
+        strides: (sh, sw) or one int.
+        padding: "valid" (no padding) or "same" (see above).
+        dilation_rate: (dh, dw) or one int: the spacing between kernel taps.
+        groups: g; input and output channels are split into g independent groups.
+        activation: phi, a name or function from `layerwise.activations` (None: linear).
+        use_bias: whether to add b.
+        kernel_initializer: initializer of w (default "glorot_uniform", fans times kh*kw as Keras).
+        bias_initializer: initializer of b (default "zeros").
+        **kwargs: `Layer` arguments (name, dtype, input_shape, trainable).
+
+    Input shape:
+        (batch, height, width, channels).
+
+    Output shape:
+        (batch, new_height, new_width, filters).
+
+    Example:
+        >>> import numpy as np
+        >>> layer = Conv2D(8, 3, padding="same", activation="relu")
+        >>> layer(np.zeros((2, 28, 28, 1))).shape
+        (2, 28, 28, 8)
+        >>> layer.kernel.shape
+        (3, 3, 1, 8)
+
+    References:
+        LeCun et al., "Gradient-based learning applied to document recognition", 1998.
+        Lecture 004 (convolutional networks: a_j = sum_{i in L_j} w_i z_i, dE/dw_i = sum_j delta_j z_i).
+    """
+
+    def build(self, input_shape):
+        channels = self._check_channels(input_shape, self.groups)
+        self._check_output_size(input_shape, self.groups)
+        self.kernel = self.add_weight("kernel", self.kernel_size + (channels // self.groups, self.filters),
+                                      self.kernel_initializer)
+        self._add_bias()
+
+    def _kernel_2d(self, array):
+        """The kernel (or its gradient) as a 2-D kernel (kh, kw, C/g, F); a view."""
+        return array if self.rank == 2 else array[None]
+
+    def forward(self, x, training=False):
+        self.x = self._as_images(x)
+        self.conv_geometry = self.geometry(self.x.shape[1:3], self.groups)
+        z, self.columns = conv2d_forward(self.x, self._kernel_2d(self.kernel.value), self._bias_value(),
+                                         self.conv_geometry, keep_columns=training, workspace=self.workspace,
+                                         activation=self._fused_activation)
+        return self._activate(self._from_images(z))
+
+    def backward_preactivation(self, dz):
+        dz = self._as_images(dz)
+        conv2d_backward_kernel(dz, self.x, self.columns, self.conv_geometry, self._kernel_2d(self.kernel.grad),
+                               self._bias_grad(), workspace=self.workspace)
+        self.columns = None
+        if not self.needs_input_gradient:
+            return None
+        return self._from_images(conv2d_backward_input(dz, self._kernel_2d(self.kernel.value),
+                                                       self.conv_geometry, workspace=self.workspace))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0],) + self._spatial_output(input_shape, self.groups) + (self.filters,)
+
+    def get_config(self):
+        return {**super().get_config(), "groups": self.groups}

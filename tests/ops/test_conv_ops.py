@@ -1,0 +1,75 @@
+"""The convolution kernels: Keras's padding amounts, chunking under a memory budget, reused workspaces."""
+
+import numpy as np
+import pytest
+
+from layerwise import layers
+from layerwise.ops import conv
+from layerwise.ops._workspace import Workspace
+
+
+@pytest.mark.parametrize("length, kernel, stride, dilation, expected", [
+    (28, 3, 1, 1, (1, 1)), (28, 2, 1, 1, (0, 1)), (28, 4, 1, 1, (1, 2)), (7, 3, 2, 1, (1, 1)),
+    (8, 3, 2, 1, (0, 1)), (10, 4, 3, 1, (1, 2)), (9, 3, 1, 2, (2, 2)), (5, 1, 2, 1, (0, 0))])
+def test_same_padding_is_keras_and_tensorflow(length, kernel, stride, dilation, expected):
+    assert conv.padding_amounts(length, kernel, stride, dilation, "same") == expected
+
+
+def _all_passes(x, kernel, geometry, dy, workspace=None):
+    y, columns = conv.conv2d_forward(x, kernel, None, geometry, keep_columns=True, workspace=workspace)
+    grad = np.zeros_like(kernel)
+    conv.conv2d_backward_kernel(dy, x, columns, geometry, grad, workspace=workspace)
+    return y, grad, conv.conv2d_backward_input(dy, kernel, geometry, workspace=workspace)
+
+
+@pytest.mark.parametrize("strides, groups", [((1, 1), 1), ((2, 2), 1), ((1, 1), 2), ((3, 2), 2)])
+def test_chunked_batches_give_the_unchunked_result(monkeypatch, strides, groups, rng):
+    x = rng.normal(size=(5, 9, 8, 4))
+    kernel = rng.normal(size=(3, 3, 4 // groups, 6))
+    geometry = conv.ConvGeometry.create((9, 8), (3, 3), strides, (1, 1), "same", groups)
+    dy = rng.normal(size=(5,) + geometry.output_hw + (6,))
+    whole = _all_passes(x, kernel, geometry, dy)
+    monkeypatch.setattr(conv, "MEMORY_BUDGET_BYTES", 3000)
+    monkeypatch.setattr(conv, "CACHE_CHUNK_BYTES", 3000)
+    assert len(conv._column_chunks(5, geometry, 4, 8, keep=True)) == 5
+    y, columns = conv.conv2d_forward(x, kernel, None, geometry, keep_columns=True)
+    assert columns is None
+    for expected, chunked in zip(whole, _all_passes(x, kernel, geometry, dy)):
+        np.testing.assert_allclose(chunked, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_a_workspace_is_reused_across_shapes_without_stale_values(rng):
+    workspace = Workspace()
+    for batch, (h, w) in [(4, (9, 8)), (2, (6, 7)), (4, (9, 8))]:
+        x = rng.normal(size=(batch, h, w, 3))
+        kernel = rng.normal(size=(2, 3, 3, 5))
+        geometry = conv.ConvGeometry.create((h, w), (2, 3), (1, 1), (1, 1), "same")
+        dy = rng.normal(size=(batch,) + geometry.output_hw + (5,))
+        for expected, reused in zip(_all_passes(x, kernel, geometry, dy),
+                                    _all_passes(x, kernel, geometry, dy, workspace)):
+            np.testing.assert_allclose(reused, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_float32_stays_float32(rng):
+    layer = layers.Conv2D(4, 3, strides=2, padding="same", activation="relu")
+    y = layer(rng.normal(size=(2, 7, 7, 3)).astype("float32"), training=True)
+    assert y.dtype == np.float32
+    assert layer.backward(np.ones_like(y)).dtype == np.float32
+    assert layer.kernel.grad.dtype == np.float32 and layer.bias.grad.dtype == np.float32
+
+
+def test_layer_arguments_are_checked():
+    with pytest.raises(ValueError, match="filters"):
+        layers.Conv2D(0, 3)
+    with pytest.raises(ValueError, match="kernel_size"):
+        layers.Conv2D(4, (3, 0))
+    with pytest.raises(ValueError, match="divisible by groups"):
+        layers.Conv2D(5, 3, groups=2)
+    with pytest.raises(ValueError, match="divisible by groups"):
+        layers.Conv2D(4, 3, groups=2)(np.zeros((1, 5, 5, 3)))
+    with pytest.raises(ValueError, match="smaller than the dilated kernel"):
+        layers.Conv2D(4, 3, dilation_rate=3)(np.zeros((1, 5, 5, 1)))
+    with pytest.raises(ValueError, match="causal"):
+        layers.Conv2D(4, 3, padding="causal")
+    with pytest.raises(ValueError, match="rank 4"):
+        layers.Conv2D(4, 3)(np.zeros((2, 5, 5)))
