@@ -150,3 +150,11 @@ def test_recurrent_stack_with_a_dynamic_batch(tmp_path, rng):
                                   layerwise.layers.LSTM(2, go_backwards=True), Dense(2)])
     for batch in (1, 5):
         _assert_matches(model, rng.integers(0, 9, (batch, 6)).astype("float32"), tmp_path / "m.onnx")
+
+
+def test_spatial_layers_built_for_variable_sizes_are_refused(tmp_path):
+    model = layerwise.Sequential([layerwise.Input(shape=(None, None, 3)),
+                                  layerwise.layers.Conv2D(4, 3, padding="same", name="conv"),
+                                  layerwise.layers.GlobalMaxPooling2D()])
+    with pytest.raises(ExportError, match=r"'conv' \(Conv2D\) was built for inputs of variable spatial size"):
+        to_onnx(model, tmp_path / "m.onnx")

@@ -33,6 +33,9 @@ that defines the class (registration imports no ONNX, so it costs nothing at imp
 
 - ``graph.reduce(op_type, x, axes, keepdims=False)`` writes a Reduce* node in the form the opset
   wants (axes as attribute or as input).
+- ``graph.channels_first(op_type, x, extra_inputs, spatial_rank, hint, **attributes)`` runs an
+  NCHW operator (Conv, MaxPool ...) on a channels-last tensor; `layerwise.export.spatial` turns a
+  layer's `ConvGeometry` into explicit ``strides``/``pads``/``dilations``.
 - ``graph.mask_source``: the name of the layer whose step mask flows (set by the Masking and
   Embedding(mask_zero=True) exporters); a mask consumer that cannot honour it refuses.
 - Keep exporters out of `layerwise.export`: put them in the family's module or in a ``_onnx.py``

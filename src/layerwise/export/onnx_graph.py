@@ -59,6 +59,13 @@ class OnnxGraph:
             return self.node(op_type, [x, axes], hint=hint, keepdims=keepdims)
         return self.node(op_type, x, hint=hint, axes=list(axes), keepdims=keepdims)
 
+    def channels_first(self, op_type, x, extra_inputs=(), spatial_rank=2, hint=None, **attributes) -> str:
+        """Run an NCHW operator (Conv, MaxPool ...) on channels-last ``x`` (N, *spatial, C), returning
+        channels-last: ONNX's spatial operators want the channels before the spatial axes."""
+        first = self.node("Transpose", x, perm=[0, spatial_rank + 1, *range(1, spatial_rank + 1)])
+        y = self.node(op_type, [first, *extra_inputs], **attributes)
+        return self.node("Transpose", y, hint=hint, perm=[0, *range(2, spatial_rank + 2), 1])
+
     def activation(self, activation, x, hint="act") -> str:
         """Apply a `layerwise.activations.ActivationFunction` to tensor ``x``."""
         exporter = find_activation_exporter(activation.name)

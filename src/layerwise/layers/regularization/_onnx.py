@@ -1,6 +1,6 @@
 """ONNX exporters of the regularization layers: their deterministic inference passes.
 
-Dropout (inverted), GaussianNoise and GaussianDropout are the identity at inference; classic Dropout
+Dropout (inverted), SpatialDropout2D, GaussianNoise and GaussianDropout are the identity at inference; classic Dropout
 scales by the keep probability q; DropConnect's weight-scaling inference is a Dense layer with the
 kernel p W. DropConnect's Gaussian moment matching averages random draws at inference, which an ONNX
 graph could only imitate with a different random stream, so its export is refused.
@@ -20,6 +20,7 @@ def _dropout(layer, graph, x):
 
 @onnx_exporter("GaussianNoise")
 @onnx_exporter("GaussianDropout")
+@onnx_exporter("SpatialDropout2D")
 def _identity_at_inference(layer, graph, x):
     return graph.node("Identity", x, hint=layer.name)
 
