@@ -7,16 +7,17 @@ Example:
     >>> model.compile(optimizer="sgd", loss="categorical_crossentropy")
 """
 
-from layerwise import (activations, callbacks, config, constraints, datasets, errors, export, initializers,
-                       layers, losses, metrics, models, optimizers, regularizers, saving, testing, utils)
+from layerwise import (activations, applications, callbacks, config, constraints, data, datasets, errors,
+                       export, initializers, layers, losses, metrics, models, optimizers, regularizers, saving,
+                       testing, utils)
 from layerwise.layers import Input
-from layerwise.models import Sequential
+from layerwise.models import Model, Sequential
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Input", "Sequential", "activations", "callbacks", "config", "constraints", "datasets", "errors",
-    "export", "initializers", "layers", "losses", "metrics", "models", "optimizers", "regularizers",
-    "saving", "testing", "utils",
+    "Input", "Model", "Sequential", "activations", "applications", "callbacks", "config", "constraints",
+    "data", "datasets", "errors", "export", "initializers", "layers", "losses", "metrics", "models",
+    "optimizers", "regularizers", "saving", "testing", "utils",
     "__version__",
 ]

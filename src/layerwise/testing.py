@@ -48,6 +48,10 @@ def _generators(target):
     return found
 
 
+def _flat(output):
+    return output if isinstance(output, list) else [output]
+
+
 def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"), epsilon=1e-6,
                     rtol=1e-5, atol=1e-7, max_entries=64, seed=0) -> GradientCheckReport:
     """Compare analytic and central-difference gradients of the input and every trainable parameter.
@@ -55,7 +59,8 @@ def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"
     Args:
         target: a float64 layer or model (build it with ``dtype="float64"`` or under
             ``layerwise.config.set_floatx("float64")``).
-        x: an input batch.
+        x: an input batch, or a list of them for a layer or model of several inputs (the rows are then
+            named "input_0", "input_1" ...). A target of several outputs is projected output by output.
         y: targets, when a loss is checked.
         loss: a loss (name or object); defaults to the model's compiled loss when y is given.
         modes: "inference" and/or "training".
@@ -74,15 +79,20 @@ def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"
         >>> check_gradients(layer, np.random.default_rng(0).normal(size=(4, 5))).passed
         True
     """
-    x = np.asarray(x, dtype=np.float64)
+    several = isinstance(x, (list, tuple))
+    xs = [np.asarray(a, dtype=np.float64) for a in (x if several else [x])]
+
+    def fresh():
+        copies = [a.copy() for a in xs]
+        return copies if several else copies[0]
     rng = np.random.default_rng(seed)
     call = target.call if hasattr(target, "call") else target.__call__
     if y is not None and loss is None:
         loss = getattr(target, "loss", None)
     loss = None if loss is None else losses_module.get(loss)
-    call(x.copy(), training=False)
+    call(fresh(), training=False)
     parameters = [p for p in target.weights if p.trainable and p.value.dtype == np.float64]
-    if any(p.value.dtype != np.float64 for p in target.weights) or call(x.copy()).dtype != np.float64:
+    if any(p.value.dtype != np.float64 for p in target.weights) or _flat(call(fresh()))[0].dtype != np.float64:
         raise ValueError("check_gradients needs a float64 target: build it with dtype='float64' or "
                          "under layerwise.config.set_floatx('float64')")
     generators = _generators(target)
@@ -101,19 +111,21 @@ def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"
                     parameter.value[...] = value
             return output
 
-        output = objective(x.copy())
-        projection = rng.normal(size=output.shape)
+        output = objective(fresh())
+        projection = [rng.normal(size=o.shape) for o in _flat(output)]
+        if not isinstance(output, list):
+            projection = projection[0]
 
         def scalar(output):
             # A model's backward adds its layers' activity-penalty gradients, so J includes the penalties.
-            penalty = sum(layer.activity_penalty for layer in getattr(target, "layers", ()))
+            penalty = target.activity_penalty if hasattr(target, "layers") else 0.0
             if loss is None:
-                return float(np.sum(projection * output)) + penalty
+                return float(sum(np.sum(r * o) for r, o in zip(_flat(projection), _flat(output)))) + penalty
             return float(np.mean(loss.call(y, output))) + penalty
 
         for parameter in parameters:
             parameter.grad[...] = 0
-        output = objective(x.copy())
+        output = objective(fresh())
         if loss is None:
             dx = target.backward(projection)
         elif getattr(target, "output_layer", None) is not None and loss.fuses_with(
@@ -121,7 +133,9 @@ def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"
             dx = target.backward_preactivation(loss.fused_gradient(y, output))
         else:
             dx = target.backward(loss.gradient(y, output))
-        analytic = [("input", x, dx)] + [(p.name, p.value, p.grad.copy()) for p in parameters]
+        inputs = [("input", xs[0], dx)] if not several else [
+            (f"input_{i}", a, d) for i, (a, d) in enumerate(zip(xs, dx))]
+        analytic = inputs + [(p.name, p.value, p.grad.copy()) for p in parameters]
         for name, array, gradient in analytic:
             entries = rng.permutation(array.size)[:max_entries]
             numeric, exact = [], []
@@ -129,9 +143,9 @@ def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"
                 index = np.unravel_index(flat, array.shape)
                 original = array[index]
                 array[index] = original + epsilon
-                plus = scalar(objective(x.copy()))
+                plus = scalar(objective(fresh()))
                 array[index] = original - epsilon
-                minus = scalar(objective(x.copy()))
+                minus = scalar(objective(fresh()))
                 array[index] = original
                 numeric.append((plus - minus) / (2 * epsilon))
                 exact.append(gradient[index])

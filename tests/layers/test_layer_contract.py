@@ -4,7 +4,7 @@ A new layer is one new row in LAYER_CASES, plus its own specific tests in its fa
     LayerCase(id, factory, input_shape, input_sampler=None)
 The factory builds the layer (called under float64 for gradient checks, float32 otherwise); the input
 sampler draws a batch of input_shape from an rng (default: standard normal), e.g. to keep inputs away
-from a kink.
+from a kink. A merging layer's input_shape is a list of shapes; it then receives a list of batches.
 """
 
 from dataclasses import dataclass
@@ -26,10 +26,14 @@ class LayerCase:
     input_shape: tuple
     input_sampler: Optional[Callable] = None
 
+    @property
+    def shapes(self):
+        return self.input_shape if isinstance(self.input_shape, list) else [self.input_shape]
+
     def sample(self, rng, dtype="float64"):
-        if self.input_sampler is not None:
-            return self.input_sampler(rng, self.input_shape).astype(dtype)
-        return rng.normal(size=self.input_shape).astype(dtype)
+        draw = self.input_sampler or (lambda rng, shape: rng.normal(size=shape))
+        batches = [draw(rng, shape).astype(dtype) for shape in self.shapes]
+        return batches if isinstance(self.input_shape, list) else batches[0]
 
 
 def away_from(*kinks, scale=1.0):
@@ -43,6 +47,7 @@ def away_from(*kinks, scale=1.0):
 
 
 _away_from_zero = away_from(0.0)
+_around_one = layerwise.initializers.RandomUniform(0.5, 1.5)
 
 
 def _positive(rng, shape):
@@ -179,6 +184,47 @@ LAYER_CASES = [
     LayerCase("cropping2d", lambda: layers.Cropping2D(((1, 0), (0, 2))), (2, 4, 5, 2)),
     LayerCase("up_sampling2d", lambda: layers.UpSampling2D((2, 3)), (2, 2, 3, 2)),
     LayerCase("spatial_dropout2d", lambda: layers.SpatialDropout2D(0.5, seed=3), (4, 3, 3, 6)),
+    # preprocessing and augmentation (random draws are replayed by check_gradients)
+    LayerCase("rescaling", lambda: layers.Rescaling(1 / 255, offset=-0.5), (3, 4)),
+    LayerCase("normalization", lambda: layers.Normalization(mean=[0.5, -1.0, 2.0], variance=[4.0, 0.25, 1.0]),
+              (2, 4, 3)),
+    LayerCase("normalization_inverted_axis1", lambda: layers.Normalization(axis=1, mean=1.0, variance=9.0,
+                                                                           invert=True), (2, 3, 4)),
+    LayerCase("random_translation", lambda: layers.RandomTranslation(0.3, (-0.2, 0.4), seed=1), (2, 5, 6, 2)),
+    LayerCase("random_translation_constant_nearest", lambda: layers.RandomTranslation(
+        0.4, 0.4, fill_mode="constant", interpolation="nearest", fill_value=0.5, seed=2), (2, 5, 6, 1)),
+    LayerCase("random_rotation_wrap", lambda: layers.RandomRotation(0.2, fill_mode="wrap", seed=3), (2, 6, 5, 2)),
+    LayerCase("random_zoom_nearest_fill", lambda: layers.RandomZoom(0.4, (-0.3, 0.5), fill_mode="nearest", seed=4),
+              (3, 5, 5, 1)),
+    LayerCase("random_flip", lambda: layers.RandomFlip(seed=5), (4, 3, 4, 2)),
+    LayerCase("random_contrast", lambda: layers.RandomContrast(0.3, seed=6), (3, 4, 4, 2),
+              lambda rng, shape: rng.uniform(100, 150, size=shape)),
+    # normalization
+    LayerCase("batch_norm_dense", lambda: layers.BatchNormalization(
+        gamma_initializer=_around_one, beta_initializer="random_normal",
+        moving_mean_initializer="random_normal", moving_variance_initializer=_around_one), (6, 4)),
+    LayerCase("batch_norm_nhwc", lambda: layers.BatchNormalization(gamma_initializer=_around_one, momentum=0.9),
+              (2, 3, 3, 2)),
+    LayerCase("batch_norm_axis1_no_affine", lambda: layers.BatchNormalization(axis=1, center=False, scale=False),
+              (4, 3, 2)),
+    LayerCase("layer_norm", lambda: layers.LayerNormalization(gamma_initializer=_around_one,
+                                                             beta_initializer="random_normal"), (3, 5)),
+    LayerCase("layer_norm_two_axes", lambda: layers.LayerNormalization(axis=[1, 2], gamma_initializer=_around_one),
+              (2, 3, 4)),
+    LayerCase("group_norm", lambda: layers.GroupNormalization(groups=2, gamma_initializer=_around_one),
+              (2, 3, 2, 4)),
+    LayerCase("group_norm_axis1", lambda: layers.GroupNormalization(groups=3, axis=1, gamma_initializer=_around_one),
+              (2, 6, 3)),
+    LayerCase("instance_norm", lambda: layers.InstanceNormalization(gamma_initializer=_around_one), (2, 3, 3, 2)),
+    # merging
+    LayerCase("add_three", lambda: layers.Add(), [(2, 3)] * 3),
+    LayerCase("subtract", lambda: layers.Subtract(), [(2, 3, 2)] * 2),
+    LayerCase("multiply_three", lambda: layers.Multiply(), [(2, 3)] * 3),
+    LayerCase("average", lambda: layers.Average(), [(2, 4)] * 2),
+    LayerCase("maximum", lambda: layers.Maximum(), [(3, 4)] * 3),
+    LayerCase("concatenate_axis1", lambda: layers.Concatenate(axis=1), [(2, 1, 3), (2, 2, 3), (2, 3, 3)]),
+    # preprocessing (the constant-scaling shortcut)
+    LayerCase("rescaling", lambda: layers.Rescaling(0.5, offset=-1.0), (3, 4)),
 ]
 IDS = [case.id for case in LAYER_CASES]
 
@@ -188,7 +234,8 @@ def test_gradients_float64_both_modes(case, float64, rng):
     layer = case.factory()
     report = check_gradients(layer, case.sample(rng), modes=("inference", "training"))
     assert report.passed, f"\n{report}"
-    assert {row[1] for row in report.rows} >= {"input"} | {p.name for p in layer.trainable_weights}
+    inputs = {"input"} if len(case.shapes) == 1 else {f"input_{i}" for i in range(len(case.shapes))}
+    assert {row[1] for row in report.rows} >= inputs | {p.name for p in layer.trainable_weights}
 
 
 @pytest.mark.parametrize("case", LAYER_CASES, ids=IDS)
@@ -199,8 +246,9 @@ def test_output_shape_and_dtype_kept(case, rng):
         assert y.dtype == np.float32
         assert y.shape == layer.compute_output_shape(case.input_shape)
     assert all(p.value.dtype == np.float32 and p.grad.dtype == np.float32 for p in layer.weights)
-    dx = layer.backward(np.ones_like(y))
-    assert dx.shape == case.input_shape and dx.dtype == np.float32
+    dxs = layer.backward(np.ones_like(y))
+    for dx, shape in zip(dxs if isinstance(case.input_shape, list) else [dxs], case.shapes, strict=True):
+        assert dx.shape == shape and dx.dtype == np.float32
 
 
 @pytest.mark.parametrize("case", LAYER_CASES, ids=IDS)
@@ -220,9 +268,11 @@ def test_config_round_trip(case, rng):
 def test_wrong_input_shape_names_layer_and_shapes(case, rng):
     layer = case.factory()
     layer(case.sample(rng, "float32"))
-    wrong = np.zeros(case.input_shape[:-1] + (case.input_shape[-1] + 1,), dtype="float32")
+    shape = case.shapes[-1]
+    wrong = np.zeros(shape[:-1] + (shape[-1] + 1,), dtype="float32")
+    x = case.sample(rng, "float32")
     with pytest.raises(ValueError) as error:
-        layer(wrong)
+        layer(x[:-1] + [wrong] if isinstance(x, list) else wrong)
     message = str(error.value)
     assert layer.name in message and str(wrong.shape) in message
 

@@ -3,6 +3,8 @@
 LeakyReLU, ELU and Softmax are `Activation` subclasses, so the Activation exporter serves them.
 """
 
+import numpy as np
+
 from layerwise.activations import _SELU_ALPHA, _SELU_SCALE
 from layerwise.export.registry import activation_exporter, onnx_exporter
 
@@ -96,6 +98,62 @@ def _relu(layer, graph, x):
 @onnx_exporter("PReLU")
 def _prelu(layer, graph, x):
     return graph.node("PRelu", [x, graph.constant(layer.alpha.value, f"{layer.name}/alpha")], hint=layer.name)
+
+
+@onnx_exporter("BatchNormalization")
+def _batch_normalization(layer, graph, x):
+    # Inference: y = x * gamma / sqrt(moving_variance + eps) + (beta - moving_mean * gamma / sqrt(...)).
+    scale = 1.0 / np.sqrt(layer.moving_variance.value + layer.epsilon)
+    if layer.scale:
+        scale *= layer.gamma.value
+    shift = -layer.moving_mean.value * scale
+    if layer.center:
+        shift += layer.beta.value
+    shape = layer.broadcast_shape
+    y = graph.node("Mul", [x, graph.constant(scale.reshape(shape), f"{layer.name}/scale")])
+    return graph.node("Add", [y, graph.constant(shift.reshape(shape), f"{layer.name}/shift")], hint=layer.name)
+
+
+def _affine(layer, graph, x_hat):
+    """gamma * x_hat + beta of a normalization layer, broadcast along its parameter axes."""
+    if layer.scale:
+        x_hat = graph.node("Mul", [x_hat, graph.constant(layer.gamma.value.reshape(layer.broadcast_shape))])
+    if layer.center:
+        x_hat = graph.node("Add", [x_hat, graph.constant(layer.beta.value.reshape(layer.broadcast_shape))])
+    return graph.node("Identity", x_hat, hint=layer.name)
+
+
+@onnx_exporter("LayerNormalization")
+def _layer_normalization(layer, graph, x):
+    return _affine(layer, graph, _standardize(graph, x, list(layer.param_axes), layer.epsilon))
+
+
+@onnx_exporter("GroupNormalization")
+def _group_normalization(layer, graph, x):
+    # Channels moved last and split as (..., G, C/G); statistics over every axis but batch and group.
+    rank, axis = len(layer.broadcast_shape), layer.param_axes[0]
+    order = [a for a in range(rank) if a != axis] + [axis]
+    last = x if axis == rank - 1 else graph.node("Transpose", x, perm=order)
+    channels = layer.broadcast_shape[axis]
+    grouped_shape = graph.constant([0, -1, layer.group_count, channels // layer.group_count], dtype="int64")
+    x_hat = _standardize(graph, graph.node("Reshape", [last, grouped_shape]), [1, 3], layer.epsilon)
+    x_hat = graph.node("Reshape", [x_hat, graph.node("Shape", last)])
+    if axis != rank - 1:
+        x_hat = graph.node("Transpose", x_hat, perm=[order.index(a) for a in range(rank)])
+    return _affine(layer, graph, x_hat)
+
+
+def _standardize(graph, x, axes, epsilon):
+    """(x - mean) / sqrt(variance + eps) over ``axes`` (ReduceMean takes axes as an attribute below opset 18)."""
+    centered = graph.node("Sub", [x, graph.node("ReduceMean", x, axes=axes)])
+    variance = graph.node("ReduceMean", graph.node("Mul", [centered, centered]), axes=axes)
+    return graph.node("Div", [centered, graph.node("Sqrt", graph.node("Add", [variance, graph.constant(epsilon)]))])
+
+
+@onnx_exporter("Rescaling")
+def _rescaling(layer, graph, x):
+    y = graph.node("Mul", [x, graph.constant(layer.scale)])
+    return graph.node("Add", [y, graph.constant(layer.offset)], hint=layer.name)
 
 
 @onnx_exporter("Sequential")

@@ -5,8 +5,13 @@ from layerwise.layers.base import Layer, Parameter
 from layerwise.layers.convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D
 from layerwise.layers.core import (Activation, Dense, Embedding, Flatten, Input, InputLayer, Masking, Maxout,
                                    Reshape)
+from layerwise.layers.merging import Add, Average, Concatenate, Maximum, Multiply, Subtract
+from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
+                                           LayerNormalization)
 from layerwise.layers.pooling import (AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D,
                                       MaxPooling2D, StochasticPooling2D)
+from layerwise.layers.preprocessing import (Normalization, RandomContrast, RandomFlip, RandomRotation,
+                                            RandomTranslation, RandomZoom, Rescaling)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (DropConnect, Dropout, GaussianDropout, GaussianNoise,
                                              SpatialDropout2D)
@@ -19,11 +24,18 @@ __all__ = [
     "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax",
     # convolutional networks (lecture 004)
     "Conv1D", "Conv2D", "Conv2DTranspose", "Cropping2D", "DepthwiseConv2D", "UpSampling2D", "ZeroPadding2D",
+    # merging
+    "Add", "Average", "Concatenate", "Maximum", "Multiply", "Subtract",
+    # normalization
+    "BatchNormalization", "GroupNormalization", "InstanceNormalization", "LayerNormalization",
     # pooling
     "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D",
     "StochasticPooling2D",
     # regularization
     "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "SpatialDropout2D",
+    # preprocessing and augmentation
+    "Normalization", "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
+    "Rescaling",
     # recurrent
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
 ]

@@ -191,13 +191,13 @@ class Layer:
 
         ``training`` is True, False, or "stochastic": training mode for `stochastic` layers only (Monte
         Carlo dropout keeps batch normalization and the like in inference mode).
+
+        On a `SymbolicTensor` (the output of `Input` or of another layer's call), record the call and
+        return its symbolic output instead (the functional API).
         """
-        x = np.asarray(x)
-        if x.dtype != self.dtype:
-            x = x.astype(self.dtype)
-        if not self.built:
-            self.build_for(x.shape)
-        self.check_input(x)
+        if symbolic.is_symbolic(x):
+            return symbolic.call_symbolic(self, x)
+        x = self.prepare_input(x)
         if isinstance(training, str):
             if training != "stochastic":
                 raise ValueError(f"Layer '{self.name}': training must be True, False or 'stochastic', "
@@ -210,6 +210,16 @@ class Layer:
         else:
             self.activity_penalty, self.activity_gradient = 0.0, None
         return y
+
+    def prepare_input(self, x):
+        """Cast x to the layer's dtype, build on first use, and check its shape."""
+        x = np.asarray(x)
+        if x.dtype != self.dtype:
+            x = x.astype(self.dtype)
+        if not self.built:
+            self.build_for(x.shape)
+        self.check_input(x)
+        return x
 
     def activity_backward(self, dy):
         """dJ/dy plus the activity penalty's gradient dR/dy of the last training forward pass, if any."""
@@ -276,3 +286,7 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
+
+
+# Imported last: symbolic.py needs format_shape from this module.
+from layerwise.layers import symbolic  # noqa: E402

@@ -1,8 +1,9 @@
 """Models, as `keras.models`."""
 
+from layerwise.models.functional import Model
 from layerwise.models.perceptron import Perceptron
 from layerwise.models.sequential import Sequential
 from layerwise.models.trainer import Trainer
 from layerwise.saving import load_model
 
-__all__ = ["Perceptron", "Sequential", "Trainer", "load_model"]
+__all__ = ["Model", "Perceptron", "Sequential", "Trainer", "load_model"]

@@ -1,12 +1,14 @@
 """Sequential: a plain stack of layers (lecture 003's Keras model)."""
 
 from layerwise.layers.base import Layer, format_shape, unique_name
-from layerwise.layers.core.input_layer import InputLayer, SymbolicTensor
+from layerwise.layers.core.input_layer import InputLayer
+from layerwise.layers.symbolic import SymbolicTensor
 from layerwise.layers import serialization
+from layerwise.models._container import LayerContainer, layer_title
 from layerwise.models.trainer import Trainer
 
 
-class Sequential(Trainer):
+class Sequential(LayerContainer, Trainer):
     """A linear stack of layers: x_l = f_l(x_{l-1}) forward, dJ/dx_{l-1} from dJ/dx_l backward.
 
     Args:
@@ -121,35 +123,6 @@ class Sequential(Trainer):
                 layer.needs_input_gradient = True
         return dy if input_gradient else None
 
-    @property
-    def weights(self):
-        return [p for layer in self.layers for p in layer.weights]
-
-    @property
-    def trainable_weights(self):
-        return [p for layer in self.layers for p in layer.trainable_weights]
-
-    @property
-    def non_trainable_weights(self):
-        return [p for layer in self.layers for p in layer.non_trainable_weights]
-
-    def get_weights(self):
-        """Every layer's weight arrays, in Keras's order and shapes (Dense kernel (in, out))."""
-        return [w for layer in self.layers for w in layer.get_weights()]
-
-    def set_weights(self, weights):
-        weights = list(weights)
-        expected = sum(len(layer.weights) for layer in self.layers)
-        if len(weights) != expected:
-            raise ValueError(f"{self.name}.set_weights: expected {expected} arrays, received {len(weights)}")
-        for layer in self.layers:
-            count = len(layer.weights)
-            layer.set_weights(weights[:count])
-            weights = weights[count:]
-
-    def count_params(self):
-        return sum(layer.count_params() for layer in self.layers)
-
     def summary(self, print_fn=print):
         """Print the layer table (name, type, output shape, parameter count) as Keras does."""
         if self.input_shape is None:
@@ -157,17 +130,8 @@ class Sequential(Trainer):
         rows, shape = [], self.input_shape
         for layer in self.layers:
             shape = layer.compute_output_shape(shape)
-            rows.append((f"{layer.name} ({type(layer).__name__})", format_shape(shape), f"{layer.count_params():,}"))
-        width = max(30, *(len(r[0]) + 2 for r in rows))
-        line = lambda a, b, c: f" {a:<{width}}{b:<26}{c:>12}"  # noqa: E731
-        rule = "_" * (width + 39)
-        trainable = sum(p.value.size for p in self.trainable_weights)
-        total = self.count_params()
-        text = [f'Model: "{self.name}"', rule, line("Layer (type)", "Output Shape", "Param #"), "=" * len(rule)]
-        text += [line(*row) for row in rows]
-        text += ["=" * len(rule), f"Total params: {total:,}", f"Trainable params: {trainable:,}",
-                 f"Non-trainable params: {total - trainable:,}", rule]
-        print_fn("\n".join(text))
+            rows.append((layer_title(layer), format_shape(shape), f"{layer.count_params():,}"))
+        self.print_summary(rows, print_fn)
 
     def get_config(self):
         config = {"name": self.name, "layers": [serialization.serialize(layer) for layer in self.layers]}

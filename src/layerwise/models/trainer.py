@@ -1,9 +1,14 @@
 """The one training loop: compile, fit, evaluate and predict, shared by every model class.
 
-A model class provides `call(x, training)`, `backward(dy)`, `backward_preactivation(dz)`,
-`output_layer`, `build(input_shape)`, `compute_output_shape` and `weights`; this mixin turns them into
-Keras's workflow (lecture 003: define the network, compile with a loss and an optimizer, fit on
-shuffled mini-batches, evaluate, predict).
+A model class provides `call(x, training)`, `backward(dy, input_gradient=True)`,
+`backward_preactivation(dz, input_gradient=True)`, `output_layer`, `build(input_shape)`,
+`compute_output_shape` and `weights`; this mixin turns them into Keras's workflow (lecture 003: define
+the network, compile with a loss and an optimizer, fit on shuffled mini-batches, evaluate, predict).
+A training step passes ``input_gradient=False``: it needs dJ/dθ, never dJ/dx of the data, so layers
+below the lowest trainable one (preprocessing, augmentation) need no backward pass.
+
+The data may be arrays, a `layerwise.data.Dataset`, a `layerwise.data.Sequence` or a Python iterator
+of (x, y) batches (`layerwise.data.adapter`); arrays are prepared once, other sources batch by batch.
 """
 
 import math
@@ -15,8 +20,8 @@ from layerwise import metrics as metrics_module
 from layerwise import optimizers as optimizers_module
 from layerwise.callbacks import CallbackList, History, ProgbarLogger, TerminateOnNaN
 from layerwise.callbacks.progbar_logger import format_logs
+from layerwise.data.adapter import ArrayBatches, SourceBatches, is_batch_source
 from layerwise.errors import DivergenceError
-from layerwise.utils.random import generator
 
 _DEFAULT_BATCH_SIZE = 32
 
@@ -80,36 +85,44 @@ class Trainer:
         return (self.loss is not None and self.loss.fuses_with(self.output_layer.output_activation)
                 and self.output_layer.activity_regularizer is None)
 
-    def _prepare(self, x, y, where):
-        """Check and shape the data, build the model, and resolve the metrics; return (x, y)."""
+    def _prepare(self, x, y, where, targets=True):
+        """Check and shape the data, build the model, and resolve the metrics; return (x, y).
+
+        Without ``targets`` (predict) only x is checked and y is returned as None.
+        """
         x = np.asarray(x)
         if x.ndim == 0:
             raise ValueError(f"{where}: x must be an array of samples, received a scalar")
         self.build((None,) + x.shape[1:])
         _check_finite(x, "x", where)
+        if not targets:
+            return x, None
         if y is None:
             raise ValueError(f"{where}: targets y are required")
         y = np.asarray(y)
         if len(x) != len(y):
             raise ValueError(f"{where}: x has {len(x)} samples but y has {len(y)}; they must match")
         output_shape = self.compute_output_shape((None,) + x.shape[1:])
-        sparse = isinstance(self.loss, losses_module.SparseCategoricalCrossentropy)
-        if y.ndim == 1 and tuple(output_shape[1:]) == (1,) and not sparse:
-            y = y.reshape(-1, 1)
-        _check_finite(y, "y", where)
-        self.loss.check_targets(y, output_shape)
-        if not sparse:
-            y = y.astype(self.dtype, copy=False)
+        y = self._prepare_targets(y, self.loss, output_shape, where)
         if self._metrics is None:
             self._metrics = [metrics_module.get(m, self.loss, output_shape, y.shape)
                              for m in self._metric_identifiers]
         return x, y
 
+    def _prepare_targets(self, y, loss, output_shape, where):
+        """Check targets y against ``loss`` and outputs of ``output_shape``; return them shaped and cast."""
+        sparse = isinstance(loss, losses_module.SparseCategoricalCrossentropy)
+        if y.ndim == 1 and tuple(output_shape[1:]) == (1,) and not sparse:
+            y = y.reshape(-1, 1)
+        _check_finite(y, "y", where)
+        loss.check_targets(y, output_shape)
+        return y if sparse else y.astype(self.dtype, copy=False)
+
     def _logs(self, loss_tracker):
         return {"loss": loss_tracker.result(), **{m.name: m.result() for m in self._metrics}}
 
     def _reset_metrics(self):
-        for metric in self._metrics:
+        for metric in self._metrics or []:
             metric.reset_state()
 
     def _callbacks(self, callbacks, verbose, **params):
@@ -122,8 +135,8 @@ class Trainer:
             callbacks.append(ProgbarLogger(verbose))
         return CallbackList(callbacks, model=self, verbose=verbose, **params), history
 
-    def _batch(self, x, index):
-        batch = x[index]
+    def _cast(self, batch):
+        """Convert one batch (uint8 images included) to the model's float type; data is never cast whole."""
         return batch.astype(self.dtype, copy=False) if np.issubdtype(batch.dtype, np.number) else batch
 
     # ---- files (see layerwise.saving) ---------------------------------------------------------
@@ -141,6 +154,26 @@ class Trainer:
         """Load weights by name from a safetensors file (or a model file); mismatches are listed."""
         from layerwise import saving
         saving.load_weights(self, filepath)
+
+    def _batches(self, x, y, batch_size, shuffle, steps, where, targets=True):
+        """Return (batches, convert): a stream with ``.steps`` and ``.epoch()`` of raw (x, y) batches, and
+        the function that makes each raw batch ready for the model (see `layerwise.data.adapter`)."""
+        if is_batch_source(x):
+            if y is not None:
+                raise ValueError(f"{where}: y must be left unset when x is a Dataset, Sequence or generator; "
+                                 "it yields (x, y) batches itself")
+            return SourceBatches(x, steps, where), lambda xb, yb: self._prepare_batch(xb, yb, where, targets)
+        if steps is not None:
+            raise ValueError(f"{where}: steps apply to a Dataset, Sequence or generator; for arrays give "
+                             f"batch_size instead (received steps={steps!r})")
+        x, y = self._prepare(x, y, where, targets)
+        return ArrayBatches(x, y, _batch_size(batch_size, where), shuffle), lambda xb, yb: (self._cast(xb), yb)
+
+    def _prepare_batch(self, x, y, where, targets):
+        if targets and y is None:
+            raise ValueError(f"{where}: the data source yielded a batch without targets; yield (x, y)")
+        x, y = self._prepare(x, y, where, targets)
+        return self._cast(x), y
 
     # ---- one step ------------------------------------------------------------------------------
     def _train_step(self, x, y, where="", raise_on_divergence=True):
@@ -166,9 +199,14 @@ class Trainer:
         self.optimizer.apply(parameters)
         return loss_value, y_pred
 
+    @property
+    def activity_penalty(self) -> float:
+        """The activity penalties sum_l R_l(y_l) of the last training forward pass."""
+        return sum(layer.activity_penalty for layer in getattr(self, "layers", ()))
+
     def _add_regularization(self, parameters) -> float:
         """Add each regularizer's gradient into its parameter; return the summed weight and activity penalties."""
-        penalty = sum(layer.activity_penalty for layer in getattr(self, "layers", ()))
+        penalty = self.activity_penalty
         for parameter in parameters:
             if parameter.regularizer is not None:
                 penalty += float(parameter.regularizer(parameter.value))
@@ -179,14 +217,14 @@ class Trainer:
         """One gradient step on one batch; returns its loss (and metrics), as Keras does."""
         self._require_compiled("train_on_batch")
         x, y = self._prepare(x, y, "train_on_batch")
-        loss_value, y_pred = self._train_step(self._batch(x, slice(None)), y)
+        loss_value, y_pred = self._train_step(self._cast(x), y)
         return self._batch_result(loss_value, y, y_pred, len(x), return_dict)
 
     def test_on_batch(self, x, y, return_dict=False):
         """Loss (and metrics) of one batch in inference mode."""
         self._require_compiled("test_on_batch")
         x, y = self._prepare(x, y, "test_on_batch")
-        y_pred = self.call(self._batch(x, slice(None)), training=False)
+        y_pred = self.call(self._cast(x), training=False)
         return self._batch_result(self.loss(y, y_pred), y, y_pred, len(x), return_dict)
 
     def _batch_result(self, loss_value, y, y_pred, count, return_dict):
@@ -208,27 +246,32 @@ class Trainer:
         """The model's outputs for one batch, in inference mode."""
         x = np.asarray(x)
         self.build((None,) + x.shape[1:])
-        return self.call(self._batch(x, slice(None)), training=False)
+        return self.call(self._cast(x), training=False)
 
     # ---- the loops -----------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
-            validation_batch_size=None, validation_freq=1):
+            validation_batch_size=None, validation_freq=1, steps_per_epoch=None, validation_steps=None):
         """Train on mini-batches, reshuffled every epoch (lecture 003); return a `History`.
 
         Args:
-            x, y: training inputs and targets (arrays).
-            batch_size: samples per gradient step (default 32).
+            x, y: training inputs and targets (arrays); or x alone, a `layerwise.data.Dataset`, a
+                `layerwise.data.Sequence` or a generator yielding (x, y) batches.
+            batch_size: samples per gradient step for arrays (default 32).
             epochs: index of the last epoch to run (counting from 1).
             verbose: 0 silent, 1 (or "auto") a live progress bar, 2 one line per epoch.
             callbacks: a list of `layerwise.callbacks.Callback`.
-            validation_split: fraction of the data, taken from the end before shuffling, held out for
-                validation, as Keras does.
-            validation_data: ``(x_val, y_val)``, used instead of ``validation_split``.
-            shuffle: draw a new order of the training samples every epoch.
+            validation_split: fraction of the data (arrays only), taken from the end before shuffling,
+                held out for validation, as Keras does.
+            validation_data: ``(x_val, y_val)`` or a batch source, used instead of ``validation_split``.
+            shuffle: draw a new order of the training samples every epoch (arrays; a Dataset shuffles
+                itself).
             initial_epoch: epoch to start from (for resuming).
             validation_batch_size: batch size of the validation pass (default: batch_size).
             validation_freq: validate every this many epochs.
+            steps_per_epoch: batches per epoch from a batch source (default: its length; required for
+                a generator that loops forever).
+            validation_steps: batches per validation pass from a batch source.
 
         Raises:
             ValueError: data that does not fit the model or the loss, or holds NaN/inf.
@@ -237,16 +280,19 @@ class Trainer:
                 weights of the last finite step (the diverged update is not applied).
         """
         self._require_compiled("fit")
-        x, y = self._prepare(x, y, "fit")
+        batch_size = _batch_size(batch_size, "fit")
+        batches, convert = self._batches(x, y, batch_size, shuffle, steps_per_epoch, "fit")
         if validation_data is None and validation_split:
             if not 0 < validation_split < 1:
                 raise ValueError(f"fit: validation_split must lie in (0, 1), received {validation_split}")
-            split = int(len(x) * (1 - validation_split))
-            x, y, validation_data = x[:split], y[:split], (x[split:], y[split:])
-        batch_size = _batch_size(batch_size, "fit")
-        steps = max(1, math.ceil(len(x) / batch_size))
+            if not isinstance(batches, ArrayBatches):
+                raise ValueError(f"fit: validation_split needs arrays, received {type(x).__name__}; pass "
+                                 "validation_data instead")
+            split = int(len(batches.x) * (1 - validation_split))
+            validation_data = (batches.x[split:], batches.y[split:])
+            batches = ArrayBatches(batches.x[:split], batches.y[:split], batch_size, shuffle)
         verbose = _verbosity(verbose)
-        callback_list, history = self._callbacks(callbacks, verbose, epochs=epochs, steps=steps)
+        callback_list, history = self._callbacks(callbacks, verbose, epochs=epochs, steps=batches.steps)
         raise_on_divergence = not any(isinstance(c, TerminateOnNaN) for c in callback_list.callbacks)
         loss_tracker = metrics_module.Mean()
         self.stop_training = False
@@ -256,14 +302,12 @@ class Trainer:
             loss_tracker.reset_state()
             self._reset_metrics()
             callback_list.on_epoch_begin(epoch)
-            order = generator().permutation(len(x)) if shuffle else np.arange(len(x))
-            for step in range(steps):
-                index = order[step * batch_size:(step + 1) * batch_size]
-                x_batch, y_batch = self._batch(x, index), y[index]
+            for step, (x_batch, y_batch) in enumerate(batches.epoch()):
+                x_batch, y_batch = convert(x_batch, y_batch)
                 callback_list.on_train_batch_begin(step)
                 loss_value, y_pred = self._train_step(
                     x_batch, y_batch, f" at epoch {epoch + 1}, batch {step + 1}", raise_on_divergence)
-                loss_tracker.update_state(loss_value, len(index))
+                loss_tracker.update_state(loss_value, len(x_batch))
                 for metric in self._metrics:
                     metric.update_state(y_batch, y_pred)
                 callback_list.on_train_batch_end(step, self._logs(loss_tracker))
@@ -271,8 +315,9 @@ class Trainer:
                     break
             logs = self._logs(loss_tracker)
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self.evaluate(*validation_data, batch_size=validation_batch_size or batch_size,
-                                         verbose=0, return_dict=True)
+                validation = validation_data if isinstance(validation_data, tuple) else (validation_data,)
+                val_logs = self.evaluate(*validation, batch_size=validation_batch_size or batch_size,
+                                         verbose=0, return_dict=True, steps=validation_steps)
                 logs.update({f"val_{key}": value for key, value in val_logs.items()})
             callback_list.on_epoch_end(epoch, logs)
             if self.stop_training:
@@ -280,27 +325,27 @@ class Trainer:
         callback_list.on_train_end()
         return history
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False, callbacks=None):
-        """Loss and metrics over the data in inference mode.
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False, callbacks=None,
+                 steps=None):
+        """Loss and metrics over the data (arrays or a batch source, as `fit`) in inference mode.
 
         Returns:
             The loss alone when there are no metrics, else ``[loss, metric, ...]``, or a dict with
             ``return_dict=True`` (Keras's conventions).
         """
         self._require_compiled("evaluate")
-        x, y = self._prepare(x, y, "evaluate")
-        batch_size = _batch_size(batch_size, "evaluate")
+        batches, convert = self._batches(x, y, batch_size, False, steps, "evaluate")
         loss_tracker = metrics_module.Mean()
         self._reset_metrics()
         callback_list, _ = self._callbacks(callbacks, 0)
         callback_list.on_test_begin()
-        for step, start in enumerate(range(0, len(x), batch_size)):
+        for step, (x_batch, y_batch) in enumerate(batches.epoch()):
+            x_batch, y_batch = convert(x_batch, y_batch)
             callback_list.on_test_batch_begin(step)
-            index = slice(start, start + batch_size)
-            y_pred = self.call(self._batch(x, index), training=False)
-            loss_tracker.update_state(self.loss(y[index], y_pred), len(y_pred))
+            y_pred = self.call(x_batch, training=False)
+            loss_tracker.update_state(self.loss(y_batch, y_pred), len(y_batch))
             for metric in self._metrics:
-                metric.update_state(y[index], y_pred)
+                metric.update_state(y_batch, y_pred)
             callback_list.on_test_batch_end(step, self._logs(loss_tracker))
         logs = self._logs(loss_tracker)
         callback_list.on_test_end(logs)
@@ -308,13 +353,14 @@ class Trainer:
             print(format_logs(logs))
         return self._format_result(logs, return_dict)
 
-    def predict(self, x, batch_size=None, verbose="auto", callbacks=None, mc_samples=None):
-        """The model's outputs for every sample, computed in batches in inference mode.
+    def predict(self, x, batch_size=None, verbose="auto", callbacks=None, steps=None, mc_samples=None):
+        """The model's outputs for every sample (arrays or a batch source), in batches, in inference mode.
 
         Args:
-            x: input samples.
+            x: input samples, or a Dataset, Sequence or generator yielding input batches.
             batch_size: samples per forward pass (default 32).
             verbose, callbacks: as Keras's.
+            steps: batches to draw from a generator.
             mc_samples: N >= 1 for Monte Carlo dropout (lecture 001, "Monte Carlo averaging vs weight
                 scaling"): the mean of N forward passes in which only the stochastic layers (dropout,
                 noise) run in training mode, so every pass draws fresh masks while layers such as batch
@@ -323,20 +369,20 @@ class Trainer:
         if mc_samples is not None and (not isinstance(mc_samples, int) or isinstance(mc_samples, bool)
                                        or mc_samples < 1):
             raise ValueError(f"predict: mc_samples must be a positive integer or None, received {mc_samples!r}")
-        x = np.asarray(x)
-        self.build((None,) + x.shape[1:])
-        _check_finite(x, "x", "predict")
-        batch_size = _batch_size(batch_size, "predict")
+        batches, convert = self._batches(x, None, batch_size, False, steps, "predict", targets=False)
         callback_list, _ = self._callbacks(callbacks, 0)
         callback_list.on_predict_begin()
-        outputs = np.empty((len(x),) + self.compute_output_shape(x.shape)[1:], dtype=self.dtype)
-        for step, start in enumerate(range(0, len(x), batch_size)):
+        outputs = []
+        for step, (x_batch, _) in enumerate(batches.epoch()):
             callback_list.on_predict_batch_begin(step)
-            y_batch = self._predict_batch(self._batch(x, slice(start, start + batch_size)), mc_samples)
-            outputs[start:start + len(y_batch)] = y_batch
+            outputs.append(self._predict_batch(convert(x_batch, None)[0], mc_samples))
             callback_list.on_predict_batch_end(step)
         callback_list.on_predict_end()
-        return outputs
+        if not outputs:
+            if not isinstance(batches, ArrayBatches):
+                raise ValueError("predict: the data source yielded no batches")
+            return np.empty(self.compute_output_shape(batches.x.shape), dtype=self.dtype)
+        return np.concatenate(outputs)
 
     def _predict_batch(self, x_batch, mc_samples):
         if mc_samples is None:

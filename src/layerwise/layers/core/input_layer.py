@@ -1,27 +1,7 @@
 """Input: the symbolic entry point of a model, as `keras.Input`."""
 
-from layerwise.config import standardize_dtype
-from layerwise.layers.base import Layer, format_shape
-
-
-class SymbolicTensor:
-    """A placeholder for a batch of arrays of a known shape, produced by `Input` or a layer call.
-
-    Attributes:
-        shape: the shape with the batch axis first (None where free).
-        dtype: its dtype.
-        layer: the layer that produces it.
-        inputs: the symbolic tensors that layer was called on.
-    """
-
-    def __init__(self, shape, dtype, layer, inputs=()):
-        self.shape = tuple(shape)
-        self.dtype = standardize_dtype(dtype)
-        self.layer = layer
-        self.inputs = tuple(inputs)
-
-    def __repr__(self):
-        return f"<SymbolicTensor shape={format_shape(self.shape)} dtype={self.dtype.name} from '{self.layer.name}'>"
+from layerwise.layers.base import Layer
+from layerwise.layers.symbolic import SymbolicTensor
 
 
 class InputLayer(Layer):

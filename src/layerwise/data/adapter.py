@@ -1,0 +1,74 @@
+"""Turn what `fit`, `evaluate` and `predict` accept into a stream of batches, epoch by epoch.
+
+Arrays are indexed in place (a permutation per epoch when shuffling), exactly as the trainer always
+did; a `Dataset`, a `Sequence` (or any object with ``__len__``, ``__getitem__`` and
+``on_epoch_end``) or a Python iterator of batches is consumed as it comes, ``steps`` batches per epoch.
+"""
+
+import itertools
+import math
+
+from layerwise.data.dataset import Dataset
+from layerwise.data.sequence import Sequence
+from layerwise.utils.random import generator
+
+
+def is_batch_source(x) -> bool:
+    """Whether ``x`` yields batches itself (rather than being an array of samples)."""
+    return (isinstance(x, (Dataset, Sequence)) or hasattr(x, "__next__")
+            or (hasattr(x, "on_epoch_end") and hasattr(x, "__getitem__") and hasattr(x, "__len__")))
+
+
+def split_batch(item, where):
+    """``(x, y)``, ``(x,)`` or ``x`` -> (x, y or None)."""
+    if not isinstance(item, tuple):
+        return item, None
+    if len(item) in (1, 2):
+        return item[0], (item[1] if len(item) == 2 else None)
+    raise ValueError(f"{where}: a batch must be x, (x,) or (x, y); received a tuple of {len(item)} "
+                     "(sample weights are not supported)")
+
+
+class ArrayBatches:
+    """Batches x[index], y[index] of in-memory arrays; ``index`` a slice or a slice of a permutation."""
+
+    def __init__(self, x, y, batch_size, shuffle=False):
+        self.x, self.y, self.batch_size, self.shuffle = x, y, batch_size, shuffle
+        self.steps = max(1, math.ceil(len(x) / batch_size))
+
+    def epoch(self):
+        order = generator().permutation(len(self.x)) if self.shuffle else None
+        for step in range(self.steps):
+            index = slice(step * self.batch_size, (step + 1) * self.batch_size)
+            if order is not None:
+                index = order[index]
+            yield self.x[index], (None if self.y is None else self.y[index])
+
+
+class SourceBatches:
+    """Batches from a Dataset, a Sequence or an iterator; ``steps`` per epoch (default: its length).
+
+    An iterator without ``steps`` is read to its end in the first epoch; a later epoch that finds it
+    exhausted is an error naming ``steps_per_epoch``.
+    """
+
+    def __init__(self, source, steps, where):
+        self.source, self.where = source, where
+        if steps is None and hasattr(source, "__len__"):
+            steps = len(source)
+        if steps is not None and (not isinstance(steps, int) or steps < 1):
+            raise ValueError(f"{where}: steps must be a positive integer, received {steps!r}")
+        self.steps = steps
+        self.iterator = source if hasattr(source, "__next__") else None
+
+    def epoch(self):
+        batches = self.iterator if self.iterator is not None else iter(self.source)
+        count = 0
+        for item in itertools.islice(batches, self.steps):
+            count += 1
+            yield split_batch(item, self.where)
+        if count == 0:
+            raise ValueError(f"{self.where}: the data source yielded no batch; a generator is used up after "
+                             "one pass unless it loops forever and steps_per_epoch (steps) is given")
+        if hasattr(self.source, "on_epoch_end"):
+            self.source.on_epoch_end()

@@ -1,0 +1,60 @@
+"""The base of the merging layers: a layer called on a list of tensors, returning one."""
+
+import numpy as np
+
+from layerwise.layers.base import Layer, format_shape
+
+
+class Merge(Layer):
+    """A layer y = f(x_1, ..., x_k) of k >= 2 inputs, given as a list; `backward(dy)` returns the list
+    [dJ/dx_1, ..., dJ/dx_k] (entries may be the same array: callers must not modify them in place).
+
+    Subclasses implement `forward(inputs)`, `backward(dy)` and, when inputs need not share one shape,
+    `check_shapes(shapes)` and `compute_output_shape(shapes)`.
+    """
+
+    #: The fewest and most inputs the layer accepts (None: no upper bound).
+    min_inputs, max_inputs = 2, None
+
+    def prepare_input(self, inputs):
+        """Cast each input to the layer's dtype, build on first use, and check the list."""
+        self.check_input_count(inputs)
+        inputs = [np.asarray(x) for x in inputs]
+        inputs = [x if x.dtype == self.dtype else x.astype(self.dtype) for x in inputs]
+        if not self.built:
+            self.build_for([x.shape for x in inputs])
+        self.check_input(inputs)
+        return inputs
+
+    def check_input_count(self, inputs):
+        count = len(inputs) if isinstance(inputs, (list, tuple)) else 0
+        if count < self.min_inputs or (self.max_inputs is not None and count > self.max_inputs):
+            expected = self.min_inputs if self.min_inputs == self.max_inputs else f"at least {self.min_inputs}"
+            raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) expects a list of {expected} inputs, "
+                             f"received {count if count else type(inputs).__name__}")
+
+    def build_for(self, input_shapes):
+        self.check_input_count(input_shapes)
+        shapes = [(None,) + tuple(shape[1:]) for shape in input_shapes]
+        self.check_shapes(shapes)
+        self.build(shapes)
+        self.input_spec = [shape[1:] for shape in shapes]
+        self.built = True
+
+    def check_input(self, inputs):
+        self.check_input_count(inputs)
+        received = [tuple(x.shape[1:]) for x in inputs]
+        if received != [tuple(spec) for spec in self.input_spec]:
+            raise ValueError(
+                f"Layer '{self.name}' ({type(self).__name__}) expected inputs of shapes "
+                f"{[format_shape((None,) + tuple(s)) for s in self.input_spec]}, received "
+                f"{[tuple(x.shape) for x in inputs]}")
+
+    def check_shapes(self, shapes):
+        """Raise unless every input has the same shape (the element-wise merges)."""
+        if any(shape != shapes[0] for shape in shapes):
+            raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) needs inputs of one shape, received "
+                             f"{', '.join(format_shape(s) for s in shapes)}")
+
+    def compute_output_shape(self, input_shapes):
+        return tuple(input_shapes[0])

@@ -1,0 +1,7 @@
+"""Normalization layers: batch, layer, group and instance normalization (lecture 001)."""
+
+from layerwise.layers.normalization.batch_normalization import BatchNormalization
+from layerwise.layers.normalization.group_normalization import GroupNormalization, InstanceNormalization
+from layerwise.layers.normalization.layer_normalization import LayerNormalization
+
+__all__ = ["BatchNormalization", "GroupNormalization", "InstanceNormalization", "LayerNormalization"]

@@ -1,0 +1,12 @@
+"""Preprocessing and augmentation layers (lecture 003's "create more training data")."""
+
+from layerwise.layers.preprocessing.normalization import Normalization
+from layerwise.layers.preprocessing.random_contrast import RandomContrast
+from layerwise.layers.preprocessing.random_flip import RandomFlip
+from layerwise.layers.preprocessing.random_rotation import RandomRotation
+from layerwise.layers.preprocessing.random_translation import RandomTranslation
+from layerwise.layers.preprocessing.random_zoom import RandomZoom
+from layerwise.layers.preprocessing.rescaling import Rescaling
+
+__all__ = ["Normalization", "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
+           "Rescaling"]
