@@ -158,3 +158,24 @@ def test_spatial_layers_built_for_variable_sizes_are_refused(tmp_path):
                                   layerwise.layers.GlobalMaxPooling2D()])
     with pytest.raises(ExportError, match=r"'conv' \(Conv2D\) was built for inputs of variable spatial size"):
         to_onnx(model, tmp_path / "m.onnx")
+
+
+def test_a_small_resnet_matches(tmp_path, rng):
+    from layerwise.layers import (Add, BatchNormalization, Conv2D, GlobalAveragePooling2D, MaxPooling2D, ReLU)
+    from layerwise.models import Model
+
+    def block(x, filters, strides):
+        y = Conv2D(filters, 3, strides=strides, padding="same", use_bias=False)(x)
+        y = ReLU()(BatchNormalization()(y))
+        y = BatchNormalization()(Conv2D(filters, 3, padding="same", use_bias=False)(y))
+        shortcut = x if strides == 1 else Conv2D(filters, 1, strides=strides)(x)
+        return ReLU()(Add()([y, shortcut]))
+
+    inputs = layerwise.Input(shape=(12, 12, 3))
+    x = MaxPooling2D(2, strides=1, padding="same")(ReLU()(Conv2D(8, 3, padding="same")(inputs)))
+    x = block(block(x, 8, 1), 16, 2)
+    model = Model(inputs, Dense(4, activation="softmax")(GlobalAveragePooling2D()(x)))
+    model.compile(optimizer="sgd", loss="categorical_crossentropy")
+    x = rng.normal(size=(6, 12, 12, 3)).astype("float32")
+    model.fit(x, np.eye(4, dtype="float32")[rng.integers(0, 4, 6)], epochs=1, batch_size=3, verbose=0)
+    _assert_matches(model, x, tmp_path / "m.onnx")

@@ -20,7 +20,7 @@ class OnnxGraph:
 
     def __init__(self, dtype, opset):
         self.dtype, self.opset = np.dtype(dtype), opset
-        self.nodes, self.initializers, self._counts = [], [], {}
+        self.nodes, self.initializers, self._counts, self._used = [], [], {}, set()
         # The name of a layer whose output carries a step mask (Masking, Embedding(mask_zero=True)),
         # set by its exporter so that exporters of mask consumers can refuse what they cannot honour.
         self.mask_source = None
@@ -32,9 +32,15 @@ class OnnxGraph:
 
     def fresh(self, hint) -> str:
         """A tensor name not used before, based on ``hint``."""
+        # A layer named "add_1" and the second unnamed Add node would both be "add_1": skip used names.
         count = self._counts.get(hint, 0)
+        name = hint if count == 0 else f"{hint}_{count}"
+        while name in self._used:
+            count += 1
+            name = f"{hint}_{count}"
         self._counts[hint] = count + 1
-        return hint if count == 0 else f"{hint}_{count}"
+        self._used.add(name)
+        return name
 
     def constant(self, value, hint="const", dtype=None) -> str:
         """Add an initializer holding ``value`` (cast to the model's dtype unless ``dtype`` is given)."""
