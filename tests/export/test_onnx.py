@@ -179,3 +179,9 @@ def test_a_small_resnet_matches(tmp_path, rng):
     x = rng.normal(size=(6, 12, 12, 3)).astype("float32")
     model.fit(x, np.eye(4, dtype="float32")[rng.integers(0, 4, 6)], epochs=1, batch_size=3, verbose=0)
     _assert_matches(model, x, tmp_path / "m.onnx")
+
+
+def test_layers_named_like_the_graph_input_or_generated_tensors(tmp_path, rng):
+    model = layerwise.Sequential([layerwise.Input(shape=(3,)), Dense(4, name="input"), Dense(4, name="matmul_1"),
+                                  Dense(2, name="add")])
+    _assert_matches(model, rng.normal(size=(2, 3)).astype("float32"), tmp_path / "m.onnx")

@@ -87,7 +87,7 @@ def to_onnx(model, path=None, opset=DEFAULT_OPSET):
     if input_shape is None or not model.built:
         raise ValueError(f"to_onnx: model '{model.name}' is not built; give it an Input or call it on data")
     graph = OnnxGraph(model.dtype, opset)
-    output = graph.node("Identity", graph.layer(model, "input"), hint="output")
+    output = graph.node("Identity", graph.layer(model, graph.fresh("input")), hint="output")
     proto = graph.model_proto([("input", input_shape)], [(output, model.compute_output_shape(input_shape))],
                               model.name)
     if path is not None:
