@@ -1,7 +1,7 @@
 """Exceptions raised by layerwise.
 
 Each one subclasses ``LayerwiseError`` so callers can catch every library error at once, and the
-matching built-in (``ValueError``) so existing ``except ValueError`` code keeps working.
+matching built-in (``ValueError``, ``NotImplementedError``) so existing ``except ValueError`` code keeps working.
 """
 
 
@@ -19,3 +19,8 @@ class ModelFileError(LayerwiseError, ValueError):
 
 class DivergenceError(LayerwiseError, FloatingPointError):
     """The training loss became NaN or infinite; the message says at which epoch and batch."""
+
+
+class ExportError(LayerwiseError, NotImplementedError):
+    """A layer or activation cannot be exported: it has no exporter, or its inference pass has no
+    deterministic equivalent in the target format. The message names the layer and the reason."""

@@ -31,8 +31,23 @@ that defines the class (registration imports no ONNX, so it costs nothing at imp
 - Activation functions register with ``@activation_exporter("name")``:
   ``function(graph, x, hint, **kwargs) -> name``.
 
+- ``graph.reduce(op_type, x, axes, keepdims=False)`` writes a Reduce* node in the form the opset
+  wants (axes as attribute or as input).
+- ``graph.channels_first(op_type, x, extra_inputs, spatial_rank, hint, **attributes)`` runs an
+  NCHW operator (Conv, MaxPool ...) on a channels-last tensor; `layerwise.export.spatial` turns a
+  layer's `ConvGeometry` into explicit ``strides``/``pads``/``dilations``.
+- ``graph.mask_source``: the name of the layer whose step mask flows (set by the Masking and
+  Embedding(mask_zero=True) exporters); a mask consumer that cannot honour it refuses.
+- Keep exporters out of `layerwise.export`: put them in the family's module or in a ``_onnx.py``
+  beside it, imported by the family's ``__init__`` (e.g. `layerwise.layers.regularization._onnx`).
+- A layer whose inference cannot be expressed deterministically (DropConnect's Gaussian moment
+  matching, which averages random draws) raises `layerwise.errors.ExportError` from its exporter,
+  naming the layer and the reason.
+
 Every layer type exported is checked against onnxruntime in tests/export/test_onnx.py (one row per
-layer in its table); a layer or activation without an exporter raises NotImplementedError naming it.
+layer in its table; rows whose export must be refused are listed there with the expected reason).
+A layer or activation without an exporter raises `layerwise.errors.ExportError` (a
+NotImplementedError) naming it.
 """
 
 import os
@@ -53,7 +68,8 @@ def to_onnx(model, path=None, opset=DEFAULT_OPSET):
 
     Raises:
         ImportError: onnx is not installed (``pip install layerwise[onnx]``).
-        NotImplementedError: a layer or activation has no exporter; the message names it.
+        layerwise.errors.ExportError: (a NotImplementedError) a layer or activation has no exporter,
+            or its inference cannot be exported; the message names it and says why.
         ValueError: the model is not built, or the opset is unsupported.
     """
     try:
@@ -71,7 +87,7 @@ def to_onnx(model, path=None, opset=DEFAULT_OPSET):
     if input_shape is None or not model.built:
         raise ValueError(f"to_onnx: model '{model.name}' is not built; give it an Input or call it on data")
     graph = OnnxGraph(model.dtype, opset)
-    output = graph.node("Identity", graph.layer(model, "input"), hint="output")
+    output = graph.node("Identity", graph.layer(model, graph.fresh("input")), hint="output")
     proto = graph.model_proto([("input", input_shape)], [(output, model.compute_output_shape(input_shape))],
                               model.name)
     if path is not None:

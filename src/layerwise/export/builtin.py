@@ -50,12 +50,17 @@ def _step(graph, x, hint):
                       to=graph.tensor_dtype)
 
 
-@onnx_exporter("Dense")
-def _dense(layer, graph, x):
-    z = graph.node("MatMul", [x, graph.constant(layer.kernel.value, f"{layer.name}/kernel")])
+def affine(layer, graph, x, kernel):
+    """phi(x V + b) for a Dense-like ``layer`` whose inference multiplies by ``kernel`` = V."""
+    z = graph.node("MatMul", [x, graph.constant(kernel, f"{layer.name}/kernel")])
     if layer.use_bias:
         z = graph.node("Add", [z, graph.constant(layer.bias.value, f"{layer.name}/bias")])
     return graph.activation(layer.activation, z, hint=layer.name)
+
+
+@onnx_exporter("Dense")
+def _dense(layer, graph, x):
+    return affine(layer, graph, x, layer.kernel.value)
 
 
 @onnx_exporter("Activation")

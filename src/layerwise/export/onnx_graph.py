@@ -6,6 +6,7 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
+from layerwise.errors import ExportError
 from layerwise.export.registry import find_activation_exporter, find_exporter
 
 
@@ -19,7 +20,10 @@ class OnnxGraph:
 
     def __init__(self, dtype, opset):
         self.dtype, self.opset = np.dtype(dtype), opset
-        self.nodes, self.initializers, self._counts = [], [], {}
+        self.nodes, self.initializers, self._counts, self._used = [], [], {}, set()
+        # The name of a layer whose output carries a step mask (Masking, Embedding(mask_zero=True)),
+        # set by its exporter so that exporters of mask consumers can refuse what they cannot honour.
+        self.mask_source = None
 
     @property
     def tensor_dtype(self) -> int:
@@ -28,9 +32,15 @@ class OnnxGraph:
 
     def fresh(self, hint) -> str:
         """A tensor name not used before, based on ``hint``."""
+        # A layer named "add_1" and the second unnamed Add node would both be "add_1": skip used names.
         count = self._counts.get(hint, 0)
+        name = hint if count == 0 else f"{hint}_{count}"
+        while name in self._used:
+            count += 1
+            name = f"{hint}_{count}"
         self._counts[hint] = count + 1
-        return hint if count == 0 else f"{hint}_{count}"
+        self._used.add(name)
+        return name
 
     def constant(self, value, hint="const", dtype=None) -> str:
         """Add an initializer holding ``value`` (cast to the model's dtype unless ``dtype`` is given)."""
@@ -46,11 +56,27 @@ class OnnxGraph:
         self.nodes.append(helper.make_node(op_type, inputs, [output], **attributes))
         return output
 
+    def reduce(self, op_type, x, axes, keepdims=False, hint=None) -> str:
+        """A Reduce* node over ``axes``: opset 18 moved every reduction's axes from attribute to input
+        (ReduceSum already at 13)."""
+        keepdims = int(keepdims)
+        if op_type == "ReduceSum" or self.opset >= 18:
+            axes = self.constant(list(axes), "axes", dtype="int64")
+            return self.node(op_type, [x, axes], hint=hint, keepdims=keepdims)
+        return self.node(op_type, x, hint=hint, axes=list(axes), keepdims=keepdims)
+
+    def channels_first(self, op_type, x, extra_inputs=(), spatial_rank=2, hint=None, **attributes) -> str:
+        """Run an NCHW operator (Conv, MaxPool ...) on channels-last ``x`` (N, *spatial, C), returning
+        channels-last: ONNX's spatial operators want the channels before the spatial axes."""
+        first = self.node("Transpose", x, perm=[0, spatial_rank + 1, *range(1, spatial_rank + 1)])
+        y = self.node(op_type, [first, *extra_inputs], **attributes)
+        return self.node("Transpose", y, hint=hint, perm=[0, *range(2, spatial_rank + 2), 1])
+
     def activation(self, activation, x, hint="act") -> str:
         """Apply a `layerwise.activations.ActivationFunction` to tensor ``x``."""
         exporter = find_activation_exporter(activation.name)
         if exporter is None:
-            raise NotImplementedError(
+            raise ExportError(
                 f"to_onnx: the activation {activation.name!r} has no ONNX exporter; register one with "
                 "@layerwise.export.activation_exporter")
         # Pass the function's own defaults explicitly: ONNX operators have different ones
@@ -64,7 +90,7 @@ class OnnxGraph:
         """Export one layer (or nested model) through its registered exporter."""
         exporter = find_exporter(type(layer))
         if exporter is None:
-            raise NotImplementedError(
+            raise ExportError(
                 f"to_onnx: layer '{getattr(layer, 'name', layer)}' ({type(layer).__name__}) has no ONNX "
                 f"exporter; register one with @layerwise.export.onnx_exporter({type(layer).__name__!r})")
         return exporter(layer, self, x)

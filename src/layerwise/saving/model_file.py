@@ -172,7 +172,11 @@ def assign_by_name(targets, arrays, what, where) -> None:
 
 
 def assign_weights(model, tensors, where) -> None:
-    targets = {name: p.value for name, p in _named(model.weights, "weight", model).items()}
+    try:
+        named = _named(model.weights, "weight", model)
+    except ValueError as error:  # a crafted config may give two layers one name
+        raise ModelFileError(f"{where}: {error}") from None
+    targets = {name: p.value for name, p in named.items()}
     assign_by_name(targets, tensors, "weights", where)
 
 

@@ -17,18 +17,22 @@ def set_random_seed(seed: int) -> None:
     Args:
         seed: a non-negative integer.
 
+    The library's generator is reseeded in place, so it stays the same object: whoever holds it,
+    e.g. an unseeded layer created earlier, draws the reseeded stream.
+
     Example:
         >>> import layerwise
+        >>> kept = layerwise.utils.random.generator()
         >>> layerwise.utils.set_random_seed(0)
-        >>> a = layerwise.utils.random.generator().random()
+        >>> a = kept.random()
         >>> layerwise.utils.set_random_seed(0)
         >>> a == layerwise.utils.random.generator().random()
         True
     """
-    global _generator
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"set_random_seed: expected a non-negative integer, received {seed!r}")
-    _generator = np.random.default_rng(int(seed))
+    # Reseed in place: a layer that kept `generator()` (make_generator(None)) before the call follows it.
+    _generator.bit_generator.state = np.random.default_rng(int(seed)).bit_generator.state
     np.random.seed(int(seed) % 2**32)
     _python_random.seed(int(seed))
 

@@ -12,6 +12,11 @@ from layerwise.ops.affine import FILL_MODES, INTERPOLATIONS, affine_resample, af
 from layerwise.utils.random import make_generator
 
 
+def config_factor(factor):
+    """A factor as get_config gives it: a pair as a list (what a JSON round trip returns), else as is."""
+    return list(factor) if isinstance(factor, tuple) else factor
+
+
 def factor_range(layer, argument, factor, symmetric_bound=None):
     """Keras's factor convention: a number f means (-f, f), a pair (lower, upper) is used as is.
 

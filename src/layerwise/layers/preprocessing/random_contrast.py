@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise.layers.preprocessing._augmentation import RandomLayer
+from layerwise.layers.preprocessing._augmentation import RandomLayer, config_factor
 
 
 class RandomContrast(RandomLayer):
@@ -64,4 +64,4 @@ class RandomContrast(RandomLayer):
         return grad * self.contrast + (1 - self.contrast) * grad.mean(axis=(1, 2), keepdims=True)
 
     def get_config(self):
-        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
+        return {**super().get_config(), "factor": config_factor(self.factor), "value_range": self.value_range}

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from layerwise.layers.preprocessing._augmentation import AffineAugmentation, factor_range
+from layerwise.layers.preprocessing._augmentation import AffineAugmentation, config_factor, factor_range
 
 
 class RandomRotation(AffineAugmentation):
@@ -55,4 +55,4 @@ class RandomRotation(AffineAugmentation):
         return np.stack([cos, -sin, offset_x, sin, cos, offset_y], axis=1)
 
     def get_config(self):
-        return {**super().get_config(), "factor": self.factor}
+        return {**super().get_config(), "factor": config_factor(self.factor)}

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise.layers.preprocessing._augmentation import AffineAugmentation, factor_range
+from layerwise.layers.preprocessing._augmentation import AffineAugmentation, config_factor, factor_range
 
 
 class RandomTranslation(AffineAugmentation):
@@ -54,4 +54,5 @@ class RandomTranslation(AffineAugmentation):
         return np.stack([one, zero, -shift_x, zero, one, -shift_y], axis=1)
 
     def get_config(self):
-        return {**super().get_config(), "height_factor": self.height_factor, "width_factor": self.width_factor}
+        return {**super().get_config(), "height_factor": config_factor(self.height_factor),
+                "width_factor": config_factor(self.width_factor)}

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise.layers.preprocessing._augmentation import AffineAugmentation, factor_range
+from layerwise.layers.preprocessing._augmentation import AffineAugmentation, config_factor, factor_range
 
 
 class RandomZoom(AffineAugmentation):
@@ -53,4 +53,5 @@ class RandomZoom(AffineAugmentation):
         return np.stack([zoom_x, zero, center_x * (1 - zoom_x), zero, zoom_y, center_y * (1 - zoom_y)], axis=1)
 
     def get_config(self):
-        return {**super().get_config(), "height_factor": self.height_factor, "width_factor": self.width_factor}
+        return {**super().get_config(), "height_factor": config_factor(self.height_factor),
+                "width_factor": config_factor(self.width_factor)}

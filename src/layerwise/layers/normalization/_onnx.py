@@ -1,0 +1,63 @@
+"""ONNX exporters of the normalization layers, in elementary operators (any axis, any rank).
+
+BatchNormalization at inference is affine in x: y = x a + b with a = gamma / sqrt(var_moving + eps)
+and b = beta - mu_moving a, folded into two constants. Layer, group and instance normalization
+standardize with their own statistics: x_hat = (x - mean) / sqrt(mean((x - mean)^2) + eps).
+"""
+
+import numpy as np
+
+from layerwise.export.registry import onnx_exporter
+
+
+def _affine(layer, graph, x_hat):
+    """x_hat gamma + beta, with gamma and beta broadcast along the layer's parameter axes."""
+    if layer.scale:
+        x_hat = graph.node("Mul", [x_hat, graph.constant(layer.gamma.value.reshape(layer.broadcast_shape),
+                                                         f"{layer.name}/gamma")])
+    if layer.center:
+        x_hat = graph.node("Add", [x_hat, graph.constant(layer.beta.value.reshape(layer.broadcast_shape),
+                                                         f"{layer.name}/beta")])
+    return graph.node("Identity", x_hat, hint=layer.name)
+
+
+def _standardize(layer, graph, x, axes):
+    centered = graph.node("Sub", [x, graph.reduce("ReduceMean", x, axes, keepdims=True)])
+    variance = graph.reduce("ReduceMean", graph.node("Mul", [centered, centered]), axes, keepdims=True)
+    std = graph.node("Sqrt", graph.node("Add", [variance, graph.constant(layer.epsilon)]))
+    return graph.node("Div", [centered, std])
+
+
+@onnx_exporter("BatchNormalization")
+def _batch_normalization(layer, graph, x):
+    inv_std = 1.0 / np.sqrt(layer.moving_variance.value.astype(np.float64) + layer.epsilon)
+    scale = inv_std * layer.gamma.value if layer.scale else inv_std
+    shift = -layer.moving_mean.value * scale
+    if layer.center:
+        shift = shift + layer.beta.value
+    y = graph.node("Mul", [x, graph.constant(scale.reshape(layer.broadcast_shape), f"{layer.name}/scale")])
+    return graph.node("Add", [y, graph.constant(shift.reshape(layer.broadcast_shape), f"{layer.name}/shift")],
+                      hint=layer.name)
+
+
+@onnx_exporter("LayerNormalization")
+def _layer_normalization(layer, graph, x):
+    return _affine(layer, graph, _standardize(layer, graph, x, layer.param_axes))
+
+
+@onnx_exporter("GroupNormalization")
+def _group_normalization(layer, graph, x):
+    # As the layer: channels last, split into (..., G, C/G), statistics over the spatial axes and C/G.
+    shape = [None, *layer.input_spec]
+    channel_axis, rank = layer.param_axes[0], len(shape)
+    perm = list(range(rank))
+    perm[channel_axis], perm[-1] = perm[-1], perm[channel_axis]
+    swapped = [shape[p] for p in perm]
+    if channel_axis != rank - 1:
+        x = graph.node("Transpose", x, perm=perm)
+    grouped = graph.constant([0, *swapped[1:-1], layer.group_count, -1], "grouped", dtype="int64")
+    x_hat = _standardize(layer, graph, graph.node("Reshape", [x, grouped]), [*range(1, rank - 1), rank])
+    x_hat = graph.node("Reshape", [x_hat, graph.constant([0, *swapped[1:]], "shape", dtype="int64")])
+    if channel_axis != rank - 1:
+        x_hat = graph.node("Transpose", x_hat, perm=perm)
+    return _affine(layer, graph, x_hat)

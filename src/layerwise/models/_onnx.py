@@ -1,0 +1,16 @@
+"""ONNX exporter of the functional Model: its call nodes in topological order."""
+
+from layerwise.errors import ExportError
+from layerwise.export.registry import onnx_exporter
+
+
+@onnx_exporter("Model")
+def _functional(model, graph, x):
+    if not (model.single_input and model.single_output):
+        raise ExportError(f"to_onnx: model '{model.name}' has {len(model.inputs)} inputs and "
+                          f"{len(model.outputs)} outputs; to_onnx exports one input and one output")
+    names = {model.inputs[0]: x}
+    for node in model.nodes:
+        arguments = [names[t] for t in node.inputs]
+        names[node] = graph.layer(node.layer, arguments if node.list_call else arguments[0])
+    return names[model.outputs[0]]
