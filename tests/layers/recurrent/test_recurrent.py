@@ -155,3 +155,22 @@ def test_sequence_classifier_trains_in_a_sequential(rng):
                   metrics=["accuracy"])
     history = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+
+
+
+def test_clipnorm_bounds_every_recurrent_gradient_step(rng):
+    """BPTT gradients go through the optimizers' clipnorm: each weight moves by at most lr * clipnorm,
+    although the raw gradients of this badly scaled problem are far larger."""
+    x = rng.normal(size=(8, 30, 3)).astype("float32") * 10
+    y = rng.normal(size=(8, 1)).astype("float32") * 100
+
+    def step_norms(clipnorm):
+        layerwise.utils.set_random_seed(3)
+        model = layerwise.Sequential([layerwise.Input(shape=(30, 3)), layers.LSTM(4), layers.Dense(1)])
+        model.compile(optimizer=layerwise.optimizers.SGD(learning_rate=1.0, clipnorm=clipnorm), loss="mse")
+        before = model.get_weights()
+        model.train_on_batch(x, y)
+        return [np.linalg.norm(after - start) for after, start in zip(model.get_weights(), before)]
+
+    assert max(step_norms(None)) > 5.0
+    assert max(step_norms(0.5)) <= 0.5 + 1e-5
