@@ -122,6 +122,8 @@ class NonNeg(Constraint):
 
 
 _TABLE = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm, "min_max_norm": MinMaxNorm}
+
+
 def get(identifier):
     """None, a name ("max_norm", "non_neg", "unit_norm", "min_max_norm"), a config dict or a Constraint.
 

@@ -321,6 +321,8 @@ _FUNCTIONS = {
     binary_crossentropy: BinaryCrossentropy, categorical_crossentropy: CategoricalCrossentropy,
     sparse_categorical_crossentropy: SparseCategoricalCrossentropy, kl_divergence: KLDivergence,
 }
+
+
 def get(identifier) -> Loss:
     """Turn a name ("categorical_crossentropy", "mse", or a class name as Keras accepts, "Huber"), a loss
     function, a config dict or a Loss into a Loss.
@@ -332,5 +334,3 @@ def get(identifier) -> Loss:
     if callable(identifier) and not isinstance(identifier, Loss) and identifier in _FUNCTIONS:
         return _FUNCTIONS[identifier]()
     return lookup("loss", identifier, _TABLE, Loss)
-
-

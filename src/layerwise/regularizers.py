@@ -103,6 +103,8 @@ class L2(L1L2):
 
 
 _TABLE = {"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2}
+
+
 def get(identifier):
     """None, a name ("l1", "l2", "l1_l2"), a config dict, or a Regularizer -> a Regularizer (or None).
 
