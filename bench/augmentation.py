@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_info
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from _environment import report_environment
 import layerwise  # noqa: E402
 from layerwise import layers  # noqa: E402
 from layerwise.datasets import mnist  # noqa: E402
@@ -90,8 +90,7 @@ def main():
     parser.add_argument("--steps", type=int, default=300, help="training steps per model, alternating")
     parser.add_argument("--epochs", type=int, default=2, help="whole epochs per model, alternating (0: none)")
     args = parser.parse_args()
-    print("BLAS:", ", ".join(f"{i['internal_api']} {i.get('architecture')} x{i['num_threads']}"
-                             for i in threadpool_info() if i["user_api"] == "blas"))
+    report_environment()
     (x, y), _ = mnist.load_data()
     x = x[..., None]
     y = layerwise.utils.to_categorical(y, 10).astype(np.float32)

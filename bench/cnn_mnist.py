@@ -222,12 +222,8 @@ def main():
     if args.memory_child:
         memory_child(args.memory_child, args.batches)
         return
-    from threadpoolctl import threadpool_info
-    import torch
-    blas = [f"{info['internal_api']} {info.get('version')} {info.get('architecture')} "
-            f"threads={info['num_threads']}" for info in threadpool_info() if info["user_api"] == "blas"]
-    print(f"NumPy {np.__version__} BLAS: {'; '.join(blas)}; torch {torch.__version__} "
-          f"threads={torch.get_num_threads()}")
+    from _environment import report_environment
+    report_environment()
     compare(args.batches, args.repeats)
     breakdown(args.batches)
     memory(20)

@@ -11,7 +11,6 @@ own float32 matmul on the epoch's exact shapes, timed in the same run.
 """
 
 import argparse
-import os
 import statistics
 import time
 import warnings
@@ -19,8 +18,8 @@ import warnings
 import numpy as np
 import torch
 from sklearn.neural_network import MLPClassifier
-from threadpoolctl import threadpool_info
 
+from _environment import report_environment
 import layerwise
 from layerwise.layers import Dense
 from layerwise.optimizers import SGD
@@ -96,13 +95,7 @@ def main():
     parser.add_argument("--no-sklearn", action="store_true")
     args = parser.parse_args()
 
-    for variable in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-        if variable in os.environ:
-            print(f"warning: {variable}={os.environ[variable]} is set and may slow NumPy's BLAS")
-    blas = [f"{i['internal_api']} {i.get('version')} {i.get('architecture')} ({i['num_threads']} threads)"
-            for i in threadpool_info()]
-    print("BLAS (threadpoolctl):", "; ".join(blas))
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}; numpy {np.__version__}")
+    report_environment()
 
     (x, y), _ = layerwise.datasets.mnist.load_data()
     x = x.reshape(len(x), -1).astype(np.float32) / 255.0

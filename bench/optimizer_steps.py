@@ -17,8 +17,8 @@ import time
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_info
 
+from _environment import report_environment
 from layerwise import optimizers
 from layerwise.layers import Parameter
 
@@ -48,8 +48,7 @@ def main():
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    print("BLAS:", [(i.get("internal_api"), i.get("architecture"), i.get("num_threads")) for i in threadpool_info()])
-    print(f"torch threads: {torch.get_num_threads()}")
+    report_environment()
     rng = np.random.default_rng(0)
     values = [rng.normal(size=s).astype(np.float32) * 0.05 for s in SHAPES]
     grads = [rng.normal(size=s).astype(np.float32) * 0.01 for s in SHAPES]

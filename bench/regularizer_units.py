@@ -16,8 +16,8 @@ import time
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_info
 
+from _environment import report_environment
 from layerwise.layers import DropConnect, Maxout, StochasticPooling2D
 
 BATCH = 128
@@ -76,8 +76,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
-    print("BLAS:", [(info["internal_api"], info.get("architecture"), info["num_threads"])
-                    for info in threadpool_info()])
+    report_environment()
     rng = np.random.default_rng(0)
     dense_input = rng.random((BATCH, 784), dtype=np.float32)
     pieces = rng.normal(size=(BATCH, 2048)).astype(np.float32)

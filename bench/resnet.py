@@ -13,14 +13,13 @@ machine. Target: layerwise / PyTorch <= 1.5.
 """
 
 import argparse
-import os
 import statistics
 import time
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_info
 
+from _environment import report_environment
 import layerwise
 from layerwise.applications import resnet_cifar
 from layerwise.optimizers import SGD
@@ -92,13 +91,7 @@ def main():
     parser.add_argument("--steps", type=int, default=5)
     args = parser.parse_args()
 
-    for variable in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-        if variable in os.environ:
-            print(f"warning: {variable}={os.environ[variable]} is set and may slow NumPy's BLAS")
-    blas = [f"{i['internal_api']} {i.get('version')} {i.get('architecture')} ({i['num_threads']} threads)"
-            for i in threadpool_info()]
-    print("BLAS (threadpoolctl):", "; ".join(blas))
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}; numpy {np.__version__}")
+    report_environment()
 
     rng = np.random.default_rng(0)
     x = rng.random((BATCH, 32, 32, 3), dtype=np.float32)

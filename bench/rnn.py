@@ -15,10 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from _environment import report_environment
 from layerwise.layers import LSTM  # noqa: E402
 
 BATCH, STEPS, FEATURES, UNITS, REPEATS = 64, 50, 32, 128, 30
@@ -40,9 +41,7 @@ def main():
         output, _ = module(x_torch)
         output.backward(dy_torch)
 
-    blas = [(info["internal_api"], info.get("architecture"), info["num_threads"]) for info in threadpool_info()
-            if info["user_api"] == "blas"]
-    print(f"BLAS (threadpoolctl): {blas}")
+    report_environment()
     print(f"LSTM({UNITS}), {STEPS} steps, batch {BATCH}, {FEATURES} features, float32, forward + backward, "
           f"median of {REPEATS}")
     for threads in (2, 1):

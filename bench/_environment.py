@@ -1,0 +1,23 @@
+"""The environment line every benchmark prints first: which BLAS kernel runs, and with how many threads.
+
+On this machine OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE may be set and slow NumPy's BLAS; benchmarks are
+run with both unset (``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/<name>.py``), and a
+warning is printed when they are not, so a slow figure is never quoted without its cause.
+"""
+
+import os
+
+import numpy as np
+import torch
+from threadpoolctl import threadpool_info
+
+
+def report_environment() -> None:
+    """Print the BLAS libraries threadpoolctl finds (kernel, version, threads), NumPy's and torch's versions."""
+    for variable in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        if variable in os.environ:
+            print(f"warning: {variable}={os.environ[variable]} is set and may slow NumPy's BLAS")
+    blas = [f"{i['internal_api']} {i.get('version')} {i.get('architecture')} ({i['num_threads']} threads)"
+            for i in threadpool_info() if i["user_api"] == "blas"]
+    print("BLAS (threadpoolctl):", "; ".join(blas))
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}; numpy {np.__version__}")
