@@ -186,16 +186,21 @@ class Layer:
                 f"Layer '{self.name}' ({type(self).__name__}) expected input of shape "
                 f"{format_shape((None,) + expected)}, received {tuple(x.shape)}")
 
-    def __call__(self, x, training=False):
+    def __call__(self, x, training=False, **call_arguments):
         """Build on first use, cast to the layer's dtype, check the shape, and run `forward`.
 
         ``training`` is True, False, or "stochastic": training mode for `stochastic` layers only (Monte
-        Carlo dropout keeps batch normalization and the like in inference mode).
+        Carlo dropout keeps batch normalization and the like in inference mode). Further keyword
+        arguments (a sequence layer's ``mask``) go to `forward` unchanged.
 
         On a `SymbolicTensor` (the output of `Input` or of another layer's call), record the call and
         return its symbolic output instead (the functional API).
         """
         if symbolic.is_symbolic(x):
+            given = sorted(name for name, value in call_arguments.items() if value is not None)
+            if given:
+                raise ValueError(f"Layer '{self.name}': {given} cannot be passed on symbolic calls of the "
+                                 "functional API")
             return symbolic.call_symbolic(self, x)
         x = self.prepare_input(x)
         if isinstance(training, str):
@@ -203,7 +208,7 @@ class Layer:
                 raise ValueError(f"Layer '{self.name}': training must be True, False or 'stochastic', "
                                  f"received {training!r}")
             training = self.stochastic
-        y = self.forward(x, training=training)
+        y = self.forward(x, training=training, **call_arguments)
         if training and self.activity_regularizer is not None:
             self.activity_penalty = self.activity_regularizer(y)
             self.activity_gradient = self.activity_regularizer.gradient(y)

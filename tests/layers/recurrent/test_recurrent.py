@@ -174,3 +174,17 @@ def test_clipnorm_bounds_every_recurrent_gradient_step(rng):
 
     assert max(step_norms(None)) > 5.0
     assert max(step_norms(0.5)) <= 0.5 + 1e-5
+
+
+def test_recurrent_layers_join_functional_graphs_and_refuse_symbolic_masks(rng):
+    inputs = layerwise.Input(shape=(6, 3))
+    features = layers.Bidirectional(layers.GRU(4, return_sequences=True))(inputs)
+    outputs = layers.Dense(2, activation="softmax")(layers.LSTM(5)(features))
+    model = layerwise.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x, y = rng.normal(size=(16, 6, 3)), rng.integers(0, 2, 16)
+    first = model.evaluate(x, y, verbose=0)
+    model.fit(x, y, epochs=5, batch_size=8, verbose=0)
+    assert model.evaluate(x, y, verbose=0) < first
+    with pytest.raises(ValueError, match="mask"):
+        layers.LSTM(3)(inputs, mask=np.ones((1, 6), dtype=bool))

@@ -9,6 +9,7 @@ mixin); any other layer ends the mask's journey, as it does in Keras for layers 
 
 import numpy as np
 
+from layerwise.layers import symbolic
 from layerwise.layers.base import Layer
 
 
@@ -28,18 +29,12 @@ class MaskConsumer:
         self.input_spec = (None,) + self.input_spec[1:]
 
     def __call__(self, x, training=False, mask=None):
-        x = np.asarray(x)
-        if x.dtype != self.dtype:
-            x = x.astype(self.dtype)
-        if not self.built:
-            self.build_for(x.shape)
-        self.check_input(x)
-        if mask is not None:
+        if mask is not None and not symbolic.is_symbolic(x):
             mask = np.asarray(mask, dtype=bool)
-            if mask.shape != x.shape[:2]:
+            if mask.shape != np.shape(x)[:2]:
                 raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) expected a mask of shape "
-                                 f"{x.shape[:2]}, received {mask.shape}")
-        return self.forward(x, training=training, mask=mask)
+                                 f"{np.shape(x)[:2]}, received {mask.shape}")
+        return super().__call__(x, training=training, mask=mask)
 
 
 class Masking(Layer):
