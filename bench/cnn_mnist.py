@@ -42,13 +42,18 @@ def load_mnist():
             (x_test[..., None] * scale).astype(np.float32), y_test.astype(np.int64))
 
 
-def layerwise_model():
+def layerwise_network():
+    """The issue's network, seeded and not yet compiled (also used by cnn_mnist_accuracy.py)."""
     layerwise.utils.set_random_seed(0)
-    model = layerwise.Sequential([
+    return layerwise.Sequential([
         layerwise.Input(shape=(28, 28, 1)),
         layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
         layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
         layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
+
+
+def layerwise_model():
+    model = layerwise_network()
     model.compile(optimizer=layerwise.optimizers.SGD(0.05), loss="sparse_categorical_crossentropy")
     return model
 

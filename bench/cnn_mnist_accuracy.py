@@ -18,7 +18,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import layerwise  # noqa: E402
-from layerwise import layers  # noqa: E402
+from cnn_mnist import layerwise_network  # noqa: E402
 
 
 def main():
@@ -28,18 +28,10 @@ def main():
     (x_train, y_train), (x_test, y_test) = layerwise.datasets.mnist.load_data()
     x_train = (x_train[..., None] / np.float32(255)).astype(np.float32)
     x_test = (x_test[..., None] / np.float32(255)).astype(np.float32)
-    layerwise.utils.set_random_seed(0)
-    model = layerwise.Sequential([
-        layerwise.Input(shape=(28, 28, 1)),
-        layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
+    model = layerwise_network()
     steps_per_epoch = -(-len(x_train) // 128)
     decay_step = max(args.epochs - 2, 1) * steps_per_epoch
-
-    def schedule(step):
-        return 0.05 if step < decay_step else 0.005
-
+    schedule = layerwise.optimizers.schedules.PiecewiseConstantDecay([decay_step - 1], [0.05, 0.005])
     model.compile(optimizer=layerwise.optimizers.SGD(schedule, momentum=0.9), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     for epoch in range(args.epochs):
