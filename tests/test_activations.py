@@ -230,3 +230,23 @@ def test_serialize_round_trip(identifier, rng):
 def test_get_rejects_unknown_identifiers_with_the_known_names(identifier):
     with pytest.raises(ValueError, match=r"Unknown activation .*known names: \[.*'relu'"):
         activations.get(identifier)
+
+
+@pytest.mark.parametrize("shape", [(), (7,), (3, 16384 + 5), (2, 16384)])
+@pytest.mark.parametrize("layout", ["contiguous", "strided", "int"])
+def test_relu_is_max_x_0_for_every_size_and_layout(shape, layout, rng):
+    """relu compares contiguous float arrays with rows of zeros; every other array takes np.maximum."""
+    pairs = rng.standard_normal(shape + (2,)).astype(np.float32)
+    if layout == "int":
+        x = (10 * pairs[..., 0]).astype(np.int64)
+    else:
+        pairs.reshape(-1)[::7] = np.nan
+        x = pairs[..., 0] if layout == "strided" else pairs[..., 0].copy()
+    expected = np.maximum(x, 0)
+    np.testing.assert_array_equal(activations.relu(x), expected)
+    out = np.empty_like(x)
+    assert activations.relu(x, out=out) is out
+    np.testing.assert_array_equal(out, expected)
+    if layout == "contiguous":
+        activations.relu(x, out=x)
+        np.testing.assert_array_equal(x, expected)

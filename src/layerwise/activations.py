@@ -42,9 +42,34 @@ def tanh(x, out=None):
     return np.tanh(x, out=out)
 
 
+#: Length of the rows of zeros that `relu` compares floating arrays with.
+_ZERO_ROW = 16384
+
+
+@functools.lru_cache(maxsize=8)
+def _zero_row(dtype):
+    row = np.zeros(_ZERO_ROW, dtype=dtype)
+    row.flags.writeable = False
+    return row
+
+
 def relu(x, out=None):
-    """f(x) = max(x, 0) (the rectifier of lecture 004)."""
-    return np.maximum(x, 0, out=out)
+    """f(x) = max(x, 0) (the rectifier of lecture 004).
+
+    NumPy's maximum of an array and a scalar runs without SIMD, four times slower than the maximum of two
+    arrays (measured on float32 in cache), so contiguous floating arrays are compared with a row of zeros
+    broadcast over rows of `_ZERO_ROW` elements, and the remainder with a prefix of that row.
+    """
+    x = np.asarray(x)
+    if out is None:
+        out = np.empty_like(x)
+    if x.dtype.kind != "f" or out.dtype != x.dtype or not (x.flags.c_contiguous and out.flags.c_contiguous):
+        return np.maximum(x, 0, out=out)
+    flat_x, flat_out, zeros = x.reshape(-1), out.reshape(-1), _zero_row(x.dtype)
+    whole = flat_x.size - flat_x.size % _ZERO_ROW
+    np.maximum(flat_x[:whole].reshape(-1, _ZERO_ROW), zeros, out=flat_out[:whole].reshape(-1, _ZERO_ROW))
+    np.maximum(flat_x[whole:], zeros[:flat_x.size - whole], out=flat_out[whole:])
+    return out
 
 
 def leaky_relu(x, out=None, negative_slope=0.2):
