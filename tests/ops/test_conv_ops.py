@@ -73,3 +73,30 @@ def test_layer_arguments_are_checked():
         layers.Conv2D(4, 3, padding="causal")
     with pytest.raises(ValueError, match="rank 4"):
         layers.Conv2D(4, 3)(np.zeros((2, 5, 5)))
+
+
+def _naive_columns(padded, geometry):
+    """im2col by definition: row (n, p, q), column (i, j, c) = x_p[n, p sh + i dh, q sw + j dw, c]."""
+    (ho, wo), (kh, kw), (sh, sw), (dh, dw) = (geometry.output_hw, geometry.kernel_size, geometry.strides,
+                                              geometry.dilation)
+    n, _, _, c = padded.shape
+    columns = np.empty((n, ho, wo, kh, kw, c), dtype=padded.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            columns[:, :, :, i, j] = padded[:, i * dh:i * dh + sh * (ho - 1) + 1:sh,
+                                            j * dw:j * dw + sw * (wo - 1) + 1:sw]
+    return columns.reshape(1, n * ho * wo, kh * kw * c)
+
+
+@pytest.mark.parametrize("channels", [1, 2, 5, 16])
+@pytest.mark.parametrize("strides, dilation", [((1, 1), (1, 1)), ((2, 3), (1, 1)), ((1, 2), (2, 1)),
+                                               ((1, 1), (1, 2))])
+@pytest.mark.parametrize("layout", ["contiguous", "channels sliced", "transposed"])
+def test_im2col_matches_its_definition(channels, strides, dilation, layout, rng):
+    """Whole kernel rows are copied from a strided view only where that view is valid."""
+    x = rng.standard_normal((3, 9, 8, 2 * channels)).astype(np.float32)
+    padded = {"contiguous": x[..., :channels].copy(), "channels sliced": x[..., ::2],
+              "transposed": np.ascontiguousarray(x[..., :channels].transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3)}
+    geometry = conv.ConvGeometry.create((9, 8), (3, 2), strides, dilation, "valid")
+    np.testing.assert_array_equal(conv.im2col(padded[layout], geometry),
+                                  _naive_columns(padded[layout], geometry))

@@ -30,6 +30,8 @@ from layerwise.ops._workspace import empty, zeros
 MEMORY_BUDGET_BYTES = 16 * 2**20
 #: Columns that are not kept are gathered in chunks this small, which stay in cache from im2col to GEMM.
 CACHE_CHUNK_BYTES = 4 * 2**20
+#: `im2col` copies whole kernel rows at once when a row holds at least this many elements (kw*C).
+MIN_ROW_ELEMENTS = 6
 
 
 def padding_amounts(length, kernel_size, stride, dilation, padding):
@@ -118,15 +120,30 @@ def crop_spatial(padded, pads, input_hw):
 
 
 def im2col(padded, geometry, out=None):
-    """Columns (g, N*Ho*Wo, kh*kw*C/g): row (n, p, q) holds what output (p, q) sees, per group."""
+    """Columns (g, N*Ho*Wo, kh*kw*C/g): row (n, p, q) holds what output (p, q) sees, per group.
+
+    Without groups or width dilation, the kw*C inputs that kernel row i sees from output (p, q) are
+    contiguous in x_p, so all columns are one copy from a strided view (N, Ho, Wo, kh, kw*C) of x_p, whose
+    inner loop runs over kw*C elements (three times faster than a copy per offset for C >= 2).
+    With one channel that inner loop is too short, and a copy per kernel offset is faster.
+    """
     n, g = len(padded), geometry.groups
     (ho, wo), (kh, kw) = geometry.output_hw, geometry.kernel_size
     group_channels = padded.shape[-1] // g
     shape = (g, n, ho, wo, kh, kw, group_channels)
     columns = np.empty(shape, dtype=padded.dtype) if out is None else out.reshape(shape)
-    grouped = padded.reshape(padded.shape[:3] + (g, group_channels))
-    for i, j in geometry.offsets:
-        columns[:, :, :, :, i, j] = np.moveaxis(geometry.window(grouped, i, j), 3, 0)
+    sample, row, column, channel = padded.strides
+    if (g == 1 and geometry.dilation[1] == 1 and kw * group_channels >= MIN_ROW_ELEMENTS
+            and channel == padded.itemsize and column == group_channels * channel):
+        (sh, sw), dh = geometry.strides, geometry.dilation[0]
+        rows = np.lib.stride_tricks.as_strided(padded, (n, ho, wo, kh, kw * group_channels),
+                                               (sample, sh * row, sw * column, dh * row, padded.itemsize),
+                                               writeable=False)
+        columns.reshape(n, ho, wo, kh, kw * group_channels)[...] = rows
+    else:
+        grouped = padded.reshape(padded.shape[:3] + (g, group_channels))
+        for i, j in geometry.offsets:
+            columns[:, :, :, :, i, j] = np.moveaxis(geometry.window(grouped, i, j), 3, 0)
     return columns.reshape(g, n * ho * wo, kh * kw * group_channels)
 
 
