@@ -10,7 +10,7 @@ position sees into one row, so the sum is a matrix product per group: Y_g = X_g 
 
     dJ/dw = X_g^T dJ/dY_g          (lecture 004: dE/dw_i = sum_j delta_j z_i, summed over shared uses)
     dJ/db = sum_{n, p, q} dJ/dy
-    dJ/dx, stride 1: the padded dJ/dy convolved with the flipped kernel, as one shifted GEMM per offset;
+    dJ/dx, stride 1: the padded dJ/dy convolved with the flipped kernel (im2col and one GEMM);
     dJ/dx, strided:  dJ/dX_g = dJ/dY_g W_g^T, added back onto x_p one kernel offset at a time.
 
 Every loop runs over kernel offsets, groups or batch chunks, never over samples or pixels. The im2col
@@ -264,42 +264,26 @@ def sum_rows(matrix, workspace=None):
 def conv2d_backward_input(dy, kernel, geometry, workspace=None):
     """dJ/dx (N, H, W, C) from dJ/dy (N, Ho, Wo, F); also the forward pass of a transposed convolution."""
     if geometry.strides == (1, 1):
-        return _shifted_input_gradient(dy, kernel, geometry, workspace)
+        return _flipped_input_gradient(dy, kernel, geometry, workspace)
     return _scatter_input_gradient(dy, kernel, geometry, workspace)
 
 
-def _shifted_input_gradient(dy, kernel, geometry, workspace=None):
-    """Stride 1: dJ/dx_p = sum_{i, j} shift_{i dh, j dw}(dJ/dy) w[i, j]^T, the padded dJ/dy convolved with the
-    flipped kernel.
+def _flipped_input_gradient(dy, kernel, geometry, workspace=None):
+    """Stride 1: dJ/dx is a convolution of dJ/dy with the flipped kernel, computed by `conv2d_forward`.
 
-    dJ/dy is laid on the grid of x_p (zeros outside the Ho x Wo outputs) and flattened to rows, so that
-    shifting by kernel offset (i, j) is shifting by i*dh*Wp + j*dw rows: each offset costs one GEMM into a
-    reused buffer and one contiguous addition, with no im2col copy. A valid output row never shifts past
-    the end of its own sample's grid, so chunks of the batch are independent.
+    dJ/dx_p[a, b, c] = sum_{i, j, f} w[i, j, c, f] dJ/dy[a - i dh, b - j dw, f]. With i' = kh-1-i,
+    w'[i', j', f, c] = w[kh-1-i', kw-1-j', c, f] (per group) and dJ/dy zero-padded by (kh-1) dh - top rows
+    above and (kh-1) dh - bottom below (likewise for columns), the interior of dJ/dx_p is the stride-1
+    convolution of that padded dJ/dy with w', of the input's size: one im2col and one GEMM, no col2im.
     """
-    n, g = len(dy), geometry.groups
-    (ho, wo), (hp, wp), (_, dw) = geometry.output_hw, geometry.padded_hw, geometry.dilation
     kh, kw, group_channels, filters = kernel.shape
-    group_filters, channels = filters // g, g * group_channels
-    padded_grad = empty(workspace, "padded gradient", (n, hp, wp, channels), dy.dtype)
-    chunk = batch_chunk(hp * wp * (filters + channels) * dy.itemsize, n, CACHE_CHUNK_BYTES)
-    grid = zeros(workspace, "gradient grid", (chunk, hp, wp, filters), dy.dtype)
-    product = empty(workspace, "gradient product", (chunk * hp * wp, channels), dy.dtype)
-    for start in range(0, n, chunk):
-        stop = min(start + chunk, n)
-        rows = (stop - start) * hp * wp
-        grid[:stop - start, :ho, :wo] = dy[start:stop]
-        flat_dy, target = grid[:stop - start].reshape(rows, filters), padded_grad[start:stop].reshape(rows, channels)
-        for i, j in geometry.offsets:
-            shift = i * geometry.dilation[0] * wp + j * dw
-            destination = target if shift == 0 else product[:rows]
-            for group in range(g):
-                np.matmul(flat_dy[:, group * group_filters:(group + 1) * group_filters],
-                          kernel[i, j, :, group * group_filters:(group + 1) * group_filters].T,
-                          out=destination[:, group * group_channels:(group + 1) * group_channels])
-            if shift:
-                target[shift:] += product[:rows - shift]
-    return crop_spatial(padded_grad, geometry.pads, geometry.input_hw)
+    g, (dh, dw) = geometry.groups, geometry.dilation
+    flipped = np.ascontiguousarray(kernel[::-1, ::-1].reshape(kh, kw, group_channels, g, filters // g)
+                                   .transpose(0, 1, 4, 3, 2).reshape(kh, kw, filters // g, g * group_channels))
+    (top, bottom), (left, right) = geometry.pads
+    pads = (((kh - 1) * dh - top, (kh - 1) * dh - bottom), ((kw - 1) * dw - left, (kw - 1) * dw - right))
+    gradient_geometry = ConvGeometry(tuple(dy.shape[1:3]), (kh, kw), (1, 1), (dh, dw), pads, g)
+    return conv2d_forward(dy, flipped, None, gradient_geometry, workspace=workspace, key="input gradient")[0]
 
 
 def _scatter_input_gradient(dy, kernel, geometry, workspace=None):
