@@ -27,28 +27,30 @@ def _is_tiling(geometry):
     return geometry.kernel_size == geometry.strides and geometry.pads == ((0, 0), (0, 0))
 
 
-def max_pool_forward(x, geometry):
-    """Return (y, argmax): the window maxima and the index arrays that locate each one.
+def max_pool_forward(x, geometry, with_argmax=True):
+    """Return (y, argmax): the window maxima and the index arrays that locate each one (None unless
+    ``with_argmax``: inference needs no backward, and the comparisons cost as much as the maxima).
 
     Tiling windows (pool size = strides, no padding) are reduced along the width, then along the height,
     on reshaped views whose inner loops run over whole rows; ties go to the first offset in row-major
     order (as PyTorch). Other windows run one offset at a time over strided views.
     """
     if _is_tiling(geometry):
-        return _max_pool_tiles(x, geometry)
+        return _max_pool_tiles(x, geometry, with_argmax)
     padded = pad_spatial(x, geometry.pads, -np.inf)
-    y, argmax = _running_max([geometry.window(padded, i, j) for i, j in geometry.offsets])
-    return y, (argmax,)
+    y, argmax = _running_max([geometry.window(padded, i, j) for i, j in geometry.offsets], with_argmax)
+    return y, (argmax,) if with_argmax else None
 
 
-def _running_max(candidates):
-    """The elementwise maximum of the candidates, and the index of the first one attaining it."""
+def _running_max(candidates, with_argmax=True):
+    """The elementwise maximum of the candidates, and the index of the first one attaining it (or None)."""
     if len(candidates) == 1:
-        return candidates[0].copy(), np.zeros(candidates[0].shape, dtype=np.uint8)
+        return candidates[0].copy(), np.zeros(candidates[0].shape, dtype=np.uint8) if with_argmax else None
     best = np.maximum(candidates[0], candidates[1])
-    argmax = np.greater(candidates[1], candidates[0]).view(np.uint8)
+    argmax = np.greater(candidates[1], candidates[0]).view(np.uint8) if with_argmax else None
     for index, candidate in enumerate(candidates[2:], start=2):
-        np.copyto(argmax, index, where=candidate > best)
+        if with_argmax:
+            np.copyto(argmax, index, where=candidate > best)
         np.maximum(best, candidate, out=best)
     return best, argmax
 
@@ -59,14 +61,14 @@ def _route(dy, argmax, targets):
         np.multiply(dy, argmax == index, out=target)
 
 
-def _max_pool_tiles(x, geometry):
+def _max_pool_tiles(x, geometry, with_argmax):
     n, c = len(x), x.shape[-1]
     (ho, wo), (ph, pw) = geometry.output_hw, geometry.kernel_size
     columns = x[:, :ho * ph, :wo * pw].reshape(n, ho * ph, wo, pw, c)
-    row_max, column_argmax = _running_max([columns[:, :, :, j] for j in range(pw)])
+    row_max, column_argmax = _running_max([columns[:, :, :, j] for j in range(pw)], with_argmax)
     rows = row_max.reshape(n, ho, ph, wo, c)
-    y, row_argmax = _running_max([rows[:, :, i] for i in range(ph)])
-    return y, (column_argmax, row_argmax)
+    y, row_argmax = _running_max([rows[:, :, i] for i in range(ph)], with_argmax)
+    return y, (column_argmax, row_argmax) if with_argmax else None
 
 
 def max_pool_backward(dy, argmax, geometry):

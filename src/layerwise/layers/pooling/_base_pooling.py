@@ -43,7 +43,7 @@ class BasePooling(Layer):
     def forward(self, x, training=False):
         images = as_images(x, self.rank)
         self.pool_geometry = self._geometry(images.shape[1:3])
-        return from_images(self.pool_forward(images), self.rank)
+        return from_images(self.pool_forward(images, training), self.rank)
 
     def backward(self, dy):
         return from_images(self.pool_backward(as_images(dy, self.rank)), self.rank)

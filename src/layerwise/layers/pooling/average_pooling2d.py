@@ -32,7 +32,7 @@ class AveragePooling2D(BasePooling):
         Lecture 004 (subsampling); LeCun et al., 1998 (LeNet-5's averaging subsampling layers).
     """
 
-    def pool_forward(self, x):
+    def pool_forward(self, x, training=False):
         return average_pool_forward(x, self.pool_geometry)
 
     def pool_backward(self, dy):

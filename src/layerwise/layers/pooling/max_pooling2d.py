@@ -33,9 +33,13 @@ class MaxPooling2D(BasePooling):
         Lecture 004 (subsampling: a_k computed from a 2x2 patch of the convolved image).
     """
 
-    def pool_forward(self, x):
-        y, self.argmax = max_pool_forward(x, self.pool_geometry)
+    def pool_forward(self, x, training=False):
+        # Inference keeps x instead of the argmax: the argmax is found again if a backward pass follows.
+        y, self.argmax = max_pool_forward(x, self.pool_geometry, with_argmax=training)
+        self.x = None if training else x
         return y
 
     def pool_backward(self, dy):
+        if self.argmax is None:
+            self.argmax = max_pool_forward(self.x, self.pool_geometry)[1]
         return max_pool_backward(dy, self.argmax, self.pool_geometry)
