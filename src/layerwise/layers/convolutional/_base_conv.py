@@ -71,8 +71,11 @@ class BaseConv(Layer):
     # ---- the activation, applied in place with the bias when its derivative reads only the output -----
     @property
     def _fused_activation(self):
-        """phi(z, out=z) for the kernels to apply with the bias, or None when backward needs z itself."""
-        return None if self.activation.reads == "input" else self.activation.forward
+        """phi(z, out=z) for the kernels to apply with the bias, or None when backward needs z itself or phi
+        is the identity (whose in-place application would be a copy of z onto itself)."""
+        if self.activation.reads == "input" or self.activation.name == "linear":
+            return None
+        return self.activation.forward
 
     def _activate(self, z):
         """Keep z and y for backward; y = phi(z) unless the kernel already applied phi in place."""
