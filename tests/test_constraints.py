@@ -1,4 +1,5 @@
-"""Constraints: each projection's definition, and training that respects it after every step."""
+"""Constraints: each projection's definition, training that respects it after every step, and every layer's
+per-weight constraint arguments (the table of tests/weight_arguments.py)."""
 
 import numpy as np
 import pytest
@@ -7,6 +8,8 @@ import layerwise
 from layerwise import constraints
 from layerwise.callbacks import Callback
 from layerwise.layers import Dense, PReLU
+
+from weight_arguments import WEIGHT_ARGUMENT_CASES, WEIGHT_ARGUMENT_IDS
 
 
 def test_max_norm_rescales_only_long_columns(rng):
@@ -84,3 +87,34 @@ def test_training_respects_constraints_after_every_step(rng):
     free.compile(optimizer=layerwise.optimizers.SGD(0.5), loss="categorical_crossentropy")
     free.fit(x, y, epochs=3, batch_size=16, verbose=0)
     assert np.linalg.norm(free.layers[0].kernel.value, axis=0).max() > 0.5
+
+
+def _norms(w):
+    return np.sqrt(np.sum(w * w, axis=0))
+
+
+# One constraint per weight of a layer, each with the property it enforces checked by hand (norms may end
+# up to a relative epsilon() below the bound).
+HAND_CONSTRAINTS = [
+    (constraints.MaxNorm(0.1, axis=0), lambda w: np.all(_norms(w) <= 0.1)),
+    (constraints.NonNeg(), lambda w: np.all(w >= 0)),
+    (constraints.MinMaxNorm(0.5, 0.6, axis=0), lambda w: np.all((_norms(w) >= 0.5 - 1e-6) & (_norms(w) <= 0.6))),
+]
+
+
+@pytest.mark.parametrize("case", WEIGHT_ARGUMENT_CASES, ids=WEIGHT_ARGUMENT_IDS)
+def test_each_weight_constraint_projects_it_after_an_optimizer_step(case, float64, rng):
+    held = dict(zip(case.weights, HAND_CONSTRAINTS))
+    model = case.model(rng, 0.1, **{f"{prefix}_constraint": constraint
+                                    for prefix, (constraint, _) in held.items()})
+    layer = model.layers[0]
+    before = {p.name: p.value.copy() for p in layer.weights}
+    x = case.sample(rng)
+    model.train_on_batch(x, rng.normal(size=model.compute_output_shape(x.shape)))
+    for prefix, (constraint, holds) in held.items():
+        parameter = getattr(layer, case.weights[prefix])
+        stepped = before[parameter.name] - 0.1 * parameter.grad  # SGD's step; grad is kept after it
+        assert not holds(stepped), f"{parameter.name}: the constraint was never active"
+        assert holds(parameter.value), parameter.name
+        np.testing.assert_allclose(parameter.value, constraint(stepped), rtol=1e-12, atol=1e-15,
+                                   err_msg=parameter.name)

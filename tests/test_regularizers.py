@@ -1,11 +1,15 @@
-"""Regularizers: penalties and gradients, Keras's λ Σ w² convention, penalized training loss, activity penalties."""
+"""Regularizers: penalties and gradients, Keras's λ Σ w² convention, penalized training loss, activity penalties,
+and every layer's per-weight regularizer and constraint arguments (the table of tests/weight_arguments.py)."""
 
 import numpy as np
 import pytest
 
 import layerwise
-from layerwise import regularizers
+from layerwise import constraints, regularizers
 from layerwise.layers import Dense, PReLU
+from layerwise.models import load_model
+
+from weight_arguments import WEIGHT_ARGUMENT_CASES, WEIGHT_ARGUMENT_IDS
 
 
 @pytest.mark.parametrize("regularizer", [regularizers.L1(0.3), regularizers.L2(0.2),
@@ -122,3 +126,61 @@ def test_check_gradients_counts_activity_penalties_of_a_model(activity_on_output
     report = layerwise.testing.check_gradients(model, x, y)
     assert report.passed, f"\n{report}"
     assert layerwise.testing.check_gradients(model, x).passed
+
+
+# One penalty per weight of a layer, each with its penalty and gradient written out by hand.
+HAND_PENALTIES = [
+    (regularizers.L2(0.3), lambda w: 0.3 * np.sum(w * w), lambda w: 0.6 * w),
+    (regularizers.L1(0.2), lambda w: 0.2 * np.sum(np.abs(w)), lambda w: 0.2 * np.sign(w)),
+    (regularizers.L1L2(l1=0.05, l2=0.4), lambda w: 0.05 * np.sum(np.abs(w)) + 0.4 * np.sum(w * w),
+     lambda w: 0.05 * np.sign(w) + 0.8 * w),
+]
+
+
+@pytest.mark.parametrize("case", WEIGHT_ARGUMENT_CASES, ids=WEIGHT_ARGUMENT_IDS)
+def test_each_weight_regularizer_adds_its_penalty_to_the_loss_and_its_gradient_to_the_weight(case, float64, rng):
+    penalties = dict(zip(case.weights, HAND_PENALTIES))
+    model = case.model(rng, 0.0, **{f"{prefix}_regularizer": regularizer
+                                     for prefix, (regularizer, _, _) in penalties.items()})
+    layer = model.layers[0]
+    x = case.sample(rng)
+    y = rng.normal(size=model.compute_output_shape(x.shape))
+    penalized = model.train_on_batch(x, y)  # learning rate 0: the weights stay
+    penalized_grads = {p.name: p.grad.copy() for p in layer.weights}
+    for parameter in layer.weights:
+        parameter.regularizer = None
+    plain = model.train_on_batch(x, y)
+    expected = 0.0
+    for prefix, (_, penalty, gradient) in penalties.items():
+        parameter = getattr(layer, case.weights[prefix])
+        expected += penalty(parameter.value)
+        np.testing.assert_allclose(penalized_grads[parameter.name] - parameter.grad, gradient(parameter.value),
+                                   rtol=1e-9, atol=1e-12, err_msg=parameter.name)
+    assert expected > 0
+    assert penalized - plain == pytest.approx(expected, rel=1e-9)
+
+
+@pytest.mark.parametrize("case", WEIGHT_ARGUMENT_CASES, ids=WEIGHT_ARGUMENT_IDS)
+def test_weight_regularizers_and_constraints_survive_config_and_model_file(case, tmp_path, rng):
+    arguments = {}
+    for index, prefix in enumerate(case.weights):
+        arguments[f"{prefix}_regularizer"] = regularizers.L1L2(l1=0.01 * (index + 1), l2=0.02)
+        arguments[f"{prefix}_constraint"] = constraints.MaxNorm(1.5 + index, axis=0)
+    model = case.model(rng, 0.1, **arguments)
+    layer = model.layers[0]
+    config = layer.get_config()
+    for name, value in arguments.items():
+        assert config[name] == {"class_name": type(value).__name__, "config": value.get_config()}
+    x = case.sample(rng)
+    clone = type(layer).from_config(config)
+    clone(x)
+    model.save(tmp_path / "m.lw")
+    loaded = load_model(tmp_path / "m.lw").layers[0]
+    for copy in (clone, loaded):
+        assert copy.get_config() == config
+        for prefix, attribute in case.weights.items():
+            parameter = getattr(copy, attribute)
+            for kind in ("regularizer", "constraint"):
+                original = arguments[f"{prefix}_{kind}"]
+                assert type(getattr(parameter, kind)) is type(original), f"{parameter.name} {kind}"
+                assert getattr(parameter, kind).get_config() == original.get_config()

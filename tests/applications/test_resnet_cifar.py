@@ -6,7 +6,7 @@ import torch
 
 import layerwise
 from layerwise import layers
-from layerwise.applications import resnet_cifar
+from layerwise.applications import residual_block, resnet_cifar
 from layerwise.testing import check_gradients
 
 
@@ -56,3 +56,90 @@ def test_a_few_sgd_steps_lower_the_loss(rng):
     for _ in range(10):
         last = model.train_on_batch(x, y)
     assert last < 0.7 * first
+
+
+def _same_pads(size, kernel_size, stride):
+    """Keras's 'same' padding (before, after) of one axis: an odd total puts the extra row after."""
+    total = max((-(-size // stride) - 1) * stride + kernel_size - size, 0)
+    return total // 2, total - total // 2
+
+
+def _torch_conv_bn(conv, norm, size):
+    """ZeroPad2d-Conv2d-BatchNorm2d with the weights and moving statistics of a Keras Conv2D + BN pair.
+
+    Keras's kernel (kh, kw, C, F) is torch's weight (F, C, kh, kw); Keras's momentum m is torch's 1 - m.
+    """
+    kernel = conv.kernel.value
+    before, after = _same_pads(size, conv.kernel_size[0], conv.strides[0])
+    torch_conv = torch.nn.Conv2d(kernel.shape[2], kernel.shape[3], conv.kernel_size, conv.strides, bias=False,
+                                 dtype=torch.float64)
+    torch_norm = torch.nn.BatchNorm2d(kernel.shape[3], eps=norm.epsilon, momentum=1.0 - norm.momentum,
+                                      dtype=torch.float64)
+    with torch.no_grad():
+        torch_conv.weight.copy_(torch.from_numpy(kernel.transpose(3, 2, 0, 1)))
+        for name, weight in (("weight", norm.gamma), ("bias", norm.beta), ("running_mean", norm.moving_mean),
+                             ("running_var", norm.moving_variance)):
+            getattr(torch_norm, name).copy_(torch.from_numpy(weight.value))
+    return torch.nn.Sequential(torch.nn.ZeroPad2d((before, after, before, after)), torch_conv, torch_norm)
+
+
+@pytest.mark.parametrize("training", [True, False], ids=["training", "inference"])
+@pytest.mark.parametrize("shortcut, channels, strides", [("identity", 4, 1), ("projection", 3, 2)],
+                         ids=["identity", "projection_stride2"])
+def test_conv_residual_block_matches_torch(shortcut, channels, strides, training, float64, rng):
+    """relu(BN(conv(relu(BN(conv(x))))) + h(x)), h = x or BN(conv1x1(x)), as resnet_cifar builds its blocks:
+    output, input gradient, every parameter gradient and the moving statistics, NHWC against torch's NCHW."""
+    size, filters, batch = 6, 4, 3
+    conv1, conv2, projection = (layers.Conv2D(filters, k, strides=s, padding="same", use_bias=False,
+                                              kernel_initializer="he_normal")
+                                for k, s in ((3, strides), (3, 1), (1, strides)))
+    norm1, norm2, norm_projection = (layers.BatchNormalization(momentum=0.9) for _ in range(3))
+    x = layerwise.Input(shape=(size, size, channels))
+    model = layerwise.Model(x, residual_block(
+        x, lambda t: norm2(conv2(layers.Activation("relu")(norm1(conv1(t))))),
+        lambda t: norm_projection(projection(t)), shortcut))
+    pairs = [(conv1, norm1, size), (conv2, norm2, -(-size // strides))]
+    if shortcut == "projection":
+        pairs.append((projection, norm_projection, size))
+    for _, norm, _ in pairs:  # away from the initial gamma = 1, beta = 0, mean = 0, variance = 1
+        for weight, values in ((norm.gamma, rng.uniform(0.5, 1.5, filters)), (norm.beta, rng.normal(size=filters)),
+                               (norm.moving_mean, rng.normal(size=filters)),
+                               (norm.moving_variance, rng.uniform(0.5, 1.5, filters))):
+            weight.assign(values)
+    initial = [(norm.moving_mean.value.copy(), norm.moving_variance.value.copy()) for _, norm, _ in pairs]
+    branch1, branch2, *shortcut_branch = (_torch_conv_bn(*pair) for pair in pairs)
+    torch_shortcut = shortcut_branch[0] if shortcut_branch else torch.nn.Identity()
+    for module in (branch1, branch2, torch_shortcut):
+        module.train(training)
+
+    data = rng.normal(size=(batch, size, size, channels))
+    output = model.call(data, training=training)
+    dy = rng.normal(size=output.shape)
+    dx = model.backward(dy)
+    x_torch = torch.tensor(data.transpose(0, 3, 1, 2), requires_grad=True)
+    y_torch = torch.relu(branch2(torch.relu(branch1(x_torch))) + torch_shortcut(x_torch))
+    y_torch.backward(torch.from_numpy(dy.transpose(0, 3, 1, 2)))
+
+    tight = {"rtol": 1e-10, "atol": 1e-12}
+    np.testing.assert_allclose(output, y_torch.detach().numpy().transpose(0, 2, 3, 1), **tight)
+    np.testing.assert_allclose(dx, x_torch.grad.numpy().transpose(0, 2, 3, 1), **tight)
+    compared = set()
+    for (conv, norm, conv_input_size), (_, torch_conv, torch_norm), (mean_0, variance_0) in zip(
+            pairs, [branch1, branch2, torch_shortcut], initial):
+        np.testing.assert_allclose(conv.kernel.grad, torch_conv.weight.grad.numpy().transpose(2, 3, 1, 0),
+                                   err_msg=conv.name, **tight)
+        np.testing.assert_allclose(norm.gamma.grad, torch_norm.weight.grad.numpy(), err_msg=norm.name, **tight)
+        np.testing.assert_allclose(norm.beta.grad, torch_norm.bias.grad.numpy(), err_msg=norm.name, **tight)
+        compared |= {conv.kernel.name, norm.gamma.name, norm.beta.name}
+        np.testing.assert_allclose(norm.moving_mean.value, torch_norm.running_mean.numpy(), **tight)
+        if training:
+            # torch moves towards the unbiased variance n/(n-1) s^2: v_torch = (1-m) s^2 n/(n-1) + m v_0 with
+            # m = Keras's momentum, n the values per channel; Keras moves towards the biased s^2.
+            m, n = norm.momentum, batch * (-(-conv_input_size // conv.strides[0])) ** 2
+            expected = m * variance_0 + (n - 1) / n * (torch_norm.running_var.numpy() - m * variance_0)
+            assert not np.allclose(norm.moving_mean.value, mean_0)
+        else:
+            expected = variance_0
+            np.testing.assert_array_equal(norm.moving_mean.value, mean_0)
+        np.testing.assert_allclose(norm.moving_variance.value, expected, err_msg=norm.name, **tight)
+    assert compared == {p.name for p in model.trainable_weights}

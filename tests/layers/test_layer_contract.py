@@ -79,6 +79,16 @@ LAYER_CASES = [
     LayerCase("prelu_regularized_constrained", lambda: layers.PReLU(
         alpha_initializer="random_uniform", alpha_regularizer="l2", alpha_constraint="non_neg"),
         (3, 4), _away_from_zero),
+    LayerCase("conv2d_regularized_constrained", lambda: layers.Conv2D(
+        3, 3, padding="same", kernel_regularizer="l1_l2", bias_regularizer="l2", activity_regularizer="l1",
+        kernel_constraint=layerwise.constraints.MaxNorm(0.5, axis=[0, 1, 2]), bias_constraint="non_neg"),
+        (2, 5, 5, 2)),
+    LayerCase("depthwise_conv2d_regularized_constrained", lambda: layers.DepthwiseConv2D(
+        3, depthwise_regularizer="l2", bias_regularizer="l1", depthwise_constraint="unit_norm",
+        bias_constraint="non_neg"), (2, 5, 5, 2)),
+    LayerCase("lstm_regularized_constrained", lambda: layers.LSTM(
+        3, kernel_regularizer="l2", recurrent_regularizer="l1", bias_regularizer="l1_l2",
+        kernel_constraint="max_norm", recurrent_constraint="unit_norm", bias_constraint="non_neg"), (2, 5, 4)),
     LayerCase("dropout", lambda: layers.Dropout(0.4), (4, 6)),
     LayerCase("dropout_classic_seeded", lambda: layers.Dropout(0.3, seed=7, scaling="classic"), (4, 6)),
     LayerCase("dropout_noise_shape", lambda: layers.Dropout(0.5, noise_shape=(None, 1, 3)), (2, 4, 3)),

@@ -1,6 +1,6 @@
 """The machinery every convolution layer shares: arguments, geometry, activation and NHWC views."""
 
-from layerwise import activations, initializers
+from layerwise import activations, constraints, initializers, regularizers
 from layerwise.layers._spatial import (as_image_tuple, as_images, check_rank, from_images, normalize_padding,
                                        normalize_tuple)
 from layerwise.layers.base import Layer
@@ -12,7 +12,8 @@ class BaseConv(Layer):
     """A convolution over ``rank`` spatial axes (1 or 2), computed by the 2-D kernels of `layerwise.ops.conv`.
 
     A 1-D input (N, L, C) is viewed as an image (N, 1, L, C) with a (1, k) kernel. Subclasses say how
-    their kernel maps onto a grouped 2-D kernel (kh, kw, C/g, F) and run forward/backward.
+    their kernel maps onto a grouped 2-D kernel (kh, kw, C/g, F) and run forward/backward; their `build`
+    creates the weights through `_add_kernel` and `_add_bias`, which attach the regularizers and constraints.
     """
 
     rank = 2
@@ -20,7 +21,8 @@ class BaseConv(Layer):
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, groups=1,
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
         layer = type(self).__name__
         if filters is not None and (not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0):
@@ -37,6 +39,10 @@ class BaseConv(Layer):
         self.use_bias = use_bias
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.workspace = Workspace()
 
     @property
@@ -88,8 +94,13 @@ class BaseConv(Layer):
     def backward(self, dy):
         return self.backward_preactivation(self.activation.backward(dy, self.z, self.y))
 
+    def _add_kernel(self, shape):
+        self.kernel = self.add_weight("kernel", shape, self.kernel_initializer, self.kernel_regularizer,
+                                      self.kernel_constraint)
+
     def _add_bias(self):
-        self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer) if self.use_bias else None
+        self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer, self.bias_regularizer,
+                                    self.bias_constraint) if self.use_bias else None
 
     def _bias_value(self):
         return self.bias.value if self.use_bias else None
@@ -116,4 +127,8 @@ class BaseConv(Layer):
                 "strides": list(self.strides), "padding": self.padding,
                 "dilation_rate": list(self.dilation_rate), "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer)}
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}

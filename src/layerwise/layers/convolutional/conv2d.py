@@ -29,7 +29,12 @@ class Conv2D(BaseConv):
         use_bias: whether to add b.
         kernel_initializer: initializer of w (default "glorot_uniform", fans times kh*kw as Keras).
         bias_initializer: initializer of b (default "zeros").
-        **kwargs: `Layer` arguments (name, dtype, input_shape, trainable).
+        kernel_regularizer: penalty R(w) added to the loss (e.g. ``"l2"`` or ``L2(1e-4)``).
+        bias_regularizer: penalty R(b).
+        kernel_constraint: projection of w after each update; ``MaxNorm(3, axis=[0, 1, 2])`` bounds the
+            norm of each filter w[:, :, :, f] (the default axis=0 would bound each kernel column instead).
+        bias_constraint: projection of b after each update.
+        **kwargs: `Layer` arguments (name, dtype, input_shape, trainable, activity_regularizer).
 
     Input shape:
         (batch, height, width, channels).
@@ -53,8 +58,7 @@ class Conv2D(BaseConv):
     def build(self, input_shape):
         channels = self._check_channels(input_shape, self.groups)
         self._check_output_size(input_shape, self.groups)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (channels // self.groups, self.filters),
-                                      self.kernel_initializer)
+        self._add_kernel(self.kernel_size + (channels // self.groups, self.filters))
         self._add_bias()
 
     def _kernel_2d(self, array):

@@ -17,7 +17,10 @@ class Conv2DTranspose(BaseConv):
     Args:
         filters: F, the number of output channels.
         kernel_size, strides, padding, dilation_rate, activation, use_bias, kernel_initializer,
-        bias_initializer, **kwargs: as `Conv2D` (no groups).
+        bias_initializer: as `Conv2D` (no groups).
+        **kwargs: kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint as `Conv2D`
+            (w is (kh, kw, F, C), so ``MaxNorm(3, axis=[0, 1, 2])`` bounds the weights w[:, :, :, c] of
+            each input channel), and `Layer` arguments.
 
     Input shape:
         (batch, height, width, channels).
@@ -46,8 +49,7 @@ class Conv2DTranspose(BaseConv):
 
     def build(self, input_shape):
         channels = self._check_channels(input_shape, 1)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, channels),
-                                      self.kernel_initializer)
+        self._add_kernel(self.kernel_size + (self.filters, channels))
         self._add_bias()
 
     def _output_hw(self, input_hw):

@@ -1,6 +1,5 @@
 """DepthwiseConv2D: one spatial filter bank per input channel, no mixing across channels."""
 
-from layerwise import initializers
 from layerwise.layers.convolutional.conv2d import Conv2D
 
 
@@ -16,7 +15,10 @@ class DepthwiseConv2D(Conv2D):
         strides, padding, dilation_rate, activation, use_bias, bias_initializer: as `Conv2D`.
         depth_multiplier: M, output channels per input channel.
         depthwise_initializer: initializer of w (default "glorot_uniform").
-        **kwargs: `Layer` arguments.
+        depthwise_regularizer: penalty R(w) added to the loss.
+        depthwise_constraint: projection of w after each update (``MaxNorm(3, axis=[0, 1])`` bounds each
+            kernel w[:, :, c, m]).
+        **kwargs: bias_regularizer, bias_constraint as `Conv2D`, and `Layer` arguments.
 
     Input shape:
         (batch, height, width, channels).
@@ -39,10 +41,11 @@ class DepthwiseConv2D(Conv2D):
 
     def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1, dilation_rate=1,
                  activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+                 bias_initializer="zeros", depthwise_regularizer=None, depthwise_constraint=None, **kwargs):
         super().__init__(None, kernel_size, strides=strides, padding=padding, dilation_rate=dilation_rate,
                          activation=activation, use_bias=use_bias, kernel_initializer=depthwise_initializer,
-                         bias_initializer=bias_initializer, **kwargs)
+                         bias_initializer=bias_initializer, kernel_regularizer=depthwise_regularizer,
+                         kernel_constraint=depthwise_constraint, **kwargs)
         if not isinstance(depth_multiplier, int) or isinstance(depth_multiplier, bool) or depth_multiplier < 1:
             raise ValueError(f"DepthwiseConv2D: depth_multiplier must be a positive integer, received "
                              f"{depth_multiplier!r}")
@@ -52,8 +55,7 @@ class DepthwiseConv2D(Conv2D):
         channels = self._check_channels(input_shape, 1)
         self.groups, self.filters = channels, channels * self.depth_multiplier
         self._check_output_size(input_shape, self.groups)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (channels, self.depth_multiplier),
-                                      self.kernel_initializer)
+        self._add_kernel(self.kernel_size + (channels, self.depth_multiplier))
         self._add_bias()
 
     def _kernel_2d(self, array):
@@ -65,7 +67,7 @@ class DepthwiseConv2D(Conv2D):
 
     def get_config(self):
         config = super().get_config()
-        for key in ("filters", "groups", "kernel_initializer"):
-            del config[key]
-        return {**config, "depth_multiplier": self.depth_multiplier,
-                "depthwise_initializer": initializers.serialize(self.kernel_initializer)}
+        del config["filters"], config["groups"]
+        for suffix in ("initializer", "regularizer", "constraint"):
+            config[f"depthwise_{suffix}"] = config.pop(f"kernel_{suffix}")
+        return {**config, "depth_multiplier": self.depth_multiplier}

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise import initializers
+from layerwise import constraints, initializers, regularizers
 from layerwise.layers.base import Layer
 
 
@@ -18,6 +18,10 @@ class Embedding(Layer):
         input_dim: the vocabulary size.
         output_dim: the size of each vector.
         embeddings_initializer: initializer of E (Keras's default: uniform on [-0.05, 0.05]).
+        embeddings_regularizer: penalty R(E) added to the loss, on the whole table (its gradient reaches
+            the rows of tokens absent from the batch too).
+        embeddings_constraint: projection of E after each update (``MaxNorm(c, axis=1)`` bounds the norm
+            of each token's vector; the default axis=0 bounds each embedding dimension instead).
         mask_zero: treat id 0 as padding and emit a mask.
         **kwargs: `Layer` arguments; the ids arrive in the layer's float dtype (exact up to 2**24 in
             float32) and are rounded to integers.
@@ -40,8 +44,8 @@ class Embedding(Layer):
         Bengio et al., "A neural probabilistic language model", 2003. Lecture 002 (deep architectures).
     """
 
-    def __init__(self, input_dim, output_dim, embeddings_initializer="random_uniform", mask_zero=False,
-                 **kwargs):
+    def __init__(self, input_dim, output_dim, embeddings_initializer="random_uniform", embeddings_regularizer=None,
+                 embeddings_constraint=None, mask_zero=False, **kwargs):
         super().__init__(**kwargs)
         for argument, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
@@ -49,12 +53,15 @@ class Embedding(Layer):
         self.input_dim = input_dim
         self.output_dim = output_dim
         self.embeddings_initializer = embeddings_initializer
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
         self.mask_zero = mask_zero
         self.output_mask = None
 
     def build(self, input_shape):
         self.embeddings = self.add_weight("embeddings", (self.input_dim, self.output_dim),
-                                          self.embeddings_initializer)
+                                          self.embeddings_initializer, self.embeddings_regularizer,
+                                          self.embeddings_constraint)
 
     def forward(self, x, training=False):
         ids = np.rint(x).astype(np.intp)
@@ -75,4 +82,6 @@ class Embedding(Layer):
     def get_config(self):
         return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+                "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+                "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
                 "mask_zero": self.mask_zero}

@@ -14,7 +14,7 @@ returns dJ/ds_{t-1}, and ``accumulate_recurrent_grads()`` for dJ/dU once the loo
 
 import numpy as np
 
-from layerwise import activations, initializers
+from layerwise import activations, constraints, initializers, regularizers
 from layerwise.layers.base import Layer
 from layerwise.layers.core.masking import MaskConsumer
 from layerwise.utils.random import make_generator
@@ -33,9 +33,10 @@ class _Recurrent(MaskConsumer, Layer):
     state_count = 1
 
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
-                 recurrent_initializer="orthogonal", bias_initializer="zeros", dropout=0.0,
-                 recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
-                 go_backwards=False, stateful=False, **kwargs):
+                 recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
+                 recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None,
+                 return_sequences=False, return_state=False, go_backwards=False, stateful=False, **kwargs):
         super().__init__(**kwargs)
         layer = type(self).__name__
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
@@ -46,6 +47,12 @@ class _Recurrent(MaskConsumer, Layer):
         self.kernel_initializer = kernel_initializer
         self.recurrent_initializer = recurrent_initializer
         self.bias_initializer = bias_initializer
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.dropout = _check_rate(layer, "dropout", dropout)
         self.recurrent_dropout = _check_rate(layer, "recurrent_dropout", recurrent_dropout)
         self.seed = seed
@@ -61,10 +68,13 @@ class _Recurrent(MaskConsumer, Layer):
             raise ValueError(f"{type(self).__name__} '{self.name}': expected input of rank 3 "
                              f"(batch, time, features), received shape {tuple(input_shape)}")
         columns = self.gates * self.units
-        self.kernel = self.add_weight("kernel", (input_shape[-1], columns), self.kernel_initializer)
+        self.kernel = self.add_weight("kernel", (input_shape[-1], columns), self.kernel_initializer,
+                                      self.kernel_regularizer, self.kernel_constraint)
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, columns),
-                                                self.recurrent_initializer)
-        self.bias = self.add_weight("bias", self.bias_shape(), self.bias_initializer) if self.use_bias else None
+                                                self.recurrent_initializer, self.recurrent_regularizer,
+                                                self.recurrent_constraint)
+        self.bias = self.add_weight("bias", self.bias_shape(), self.bias_initializer, self.bias_regularizer,
+                                    self.bias_constraint) if self.use_bias else None
 
     def bias_shape(self):
         return (self.gates * self.units,)
@@ -206,6 +216,12 @@ class _Recurrent(MaskConsumer, Layer):
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
                 "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed,
                 "return_sequences": self.return_sequences, "return_state": self.return_state,
                 "go_backwards": self.go_backwards, "stateful": self.stateful}

@@ -19,6 +19,10 @@ class SimpleRNN(_Recurrent):
         use_bias: whether to add b.
         kernel_initializer, recurrent_initializer, bias_initializer: of W (d, units), U (units, units),
             b (units,); Keras's defaults "glorot_uniform", "orthogonal", "zeros".
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: penalties R(W), R(U), R(b) added to
+            the loss (e.g. ``"l2"`` or ``L2(1e-4)``).
+        kernel_constraint, recurrent_constraint, bias_constraint: projections of W, U, b after each update
+            (e.g. ``MaxNorm(3)``: the norm of each column, the weights into one unit).
         dropout, recurrent_dropout: drop rates of the inputs and of the recurrent state.
         seed: seed of the dropout masks (``self.rng``); None draws from the library's generator.
         return_sequences: output h_1..h_T (N, T, units) instead of h_T (N, units).
@@ -26,7 +30,7 @@ class SimpleRNN(_Recurrent):
             Sequential passes one array between layers). backward then accepts ``[dy, dh_T]``.
         go_backwards: process the sequence in reverse (and return the sequence in that order, as Keras).
         stateful: carry the final state of a batch into the next call (truncated BPTT); `reset_states`.
-        **kwargs: `Layer` arguments (name, dtype, input_shape, trainable).
+        **kwargs: `Layer` arguments (name, dtype, input_shape, trainable, activity_regularizer).
 
     Input shape:
         (batch, time, features); an optional ``mask`` (batch, time) from the layer before.
