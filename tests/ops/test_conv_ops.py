@@ -73,6 +73,8 @@ def test_layer_arguments_are_checked():
         layers.Conv2D(4, 3, padding="causal")
     with pytest.raises(ValueError, match="rank 4"):
         layers.Conv2D(4, 3)(np.zeros((2, 5, 5)))
+    with pytest.raises(ValueError, match="groups are not supported"):
+        layers.Conv2DTranspose(4, 3, groups=2)
 
 
 def _naive_columns(padded, geometry):

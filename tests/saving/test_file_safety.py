@@ -1,6 +1,5 @@
 """Bad files of every kind get one error type, ModelFileError, naming the problem; writes are atomic."""
 
-import io
 import json
 import zipfile
 

@@ -43,6 +43,8 @@ class Conv2DTranspose(BaseConv):
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, activation=None,
                  use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        if kwargs.pop("groups", 1) != 1:
+            raise ValueError("Conv2DTranspose: groups are not supported (use Conv2DTranspose per group)")
         super().__init__(filters, kernel_size, strides=strides, padding=padding, dilation_rate=dilation_rate,
                          activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
                          bias_initializer=bias_initializer, **kwargs)

@@ -35,7 +35,7 @@ def _refuse_unless_exportable(layer, graph, activations):
 def _recurrent(layer, graph, x, op_type, gate_order, bias, activations, **attributes):
     """Run ``op_type`` over x (N, T, d) and return (N, T, u) or (N, u) as the layer does."""
     _refuse_unless_exportable(layer, graph, activations)
-    u, gates = layer.units, layer.gates
+    u = layer.units
 
     def onnx_matrix(kernel):  # (rows, gates * u) -> (1, gates * u, rows) in ONNX's gate order
         blocks = [kernel[:, k * u:(k + 1) * u] for k in gate_order]
