@@ -60,3 +60,11 @@ def folded_sum(folded, fold):
 def tile(vector, fold):
     """A per-channel vector (C,) repeated to broadcast along a `fold_channels` view's rows."""
     return np.tile(vector, fold)
+
+
+def folded_centered_moments(folded, fold, count):
+    """Per-channel mean and biased variance of a `fold_channels` view, and the centered view x - mu (a new
+    array). The squares are summed by einsum, without a full-size temporary."""
+    mean = folded_sum(folded, fold) / count
+    centered = folded - tile(mean, fold)
+    return mean, np.einsum("ij,ij->j", centered, centered).reshape(fold, -1).sum(axis=0) / count, centered

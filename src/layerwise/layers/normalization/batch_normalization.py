@@ -4,7 +4,7 @@ import numpy as np
 
 from layerwise import initializers
 from layerwise.layers.normalization._base import Normalization
-from layerwise.ops.normalization import fold_channels, folded_sum, tile
+from layerwise.ops.normalization import fold_channels, folded_centered_moments, folded_sum, tile
 
 
 class BatchNormalization(Normalization):
@@ -82,9 +82,7 @@ class BatchNormalization(Normalization):
         self.count = x.size // x_last.shape[-1]
         self.batch_statistics = bool(training and self.trainable)
         if self.batch_statistics:
-            mean = folded_sum(folded, self.fold) / self.count
-            x_hat = folded - tile(mean, self.fold)
-            variance = folded_sum(np.square(x_hat), self.fold) / self.count
+            mean, variance, x_hat = folded_centered_moments(folded, self.fold, self.count)
             for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
                 moving.value *= self.momentum
                 moving.value += (1.0 - self.momentum) * batch
@@ -105,7 +103,7 @@ class BatchNormalization(Normalization):
         dy_last = dy if channel_axis == dy.ndim - 1 else np.moveaxis(dy, channel_axis, -1)
         folded_dy, _ = fold_channels(dy_last)
         sum_dy = folded_sum(folded_dy, self.fold)
-        sum_dy_x_hat = folded_sum(folded_dy * self.x_hat, self.fold)
+        sum_dy_x_hat = np.einsum("ij,ij->j", folded_dy, self.x_hat).reshape(self.fold, -1).sum(axis=0)
         if self.center:
             self.beta.grad += sum_dy
         if self.scale:
