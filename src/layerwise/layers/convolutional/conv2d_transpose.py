@@ -70,7 +70,7 @@ class Conv2DTranspose(BaseConv):
     def backward_preactivation(self, dz):
         conv2d_backward_kernel(self.x, dz, None, self.conv_geometry, self.kernel.grad, workspace=self.workspace)
         if self.use_bias:
-            self.bias.grad += sum_rows(dz.reshape(-1, self.filters), self.workspace)
+            self.bias.grad += sum_rows(dz.reshape(-1, self.filters))
         return conv2d_forward(dz, self.kernel.value, None, self.conv_geometry, workspace=self.workspace)[0]
 
     def compute_output_shape(self, input_shape):
