@@ -42,14 +42,13 @@ def test_float32_stays_float32(rng):
     assert y.dtype == np.float32 and affine_resample_backward(y, sampling).dtype == np.float32
 
 
-def test_a_batch_split_over_threads_equals_image_by_image(rng):
-    n = 40
+def test_a_batch_equals_image_by_image(rng):
+    n = 7
     x, g = rng.normal(size=(n, 6, 5, 2)), rng.normal(size=(n, 6, 5, 2))
     transforms = np.column_stack([rng.uniform(0.8, 1.2, n), rng.uniform(-0.3, 0.3, n), rng.uniform(-2, 2, n),
                                   rng.uniform(-0.3, 0.3, n), rng.uniform(0.8, 1.2, n), rng.uniform(-2, 2, n)])
-    y, samplings = affine_resample(x, transforms, "bilinear", "reflect")
-    assert len(samplings) > 1
+    y, sampling = affine_resample(x, transforms, "bilinear", "reflect")
     one_by_one = [affine_resample(x[i:i + 1], transforms[i:i + 1], "bilinear", "reflect") for i in range(n)]
     np.testing.assert_array_equal(y, np.concatenate([out for out, _ in one_by_one]))
-    np.testing.assert_array_equal(affine_resample_backward(g, samplings), np.concatenate(
+    np.testing.assert_array_equal(affine_resample_backward(g, sampling), np.concatenate(
         [affine_resample_backward(g[i:i + 1], sampling) for i, (_, sampling) in enumerate(one_by_one)]))
