@@ -12,8 +12,11 @@ neighbours, y = sum_k w_k x[i_k], so for fixed transforms the output is linear i
 input gradient is the transpose, dJ/dx[i] = sum over (output p, corner k) with i_k(p) = i of
 w_k(p) dJ/dy[p]. ``nearest`` interpolation uses one neighbour.
 
-All images of the batch are resampled at once: the four corners of every output pixel are gathered from
-the padded batch by flat indices, and gradients are scattered back with ``np.bincount``.
+Two paths compute the same map. The general one gathers the four corners of every output pixel from the
+padded batch by flat indices and scatters gradients back with ``np.bincount``. Without rotation or shear
+(a1 = b0 = 0: translations and zooms) x_in depends only on the column and y_in only on the row, the
+interpolation is a 1-D one along each axis, and per image y = A_y x A_x^T (per channel) with (H, H) and
+(W, W) matrices of 1-D weights (`_axis_matrix`): two batched matmuls forward, their transposes backward.
 
 Everything runs in the calling thread. Splitting the batch over a thread pool was measured on this machine
 and made the MNIST training step slower: two threads each resampling half the batch took as long as one
@@ -22,7 +25,7 @@ thread for all of it (the passes are memory-bound, as in `layerwise.ops._blocks`
 
 import functools
 import threading
-from typing import NamedTuple, Optional, Tuple
+from typing import NamedTuple, Optional, Tuple, Union
 
 import numpy as np
 
@@ -32,14 +35,21 @@ INTERPOLATIONS = ("bilinear", "nearest")
 _local = threading.local()
 
 
-class Sampling(NamedTuple):
-    """What the backward pass needs: flat top-left corner indices (M,) into the padded batch and
-    its shape, and the weights: None for nearest interpolation, else the fractions (w_x, w_y), each
+class GatherSampling(NamedTuple):
+    """What the general path's backward needs: flat top-left corner indices (M,) into the padded batch
+    and its shape, and the weights: None for nearest interpolation, else the fractions (w_x, w_y), each
     of shape (M,), of the right and lower neighbours."""
 
     index: np.ndarray
     weights: Optional[Tuple[np.ndarray, np.ndarray]]
     padded_shape: tuple
+
+
+class SeparableSampling(NamedTuple):
+    """What the separable path's backward needs: the matrices A_y (N, H, H) and A_x (N, W, W)."""
+
+    rows: np.ndarray
+    cols: np.ndarray
 
 
 def affine_resample(images, transforms, interpolation="bilinear", fill_mode="reflect", fill_value=0.0):
@@ -48,6 +58,19 @@ def affine_resample(images, transforms, interpolation="bilinear", fill_mode="ref
     Returns:
         The resampled batch (same shape and dtype) and the sampling for `affine_resample_backward`.
     """
+    separable = not transforms[:, [1, 3]].any()
+    return (_separable_resample if separable else _gather_resample)(images, transforms, interpolation,
+                                                                    fill_mode, fill_value)
+
+
+def affine_resample_backward(dy, sampling: Union[GatherSampling, SeparableSampling]):
+    """dJ/dx of `affine_resample`: the transposed resampling of dJ/dy."""
+    if isinstance(sampling, SeparableSampling):
+        return _mix(sampling.rows.transpose(0, 2, 1), sampling.cols.transpose(0, 2, 1), dy)
+    return _gather_backward(dy, sampling)
+
+
+def _gather_resample(images, transforms, interpolation, fill_mode, fill_value):
     n, height, width, channels = images.shape
     padded = _padded(images, fill_value if fill_mode == "constant" else 0)
     stride = padded.shape[2]
@@ -63,7 +86,7 @@ def affine_resample(images, transforms, interpolation="bilinear", fill_mode="ref
     index += ((np.arange(n) * (height + 3) + 1) * stride + 1)[:, None]
     index = index.reshape(-1)
     weights = None if weight_x is None else (weight_x, weight_y)
-    sampling = Sampling(index, weights, padded.shape)
+    sampling = GatherSampling(index, weights, padded.shape)
     top = np.take(flat, index, axis=0)
     if weights is not None:
         weight_x, weight_y = weight_x[:, None], weight_y[:, None]
@@ -74,12 +97,10 @@ def affine_resample(images, transforms, interpolation="bilinear", fill_mode="ref
     return top.reshape(images.shape), sampling
 
 
-def affine_resample_backward(dy, sampling: Sampling):
-    """dJ/dx of `affine_resample`: scatter each output gradient back to the corners it read, weighted.
-
-    Each corner k is scattered at the top-left index with ``np.bincount`` and then shifted by its
-    offset (0, 1, W + 3, W + 4) in the padded image, so no index array is built per corner.
-    """
+def _gather_backward(dy, sampling):
+    """Scatter each output gradient back to the corners it read, weighted: each corner k is scattered at
+    the top-left index with ``np.bincount`` and then shifted by its offset (0, 1, W + 3, W + 4) in the
+    padded image, so no index array is built per corner."""
     size = int(np.prod(sampling.padded_shape[:3]))
     stride = sampling.padded_shape[2]
     channels = dy.shape[3]
@@ -108,6 +129,51 @@ def affine_resample_backward(dy, sampling: Sampling):
 
 def _scatter(index, weights, size):
     return np.bincount(index, weights=weights, minlength=size)
+
+
+def _separable_resample(images, transforms, interpolation, fill_mode, fill_value):
+    """y = A_y x A_x^T, plus k (1 - A_y 1 (A_x 1)^T) for constant fill: the corners outside the image
+    are left out of the matrices, and the weight they had reads the fill value."""
+    height, width = images.shape[1:3]
+    rows = _axis_matrix(transforms[:, 4], transforms[:, 5], height, images.dtype, fill_mode, interpolation)
+    cols = _axis_matrix(transforms[:, 0], transforms[:, 2], width, images.dtype, fill_mode, interpolation)
+    output = _mix(rows, cols, images)
+    if fill_mode == "constant" and fill_value != 0:
+        outside = 1 - rows.sum(2)[:, :, None, None] * cols.sum(2)[:, None, :, None]
+        output += fill_value * outside
+    return output, SeparableSampling(rows, cols)
+
+
+def _axis_matrix(scale, offset, length, dtype, fill_mode, interpolation):
+    """The (N, length, length) matrices of one axis's interpolation at p_i = scale i + offset.
+
+    With the corner c_i and weight w_i of `_corners`, A[i, c_i] = 1 - w_i and A[i, c_i + 1] = w_i
+    (bilinear) or A[i, c_i] = 1 (nearest); columns outside [0, length) are dropped.
+    """
+    points = scale.astype(dtype)[:, None] * np.arange(length, dtype=dtype)
+    points += offset.astype(dtype)[:, None]
+    corner, weight = _corners(points, length, fill_mode, interpolation)
+    # Column k is pixel k - 1: pixels -1 .. length + 1 hold every corner and its neighbour.
+    matrix = np.zeros((len(points), length, length + 3), dtype)
+    index = corner.astype(np.intp) + np.arange(1, matrix.size, length + 3).reshape(corner.shape)
+    flat = matrix.reshape(-1)
+    if weight is None:
+        flat[index] = 1
+    else:
+        flat[index] = 1 - weight
+        flat[index + 1] = weight
+    return matrix[:, :, 1:-2]
+
+
+def _mix(rows, cols, images):
+    """rows[n] @ images[n, :, :, c] @ cols[n]^T for every image n and channel c, by two batched matmuls:
+    rows (N, H', H), images (N, H, W, C), cols (N, W', W) -> (N, H', W', C)."""
+    n, height, width, channels = images.shape
+    mixed = rows @ images.reshape(n, height, width * channels)
+    # Channels before columns (free for C = 1), so that cols multiplies rows of pixels.
+    per_channel = mixed.reshape(n, -1, width, channels).transpose(0, 1, 3, 2).reshape(n, -1, width)
+    output = (per_channel @ cols.transpose(0, 2, 1)).reshape(n, -1, channels, cols.shape[1])
+    return np.ascontiguousarray(output.transpose(0, 1, 3, 2), dtype=images.dtype)
 
 
 def _source_points(transforms, height, width, dtype):
