@@ -91,3 +91,10 @@ def test_a_batch_equals_image_by_image(rng, make_transforms):
     np.testing.assert_allclose(affine_resample_backward(g, sampling), np.concatenate(
         [affine_resample_backward(g[i:i + 1], sampling) for i, (_, sampling) in enumerate(one_by_one)]),
         rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("make_transforms", [rotations, zooms])
+def test_an_empty_batch_gives_an_empty_batch(rng, make_transforms):
+    x = np.zeros((0, 5, 4, 2), np.float32)
+    y, sampling = affine_resample(x, make_transforms(rng, 0), "bilinear", "constant", 1.0)
+    assert y.shape == x.shape and affine_resample_backward(y, sampling).shape == x.shape

@@ -169,11 +169,13 @@ def _mix(rows, cols, images):
     """rows[n] @ images[n, :, :, c] @ cols[n]^T for every image n and channel c, by two batched matmuls:
     rows (N, H', H), images (N, H, W, C), cols (N, W', W) -> (N, H', W', C)."""
     n, height, width, channels = images.shape
+    out_height, out_width = rows.shape[1], cols.shape[1]
     mixed = rows @ images.reshape(n, height, width * channels)
     # Channels before columns (free for C = 1), so that cols multiplies rows of pixels.
-    per_channel = mixed.reshape(n, -1, width, channels).transpose(0, 1, 3, 2).reshape(n, -1, width)
-    output = (per_channel @ cols.transpose(0, 2, 1)).reshape(n, -1, channels, cols.shape[1])
-    return np.ascontiguousarray(output.transpose(0, 1, 3, 2), dtype=images.dtype)
+    per_channel = mixed.reshape(n, out_height, width, channels).transpose(0, 1, 3, 2)
+    output = per_channel.reshape(n, out_height * channels, width) @ cols.transpose(0, 2, 1)
+    return np.ascontiguousarray(output.reshape(n, out_height, channels, out_width).transpose(0, 1, 3, 2),
+                                dtype=images.dtype)
 
 
 def _source_points(transforms, height, width, dtype):
