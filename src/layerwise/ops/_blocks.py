@@ -3,11 +3,13 @@
 Splitting these passes over both cores with a thread pool was measured on this machine and made the
 benchmark network 3-7% slower, training and inference alike: one core already saturates the memory
 bandwidth (about 16 GB/s), and the second competes with OpenBLAS's spinning threads. What does help
-is reading memory once for several passes, which this module arranges.
+is reading memory once for several passes, which this module arranges. The blocks are sized for the
+shared L3 cache (32 MB here), not a core's L2: with 256 KB blocks the per-block Python calls made bias +
+ReLU on a 12.8 MB feature map 40% slower (1.48 against 1.05 ms) than with 4 MB blocks.
 """
 
-#: Slices of at most this many bytes stay in a core's L2 cache between consecutive element-wise passes.
-CACHE_BLOCK_BYTES = 256 * 2**10
+#: Slices of at most this many bytes stay in cache between consecutive element-wise passes.
+CACHE_BLOCK_BYTES = 4 * 2**20
 
 
 def for_each_block(function, batch, bytes_per_sample):
