@@ -6,6 +6,7 @@ import torch
 
 import layerwise
 from layerwise import layers
+from layerwise.ops import conv as conv_ops
 from layerwise.testing import check_gradients
 
 
@@ -25,6 +26,19 @@ def test_gradients_through_a_tensor_used_twice_and_a_reused_layer(float64, rng):
     report = check_gradients(model, rng.normal(size=(6, 4)), modes=("inference", "training"))
     assert report.passed, f"\n{report}"
     assert {"input", "shared/kernel", "shared/bias"} <= {row[1] for row in report.rows}
+
+
+@pytest.mark.parametrize("columns", ["kept", "gathered again"])
+def test_gradients_through_a_convolution_called_at_two_nodes(columns, float64, rng, monkeypatch):
+    """Each call of a shared Conv2D keeps its own im2col columns (or gathers them again in backward)."""
+    if columns == "gathered again":
+        monkeypatch.setattr(conv_ops, "MEMORY_BUDGET_BYTES", 0)
+        monkeypatch.setattr(conv_ops, "CACHE_CHUNK_BYTES", 1)
+    x = layerwise.Input(shape=(5, 5, 2))
+    shared = layers.Conv2D(2, 3, padding="same", activation="tanh", name="shared")
+    y = layers.Flatten()(shared(layers.Conv2D(2, 3, padding="same")(shared(x))))
+    report = check_gradients(layerwise.Model(x, y), rng.normal(size=(3, 5, 5, 2)))
+    assert report.passed, f"\n{report}"
 
 
 def test_gradients_through_the_compiled_loss_with_the_fused_softmax_gradient(float64, rng):

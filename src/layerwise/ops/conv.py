@@ -201,7 +201,7 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
 
     ``columns`` is the im2col matrix, returned when ``keep_columns`` and it fits `MEMORY_BUDGET_BYTES`, so
     that `conv2d_backward_kernel` need not gather it again; otherwise None. With a `Workspace`, the
-    padded input and the columns live in its buffers ``key + " padded"`` and ``key``.
+    padded input and the columns that are not kept live in its buffers ``key + " padded"`` and ``key``.
     """
     n, g = len(x), geometry.groups
     (ho, wo), filters = geometry.output_hw, kernel.shape[-1]
@@ -209,11 +209,13 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
     weights = grouped_kernel(kernel, g)
     y = np.empty((n, ho, wo, filters), dtype=x.dtype)
     chunks = _column_chunks(n, geometry, x.shape[-1], x.itemsize, keep_columns)
-    for start, stop, columns in _gathered_chunks(padded, geometry, chunks, workspace, key):
+    keep = keep_columns and len(chunks) == 1
+    # Kept columns get an array of their own: a layer called at several nodes of a graph keeps one per call.
+    for start, stop, columns in _gathered_chunks(padded, geometry, chunks, None if keep else workspace, key):
         _matmul_into(columns, weights, _grouped_rows(y[start:stop], g))
     if bias is not None or activation is not None:
         add_bias(y, bias, activation)
-    return y, (columns if keep_columns and len(chunks) == 1 else None)
+    return y, (columns if keep else None)
 
 
 def add_bias(y, bias, activation=None):
