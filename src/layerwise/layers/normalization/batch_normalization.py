@@ -82,36 +82,41 @@ class BatchNormalization(Normalization):
         self.count = x.size // x_last.shape[-1]
         self.batch_statistics = bool(training and self.trainable)
         if self.batch_statistics:
-            mean, variance, x_hat = folded_centered_moments(folded, self.fold, self.count)
+            mean, variance, centered = folded_centered_moments(folded, self.fold, self.count)
             for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
                 moving.value *= self.momentum
                 moving.value += (1.0 - self.momentum) * batch
         else:
-            x_hat = folded - tile(self.moving_mean.value, self.fold)
+            centered = folded - tile(self.moving_mean.value, self.fold)
             variance = self.moving_variance.value
+        # x - mu is kept rather than x_hat: y = (gamma inv_std) (x - mu) + beta saves a pass over the batch.
         self.inv_std = 1.0 / np.sqrt(variance + self.epsilon)
-        x_hat *= tile(self.inv_std, self.fold)
-        self.x_hat = x_hat
-        y = x_hat * tile(self.gamma.value, self.fold) if self.scale else x_hat.copy()
+        self.centered = centered
+        y = centered * tile(self._scale(), self.fold)
         if self.center:
             y += tile(self.beta.value, self.fold)
         y = y.reshape(x_last.shape)
         return y if x_last is x else np.ascontiguousarray(np.moveaxis(y, -1, channel_axis))
+
+    def _scale(self):
+        """gamma inv_std per channel (inv_std without scale)."""
+        return self.inv_std * self.gamma.value if self.scale else self.inv_std
 
     def backward(self, dy):
         channel_axis = self.param_axes[0]
         dy_last = dy if channel_axis == dy.ndim - 1 else np.moveaxis(dy, channel_axis, -1)
         folded_dy, _ = fold_channels(dy_last)
         sum_dy = folded_sum(folded_dy, self.fold)
-        sum_dy_x_hat = np.einsum("ij,ij->j", folded_dy, self.x_hat).reshape(self.fold, -1).sum(axis=0)
+        sum_dy_centered = np.einsum("ij,ij->j", folded_dy, self.centered).reshape(self.fold, -1).sum(axis=0)
+        sum_dy_x_hat = sum_dy_centered * self.inv_std
         if self.center:
             self.beta.grad += sum_dy
         if self.scale:
             self.gamma.grad += sum_dy_x_hat
-        scale = self.inv_std * self.gamma.value if self.scale else self.inv_std
+        scale = self._scale()
         if self.batch_statistics:
             # dJ/dx = gamma inv_std (dJ/dy - mean dJ/dy - x_hat mean(dJ/dy x_hat)), the sums reused.
-            dx = self.x_hat * tile(sum_dy_x_hat * (-1.0 / self.count), self.fold)
+            dx = self.centered * tile(sum_dy_x_hat * (-self.inv_std / self.count), self.fold)
             dx += folded_dy
             dx -= tile(sum_dy * (1.0 / self.count), self.fold)
             dx *= tile(scale, self.fold)
