@@ -94,11 +94,15 @@ def _naive_columns(padded, geometry):
 @pytest.mark.parametrize("strides, dilation", [((1, 1), (1, 1)), ((2, 3), (1, 1)), ((1, 2), (2, 1)),
                                                ((1, 1), (1, 2))])
 @pytest.mark.parametrize("layout", ["contiguous", "channels sliced", "transposed"])
-def test_im2col_matches_its_definition(channels, strides, dilation, layout, rng):
-    """Whole kernel rows are copied from a strided view only where that view is valid."""
+@pytest.mark.parametrize("ones", [False, True])
+def test_im2col_matches_its_definition(channels, strides, dilation, layout, ones, rng):
+    """Whole kernel rows are copied from a strided view only where that view is valid; with ``ones`` each
+    row ends with a 1 for the bias."""
     x = rng.standard_normal((3, 9, 8, 2 * channels)).astype(np.float32)
     padded = {"contiguous": x[..., :channels].copy(), "channels sliced": x[..., ::2],
               "transposed": np.ascontiguousarray(x[..., :channels].transpose(0, 2, 1, 3)).transpose(0, 2, 1, 3)}
     geometry = conv.ConvGeometry.create((9, 8), (3, 2), strides, dilation, "valid")
-    np.testing.assert_array_equal(conv.im2col(padded[layout], geometry),
-                                  _naive_columns(padded[layout], geometry))
+    expected = _naive_columns(padded[layout], geometry)
+    if ones:
+        expected = np.concatenate([expected, np.ones(expected.shape[:2] + (1,), np.float32)], axis=2)
+    np.testing.assert_array_equal(conv.im2col(padded[layout], geometry, ones=ones), expected)

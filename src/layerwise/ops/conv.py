@@ -120,8 +120,12 @@ def crop_spatial(padded, pads, input_hw):
     return np.ascontiguousarray(padded[:, top:top + input_hw[0], left:left + input_hw[1]])
 
 
-def im2col(padded, geometry, out=None):
-    """Columns (g, N*Ho*Wo, kh*kw*C/g): row (n, p, q) holds what output (p, q) sees, per group.
+def im2col(padded, geometry, out=None, ones=False):
+    """Columns (g, N*Ho*Wo, kh*kw*C/g [+ 1]): row (n, p, q) holds what output (p, q) sees, per group.
+
+    With ``ones`` every row ends with a 1, so that a bias joins the matrix product as a last row of the
+    weights (and its gradient comes out of the weight-gradient product) instead of taking its own passes
+    over the output.
 
     Without groups or width dilation, the kw*C inputs that kernel row i sees from output (p, q) are
     contiguous in x_p, so all columns are one copy from a strided view (N, Ho, Wo, kh, kw*C) of x_p, whose
@@ -131,21 +135,28 @@ def im2col(padded, geometry, out=None):
     n, g = len(padded), geometry.groups
     (ho, wo), (kh, kw) = geometry.output_hw, geometry.kernel_size
     group_channels = padded.shape[-1] // g
-    shape = (g, n, ho, wo, kh, kw, group_channels)
-    columns = np.empty(shape, dtype=padded.dtype) if out is None else out.reshape(shape)
+    width = kh * kw * group_channels + bool(ones)
+    columns = np.empty((g, n * ho * wo, width), dtype=padded.dtype) if out is None else out.reshape(g, -1, width)
+    group_step, row_step, item = columns.strides
+    sample_step, image_row_step = ho * wo * row_step, wo * row_step
     sample, row, column, channel = padded.strides
+    as_strided = np.lib.stride_tricks.as_strided
     if (g == 1 and geometry.dilation[1] == 1 and kw * group_channels >= MIN_ROW_ELEMENTS
             and channel == padded.itemsize and column == group_channels * channel):
         (sh, sw), dh = geometry.strides, geometry.dilation[0]
-        rows = np.lib.stride_tricks.as_strided(padded, (n, ho, wo, kh, kw * group_channels),
-                                               (sample, sh * row, sw * column, dh * row, padded.itemsize),
-                                               writeable=False)
-        columns.reshape(n, ho, wo, kh, kw * group_channels)[...] = rows
+        shape = (n, ho, wo, kh, kw * group_channels)
+        rows = as_strided(padded, shape, (sample, sh * row, sw * column, dh * row, channel), writeable=False)
+        as_strided(columns, shape, (sample_step, image_row_step, row_step, kw * group_channels * item, item))[...] = rows
     else:
+        blocks = as_strided(columns, (g, n, ho, wo, kh, kw, group_channels),
+                            (group_step, sample_step, image_row_step, row_step, kw * group_channels * item,
+                             group_channels * item, item))
         grouped = padded.reshape(padded.shape[:3] + (g, group_channels))
         for i, j in geometry.offsets:
-            columns[:, :, :, :, i, j] = np.moveaxis(geometry.window(grouped, i, j), 3, 0)
-    return columns.reshape(g, n * ho * wo, kh * kw * group_channels)
+            blocks[:, :, :, :, i, j] = np.moveaxis(geometry.window(grouped, i, j), 3, 0)
+    if ones:
+        columns[..., -1] = 1
+    return columns
 
 
 def grouped_kernel(kernel, groups):
@@ -183,14 +194,14 @@ def _column_chunks(n, geometry, channels, itemsize, keep=False):
     return [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
 
 
-def _gathered_chunks(padded, geometry, chunks, workspace, key):
+def _gathered_chunks(padded, geometry, chunks, workspace, key, ones=False):
     """Yield (start, stop, columns) per chunk, the columns in one reused buffer."""
     (ho, wo), g = geometry.output_hw, geometry.groups
     (kh, kw), channels = geometry.kernel_size, padded.shape[-1]
     rows = (chunks[0][1] - chunks[0][0]) * ho * wo
-    buffer = empty(workspace, key, (g, rows, kh * kw * channels // g), padded.dtype)
+    buffer = empty(workspace, key, (g, rows, kh * kw * channels // g + bool(ones)), padded.dtype)
     for start, stop in chunks:
-        yield start, stop, im2col(padded[start:stop], geometry, buffer[:, :(stop - start) * ho * wo])
+        yield start, stop, im2col(padded[start:stop], geometry, buffer[:, :(stop - start) * ho * wo], ones)
 
 
 def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None, key="columns", activation=None):
@@ -207,11 +218,16 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
     (ho, wo), filters = geometry.output_hw, kernel.shape[-1]
     padded = pad_spatial(x, geometry.pads, workspace=workspace, key=key + " padded")
     weights = grouped_kernel(kernel, g)
+    in_product = bias is not None and g == 1
+    if in_product:
+        weights = np.concatenate([weights, bias.reshape(1, 1, -1)], axis=1)
+        bias = None
     y = np.empty((n, ho, wo, filters), dtype=x.dtype)
     chunks = _column_chunks(n, geometry, x.shape[-1], x.itemsize, keep_columns)
     keep = keep_columns and len(chunks) == 1
     # Kept columns get an array of their own: a layer called at several nodes of a graph keeps one per call.
-    for start, stop, columns in _gathered_chunks(padded, geometry, chunks, None if keep else workspace, key):
+    for start, stop, columns in _gathered_chunks(padded, geometry, chunks, None if keep else workspace, key,
+                                                 ones=in_product):
         _matmul_into(columns, weights, _grouped_rows(y[start:stop], g))
     if bias is not None or activation is not None:
         add_bias(y, bias, activation)
@@ -244,16 +260,22 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
     g = geometry.groups
     dy_rows = _grouped_rows(dy, g)
     grad = grouped_kernel(kernel_grad, g)
+    ones = bias_grad is not None and g == 1
     if columns is not None:
-        grad += np.matmul(columns.transpose(0, 2, 1), dy_rows)
+        product = np.matmul(columns.transpose(0, 2, 1), dy_rows)
     else:
         padded = pad_spatial(x, geometry.pads, workspace=workspace, key="columns padded")
         rows_per_sample = dy.shape[1] * dy.shape[2]
         chunks = _column_chunks(len(x), geometry, x.shape[-1], x.itemsize)
-        for start, stop, part in _gathered_chunks(padded, geometry, chunks, workspace, "columns"):
-            grad += np.matmul(part.transpose(0, 2, 1),
-                              dy_rows[:, start * rows_per_sample:stop * rows_per_sample])
-    if bias_grad is not None:
+        product = 0
+        for start, stop, part in _gathered_chunks(padded, geometry, chunks, workspace, "columns", ones):
+            product = product + np.matmul(part.transpose(0, 2, 1),
+                                          dy_rows[:, start * rows_per_sample:stop * rows_per_sample])
+    # Columns that end with ones (see `im2col`) put sum dJ/dy, the bias gradient, in the product's last row.
+    grad += product[:, :grad.shape[1]]
+    if ones and product.shape[1] > grad.shape[1]:
+        bias_grad += product[0, -1]
+    elif bias_grad is not None:
         bias_grad += sum_rows(dy.reshape(-1, dy.shape[-1]))
 
 
