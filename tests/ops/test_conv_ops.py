@@ -106,3 +106,24 @@ def test_im2col_matches_its_definition(channels, strides, dilation, layout, ones
     if ones:
         expected = np.concatenate([expected, np.ones(expected.shape[:2] + (1,), np.float32)], axis=2)
     np.testing.assert_array_equal(conv.im2col(padded[layout], geometry, ones=ones), expected)
+
+
+def test_a_refilled_input_array_is_padded_anew(rng):
+    """The forward pass never takes a remembered padding: callers refill one array batch after batch."""
+    layer = layers.Conv2D(3, 3, padding="same")
+    batch = rng.standard_normal((2, 6, 6, 2)).astype(np.float32)
+    layer(batch)
+    batch[...] = rng.standard_normal(batch.shape)
+    np.testing.assert_array_equal(layer(batch), layer(batch.copy()))
+
+
+def test_the_weight_gradient_takes_the_forward_padding_only_of_the_same_array(rng):
+    workspace = Workspace()
+    x, other = (rng.standard_normal((2, 4, 4, 3)).astype(np.float32) for _ in range(2))
+    pads = ((1, 1), (1, 1))
+    padded = conv.pad_spatial(x, pads, workspace=workspace, key="k")
+    assert conv.pad_spatial(x, pads, workspace=workspace, key="k", recall=True) is padded
+    assert conv.pad_spatial(x, ((1, 1), (0, 2)), workspace=workspace, key="k", recall=True) is not padded
+    conv.pad_spatial(other, pads, workspace=workspace, key="k")
+    np.testing.assert_array_equal(conv.pad_spatial(x, pads, workspace=workspace, key="k", recall=True)[:, 1:-1, 1:-1],
+                                  x)

@@ -6,24 +6,44 @@ reused). Layers therefore keep their im2col and padding buffers in a `Workspace`
 """
 
 import math
+import weakref
 
 import numpy as np
 
 
 class Workspace:
-    """Named buffers that grow on demand and are handed out as views of the requested shape."""
+    """Named buffers that grow on demand and are handed out as views of the requested shape.
+
+    A buffer can also remember what it was filled from (`remember`), so that a caller who would fill it
+    again from the same array (the weight gradient padding the input the forward pass padded) can take
+    it as it is (`recall`). Any `empty` of the key forgets.
+    """
 
     def __init__(self):
         self._buffers = {}
+        self._contents = {}
 
     def empty(self, key, shape, dtype):
         """An uninitialized array of ``shape`` backed by the buffer ``key`` (a view; valid until reused)."""
+        self._contents.pop(key, None)
         size = math.prod(shape)
         buffer = self._buffers.get(key)
         if buffer is None or buffer.size < size or buffer.dtype != dtype:
             buffer = np.empty(size, dtype=dtype)
             self._buffers[key] = buffer
         return buffer[:size].reshape(shape)
+
+    def remember(self, key, view, source, recipe):
+        """Note that ``view`` (from `empty` of ``key``) now holds ``recipe`` applied to the array ``source``."""
+        self._contents[key] = (view, weakref.ref(source), recipe)
+
+    def recall(self, key, source, recipe):
+        """The view that `remember` noted for ``key`` if it holds ``recipe`` of this very ``source``, else None.
+
+        The source is held by a weak reference, so a new array at a recycled address is never mistaken for it.
+        """
+        view, remembered, remembered_recipe = self._contents.get(key, (None, lambda: None, None))
+        return view if remembered() is source and remembered_recipe == recipe else None
 
     def zeros(self, key, shape, dtype):
         array = self.empty(key, shape, dtype)
@@ -33,6 +53,7 @@ class Workspace:
     def clear(self):
         """Release every buffer."""
         self._buffers.clear()
+        self._contents.clear()
 
 
 def empty(workspace, key, shape, dtype):

@@ -99,11 +99,21 @@ class ConvGeometry:
         return padded[:, i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw]
 
 
-def pad_spatial(x, pads, value=0.0, workspace=None, key="padded"):
-    """x (N, H, W, C) with its H and W axes padded by ``pads`` ((top, bottom), (left, right)) of ``value``."""
+def pad_spatial(x, pads, value=0.0, workspace=None, key="padded", recall=False):
+    """x (N, H, W, C) with its H and W axes padded by ``pads`` ((top, bottom), (left, right)) of ``value``.
+
+    With a `Workspace`, the padded array lives in its buffer ``key``. With ``recall``, a buffer that still
+    holds x padded the same way is returned as it is: the weight gradient takes what the forward pass
+    padded. (A forward pass always pads anew: its caller may have refilled the same array since.)
+    """
     (top, bottom), (left, right) = pads
     if not (top or bottom or left or right):
         return x
+    recipe = (pads, value)
+    if workspace is not None and recall:
+        padded = workspace.recall(key, x, recipe)
+        if padded is not None:
+            return padded
     n, h, w, c = x.shape
     padded = empty(workspace, key, (n, h + top + bottom, w + left + right, c), x.dtype)
     padded[:, :top] = value
@@ -111,6 +121,8 @@ def pad_spatial(x, pads, value=0.0, workspace=None, key="padded"):
     padded[:, top:top + h, :left] = value
     padded[:, top:top + h, left + w:] = value
     padded[:, top:top + h, left:left + w] = x
+    if workspace is not None:
+        workspace.remember(key, padded, x, recipe)
     return padded
 
 
@@ -264,7 +276,7 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
     if columns is not None:
         product = np.matmul(columns.transpose(0, 2, 1), dy_rows)
     else:
-        padded = pad_spatial(x, geometry.pads, workspace=workspace, key="columns padded")
+        padded = pad_spatial(x, geometry.pads, workspace=workspace, key="columns padded", recall=True)
         rows_per_sample = dy.shape[1] * dy.shape[2]
         chunks = _column_chunks(len(x), geometry, x.shape[-1], x.itemsize)
         product = 0
