@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from layerwise import initializers, regularizers
+from layerwise import constraints, initializers, regularizers
 from layerwise.config import standardize_dtype
 
 _NAME_COUNTS: dict = {}
@@ -276,6 +276,15 @@ class Layer:
     def count_params(self) -> int:
         return int(sum(math.prod(p.shape) for p in self._parameters))
 
+    def set_weight_options(self, **options):
+        """Set ``<weight>_regularizer`` and ``<weight>_constraint`` attributes from Keras identifiers."""
+        for name, identifier in options.items():
+            setattr(self, name, _option_family(name).get(identifier))
+
+    def weight_options_config(self, *names):
+        """The named ``<weight>_regularizer`` / ``<weight>_constraint`` attributes, serialized for get_config."""
+        return {name: _option_family(name).serialize(getattr(self, name)) for name in names}
+
     def get_config(self) -> dict:
         """The constructor arguments, so that ``type(layer).from_config(layer.get_config())`` rebuilds it."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype.name}
@@ -295,3 +304,8 @@ class Layer:
 
 # Imported last: symbolic.py needs format_shape from this module.
 from layerwise.layers import symbolic  # noqa: E402
+
+
+def _option_family(name):
+    """The module that resolves a weight option: `regularizers` for ``*_regularizer``, else `constraints`."""
+    return regularizers if name.endswith("_regularizer") else constraints

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise import constraints, initializers, regularizers
+from layerwise import initializers
 from layerwise.layers.base import Layer
 
 
@@ -40,8 +40,7 @@ class PReLU(Layer):
                  shared_axes=None, **kwargs):
         super().__init__(**kwargs)
         self.alpha_initializer = alpha_initializer
-        self.alpha_regularizer = regularizers.get(alpha_regularizer)
-        self.alpha_constraint = constraints.get(alpha_constraint)
+        self.set_weight_options(alpha_regularizer=alpha_regularizer, alpha_constraint=alpha_constraint)
         self.shared_axes = None if shared_axes is None else sorted(
             [shared_axes] if isinstance(shared_axes, int) else list(shared_axes))
 
@@ -68,6 +67,5 @@ class PReLU(Layer):
 
     def get_config(self):
         return {**super().get_config(), "alpha_initializer": initializers.serialize(self.alpha_initializer),
-                "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
-                "alpha_constraint": constraints.serialize(self.alpha_constraint),
+                **self.weight_options_config("alpha_regularizer", "alpha_constraint"),
                 "shared_axes": self.shared_axes}

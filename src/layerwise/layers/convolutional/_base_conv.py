@@ -1,6 +1,6 @@
 """The machinery every convolution layer shares: arguments, geometry, activation and NHWC views."""
 
-from layerwise import activations, constraints, initializers, regularizers
+from layerwise import activations, initializers
 from layerwise.layers._spatial import (as_image_tuple, as_images, check_rank, from_images, normalize_padding,
                                        normalize_tuple)
 from layerwise.layers.base import Layer
@@ -39,10 +39,8 @@ class BaseConv(Layer):
         self.use_bias = use_bias
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self.set_weight_options(kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                                kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         self.workspace = Workspace()
 
     @property
@@ -128,7 +126,5 @@ class BaseConv(Layer):
                 "dilation_rate": list(self.dilation_rate), "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias, "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint)}
+                **self.weight_options_config("kernel_regularizer", "bias_regularizer", "kernel_constraint",
+                                             "bias_constraint")}

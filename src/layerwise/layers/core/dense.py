@@ -1,6 +1,6 @@
 """Dense: the fully connected layer."""
 
-from layerwise import activations, constraints, initializers, regularizers
+from layerwise import activations, initializers
 from layerwise.layers.base import Layer, format_shape
 from layerwise.ops.dense import dense_backward, dense_forward
 
@@ -54,10 +54,8 @@ class Dense(Layer):
         self.use_bias = use_bias
         self.kernel_initializer = kernel_initializer
         self.bias_initializer = bias_initializer
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self.set_weight_options(kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                                kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     @property
     def output_activation(self):
@@ -101,7 +99,5 @@ class Dense(Layer):
                 "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint)}
+                **self.weight_options_config("kernel_regularizer", "bias_regularizer", "kernel_constraint",
+                                             "bias_constraint")}

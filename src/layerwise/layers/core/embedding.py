@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise import constraints, initializers, regularizers
+from layerwise import initializers
 from layerwise.layers.base import Layer
 
 
@@ -53,8 +53,8 @@ class Embedding(Layer):
         self.input_dim = input_dim
         self.output_dim = output_dim
         self.embeddings_initializer = embeddings_initializer
-        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
-        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        self.set_weight_options(embeddings_regularizer=embeddings_regularizer,
+                                embeddings_constraint=embeddings_constraint)
         self.mask_zero = mask_zero
         self.output_mask = None
 
@@ -82,6 +82,5 @@ class Embedding(Layer):
     def get_config(self):
         return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim,
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-                "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
-                "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
+                **self.weight_options_config("embeddings_regularizer", "embeddings_constraint"),
                 "mask_zero": self.mask_zero}

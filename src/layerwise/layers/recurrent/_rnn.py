@@ -14,7 +14,7 @@ returns dJ/ds_{t-1}, and ``accumulate_recurrent_grads()`` for dJ/dU once the loo
 
 import numpy as np
 
-from layerwise import activations, constraints, initializers, regularizers
+from layerwise import activations, initializers
 from layerwise.layers.base import Layer
 from layerwise.layers.core.masking import MaskConsumer
 from layerwise.utils.random import make_generator
@@ -47,12 +47,9 @@ class _Recurrent(MaskConsumer, Layer):
         self.kernel_initializer = kernel_initializer
         self.recurrent_initializer = recurrent_initializer
         self.bias_initializer = bias_initializer
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self.set_weight_options(kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
+                                bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                                recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint)
         self.dropout = _check_rate(layer, "dropout", dropout)
         self.recurrent_dropout = _check_rate(layer, "recurrent_dropout", recurrent_dropout)
         self.seed = seed
@@ -216,12 +213,8 @@ class _Recurrent(MaskConsumer, Layer):
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint),
+                **self.weight_options_config("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
+                                             "kernel_constraint", "recurrent_constraint", "bias_constraint"),
                 "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed,
                 "return_sequences": self.return_sequences, "return_state": self.return_state,
                 "go_backwards": self.go_backwards, "stateful": self.stateful}
