@@ -15,11 +15,13 @@ def test_same_padding_is_keras_and_tensorflow(length, kernel, stride, dilation, 
     assert conv.padding_amounts(length, kernel, stride, dilation, "same") == expected
 
 
-def _all_passes(x, kernel, geometry, dy, workspace=None):
-    y, columns = conv.conv2d_forward(x, kernel, None, geometry, keep_columns=True, workspace=workspace)
+def _all_passes(x, kernel, geometry, dy, workspace=None, bias=None):
+    y, columns = conv.conv2d_forward(x, kernel, bias, geometry, keep_columns=True, workspace=workspace)
     grad = np.zeros_like(kernel)
-    conv.conv2d_backward_kernel(dy, x, columns, geometry, grad, workspace=workspace)
-    return y, grad, conv.conv2d_backward_input(dy, kernel, geometry, workspace=workspace)
+    bias_grad = None if bias is None else np.zeros_like(bias)
+    conv.conv2d_backward_kernel(dy, x, columns, geometry, grad, bias_grad, workspace=workspace)
+    passes = (y, grad, bias_grad, conv.conv2d_backward_input(dy, kernel, geometry, workspace=workspace))
+    return tuple(result for result in passes if result is not None)
 
 
 @pytest.mark.parametrize("strides, groups", [((1, 1), 1), ((2, 2), 1), ((1, 1), 2), ((3, 2), 2)])
@@ -28,13 +30,15 @@ def test_chunked_batches_give_the_unchunked_result(monkeypatch, strides, groups,
     kernel = rng.normal(size=(3, 3, 4 // groups, 6))
     geometry = conv.ConvGeometry.create((9, 8), (3, 3), strides, (1, 1), "same", groups)
     dy = rng.normal(size=(5,) + geometry.output_hw + (6,))
-    whole = _all_passes(x, kernel, geometry, dy)
+    bias = rng.normal(size=6)
+    whole = _all_passes(x, kernel, geometry, dy, bias=bias)
+    np.testing.assert_allclose(whole[2], dy.sum(axis=(0, 1, 2)), rtol=1e-12)
     monkeypatch.setattr(conv, "MEMORY_BUDGET_BYTES", 3000)
     monkeypatch.setattr(conv, "CACHE_CHUNK_BYTES", 3000)
     assert len(conv._column_chunks(5, geometry, 4, 8, keep=True)) == 5
     y, columns = conv.conv2d_forward(x, kernel, None, geometry, keep_columns=True)
     assert columns is None
-    for expected, chunked in zip(whole, _all_passes(x, kernel, geometry, dy)):
+    for expected, chunked in zip(whole, _all_passes(x, kernel, geometry, dy, bias=bias)):
         np.testing.assert_allclose(chunked, expected, rtol=1e-12, atol=1e-12)
 
 
