@@ -38,6 +38,11 @@ def format_shape(shape) -> str:
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
+def _option_family(name):
+    """The module that resolves a weight option: `regularizers` for ``*_regularizer``, else `constraints`."""
+    return regularizers if name.endswith("_regularizer") else constraints
+
+
 class Parameter:
     """A weight tensor theta and its gradient dJ/dtheta.
 
@@ -304,8 +309,3 @@ class Layer:
 
 # Imported last: symbolic.py needs format_shape from this module.
 from layerwise.layers import symbolic  # noqa: E402
-
-
-def _option_family(name):
-    """The module that resolves a weight option: `regularizers` for ``*_regularizer``, else `constraints`."""
-    return regularizers if name.endswith("_regularizer") else constraints
