@@ -79,6 +79,10 @@ def test_layer_arguments_are_checked():
         layers.Conv2D(4, 3)(np.zeros((2, 5, 5)))
     with pytest.raises(ValueError, match="groups are not supported"):
         layers.Conv2DTranspose(4, 3, groups=2)
+    with pytest.raises(ValueError, match="must be smaller than the strides"):
+        layers.Conv2DTranspose(4, 3, strides=2, output_padding=2)
+    with pytest.raises(ValueError, match=r"output would be \(6, 6\).*not to the input size \(4, 4\)"):
+        layers.Conv2DTranspose(4, 2, strides=2, padding="same", output_padding=0)(np.zeros((1, 4, 4, 1)))
 
 
 def _naive_columns(padded, geometry):

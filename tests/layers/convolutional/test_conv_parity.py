@@ -115,15 +115,26 @@ def test_depthwise_conv2d_matches_torch(padding, strides, multiplier, float64, r
     np.testing.assert_allclose(layer.bias.grad, bias_t.grad.numpy(), **TOL)
 
 
-@pytest.mark.parametrize("kernel, strides, padding, dilation", [
-    ((3, 3), (2, 2), "same", (1, 1)), ((4, 4), (2, 2), "same", (1, 1)), ((3, 2), (1, 1), "valid", (1, 1)),
-    ((2, 3), (3, 2), "valid", (1, 1)), ((3, 3), (1, 1), "same", (2, 2)), ((3, 3), (3, 3), "same", (1, 1))])
-def test_conv2d_transpose_matches_torch(kernel, strides, padding, dilation, float64, rng):
+def _transposed_size(n, k, s, d, padding, output_padding):
+    """Keras's deconv_output_length."""
+    dilated = (k - 1) * d + 1
+    if output_padding is None:
+        return n * s if padding == "same" else n * s + max(dilated - s, 0)
+    return (n - 1) * s + dilated - 2 * (dilated // 2 if padding == "same" else 0) + output_padding
+
+
+@pytest.mark.parametrize("kernel, strides, padding, dilation, output_padding", [
+    ((3, 3), (2, 2), "same", (1, 1), None), ((4, 4), (2, 2), "same", (1, 1), None),
+    ((3, 2), (1, 1), "valid", (1, 1), None), ((2, 3), (3, 2), "valid", (1, 1), None),
+    ((3, 3), (1, 1), "same", (2, 2), None), ((3, 3), (3, 3), "same", (1, 1), None),
+    ((3, 3), (2, 2), "valid", (1, 1), (1, 0)), ((3, 3), (3, 2), "same", (1, 1), (2, 1)),
+    ((4, 4), (2, 2), "same", (1, 1), (1, 1)), ((2, 3), (3, 2), "valid", (1, 2), (2, 1))])
+def test_conv2d_transpose_matches_torch(kernel, strides, padding, dilation, output_padding, float64, rng):
     layer = layers.Conv2DTranspose(3, kernel, strides=strides, padding=padding, dilation_rate=dilation,
-                                   bias_initializer="random_normal")
+                                   output_padding=output_padding, bias_initializer="random_normal")
     x = rng.normal(size=(2, 4, 5, 2))
-    out_hw = [n * s if padding == "same" else n * s + max((k - 1) * d + 1 - s, 0)
-              for n, k, s, d in zip((4, 5), kernel, strides, dilation)]
+    out_hw = [_transposed_size(n, k, s, d, padding, None if output_padding is None else output_padding[axis])
+              for axis, (n, k, s, d) in enumerate(zip((4, 5), kernel, strides, dilation))]
     pads = [keras_pads(n, k, s, d, padding) for n, k, s, d in zip(out_hw, kernel, strides, dilation)]
 
     def forward(xt, kernel_t, bias_t):

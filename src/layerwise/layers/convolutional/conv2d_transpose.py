@@ -1,5 +1,6 @@
 """Conv2DTranspose: the transposed convolution, which upsamples (decoders of convolutional autoencoders)."""
 
+from layerwise.layers._spatial import normalize_tuple
 from layerwise.layers.convolutional._base_conv import BaseConv
 from layerwise.ops.conv import add_bias, conv2d_backward_input, conv2d_backward_kernel, conv2d_forward, sum_rows
 
@@ -10,7 +11,11 @@ class Conv2DTranspose(BaseConv):
     Let conv be the convolution with kernel w (kh, kw, F, C), strides s, dilation d and padding from an
     image of the output size (H', W') with F channels to one of the input size (H, W) with C channels. Then
         z = conv^T(x) + b,   y = phi(z),
-    with H' = H sh + max((kh-1) dh + 1 - sh, 0) for 'valid' and H' = H sh for 'same' (Keras's sizes).
+    with H' = H sh + max((kh-1) dh + 1 - sh, 0) for 'valid' and H' = H sh for 'same' (Keras's sizes), or,
+    given an output_padding o_h < sh, H' = (H - 1) sh + k' - 2 p + o_h with the dilated kernel size
+    k' = (kh-1) dh + 1 and p = k' // 2 for 'same', 0 for 'valid' (Keras's ``deconv_output_length``): the
+    extra rows go at the bottom, where no window of conv reaches them ('valid'), or are split as the
+    'same' padding of conv splits them.
     Backward, with delta = dJ/dz: dJ/dx = conv(delta), dJ/dw = the weight gradient of conv at input delta
     and output gradient x, dJ/db = sum_{n, p, q} delta.
 
@@ -18,6 +23,7 @@ class Conv2DTranspose(BaseConv):
         filters: F, the number of output channels.
         kernel_size, strides, padding, dilation_rate, activation, use_bias, kernel_initializer,
         bias_initializer: as `Conv2D` (no groups).
+        output_padding: None (the sizes above) or (o_h, o_w) / one int, each smaller than its stride.
         **kwargs: kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint as `Conv2D`
             (w is (kh, kw, F, C), so ``MaxNorm(3, axis=[0, 1, 2])`` bounds the weights w[:, :, :, c] of
             each input channel), and `Layer` arguments.
@@ -41,28 +47,52 @@ class Conv2DTranspose(BaseConv):
         Lecture 004 (convolutional networks).
     """
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, activation=None,
-                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None, dilation_rate=1,
+                 activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 **kwargs):
         if kwargs.pop("groups", 1) != 1:
             raise ValueError("Conv2DTranspose: groups are not supported (use Conv2DTranspose per group)")
         super().__init__(filters, kernel_size, strides=strides, padding=padding, dilation_rate=dilation_rate,
                          activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
                          bias_initializer=bias_initializer, **kwargs)
-
-    def build(self, input_shape):
-        channels = self._check_channels(input_shape, 1)
-        self._add_kernel(self.kernel_size + (self.filters, channels))
-        self._add_bias()
+        self.output_padding = None if output_padding is None else normalize_tuple(
+            output_padding, 2, "output_padding", "Conv2DTranspose", minimum=0)
+        if self.output_padding is not None and any(o >= s for o, s in zip(self.output_padding, self.strides)):
+            raise ValueError(f"Conv2DTranspose: output_padding {self.output_padding} must be smaller than the "
+                             f"strides {self.strides}")
 
     def _output_hw(self, input_hw):
         sizes = []
-        for n, k, s, d in zip(input_hw, self.kernel_size, self.strides, self.dilation_rate):
-            sizes.append(n * s if self.padding == "same" else n * s + max((k - 1) * d + 1 - s, 0))
+        for axis, (n, k, s, d) in enumerate(zip(input_hw, self.kernel_size, self.strides, self.dilation_rate)):
+            dilated = (k - 1) * d + 1
+            if self.output_padding is not None:
+                pad = dilated // 2 if self.padding == "same" else 0
+                sizes.append((n - 1) * s + dilated - 2 * pad + self.output_padding[axis])
+            else:
+                sizes.append(n * s if self.padding == "same" else n * s + max(dilated - s, 0))
         return tuple(sizes)
+
+    def _conv_geometry(self, input_hw):
+        """The geometry of conv, checked to lead from the output size back to the input size."""
+        output_hw = self._output_hw(input_hw)
+        geometry = self.geometry(output_hw, 1)
+        if geometry.output_hw != tuple(input_hw):
+            raise ValueError(f"Conv2DTranspose '{self.name}': with output_padding {self.output_padding} the "
+                             f"output would be {output_hw}, from which a '{self.padding}' convolution with "
+                             f"strides {self.strides} leads to {geometry.output_hw}, not to the input size "
+                             f"{tuple(input_hw)} (a 'same' even kernel needs an output_padding of at least 1)")
+        return geometry
+
+    def build(self, input_shape):
+        channels = self._check_channels(input_shape, 1)
+        if None not in input_shape[1:3]:
+            self._conv_geometry(tuple(input_shape[1:3]))
+        self._add_kernel(self.kernel_size + (self.filters, channels))
+        self._add_bias()
 
     def forward(self, x, training=False):
         self.x = x
-        self.conv_geometry = self.geometry(self._output_hw(x.shape[1:3]), 1)
+        self.conv_geometry = self._conv_geometry(x.shape[1:3])
         z = conv2d_backward_input(x, self.kernel.value, self.conv_geometry, workspace=self.workspace)
         add_bias(z, self._bias_value(), self._fused_activation)
         return self._activate(z)
@@ -77,3 +107,7 @@ class Conv2DTranspose(BaseConv):
         spatial = input_shape[1:3]
         output_hw = (None, None) if None in spatial else self._output_hw(spatial)
         return (input_shape[0],) + output_hw + (self.filters,)
+
+    def get_config(self):
+        return {**super().get_config(),
+                "output_padding": None if self.output_padding is None else list(self.output_padding)}
