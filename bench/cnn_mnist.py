@@ -27,6 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from _clock import Clock  # noqa: E402
 import layerwise  # noqa: E402
 from layerwise import layers  # noqa: E402
 from layerwise.layers.convolutional import conv2d as conv2d_module  # noqa: E402
@@ -133,26 +134,6 @@ def compare(batches, repeats):
           f"{min(infer['layerwise']) / min(infer['torch']):.2f} of the fastest runs")
 
 
-class Clock:
-    """Accumulates wall time per label; wraps callables so each call is charged to its label."""
-
-    def __init__(self):
-        self.seconds = defaultdict(float)
-        self.layer = ""
-
-    def wrap(self, label, function, layer=None):
-        def timed_call(*args, **kwargs):
-            if layer is not None:
-                self.layer = layer
-            full_label = label if layer is not None else f"{self.layer} {label}"
-            start = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                self.seconds[full_label] += time.perf_counter() - start
-        return timed_call
-
-
 def breakdown(batches):
     """Per-layer, per-step time of layerwise training, by wrapping each layer's forward and backward."""
     x, y, _, _ = load_mnist()
@@ -167,15 +148,8 @@ def breakdown(batches):
         method = "backward_preactivation" if layer is model.output_layer else "backward"
         setattr(layer, method, clock.wrap(f"{label} {method}", getattr(layer, method), label))
     total = timed(train_layerwise, model, x, y, batches)
-    print(f"layerwise training time by layer and step ({batches} batches, {total:.2f} s in total; indented: "
-          "the kernels inside the layer step above):")
-    accounted = 0.0
-    for label, seconds in clock.seconds.items():
-        if "  " not in label:
-            accounted += seconds
-        print(f"  {label:<64} {seconds:6.2f} s  {100 * seconds / total:5.1f}%")
-    rest = total - accounted
-    print(f"  {'loss, SGD update, batching (the rest)':<64} {rest:6.2f} s  {100 * rest / total:5.1f}%")
+    clock.report(f"layerwise training time by layer and step ({batches} batches, {total:.2f} s in total; "
+                 "indented: the kernels inside the layer step above):", total)
 
 
 def _resident_kib(field):

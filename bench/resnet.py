@@ -9,7 +9,8 @@ normalization, identity shortcuts and strided 1x1-convolution projections where 
 average pooling, softmax), one step = forward + backward + SGD update on a batch of 128 random 32x32x3
 float32 images with random labels. The two are interleaved over ``--repeats`` rounds of ``--steps`` steps
 each (after one warm-up step) and the median time per step is reported, so the ratio holds on a noisy
-machine. Target: layerwise / PyTorch <= 1.5.
+machine. Target: layerwise / PyTorch <= 1.5. Last, a separate layerwise run prints where its step goes, per
+layer type and step, with the convolution kernels (padding, im2col, GEMMs, strided input gradients) inside.
 """
 
 import argparse
@@ -19,9 +20,11 @@ import time
 import numpy as np
 import torch
 
+from _clock import Clock
 from _environment import report_environment
 import layerwise
 from layerwise.applications import resnet_cifar
+from layerwise.ops import conv as conv_ops
 from layerwise.optimizers import SGD
 
 BATCH = 128
@@ -78,6 +81,23 @@ def torch_stepper(x, y):
     return step
 
 
+def breakdown(x, y, steps):
+    """Where a layerwise step spends its time: per layer type and step, and the convolution kernels inside."""
+    model = resnet_cifar(20)
+    model.compile(optimizer=SGD(learning_rate=LEARNING_RATE), loss="sparse_categorical_crossentropy")
+    model.train_on_batch(x, y)
+    clock = Clock()
+    for name in ("pad_spatial", "im2col", "_matmul_into", "_scatter_input_gradient"):
+        setattr(conv_ops, name, clock.wrap(f"  {name}", getattr(conv_ops, name)))
+    for layer in model.layers:
+        kind = type(layer).__name__
+        for method in ("forward", "backward"):
+            setattr(layer, method, clock.wrap(f"{kind} {method}", getattr(layer, method), f"{kind} {method}"))
+    total = seconds_per_step(lambda: model.train_on_batch(x, y), steps) * steps
+    clock.report(f"layerwise time by layer type and step ({steps} steps, {total:.2f} s in total; indented: the "
+                 "convolution kernels inside the step above):", total, rest="loss, SGD update (the rest)")
+
+
 def seconds_per_step(step, steps):
     start = time.perf_counter()
     for _ in range(steps):
@@ -109,7 +129,8 @@ def main():
           f"{args.steps} steps:")
     for name, seconds in median.items():
         print(f"  {name:<10}{seconds * 1000:8.1f} ms/step")
-    print(f"\nlayerwise / PyTorch = {median['layerwise'] / median['PyTorch']:.2f}   (target <= 1.5)")
+    print(f"\nlayerwise / PyTorch = {median['layerwise'] / median['PyTorch']:.2f}   (target <= 1.5)\n")
+    breakdown(x, y, args.steps)
 
 
 if __name__ == "__main__":

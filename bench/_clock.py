@@ -1,0 +1,39 @@
+"""Where a benchmark's layerwise time goes: wall time charged to labels by wrapping callables."""
+
+import time
+from collections import defaultdict
+
+
+class Clock:
+    """Accumulates wall time per label; wraps callables so each call is charged to its label.
+
+    A callable wrapped with ``layer`` names the current layer; one wrapped without it (a kernel) is
+    charged to "<current layer> <label>", so kernels show up under the layer step that called them.
+    """
+
+    def __init__(self):
+        self.seconds = defaultdict(float)
+        self.layer = ""
+
+    def wrap(self, label, function, layer=None):
+        def timed_call(*args, **kwargs):
+            if layer is not None:
+                self.layer = layer
+            full_label = label if layer is not None else f"{self.layer} {label}"
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[full_label] += time.perf_counter() - start
+        return timed_call
+
+    def report(self, title, total, rest="loss, SGD update, batching (the rest)"):
+        """Print each label's seconds and share of ``total``; labels with two spaces (kernels) are inside
+        a layer step and not added again to the accounted time."""
+        print(title)
+        accounted = 0.0
+        for label, seconds in self.seconds.items():
+            if "  " not in label:
+                accounted += seconds
+            print(f"  {label:<64} {seconds:6.2f} s  {100 * seconds / total:5.1f}%")
+        print(f"  {rest:<64} {total - accounted:6.2f} s  {100 * (total - accounted) / total:5.1f}%")
