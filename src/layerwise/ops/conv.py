@@ -267,12 +267,12 @@ def add_bias(y, bias, activation=None):
 def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None, workspace=None):
     """Add dJ/dw = X^T dJ/dY into ``kernel_grad`` (kh, kw, C/g, F) and dJ/db into ``bias_grad``.
 
-    ``columns`` is the forward pass's im2col matrix, or None to gather it again chunk by chunk from x.
+    ``columns`` is the forward pass's im2col matrix, or None to gather it again chunk by chunk from x (then
+    ending with ones when there is a bias gradient and one group, as `conv2d_forward` gathers them).
     """
     g = geometry.groups
     dy_rows = _grouped_rows(dy, g)
     grad = grouped_kernel(kernel_grad, g)
-    ones = bias_grad is not None and g == 1
     if columns is not None:
         product = np.matmul(columns.transpose(0, 2, 1), dy_rows)
     else:
@@ -280,15 +280,15 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
         rows_per_sample = dy.shape[1] * dy.shape[2]
         chunks = _column_chunks(len(x), geometry, x.shape[-1], x.itemsize)
         product = 0
+        ones = bias_grad is not None and g == 1
         for start, stop, part in _gathered_chunks(padded, geometry, chunks, workspace, "columns", ones):
             product = product + np.matmul(part.transpose(0, 2, 1),
                                           dy_rows[:, start * rows_per_sample:stop * rows_per_sample])
     # Columns that end with ones (see `im2col`) put sum dJ/dy, the bias gradient, in the product's last row.
     grad += product[:, :grad.shape[1]]
-    if ones and product.shape[1] > grad.shape[1]:
-        bias_grad += product[0, -1]
-    elif bias_grad is not None:
-        bias_grad += sum_rows(dy.reshape(-1, dy.shape[-1]))
+    if bias_grad is not None:
+        with_ones = product.shape[1] > grad.shape[1]
+        bias_grad += product[0, -1] if with_ones else sum_rows(dy.reshape(-1, dy.shape[-1]))
 
 
 def sum_rows(matrix):

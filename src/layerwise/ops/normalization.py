@@ -62,9 +62,14 @@ def tile(vector, fold):
     return np.tile(vector, fold)
 
 
+def folded_dot(first, second, fold):
+    """Per-channel sums (C,) of first * second, two `fold_channels` views, without a full-size product."""
+    return np.einsum("ij,ij->j", first, second).reshape(fold, -1).sum(axis=0)
+
+
 def folded_centered_moments(folded, fold, count):
     """Per-channel mean and biased variance of a `fold_channels` view, and the centered view x - mu (a new
-    array). The squares are summed by einsum, without a full-size temporary."""
+    array)."""
     mean = folded_sum(folded, fold) / count
     centered = folded - tile(mean, fold)
-    return mean, np.einsum("ij,ij->j", centered, centered).reshape(fold, -1).sum(axis=0) / count, centered
+    return mean, folded_dot(centered, centered, fold) / count, centered

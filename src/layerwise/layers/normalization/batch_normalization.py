@@ -4,7 +4,7 @@ import numpy as np
 
 from layerwise import initializers
 from layerwise.layers.normalization._base import Normalization
-from layerwise.ops.normalization import fold_channels, folded_centered_moments, folded_sum, tile
+from layerwise.ops.normalization import fold_channels, folded_centered_moments, folded_dot, folded_sum, tile
 
 
 class BatchNormalization(Normalization):
@@ -107,8 +107,7 @@ class BatchNormalization(Normalization):
         dy_last = dy if channel_axis == dy.ndim - 1 else np.moveaxis(dy, channel_axis, -1)
         folded_dy, _ = fold_channels(dy_last)
         sum_dy = folded_sum(folded_dy, self.fold)
-        sum_dy_centered = np.einsum("ij,ij->j", folded_dy, self.centered).reshape(self.fold, -1).sum(axis=0)
-        sum_dy_x_hat = sum_dy_centered * self.inv_std
+        sum_dy_x_hat = folded_dot(folded_dy, self.centered, self.fold) * self.inv_std
         if self.center:
             self.beta.grad += sum_dy
         if self.scale:
