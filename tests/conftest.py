@@ -12,12 +12,14 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 def pytest_configure(config):
-    """One BLAS and torch thread per pytest-xdist worker: with `-n 2` on two cores, two threads each
-    oversubscribe the machine and OpenBLAS's spinning threads slow matrix products tenfold."""
+    """One BLAS, torch and layerwise thread per pytest-xdist worker: with `-n 2` on two cores, two threads
+    each oversubscribe the machine and OpenBLAS's spinning threads slow matrix products tenfold. (The lanes
+    tests set their own thread count.)"""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
+        layerwise.config.set_threads(1)
         import torch
 
         torch.set_num_threads(1)

@@ -15,6 +15,8 @@ import functools
 
 import numpy as np
 
+from layerwise.ops._lanes import elementwise_in_lanes
+
 
 def _store(value, out):
     """Return ``value``, written into ``out`` when one is given."""
@@ -65,11 +67,15 @@ def relu(x, out=None):
         out = np.empty_like(x)
     if x.dtype.kind != "f" or out.dtype != x.dtype or not (x.flags.c_contiguous and out.flags.c_contiguous):
         return np.maximum(x, 0, out=out)
-    flat_x, flat_out, zeros = x.reshape(-1), out.reshape(-1), _zero_row(x.dtype)
-    whole = flat_x.size - flat_x.size % _ZERO_ROW
-    np.maximum(flat_x[:whole].reshape(-1, _ZERO_ROW), zeros, out=flat_out[:whole].reshape(-1, _ZERO_ROW))
-    np.maximum(flat_x[whole:], zeros[:flat_x.size - whole], out=flat_out[whole:])
-    return out
+    return elementwise_in_lanes(_relu_flat, out, x)
+
+
+def _relu_flat(out, x):
+    """`relu` of a 1-D contiguous float array into ``out``."""
+    zeros = _zero_row(x.dtype)
+    whole = x.size - x.size % _ZERO_ROW
+    np.maximum(x[:whole].reshape(-1, _ZERO_ROW), zeros, out=out[:whole].reshape(-1, _ZERO_ROW))
+    np.maximum(x[whole:], zeros[:x.size - whole], out=out[whole:])
 
 
 def leaky_relu(x, out=None, negative_slope=0.2):
@@ -153,7 +159,13 @@ def _tanh_grad(dy, x, y):
 
 def _relu_grad(dy, x, y):
     # A product with the boolean mask: six times faster than np.where on a 12 MB conv feature map.
-    return dy * (y > 0)
+    if dy.shape != y.shape:
+        return dy * (y > 0)
+    return elementwise_in_lanes(_relu_grad_flat, np.empty_like(dy), dy, y)
+
+
+def _relu_grad_flat(out, dy, y):
+    np.multiply(dy, y > 0, out=out)
 
 
 def _leaky_relu_grad(dy, x, y, negative_slope=0.2):

@@ -1,4 +1,4 @@
-"""Global numeric configuration: the default float type and the fuzz factor.
+"""Global configuration: the default float type, the fuzz factor and the number of threads.
 
 float32 is the default, as in Keras; ``set_floatx("float64")`` switches every layer, initializer and
 optimizer built afterwards to double precision (gradient checks use it).
@@ -10,6 +10,8 @@ Example:
 """
 
 import numpy as np
+
+from layerwise.ops import _lanes
 
 _FLOATX = "float32"
 _EPSILON = 1e-7
@@ -47,3 +49,14 @@ def set_epsilon(value: float) -> None:
 def standardize_dtype(dtype) -> np.dtype:
     """Return ``np.dtype(dtype)``, or the default float type when ``dtype`` is None."""
     return np.dtype(floatx() if dtype is None else dtype)
+
+
+def threads() -> int:
+    """Return how many threads a model with convolution, pooling or batch normalization layers splits each
+    batch over (the usable cores by default; 1 without threadpoolctl, ``pip install layerwise[threads]``)."""
+    return _lanes.threads()
+
+
+def set_threads(count: int) -> None:
+    """Set the number of threads `threads` returns; 1 runs every kernel in the calling thread."""
+    _lanes.set_threads(count)

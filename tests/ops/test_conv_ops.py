@@ -35,7 +35,7 @@ def test_chunked_batches_give_the_unchunked_result(monkeypatch, strides, groups,
     np.testing.assert_allclose(whole[2], dy.sum(axis=(0, 1, 2)), rtol=1e-12)
     monkeypatch.setattr(conv, "MEMORY_BUDGET_BYTES", 3000)
     monkeypatch.setattr(conv, "CACHE_CHUNK_BYTES", 3000)
-    assert len(conv._column_chunks(5, geometry, 4, 8, keep=True)) == 5
+    assert len(conv._column_chunks(0, 5, conv._column_bytes(geometry, 4, 8))) == 5
     y, columns = conv.conv2d_forward(x, kernel, None, geometry, keep_columns=True)
     assert columns is None
     for expected, chunked in zip(whole, _all_passes(x, kernel, geometry, dy, bias=bias)):

@@ -12,6 +12,7 @@ import numpy as np
 
 from layerwise import constraints, initializers, regularizers
 from layerwise.config import standardize_dtype
+from layerwise.ops.dense import matmul_in_lanes
 
 _NAME_COUNTS: dict = {}
 
@@ -91,10 +92,10 @@ class Parameter:
         over a bare NumPy loop.
         """
         if self._grad_is_zero:
-            np.matmul(a, b, out=self._grad)
+            matmul_in_lanes(a, b, out=self._grad)
             self._grad_is_zero = False
         else:
-            self._grad += a @ b
+            self._grad += matmul_in_lanes(a, b)
 
     @property
     def shape(self):
@@ -143,6 +144,10 @@ class Layer:
     #: Whether the layer draws random numbers in training mode (dropout, noise); such layers alone run
     #: in training mode when a model is called with ``training="stochastic"`` (Monte Carlo dropout).
     stochastic = False
+    #: Whether a model holding this layer runs its passes on all cores (`layerwise.ops._lanes`): layers
+    #: whose memory-bound work weighs (convolution, pooling, batch normalization) say so. A model of dense
+    #: or recurrent layers only keeps BLAS's own threads, which run its large matrix products faster.
+    prefers_all_cores = False
 
     def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None,
                  activity_regularizer=None):

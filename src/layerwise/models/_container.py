@@ -9,6 +9,11 @@ class LayerContainer:
     layers: list
 
     @property
+    def prefers_all_cores(self):
+        """Whether the model's passes run on all cores: when any of its layers prefers it (see `Layer`)."""
+        return any(layer.prefers_all_cores for layer in self.layers)
+
+    @property
     def weights(self):
         return [p for layer in self.layers for p in layer.weights]
 

@@ -20,6 +20,7 @@ from layerwise.layers.symbolic import SymbolicTensor
 from layerwise.models._container import LayerContainer, layer_title
 from layerwise.models._multi_io import OutputLosses, SampleArrays
 from layerwise.models.trainer import Trainer, _check_finite
+from layerwise.ops._lanes import on_all_cores
 
 
 def _as_list(tensors, what):
@@ -142,6 +143,7 @@ class Model(LayerContainer, Trainer):
         shapes = [t.shape for t in self.outputs]
         return shapes[0] if self.single_output else shapes
 
+    @on_all_cores
     def call(self, x, training=False):
         """Run every call node in topological order; return the output (or the list of outputs)."""
         arrays = [x] if self.single_input else list(x)
@@ -186,6 +188,7 @@ class Model(LayerContainer, Trainer):
             upstream[node] = bool(node.layer.trainable_weights) or any(upstream[t] for t in node.inputs)
         return upstream
 
+    @on_all_cores
     def _backward(self, gradients, fused_output, input_gradient):
         if len(gradients) != len(self.outputs):
             raise ValueError(f"Model '{self.name}' has {len(self.outputs)} outputs, received {len(gradients)} "

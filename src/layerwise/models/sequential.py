@@ -6,6 +6,7 @@ from layerwise.layers.symbolic import SymbolicTensor
 from layerwise.layers import serialization
 from layerwise.models._container import LayerContainer, layer_title
 from layerwise.models.trainer import Trainer
+from layerwise.ops._lanes import on_all_cores
 
 
 class Sequential(LayerContainer, Trainer):
@@ -82,6 +83,7 @@ class Sequential(LayerContainer, Trainer):
             shape = layer.compute_output_shape(shape)
         return shape
 
+    @on_all_cores
     def call(self, x, training=False):
         """Forward pass through every layer, handing a layer's ``output_mask`` to a next that supports masking."""
         mask = None
@@ -107,6 +109,7 @@ class Sequential(LayerContainer, Trainer):
         """Backward pass from the gradient before the output layer's activation (fused losses)."""
         return self._backward(dz, True, input_gradient)
 
+    @on_all_cores
     def _backward(self, dy, from_preactivation, input_gradient):
         last = len(self.layers) - 1
         stop = 0 if input_gradient else next(

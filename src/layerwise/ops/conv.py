@@ -13,10 +13,11 @@ position sees into one row, so the sum is a matrix product per group: Y_g = X_g 
     dJ/dx, stride 1: the padded dJ/dy convolved with the flipped kernel (im2col and one GEMM);
     dJ/dx, strided:  dJ/dX_g = dJ/dY_g W_g^T, added back onto x_p one kernel offset at a time.
 
-Every loop runs over kernel offsets, groups or batch chunks, never over samples or pixels. The im2col
-buffer of one chunk stays below `MEMORY_BUDGET_BYTES` (larger batches are processed in several chunks),
-and below `CACHE_CHUNK_BYTES` when it need not be kept for the weight gradient, so that the GEMM reads
-it from cache. Large scratch buffers are reused from batch to batch (`layerwise.ops._workspace`).
+Every loop runs over kernel offsets, groups or batch chunks, never over samples or pixels. The batch is
+split into one slice per core (`layerwise.ops._lanes`), and each lane gathers and multiplies its own
+chunks. The im2col matrix is kept for the weight gradient when the whole batch's fits
+`MEMORY_BUDGET_BYTES`; otherwise it is gathered in chunks below `CACHE_CHUNK_BYTES`, so that the GEMM
+reads it from cache. Large scratch buffers are reused from batch to batch (`layerwise.ops._workspace`).
 """
 
 from dataclasses import dataclass
@@ -24,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from layerwise.ops._blocks import for_each_block
-from layerwise.ops._workspace import empty, zeros
+from layerwise.ops._lanes import in_lanes, run_lanes
+from layerwise.ops._workspace import empty
 from layerwise.ops.normalization import fold_channels, folded_sum
 
 #: The largest im2col matrix kept from forward to backward; a larger one is gathered again, chunk by chunk.
@@ -116,11 +118,15 @@ def pad_spatial(x, pads, value=0.0, workspace=None, key="padded", recall=False):
             return padded
     n, h, w, c = x.shape
     padded = empty(workspace, key, (n, h + top + bottom, w + left + right, c), x.dtype)
-    padded[:, :top] = value
-    padded[:, top + h:] = value
-    padded[:, top:top + h, :left] = value
-    padded[:, top:top + h, left + w:] = value
-    padded[:, top:top + h, left:left + w] = x
+
+    def fill(_, start, stop):
+        part = padded[start:stop]
+        part[:, :top] = value
+        part[:, top + h:] = value
+        part[:, top:top + h, :left] = value
+        part[:, top:top + h, left + w:] = value
+        part[:, top:top + h, left:left + w] = x[start:stop]
+    in_lanes(fill, n, padded[0].nbytes)
     if workspace is not None:
         workspace.remember(key, padded, x, recipe)
     return padded
@@ -129,7 +135,13 @@ def pad_spatial(x, pads, value=0.0, workspace=None, key="padded", recall=False):
 def crop_spatial(padded, pads, input_hw):
     """The inverse of `pad_spatial`: the (H, W) interior of ``padded``, as a new contiguous array."""
     (top, _), (left, _) = pads
-    return np.ascontiguousarray(padded[:, top:top + input_hw[0], left:left + input_hw[1]])
+    interior = padded[:, top:top + input_hw[0], left:left + input_hw[1]]
+    cropped = np.empty(interior.shape, dtype=padded.dtype)
+
+    def copy(_, start, stop):
+        cropped[start:stop] = interior[start:stop]
+    in_lanes(copy, len(cropped), cropped[0].nbytes)
+    return cropped
 
 
 def im2col(padded, geometry, out=None, ones=False):
@@ -190,20 +202,21 @@ def _matmul_into(a, b, out):
         out[...] = np.matmul(a, b)
 
 
-def batch_chunk(per_sample_bytes, batch, budget=None):
-    """Samples per chunk so that a buffer of ``per_sample_bytes`` per sample stays within the budget."""
-    budget = MEMORY_BUDGET_BYTES if budget is None else budget
+def batch_chunk(per_sample_bytes, batch, budget):
+    """Samples per chunk so that a buffer of ``per_sample_bytes`` per sample stays within ``budget``."""
     return int(min(batch, max(1, budget // max(per_sample_bytes, 1))))
 
 
-def _column_chunks(n, geometry, channels, itemsize, keep=False):
-    """(start, stop) batch slices for im2col: the whole batch when its columns are to be kept and fit
-    `MEMORY_BUDGET_BYTES`, else slices whose columns fit `CACHE_CHUNK_BYTES`."""
-    ho, wo = geometry.output_hw
-    kh, kw = geometry.kernel_size
-    per_sample = ho * wo * kh * kw * channels * itemsize
-    chunk = n if keep and n * per_sample <= MEMORY_BUDGET_BYTES else batch_chunk(per_sample, n, CACHE_CHUNK_BYTES)
-    return [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
+def _column_bytes(geometry, channels, itemsize):
+    """Bytes of one sample's im2col rows."""
+    (ho, wo), (kh, kw) = geometry.output_hw, geometry.kernel_size
+    return ho * wo * kh * kw * channels * itemsize
+
+
+def _column_chunks(start, stop, per_sample):
+    """(start, stop) slices of a lane's samples whose columns fit `CACHE_CHUNK_BYTES`."""
+    chunk = batch_chunk(per_sample, stop - start, CACHE_CHUNK_BYTES)
+    return [(first, min(first + chunk, stop)) for first in range(start, stop, chunk)]
 
 
 def _gathered_chunks(padded, geometry, chunks, workspace, key, ones=False):
@@ -223,8 +236,9 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
     bias, so that the output is read from memory once for both.
 
     ``columns`` is the im2col matrix, returned when ``keep_columns`` and it fits `MEMORY_BUDGET_BYTES`, so
-    that `conv2d_backward_kernel` need not gather it again; otherwise None. With a `Workspace`, the
-    padded input and the columns that are not kept live in its buffers ``key + " padded"`` and ``key``.
+    that `conv2d_backward_kernel` need not gather it again: a list of (start, stop, columns of samples
+    start:stop), one per lane. Otherwise None. With a `Workspace`, the padded input and the columns that
+    are not kept live in its buffers ``key + " padded"`` and ``key`` followed by the lane number.
     """
     n, g = len(x), geometry.groups
     (ho, wo), filters = geometry.output_hw, kernel.shape[-1]
@@ -235,15 +249,20 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
         weights = np.concatenate([weights, bias.reshape(1, 1, -1)], axis=1)
         bias = None
     y = np.empty((n, ho, wo, filters), dtype=x.dtype)
-    chunks = _column_chunks(n, geometry, x.shape[-1], x.itemsize, keep_columns)
-    keep = keep_columns and len(chunks) == 1
-    # Kept columns get an array of their own: a layer called at several nodes of a graph keeps one per call.
-    for start, stop, columns in _gathered_chunks(padded, geometry, chunks, None if keep else workspace, key,
-                                                 ones=in_product):
-        _matmul_into(columns, weights, _grouped_rows(y[start:stop], g))
-    if bias is not None or activation is not None:
-        add_bias(y, bias, activation)
-    return y, (columns if keep else None)
+    per_sample = _column_bytes(geometry, x.shape[-1], x.itemsize)
+    keep = keep_columns and n * per_sample <= MEMORY_BUDGET_BYTES
+
+    def lane(index, start, stop):
+        chunks = [(start, stop)] if keep else _column_chunks(start, stop, per_sample)
+        # Kept columns get arrays of their own: a layer called at several nodes of a graph keeps one per call.
+        for first, last, columns in _gathered_chunks(padded, geometry, chunks, None if keep else workspace,
+                                                     f"{key} {index}", ones=in_product):
+            _matmul_into(columns, weights, _grouped_rows(y[first:last], g))
+        if bias is not None or activation is not None:
+            add_bias(y[start:stop], bias, activation)
+        return start, stop, columns
+    kept = in_lanes(lane, n, per_sample)
+    return y, (kept if keep else None)
 
 
 def add_bias(y, bias, activation=None):
@@ -267,23 +286,33 @@ def add_bias(y, bias, activation=None):
 def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None, workspace=None):
     """Add dJ/dw = X^T dJ/dY into ``kernel_grad`` (kh, kw, C/g, F) and dJ/db into ``bias_grad``.
 
-    ``columns`` is the forward pass's im2col matrix, or None to gather it again chunk by chunk from x (then
-    ending with ones when there is a bias gradient and one group, as `conv2d_forward` gathers them).
+    ``columns`` is what `conv2d_forward` kept (its im2col matrix, per lane), or None to gather it again
+    chunk by chunk from x (then ending with ones when there is a bias gradient and one group, as
+    `conv2d_forward` gathers them). Each lane sums the product over its samples; the lanes' sums are added.
     """
     g = geometry.groups
     dy_rows = _grouped_rows(dy, g)
+    rows_per_sample = dy.shape[1] * dy.shape[2]
     grad = grouped_kernel(kernel_grad, g)
     if columns is not None:
-        product = np.matmul(columns.transpose(0, 2, 1), dy_rows)
+        def lane(index, start, stop):
+            return np.matmul(columns[index][2].transpose(0, 2, 1),
+                             dy_rows[:, start * rows_per_sample:stop * rows_per_sample])
+        products = run_lanes(lane, [(start, stop) for start, stop, _ in columns])
     else:
         padded = pad_spatial(x, geometry.pads, workspace=workspace, key="columns padded", recall=True)
-        rows_per_sample = dy.shape[1] * dy.shape[2]
-        chunks = _column_chunks(len(x), geometry, x.shape[-1], x.itemsize)
-        product = 0
+        per_sample = _column_bytes(geometry, x.shape[-1], x.itemsize)
         ones = bias_grad is not None and g == 1
-        for start, stop, part in _gathered_chunks(padded, geometry, chunks, workspace, "columns", ones):
-            product = product + np.matmul(part.transpose(0, 2, 1),
-                                          dy_rows[:, start * rows_per_sample:stop * rows_per_sample])
+
+        def lane(index, start, stop):
+            product = 0
+            for first, last, part in _gathered_chunks(padded, geometry, _column_chunks(start, stop, per_sample),
+                                                      workspace, f"columns {index}", ones):
+                product = product + np.matmul(part.transpose(0, 2, 1),
+                                              dy_rows[:, first * rows_per_sample:last * rows_per_sample])
+            return product
+        products = in_lanes(lane, len(x), per_sample)
+    product = sum(products[1:], products[0])
     # Columns that end with ones (see `im2col`) put sum dJ/dy, the bias gradient, in the product's last row.
     grad += product[:, :grad.shape[1]]
     if bias_grad is not None:
@@ -329,18 +358,23 @@ def _scatter_input_gradient(dy, kernel, geometry, workspace=None):
     group_channels = kernel.shape[2]
     weights_t = grouped_kernel(kernel, g).transpose(0, 2, 1)
     dy_rows = _grouped_rows(dy, g)
-    padded_grad = zeros(workspace, "padded gradient", (n, hp, wp, g, group_channels), dy.dtype)
-    chunks = _column_chunks(n, geometry, g * group_channels, dy.itemsize)
-    rows = (chunks[0][1] - chunks[0][0]) * ho * wo
-    buffer = empty(workspace, "gradient columns", (g, rows, weights_t.shape[2]), dy.dtype)
-    for start, stop in chunks:
-        part = buffer[:, :(stop - start) * ho * wo]
-        _matmul_into(dy_rows[:, start * ho * wo:stop * ho * wo], weights_t, part)
-        columns = part.reshape(g, stop - start, ho, wo, kh, kw, group_channels)
-        target = padded_grad[start:stop]
-        for i, j in geometry.offsets:
-            window = geometry.window(target, i, j)
-            window += np.moveaxis(columns[:, :, :, :, i, j], 0, 3)
+    padded_grad = empty(workspace, "padded gradient", (n, hp, wp, g, group_channels), dy.dtype)
+    per_sample = _column_bytes(geometry, g * group_channels, dy.itemsize)
+
+    def lane(index, start, stop):
+        padded_grad[start:stop] = 0
+        chunks = _column_chunks(start, stop, per_sample)
+        rows = (chunks[0][1] - chunks[0][0]) * ho * wo
+        buffer = empty(workspace, f"gradient columns {index}", (g, rows, weights_t.shape[2]), dy.dtype)
+        for first, last in chunks:
+            part = buffer[:, :(last - first) * ho * wo]
+            _matmul_into(dy_rows[:, first * ho * wo:last * ho * wo], weights_t, part)
+            columns = part.reshape(g, last - first, ho, wo, kh, kw, group_channels)
+            target = padded_grad[first:last]
+            for i, j in geometry.offsets:
+                window = geometry.window(target, i, j)
+                window += np.moveaxis(columns[:, :, :, :, i, j], 0, 3)
+    in_lanes(lane, n, per_sample)
     padded_grad = padded_grad.reshape(n, hp, wp, g * group_channels)
     if (hp, wp) == tuple(geometry.input_hw):
         return padded_grad.copy() if workspace is not None else padded_grad

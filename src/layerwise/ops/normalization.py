@@ -6,6 +6,8 @@ Batch, layer, group and instance normalization differ only in the axes the stati
 
 import numpy as np
 
+from layerwise.ops._lanes import in_lanes
+
 
 def moments(x, axes):
     """Mean and biased variance (1/m sum (x - mu)^2, as lecture 001's Algorithm 1) over ``axes``, kept."""
@@ -52,9 +54,20 @@ def fold_channels(x):
     return np.ascontiguousarray(x).reshape(rows // fold, fold * channels), fold
 
 
+def in_row_lanes(function, folded):
+    """``function(lane, start, stop)`` over slices of the rows of a `fold_channels` view, in lanes
+    (`layerwise.ops._lanes`); returns the lanes' results."""
+    return in_lanes(function, len(folded), folded.strides[0])
+
+
+def _per_channel(row_sums, fold):
+    """Per-channel sums (C,) of the lanes' column sums of a `fold_channels` view."""
+    return sum(row_sums[1:], row_sums[0]).reshape(fold, -1).sum(axis=0)
+
+
 def folded_sum(folded, fold):
     """Per-channel sums (C,) of a `fold_channels` view."""
-    return folded.sum(axis=0).reshape(fold, -1).sum(axis=0)
+    return _per_channel(in_row_lanes(lambda _, start, stop: folded[start:stop].sum(axis=0), folded), fold)
 
 
 def tile(vector, fold):
@@ -62,14 +75,27 @@ def tile(vector, fold):
     return np.tile(vector, fold)
 
 
-def folded_dot(first, second, fold):
-    """Per-channel sums (C,) of first * second, two `fold_channels` views, without a full-size product."""
-    return np.einsum("ij,ij->j", first, second).reshape(fold, -1).sum(axis=0)
+def _row_dots(first, second):
+    return np.einsum("ij,ij->j", first, second)
+
+
+def folded_sum_and_dot(first, second, fold):
+    """Per-channel sums (C,) of first and of first * second, two `fold_channels` views, in one pass and
+    without a full-size product."""
+    def lane(_, start, stop):
+        return first[start:stop].sum(axis=0), _row_dots(first[start:stop], second[start:stop])
+    sums, dots = zip(*in_row_lanes(lane, first))
+    return _per_channel(sums, fold), _per_channel(dots, fold)
 
 
 def folded_centered_moments(folded, fold, count):
     """Per-channel mean and biased variance of a `fold_channels` view, and the centered view x - mu (a new
-    array)."""
+    array), centered and squared in one pass."""
     mean = folded_sum(folded, fold) / count
-    centered = folded - tile(mean, fold)
-    return mean, folded_dot(centered, centered, fold) / count, centered
+    tiled_mean = tile(mean, fold)
+    centered = np.empty_like(folded)
+
+    def lane(_, start, stop):
+        part = np.subtract(folded[start:stop], tiled_mean, out=centered[start:stop])
+        return _row_dots(part, part)
+    return mean, _per_channel(in_row_lanes(lane, folded), fold) / count, centered

@@ -14,6 +14,7 @@ position (max) or spreads dJ/dy / count over the window (average); overlapping w
 
 import numpy as np
 
+from layerwise.ops._lanes import in_lanes
 from layerwise.ops.conv import ConvGeometry, crop_spatial, pad_spatial
 
 
@@ -32,22 +33,45 @@ def max_pool_forward(x, geometry, with_argmax=True):
     ``with_argmax``: inference needs no backward, and the comparisons cost as much as the maxima).
 
     Tiling windows (pool size = strides, no padding) are reduced along the width, then along the height,
-    on reshaped views whose inner loops run over whole rows; ties go to the first offset in row-major
-    order (as PyTorch). Other windows run one offset at a time over strided views.
+    on reshaped views whose inner loops run over whole rows, the batch split over lanes
+    (`layerwise.ops._lanes`); ties go to the first offset in row-major order (as PyTorch). Other windows
+    run one offset at a time over strided views.
     """
     if _is_tiling(geometry):
-        return _max_pool_tiles(x, geometry, with_argmax)
+        n, c = len(x), x.shape[-1]
+        (ho, wo), (ph, _) = geometry.output_hw, geometry.kernel_size
+        y = np.empty((n, ho, wo, c), dtype=x.dtype)
+        argmax = None
+        if with_argmax:
+            argmax = (np.empty((n, ho * ph, wo, c), np.uint8), np.empty((n, ho, wo, c), np.uint8))
+
+        def lane(_, start, stop):
+            _max_pool_tiles(x[start:stop], geometry, y[start:stop],
+                            None if argmax is None else tuple(indices[start:stop] for indices in argmax))
+        in_lanes(lane, n, x[0].nbytes)
+        return y, argmax
     padded = pad_spatial(x, geometry.pads, -np.inf)
     y, argmax = _running_max([geometry.window(padded, i, j) for i, j in geometry.offsets], with_argmax)
     return y, (argmax,) if with_argmax else None
 
 
-def _running_max(candidates, with_argmax=True):
-    """The elementwise maximum of the candidates, and the index of the first one attaining it (or None)."""
+def _running_max(candidates, with_argmax=True, best=None, argmax=None):
+    """The elementwise maximum of the candidates, and the index of the first one attaining it (or None),
+    written into ``best`` and ``argmax`` when they are given."""
     if len(candidates) == 1:
-        return candidates[0].copy(), np.zeros(candidates[0].shape, dtype=np.uint8) if with_argmax else None
-    best = np.maximum(candidates[0], candidates[1])
-    argmax = np.greater(candidates[1], candidates[0]).view(np.uint8) if with_argmax else None
+        if best is None:
+            best = candidates[0].copy()
+        else:
+            best[...] = candidates[0]
+        if with_argmax and argmax is None:
+            argmax = np.zeros(candidates[0].shape, np.uint8)
+        elif with_argmax:
+            argmax.fill(0)
+        return best, argmax
+    best = np.maximum(candidates[0], candidates[1], out=best)
+    if with_argmax:
+        argmax = np.greater(candidates[1], candidates[0], out=None if argmax is None else argmax.view(np.bool_))
+        argmax = argmax.view(np.uint8)
     for index, candidate in enumerate(candidates[2:], start=2):
         if with_argmax:
             np.copyto(argmax, index, where=candidate > best)
@@ -61,14 +85,15 @@ def _route(dy, argmax, targets):
         np.multiply(dy, argmax == index, out=target)
 
 
-def _max_pool_tiles(x, geometry, with_argmax):
+def _max_pool_tiles(x, geometry, y, argmax):
+    """Tiling max pooling of x into y, and into argmax = (along the width, along the height) unless None."""
     n, c = len(x), x.shape[-1]
     (ho, wo), (ph, pw) = geometry.output_hw, geometry.kernel_size
+    column_argmax, row_argmax = argmax or (None, None)
     columns = x[:, :ho * ph, :wo * pw].reshape(n, ho * ph, wo, pw, c)
-    row_max, column_argmax = _running_max([columns[:, :, :, j] for j in range(pw)], with_argmax)
+    row_max, _ = _running_max([columns[:, :, :, j] for j in range(pw)], argmax is not None, argmax=column_argmax)
     rows = row_max.reshape(n, ho, ph, wo, c)
-    y, row_argmax = _running_max([rows[:, :, i] for i in range(ph)], with_argmax)
-    return y, (column_argmax, row_argmax) if with_argmax else None
+    _running_max([rows[:, :, i] for i in range(ph)], argmax is not None, best=y, argmax=row_argmax)
 
 
 def max_pool_backward(dy, argmax, geometry):
@@ -76,13 +101,16 @@ def max_pool_backward(dy, argmax, geometry):
     n, c = len(dy), dy.shape[-1]
     (h, w), (ho, wo), (ph, pw) = geometry.input_hw, geometry.output_hw, geometry.kernel_size
     if _is_tiling(geometry):
-        column_argmax, row_argmax = argmax
-        row_grad = np.empty((n, ho, ph, wo, c), dtype=dy.dtype)
-        _route(dy, row_argmax, [row_grad[:, :, i] for i in range(ph)])
         covered = (ho * ph, wo * pw) == (h, w)
         dx = (np.empty if covered else np.zeros)((n, h, w, c), dtype=dy.dtype)
-        columns = dx[:, :ho * ph, :wo * pw].reshape(n, ho * ph, wo, pw, c)
-        _route(row_grad.reshape(n, ho * ph, wo, c), column_argmax, [columns[:, :, :, j] for j in range(pw)])
+
+        def lane(_, start, stop):
+            column_argmax, row_argmax = (indices[start:stop] for indices in argmax)
+            row_grad = np.empty((stop - start, ho, ph, wo, c), dtype=dy.dtype)
+            _route(dy[start:stop], row_argmax, [row_grad[:, :, i] for i in range(ph)])
+            columns = dx[start:stop, :ho * ph, :wo * pw].reshape(stop - start, ho * ph, wo, pw, c)
+            _route(row_grad.reshape(-1, ho * ph, wo, c), column_argmax, [columns[:, :, :, j] for j in range(pw)])
+        in_lanes(lane, n, dx[0].nbytes)
         return dx
     padded_grad = _padded_zeros(dy, geometry)
     for offset, (i, j) in enumerate(geometry.offsets):

@@ -1,6 +1,9 @@
 """Add: the element-wise sum, the merge of a residual block."""
 
+import numpy as np
+
 from layerwise.layers.merging._merge import Merge
+from layerwise.ops._lanes import elementwise_in_lanes
 
 
 class Add(Merge):
@@ -26,10 +29,14 @@ class Add(Merge):
 
     def forward(self, inputs, training=False):
         self.count = len(inputs)
-        y = inputs[0] + inputs[1]
-        for x in inputs[2:]:
-            y += x
-        return y
+        y = np.empty(np.broadcast_shapes(*(x.shape for x in inputs)), np.result_type(*inputs))
+        return elementwise_in_lanes(_sum_into, y, *inputs)
 
     def backward(self, dy):
         return [dy] * self.count
+
+
+def _sum_into(out, first, second, *rest):
+    np.add(first, second, out=out)
+    for x in rest:
+        out += x

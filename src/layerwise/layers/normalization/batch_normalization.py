@@ -4,7 +4,8 @@ import numpy as np
 
 from layerwise import initializers
 from layerwise.layers.normalization._base import Normalization
-from layerwise.ops.normalization import fold_channels, folded_centered_moments, folded_dot, folded_sum, tile
+from layerwise.ops.normalization import (fold_channels, folded_centered_moments, folded_sum_and_dot, in_row_lanes,
+                                         tile)
 
 
 class BatchNormalization(Normalization):
@@ -53,6 +54,8 @@ class BatchNormalization(Normalization):
         vs test time).
     """
 
+    prefers_all_cores = True
+
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
                  moving_variance_initializer="ones", **kwargs):
@@ -92,9 +95,14 @@ class BatchNormalization(Normalization):
         # x - mu is kept rather than x_hat: y = (gamma inv_std) (x - mu) + beta saves a pass over the batch.
         self.inv_std = 1.0 / np.sqrt(variance + self.epsilon)
         self.centered = centered
-        y = centered * tile(self._scale(), self.fold)
-        if self.center:
-            y += tile(self.beta.value, self.fold)
+        scale, shift = tile(self._scale(), self.fold), tile(self.beta.value, self.fold) if self.center else None
+        y = np.empty_like(centered)
+
+        def lane(_, start, stop):
+            part = np.multiply(centered[start:stop], scale, out=y[start:stop])
+            if shift is not None:
+                part += shift
+        in_row_lanes(lane, centered)
         y = y.reshape(x_last.shape)
         return y if x_last is x else np.ascontiguousarray(np.moveaxis(y, -1, channel_axis))
 
@@ -106,21 +114,27 @@ class BatchNormalization(Normalization):
         channel_axis = self.param_axes[0]
         dy_last = dy if channel_axis == dy.ndim - 1 else np.moveaxis(dy, channel_axis, -1)
         folded_dy, _ = fold_channels(dy_last)
-        sum_dy = folded_sum(folded_dy, self.fold)
-        sum_dy_x_hat = folded_dot(folded_dy, self.centered, self.fold) * self.inv_std
+        sum_dy, sum_dy_centered = folded_sum_and_dot(folded_dy, self.centered, self.fold)
+        sum_dy_x_hat = sum_dy_centered * self.inv_std
         if self.center:
             self.beta.grad += sum_dy
         if self.scale:
             self.gamma.grad += sum_dy_x_hat
         scale = self._scale()
+        dx = np.empty_like(folded_dy)
         if self.batch_statistics:
-            # dJ/dx = gamma inv_std (dJ/dy - mean dJ/dy - x_hat mean(dJ/dy x_hat)), the sums reused.
-            dx = self.centered * tile(sum_dy_x_hat * (-self.inv_std / self.count), self.fold)
-            dx += folded_dy
-            dx -= tile(sum_dy * (1.0 / self.count), self.fold)
-            dx *= tile(scale, self.fold)
-        else:
-            dx = folded_dy * tile(scale, self.fold)
+            # dJ/dx = gamma inv_std (dJ/dy - mean dJ/dy - x_hat mean(dJ/dy x_hat))
+            #       = s dJ/dy + (-s inv_std^2 / m sum dJ/dy (x - mu)) (x - mu) - s / m sum dJ/dy, the sums reused.
+            on_centered = tile(sum_dy_x_hat * (-self.inv_std / self.count) * scale, self.fold)
+            constant = tile(sum_dy * (-1.0 / self.count) * scale, self.fold)
+        tiled_scale = tile(scale, self.fold)
+
+        def lane(_, start, stop):
+            part = np.multiply(folded_dy[start:stop], tiled_scale, out=dx[start:stop])
+            if self.batch_statistics:
+                part += self.centered[start:stop] * on_centered
+                part += constant
+        in_row_lanes(lane, folded_dy)
         dx = dx.reshape(dy_last.shape)
         return dx if dy_last is dy else np.ascontiguousarray(np.moveaxis(dx, -1, channel_axis))
 

@@ -10,6 +10,7 @@ class BasePooling(Layer):
     """A pooling window over ``rank`` spatial axes; 1-D inputs (N, L, C) run as images (N, 1, L, C)."""
 
     rank = 2
+    prefers_all_cores = True
 
     def __init__(self, pool_size=2, strides=None, padding="valid", **kwargs):
         super().__init__(**kwargs)

@@ -1,0 +1,202 @@
+"""Lanes: kernels that split their batch over threads give what one lane gives, and really run side by side.
+
+Every test forces three lanes (an odd count, so slices are uneven) and no minimum slice size, so that
+even the small arrays of a test are split.
+"""
+
+import threading
+
+import numpy as np
+import pytest
+
+import layerwise
+from layerwise import layers
+from layerwise.ops import _lanes, conv, pooling
+from layerwise.ops.dense import matmul_in_lanes
+from layerwise.ops.normalization import fold_channels, folded_centered_moments, folded_sum_and_dot
+from layerwise.testing import check_gradients
+
+
+@pytest.fixture
+def lanes(monkeypatch):
+    """Three lanes for kernels run inside `all_cores`, whatever the machine or the test worker says."""
+    monkeypatch.setattr(_lanes, "MIN_LANE_BYTES", 0)
+    monkeypatch.setattr(_lanes, "ThreadpoolController", _lanes.ThreadpoolController or _NoBlasControl)
+    threads = _lanes.threads()
+    _lanes.set_threads(3)
+    yield
+    _lanes.set_threads(threads)
+
+
+class _NoBlasControl:
+    """Stands in for threadpoolctl where it is missing: these tests check the lanes, not BLAS's threads."""
+
+    def limit(self, **_):
+        return _NullContext()
+
+
+class _NullContext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        return False
+
+
+def one_lane_and_three(compute):
+    """compute() outside `all_cores` (one lane) and inside it (three lanes)."""
+    single = compute()
+    with _lanes.all_cores():
+        split = compute()
+    return single, split
+
+
+def assert_same(single, split):
+    for a, b in zip(single if isinstance(single, tuple) else (single,), split if isinstance(split, tuple) else (split,)):
+        np.testing.assert_allclose(b, a, rtol=1e-12, atol=1e-12)
+
+
+def test_slices_cover_the_batch_once_and_only_inside_all_cores(lanes):
+    assert _lanes.lane_slices(10) == [(0, 10)]
+    with _lanes.all_cores():
+        assert _lanes.lane_slices(10) == [(0, 3), (3, 6), (6, 10)]
+        assert _lanes.lane_slices(2) == [(0, 1), (1, 2)]
+        assert _lanes.lane_slices(0) == [(0, 0)]
+
+
+def test_small_slices_are_not_split(lanes, monkeypatch):
+    monkeypatch.setattr(_lanes, "MIN_LANE_BYTES", 1000)
+    with _lanes.all_cores():
+        assert len(_lanes.lane_slices(10, bytes_per_sample=100)) == 1
+        assert len(_lanes.lane_slices(100, bytes_per_sample=100)) == 3
+
+
+def test_lanes_run_side_by_side_and_nested_calls_stay_in_their_lane(lanes):
+    all_started = threading.Barrier(3, timeout=10)  # broken, and raising, unless the three lanes overlap
+
+    def lane(index, start, stop):
+        all_started.wait()
+        inner = _lanes.in_lanes(lambda *_: threading.get_ident(), 6)
+        return threading.get_ident(), inner
+
+    with _lanes.all_cores():
+        results = _lanes.in_lanes(lane, 9)
+    threads = [ident for ident, _ in results]
+    assert threads[0] == threading.get_ident() and len(set(threads)) == 3
+    for ident, inner in results:
+        assert inner == [ident] * len(inner)
+
+
+def test_an_error_in_a_lane_is_raised_after_every_lane_finished(lanes):
+    finished = []
+
+    def lane(index, start, stop):
+        if index == 1:
+            raise ValueError("lane 1 failed")
+        finished.append(index)
+
+    with _lanes.all_cores(), pytest.raises(ValueError, match="lane 1 failed"):
+        _lanes.in_lanes(lane, 9)
+    assert sorted(finished) == [0, 2]
+
+
+def test_set_threads_takes_positive_integers_and_one_turns_lanes_off(lanes):
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="set_threads"):
+            layerwise.config.set_threads(bad)
+    assert layerwise.config.threads() == 3
+    layerwise.config.set_threads(1)
+    with _lanes.all_cores():
+        assert _lanes.lane_slices(10) == [(0, 10)]
+
+
+@pytest.mark.parametrize("strides, groups, keep", [((1, 1), 1, True), ((1, 1), 1, False), ((2, 2), 1, True),
+                                                   ((2, 1), 2, False), ((1, 1), 2, True)])
+def test_convolution_passes_in_lanes_match_one_lane(lanes, monkeypatch, rng, strides, groups, keep):
+    if not keep:
+        monkeypatch.setattr(conv, "MEMORY_BUDGET_BYTES", 0)
+        monkeypatch.setattr(conv, "CACHE_CHUNK_BYTES", 2000)
+    x = rng.normal(size=(7, 9, 8, 4))
+    kernel = rng.normal(size=(3, 3, 4 // groups, 6))
+    bias = rng.normal(size=6)
+    geometry = conv.ConvGeometry.create((9, 8), (3, 3), strides, (1, 1), "same", groups)
+    dy = rng.normal(size=(7,) + geometry.output_hw + (6,))
+
+    def passes():
+        y, columns = conv.conv2d_forward(x, kernel, bias, geometry, keep_columns=True)
+        assert (columns is not None) == keep
+        grad, bias_grad = np.zeros_like(kernel), np.zeros_like(bias)
+        conv.conv2d_backward_kernel(dy, x, columns, geometry, grad, bias_grad)
+        return y, grad, bias_grad, conv.conv2d_backward_input(dy, kernel, geometry)
+    assert_same(*one_lane_and_three(passes))
+
+
+def test_max_pooling_in_lanes_matches_one_lane(lanes, rng):
+    x = rng.normal(size=(5, 6, 8, 3))
+    x[:, ::2] = x[:, 1::2]  # ties: the first offset must win in every lane
+    geometry = pooling.pool_geometry((6, 8), (2, 2), (2, 2), "valid")
+    dy = rng.normal(size=(5, 3, 4, 3))
+
+    def passes():
+        y, argmax = pooling.max_pool_forward(x, geometry)
+        return y, pooling.max_pool_backward(dy, argmax, geometry), pooling.max_pool_forward(x, geometry, False)[0]
+    assert_same(*one_lane_and_three(passes))
+
+
+def test_normalization_sums_and_matrix_products_in_lanes_match_one_lane(lanes, rng):
+    x, dy = rng.normal(size=(7, 5, 5, 3)), rng.normal(size=(7, 5, 5, 3))
+    folded, fold = fold_channels(x)
+    folded_dy, _ = fold_channels(dy)
+    assert_same(*one_lane_and_three(lambda: folded_centered_moments(folded, fold, 7 * 25)))
+    assert_same(*one_lane_and_three(lambda: folded_sum_and_dot(folded_dy, folded, fold)))
+    for a, b in [(rng.normal(size=(9, 4)), rng.normal(size=(4, 5))), (rng.normal(size=(4, 7)), rng.normal(size=(7, 9)))]:
+        assert_same(*one_lane_and_three(lambda: matmul_in_lanes(a, b)))
+    np.testing.assert_allclose(matmul_in_lanes(a, b), a @ b, rtol=1e-12)
+
+
+def test_element_wise_layers_in_lanes_match_one_lane(lanes, rng):
+    x, other = rng.normal(size=(7, 4, 5)), rng.normal(size=(7, 4, 5))
+    relu, add = layers.Activation("relu", dtype="float64"), layers.Add(dtype="float64")
+
+    def passes():
+        return relu.forward(x), relu.backward(other), add.forward([x, other, x])
+    assert_same(*one_lane_and_three(passes))
+
+
+def _residual_network():
+    x = layerwise.Input(shape=(6, 6, 3))
+    h = layers.Conv2D(4, 3, padding="same", use_bias=False)(x)
+    h = layers.Activation("relu")(layers.BatchNormalization()(h))
+    h = layers.BatchNormalization()(layers.Conv2D(4, 3, padding="same")(h))
+    shortcut = layers.Conv2D(4, 1)(x)
+    h = layers.MaxPooling2D()(layers.Activation("relu")(layers.Add()([h, shortcut])))
+    y = layers.Dense(3, activation="softmax")(layers.Flatten()(h))
+    return layerwise.Model(x, y)
+
+
+def test_a_model_with_convolutions_runs_its_passes_in_lanes(lanes, float64, rng, monkeypatch):
+    model = _residual_network()
+    assert model.prefers_all_cores
+    assert not layerwise.Sequential([layerwise.Input(shape=(3,)), layers.Dense(2)]).prefers_all_cores
+    split = []
+    run_lanes = _lanes.run_lanes
+    monkeypatch.setattr(_lanes, "run_lanes", lambda f, slices: split.append(len(slices)) or run_lanes(f, slices))
+    report = check_gradients(model, rng.normal(size=(7, 6, 6, 3)), modes=("inference", "training"), max_entries=16)
+    assert report.passed, f"\n{report}"
+    assert max(split) == 3
+
+
+def test_training_in_lanes_follows_the_one_lane_run(lanes, rng):
+    x, y = rng.normal(size=(16, 6, 6, 3)).astype("float32"), rng.integers(0, 3, 16)
+
+    def train(threads):
+        _lanes.set_threads(threads)
+        layerwise.utils.set_random_seed(0)
+        model = _residual_network()
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+        return history.history["loss"], model.get_weights()
+    (loss_one, weights_one), (loss_three, weights_three) = train(1), train(3)
+    np.testing.assert_allclose(loss_three, loss_one, rtol=1e-5)
+    for a, b in zip(weights_one, weights_three):
+        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
