@@ -10,7 +10,8 @@ average pooling, softmax), one step = forward + backward + SGD update on a batch
 float32 images with random labels. The two are interleaved over ``--repeats`` rounds of ``--steps`` steps
 each (after one warm-up step) and the median time per step is reported, so the ratio holds on a noisy
 machine. Target: layerwise / PyTorch <= 1.5. Last, a separate layerwise run prints where its step goes, per
-layer type and step, with the convolution kernels (padding, im2col, GEMMs, strided input gradients) inside.
+layer type and step, with the convolution's three passes (forward, weight gradient, input gradient) inside;
+what runs inside those, split over the cores, is not timed apart.
 """
 
 import argparse
@@ -24,7 +25,7 @@ from _clock import Clock
 from _environment import report_environment
 import layerwise
 from layerwise.applications import resnet_cifar
-from layerwise.ops import conv as conv_ops
+from layerwise.layers.convolutional import conv2d as conv2d_module
 from layerwise.optimizers import SGD
 
 BATCH = 128
@@ -87,15 +88,15 @@ def breakdown(x, y, steps):
     model.compile(optimizer=SGD(learning_rate=LEARNING_RATE), loss="sparse_categorical_crossentropy")
     model.train_on_batch(x, y)
     clock = Clock()
-    for name in ("pad_spatial", "im2col", "_matmul_into", "_scatter_input_gradient"):
-        setattr(conv_ops, name, clock.wrap(f"  {name}", getattr(conv_ops, name)))
+    for name in ("conv2d_forward", "conv2d_backward_kernel", "conv2d_backward_input"):
+        setattr(conv2d_module, name, clock.wrap(f"  {name}", getattr(conv2d_module, name)))
     for layer in model.layers:
         kind = type(layer).__name__
         for method in ("forward", "backward"):
             setattr(layer, method, clock.wrap(f"{kind} {method}", getattr(layer, method), f"{kind} {method}"))
     total = seconds_per_step(lambda: model.train_on_batch(x, y), steps) * steps
     clock.report(f"layerwise time by layer type and step ({steps} steps, {total:.2f} s in total; indented: the "
-                 "convolution kernels inside the step above):", total, rest="loss, SGD update (the rest)")
+                 "convolution passes inside the step above):", total, rest="loss, SGD update (the rest)")
 
 
 def seconds_per_step(step, steps):

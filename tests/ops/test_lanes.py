@@ -61,7 +61,7 @@ def test_slices_cover_the_batch_once_and_only_inside_all_cores(lanes):
     with _lanes.all_cores():
         assert _lanes.lane_slices(10) == [(0, 3), (3, 6), (6, 10)]
         assert _lanes.lane_slices(2) == [(0, 1), (1, 2)]
-        assert _lanes.lane_slices(0) == [(0, 0)]
+        assert _lanes.lane_slices(0) == []
 
 
 def test_small_slices_are_not_split(lanes, monkeypatch):
@@ -161,6 +161,16 @@ def test_element_wise_layers_in_lanes_match_one_lane(lanes, rng):
     def passes():
         return relu.forward(x), relu.backward(other), add.forward([x, other, x])
     assert_same(*one_lane_and_three(passes))
+
+
+@pytest.mark.parametrize("split", ["one lane", "three lanes"])
+def test_an_empty_batch_passes_convolution_and_pooling_both_ways(lanes, split, rng):
+    empty = np.zeros((0, 6, 6, 2), np.float32)
+    with _lanes.all_cores() if split == "three lanes" else _NullContext():
+        for layer in [layers.Conv2D(4, 3, padding="same"), layers.Conv2D(4, 3, strides=2), layers.MaxPooling2D(),
+                      layers.MaxPooling2D(3, strides=1, padding="same"), layers.Activation("relu")]:
+            y = layer(empty, training=True)
+            assert len(y) == 0 and layer.backward(y).shape == empty.shape, layer.name
 
 
 def _residual_network():

@@ -17,6 +17,7 @@ sums, so they round differently from one lane count to another.
 """
 
 import functools
+import math
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
@@ -94,12 +95,11 @@ def all_cores():
 
 def lane_slices(batch, bytes_per_sample=None):
     """(start, stop) slices of ``range(batch)``, one per lane inside `all_cores` (fewer when a slice would
-    be too small), else the whole batch as one slice."""
+    be too small), else the whole batch as one slice; none for an empty batch."""
     count = min(threads() if getattr(_state, "mode", None) == "all cores" else 1, batch)
     if bytes_per_sample is not None:
         count = min(count, max(1, batch * bytes_per_sample // max(MIN_LANE_BYTES, 1)))
-    bounds = [batch * lane // count for lane in range(count + 1)] if count else [0, 0]
-    return list(zip(bounds[:-1], bounds[1:]))
+    return [(batch * lane // count, batch * (lane + 1) // count) for lane in range(count)]
 
 
 def run_lanes(function, slices):
@@ -127,6 +127,11 @@ def _in_lane(function, lane, start, stop):
 def in_lanes(function, batch, bytes_per_sample=None):
     """`run_lanes` over `lane_slices` of a batch."""
     return run_lanes(function, lane_slices(batch, bytes_per_sample))
+
+
+def sample_bytes(array):
+    """The bytes of one sample (one entry of the first axis) of ``array``, even of an empty batch."""
+    return math.prod(array.shape[1:]) * array.itemsize
 
 
 def elementwise_in_lanes(function, out, *inputs):

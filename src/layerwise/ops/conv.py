@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from layerwise.ops._blocks import for_each_block
-from layerwise.ops._lanes import in_lanes, run_lanes
+from layerwise.ops._lanes import in_lanes, run_lanes, sample_bytes
 from layerwise.ops._workspace import empty
 from layerwise.ops.normalization import fold_channels, folded_sum
 
@@ -126,7 +126,7 @@ def pad_spatial(x, pads, value=0.0, workspace=None, key="padded", recall=False):
         part[:, top:top + h, :left] = value
         part[:, top:top + h, left + w:] = value
         part[:, top:top + h, left:left + w] = x[start:stop]
-    in_lanes(fill, n, padded[0].nbytes)
+    in_lanes(fill, n, sample_bytes(padded))
     if workspace is not None:
         workspace.remember(key, padded, x, recipe)
     return padded
@@ -140,7 +140,7 @@ def crop_spatial(padded, pads, input_hw):
 
     def copy(_, start, stop):
         cropped[start:stop] = interior[start:stop]
-    in_lanes(copy, len(cropped), cropped[0].nbytes)
+    in_lanes(copy, len(cropped), sample_bytes(cropped))
     return cropped
 
 
@@ -280,7 +280,7 @@ def add_bias(y, bias, activation=None):
             block += tiled
         if activation is not None:
             activation(block, out=block)
-    for_each_block(finish, len(y), y[0].nbytes)
+    for_each_block(finish, len(y), sample_bytes(y))
 
 
 def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None, workspace=None):
@@ -312,6 +312,8 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
                                               dy_rows[:, first * rows_per_sample:last * rows_per_sample])
             return product
         products = in_lanes(lane, len(x), per_sample)
+    if not products:  # an empty batch
+        return
     product = sum(products[1:], products[0])
     # Columns that end with ones (see `im2col`) put sum dJ/dy, the bias gradient, in the product's last row.
     grad += product[:, :grad.shape[1]]

@@ -6,7 +6,7 @@ Batch, layer, group and instance normalization differ only in the axes the stati
 
 import numpy as np
 
-from layerwise.ops._lanes import in_lanes
+from layerwise.ops._lanes import lane_slices, run_lanes, sample_bytes
 
 
 def moments(x, axes):
@@ -56,8 +56,9 @@ def fold_channels(x):
 
 def in_row_lanes(function, folded):
     """``function(lane, start, stop)`` over slices of the rows of a `fold_channels` view, in lanes
-    (`layerwise.ops._lanes`); returns the lanes' results."""
-    return in_lanes(function, len(folded), folded.strides[0])
+    (`layerwise.ops._lanes`); returns the lanes' results. An empty view is one empty slice, so that sums
+    over it come out as zeros."""
+    return run_lanes(function, lane_slices(len(folded), sample_bytes(folded)) or [(0, 0)])
 
 
 def _per_channel(row_sums, fold):

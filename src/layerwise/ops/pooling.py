@@ -14,7 +14,7 @@ position (max) or spreads dJ/dy / count over the window (average); overlapping w
 
 import numpy as np
 
-from layerwise.ops._lanes import in_lanes
+from layerwise.ops._lanes import in_lanes, sample_bytes
 from layerwise.ops.conv import ConvGeometry, crop_spatial, pad_spatial
 
 
@@ -48,7 +48,7 @@ def max_pool_forward(x, geometry, with_argmax=True):
         def lane(_, start, stop):
             _max_pool_tiles(x[start:stop], geometry, y[start:stop],
                             None if argmax is None else tuple(indices[start:stop] for indices in argmax))
-        in_lanes(lane, n, x[0].nbytes)
+        in_lanes(lane, n, sample_bytes(x))
         return y, argmax
     padded = pad_spatial(x, geometry.pads, -np.inf)
     y, argmax = _running_max([geometry.window(padded, i, j) for i, j in geometry.offsets], with_argmax)
@@ -110,7 +110,7 @@ def max_pool_backward(dy, argmax, geometry):
             _route(dy[start:stop], row_argmax, [row_grad[:, :, i] for i in range(ph)])
             columns = dx[start:stop, :ho * ph, :wo * pw].reshape(stop - start, ho * ph, wo, pw, c)
             _route(row_grad.reshape(-1, ho * ph, wo, c), column_argmax, [columns[:, :, :, j] for j in range(pw)])
-        in_lanes(lane, n, dx[0].nbytes)
+        in_lanes(lane, n, sample_bytes(dx))
         return dx
     padded_grad = _padded_zeros(dy, geometry)
     for offset, (i, j) in enumerate(geometry.offsets):

@@ -84,6 +84,9 @@ class BatchNormalization(Normalization):
         folded, self.fold = fold_channels(x_last)
         self.count = x.size // x_last.shape[-1]
         self.batch_statistics = bool(training and self.trainable)
+        if self.batch_statistics and not self.count:
+            raise ValueError(f"BatchNormalization '{self.name}': training needs a batch of at least one sample "
+                             f"to take statistics over, received shape {x.shape}")
         if self.batch_statistics:
             mean, variance, centered = folded_centered_moments(folded, self.fold, self.count)
             for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
