@@ -100,6 +100,20 @@ def test_an_error_in_a_lane_is_raised_after_every_lane_finished(lanes):
     assert sorted(finished) == [0, 2]
 
 
+def test_lanes_follow_the_callers_floating_point_error_handling(lanes):
+    huge = np.full((9, 4), 3e38, np.float32)
+    huge[:3] = 1  # the first lane, in the calling thread, does not overflow: the others must raise
+
+    def lane(index, start, stop):
+        return huge[start:stop] * 10
+
+    with _lanes.all_cores():
+        with np.errstate(over="ignore"):
+            assert np.isinf(np.concatenate(_lanes.in_lanes(lane, 9))[3:]).all()
+        with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+            _lanes.in_lanes(lane, 9)
+
+
 def test_set_threads_takes_positive_integers_and_one_turns_lanes_off(lanes):
     for bad in (0, -1, 1.5, True, "2"):
         with pytest.raises(ValueError, match="set_threads"):

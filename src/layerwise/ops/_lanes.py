@@ -16,6 +16,7 @@ for a given lane count; sums over the batch (weight gradients, batch statistics)
 sums, so they round differently from one lane count to another.
 """
 
+import contextvars
 import functools
 import math
 import os
@@ -108,7 +109,9 @@ def run_lanes(function, slices):
     if len(slices) <= 1 or getattr(_state, "mode", None) != "all cores":
         return [function(lane, *bounds) for lane, bounds in enumerate(slices)]
     executor, _ = _resources()
-    futures = [executor.submit(_in_lane, function, lane, *bounds) for lane, bounds in enumerate(slices[1:], 1)]
+    # Each lane runs in a copy of the caller's context, so that np.errstate (a context variable) holds there.
+    futures = [executor.submit(contextvars.copy_context().run, _in_lane, function, lane, *bounds)
+               for lane, bounds in enumerate(slices[1:], 1)]
     try:
         first = _in_lane(function, 0, *slices[0])
     finally:
