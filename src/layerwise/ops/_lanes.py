@@ -41,7 +41,7 @@ def _usable_cores():
 
 
 _threads = _usable_cores()
-_executor = None
+_executor, _executor_workers = None, 0
 _controller = None
 _lock = threading.Lock()
 # Per thread: "all cores" inside `all_cores`, "lane" inside a lane, absent elsewhere.
@@ -65,10 +65,10 @@ def threads():
 
 
 def _resources():
-    global _executor, _controller
+    global _executor, _executor_workers, _controller
     with _lock:
-        if _executor is None or _executor._max_workers < _threads - 1:
-            _executor = ThreadPoolExecutor(_threads - 1, thread_name_prefix="layerwise-lane")
+        if _executor_workers < _threads - 1:
+            _executor, _executor_workers = ThreadPoolExecutor(_threads - 1, "layerwise-lane"), _threads - 1
         if _controller is None:
             _controller = ThreadpoolController()
     return _executor, _controller

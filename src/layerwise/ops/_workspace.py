@@ -45,11 +45,6 @@ class Workspace:
         view, remembered, remembered_recipe = self._contents.get(key, (None, lambda: None, None))
         return view if remembered() is source and remembered_recipe == recipe else None
 
-    def zeros(self, key, shape, dtype):
-        array = self.empty(key, shape, dtype)
-        array.fill(0)
-        return array
-
     def clear(self):
         """Release every buffer."""
         self._buffers.clear()
@@ -59,8 +54,3 @@ class Workspace:
 def empty(workspace, key, shape, dtype):
     """``workspace.empty(...)``, or a fresh array when there is no workspace."""
     return np.empty(shape, dtype=dtype) if workspace is None else workspace.empty(key, shape, dtype)
-
-
-def zeros(workspace, key, shape, dtype):
-    """``workspace.zeros(...)``, or a fresh zero array when there is no workspace."""
-    return np.zeros(shape, dtype=dtype) if workspace is None else workspace.zeros(key, shape, dtype)
