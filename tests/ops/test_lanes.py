@@ -4,6 +4,8 @@ Every test forces three lanes (an odd count, so slices are uneven) and no minimu
 even the small arrays of a test are split.
 """
 
+import multiprocessing
+import os
 import threading
 
 import numpy as np
@@ -112,6 +114,21 @@ def test_lanes_follow_the_callers_floating_point_error_handling(lanes):
             assert np.isinf(np.concatenate(_lanes.in_lanes(lane, 9))[3:]).all()
         with np.errstate(over="raise"), pytest.raises(FloatingPointError):
             _lanes.in_lanes(lane, 9)
+
+
+def _sum_in_lanes(_):
+    with _lanes.all_cores():
+        return sum(_lanes.in_lanes(lambda _, start, stop: stop - start, 9))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is a POSIX call")
+def test_a_forked_child_starts_its_own_lanes(lanes):
+    """A child forked after the pool started has none of its threads; it must not wait on them forever.
+    (Two lanes: with more, a child's second submission happens to start a thread that runs them all.)"""
+    layerwise.config.set_threads(2)
+    assert _sum_in_lanes(None) == 9
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.map_async(_sum_in_lanes, [None]).get(timeout=20) == [9]
 
 
 def test_set_threads_takes_positive_integers_and_one_turns_lanes_off(lanes):

@@ -64,6 +64,16 @@ def threads():
     return _threads if ThreadpoolController is not None else 1
 
 
+def _forget_pool():
+    """In a forked child the pool's threads are gone (only the forking thread is copied): start a new one."""
+    global _executor, _executor_workers
+    _executor, _executor_workers = None, 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
 def _resources():
     global _executor, _executor_workers, _controller
     with _lock:
