@@ -3,11 +3,12 @@
 NumPy runs element-wise work (copies, ufuncs, reductions) on one thread; only its matrix products use
 OpenBLAS's threads. Splitting the element-wise passes over a thread pool while OpenBLAS keeps its own
 threads loses on this machine (measured 3-7% slower): after every matrix product OpenBLAS's worker spins
-on the second core, waiting for the next one (``OPENBLAS_THREAD_TIMEOUT``). So a model's forward and
-backward passes run inside `all_cores`, which holds BLAS to one thread (threadpoolctl); there, kernels
-split their batch with `in_lanes` and run the matrix products of their slices in their lanes too, and
+on the second core, waiting for the next one (``OPENBLAS_THREAD_TIMEOUT``). So a model with layers that
+gain from it (`Layer.prefers_all_cores`: convolution, pooling, batch normalization) runs its forward and
+backward passes inside `all_cores`, which holds BLAS to one thread (threadpoolctl); there, kernels split
+their batch with `in_lanes` and run the matrix products of their slices in their lanes too, and
 OpenBLAS's worker never wakes. Measured on this machine (2 cores): a ResNet-20 training step of 128
-images went from 575 to about 470 ms, a small CNN's from 60 to 50 ms.
+images went from 575 to 440-455 ms, a small CNN's from 60 to 50 ms.
 
 Lanes need threadpoolctl (``pip install layerwise[threads]``); without it, with one core, after
 ``set_threads(1)``, or outside `all_cores` (a layer called on its own), every kernel runs in the calling
