@@ -11,13 +11,17 @@ import numpy as np
 import torch
 from threadpoolctl import threadpool_info
 
+import layerwise
+
 
 def report_environment() -> None:
-    """Print the BLAS libraries threadpoolctl finds (kernel, version, threads), NumPy's and torch's versions."""
+    """Print the BLAS libraries threadpoolctl finds (kernel, version, threads), NumPy's and torch's versions
+    and threads, and the threads layerwise splits a convolutional network's batches over."""
     for variable in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if variable in os.environ:
             print(f"warning: {variable}={os.environ[variable]} is set and may slow NumPy's BLAS")
     blas = [f"{i['internal_api']} {i.get('version')} {i.get('architecture')} ({i['num_threads']} threads)"
             for i in threadpool_info() if i["user_api"] == "blas"]
     print("BLAS (threadpoolctl):", "; ".join(blas))
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}; numpy {np.__version__}")
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}; numpy {np.__version__}; layerwise "
+          f"threads {layerwise.config.threads()} (BLAS held to one thread meanwhile)")
