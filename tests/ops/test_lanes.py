@@ -131,6 +131,19 @@ def test_a_forked_child_starts_its_own_lanes(lanes):
         assert pool.map_async(_sum_in_lanes, [None]).get(timeout=20) == [9]
 
 
+def test_without_threadpoolctl_every_kernel_runs_as_one_lane(lanes, monkeypatch, rng):
+    """threadpoolctl is optional (the 'threads' extra): without it BLAS cannot be held, so no lanes."""
+    monkeypatch.setattr(_lanes, "ThreadpoolController", None)
+    assert layerwise.config.threads() == 1
+    model = _residual_network()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    split = []
+    run_lanes = _lanes.run_lanes
+    monkeypatch.setattr(_lanes, "run_lanes", lambda f, slices: split.append(len(slices)) or run_lanes(f, slices))
+    model.fit(rng.normal(size=(8, 6, 6, 3)), rng.integers(0, 3, 8), verbose=0)
+    assert split and max(split) == 1
+
+
 def test_set_threads_takes_positive_integers_and_one_turns_lanes_off(lanes):
     for bad in (0, -1, 1.5, True, "2"):
         with pytest.raises(ValueError, match="set_threads"):
