@@ -17,6 +17,7 @@ import numpy as np
 from layerwise import activations, initializers
 from layerwise.layers.base import Layer
 from layerwise.layers.core.masking import MaskConsumer
+from layerwise.ops.dense import matmul_in_lanes
 from layerwise.utils.random import make_generator
 
 
@@ -107,7 +108,7 @@ class _Recurrent(MaskConsumer, Layer):
             inputs *= self.input_keep
         self.inputs = inputs
         self.step_mask = None if mask is None else np.swapaxes(mask, 0, 1)[order][..., None]
-        xw = np.matmul(inputs.reshape(steps * batch, features), self.kernel.value).reshape(steps, batch, -1)
+        xw = matmul_in_lanes(inputs.reshape(steps * batch, features), self.kernel.value).reshape(steps, batch, -1)
         if self.use_bias:
             xw += self.input_bias(self.bias.value)
         self.history = [np.empty((steps + 1, batch, self.units), self.dtype) for _ in range(self.state_count)]
@@ -162,10 +163,10 @@ class _Recurrent(MaskConsumer, Layer):
                                                   d_carried)]
         self.accumulate_recurrent_grads()
         d_inputs = self.d_inputs.reshape(steps * batch, -1)
-        self.kernel.grad += self.inputs.reshape(steps * batch, -1).T @ d_inputs
+        self.kernel.accumulate_matmul(self.inputs.reshape(steps * batch, -1).T, d_inputs)
         if self.use_bias:
             self.input_bias(self.bias.grad)[...] += d_inputs.sum(axis=0)
-        dx = np.matmul(self.d_inputs, self.kernel.value.T)
+        dx = matmul_in_lanes(d_inputs, self.kernel.value.T).reshape(steps, batch, -1)
         if self.input_keep is not None:
             dx *= self.input_keep
         order = slice(None, None, -1) if self.go_backwards else slice(None)
