@@ -1,9 +1,10 @@
 """Lanes: kernels that split their batch over threads give what one lane gives, and really run side by side.
 
-Every test forces three lanes (an odd count, so slices are uneven) and no minimum slice size, so that
-even the small arrays of a test are split.
+Every test forces three lanes (an odd count, so slices are uneven), no minimum slice size and narrow
+`fold_channels` rows, so that even the small arrays of a test are split.
 """
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -13,7 +14,8 @@ import pytest
 
 import layerwise
 from layerwise import layers
-from layerwise.ops import _lanes, conv, pooling
+from layerwise.ops import _lanes, affine, conv, normalization, pooling
+from layerwise.ops._workspace import Workspace
 from layerwise.ops.dense import matmul_in_lanes
 from layerwise.ops.normalization import fold_channels, folded_centered_moments, folded_sum_and_dot
 from layerwise.testing import check_gradients
@@ -23,26 +25,43 @@ from layerwise.testing import check_gradients
 def lanes(monkeypatch):
     """Three lanes for kernels run inside `all_cores`, whatever the machine or the test worker says."""
     monkeypatch.setattr(_lanes, "MIN_LANE_BYTES", 0)
-    monkeypatch.setattr(_lanes, "ThreadpoolController", _lanes.ThreadpoolController or _NoBlasControl)
+    monkeypatch.setattr(normalization, "_FOLD_WIDTH", 8)
+    monkeypatch.setattr(_lanes, "ThreadpoolController", _lanes.ThreadpoolController or FakeBlas)
     threads = _lanes.threads()
     _lanes.set_threads(3)
     yield
     _lanes.set_threads(threads)
 
 
-class _NoBlasControl:
-    """Stands in for threadpoolctl where it is missing: these tests check the lanes, not BLAS's threads."""
+class FakeBlas:
+    """A stand-in for threadpoolctl's controller that keeps BLAS's thread count in ``threads``."""
 
-    def limit(self, **_):
-        return _NullContext()
+    def __init__(self):
+        self.threads = 2
+
+    def limit(self, limits, user_api):
+        blas, original = self, self.threads
+        self.threads = limits
+
+        class Limit:
+            def restore_original_limits(self):
+                blas.threads = original
+        return Limit()
 
 
-class _NullContext:
-    def __enter__(self):
-        return self
+@pytest.fixture
+def lane_count(monkeypatch):
+    """The lanes that ran side by side, per kernel call: their count is appended on each lane 0."""
+    counts = []
+    in_lane = _lanes._in_lane
 
-    def __exit__(self, *_):
-        return False
+    def counted(function, lane, start, stop, errors=None):
+        if lane == 0:
+            counts.append(0)
+        counts[-1] += 1
+        return in_lane(function, lane, start, stop, errors)
+    monkeypatch.setattr(_lanes, "_in_lane", counted)
+    return counts
 
 
 def one_lane_and_three(compute):
@@ -116,6 +135,43 @@ def test_lanes_follow_the_callers_floating_point_error_handling(lanes):
             _lanes.in_lanes(lane, 9)
 
 
+def test_blas_is_held_while_any_thread_is_inside_and_restored_after_the_last(lanes, monkeypatch):
+    """BLAS's thread count is one setting for the process: threads that enter and leave `all_cores` in
+    overlapping turns (A in, B in, A out, B out) must leave it as it was, not at one thread for good."""
+    blas = FakeBlas()
+    monkeypatch.setattr(_lanes, "_controller", blas)
+    a_inside, b_inside, a_left = threading.Event(), threading.Event(), threading.Event()
+    seen_by_b = []
+
+    def first():
+        with _lanes.all_cores():
+            a_inside.set()
+            b_inside.wait(10)
+        a_left.set()
+
+    def second():
+        a_inside.wait(10)
+        with _lanes.all_cores():
+            b_inside.set()
+            a_left.wait(10)
+            seen_by_b.append(blas.threads)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert seen_by_b == [1] and blas.threads == 2
+
+
+def test_a_failing_model_call_leaves_no_lanes_and_no_blas_hold(lanes):
+    model = _residual_network()
+    with pytest.raises(ValueError):
+        model(np.zeros((2, 5, 5, 3)))
+    assert getattr(_lanes._state, "mode", None) is None and _lanes._blas_holders == 0
+    assert _lanes.lane_slices(9) == [(0, 9)]
+
+
 def _sum_in_lanes(_):
     with _lanes.all_cores():
         return sum(_lanes.in_lanes(lambda _, start, stop: stop - start, 9))
@@ -131,17 +187,14 @@ def test_a_forked_child_starts_its_own_lanes(lanes):
         assert pool.map_async(_sum_in_lanes, [None]).get(timeout=20) == [9]
 
 
-def test_without_threadpoolctl_every_kernel_runs_as_one_lane(lanes, monkeypatch, rng):
+def test_without_threadpoolctl_every_kernel_runs_as_one_lane(lanes, lane_count, monkeypatch, rng):
     """threadpoolctl is optional (the 'threads' extra): without it BLAS cannot be held, so no lanes."""
     monkeypatch.setattr(_lanes, "ThreadpoolController", None)
     assert layerwise.config.threads() == 1
     model = _residual_network()
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
-    split = []
-    run_lanes = _lanes.run_lanes
-    monkeypatch.setattr(_lanes, "run_lanes", lambda f, slices: split.append(len(slices)) or run_lanes(f, slices))
     model.fit(rng.normal(size=(8, 6, 6, 3)), rng.integers(0, 3, 8), verbose=0)
-    assert split and max(split) == 1
+    assert lane_count == []
 
 
 def test_set_threads_takes_positive_integers_and_one_turns_lanes_off(lanes):
@@ -166,12 +219,14 @@ def test_convolution_passes_in_lanes_match_one_lane(lanes, monkeypatch, rng, str
     geometry = conv.ConvGeometry.create((9, 8), (3, 3), strides, (1, 1), "same", groups)
     dy = rng.normal(size=(7,) + geometry.output_hw + (6,))
 
+    workspace = Workspace()  # one for both runs: lane buffers are named per lane, reused across lane counts
+
     def passes():
-        y, columns = conv.conv2d_forward(x, kernel, bias, geometry, keep_columns=True)
+        y, columns = conv.conv2d_forward(x, kernel, bias, geometry, keep_columns=True, workspace=workspace)
         assert (columns is not None) == keep
         grad, bias_grad = np.zeros_like(kernel), np.zeros_like(bias)
-        conv.conv2d_backward_kernel(dy, x, columns, geometry, grad, bias_grad)
-        return y, grad, bias_grad, conv.conv2d_backward_input(dy, kernel, geometry)
+        conv.conv2d_backward_kernel(dy, x, columns, geometry, grad, bias_grad, workspace=workspace)
+        return y.copy(), grad, bias_grad, conv.conv2d_backward_input(dy, kernel, geometry, workspace=workspace)
     assert_same(*one_lane_and_three(passes))
 
 
@@ -210,11 +265,28 @@ def test_element_wise_layers_in_lanes_match_one_lane(lanes, rng):
 @pytest.mark.parametrize("split", ["one lane", "three lanes"])
 def test_an_empty_batch_passes_convolution_and_pooling_both_ways(lanes, split, rng):
     empty = np.zeros((0, 6, 6, 2), np.float32)
-    with _lanes.all_cores() if split == "three lanes" else _NullContext():
+    with _lanes.all_cores() if split == "three lanes" else contextlib.nullcontext():
         for layer in [layers.Conv2D(4, 3, padding="same"), layers.Conv2D(4, 3, strides=2), layers.MaxPooling2D(),
                       layers.MaxPooling2D(3, strides=1, padding="same"), layers.Activation("relu")]:
             y = layer(empty, training=True)
             assert len(y) == 0 and layer.backward(y).shape == empty.shape, layer.name
+
+
+def test_recurrent_and_resampling_products_in_lanes_match_one_lane(lanes, float64, rng):
+    lstm = layers.LSTM(4, return_sequences=True)
+    x, dy = rng.normal(size=(5, 6, 3)), rng.normal(size=(5, 6, 4))
+    lstm(x)
+
+    def passes():
+        for weight in lstm.trainable_weights:
+            weight.zero_grad()
+        y, dx = lstm.forward(x, training=True), lstm.backward(dy)
+        return (y, dx) + tuple(weight.grad.copy() for weight in lstm.trainable_weights)
+    assert_same(*one_lane_and_three(passes))
+    rows, cols, images = rng.normal(size=(5, 4, 6)), rng.normal(size=(5, 3, 7)), rng.normal(size=(5, 6, 7, 2))
+    single, split = one_lane_and_three(lambda: affine._mix(rows, cols, images))
+    assert_same(single, split)
+    np.testing.assert_allclose(single, np.einsum("nah,nhwc,nbw->nabc", rows, images, cols), rtol=1e-12)
 
 
 def _residual_network():
@@ -228,16 +300,13 @@ def _residual_network():
     return layerwise.Model(x, y)
 
 
-def test_a_model_with_convolutions_runs_its_passes_in_lanes(lanes, float64, rng, monkeypatch):
+def test_a_model_with_convolutions_runs_its_passes_in_lanes(lanes, lane_count, float64, rng):
     model = _residual_network()
     assert model.prefers_all_cores
     assert not layerwise.Sequential([layerwise.Input(shape=(3,)), layers.Dense(2)]).prefers_all_cores
-    split = []
-    run_lanes = _lanes.run_lanes
-    monkeypatch.setattr(_lanes, "run_lanes", lambda f, slices: split.append(len(slices)) or run_lanes(f, slices))
     report = check_gradients(model, rng.normal(size=(7, 6, 6, 3)), modes=("inference", "training"), max_entries=16)
     assert report.passed, f"\n{report}"
-    assert max(split) == 3
+    assert max(lane_count) == 3
 
 
 def test_training_in_lanes_follows_the_one_lane_run(lanes, rng):

@@ -85,11 +85,11 @@ class Parameter:
         self._grad_is_zero = True
 
     def accumulate_matmul(self, a, b) -> None:
-        """grad += a @ b, with the product written straight into grad when grad is zero.
+        """grad += a @ b, with the product written straight into grad when grad is zero, split over the lanes
+        (`layerwise.ops.dense.matmul_in_lanes`).
 
-        The weight gradient of a dense or convolutional layer is one large product per step; writing it
-        in place saves a temporary and an extra pass over the weights, the framework's main overhead
-        over a bare NumPy loop.
+        The weight gradient of a dense layer is one large product per step; writing it in place saves a
+        temporary and an extra pass over the weights, the framework's main overhead over a bare NumPy loop.
         """
         if self._grad_is_zero:
             matmul_in_lanes(a, b, out=self._grad)
@@ -146,7 +146,9 @@ class Layer:
     stochastic = False
     #: Whether a model holding this layer runs its passes on all cores (`layerwise.ops._lanes`): layers
     #: whose memory-bound work weighs (convolution, pooling, batch normalization) say so. A model of dense
-    #: or recurrent layers only keeps BLAS's own threads, which run its large matrix products faster.
+    #: or recurrent layers only keeps BLAS's own threads, which run its large matrix products faster;
+    #: beside a convolution, their products are split over the lanes (the recurrent steps' small ones
+    #: run in the calling thread).
     prefers_all_cores = False
 
     def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None,

@@ -14,7 +14,10 @@ CACHE_BLOCK_BYTES = 4 * 2**20
 
 def for_each_block(function, batch, bytes_per_sample):
     """Call ``function(start, stop)`` on consecutive slices of ``range(batch)`` of about `CACHE_BLOCK_BYTES`,
-    so that several element-wise passes inside ``function`` (bias, then activation) read memory once."""
+    so that several element-wise passes inside ``function`` (bias, then activation) read memory once.
+
+    The lanes walk their parts of the batch side by side: ``function`` must be safe to run at the same time
+    on separate slices."""
     per_block = max(1, CACHE_BLOCK_BYTES // max(bytes_per_sample, 1))
 
     def lane(_, start, stop):

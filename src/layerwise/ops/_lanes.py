@@ -12,18 +12,20 @@ images went from 575 to 440-455 ms, a small CNN's from 60 to 50 ms.
 
 Lanes need threadpoolctl (``pip install layerwise[threads]``); without it, with one core, after
 ``set_threads(1)``, or outside `all_cores` (a layer called on its own), every kernel runs in the calling
-thread as one lane. The slices are fixed by the batch size and the lane count, so a run is reproducible
-for a given lane count; sums over the batch (weight gradients, batch statistics) add the lanes' partial
-sums, so they round differently from one lane count to another.
+thread as one lane. The slices are fixed by the batch size, the bytes per sample (a slice holds at least
+`MIN_LANE_BYTES`) and the lane count, so a run is reproducible for a given lane count; sums over the
+batch (weight gradients, batch statistics) add the lanes' partial sums, so they round differently from
+one lane count to another.
 """
 
-import contextvars
 import functools
 import math
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
+
+import numpy as np
 
 try:
     from threadpoolctl import ThreadpoolController
@@ -45,6 +47,9 @@ _threads = _usable_cores()
 _executor, _executor_workers = None, 0
 _controller = None
 _lock = threading.Lock()
+# BLAS's thread count is one setting for the whole process: the first thread to enter `all_cores` holds it
+# at one, the last to leave restores it.
+_blas_holders, _blas_limit = 0, None
 # Per thread: "all cores" inside `all_cores`, "lane" inside a lane, absent elsewhere.
 _state = threading.local()
 
@@ -76,13 +81,33 @@ if hasattr(os, "register_at_fork"):
 
 
 def _resources():
+    """The lanes' thread pool (grown to `threads` - 1 workers) and the BLAS controller, made on first use."""
     global _executor, _executor_workers, _controller
     with _lock:
         if _executor_workers < _threads - 1:
+            if _executor is not None:
+                _executor.shutdown(wait=False)
             _executor, _executor_workers = ThreadPoolExecutor(_threads - 1, "layerwise-lane"), _threads - 1
         if _controller is None:
             _controller = ThreadpoolController()
     return _executor, _controller
+
+
+def _hold_blas(controller):
+    global _blas_holders, _blas_limit
+    with _lock:
+        if not _blas_holders:
+            _blas_limit = controller.limit(limits=1, user_api="blas")
+        _blas_holders += 1
+
+
+def _release_blas():
+    global _blas_holders, _blas_limit
+    with _lock:
+        _blas_holders -= 1
+        if not _blas_holders:
+            _blas_limit.restore_original_limits()
+            _blas_limit = None
 
 
 @contextmanager
@@ -97,12 +122,13 @@ def all_cores():
         yield
         return
     _, controller = _resources()
+    _hold_blas(controller)
     _state.mode = "all cores"
     try:
-        with controller.limit(limits=1, user_api="blas"):
-            yield
+        yield
     finally:
         _state.mode = None
+        _release_blas()
 
 
 def lane_slices(batch, bytes_per_sample=None):
@@ -120,8 +146,9 @@ def run_lanes(function, slices):
     if len(slices) <= 1 or getattr(_state, "mode", None) != "all cores":
         return [function(lane, *bounds) for lane, bounds in enumerate(slices)]
     executor, _ = _resources()
-    # Each lane runs in a copy of the caller's context, so that np.errstate (a context variable) holds there.
-    futures = [executor.submit(contextvars.copy_context().run, _in_lane, function, lane, *bounds)
+    # The caller's floating-point error handling holds in every lane (np.errstate is per thread before NumPy 2).
+    errors = np.geterr()
+    futures = [executor.submit(_in_lane, function, lane, *bounds, errors=errors)
                for lane, bounds in enumerate(slices[1:], 1)]
     try:
         first = _in_lane(function, 0, *slices[0])
@@ -132,10 +159,14 @@ def run_lanes(function, slices):
     return [first] + [future.result() for future in futures]
 
 
-def _in_lane(function, lane, start, stop):
-    """function(lane, start, stop), with the kernels it calls kept to this lane."""
+def _in_lane(function, lane, start, stop, errors=None):
+    """function(lane, start, stop), with the kernels it calls kept to this lane (and ``errors``, the
+    caller's np.geterr(), in force in another thread)."""
     _state.mode = "lane"
-    return function(lane, start, stop)
+    if errors is None:
+        return function(lane, start, stop)
+    with np.errstate(**errors):
+        return function(lane, start, stop)
 
 
 def in_lanes(function, batch, bytes_per_sample=None):

@@ -202,11 +202,6 @@ def _matmul_into(a, b, out):
         out[...] = np.matmul(a, b)
 
 
-def batch_chunk(per_sample_bytes, batch, budget):
-    """Samples per chunk so that a buffer of ``per_sample_bytes`` per sample stays within ``budget``."""
-    return int(min(batch, max(1, budget // max(per_sample_bytes, 1))))
-
-
 def _column_bytes(geometry, channels, itemsize):
     """Bytes of one sample's im2col rows."""
     (ho, wo), (kh, kw) = geometry.output_hw, geometry.kernel_size
@@ -215,7 +210,7 @@ def _column_bytes(geometry, channels, itemsize):
 
 def _column_chunks(start, stop, per_sample):
     """(start, stop) slices of a lane's samples whose columns fit `CACHE_CHUNK_BYTES`."""
-    chunk = batch_chunk(per_sample, stop - start, CACHE_CHUNK_BYTES)
+    chunk = max(1, CACHE_CHUNK_BYTES // max(per_sample, 1))
     return [(first, min(first + chunk, stop)) for first in range(start, stop, chunk)]
 
 

@@ -6,7 +6,7 @@ Batch, layer, group and instance normalization differ only in the axes the stati
 
 import numpy as np
 
-from layerwise.ops._lanes import lane_slices, run_lanes, sample_bytes
+from layerwise.ops._lanes import in_lanes, sample_bytes
 
 
 def moments(x, axes):
@@ -58,7 +58,7 @@ def in_row_lanes(function, folded):
     """``function(lane, start, stop)`` over slices of the rows of a `fold_channels` view, in lanes
     (`layerwise.ops._lanes`); returns the lanes' results. An empty view is one empty slice, so that sums
     over it come out as zeros."""
-    return run_lanes(function, lane_slices(len(folded), sample_bytes(folded)) or [(0, 0)])
+    return in_lanes(function, len(folded), sample_bytes(folded)) or [function(0, 0, 0)]
 
 
 def _per_channel(row_sums, fold):
@@ -77,6 +77,7 @@ def tile(vector, fold):
 
 
 def _row_dots(first, second):
+    """The column sums of first * second, without the full-size product."""
     return np.einsum("ij,ij->j", first, second)
 
 

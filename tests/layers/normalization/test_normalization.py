@@ -156,7 +156,7 @@ def test_shape_dependent_errors_name_the_layer():
 def test_batch_norm_refuses_to_train_on_an_empty_batch_and_passes_one_in_inference():
     layer = layers.BatchNormalization(name="bn")
     empty = np.zeros((0, 4, 4, 3), np.float32)
-    with pytest.raises(ValueError, match="BatchNormalization 'bn': training needs a batch of at least one"):
+    with pytest.raises(ValueError, match="BatchNormalization 'bn': training needs at least one value per channel"):
         layer(empty, training=True)
     assert layer(empty).shape == empty.shape and layer.backward(empty).shape == empty.shape
     np.testing.assert_array_equal(layer.moving_mean.value, 0)

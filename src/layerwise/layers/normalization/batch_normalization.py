@@ -85,7 +85,7 @@ class BatchNormalization(Normalization):
         self.count = x.size // x_last.shape[-1]
         self.batch_statistics = bool(training and self.trainable)
         if self.batch_statistics and not self.count:
-            raise ValueError(f"BatchNormalization '{self.name}': training needs a batch of at least one sample "
+            raise ValueError(f"BatchNormalization '{self.name}': training needs at least one value per channel "
                              f"to take statistics over, received shape {x.shape}")
         if self.batch_statistics:
             mean, variance, centered = folded_centered_moments(folded, self.fold, self.count)
