@@ -71,9 +71,10 @@ def threads():
 
 
 def _forget_pool():
-    """In a forked child the pool's threads are gone (only the forking thread is copied): start a new one."""
-    global _executor, _executor_workers
-    _executor, _executor_workers = None, 0
+    """In a forked child the pool's threads are gone (only the forking thread is copied): start a new pool,
+    and a new lock, which another thread may have held at the fork."""
+    global _executor, _executor_workers, _lock
+    _executor, _executor_workers, _lock = None, 0, threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
