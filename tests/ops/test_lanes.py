@@ -14,7 +14,7 @@ import pytest
 
 import layerwise
 from layerwise import layers
-from layerwise.ops import _lanes, affine, conv, normalization, pooling
+from layerwise.ops import _lanes, conv, normalization, pooling
 from layerwise.ops._workspace import Workspace
 from layerwise.ops.dense import matmul_in_lanes
 from layerwise.ops.normalization import fold_channels, folded_centered_moments, folded_sum_and_dot
@@ -273,7 +273,7 @@ def test_an_empty_batch_passes_convolution_and_pooling_both_ways(lanes, split, r
             assert len(y) == 0 and layer.backward(y).shape == empty.shape, layer.name
 
 
-def test_recurrent_and_resampling_products_in_lanes_match_one_lane(lanes, float64, rng):
+def test_recurrent_products_in_lanes_match_one_lane(lanes, float64, rng):
     lstm = layers.LSTM(4, return_sequences=True)
     x, dy = rng.normal(size=(5, 6, 3)), rng.normal(size=(5, 6, 4))
     lstm(x)
@@ -284,10 +284,6 @@ def test_recurrent_and_resampling_products_in_lanes_match_one_lane(lanes, float6
         y, dx = lstm.forward(x, training=True), lstm.backward(dy)
         return (y, dx) + tuple(weight.grad.copy() for weight in lstm.trainable_weights)
     assert_same(*one_lane_and_three(passes))
-    rows, cols, images = rng.normal(size=(5, 4, 6)), rng.normal(size=(5, 3, 7)), rng.normal(size=(5, 6, 7, 2))
-    single, split = one_lane_and_three(lambda: affine._mix(rows, cols, images))
-    assert_same(single, split)
-    np.testing.assert_allclose(single, np.einsum("nah,nhwc,nbw->nabc", rows, images, cols), rtol=1e-12)
 
 
 def _residual_network():

@@ -29,8 +29,6 @@ from typing import NamedTuple, Optional, Tuple, Union
 
 import numpy as np
 
-from layerwise.ops._lanes import in_lanes, sample_bytes
-
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 INTERPOLATIONS = ("bilinear", "nearest")
 
@@ -168,21 +166,16 @@ def _axis_matrix(scale, offset, length, dtype, fill_mode, interpolation):
 
 
 def _mix(rows, cols, images):
-    """rows[n] @ images[n, :, :, c] @ cols[n]^T for every image n and channel c, by two batched matmuls
-    per lane (`layerwise.ops._lanes`): rows (N, H', H), images (N, H, W, C), cols (N, W', W) -> (N, H', W', C)."""
+    """rows[n] @ images[n, :, :, c] @ cols[n]^T for every image n and channel c, by two batched matmuls:
+    rows (N, H', H), images (N, H, W, C), cols (N, W', W) -> (N, H', W', C)."""
     n, height, width, channels = images.shape
     out_height, out_width = rows.shape[1], cols.shape[1]
-    out = np.empty((n, out_height, out_width, channels), dtype=images.dtype)
-
-    def lane(_, start, stop):
-        count = stop - start
-        mixed = rows[start:stop] @ images[start:stop].reshape(count, height, width * channels)
-        # Channels before columns (free for C = 1), so that cols multiplies rows of pixels.
-        per_channel = mixed.reshape(count, out_height, width, channels).transpose(0, 1, 3, 2)
-        output = per_channel.reshape(count, out_height * channels, width) @ cols[start:stop].transpose(0, 2, 1)
-        out[start:stop] = output.reshape(count, out_height, channels, out_width).transpose(0, 1, 3, 2)
-    in_lanes(lane, n, sample_bytes(images))
-    return out
+    mixed = rows @ images.reshape(n, height, width * channels)
+    # Channels before columns (free for C = 1), so that cols multiplies rows of pixels.
+    per_channel = mixed.reshape(n, out_height, width, channels).transpose(0, 1, 3, 2)
+    output = per_channel.reshape(n, out_height * channels, width) @ cols.transpose(0, 2, 1)
+    return np.ascontiguousarray(output.reshape(n, out_height, channels, out_width).transpose(0, 1, 3, 2),
+                                dtype=images.dtype)
 
 
 def _source_points(transforms, height, width, dtype):
