@@ -86,9 +86,16 @@ def test_residual_block_matches_torch(float64, rng):
     yt.backward(torch.tensor(dy))
     np.testing.assert_allclose(out, yt.detach().numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(dense1.kernel.grad, linear1.weight.grad.numpy().T, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(norm2.gamma.grad, bn2.weight.grad.numpy(), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(norm1.moving_mean.value, bn1.running_mean.numpy(), rtol=1e-10, atol=1e-12)
+    for dense, linear in ((dense1, linear1), (dense2, linear2)):
+        np.testing.assert_allclose(dense.kernel.grad, linear.weight.grad.numpy().T, rtol=1e-9, atol=1e-12)
+    for norm, bn in ((norm1, bn1), (norm2, bn2)):
+        np.testing.assert_allclose(norm.gamma.grad, bn.weight.grad.numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(norm.beta.grad, bn.bias.grad.numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(norm.moving_mean.value, bn.running_mean.numpy(), rtol=1e-10, atol=1e-12)
+        # Keras moves towards the biased batch variance, PyTorch towards the unbiased m/(m-1) one (m = 8).
+        torch_batch_variance = (bn.running_var.numpy() - 0.9) / 0.1
+        keras_batch_variance = (norm.moving_variance.value - 0.9) / 0.1
+        np.testing.assert_allclose(keras_batch_variance, torch_batch_variance * 7 / 8, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("call, message", [
