@@ -1,4 +1,5 @@
-"""Where a benchmark's layerwise time goes: wall time charged to labels by wrapping callables."""
+"""Where a benchmark's layerwise time goes: wall time charged to labels by wrapping callables; the mean time
+of a call."""
 
 import time
 from collections import defaultdict
@@ -37,3 +38,11 @@ class Clock:
                 accounted += seconds
             print(f"  {label:<64} {seconds:6.2f} s  {100 * seconds / total:5.1f}%")
         print(f"  {rest:<64} {total - accounted:6.2f} s  {100 * (total - accounted) / total:5.1f}%")
+
+
+def seconds_per_call(function, calls):
+    """The mean wall time of ``calls`` consecutive calls of ``function()``."""
+    start = time.perf_counter()
+    for _ in range(calls):
+        function()
+    return (time.perf_counter() - start) / calls

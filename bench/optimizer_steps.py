@@ -13,11 +13,11 @@ its default threads and on one thread (NumPy's element-wise work is single-threa
 
 import argparse
 import statistics
-import time
 
 import numpy as np
 import torch
 
+from _clock import seconds_per_call
 from _environment import report_environment
 from layerwise import optimizers
 from layerwise.layers import Parameter
@@ -37,10 +37,7 @@ PAIRS = {
 
 def time_steps(step, steps):
     step()  # builds the state outside the timing
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return (time.perf_counter() - start) / steps
+    return seconds_per_call(step, steps)
 
 
 def main():

@@ -16,12 +16,11 @@ what runs inside those, split over the cores, is not timed apart.
 
 import argparse
 import statistics
-import time
 
 import numpy as np
 import torch
 
-from _clock import Clock
+from _clock import Clock, seconds_per_call
 from _environment import report_environment
 import layerwise
 from layerwise.applications import resnet_cifar
@@ -94,16 +93,9 @@ def breakdown(x, y, steps):
         kind = type(layer).__name__
         for method in ("forward", "backward"):
             setattr(layer, method, clock.wrap(f"{kind} {method}", getattr(layer, method), f"{kind} {method}"))
-    total = seconds_per_step(lambda: model.train_on_batch(x, y), steps) * steps
+    total = seconds_per_call(lambda: model.train_on_batch(x, y), steps) * steps
     clock.report(f"layerwise time by layer type and step ({steps} steps, {total:.2f} s in total; indented: the "
                  "convolution passes inside the step above):", total, rest="loss, SGD update (the rest)")
-
-
-def seconds_per_step(step, steps):
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return (time.perf_counter() - start) / steps
 
 
 def main():
@@ -124,7 +116,7 @@ def main():
     times = {name: [] for name in steppers}
     for _ in range(args.repeats):
         for name, step in steppers.items():
-            times[name].append(seconds_per_step(step, args.steps))
+            times[name].append(seconds_per_call(step, args.steps))
     median = {name: statistics.median(values) for name, values in times.items()}
     print(f"\nResNet-20, batch {BATCH} x 32x32x3, forward + backward + SGD; median of {args.repeats} x "
           f"{args.steps} steps:")
