@@ -53,7 +53,8 @@ def standardize_dtype(dtype) -> np.dtype:
 
 def threads() -> int:
     """Return how many threads a model with convolution, pooling or batch normalization layers splits each
-    batch over (the usable cores by default; 1 without threadpoolctl, ``pip install layerwise[threads]``)."""
+    batch over (the usable cores, at most 8, by default; 1 without threadpoolctl, ``pip install
+    layerwise[threads]``)."""
     return _lanes.threads()
 
 

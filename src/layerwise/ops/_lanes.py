@@ -34,6 +34,9 @@ except ImportError:  # an optional dependency: without it, kernels run as one la
 
 #: Slices smaller than this many bytes are not worth a thread's round trip (about 20-50 us).
 MIN_LANE_BYTES = 256 * 2**10
+#: The default lane count is the usable cores, at most this many: every kernel call pays a round trip per
+#: lane, and more than two lanes have only been measured for correctness, not speed.
+MAX_DEFAULT_THREADS = 8
 
 
 def _usable_cores():
@@ -43,7 +46,7 @@ def _usable_cores():
         return os.cpu_count() or 1
 
 
-_threads = _usable_cores()
+_threads = min(_usable_cores(), MAX_DEFAULT_THREADS)
 _executor, _executor_workers = None, 0
 _controller = None
 _lock = threading.Lock()
@@ -57,7 +60,7 @@ _state = threading.local()
 def set_threads(count):
     """Use ``count`` lanes (threads) per kernel inside `all_cores`; 1 runs everything in the calling thread.
 
-    The default is the number of cores this process may use.
+    The default is the number of cores this process may use, at most `MAX_DEFAULT_THREADS`.
     """
     global _threads
     if not isinstance(count, int) or isinstance(count, bool) or count < 1:
