@@ -92,8 +92,10 @@ class BatchNormalization(Normalization):
             for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
                 moving.value *= self.momentum
                 moving.value += (1.0 - self.momentum) * batch
+            tiled_mean = None
         else:
-            centered = folded - tile(self.moving_mean.value, self.fold)
+            # Centered in the same pass as the output below.
+            centered, tiled_mean = np.empty_like(folded), tile(self.moving_mean.value, self.fold)
             variance = self.moving_variance.value
         # x - mu is kept rather than x_hat: y = (gamma inv_std) (x - mu) + beta saves a pass over the batch.
         self.inv_std = 1.0 / np.sqrt(variance + self.epsilon)
@@ -102,6 +104,8 @@ class BatchNormalization(Normalization):
         y = np.empty_like(centered)
 
         def lane(_, start, stop):
+            if tiled_mean is not None:
+                np.subtract(folded[start:stop], tiled_mean, out=centered[start:stop])
             part = np.multiply(centered[start:stop], scale, out=y[start:stop])
             if shift is not None:
                 part += shift
