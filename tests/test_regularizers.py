@@ -87,7 +87,7 @@ def test_reported_loss_is_the_penalized_loss(float64, rng):
     y = np.eye(3)[rng.integers(0, 3, size=8)]
     plain = model.loss(y, model.call(x, training=True))
     weight_penalty = sum(p.regularizer(p.value) for p in model.trainable_weights if p.regularizer is not None)
-    activity_penalty = sum(layer.activity_penalty for layer in model.layers)
+    activity_penalty = model.activity_penalty
     assert weight_penalty > 0 and activity_penalty > 0
     expected = plain + weight_penalty + activity_penalty
     assert model.train_on_batch(x, y) == pytest.approx(expected, rel=1e-12)

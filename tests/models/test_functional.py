@@ -119,8 +119,8 @@ def test_training_backward_skips_what_no_weight_needs_and_gets_the_same_gradient
     for input_gradient in (True, False):
         for p in model.weights:
             p.grad[...] = 0
-        model.call(data, training=True)
-        dx = model.backward(dy, input_gradient=input_gradient)
+        model(data, training=True, input_gradient=input_gradient)
+        dx = model.backward(dy)
         assert (dx is None) == (not input_gradient)
         gradients.append([p.grad.copy() for p in model.weights])
     for full, skipped in zip(*gradients, strict=True):

@@ -274,7 +274,8 @@ def test_float32_end_to_end(x_dtype, rng):
     assert all(v.dtype == np.float32 for v in model.optimizer.variables)
     assert model.predict(x, verbose=0).dtype == np.float32
     assert model.predict_on_batch(x).dtype == np.float32
-    assert all(layer.y.dtype == np.float32 for layer in model.layers)
+    model(x)
+    assert all(call.y.dtype == np.float32 for call in model.calls)
 
 
 def test_set_floatx_float64_gives_float64_everywhere(rng):

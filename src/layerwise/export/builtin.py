@@ -155,9 +155,3 @@ def _rescaling(layer, graph, x):
     y = graph.node("Mul", [x, graph.constant(layer.scale)])
     return graph.node("Add", [y, graph.constant(layer.offset)], hint=layer.name)
 
-
-@onnx_exporter("Sequential")
-def _sequential(model, graph, x):
-    for layer in model.layers:
-        x = graph.layer(layer, x)
-    return x

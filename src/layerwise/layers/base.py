@@ -12,6 +12,7 @@ import numpy as np
 
 from layerwise import constraints, initializers, regularizers
 from layerwise.config import standardize_dtype
+from layerwise.layers.symbolic import Node, call_symbolic, format_shape, is_symbolic
 from layerwise.ops.dense import matmul_in_lanes
 
 _NAME_COUNTS: dict = {}
@@ -32,11 +33,6 @@ def clear_session() -> None:
 def _snake_case(name: str) -> str:
     # Keras's names: "Dense" -> "dense", "MaxPooling2D" -> "max_pooling2d", "Conv2DTranspose" -> "conv2d_transpose".
     return re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z0-9])(?=[A-Z][a-z])", "_", name).lower()
-
-
-def format_shape(shape) -> str:
-    """``(None, 784)`` style text for a shape with a free batch axis."""
-    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _option_family(name):
@@ -138,8 +134,9 @@ class Layer:
 
     #: An activation applied last, which a loss may fuse with (see `backward_preactivation`).
     output_activation = None
-    #: False while a model backpropagates into a layer whose input gradient nobody reads (the first
-    #: trainable layer during training); layers may then skip computing dJ/dx and return None.
+    #: Whether this call's `backward` must return dJ/dx: the ``input_gradient`` argument of the call (False
+    #: for the first trainable layer in training, whose input gradient nobody reads); layers may then skip
+    #: computing dJ/dx and return None.
     needs_input_gradient = True
     #: Whether the layer draws random numbers in training mode (dropout, noise); such layers alone run
     #: in training mode when a model is called with ``training="stochastic"`` (Monte Carlo dropout).
@@ -159,13 +156,46 @@ class Layer:
             input_shape = (input_dim,)
         self.name = name or unique_name(_snake_case(type(self).__name__))
         self.dtype = standardize_dtype(dtype)
-        self.trainable = trainable
+        # Not through the setter: a model given trainable=True leaves its layers' own settings alone.
+        self._trainable = bool(trainable)
         self.input_shape_hint = None if input_shape is None else tuple(input_shape)
         self.input_spec = None
         self.built = False
         self._parameters = []
+        self.inbound_nodes = []
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.activity_penalty, self.activity_gradient = 0.0, None
+
+    @property
+    def trainable(self) -> bool:
+        """Whether training updates the layer's weights; set on a model, it sets every layer inside it.
+
+        A model compiled before the change keeps training what was trainable at its `compile` (Keras's
+        rule): call `compile` again for the change to take effect. A frozen `BatchNormalization` runs
+        in inference mode, as in Keras.
+        """
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for layer in self.sublayers():
+            layer.trainable = value
+
+    def sublayers(self) -> list:
+        """The layers this layer holds and calls (a model's layers, a wrapper's wrapped layer)."""
+        return []
+
+    def new_call(self):
+        """This layer as one call sees it: a copy that shares the weights, the configuration and every other
+        attribute, and keeps what that call's `forward` saves for `backward` to itself.
+
+        Models run each node through its own call, so a layer called at several nodes, inside nested
+        models, or from two threads at once never overwrites another call's state.
+        """
+        call = object.__new__(type(self))
+        call.__dict__.update(self.__dict__)
+        return call
 
     def add_weight(self, name, shape, initializer="zeros", regularizer=None, constraint=None,
                    trainable=True) -> Parameter:
@@ -198,35 +228,49 @@ class Layer:
                 f"Layer '{self.name}' ({type(self).__name__}) expected input of shape "
                 f"{format_shape((None,) + expected)}, received {tuple(x.shape)}")
 
-    def __call__(self, x, training=False, **call_arguments):
+    def __call__(self, x, training=None, mask=None, input_gradient=True, **call_arguments):
         """Build on first use, cast to the layer's dtype, check the shape, and run `forward`.
 
-        ``training`` is True, False, or "stochastic": training mode for `stochastic` layers only (Monte
-        Carlo dropout keeps batch normalization and the like in inference mode). Further keyword
-        arguments (a sequence layer's ``mask``) go to `forward` unchanged.
+        Args:
+            x: the input batch (a list of them for a layer of several inputs), or symbolic tensors.
+            training: True, False (or None, inference), or "stochastic": training mode for `stochastic`
+                layers only (Monte Carlo dropout keeps batch normalization and the like in inference
+                mode). On symbolic tensors, a given value fixes the mode of this call whatever mode
+                the model later runs in (Keras's ``base_model(inputs, training=False)``).
+            mask: a (batch, time) boolean mask of valid steps, for layers that support masking.
+            input_gradient: whether `backward` must return dJ/dx; with False (the bottom of a network
+                in training) the layer may skip computing it and return None.
+            **call_arguments: further arguments of `forward`, unchanged.
 
-        On a `SymbolicTensor` (the output of `Input` or of another layer's call), record the call and
-        return its symbolic output instead (the functional API).
+        On a `SymbolicTensor` (the output of `Input` or of another layer's call), record the call as a
+        `Node` and return its symbolic output instead (the functional API).
         """
-        if symbolic.is_symbolic(x):
+        if is_symbolic(x):
             given = sorted(name for name, value in call_arguments.items() if value is not None)
-            if given:
-                raise ValueError(f"Layer '{self.name}': {given} cannot be passed on symbolic calls of the "
-                                 "functional API")
-            return symbolic.call_symbolic(self, x)
+            if given or mask is not None:
+                raise ValueError(f"Layer '{self.name}': {given + ['mask'] * (mask is not None)} cannot be "
+                                 "passed on symbolic calls of the functional API (masks flow along the graph)")
+            return call_symbolic(self, x, training)
         x = self.prepare_input(x)
+        training = self.resolve_training(training)
+        self.needs_input_gradient = input_gradient
+        if mask is not None:
+            call_arguments["mask"] = mask
+        self.activity_penalty, self.activity_gradient = 0.0, None
+        y = self.forward(x, training=training, **call_arguments)
+        if training and self.activity_regularizer is not None:
+            self.activity_penalty = self.activity_penalty + self.activity_regularizer(y)
+            self.activity_gradient = self.activity_regularizer.gradient(y)
+        return y
+
+    def resolve_training(self, training) -> bool:
+        """The mode this layer runs in for a call's ``training`` argument ("stochastic": `stochastic`)."""
         if isinstance(training, str):
             if training != "stochastic":
                 raise ValueError(f"Layer '{self.name}': training must be True, False or 'stochastic', "
                                  f"received {training!r}")
-            training = self.stochastic
-        y = self.forward(x, training=training, **call_arguments)
-        if training and self.activity_regularizer is not None:
-            self.activity_penalty = self.activity_regularizer(y)
-            self.activity_gradient = self.activity_regularizer.gradient(y)
-        else:
-            self.activity_penalty, self.activity_gradient = 0.0, None
-        return y
+            return self.stochastic
+        return bool(training)
 
     def prepare_input(self, x):
         """Cast x to the layer's dtype, build on first use, and check its shape."""
@@ -239,7 +283,7 @@ class Layer:
         return x
 
     def activity_backward(self, dy):
-        """dJ/dy plus the activity penalty's gradient dR/dy of the last training forward pass, if any."""
+        """dJ/dy plus the activity penalty's gradient dR/dy of this call's training forward pass, if any."""
         return dy if self.activity_gradient is None else dy + self.activity_gradient
 
     def forward(self, x, training=False):
@@ -270,6 +314,41 @@ class Layer:
     @property
     def non_trainable_weights(self):
         return [p for p in self._parameters if not (p.trainable and self.trainable)]
+
+    # ---- symbolic access (Keras's layer.input / layer.output) ------------------------------------
+    def _node(self, index, what):
+        if not self.inbound_nodes:
+            raise AttributeError(f"Layer '{self.name}' has never been called on symbolic tensors, so it has no "
+                                 f"{what}; call it on the output of layerwise.Input first")
+        if index is None:
+            if len(self.inbound_nodes) > 1:
+                raise AttributeError(f"Layer '{self.name}' has been called {len(self.inbound_nodes)} times, so "
+                                     f"its {what} is ambiguous; use get_{what}_at(node_index)")
+            index = 0
+        if not -len(self.inbound_nodes) <= index < len(self.inbound_nodes):
+            raise ValueError(f"Layer '{self.name}': node_index {index} is out of range; the layer has "
+                             f"{len(self.inbound_nodes)} nodes")
+        return self.inbound_nodes[index]
+
+    def get_input_at(self, node_index):
+        """The symbolic input(s) of the layer's call number ``node_index``."""
+        node = self._node(node_index, "input")
+        return node.inputs if node.list_call else node.inputs[0]
+
+    def get_output_at(self, node_index):
+        """The symbolic output(s) of the layer's call number ``node_index``."""
+        return self._node(node_index, "output").result
+
+    @property
+    def input(self):
+        """The symbolic input of the layer's only call (Keras's ``layer.input``)."""
+        node = self._node(None, "input")
+        return node.inputs if node.list_call else node.inputs[0]
+
+    @property
+    def output(self):
+        """The symbolic output of the layer's only call (Keras's ``layer.output``)."""
+        return self._node(None, "output").result
 
     def get_weights(self):
         """Copies of the weight arrays, in the order of `weights`."""
@@ -313,6 +392,3 @@ class Layer:
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
 
-
-# Imported last: symbolic.py needs format_shape from this module.
-from layerwise.layers import symbolic  # noqa: E402

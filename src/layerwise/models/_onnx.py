@@ -1,4 +1,5 @@
-"""ONNX exporter of the functional Model: its call nodes in topological order."""
+"""ONNX exporter of the functional Model (and so of Sequential, its linear case): its call nodes in
+topological order, a nested model exported in place through its own exporter."""
 
 from layerwise.errors import ExportError
 from layerwise.export.registry import onnx_exporter
@@ -11,6 +12,9 @@ def _functional(model, graph, x):
                           f"{len(model.outputs)} outputs; to_onnx exports one input and one output")
     names = {model.inputs[0]: x}
     for node in model.nodes:
+        if not node.single_output:
+            raise ExportError(f"to_onnx: layer '{node.layer.name}' of model '{model.name}' has "
+                              f"{len(node.outputs)} outputs; to_onnx exports layers of one output")
         arguments = [names[t] for t in node.inputs]
-        names[node] = graph.layer(node.layer, arguments if node.list_call else arguments[0])
+        names[node.outputs[0]] = graph.layer(node.layer, arguments if node.list_call else arguments[0])
     return names[model.outputs[0]]

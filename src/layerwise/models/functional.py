@@ -1,25 +1,24 @@
-"""Model: the functional API, a directed acyclic graph of layer calls (Keras's ``Model(inputs, outputs)``).
+"""Model: the one graph engine, a directed acyclic graph of layer calls (Keras's ``Model(inputs, outputs)``).
 
-Forward runs the call nodes in topological order; backward runs them in reverse, summing the gradients of a
+A model is a layer: it can be called on arrays or on symbolic tensors, placed in another model to any depth
+(sharing its weights with every other place it is used), frozen, saved and exported like any layer.
+`Sequential` is a linear graph of this same engine.
+
+Forward runs the call nodes in topological order, each through its own `Layer.new_call`, whose record
+keeps what that node's backward needs; backward runs the records in reverse, summing the gradients of a
 tensor that feeds several nodes (lecture 001's modular backpropagation on a graph: dJ/dx = sum over the
-consumers c of x of dJ/dx through c).
-
-Shared layers. A layer keeps what its backward pass needs in named attributes set by `forward`, so a layer
-called at k > 1 nodes would see them overwritten by its last call. The model therefore snapshots the
-layer's attribute dict after each of its calls and restores that node's snapshot before the node's
-backward step. Snapshots are shallow (references to the arrays forward created), which holds because
-layers allocate fresh arrays in forward rather than reusing buffers across calls.
+consumers c of x of dJ/dx through c). Masks flow along the graph's edges, from a layer's ``output_mask``
+to the layers that `supports_masking`.
 """
 
 import numpy as np
 
 from layerwise.layers import serialization
-from layerwise.layers.base import format_shape, unique_name
+from layerwise.layers.base import Layer, unique_name
 from layerwise.layers.core.input_layer import InputLayer
-from layerwise.layers.symbolic import SymbolicTensor
-from layerwise.models._container import LayerContainer, layer_title
-from layerwise.models._multi_io import OutputLosses, SampleArrays
-from layerwise.models.trainer import Trainer, _check_finite
+from layerwise.layers.symbolic import SymbolicTensor, format_shape
+from layerwise.models._summary import print_summary
+from layerwise.models.trainer import Trainer
 from layerwise.ops._lanes import on_all_cores
 
 
@@ -32,36 +31,61 @@ def _as_list(tensors, what):
 
 
 def _topological_nodes(outputs):
-    """Every tensor the outputs depend on, each after its inputs (depth-first, without recursion)."""
-    order, done, stack = [], set(), [(t, False) for t in reversed(outputs)]
+    """Every call node the outputs depend on, each after the nodes that feed it (depth-first, no recursion)."""
+    order, done, stack = [], set(), [(t.node, False) for t in reversed(outputs)]
     while stack:
-        tensor, expanded = stack.pop()
-        if tensor in done:
+        node, expanded = stack.pop()
+        if node in done:
             continue
         if expanded:
-            done.add(tensor)
-            order.append(tensor)
+            done.add(node)
+            order.append(node)
             continue
-        stack.append((tensor, True))
-        stack.extend((t, False) for t in reversed(tensor.inputs) if t not in done)
+        stack.append((node, True))
+        stack.extend((t.node, False) for t in reversed(node.inputs) if t.node not in done)
     return order
 
 
-class Model(LayerContainer, Trainer):
-    """A model from symbolic inputs to symbolic outputs: any graph of layer calls (branches, merges, reuse).
+def _unique(items):
+    return list({id(item): item for item in items}.values())
+
+
+class _GradientPlan:
+    """Which nodes of a training pass run backward, and which of them must return dJ/dx.
+
+    A node runs backward when its layer owns a trained parameter or one of its inputs depends on one
+    (is "upstream"); it needs dJ/dx only in the second case. Layers below the lowest trained one
+    (preprocessing, augmentation, a frozen base) are skipped.
+    """
+
+    def __init__(self, model, trained):
+        upstream = {t: False for t in model.inputs}
+        self.runs, self.input_gradient = {}, {}
+        for node in model.nodes:
+            feeds = any(upstream[t] for t in node.inputs)
+            owns = any(p in trained for p in node.layer.weights)
+            self.runs[node], self.input_gradient[node] = feeds or owns, feeds
+            for tensor in node.outputs:
+                upstream[tensor] = feeds or owns
+
+
+class Model(Layer, Trainer):
+    """A model from symbolic inputs to symbolic outputs: any graph of layer calls (branches, merges, reuse,
+    models inside models).
 
     Forward: x_t = f_t(x_{in(t)}) for each call node t in topological order. Backward, in reverse order:
     dJ/dx_s = sum_{t: s in in(t)} dJ/dx_s through f_t, so a tensor used twice (a residual shortcut) gets the
     sum of both paths; a layer used at several nodes accumulates dJ/dtheta from all of them (shared weights).
 
-    Several inputs are passed (to `call`, `fit`, `predict` ...) as a list of arrays, one per input; with
-    several outputs `call` and `predict` return a list, `backward` takes one dJ/dy per output, targets are a
-    list, and the training loss is the sum of one loss per output (see `compile`).
+    Several inputs are passed (to calls, `fit`, `predict` ...) as a list of arrays, one per input; with
+    several outputs a call and `predict` return a list, `backward` takes one dJ/dy per output (None for
+    none), targets are a list, and the training loss is the sum of one loss per output (see `compile`).
 
     Args:
         inputs: a symbolic tensor from `layerwise.Input`, or a list of them.
         outputs: a symbolic tensor from layer calls on those inputs, or a list of them.
         name: the model's name.
+        trainable: False freezes every layer of the model (see `Layer.trainable`).
 
     Example:
         >>> import layerwise
@@ -74,14 +98,20 @@ class Model(LayerContainer, Trainer):
         (None, 2)
         >>> model.count_params()
         30
+        >>> features = layerwise.Model(model.input, h)   # a feature extractor sharing the weights
+        >>> features.count_params()
+        20
 
     References:
         Keras functional API (``keras.Model(inputs, outputs)``); lecture 001 (back propagation, residual
         connections); He et al., "Deep Residual Learning for Image Recognition", CVPR 2016.
     """
 
-    def __init__(self, inputs, outputs, name=None):
-        self.name = name or unique_name("functional")
+    def __init__(self, inputs, outputs, name=None, trainable=True):
+        super().__init__(name=name or unique_name("functional"), trainable=trainable)
+        self._init_graph(inputs, outputs)
+
+    def _init_graph(self, inputs, outputs):
         self.single_input = not isinstance(inputs, (list, tuple))
         self.single_output = not isinstance(outputs, (list, tuple))
         self.inputs = _as_list(inputs, "inputs")
@@ -90,114 +120,224 @@ class Model(LayerContainer, Trainer):
             if not isinstance(tensor.layer, InputLayer):
                 raise ValueError(f"Model '{self.name}': inputs must come from layerwise.Input, received {tensor!r}")
         order = _topological_nodes(self.outputs)
-        for tensor in order:
-            if isinstance(tensor.layer, InputLayer) and tensor not in self.inputs:
-                raise ValueError(f"Model '{self.name}': the outputs depend on input '{tensor.layer.name}', which "
+        input_nodes = {t.node for t in self.inputs}
+        for node in order:
+            if isinstance(node.layer, InputLayer) and node not in input_nodes:
+                raise ValueError(f"Model '{self.name}': the outputs depend on input '{node.layer.name}', which "
                                  "is not among the model's inputs")
-        self.nodes = [t for t in order if t not in self.inputs]
-        self.layers = [t.layer for t in self.inputs]
-        for node in self.nodes:
-            if node.layer not in self.layers:
-                self.layers.append(node.layer)
+        self.nodes = [node for node in order if node not in input_nodes]
+        self._layers = _unique([t.layer for t in self.inputs] + [node.layer for node in self.nodes])
         calls = {}
         for node in self.nodes:
             calls.setdefault(node.layer, []).append(node)
         self.node_index = {node: i for nodes in calls.values() for i, node in enumerate(nodes)}
-        self.shared_layers = {layer for layer, nodes in calls.items() if len(nodes) > 1}
-        self.consumers = {t: 0 for t in order}
+        self.consumers = {t: 0 for node in order for t in node.outputs}
         for node in self.nodes:
             for tensor in node.inputs:
                 self.consumers[tensor] += 1
-        self.node_states = {}
+        self.dtype = self.outputs[0].dtype
+        self.input_spec = [t.shape[1:] for t in self.inputs]
+        self.input_shape_hint = tuple(self.inputs[0].shape[1:]) if self.single_input else None
+        self.built = True
+        self._plans = {}
 
-    # ---- the Trainer interface -----------------------------------------------------------------
+    # ---- the model as a layer --------------------------------------------------------------------
+    @property
+    def layers(self):
+        """The model's layers, each once (a nested model is one entry), in the order of their first call."""
+        return list(self._layers)
+
+    def sublayers(self):
+        return self.layers
+
     @property
     def input_shape(self):
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if self.single_input else shapes
 
     @property
-    def output_layer(self):
-        return self.outputs[0].layer
+    def input(self):
+        """The model's symbolic input (a list with several inputs), for building models from its tensors."""
+        return self.inputs[0] if self.single_input else list(self.inputs)
 
     @property
-    def built(self):
-        return True
+    def output(self):
+        """The model's symbolic output (a list with several outputs)."""
+        return self.outputs[0] if self.single_output else list(self.outputs)
+
+    def get_layer(self, name=None, index=None):
+        """The layer called ``name``, or the one at position ``index`` of `layers` (Keras's get_layer)."""
+        if (name is None) == (index is None):
+            raise ValueError(f"{self.name}.get_layer: give exactly one of name and index, received "
+                             f"name={name!r}, index={index!r}")
+        layers = self.layers
+        if index is not None:
+            if not isinstance(index, int) or not -len(layers) <= index < len(layers):
+                raise ValueError(f"{self.name}.get_layer: index {index!r} is out of range; the model has "
+                                 f"{len(layers)} layers")
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"{self.name}: no layer named {name!r}; layers are {[l.name for l in layers]}")
 
     @property
-    def fuses_loss_gradient(self) -> bool:
-        """The fused loss gradient applies only when the single output feeds no other node."""
-        return len(self.outputs) == 1 and self.consumers[self.outputs[0]] == 0 and super().fuses_loss_gradient
+    def prefers_all_cores(self):
+        """Whether the model's passes run on all cores: when any of its layers prefers it (see `Layer`)."""
+        return any(layer.prefers_all_cores for layer in self.layers)
+
+    @property
+    def weights(self):
+        return _unique(p for layer in self.layers for p in layer.weights)
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        return _unique(p for layer in self.layers for p in layer.trainable_weights)
+
+    @property
+    def non_trainable_weights(self):
+        trainable = {id(p) for p in self.trainable_weights}
+        return [p for p in self.weights if id(p) not in trainable]
+
+    def count_params(self):
+        return int(sum(p.value.size for p in self.weights))
+
+    def set_weights(self, weights):
+        """Load weight arrays in the order of `weights`, checking count and shapes."""
+        weights, parameters = list(weights), self.weights
+        if len(weights) != len(parameters):
+            raise ValueError(f"{self.name}.set_weights: expected {len(parameters)} arrays, received {len(weights)}")
+        for parameter, value in zip(parameters, weights):
+            parameter.assign(value)
+
+    def get_weights(self):
+        return [p.value.copy() for p in self.weights]
+
+    def resolve_training(self, training):
+        # A model hands "stochastic" on to its layers, which each decide what it means for them.
+        if training == "stochastic":
+            return training
+        return super().resolve_training(training)
+
+    def prepare_input(self, x):
+        """Cast each input array to its input's dtype, build on first use, and check the shapes."""
+        arrays = [x] if self.single_input else x
+        if not isinstance(arrays, (list, tuple)) or len(arrays) != len(self.inputs):
+            raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} input arrays, received "
+                             f"{len(arrays) if isinstance(arrays, (list, tuple)) else type(x).__name__}")
+        arrays = [np.asarray(a) for a in arrays]
+        arrays = [a if a.dtype == t.dtype else a.astype(t.dtype) for a, t in zip(arrays, self.inputs)]
+        self.check_input(arrays[0] if self.single_input else arrays)
+        return arrays[0] if self.single_input else arrays
+
+    def build_for(self, input_shape):
+        self.check_input(_ShapeOnly.wrap(input_shape, self.single_input))
 
     def build(self, input_shape):
         """Check that data of ``input_shape`` fits the model's inputs (the graph is built by its calls)."""
-        shapes = [input_shape] if self.single_input else list(input_shape)
+        self.build_for(input_shape)
+
+    def check_input(self, x):
+        """Raise a ValueError naming the model and both shapes unless x fits the model's inputs."""
+        received = [x] if self.single_input else x
         expected = [t.shape for t in self.inputs]
-        if len(shapes) != len(expected) or any(tuple(s[1:]) != tuple(e[1:]) for s, e in zip(shapes, expected)):
+        if not isinstance(received, (list, tuple)) or len(received) != len(expected) or any(
+                r.ndim != len(e) or any(a is not None and a != b for a, b in zip(e[1:], r.shape[1:]))
+                for r, e in zip(received, expected)):
+            shapes = [tuple(r.shape) for r in received] if isinstance(received, (list, tuple)) else received
             raise ValueError(f"Model '{self.name}' expected input of shape "
                              f"{', '.join(format_shape(e) for e in expected)}, received "
-                             f"{', '.join(format_shape((None,) + tuple(s[1:])) for s in shapes)}")
+                             f"{', '.join(format_shape(s) for s in shapes) if isinstance(shapes, list) else shapes}")
 
     def compute_output_shape(self, input_shape):
-        self.build(input_shape)
-        shapes = [t.shape for t in self.outputs]
+        self.build_for(input_shape)
+        batch = (input_shape if self.single_input else input_shape[0])[0]
+        shapes = [(batch,) + tuple(t.shape[1:]) for t in self.outputs]
         return shapes[0] if self.single_output else shapes
 
+    # ---- the executor ----------------------------------------------------------------------------
+    def _plan(self, trained):
+        trained = frozenset(self.trainable_weights if trained is None else trained)
+        plan = self._plans.get(trained)
+        if plan is None:
+            plan = self._plans[trained] = _GradientPlan(self, trained)
+        return plan
+
     @on_all_cores
-    def call(self, x, training=False):
-        """Run every call node in topological order; return the output (or the list of outputs)."""
-        arrays = [x] if self.single_input else list(x)
-        if len(arrays) != len(self.inputs):
-            raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} input arrays, received {len(arrays)}")
-        values = {t: t.layer(a) for t, a in zip(self.inputs, arrays)}
-        self.input_batch_shapes = [values[t].shape for t in self.inputs]
-        self.node_states = {}
-        self.node_penalties = []
+    def forward(self, inputs, training=False, mask=None, trained=None):
+        """Run every call node in topological order; return the output (or the list of outputs).
+
+        Args:
+            inputs: the input array, or the list of them.
+            training: the mode of the layers (a node called with a fixed ``training`` keeps its own).
+            mask: a mask of the (single) input's valid steps.
+            trained: the parameters a training step will update (default: the trainable weights); when
+                no dJ/dx of the input is wanted, only the nodes that lead to them run backward.
+        """
+        arrays = [inputs] if self.single_input else list(inputs)
+        values = dict(zip(self.inputs, arrays))
+        masks = {self.inputs[0]: mask} if mask is not None else {}
+        self.input_batch_shapes = [a.shape for a in arrays]
+        self.plan = None if self.needs_input_gradient else self._plan(trained)
+        self.calls = []
         for node in self.nodes:
             arguments = [values[t] for t in node.inputs]
-            values[node] = node.layer(arguments if node.list_call else arguments[0], training=training)
-            self.node_penalties.append(node.layer.activity_penalty)
-            if node.layer in self.shared_layers:
-                self.node_states[node] = dict(vars(node.layer))
+            options = {}
+            if isinstance(node.layer, Model) and trained is not None:
+                options["trained"] = trained
+            node_mask = None if node.list_call else masks.get(node.inputs[0])
+            if node_mask is not None and getattr(node.layer, "supports_masking", False):
+                options["mask"] = node_mask
+            call = node.layer.new_call()
+            result = call(arguments if node.list_call else arguments[0],
+                          training=training if node.training is None else node.training,
+                          input_gradient=self.plan is None or self.plan.input_gradient[node], **options)
+            output_mask = getattr(call, "output_mask", None)
+            for tensor, value in zip(node.outputs, [result] if node.single_output else result):
+                values[tensor] = value
+                if output_mask is not None:
+                    masks[tensor] = output_mask
+            self.calls.append(call)
+        self.activity_penalty = sum(call.activity_penalty for call in self.calls)
+        self.output_mask = masks.get(self.outputs[0])
         outputs = [values[t] for t in self.outputs]
         return outputs[0] if self.single_output else outputs
 
-    __call__ = call
+    def call(self, inputs, training=None, mask=None):
+        """Keras's ``model.call``: the forward pass on arrays."""
+        return self(inputs, training=training, mask=mask)
 
     @property
-    def activity_penalty(self) -> float:
-        """The activity penalties of the last forward pass, one per call node (a shared layer's count per call)."""
-        return sum(getattr(self, "node_penalties", ()))
+    def output_activation(self):
+        """The output node's activation, which a loss may fuse with, when the single output feeds no other
+        node and carries no activity penalty; else None."""
+        if len(self.outputs) != 1 or self.consumers[self.outputs[0]]:
+            return None
+        node = self.outputs[0].node
+        if not node.single_output or getattr(node.layer, "activity_regularizer", None) is not None:
+            return None
+        return node.layer.output_activation
 
-    def backward(self, dy, input_gradient=True):
-        """dJ/dy of the output (a list: one per output) in, dJ/dx of the input (list: per input) out.
+    def backward(self, dy):
+        """dJ/dy of the output (a list: one per output) in, dJ/dx of the input (list: per input) out; None
+        when the call was made with ``input_gradient=False``."""
+        return self._backward(dy, False)
 
-        With ``input_gradient=False`` (training) nodes with no trainable weights at or before them are
-        skipped, nodes fed only by such nodes skip computing dJ/dx, and None is returned.
-        """
-        return self._backward([dy] if self.single_output else list(dy), False, input_gradient)
-
-    def backward_preactivation(self, dz, input_gradient=True):
-        """Backward from the gradient before the output layer's activation (fused losses, one output)."""
-        return self._backward([dz], True, input_gradient)
-
-    def _trainable_upstream(self):
-        """Per tensor: whether a trainable weight lies at or before it (its gradient is needed to train)."""
-        upstream = {t: False for t in self.inputs}
-        for node in self.nodes:
-            upstream[node] = bool(node.layer.trainable_weights) or any(upstream[t] for t in node.inputs)
-        return upstream
+    def backward_preactivation(self, dz):
+        """Backward from the gradient before the output node's `output_activation` (fused losses)."""
+        return self._backward(dz, True)
 
     @on_all_cores
-    def _backward(self, gradients, fused_output, input_gradient):
-        if len(gradients) != len(self.outputs):
-            raise ValueError(f"Model '{self.name}' has {len(self.outputs)} outputs, received {len(gradients)} "
-                             "output gradients")
+    def _backward(self, dy, fused_output):
         pending = {}
 
         def accumulate(tensor, gradient):
             # A gradient array may be shared (Add hands the same dy to every branch): add into it only
             # once this model owns it.
+            if gradient is None:
+                return
             if tensor not in pending:
                 pending[tensor] = [gradient, False]
             elif pending[tensor][1]:
@@ -205,129 +345,61 @@ class Model(LayerContainer, Trainer):
             else:
                 pending[tensor] = [pending[tensor][0] + gradient, True]
 
-        for tensor, gradient in zip(self.outputs, gradients):
+        for tensor, gradient in zip(self.outputs, [dy] if self.single_output else dy, strict=True):
             accumulate(tensor, gradient)
-        upstream = None if input_gradient else self._trainable_upstream()
-        for node in reversed(self.nodes):
-            if upstream is not None and not upstream[node]:
+        for node, call in zip(reversed(self.nodes), reversed(self.calls)):
+            if self.plan is not None and not self.plan.runs[node]:
                 continue
-            gradient = pending.pop(node)[0]
-            if node in self.node_states:
-                vars(node.layer).update(self.node_states[node])
-            if fused_output and node is self.outputs[0]:
-                backward = node.layer.backward_preactivation
+            gradients = [pending.pop(t, [None])[0] for t in node.outputs]
+            if all(g is None for g in gradients):
+                continue
+            if node.single_output:
+                gradient = gradients[0]
+                if fused_output and node is self.outputs[0].node:
+                    dx = call.backward_preactivation(gradient)
+                else:
+                    dx = call.backward(call.activity_backward(gradient))
             else:
-                backward, gradient = node.layer.backward, node.layer.activity_backward(gradient)
-            if upstream is not None and not any(upstream[t] for t in node.inputs):
-                node.layer.needs_input_gradient = False
-                try:
-                    backward(gradient)
-                finally:
-                    node.layer.needs_input_gradient = True
-                continue
-            dx = backward(gradient)
-            for tensor, dx_tensor in zip(node.inputs, dx if node.list_call else [dx]):
-                accumulate(tensor, dx_tensor)
-        if not input_gradient:
+                dx = call.backward(gradients)
+            if call.needs_input_gradient:
+                for tensor, dx_tensor in zip(node.inputs, dx if node.list_call else [dx]):
+                    accumulate(tensor, dx_tensor)
+        if not self.needs_input_gradient:
             return None
         dxs = [pending[t][0] if t in pending else np.zeros(shape, t.dtype)
                for t, shape in zip(self.inputs, self.input_batch_shapes)]
         return dxs[0] if self.single_input else dxs
 
-    # ---- training with several inputs or outputs -----------------------------------------------
-    @property
-    def multi_io(self):
-        return not (self.single_input and self.single_output)
-
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
-        """Configure training; with several outputs the loss is the sum of one loss per output.
-
-        Args:
-            optimizer: a name or an Optimizer.
-            loss: a loss, or with several outputs a list of one loss per output (one loss alone is
-                applied to every output); the training loss is J = sum_k J_k(y_k, p_k).
-            metrics: a list of metrics (models of one output only).
-        """
-        if len(self.outputs) > 1:
-            if metrics:
-                raise ValueError(f"{self.name}.compile: metrics need a model of one output, this one has "
-                                 f"{len(self.outputs)}")
-            losses = list(loss) if isinstance(loss, (list, tuple)) else [loss] * len(self.outputs)
-            if len(losses) != len(self.outputs) or any(item is None for item in losses):
-                raise ValueError(f"{self.name}.compile: give one loss per output ({len(self.outputs)}), "
-                                 f"received {loss!r}")
-            loss = OutputLosses(losses)
-        super().compile(optimizer, loss, metrics)
-
-    def _sample_arrays(self, data, single, what, where):
-        return SampleArrays([data] if single else data, what, where)
-
-    def _prepare(self, x, y, where, targets=True):
-        if not self.multi_io:
-            return super()._prepare(x, y, where, targets)
-        x = self._sample_arrays(x, self.single_input, "x", where)
-        shapes = [(None,) + a.shape[1:] for a in x]
-        self.build(shapes[0] if self.single_input else shapes)
-        for array in x:
-            _check_finite(array, "x", where)
-        x = x.arrays[0] if self.single_input else x
-        if not targets:
-            return x, None
-        if y is None:
-            raise ValueError(f"{where}: targets y are required")
-        y = self._sample_arrays(y, self.single_output, "y", where)
-        if len(x) != len(y):
-            raise ValueError(f"{where}: x has {len(x)} samples but y has {len(y)}; they must match")
-        losses = [self.loss] if self.single_output else self.loss.losses
-        targets = [self._prepare_targets(t, loss, o.shape, where) for t, loss, o in zip(y, losses, self.outputs)]
-        if self._metrics is None:
-            self._metrics = []
-        return x, (targets[0] if self.single_output else SampleArrays(targets, "y", where))
-
-    def _cast(self, batch):
-        return batch.astype(self.dtype, copy=False) if isinstance(batch, SampleArrays) else super()._cast(batch)
-
-    def predict(self, x, batch_size=None, verbose="auto", callbacks=None, steps=None, mc_samples=None):
-        """The outputs for every sample in inference mode (a list with several outputs); see `Trainer.predict`."""
-        if not self.multi_io:
-            return super().predict(x, batch_size, verbose, callbacks, steps, mc_samples)
-        if mc_samples is not None:
-            raise ValueError(f"{self.name}.predict: mc_samples needs a model of one input and one output")
-        source, convert = self._batches(x, None, batch_size, False, steps, "predict", targets=False)
-        callback_list, _ = self._callbacks(callbacks, 0)
-        callback_list.on_predict_begin()
-        batches = []
-        for step, (x_batch, _) in enumerate(source.epoch()):
-            callback_list.on_predict_batch_begin(step)
-            batches.append(self.call(convert(x_batch, None)[0], training=False))
-            callback_list.on_predict_batch_end(step)
-        callback_list.on_predict_end()
-        if self.single_output:
-            return np.concatenate(batches)
-        return [np.concatenate([batch[k] for batch in batches]) for k in range(len(self.outputs))]
-
     # ---- inspection and serialization ----------------------------------------------------------
     def _reference(self, tensor):
-        return [tensor.layer.name, self.node_index.get(tensor, 0), 0]
+        return [tensor.layer.name, self.node_index.get(tensor.node, 0), tensor.index]
 
-    def summary(self, print_fn=print):
-        """Print the layer table with Keras's "Connected to" column (``layer[node][tensor]`` per input)."""
+    def summary(self, print_fn=print, expand_nested=False):
+        """Print the layer table with Keras's "Connected to" column (``layer[node][tensor]`` per input);
+        with ``expand_nested``, the rows of nested models follow their model's row, indented."""
+        print_summary(self, print_fn, expand_nested)
+
+    def summary_rows(self):
+        """(layer, output shape, connected to) per layer of the table."""
         rows = []
         for layer in self.layers:
-            nodes = [t for t in self.inputs if t.layer is layer] + [n for n in self.nodes if n.layer is layer]
+            nodes = [t.node for t in self.inputs if t.layer is layer] + [n for n in self.nodes if n.layer is layer]
             sources = ", ".join(f"{name}[{node}][{index}]" for n in nodes for name, node, index in
                                 map(self._reference, n.inputs))
-            rows.append((layer_title(layer), format_shape(nodes[0].shape), f"{layer.count_params():,}", sources))
-        self.print_summary(rows, print_fn, connected=True)
+            shape = nodes[0].outputs[0].shape if nodes[0].single_output else [t.shape for t in nodes[0].outputs]
+            rows.append((layer, shape, sources))
+        return rows
 
     def get_config(self):
-        """Layers with their call nodes (``[layer_name, node_index, 0]`` per input) and the model's ends."""
+        """Layers with their call nodes (``[layer_name, node_index, tensor_index]`` per input) and the
+        model's ends."""
         layers = []
         for layer in self.layers:
             nodes = [n for n in self.nodes if n.layer is layer]
             layers.append({**serialization.serialize(layer), "name": layer.name, "inbound_nodes": [
-                {"args": [self._reference(t) for t in n.inputs], "list": n.list_call} for n in nodes]})
-        return {"name": self.name, "layers": layers,
+                {"args": [self._reference(t) for t in n.inputs], "list": n.list_call,
+                 **({} if n.training is None else {"training": n.training})} for n in nodes]})
+        return {"name": self.name, "trainable": self.trainable, "layers": layers,
                 "input_layers": [self._reference(t) for t in self.inputs],
                 "output_layers": [self._reference(t) for t in self.outputs],
                 "single_input": self.single_input, "single_output": self.single_output}
@@ -335,24 +407,42 @@ class Model(LayerContainer, Trainer):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """Rebuild the graph: create each layer, then replay its calls once their inputs exist."""
-        layers, tensors, waiting = {}, {}, []
+        layers, results, waiting = {}, {}, []
         for entry in config["layers"]:
             layer = serialization.deserialize(entry, custom_objects)
             layers[entry["name"]] = layer
             if isinstance(layer, InputLayer):
-                tensors[(layer.name, 0)] = layer.output
+                results[(layer.name, 0)] = [layer.output]
             waiting += [(entry["name"], index, node) for index, node in enumerate(entry["inbound_nodes"])]
+
+        def tensor(reference):
+            name, node, index = reference
+            return results[(name, node)][index]
         while waiting:
-            ready = [w for w in waiting if all((name, node) in tensors for name, node, _ in w[2]["args"])
-                     and (w[1] == 0 or (w[0], w[1] - 1) in tensors)]
+            ready = [w for w in waiting if all((name, node) in results for name, node, _ in w[2]["args"])
+                     and (w[1] == 0 or (w[0], w[1] - 1) in results)]
             if not ready:
                 raise ValueError(f"Model config '{config['name']}': the call nodes of "
                                  f"{sorted({w[0] for w in waiting})} have inputs that never appear")
             for name, index, node in ready:
-                arguments = [tensors[(source, at)] for source, at, _ in node["args"]]
-                tensors[(name, index)] = layers[name](arguments if node["list"] else arguments[0])
+                arguments = [tensor(reference) for reference in node["args"]]
+                result = layers[name](arguments if node["list"] else arguments[0], training=node.get("training"))
+                results[(name, index)] = result if isinstance(result, list) else [result]
                 waiting.remove((name, index, node))
-        inputs = [tensors[(name, node)] for name, node, _ in config["input_layers"]]
-        outputs = [tensors[(name, node)] for name, node, _ in config["output_layers"]]
-        return cls(inputs[0] if config["single_input"] else inputs,
-                   outputs[0] if config["single_output"] else outputs, name=config["name"])
+        inputs = [tensor(reference) for reference in config["input_layers"]]
+        outputs = [tensor(reference) for reference in config["output_layers"]]
+        model = cls(inputs[0] if config["single_input"] else inputs,
+                    outputs[0] if config["single_output"] else outputs, name=config["name"])
+        model._trainable = config.get("trainable", True)
+        return model
+
+
+class _ShapeOnly:
+    """A shape where `check_input` reads an array's ``shape`` and ``ndim``."""
+
+    def __init__(self, shape):
+        self.shape, self.ndim = tuple(shape), len(shape)
+
+    @staticmethod
+    def wrap(input_shape, single):
+        return _ShapeOnly(input_shape) if single else [_ShapeOnly(s) for s in input_shape]

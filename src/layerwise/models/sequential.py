@@ -1,20 +1,23 @@
-"""Sequential: a plain stack of layers (lecture 003's Keras model)."""
+"""Sequential: a plain stack of layers (lecture 003's Keras model), run as a linear graph of `Model`'s engine."""
 
-from layerwise.layers.base import Layer, format_shape, unique_name
-from layerwise.layers.core.input_layer import InputLayer
-from layerwise.layers.symbolic import SymbolicTensor
+from layerwise.layers.base import Layer, unique_name
+from layerwise.layers.core.input_layer import Input, InputLayer
+from layerwise.layers.symbolic import SymbolicTensor, format_shape
 from layerwise.layers import serialization
-from layerwise.models._container import LayerContainer, layer_title
-from layerwise.models.trainer import Trainer
-from layerwise.ops._lanes import on_all_cores
+from layerwise.models.functional import Model
 
 
-class Sequential(LayerContainer, Trainer):
+class Sequential(Model):
     """A linear stack of layers: x_l = f_l(x_{l-1}) forward, dJ/dx_{l-1} from dJ/dx_l backward.
+
+    The stack is built into a graph of `Model`'s engine as soon as its input shape is known (from an
+    `Input`, a first layer's ``input_shape``, `build`, or the first data it sees), so it runs, nests,
+    freezes, saves and exports as any model does. A layer of the stack may itself be a model.
 
     Args:
         layers: the layers, in order; may start with `layerwise.Input(shape=...)`.
         name: the model's name.
+        trainable: False freezes every layer.
 
     Example:
         >>> import layerwise
@@ -30,123 +33,118 @@ class Sequential(LayerContainer, Trainer):
         forward and backward passes).
     """
 
-    def __init__(self, layers=None, name=None):
-        self.name = name or unique_name("sequential")
-        self.layers = []
-        self.input_shape = None
+    single_input = single_output = True
+
+    def __init__(self, layers=None, name=None, trainable=True):
+        Layer.__init__(self, name=name or unique_name("sequential"), trainable=trainable)
+        self._stack = []
+        self._input_shape = None
+        self._graph_nodes = []
         for layer in layers or []:
             self.add(layer)
 
     def add(self, layer):
-        """Append a layer (or an `Input`), building it at once when the input shape is known."""
+        """Append a layer (or an `Input`), building the graph at once when the input shape is known."""
         if isinstance(layer, SymbolicTensor):
             layer = layer.layer
         if isinstance(layer, InputLayer):
-            if self.layers or self.input_shape is not None:
+            if self._stack or self._input_shape is not None:
                 raise ValueError(f"{self.name}: an Input can only come first")
-            self.input_shape = (None,) + layer.input_spec
+            self._input_shape = (None,) + tuple(layer.input_spec)
             return
         if not isinstance(layer, Layer):
             raise TypeError(f"{self.name}.add: expected a Layer, received {type(layer).__name__}")
-        if not self.layers and self.input_shape is None and layer.input_shape_hint is not None:
-            self.input_shape = (None,) + layer.input_shape_hint
-        self.layers.append(layer)
-        if self.input_shape is not None:
-            self.build(self.input_shape)
+        if not self._stack and self._input_shape is None and layer.input_shape_hint is not None:
+            self._input_shape = (None,) + tuple(layer.input_shape_hint)
+        self._stack.append(layer)
+        self.dtype = layer.dtype
+        if self._input_shape is not None:
+            self._build_graph(self._input_shape)
+
+    def _build_graph(self, input_shape):
+        """Call the stack on a new `Input` of ``input_shape`` and run that graph from now on."""
+        for layer, node in self._graph_nodes:
+            layer.inbound_nodes.remove(node)
+        x = inputs = Input(shape=tuple(input_shape[1:]), dtype=self._stack[0].dtype, name=f"{self.name}_input")
+        for layer in self._stack:
+            x = layer(x)
+            if not isinstance(x, SymbolicTensor):
+                raise ValueError(f"{self.name}: layer '{layer.name}' returns {len(x)} tensors; a Sequential "
+                                 "needs layers of one output, use the functional Model")
+        self._init_graph(inputs, x)
+        self._graph_nodes = [(node.layer, node) for node in self.nodes]
+        self._input_shape = (None,) + tuple(input_shape[1:])
+
+    @property
+    def layers(self):
+        """The stacked layers (without the input), as Keras lists them."""
+        return list(self._stack)
+
+    @property
+    def input_shape(self):
+        return self._input_shape
+
+    @property
+    def input(self):
+        self._require_built("input")
+        return super().input
+
+    @property
+    def output(self):
+        self._require_built("output")
+        return super().output
+
+    def _require_built(self, what):
+        if not self.built:
+            raise AttributeError(f"Sequential '{self.name}' has no {what} yet: give it an Input or call it on data")
 
     def build(self, input_shape):
-        """Build every layer not yet built, threading the shape through the stack."""
-        if not self.layers:
+        """Build every layer for inputs of ``input_shape``, threading the shape through the stack."""
+        if not self._stack:
             raise ValueError(f"{self.name}: the model has no layers")
         shape = (None,) + tuple(input_shape[1:])
-        if self.input_shape is not None and shape != self.input_shape:
-            raise ValueError(
-                f"Model '{self.name}' expected input of shape {format_shape(self.input_shape)}, "
-                f"received {format_shape(shape)}")
-        self.input_shape = shape
-        for layer in self.layers:
-            if not layer.built:
-                layer.build_for(shape)
-            shape = layer.compute_output_shape(shape)
+        if self.built and shape != self._input_shape:
+            raise ValueError(f"Model '{self.name}' expected input of shape {format_shape(self._input_shape)}, "
+                             f"received {format_shape(shape)}")
+        if not self.built:
+            self._build_graph(shape)
 
-    @property
-    def built(self):
-        return bool(self.layers) and all(layer.built for layer in self.layers)
+    def build_for(self, input_shape):
+        if not self.built:
+            self.build(input_shape)
+        super().build_for(input_shape)
 
-    @property
-    def output_layer(self):
-        return self.layers[-1]
+    def prepare_input(self, x):
+        if not self.built:
+            self.build((None,) + tuple(getattr(x, "shape", ())[1:]))
+        return super().prepare_input(x)
 
     def compute_output_shape(self, input_shape):
+        if self.built:
+            return super().compute_output_shape(input_shape)
         shape = tuple(input_shape)
-        for layer in self.layers:
+        for layer in self._stack:
             shape = layer.compute_output_shape(shape)
         return shape
 
-    @on_all_cores
-    def call(self, x, training=False):
-        """Forward pass through every layer, handing a layer's ``output_mask`` to a next that supports masking."""
-        mask = None
-        for layer in self.layers:
-            if mask is not None and getattr(layer, "supports_masking", False):
-                x = layer(x, training=training, mask=mask)
-            else:
-                x = layer(x, training=training)
-            mask = getattr(layer, "output_mask", None)
-        return x
-
-    __call__ = call
-
-    def backward(self, dy, input_gradient=True):
-        """Backward pass: dJ/dy of the output in, dJ/dx of the input out (with activity penalties' dR/dy).
-
-        With ``input_gradient=False`` (training) the pass stops at the first layer with trainable
-        weights, which skips computing dJ/dx there, and returns None.
-        """
-        return self._backward(dy, False, input_gradient)
-
-    def backward_preactivation(self, dz, input_gradient=True):
-        """Backward pass from the gradient before the output layer's activation (fused losses)."""
-        return self._backward(dz, True, input_gradient)
-
-    @on_all_cores
-    def _backward(self, dy, from_preactivation, input_gradient):
-        last = len(self.layers) - 1
-        stop = 0 if input_gradient else next(
-            (i for i, layer in enumerate(self.layers) if layer.trainable_weights), last)
-        for index in range(last, stop - 1, -1):
-            layer = self.layers[index]
-            layer.needs_input_gradient = input_gradient or index > stop
-            try:
-                if index == last and from_preactivation:
-                    dy = layer.backward_preactivation(dy)
-                else:
-                    dy = layer.backward(layer.activity_backward(dy))
-            finally:
-                layer.needs_input_gradient = True
-        return dy if input_gradient else None
-
-    def summary(self, print_fn=print):
-        """Print the layer table (name, type, output shape, parameter count) as Keras does."""
-        if self.input_shape is None:
+    def summary_rows(self):
+        if not self.built:
             raise ValueError(f"{self.name}.summary: the model is not built; give it an Input or call it on data")
-        rows, shape = [], self.input_shape
-        for layer in self.layers:
-            shape = layer.compute_output_shape(shape)
-            rows.append((layer_title(layer), format_shape(shape), f"{layer.count_params():,}"))
-        self.print_summary(rows, print_fn)
+        return [(layer, shape, None) for layer, shape, _ in super().summary_rows()]
 
     def get_config(self):
-        config = {"name": self.name, "layers": [serialization.serialize(layer) for layer in self.layers]}
-        if self.input_shape is not None:
-            config["input_shape"] = list(self.input_shape[1:])
+        config = {"name": self.name, "trainable": self.trainable,
+                  "layers": [serialization.serialize(layer) for layer in self._stack]}
+        if self._input_shape is not None:
+            config["input_shape"] = list(self._input_shape[1:])
         return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         model = cls(name=config.get("name"))
         if config.get("input_shape") is not None:
-            model.input_shape = (None,) + tuple(config["input_shape"])
+            model._input_shape = (None,) + tuple(config["input_shape"])
         for layer_config in config["layers"]:
             model.add(serialization.deserialize(layer_config, custom_objects))
+        model._trainable = config.get("trainable", True)
         return model

@@ -1,11 +1,12 @@
 """The one training loop: compile, fit, evaluate and predict, shared by every model class.
 
-A model class provides `call(x, training)`, `backward(dy, input_gradient=True)`,
-`backward_preactivation(dz, input_gradient=True)`, `output_layer`, `build(input_shape)`,
-`compute_output_shape` and `weights`; this mixin turns them into Keras's workflow (lecture 003: define
-the network, compile with a loss and an optimizer, fit on shuffled mini-batches, evaluate, predict).
-A training step passes ``input_gradient=False``: it needs dJ/dθ, never dJ/dx of the data, so layers
-below the lowest trainable one (preprocessing, augmentation) need no backward pass.
+A model (`layerwise.Model`, a layer) provides its calls (`Layer.new_call`, whose record runs `backward`
+and `backward_preactivation`), `output_activation`, `build`, `compute_output_shape`, its inputs and
+outputs and `trainable_weights`; this mixin turns them into Keras's workflow (lecture 003: define the
+network, compile with a loss and an optimizer, fit on shuffled mini-batches, evaluate, predict). Every
+batch runs through a call of its own, so `predict` from another thread never touches a training step's
+state. A training step calls with ``input_gradient=False``: it needs dJ/dθ, never dJ/dx of the data, so
+layers below the lowest trained one (preprocessing, augmentation, a frozen base) need no backward pass.
 
 The data may be arrays, a `layerwise.data.Dataset`, a `layerwise.data.Sequence` or a Python iterator
 of (x, y) batches (`layerwise.data.adapter`); arrays are prepared once, other sources batch by batch.
@@ -22,6 +23,7 @@ from layerwise.callbacks import CallbackList, History, ProgbarLogger, TerminateO
 from layerwise.callbacks.progbar_logger import format_logs
 from layerwise.data.adapter import ArrayBatches, SourceBatches, is_batch_source
 from layerwise.errors import DivergenceError
+from layerwise.models._multi_io import OutputLosses, SampleArrays
 
 _DEFAULT_BATCH_SIZE = 32
 
@@ -54,21 +56,50 @@ class Trainer:
     stop_training = False
     #: Set by a callback's on_train_begin (BackupAndRestore) to resume `fit` at a later epoch.
     _initial_epoch = None
+    #: Each layer's `trainable` at the last `compile` (what training updates until the next one).
+    _compiled_trainable = None
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
-        """Configure training.
+        """Configure training; with several outputs the loss is the sum of one loss per output.
+
+        What is trainable is fixed here, as in Keras: setting `trainable` afterwards takes effect at the
+        next `compile`.
 
         Args:
             optimizer: a name ("sgd") or an Optimizer.
-            loss: a name ("categorical_crossentropy", "mse"), a loss function or a Loss.
-            metrics: a list of names ("accuracy", "mae") or Metric objects.
+            loss: a name ("categorical_crossentropy", "mse"), a loss function or a Loss; with several
+                outputs a list of one loss per output (one loss alone is applied to every output), and
+                the training loss is J = sum_k J_k(y_k, p_k).
+            metrics: a list of names ("accuracy", "mae") or Metric objects (models of one output only).
         """
         if loss is None:
             raise ValueError(f"{self.name}.compile: a loss is required, e.g. loss='categorical_crossentropy'")
+        outputs = 1 if self.single_output else len(self.outputs)
+        if outputs > 1:
+            if metrics:
+                raise ValueError(f"{self.name}.compile: metrics need a model of one output, this one has {outputs}")
+            losses = list(loss) if isinstance(loss, (list, tuple)) else [loss] * outputs
+            if len(losses) != outputs or any(item is None for item in losses):
+                raise ValueError(f"{self.name}.compile: give one loss per output ({outputs}), received {loss!r}")
+            loss = OutputLosses(losses)
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = losses_module.get(loss)
         self._metric_identifiers = list(metrics or [])
         self._metrics = None
+        self._compiled_trainable = {layer: layer.trainable for layer in _all_layers(self)}
+
+    def _trained_parameters(self):
+        """The parameters training updates: those trainable at the last `compile`."""
+        flags = self._compiled_trainable or {}
+        now = {layer: layer._trainable for layer in _all_layers(self)}
+        try:
+            # Read trainable_weights under the flags of compile time, then put the present ones back.
+            for layer, flag in flags.items():
+                layer._trainable = flag
+            return self.trainable_weights
+        finally:
+            for layer, flag in now.items():
+                layer._trainable = flag
 
     # ---- shared pieces -------------------------------------------------------------------------
     def _require_compiled(self, what):
@@ -76,38 +107,42 @@ class Trainer:
             raise RuntimeError(f"{self.name}.{what}: call compile(optimizer, loss) first")
 
     @property
-    def dtype(self):
-        return self.output_layer.dtype
-
-    @property
     def fuses_loss_gradient(self) -> bool:
         """Whether training uses the loss's fused gradient dJ/dz = (p - y)/M through the output activation."""
-        return (self.loss is not None and self.loss.fuses_with(self.output_layer.output_activation)
-                and self.output_layer.activity_regularizer is None)
+        return self.loss is not None and self.loss.fuses_with(self.output_activation)
 
     def _prepare(self, x, y, where, targets=True):
         """Check and shape the data, build the model, and resolve the metrics; return (x, y).
 
         Without ``targets`` (predict) only x is checked and y is returned as None.
         """
-        x = np.asarray(x)
-        if x.ndim == 0:
-            raise ValueError(f"{where}: x must be an array of samples, received a scalar")
-        self.build((None,) + x.shape[1:])
-        _check_finite(x, "x", where)
+        if self.single_input:
+            x = np.asarray(x)
+            if x.ndim == 0:
+                raise ValueError(f"{where}: x must be an array of samples, received a scalar")
+            self.build((None,) + x.shape[1:])
+            _check_finite(x, "x", where)
+        else:
+            x = SampleArrays(x, "x", where)
+            self.build([(None,) + a.shape[1:] for a in x])
+            for array in x:
+                _check_finite(array, "x", where)
         if not targets:
             return x, None
         if y is None:
             raise ValueError(f"{where}: targets y are required")
-        y = np.asarray(y)
+        y = SampleArrays([y] if self.single_output else y, "y", where)
         if len(x) != len(y):
             raise ValueError(f"{where}: x has {len(x)} samples but y has {len(y)}; they must match")
-        output_shape = self.compute_output_shape((None,) + x.shape[1:])
-        y = self._prepare_targets(y, self.loss, output_shape, where)
+        shapes = self.compute_output_shape((None,) + x.shape[1:] if self.single_input else
+                                           [(None,) + a.shape[1:] for a in x])
+        shapes = [shapes] if self.single_output else shapes
+        losses = [self.loss] if self.single_output else self.loss.losses
+        y = [self._prepare_targets(t, loss, shape, where) for t, loss, shape in zip(y, losses, shapes)]
         if self._metrics is None:
-            self._metrics = [metrics_module.get(m, self.loss, output_shape, y.shape)
+            self._metrics = [metrics_module.get(m, self.loss, shapes[0], y[0].shape)
                              for m in self._metric_identifiers]
-        return x, y
+        return x, (y[0] if self.single_output else SampleArrays(y, "y", where))
 
     def _prepare_targets(self, y, loss, output_shape, where):
         """Check targets y against ``loss`` and outputs of ``output_shape``; return them shaped and cast."""
@@ -137,7 +172,17 @@ class Trainer:
 
     def _cast(self, batch):
         """Convert one batch (uint8 images included) to the model's float type; data is never cast whole."""
+        if isinstance(batch, SampleArrays):
+            return batch.astype(self.dtype, copy=False)
         return batch.astype(self.dtype, copy=False) if np.issubdtype(batch.dtype, np.number) else batch
+
+    def _inputs(self, batch):
+        """A batch as a call takes it: the array, or the list of arrays of a model of several inputs."""
+        return batch.arrays if isinstance(batch, SampleArrays) else batch
+
+    def _infer(self, x, training=False):
+        """The outputs of one batch through a call of its own (re-entrant: no state is shared)."""
+        return self.new_call()(self._inputs(x), training=training, input_gradient=False)
 
     # ---- files (see layerwise.saving) ---------------------------------------------------------
     def save(self, filepath):
@@ -177,19 +222,21 @@ class Trainer:
 
     # ---- one step ------------------------------------------------------------------------------
     def _train_step(self, x, y, where="", raise_on_divergence=True):
-        parameters = self.trainable_weights
+        parameters = self._trained_parameters()
         for parameter in parameters:
             parameter.zero_grad()
+        call = self.new_call()
+        y_true = self._inputs(y)
         # A diverging step overflows in many places; it is reported once, by the DivergenceError
         # below, instead of as a stream of RuntimeWarnings from every matmul and loss on the way.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            y_pred = self.call(x, training=True)
-            loss_value = self.loss(y, y_pred)
+            y_pred = call(self._inputs(x), training=True, input_gradient=False, trained=parameters)
+            loss_value = self.loss(y_true, y_pred)
             if self.fuses_loss_gradient:
-                self.backward_preactivation(self.loss.fused_gradient(y, y_pred), input_gradient=False)
+                call.backward_preactivation(self.loss.fused_gradient(y_true, y_pred))
             else:
-                self.backward(self.loss.gradient(y, y_pred), input_gradient=False)
-            loss_value += self._add_regularization(parameters)
+                call.backward(self.loss.gradient(y_true, y_pred))
+            loss_value += call.activity_penalty + self._add_regularization(parameters)
         if not math.isfinite(loss_value):
             if not raise_on_divergence:
                 return loss_value, y_pred
@@ -199,14 +246,10 @@ class Trainer:
         self.optimizer.apply(parameters)
         return loss_value, y_pred
 
-    @property
-    def activity_penalty(self) -> float:
-        """The activity penalties sum_l R_l(y_l) of the last training forward pass."""
-        return sum(layer.activity_penalty for layer in getattr(self, "layers", ()))
-
-    def _add_regularization(self, parameters) -> float:
-        """Add each regularizer's gradient into its parameter; return the summed weight and activity penalties."""
-        penalty = self.activity_penalty
+    @staticmethod
+    def _add_regularization(parameters) -> float:
+        """Add each regularizer's gradient into its parameter; return the summed weight penalties."""
+        penalty = 0.0
         for parameter in parameters:
             if parameter.regularizer is not None:
                 penalty += float(parameter.regularizer(parameter.value))
@@ -224,8 +267,8 @@ class Trainer:
         """Loss (and metrics) of one batch in inference mode."""
         self._require_compiled("test_on_batch")
         x, y = self._prepare(x, y, "test_on_batch")
-        y_pred = self.call(self._cast(x), training=False)
-        return self._batch_result(self.loss(y, y_pred), y, y_pred, len(x), return_dict)
+        y_pred = self._infer(self._cast(x))
+        return self._batch_result(self.loss(self._inputs(y), y_pred), y, y_pred, len(x), return_dict)
 
     def _batch_result(self, loss_value, y, y_pred, count, return_dict):
         tracker = metrics_module.Mean()
@@ -244,9 +287,8 @@ class Trainer:
 
     def predict_on_batch(self, x):
         """The model's outputs for one batch, in inference mode."""
-        x = np.asarray(x)
-        self.build((None,) + x.shape[1:])
-        return self.call(self._cast(x), training=False)
+        x, _ = self._prepare(x, None, "predict_on_batch", targets=False)
+        return self._infer(self._cast(x))
 
     # ---- the loops -----------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -342,8 +384,8 @@ class Trainer:
         for step, (x_batch, y_batch) in enumerate(batches.epoch()):
             x_batch, y_batch = convert(x_batch, y_batch)
             callback_list.on_test_batch_begin(step)
-            y_pred = self.call(x_batch, training=False)
-            loss_tracker.update_state(self.loss(y_batch, y_pred), len(y_batch))
+            y_pred = self._infer(x_batch)
+            loss_tracker.update_state(self.loss(self._inputs(y_batch), y_pred), len(y_batch))
             for metric in self._metrics:
                 metric.update_state(y_batch, y_pred)
             callback_list.on_test_batch_end(step, self._logs(loss_tracker))
@@ -381,14 +423,32 @@ class Trainer:
         if not outputs:
             if not isinstance(batches, ArrayBatches):
                 raise ValueError("predict: the data source yielded no batches")
-            return np.empty(self.compute_output_shape(batches.x.shape), dtype=self.dtype)
-        return np.concatenate(outputs)
+            shape = (0,) + tuple(batches.x.shape[1:]) if self.single_input else [a.shape for a in batches.x]
+            shapes = self.compute_output_shape(shape)
+            outputs = [[np.empty(s, self.dtype) for s in shapes]] if not self.single_output else [
+                np.empty(shapes, self.dtype)]
+        if self.single_output:
+            return np.concatenate(outputs)
+        return [np.concatenate([batch[k] for batch in outputs]) for k in range(len(outputs[0]))]
 
     def _predict_batch(self, x_batch, mc_samples):
         if mc_samples is None:
-            return self.call(x_batch, training=False)
-        total = np.array(self.call(x_batch, training="stochastic"))
+            return self._infer(x_batch)
+        if not self.single_output:
+            raise ValueError(f"{self.name}.predict: mc_samples needs a model of one output")
+        total = np.array(self._infer(x_batch, training="stochastic"))
         for _ in range(mc_samples - 1):
-            total += self.call(x_batch, training="stochastic")
+            total += self._infer(x_batch, training="stochastic")
         total /= mc_samples
         return total
+
+
+def _all_layers(model):
+    """The model and every layer inside it, at any depth, each once."""
+    found, stack = {}, [model]
+    while stack:
+        layer = stack.pop()
+        if id(layer) not in found:
+            found[id(layer)] = layer
+            stack.extend(layer.sublayers())
+    return list(found.values())

@@ -31,7 +31,7 @@ def test_masked_padding_gives_the_unpadded_result(cls, rng):
     rnn = cls(3, return_sequences=True)
     model = layerwise.Sequential([layers.Masking(), rnn])
     y = model(padded)
-    assert rnn.output_mask.tolist() == [[True] * 4 + [False] * 2, [True] * 6]
+    assert model.output_mask.tolist() == [[True] * 4 + [False] * 2, [True] * 6]
     short = layerwise.Sequential([rnn])(x[:1, :4])
     np.testing.assert_allclose(y[0, :4], short[0], rtol=1e-5)
     np.testing.assert_array_equal(y[0, 4:], 0.0)

@@ -86,10 +86,14 @@ def test_gaussian_layers_moments_and_backward(rng):
 
 
 class RecordsTraining(Layer):
-    """An identity layer that records the training flag it receives (stands in for batch normalization)."""
+    """An identity layer that records the training flags it receives (stands in for batch normalization)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.seen = []  # shared with every call of the layer, which each append to it
 
     def forward(self, x, training=False):
-        self.seen = training
+        self.seen.append(training)
         return x
 
     def backward(self, dy):
@@ -108,7 +112,7 @@ def test_mc_dropout_averages_fresh_stochastic_passes(rng):
     x = rng.normal(size=(10, 6)).astype("float32")
     layerwise.utils.set_random_seed(5)
     averaged = model.predict(x, mc_samples=4, verbose=0)
-    assert model.layers[2].seen is False
+    assert model.layers[2].seen == [False] * 4
     layerwise.utils.set_random_seed(5)
     passes = [model(x, training=True) for _ in range(4)]
     np.testing.assert_allclose(averaged, np.mean(passes, axis=0), rtol=1e-5)

@@ -4,7 +4,8 @@ from layerwise.layers.core.activation import Activation
 from layerwise.layers.core.dense import Dense
 from layerwise.layers.core.embedding import Embedding
 from layerwise.layers.core.flatten import Flatten
-from layerwise.layers.core.input_layer import Input, InputLayer, SymbolicTensor
+from layerwise.layers.core.input_layer import Input, InputLayer
+from layerwise.layers.symbolic import SymbolicTensor
 from layerwise.layers.core.masking import Masking
 from layerwise.layers.core.maxout import Maxout
 from layerwise.layers.core.reshape import Reshape

@@ -1,7 +1,7 @@
 """Input: the symbolic entry point of a model, as `keras.Input`."""
 
 from layerwise.layers.base import Layer
-from layerwise.layers.symbolic import SymbolicTensor
+from layerwise.layers.symbolic import Node
 
 
 class InputLayer(Layer):
@@ -27,7 +27,7 @@ class InputLayer(Layer):
         super().__init__(input_shape=tuple(shape), **kwargs)
         self.batch_size = batch_size
         self.build_for((batch_size,) + tuple(shape))
-        self.output = SymbolicTensor((batch_size,) + tuple(shape), self.dtype, self)
+        Node(self, [], False, (batch_size,) + tuple(shape), self.dtype)
 
     def forward(self, x, training=False):
         return x

@@ -2,8 +2,8 @@
 
 A layer that produces a mask (``Masking``, ``Embedding(mask_zero=True)``, a recurrent layer with
 ``return_sequences=True`` that received one) sets ``self.output_mask`` in forward: a boolean array of
-shape (batch, time), True where the step is real. `Sequential` hands that array to the next layer as
-``layer(x, training, mask=...)`` when the next layer has ``supports_masking = True`` (the `MaskConsumer`
+shape (batch, time), True where the step is real. A model hands that array along the graph to the layers
+it feeds as ``layer(x, training, mask=...)`` when they have ``supports_masking = True`` (the `MaskConsumer`
 mixin); any other layer ends the mask's journey, as it does in Keras for layers that do not support masking.
 """
 
@@ -28,13 +28,13 @@ class MaskConsumer:
         super().build_for(input_shape)
         self.input_spec = (None,) + self.input_spec[1:]
 
-    def __call__(self, x, training=False, mask=None):
+    def __call__(self, x, training=None, mask=None, **options):
         if mask is not None and not symbolic.is_symbolic(x):
             mask = np.asarray(mask, dtype=bool)
             if mask.shape != np.shape(x)[:2]:
                 raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) expected a mask of shape "
                                  f"{np.shape(x)[:2]}, received {mask.shape}")
-        return super().__call__(x, training=training, mask=mask)
+        return super().__call__(x, training=training, mask=mask, **options)
 
 
 class Masking(Layer):

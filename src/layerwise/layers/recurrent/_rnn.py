@@ -59,7 +59,9 @@ class _Recurrent(MaskConsumer, Layer):
         self.return_state = return_state
         self.go_backwards = go_backwards
         self.stateful = stateful
-        self.states = None
+        # One list for the layer and all its calls (`Layer.new_call`): a call carries its final states
+        # into the layer by filling it.
+        self.states = []
 
     def build(self, input_shape):
         if len(input_shape) != 3:
@@ -83,14 +85,14 @@ class _Recurrent(MaskConsumer, Layer):
 
     def reset_states(self):
         """Forget the states carried between batches by a ``stateful`` layer."""
-        self.states = None
+        self.states.clear()
 
     def _keep_mask(self, shape, rate):
         """An inverted-dropout mask, 0 or 1 / (1 - rate), drawn once per sequence."""
         return (self.rng.random(shape) >= rate).astype(self.dtype) / (1.0 - rate)
 
     def _initial_states(self, batch):
-        if not self.stateful or self.states is None:
+        if not self.stateful or not self.states:
             return [np.zeros((batch, self.units), self.dtype) for _ in range(self.state_count)]
         if self.states[0].shape[0] != batch:
             raise ValueError(f"{type(self).__name__} '{self.name}' is stateful with batch size "
@@ -122,7 +124,7 @@ class _Recurrent(MaskConsumer, Layer):
             for history, state, old in zip(self.history, states, previous):
                 history[t + 1] = state if self.step_mask is None else np.where(self.step_mask[t], state, old)
         if self.stateful:
-            self.states = [history[-1].copy() for history in self.history]
+            self.states[:] = [history[-1].copy() for history in self.history]
         if self.return_sequences:
             outputs = self.history[0][1:]
             if self.step_mask is not None:

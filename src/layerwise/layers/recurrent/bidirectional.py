@@ -79,9 +79,14 @@ class Bidirectional(MaskConsumer, Layer):
         self.backward_layer.build_for(input_shape)
         self._parameters = self.forward_layer.weights + self.backward_layer.weights
 
+    def sublayers(self):
+        return [self.forward_layer, self.backward_layer]
+
     def forward(self, x, training=False, mask=None):
-        self.y_forward = self.forward_layer(x, training=training, mask=mask)
-        self.y_backward = self.backward_layer(x, training=training, mask=mask)
+        self.forward_call, self.backward_call = self.forward_layer.new_call(), self.backward_layer.new_call()
+        self.y_forward = self.forward_call(x, training=training, mask=mask, input_gradient=self.needs_input_gradient)
+        self.y_backward = self.backward_call(x, training=training, mask=mask,
+                                             input_gradient=self.needs_input_gradient)
         if self.return_sequences:
             self.y_backward = self.y_backward[:, ::-1]
         self.output_mask = mask if self.return_sequences else None
@@ -105,7 +110,8 @@ class Bidirectional(MaskConsumer, Layer):
             dy_forward, dy_backward = dy * self.y_backward, dy * self.y_forward
         if self.return_sequences:
             dy_backward = dy_backward[:, ::-1]
-        return self.forward_layer.backward(dy_forward) + self.backward_layer.backward(dy_backward)
+        dx_forward, dx_backward = self.forward_call.backward(dy_forward), self.backward_call.backward(dy_backward)
+        return dx_forward + dx_backward if self.needs_input_gradient else None
 
     def compute_output_shape(self, input_shape):
         shape = self.forward_layer.compute_output_shape(input_shape)

@@ -50,15 +50,19 @@ class TimeDistributed(MaskConsumer, Layer):
             self.layer.build_for((None,) + tuple(input_shape[2:]))
         self._parameters = self.layer.weights
 
+    def sublayers(self):
+        return [self.layer]
+
     def forward(self, x, training=False, mask=None):
         self.leading = x.shape[:2]
-        y = self.layer(x.reshape((-1,) + x.shape[2:]), training=training)
+        self.inner_call = self.layer.new_call()
+        y = self.inner_call(x.reshape((-1,) + x.shape[2:]), training=training, input_gradient=self.needs_input_gradient)
         self.output_mask = mask
         return y.reshape(self.leading + y.shape[1:])
 
     def backward(self, dy):
-        dx = self.layer.backward(dy.reshape((-1,) + dy.shape[2:]))
-        return dx.reshape(self.leading + dx.shape[1:])
+        dx = self.inner_call.backward(dy.reshape((-1,) + dy.shape[2:]))
+        return None if dx is None else dx.reshape(self.leading + dx.shape[1:])
 
     def compute_output_shape(self, input_shape):
         inner = self.layer.compute_output_shape((None,) + tuple(input_shape[2:]))
