@@ -41,9 +41,8 @@ class GradientCheckReport:
 
 def _generators(target):
     """The library's generator and any generator a layer of the target owns."""
-    layers = getattr(target, "layers", None) or [target]
     found = [layerwise_random.generator()]
-    for layer in layers:
+    for layer in target.flatten_layers():
         found += [v for v in vars(layer).values() if isinstance(v, np.random.Generator)]
     return found
 
@@ -128,8 +127,7 @@ def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"
         output = objective(fresh())
         if loss is None:
             dx = target.backward(projection)
-        elif getattr(target, "output_layer", None) is not None and loss.fuses_with(
-                target.output_layer.output_activation) and target.output_layer.activity_regularizer is None:
+        elif hasattr(target, "layers") and loss.fuses_with(target.output_activation):
             dx = target.backward_preactivation(loss.fused_gradient(y, output))
         else:
             dx = target.backward(loss.gradient(y, output))

@@ -55,9 +55,9 @@ def lanes_run(monkeypatch):
     indices = []
     in_lane = _lanes._in_lane
 
-    def recorded(function, lane, start, stop, errors=None):
+    def recorded(function, lane, start, stop, **options):
         indices.append(lane)
-        return in_lane(function, lane, start, stop, errors)
+        return in_lane(function, lane, start, stop, **options)
     monkeypatch.setattr(_lanes, "_in_lane", recorded)
     return indices
 

@@ -186,6 +186,16 @@ class Layer:
         """The layers this layer holds and calls (a model's layers, a wrapper's wrapped layer)."""
         return []
 
+    def flatten_layers(self) -> list:
+        """This layer and every layer inside it, at any depth, each once (Keras's ``_flatten_layers``)."""
+        found, stack = {}, [self]
+        while stack:
+            layer = stack.pop()
+            if id(layer) not in found:
+                found[id(layer)] = layer
+                stack.extend(reversed(layer.sublayers()))
+        return list(found.values())
+
     def new_call(self):
         """This layer as one call sees it: a copy that shares the weights, the configuration and every other
         attribute, and keeps what that call's `forward` saves for `backward` to itself.

@@ -86,12 +86,12 @@ class Trainer:
         self.loss = losses_module.get(loss)
         self._metric_identifiers = list(metrics or [])
         self._metrics = None
-        self._compiled_trainable = {layer: layer.trainable for layer in _all_layers(self)}
+        self._compiled_trainable = {layer: layer.trainable for layer in self.flatten_layers()}
 
     def _trained_parameters(self):
         """The parameters training updates: those trainable at the last `compile`."""
         flags = self._compiled_trainable or {}
-        now = {layer: layer._trainable for layer in _all_layers(self)}
+        now = {layer: layer._trainable for layer in self.flatten_layers()}
         try:
             # Read trainable_weights under the flags of compile time, then put the present ones back.
             for layer, flag in flags.items():
@@ -442,13 +442,3 @@ class Trainer:
         total /= mc_samples
         return total
 
-
-def _all_layers(model):
-    """The model and every layer inside it, at any depth, each once."""
-    found, stack = {}, [model]
-    while stack:
-        layer = stack.pop()
-        if id(layer) not in found:
-            found[id(layer)] = layer
-            stack.extend(layer.sublayers())
-    return list(found.values())

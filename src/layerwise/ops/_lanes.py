@@ -144,6 +144,12 @@ def lane_slices(batch, bytes_per_sample=None):
     return [(batch * lane // count, batch * (lane + 1) // count) for lane in range(count)]
 
 
+def pass_owner() -> int:
+    """The thread whose pass this is: the calling thread, or in a lane the thread that started the lanes
+    (so per-thread scratch buffers follow a pass into its lanes)."""
+    return getattr(_state, "owner", None) or threading.get_ident()
+
+
 def run_lanes(function, slices):
     """[function(lane, start, stop) for each slice]: the first in the calling thread, the others in the
     pool, side by side (inside `all_cores`; elsewhere one after the other in the calling thread)."""
@@ -151,8 +157,8 @@ def run_lanes(function, slices):
         return [function(lane, *bounds) for lane, bounds in enumerate(slices)]
     executor, _ = _resources()
     # The caller's floating-point error handling holds in every lane (np.errstate is per thread before NumPy 2).
-    errors = np.geterr()
-    futures = [executor.submit(_in_lane, function, lane, *bounds, errors=errors)
+    errors, owner = np.geterr(), pass_owner()
+    futures = [executor.submit(_in_lane, function, lane, *bounds, errors=errors, owner=owner)
                for lane, bounds in enumerate(slices[1:], 1)]
     try:
         first = _in_lane(function, 0, *slices[0])
@@ -163,14 +169,18 @@ def run_lanes(function, slices):
     return [first] + [future.result() for future in futures]
 
 
-def _in_lane(function, lane, start, stop, errors=None):
+def _in_lane(function, lane, start, stop, errors=None, owner=None):
     """function(lane, start, stop), with the kernels it calls kept to this lane (and ``errors``, the
-    caller's np.geterr(), in force in another thread)."""
+    caller's np.geterr(), in force in another thread, whose pass belongs to the thread ``owner``)."""
     _state.mode = "lane"
     if errors is None:
         return function(lane, start, stop)
-    with np.errstate(**errors):
-        return function(lane, start, stop)
+    _state.owner = owner
+    try:
+        with np.errstate(**errors):
+            return function(lane, start, stop)
+    finally:
+        _state.owner = None
 
 
 def in_lanes(function, batch, bytes_per_sample=None):

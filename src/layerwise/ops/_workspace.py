@@ -3,12 +3,17 @@
 A fresh multi-megabyte NumPy array is a fresh mmap: the kernel zero-fills every page on first touch, which
 costs more than the copy that fills it (an im2col buffer of 58 MB took 51 ms allocated fresh, 15 ms
 reused). Layers therefore keep their im2col and padding buffers in a `Workspace` across batches.
+
+The buffers are kept per thread (the thread that runs the pass, whose lanes share them): two threads
+calling one model at once never write into each other's buffers.
 """
 
 import math
 import weakref
 
 import numpy as np
+
+from layerwise.ops._lanes import pass_owner
 
 
 class Workspace:
@@ -25,6 +30,7 @@ class Workspace:
 
     def empty(self, key, shape, dtype):
         """An uninitialized array of ``shape`` backed by the buffer ``key`` (a view; valid until reused)."""
+        key = (pass_owner(), key)
         self._contents.pop(key, None)
         size = math.prod(shape)
         buffer = self._buffers.get(key)
@@ -35,14 +41,14 @@ class Workspace:
 
     def remember(self, key, view, source, recipe):
         """Note that ``view`` (from `empty` of ``key``) now holds ``recipe`` applied to the array ``source``."""
-        self._contents[key] = (view, weakref.ref(source), recipe)
+        self._contents[(pass_owner(), key)] = (view, weakref.ref(source), recipe)
 
     def recall(self, key, source, recipe):
         """The view that `remember` noted for ``key`` if it holds ``recipe`` of this very ``source``, else None.
 
         The source is held by a weak reference, so a new array at a recycled address is never mistaken for it.
         """
-        view, remembered, remembered_recipe = self._contents.get(key, (None, lambda: None, None))
+        view, remembered, remembered_recipe = self._contents.get((pass_owner(), key), (None, lambda: None, None))
         return view if remembered() is source and remembered_recipe == recipe else None
 
     def clear(self):
