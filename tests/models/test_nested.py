@@ -6,6 +6,7 @@ import pytest
 
 import layerwise
 from layerwise.export import to_onnx
+from layerwise import layers
 from layerwise.layers import BatchNormalization, Concatenate, Dense, Dropout
 from layerwise.models import load_model
 from layerwise.testing import check_gradients
@@ -261,3 +262,40 @@ def test_a_frozen_base_transfer_model_leaves_the_base_bit_identical(rng):
     for before, after in zip(saved, base.get_weights(), strict=True):
         np.testing.assert_array_equal(before, after)
     assert model.count_params() - sum(p.value.size for p in model.trainable_weights) == base.count_params()
+
+
+@pytest.mark.parametrize("factory", CASES, ids=[f.__name__ for f in CASES])
+def test_clone_model_has_new_layers_of_the_same_graph(factory, rng):
+    model, nested = _fresh(factory)
+    clone = layerwise.models.clone_model(model)
+    pairs = list(zip(model.flatten_layers(), clone.flatten_layers(), strict=True))
+    assert all(a is not b and type(a) is type(b) and a.trainable == b.trainable for a, b in pairs)
+    assert len(clone.weights) == len(model.weights) and clone.count_params() == model.count_params()
+    clone.set_weights(model.get_weights())
+    x, _ = _data(rng)
+    np.testing.assert_array_equal(clone.predict(x, verbose=0), model.predict(x, verbose=0))
+    counted = []
+    layerwise.models.clone_model(model, clone_function=lambda layer: counted.append(layer) or
+                                 type(layer).from_config(layer.get_config()))
+    assert len({id(layer) for layer in counted}) == len(counted)
+
+
+def test_masks_flow_through_a_functional_graph_and_a_nested_model(rng):
+    ids = rng.integers(1, 9, size=(4, 6))
+    ids[0, 3:] = 0
+    layerwise.utils.set_random_seed(0)
+    embedding, lstm = layers.Embedding(9, 3, mask_zero=True), layers.LSTM(2)
+    tokens = layerwise.Input(shape=(6,))
+    functional = layerwise.Model(tokens, lstm(embedding(tokens)))
+    inputs = layerwise.Input(shape=(6,))
+    nested = layerwise.Model(inputs, layerwise.Sequential([embedding, lstm])(inputs))
+    unmasked_embedding = layers.Embedding(9, 3)
+    unmasked = layerwise.Model(tokens, lstm(unmasked_embedding(tokens)))
+    unmasked_embedding.set_weights(embedding.get_weights())
+    short = layers.LSTM(2)
+    short.build_for((None, 3, 3))
+    short.set_weights(lstm.get_weights())
+    expected = short(embedding(ids[:1])[:, :3])
+    assert not np.allclose(unmasked.predict(ids, verbose=0)[0], expected[0], rtol=1e-3)
+    for model in (functional, nested):
+        np.testing.assert_allclose(model.predict(ids, verbose=0)[0], expected[0], rtol=1e-5)

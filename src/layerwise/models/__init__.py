@@ -1,5 +1,6 @@
 """Models, as `keras.models`."""
 
+from layerwise.models.cloning import clone_model
 from layerwise.models.functional import Model
 from layerwise.models.perceptron import Perceptron
 from layerwise.models.sequential import Sequential
@@ -7,4 +8,4 @@ from layerwise.models.trainer import Trainer
 from layerwise.saving import load_model
 from layerwise.models import _onnx  # noqa: F401  (registers the ONNX exporters)
 
-__all__ = ["Model", "Perceptron", "Sequential", "Trainer", "load_model"]
+__all__ = ["Model", "Perceptron", "Sequential", "Trainer", "clone_model", "load_model"]
