@@ -145,7 +145,7 @@ def breakdown(batches):
     for layer in model.layers:
         label = f"{layer.name} ({type(layer).__name__})"
         layer.forward = clock.wrap(f"{label} forward", layer.forward, label)
-        method = "backward_preactivation" if layer is model.output_layer else "backward"
+        method = "backward_preactivation" if layer is model.layers[-1] else "backward"
         setattr(layer, method, clock.wrap(f"{label} {method}", getattr(layer, method), label))
     total = timed(train_layerwise, model, x, y, batches)
     clock.report(f"layerwise training time by layer and step ({batches} batches, {total:.2f} s in total; "
