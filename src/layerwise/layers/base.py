@@ -12,7 +12,7 @@ import numpy as np
 
 from layerwise import constraints, initializers, regularizers
 from layerwise.config import standardize_dtype
-from layerwise.layers.symbolic import Node, call_symbolic, format_shape, is_symbolic
+from layerwise.layers.symbolic import call_symbolic, format_shape, is_symbolic
 from layerwise.ops.dense import matmul_in_lanes
 
 _NAME_COUNTS: dict = {}
