@@ -22,6 +22,7 @@ from layerwise.callbacks import CallbackList, History, ProgbarLogger, TerminateO
 from layerwise.callbacks.progbar_logger import format_logs
 from layerwise.data.adapter import ArrayBatches, SourceBatches, is_batch_source
 from layerwise.errors import DivergenceError
+from layerwise.layers import serialization
 
 _DEFAULT_BATCH_SIZE = 32
 
@@ -54,6 +55,10 @@ class Trainer:
     stop_training = False
     #: Set by a callback's on_train_begin (BackupAndRestore) to resume `fit` at a later epoch.
     _initial_epoch = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        serialization.register_builtin(cls)  # a saved model's class is found by name, as a layer's
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
         """Configure training.
