@@ -1,10 +1,12 @@
-"""ONNX exporter of the functional Model: its call nodes in topological order."""
+"""ONNX exporters of the models: a Sequential's layers in order, a functional Model's call nodes in
+topological order."""
 
 from layerwise.errors import ExportError
 from layerwise.export.registry import onnx_exporter
+from layerwise.models import Model, Sequential
 
 
-@onnx_exporter("Model")
+@onnx_exporter(Model)
 def _functional(model, graph, x):
     if not (model.single_input and model.single_output):
         raise ExportError(f"to_onnx: model '{model.name}' has {len(model.inputs)} inputs and "
@@ -14,3 +16,10 @@ def _functional(model, graph, x):
         arguments = [names[t] for t in node.inputs]
         names[node] = graph.layer(node.layer, arguments if node.list_call else arguments[0])
     return names[model.outputs[0]]
+
+
+@onnx_exporter(Sequential)
+def _sequential(model, graph, x):
+    for layer in model.layers:
+        x = graph.layer(layer, x)
+    return x
