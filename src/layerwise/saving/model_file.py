@@ -29,8 +29,8 @@ import os
 
 import numpy as np
 
-import layerwise
 from layerwise import losses, metrics, optimizers
+from layerwise._version import __version__
 from layerwise.errors import ModelFileError
 from layerwise.layers.serialization import lookup
 from layerwise.saving import archive, safetensors
@@ -108,7 +108,7 @@ def model_entries(model) -> dict:
     config = {"model": serialize_keras_object(model), "compile": _compile_config(model),
               "generators": generator_states(model)}
     entries = {archive.MANIFEST: _json({"format": FORMAT, "format_version": FORMAT_VERSION,
-                                        "layerwise_version": layerwise.__version__}),
+                                        "layerwise_version": __version__}),
                "config.json": _json(config),
                "model.safetensors": _safetensors_bytes(
                    {name: p.value for name, p in _named(model.weights, "weight", model).items()})}
