@@ -170,7 +170,8 @@ def test_weight_regularizers_and_constraints_survive_config_and_model_file(case,
     layer = model.layers[0]
     config = layer.get_config()
     for name, value in arguments.items():
-        assert config[name] == {"class_name": type(value).__name__, "config": value.get_config()}
+        assert config[name] == {"module": type(value).__module__, "class_name": type(value).__name__,
+                                "config": value.get_config()}
     x = case.sample(rng)
     clone = type(layer).from_config(config)
     clone(x)

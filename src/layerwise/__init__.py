@@ -10,10 +10,9 @@ Example:
 from layerwise import (activations, applications, callbacks, config, constraints, data, datasets, errors,
                        export, initializers, layers, losses, metrics, models, optimizers, regularizers, saving,
                        testing, utils)
+from layerwise._version import __version__
 from layerwise.layers import Input
 from layerwise.models import Model, Sequential
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Input", "Model", "Sequential", "activations", "applications", "callbacks", "config", "constraints",

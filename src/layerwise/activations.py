@@ -16,6 +16,7 @@ import functools
 import numpy as np
 
 from layerwise.ops._lanes import elementwise_in_lanes
+from layerwise.utils.registry import Registry
 
 
 def _store(value, out):
@@ -248,25 +249,27 @@ class ActivationFunction:
         return f"ActivationFunction({self.name!r}{arguments})"
 
 
-# name -> (function, gradient, what the gradient reads)
-_TABLE = {
-    "linear": (linear, _linear_grad, "nothing"),
-    "sigmoid": (sigmoid, _sigmoid_grad, "output"),
-    "tanh": (tanh, _tanh_grad, "output"),
-    "relu": (relu, _relu_grad, "output"),
-    "leaky_relu": (leaky_relu, _leaky_relu_grad, "input"),
-    "elu": (elu, _elu_grad, "input"),
-    "selu": (selu, _selu_grad, "input"),
-    "softplus": (softplus, _softplus_grad, "input"),
-    "softsign": (softsign, _softsign_grad, "input"),
-    "silu": (silu, _silu_grad, "input"),
-    "swish": (silu, _silu_grad, "input"),
-    "hard_sigmoid": (hard_sigmoid, _hard_sigmoid_grad, "input"),
-    "softmax": (softmax, _softmax_grad, "output"),
-    "exponential": (exponential, _exponential_grad, "output"),
-    "sign": (sign, _no_grad("sign"), "nothing"),
-    "step": (step, _no_grad("step"), "nothing"),
-}
+# name -> (function, gradient, what the gradient reads); one entry per name.
+_TABLE = Registry("activation")
+for _name, *_entry in [
+    ("linear", linear, _linear_grad, "nothing"),
+    ("sigmoid", sigmoid, _sigmoid_grad, "output"),
+    ("tanh", tanh, _tanh_grad, "output"),
+    ("relu", relu, _relu_grad, "output"),
+    ("leaky_relu", leaky_relu, _leaky_relu_grad, "input"),
+    ("elu", elu, _elu_grad, "input"),
+    ("selu", selu, _selu_grad, "input"),
+    ("softplus", softplus, _softplus_grad, "input"),
+    ("softsign", softsign, _softsign_grad, "input"),
+    ("silu", silu, _silu_grad, "input"),
+    ("swish", silu, _silu_grad, "input"),
+    ("hard_sigmoid", hard_sigmoid, _hard_sigmoid_grad, "input"),
+    ("softmax", softmax, _softmax_grad, "output"),
+    ("exponential", exponential, _exponential_grad, "output"),
+    ("sign", sign, _no_grad("sign"), "nothing"),
+    ("step", step, _no_grad("step"), "nothing"),
+]:
+    _TABLE[_name] = tuple(_entry)
 _BY_FUNCTION = {entry[0]: name for name, entry in _TABLE.items() if name != "swish"}
 
 

@@ -8,7 +8,9 @@ incoming weight vector (lecture 002's max-norm).
 import numpy as np
 
 from layerwise.config import epsilon
-from layerwise.utils.identifiers import lookup, serialize
+from layerwise.utils.identifiers import lookup
+from layerwise.utils.registry import Registry
+from layerwise.utils.serialization_lib import serialize_keras_object as serialize
 
 
 class Constraint:
@@ -121,7 +123,11 @@ class NonNeg(Constraint):
         return np.maximum(w, 0, dtype=w.dtype)
 
 
-_TABLE = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm, "min_max_norm": MinMaxNorm}
+_TABLE = Registry("constraint", module="layerwise.constraints")
+_TABLE.register(MaxNorm, "max_norm")
+_TABLE.register(NonNeg, "non_neg")
+_TABLE.register(UnitNorm, "unit_norm")
+_TABLE.register(MinMaxNorm, "min_max_norm")
 
 
 def get(identifier):

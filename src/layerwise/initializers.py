@@ -25,8 +25,9 @@ import math
 import numpy as np
 
 from layerwise.config import standardize_dtype
-from layerwise.utils import identifiers
 from layerwise.utils.identifiers import lookup
+from layerwise.utils.registry import Registry
+from layerwise.utils.serialization_lib import serialize_keras_object
 from layerwise.utils.random import make_generator
 
 # Standard deviation of a unit normal truncated to [-2, 2]: dividing by it restores unit variance.
@@ -259,20 +260,24 @@ class Orthogonal(_Random):
         return {"gain": self.gain, **super().get_config()}
 
 
-_TABLE = {
-    "zeros": Zeros, "ones": Ones, "constant": Constant,
-    "random_normal": RandomNormal, "random_uniform": RandomUniform,
-    "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
-    "glorot_normal": GlorotNormal, "glorot_uniform": GlorotUniform,
-    "xavier_normal": GlorotNormal, "xavier_uniform": GlorotUniform,
-    "he_normal": HeNormal, "he_uniform": HeUniform,
-    "kaiming_normal": HeNormal, "kaiming_uniform": HeUniform,
-    "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
-    "orthogonal": Orthogonal,
-}
+_TABLE = Registry("initializer", module="layerwise.initializers")
+_TABLE.register(Zeros, "zeros")
+_TABLE.register(Ones, "ones")
+_TABLE.register(Constant, "constant")
+_TABLE.register(RandomNormal, "random_normal")
+_TABLE.register(RandomUniform, "random_uniform")
+_TABLE.register(TruncatedNormal, "truncated_normal")
+_TABLE.register(VarianceScaling, "variance_scaling")
+_TABLE.register(GlorotNormal, "glorot_normal", "xavier_normal")
+_TABLE.register(GlorotUniform, "glorot_uniform", "xavier_uniform")
+_TABLE.register(HeNormal, "he_normal", "kaiming_normal")
+_TABLE.register(HeUniform, "he_uniform", "kaiming_uniform")
+_TABLE.register(LecunNormal, "lecun_normal")
+_TABLE.register(LecunUniform, "lecun_uniform")
+_TABLE.register(Orthogonal, "orthogonal")
 def serialize(identifier):
     """Return a name unchanged, or ``{"class_name": ..., "config": ...}`` for an initializer."""
-    return identifier if isinstance(identifier, str) else identifiers.serialize(get(identifier))
+    return identifier if isinstance(identifier, str) else serialize_keras_object(get(identifier))
 
 
 def get(identifier):

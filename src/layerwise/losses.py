@@ -19,7 +19,9 @@ import numpy as np
 
 from layerwise import activations
 from layerwise.config import epsilon
-from layerwise.utils.identifiers import lookup, serialize
+from layerwise.utils.identifiers import lookup
+from layerwise.utils.registry import Registry
+from layerwise.utils.serialization_lib import serialize_keras_object as serialize
 
 
 def _rows(y_pred) -> int:
@@ -307,15 +309,14 @@ categorical_crossentropy = _per_sample(CategoricalCrossentropy)
 sparse_categorical_crossentropy = _per_sample(SparseCategoricalCrossentropy)
 kl_divergence = _per_sample(KLDivergence)
 
-_TABLE = {
-    "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError, "MSE": MeanSquaredError,
-    "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
-    "huber": Huber, "huber_loss": Huber,
-    "binary_crossentropy": BinaryCrossentropy,
-    "categorical_crossentropy": CategoricalCrossentropy,
-    "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
-    "kl_divergence": KLDivergence, "kld": KLDivergence, "KLD": KLDivergence,
-}
+_TABLE = Registry("loss", module="layerwise.losses")
+_TABLE.register(MeanSquaredError, "mean_squared_error", "mse", "MSE")
+_TABLE.register(MeanAbsoluteError, "mean_absolute_error", "mae", "MAE")
+_TABLE.register(Huber, "huber", "huber_loss")
+_TABLE.register(BinaryCrossentropy, "binary_crossentropy")
+_TABLE.register(CategoricalCrossentropy, "categorical_crossentropy")
+_TABLE.register(SparseCategoricalCrossentropy, "sparse_categorical_crossentropy")
+_TABLE.register(KLDivergence, "kl_divergence", "kld", "KLD")
 _FUNCTIONS = {
     mean_squared_error: MeanSquaredError, mean_absolute_error: MeanAbsoluteError, huber: Huber,
     binary_crossentropy: BinaryCrossentropy, categorical_crossentropy: CategoricalCrossentropy,

@@ -8,6 +8,8 @@ categorical accuracy for one-hot targets.
 import numpy as np
 
 from layerwise import losses as losses_module
+from layerwise.utils.identifiers import lookup
+from layerwise.utils.registry import Registry
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -52,6 +54,10 @@ class Metric:
     def get_config(self):
         return {"name": self.name}
 
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
 
 class Mean(Metric):
     """The weighted mean of the values it is given (used for the loss)."""
@@ -88,12 +94,12 @@ class MeanAbsoluteError(Metric):
     function = staticmethod(losses_module.mean_absolute_error)
 
 
-_TABLE = {
-    "binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,
-    "sparse_categorical_accuracy": SparseCategoricalAccuracy,
-    "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
-    "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
-}
+_TABLE = Registry("metric", module="layerwise.metrics")
+_TABLE.register(BinaryAccuracy, "binary_accuracy")
+_TABLE.register(CategoricalAccuracy, "categorical_accuracy")
+_TABLE.register(SparseCategoricalAccuracy, "sparse_categorical_accuracy")
+_TABLE.register(MeanSquaredError, "mean_squared_error", "mse")
+_TABLE.register(MeanAbsoluteError, "mean_absolute_error", "mae")
 
 
 def _resolve_accuracy(loss, output_shape, y_true_shape):
@@ -106,7 +112,7 @@ def _resolve_accuracy(loss, output_shape, y_true_shape):
 
 
 def get(identifier, loss=None, output_shape=None, y_true_shape=None) -> Metric:
-    """Turn a name or a Metric into a Metric; "accuracy"/"acc" are resolved from the loss and shapes.
+    """Turn a name, a config dict or a Metric into a Metric; "accuracy"/"acc" are resolved from the loss and shapes.
 
     Example:
         >>> get("accuracy", loss=losses_module.get("sparse_categorical_crossentropy"), output_shape=(None, 10)).name
@@ -116,6 +122,7 @@ def get(identifier, loss=None, output_shape=None, y_true_shape=None) -> Metric:
         return identifier
     if identifier in ("accuracy", "acc"):
         return _resolve_accuracy(loss, output_shape, y_true_shape)(name=identifier)
-    if isinstance(identifier, str) and identifier in _TABLE:
-        return _TABLE[identifier](name=identifier)
-    raise ValueError(f"Unknown metric {identifier!r}; known: {['accuracy', *sorted(_TABLE)]}")
+    cls = _TABLE.find(identifier) if isinstance(identifier, str) else None
+    if isinstance(cls, type) and issubclass(cls, Metric):
+        return cls(name=identifier)  # logged under the name it was asked by, as Keras logs "mae"
+    return lookup("metric", identifier, _TABLE, Metric)

@@ -7,7 +7,9 @@ Lecture 002 writes the penalties as λ/2 wᵀw and λ/2 |w|; its λ is twice Ker
 
 import numpy as np
 
-from layerwise.utils.identifiers import lookup, serialize
+from layerwise.utils.identifiers import lookup
+from layerwise.utils.registry import Registry
+from layerwise.utils.serialization_lib import serialize_keras_object as serialize
 
 
 class Regularizer:
@@ -102,7 +104,10 @@ class L2(L1L2):
         return {"l2": self.l2}
 
 
-_TABLE = {"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2}
+_TABLE = Registry("regularizer", module="layerwise.regularizers")
+_TABLE.register(L1, "l1")
+_TABLE.register(L2, "l2")
+_TABLE.register(L1L2, "l1_l2", "l1l2")
 
 
 def get(identifier):

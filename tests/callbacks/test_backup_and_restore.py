@@ -108,3 +108,22 @@ def test_interrupted_in_process_run_resumes_at_the_next_epoch(tmp_path):
     for p, q in zip(straight.weights, resumed.weights):
         np.testing.assert_array_equal(p.value, q.value)
     assert not (tmp_path / "b" / "backup.lw").exists()
+
+
+def test_a_callback_resumes_fit_through_the_public_resume_epoch():
+    # What BackupAndRestore does, through the model's public attribute, with no backup file.
+    class ResumeAtTwo(Callback):
+        def on_train_begin(self, logs=None):
+            self.model.resume_epoch = 2
+
+    model = layerwise.Sequential([layerwise.Input(shape=(2,)), layerwise.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    data = np.ones((4, 2), "float32"), np.ones((4, 1), "float32")
+    epochs = []
+    history = model.fit(*data, epochs=4, verbose=0, callbacks=[ResumeAtTwo(), layerwise.callbacks.LambdaCallback(
+        on_epoch_begin=lambda epoch, logs: epochs.append(epoch))])
+    assert epochs == [2, 3] and len(history.history["loss"]) == 2
+    assert model.resume_epoch is None  # read once: the next fit starts where it is told
+    model.fit(*data, epochs=1, verbose=0, callbacks=[layerwise.callbacks.LambdaCallback(
+        on_epoch_begin=lambda epoch, logs: epochs.append(epoch))])
+    assert epochs == [2, 3, 0]

@@ -110,7 +110,7 @@ def test_registering_an_exporter_for_a_new_layer(tmp_path):
         def forward(self, x, training=False):
             return 2 * x
 
-    onnx_exporter("Double")(lambda layer, graph, x: graph.node("Add", [x, x], hint=layer.name))
+    onnx_exporter(Double)(lambda layer, graph, x: graph.node("Add", [x, x], hint=layer.name))
     model = layerwise.Sequential([layerwise.Input(shape=(3,)), Double()])
     _assert_matches(model, np.arange(6, dtype="float32").reshape(2, 3), tmp_path / "m.onnx")
 

@@ -116,7 +116,7 @@ def test_custom_layer_by_registration_or_custom_objects(tmp_path):
         loaded = load_model(tmp_path / "m.lw", custom_objects=custom_objects)
         np.testing.assert_array_equal(loaded.predict(np.ones((1, 2))), [[4.5, -6.0]])
     assert model.get_config()["layers"][0]["class_name"] == "_Scale"
-    with pytest.raises(ModelFileError, match="_Scale.*register_serializable"):
+    with pytest.raises(ModelFileError, match="_Scale.*register_keras_serializable"):
         load_model(tmp_path / "m.lw")
 
 
@@ -167,7 +167,7 @@ class _DecayingSGD(layerwise.optimizers.SGD):
         super().update_step(parameter, slots, learning_rate * self.scale)
 
 
-OPTIMIZERS = {**{name: (lambda cls=cls: cls()) for name, cls in layerwise.optimizers._TABLE.items()},
+OPTIMIZERS = {**{cls.__name__: (lambda cls=cls: cls()) for cls in layerwise.optimizers._TABLE.values()},
               "sgd_nesterov": lambda: layerwise.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
               "state_attributes": lambda: _DecayingSGD(learning_rate=0.1)}
 

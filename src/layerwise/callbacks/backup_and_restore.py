@@ -50,7 +50,7 @@ class BackupAndRestore(Callback):
             model_file.assign_optimizer_state(self.model, contents["optimizer.safetensors"], self.path)
         model_file.restore_generators(self.model, contents["config"].get("generators", {}), self.path)
         model_file.set_generator_state(layerwise_random.generator(), state.get("library_generator"), self.path)
-        self.model._initial_epoch = state["epoch"] + 1
+        self.model.resume_epoch = state["epoch"] + 1
 
     def on_epoch_end(self, epoch, logs=None):
         os.makedirs(self.backup_dir, exist_ok=True)

@@ -4,6 +4,10 @@
 class Callback:
     """Hooks called by `fit`, `evaluate` and `predict`, with Keras's names.
 
+    A callback steers training through the model's public attributes, as in Keras: it sets
+    ``model.stop_training = True`` to end `fit` after the current batch, and ``model.resume_epoch`` in
+    `on_train_begin` to start `fit` at a later epoch (`BackupAndRestore`).
+
     Attributes:
         model: the model being trained (set by `set_model`).
         params: ``{"epochs", "steps", "verbose"}`` (set by `set_params`).

@@ -7,13 +7,19 @@ from 13 (the first with single-axis Softmax) to the installed onnx's newest may 
 A float64 model exports in float64; the file is valid ONNX, but onnxruntime's CPU kernels lack
 double precision for a few operators (Elu, for one), so export float32 models for onnxruntime.
 
-Extension point (for new layers and models): register an exporter by class name, from the module
-that defines the class (registration imports no ONNX, so it costs nothing at import time)::
+Every exporter lives in this package, registered by class, one per class (a second registration
+for the same class raises a ValueError): `layerwise.export.activations` for the activation
+functions, `layerwise.export.layers` with one module per layer family (``layers/core.py``,
+``layers/convolutional.py`` ...) and `layerwise.export.models` for Sequential and the functional
+Model. `to_onnx` imports them on its first call, so importing layerwise imports no ONNX.
+
+Extension point (for your own layers and models): register an exporter for the class; registering
+imports no ONNX, so it costs nothing at import time::
 
     from layerwise.export import onnx_exporter
 
-    @onnx_exporter("Conv2D")
-    def _export_conv2d(layer, graph, x):
+    @onnx_exporter(MyConv2D)
+    def _export_my_conv2d(layer, graph, x):
         w = graph.constant(layer.kernel.value.transpose(3, 2, 0, 1), f"{layer.name}/kernel")
         y = graph.node("Conv", [x, w], strides=list(layer.strides))
         return graph.activation(layer.activation, y, hint=layer.name)
@@ -27,7 +33,7 @@ that defines the class (registration imports no ONNX, so it costs nothing at imp
   and ``tensor_dtype``.
 - A subclass uses its nearest registered base class's exporter unless it registers its own.
 - A model class registers the same way: its exporter walks its layers with ``graph.layer`` (see
-  the Sequential exporter in `layerwise.export.builtin`); a functional model walks its graph.
+  the Sequential exporter in `layerwise.export.models`); a functional model walks its graph.
 - Activation functions register with ``@activation_exporter("name")``:
   ``function(graph, x, hint, **kwargs) -> name``.
 
@@ -38,8 +44,6 @@ that defines the class (registration imports no ONNX, so it costs nothing at imp
   layer's `ConvGeometry` into explicit ``strides``/``pads``/``dilations``.
 - ``graph.mask_source``: the name of the layer whose step mask flows (set by the Masking and
   Embedding(mask_zero=True) exporters); a mask consumer that cannot honour it refuses.
-- Keep exporters out of `layerwise.export`: put them in the family's module or in a ``_onnx.py``
-  beside it, imported by the family's ``__init__`` (e.g. `layerwise.layers.regularization._onnx`).
 - A layer whose inference cannot be expressed deterministically (DropConnect's Gaussian moment
   matching, which averages random draws) raises `layerwise.errors.ExportError` from its exporter,
   naming the layer and the reason.
@@ -76,7 +80,7 @@ def to_onnx(model, path=None, opset=DEFAULT_OPSET):
         import onnx
     except ImportError as error:
         raise ImportError("to_onnx needs the onnx package: pip install 'layerwise[onnx]'") from error
-    from layerwise.export import builtin  # noqa: F401  (registers the built-in exporters)
+    from layerwise.export import activations, layers, models  # noqa: F401  (registers the exporters)
     from layerwise.export.onnx_graph import OnnxGraph
     from layerwise.saving.atomic import atomic_write
 

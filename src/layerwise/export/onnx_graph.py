@@ -92,7 +92,7 @@ class OnnxGraph:
         if exporter is None:
             raise ExportError(
                 f"to_onnx: layer '{getattr(layer, 'name', layer)}' ({type(layer).__name__}) has no ONNX "
-                f"exporter; register one with @layerwise.export.onnx_exporter({type(layer).__name__!r})")
+                f"exporter; register one with @layerwise.export.onnx_exporter({type(layer).__name__})")
         return exporter(layer, self, x)
 
     def model_proto(self, inputs, outputs, name) -> onnx.ModelProto:

@@ -1,24 +1,42 @@
-"""The ONNX exporter registry: no ONNX import here, so layer modules may register at import time."""
+"""The ONNX exporter registries: no ONNX import here, so registering costs nothing at import time.
 
-_LAYER_EXPORTERS: dict = {}
-_ACTIVATION_EXPORTERS: dict = {}
+Layer (and model) exporters are keyed by class, activation exporters by the activation's name; each
+key takes one exporter (`layerwise.utils.registry.Registry`), so a second one raises instead of
+silently replacing the first.
+"""
+
+from layerwise.utils.registry import Registry
+
+_LAYER_EXPORTERS = Registry("ONNX exporter of")
+_ACTIVATION_EXPORTERS = Registry("ONNX exporter of the activation")
 
 
-def onnx_exporter(class_name):
-    """Register ``function(layer, graph, x) -> output name`` as the ONNX exporter of ``class_name``.
+def onnx_exporter(layer_class):
+    """Register ``function(layer, graph, x) -> output name`` as the ONNX exporter of ``layer_class``.
 
     The exporter of a class also serves its subclasses unless they register their own (lookup goes
     along the MRO). ``graph`` is an `layerwise.export.onnx_graph.OnnxGraph`; ``x`` is the name of the
     input tensor (a list of names for a layer or model with several inputs).
+
+    Raises:
+        TypeError: ``layer_class`` is not a class (exporters were once registered by class name).
+        ValueError: ``layer_class`` already has a different exporter.
     """
+    if not isinstance(layer_class, type):
+        raise TypeError(f"onnx_exporter: expected the layer class itself, received {layer_class!r}")
+
     def register(function):
-        _LAYER_EXPORTERS[class_name] = function
+        _LAYER_EXPORTERS[layer_class] = function
         return function
     return register
 
 
 def activation_exporter(name):
-    """Register ``function(graph, x, **kwargs) -> output name`` for the activation function ``name``."""
+    """Register ``function(graph, x, hint, **kwargs) -> output name`` for the activation function ``name``.
+
+    Raises:
+        ValueError: ``name`` already has a different exporter.
+    """
     def register(function):
         _ACTIVATION_EXPORTERS[name] = function
         return function
@@ -27,10 +45,7 @@ def activation_exporter(name):
 
 def find_exporter(cls):
     """The exporter registered for ``cls`` or its nearest base class, or None."""
-    for base in cls.__mro__:
-        if base.__name__ in _LAYER_EXPORTERS:
-            return _LAYER_EXPORTERS[base.__name__]
-    return None
+    return next((_LAYER_EXPORTERS[base] for base in cls.__mro__ if base in _LAYER_EXPORTERS), None)
 
 
 def find_activation_exporter(name):

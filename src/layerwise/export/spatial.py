@@ -1,5 +1,4 @@
-"""Helpers for exporters of spatial layers (convolution, pooling); no ONNX import, so families may
-import this at their own import time.
+"""Helpers for exporters of spatial layers (convolution, pooling, reshaping).
 
 Spatial layers keep channels last and view a 1-D input (N, L, C) as an image (N, 1, L, C); their
 `layerwise.ops.conv.ConvGeometry` describes that image. ONNX's operators want channels first and

@@ -12,6 +12,7 @@ import numpy as np
 
 from layerwise import constraints, initializers, regularizers
 from layerwise.config import standardize_dtype
+from layerwise.layers import serialization
 from layerwise.layers.symbolic import call_symbolic, format_shape, is_symbolic
 from layerwise.ops.dense import matmul_in_lanes
 
@@ -147,6 +148,11 @@ class Layer:
     #: beside a convolution, their products are split over the lanes (the recurrent steps' small ones
     #: run in the calling thread).
     prefers_all_cores = False
+
+    def __init_subclass__(cls, **kwargs):
+        # Every layer class of layerwise is found by name when a saved model is loaded.
+        super().__init_subclass__(**kwargs)
+        serialization.register_builtin(cls)
 
     def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None,
                  activity_regularizer=None):

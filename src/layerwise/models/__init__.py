@@ -6,6 +6,5 @@ from layerwise.models.perceptron import Perceptron
 from layerwise.models.sequential import Sequential
 from layerwise.models.trainer import Trainer
 from layerwise.saving import load_model
-from layerwise.models import _onnx  # noqa: F401  (registers the ONNX exporters)
 
 __all__ = ["Model", "Perceptron", "Sequential", "Trainer", "clone_model", "load_model"]

@@ -54,8 +54,9 @@ class Trainer:
     optimizer = None
     loss = None
     stop_training = False
-    #: Set by a callback's on_train_begin (BackupAndRestore) to resume `fit` at a later epoch.
-    _initial_epoch = None
+    #: The epoch `fit` starts at instead of its ``initial_epoch`` when a callback sets it in
+    #: ``on_train_begin`` (`BackupAndRestore` resumes after its backup); `fit` then clears it.
+    resume_epoch = None
     #: Each layer's `trainable` at the last `compile` (what training updates until the next one).
     _compiled_trainable = None
 
@@ -308,7 +309,7 @@ class Trainer:
             validation_data: ``(x_val, y_val)`` or a batch source, used instead of ``validation_split``.
             shuffle: draw a new order of the training samples every epoch (arrays; a Dataset shuffles
                 itself).
-            initial_epoch: epoch to start from (for resuming).
+            initial_epoch: epoch to start from (for resuming); a callback may override it (`resume_epoch`).
             validation_batch_size: batch size of the validation pass (default: batch_size).
             validation_freq: validate every this many epochs.
             steps_per_epoch: batches per epoch from a batch source (default: its length; required for
@@ -339,7 +340,7 @@ class Trainer:
         loss_tracker = metrics_module.Mean()
         self.stop_training = False
         callback_list.on_train_begin()
-        initial_epoch, self._initial_epoch = self._initial_epoch or initial_epoch, None
+        initial_epoch, self.resume_epoch = self.resume_epoch or initial_epoch, None
         for epoch in range(initial_epoch, epochs):
             loss_tracker.reset_state()
             self._reset_metrics()

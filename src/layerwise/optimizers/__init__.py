@@ -10,10 +10,13 @@ from layerwise.optimizers.base import Optimizer
 from layerwise.optimizers.nadam import Nadam
 from layerwise.optimizers.rmsprop import RMSprop
 from layerwise.optimizers.sgd import SGD
-from layerwise.utils.identifiers import lookup, serialize
+from layerwise.utils.identifiers import lookup
+from layerwise.utils.registry import Registry
+from layerwise.utils.serialization_lib import serialize_keras_object as serialize
 
-_TABLE = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW,
-          "adamax": Adamax, "nadam": Nadam, "adadelta": Adadelta}
+_TABLE = Registry("optimizer", module="layerwise.optimizers")
+for _class in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, Nadam, Adadelta):
+    _TABLE.register(_class, _class.__name__.lower())
 
 
 def get(identifier) -> Optimizer:

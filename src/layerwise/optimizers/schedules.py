@@ -6,6 +6,10 @@ step, exponential and cosine decay; lecture 003 the 1/t decay α_t = α / sqrt(t
 
 import math
 
+from layerwise.utils.identifiers import lookup
+from layerwise.utils.registry import Registry, custom_object_scope
+from layerwise.utils.serialization_lib import serialize_keras_object
+
 
 class LearningRateSchedule:
     """Base class: ``schedule(step) -> learning rate`` (a Python float), with a config round trip."""
@@ -240,8 +244,11 @@ class PolynomialDecay(LearningRateSchedule):
         return (self.initial_learning_rate - self.end_learning_rate) * remaining + self.end_learning_rate
 
 
-_CLASSES = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantDecay, InverseTimeDecay,
-                                          CosineDecay, CosineDecayRestarts, PolynomialDecay)}
+_CLASSES = (ExponentialDecay, PiecewiseConstantDecay, InverseTimeDecay, CosineDecay, CosineDecayRestarts,
+            PolynomialDecay)
+_TABLE = Registry("learning rate schedule", module="layerwise.optimizers.schedules")
+for _class in _CLASSES:
+    _TABLE.register(_class)
 
 
 def serialize(schedule) -> dict:
@@ -249,16 +256,13 @@ def serialize(schedule) -> dict:
     if not isinstance(schedule, LearningRateSchedule):
         raise ValueError(f"Cannot serialize learning rate {schedule!r}: only LearningRateSchedule "
                          "subclasses have a config")
-    return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
+    return serialize_keras_object(schedule)
 
 
 def deserialize(config, custom_objects=None) -> LearningRateSchedule:
-    """Rebuild a schedule from `serialize`'s output."""
-    classes = {**_CLASSES, **(custom_objects or {})}
-    name = config.get("class_name")
-    if name not in classes:
-        raise ValueError(f"Unknown learning rate schedule {name!r}; known: {sorted(classes)}")
-    return classes[name].from_config(config.get("config", {}))
+    """Rebuild a schedule from `serialize`'s output (``custom_objects``: ``{name: class}`` of your own)."""
+    with custom_object_scope(custom_objects):
+        return lookup("learning rate schedule", config, _TABLE, LearningRateSchedule)
 
 
-__all__ = ["LearningRateSchedule", *_CLASSES, "serialize", "deserialize"]
+__all__ = ["LearningRateSchedule", *(cls.__name__ for cls in _CLASSES), "serialize", "deserialize"]

@@ -29,12 +29,14 @@ import os
 
 import numpy as np
 
-import layerwise
 from layerwise import losses, metrics, optimizers
+from layerwise._version import __version__
 from layerwise.errors import ModelFileError
-from layerwise.layers.serialization import _REGISTERED, lookup, registered_name
+from layerwise.layers.serialization import lookup
 from layerwise.saving import archive, safetensors
 from layerwise.utils import random as layerwise_random
+from layerwise.utils.registry import custom_object_scope
+from layerwise.utils.serialization_lib import serialize_keras_object
 
 FORMAT = "layerwise.model"
 FORMAT_VERSION = 1
@@ -67,15 +69,11 @@ def _named(items, what, model):
     return {item.name: item for item in items}
 
 
-def _serialize(obj) -> dict:
-    return {"class_name": registered_name(type(obj)), "config": obj.get_config()}
-
-
 def _compile_config(model):
     if model.loss is None:
         return None
-    return {"optimizer": _serialize(model.optimizer), "loss": _serialize(model.loss),
-            "metrics": [m if isinstance(m, str) else _serialize(m) for m in model._metric_identifiers]}
+    return {"optimizer": serialize_keras_object(model.optimizer), "loss": serialize_keras_object(model.loss),
+            "metrics": serialize_keras_object(model._metric_identifiers)}
 
 
 def generator_states(model) -> dict:
@@ -107,10 +105,10 @@ def optimizer_state(optimizer) -> dict:
 
 def model_entries(model) -> dict:
     """The entries of a model file for ``model`` (``{name: bytes}``)."""
-    config = {"model": _serialize(model), "compile": _compile_config(model),
+    config = {"model": serialize_keras_object(model), "compile": _compile_config(model),
               "generators": generator_states(model)}
     entries = {archive.MANIFEST: _json({"format": FORMAT, "format_version": FORMAT_VERSION,
-                                        "layerwise_version": layerwise.__version__}),
+                                        "layerwise_version": __version__}),
                "config.json": _json(config),
                "model.safetensors": _safetensors_bytes(
                    {name: p.value for name, p in _named(model.weights, "weight", model).items()})}
@@ -200,37 +198,23 @@ def assign_optimizer_state(model, tensors, where) -> None:
         setattr(optimizer, name, float(value))
 
 
-def _rebuild(identifier, get, base, custom_objects):
-    """A loss, optimizer or metric from its config: registered/custom classes by name, else ``get``."""
-    if isinstance(identifier, dict) and (identifier.get("class_name") in (custom_objects or {})
-                                         or identifier.get("class_name") in _REGISTERED):
-        return lookup(identifier["class_name"], base, custom_objects).from_config(identifier.get("config", {}))
-    return get(identifier)
-
-
-def _metric(identifier, custom_objects):
-    """A metric as `compile` was given it: a name, or a Metric rebuilt from its class and config."""
-    if isinstance(identifier, str):
-        return identifier
-    return lookup(identifier["class_name"], metrics.Metric, custom_objects)(**identifier.get("config", {}))
-
-
 def _build_model(config, custom_objects, where):
     """Build and compile the model; its initializers' draws are undone, so that loading leaves the
     library's random stream (the next shuffles) exactly where it was."""
-    from layerwise.models.trainer import Trainer
     description = config["model"]
     library_state = layerwise_random.generator().bit_generator.state
     try:
-        cls = lookup(description.get("class_name"), Trainer, custom_objects)
-        model = cls.from_config(description.get("config", {}), custom_objects=custom_objects)
-        compile_config = config.get("compile")
-        if compile_config is not None:
-            model.compile(
-                optimizer=_rebuild(compile_config["optimizer"], optimizers.get, optimizers.Optimizer,
-                                   custom_objects),
-                loss=_rebuild(compile_config["loss"], losses.get, losses.Loss, custom_objects),
-                metrics=[_metric(m, custom_objects) for m in compile_config["metrics"]])
+        cls = lookup(description.get("class_name"), custom_objects)
+        if not callable(getattr(cls, "compile", None)):
+            raise ValueError(f"{description.get('class_name')!r} is not a model class (it has no compile method)")
+        with custom_object_scope(custom_objects):  # every family's get finds the custom classes by name
+            model = cls.from_config(description.get("config", {}), custom_objects=custom_objects)
+            compile_config = config.get("compile")
+            if compile_config is not None:
+                model.compile(optimizer=optimizers.get(compile_config["optimizer"]),
+                              loss=losses.get(compile_config["loss"]),
+                              metrics=[m if isinstance(m, str) else metrics.get(m)
+                                       for m in compile_config["metrics"]])
         bad_names = [layer.name for layer in getattr(model, "layers", []) if not isinstance(layer.name, str)]
         if bad_names:
             raise ValueError(f"layer names must be strings, found {bad_names[:3]}")
@@ -262,7 +246,7 @@ def load_model(filepath, custom_objects=None):
     Args:
         filepath: the model file.
         custom_objects: ``{name: class}`` for custom layers, losses or optimizers not registered with
-            `layerwise.saving.register_serializable`.
+            `layerwise.saving.register_keras_serializable` nor in a `custom_object_scope`.
 
     Raises:
         ModelFileError: the file is missing, truncated, corrupted, foreign, from a newer layerwise,

@@ -1,6 +1,12 @@
-"""Utilities with Keras's names: `to_categorical`, `set_random_seed`."""
+"""Utilities with Keras's names: `to_categorical`, `set_random_seed`, and the custom-object registration
+and serialization functions that `keras.utils` also offers (their home is `layerwise.saving`)."""
 
 from layerwise.utils.numerical import to_categorical
 from layerwise.utils.random import set_random_seed
+from layerwise.utils.registry import (CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name,
+                                      get_registered_object, register_keras_serializable)
+from layerwise.utils.serialization_lib import deserialize_keras_object, serialize_keras_object
 
-__all__ = ["to_categorical", "set_random_seed"]
+__all__ = ["CustomObjectScope", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
+           "get_registered_name", "get_registered_object", "register_keras_serializable", "serialize_keras_object",
+           "set_random_seed", "to_categorical"]

@@ -1,28 +1,22 @@
-"""The shared body of every family's ``get`` and ``serialize`` (initializers, losses, optimizers ...).
+"""The shared body of every family's ``get`` (initializers, losses, optimizers ...).
 
-Each family keeps its own ``{name: class}`` table; this module turns an identifier into an object
-through such a table, the same way everywhere: an instance passes through; a name is looked up as
-given, then in lower case, then as a class name (Keras accepts "HeNormal" as well as "he_normal"); a
+Each family keeps one `layerwise.utils.registry.Registry` of its classes, under their class names and
+their Keras aliases; this module turns an identifier into an object through it, the same way
+everywhere: an instance passes through; a name is looked up as given (custom objects first, see
+`Registry.find`), then in lower case (Keras accepts "HeNormal" as well as "he_normal"); a
 ``{"class_name": ..., "config": ...}`` dict is rebuilt with the class's ``from_config``.
 """
 
-
-def lookup(kind: str, identifier, table: dict, base: type):
+def lookup(kind: str, identifier, table, base: type):
     """Return the ``base`` instance that ``identifier`` names, or raise a ValueError listing the names."""
     if isinstance(identifier, base):
         return identifier
-    classes = {cls.__name__: cls for cls in table.values()}
-    if isinstance(identifier, str):
-        cls = table.get(identifier) or table.get(identifier.lower()) or classes.get(identifier)
-        if cls is not None:
-            return cls()
-    if isinstance(identifier, dict) and identifier.get("class_name") in classes:
-        return classes[identifier["class_name"]].from_config(identifier.get("config", {}))
-    raise ValueError(f"Unknown {kind} {identifier!r}; known names: {sorted(table)} and {sorted(classes)}")
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        name, config = identifier["class_name"], identifier.get("config", {})
+    else:
+        name, config = identifier, None
+    cls = table.find(name) or table.get(name.lower()) if isinstance(name, str) else None
+    if not (isinstance(cls, type) and issubclass(cls, base)):
+        raise ValueError(f"Unknown {kind} {identifier!r}; known names: {sorted(table)}")
+    return cls() if config is None else cls.from_config(config)
 
-
-def serialize(instance):
-    """None, or ``{"class_name": ..., "config": ...}`` for an object with ``get_config``."""
-    if instance is None:
-        return None
-    return {"class_name": type(instance).__name__, "config": instance.get_config()}

@@ -9,7 +9,6 @@ from layerwise.layers.symbolic import SymbolicTensor
 from layerwise.layers.core.masking import Masking
 from layerwise.layers.core.maxout import Maxout
 from layerwise.layers.core.reshape import Reshape
-from layerwise.layers.core import _onnx  # noqa: F401  (registers the ONNX exporters)
 
 __all__ = ["Activation", "Dense", "Embedding", "Flatten", "Input", "InputLayer", "Masking", "Maxout", "Reshape",
            "SymbolicTensor"]

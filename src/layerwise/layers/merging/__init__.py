@@ -7,6 +7,5 @@ from layerwise.layers.merging.concatenate import Concatenate
 from layerwise.layers.merging.maximum import Maximum
 from layerwise.layers.merging.multiply import Multiply
 from layerwise.layers.merging.subtract import Subtract
-from layerwise.layers.merging import _onnx  # noqa: F401  (registers the ONNX exporters)
 
 __all__ = ["Add", "Average", "Concatenate", "Maximum", "Merge", "Multiply", "Subtract"]

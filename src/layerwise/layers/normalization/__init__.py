@@ -3,6 +3,5 @@
 from layerwise.layers.normalization.batch_normalization import BatchNormalization
 from layerwise.layers.normalization.group_normalization import GroupNormalization, InstanceNormalization
 from layerwise.layers.normalization.layer_normalization import LayerNormalization
-from layerwise.layers.normalization import _onnx  # noqa: F401  (registers the ONNX exporters)
 
 __all__ = ["BatchNormalization", "GroupNormalization", "InstanceNormalization", "LayerNormalization"]

@@ -6,7 +6,6 @@ from layerwise.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
 from layerwise.layers.pooling.max_pooling1d import MaxPooling1D
 from layerwise.layers.pooling.max_pooling2d import MaxPooling2D
 from layerwise.layers.pooling.stochastic_pooling2d import StochasticPooling2D
-from layerwise.layers.pooling import _onnx  # noqa: F401  (registers the ONNX exporters)
 
 __all__ = ["AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D",
            "StochasticPooling2D"]

@@ -7,7 +7,6 @@ from layerwise.layers.preprocessing.random_rotation import RandomRotation
 from layerwise.layers.preprocessing.random_translation import RandomTranslation
 from layerwise.layers.preprocessing.random_zoom import RandomZoom
 from layerwise.layers.preprocessing.rescaling import Rescaling
-from layerwise.layers.preprocessing import _onnx  # noqa: F401  (registers the ONNX exporters)
 
 __all__ = ["Normalization", "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
            "Rescaling"]

@@ -5,6 +5,5 @@ from layerwise.layers.recurrent.gru import GRU
 from layerwise.layers.recurrent.lstm import LSTM
 from layerwise.layers.recurrent.simple_rnn import SimpleRNN
 from layerwise.layers.recurrent.time_distributed import TimeDistributed
-from layerwise.layers.recurrent import _onnx  # noqa: F401  (registers the ONNX exporters)
 
 __all__ = ["Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed"]

@@ -5,6 +5,5 @@ from layerwise.layers.regularization.dropout import Dropout
 from layerwise.layers.regularization.gaussian_dropout import GaussianDropout
 from layerwise.layers.regularization.gaussian_noise import GaussianNoise
 from layerwise.layers.regularization.spatial_dropout2d import SpatialDropout2D
-from layerwise.layers.regularization import _onnx  # noqa: F401  (registers the ONNX exporters)
 
 __all__ = ["DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "SpatialDropout2D"]

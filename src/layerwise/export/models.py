@@ -3,9 +3,10 @@ topological order, a nested model exported in place through its own exporter."""
 
 from layerwise.errors import ExportError
 from layerwise.export.registry import onnx_exporter
+from layerwise.models import Model
 
 
-@onnx_exporter("Model")
+@onnx_exporter(Model)
 def _functional(model, graph, x):
     if not (model.single_input and model.single_output):
         raise ExportError(f"to_onnx: model '{model.name}' has {len(model.inputs)} inputs and "
@@ -18,3 +19,4 @@ def _functional(model, graph, x):
         arguments = [names[t] for t in node.inputs]
         names[node.outputs[0]] = graph.layer(node.layer, arguments if node.list_call else arguments[0])
     return names[model.outputs[0]]
+

@@ -1,10 +1,11 @@
 """ONNX exporters of the pooling layers."""
 
 from layerwise.export.registry import onnx_exporter
+from layerwise.layers import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, StochasticPooling2D
 from layerwise.export.spatial import fixed_spatial, window_attributes
 
 
-@onnx_exporter("StochasticPooling2D")
+@onnx_exporter(StochasticPooling2D)
 def _stochastic_pooling2d(layer, graph, x):
     # Inference is the probability-weighted pool s = sum a^2 / sum a over each window (0 for a zero
     # window): crop to whole windows, view them as (N, H', ph, W', pw, C) and reduce over ph and pw.
@@ -34,8 +35,8 @@ def _window_pool(op_type, **fixed):
 
 # MaxPool never picks a padded position; count_include_pad=0 divides by the unpadded count, as the layer.
 # MaxPooling1D is a MaxPooling2D subclass of rank 1.
-onnx_exporter("MaxPooling2D")(_window_pool("MaxPool"))
-onnx_exporter("AveragePooling2D")(_window_pool("AveragePool", count_include_pad=0))
+onnx_exporter(MaxPooling2D)(_window_pool("MaxPool"))
+onnx_exporter(AveragePooling2D)(_window_pool("AveragePool", count_include_pad=0))
 
 
 def _global_pool(op_type):
@@ -44,5 +45,5 @@ def _global_pool(op_type):
     return export
 
 
-onnx_exporter("GlobalMaxPooling2D")(_global_pool("ReduceMax"))
-onnx_exporter("GlobalAveragePooling2D")(_global_pool("ReduceMean"))
+onnx_exporter(GlobalMaxPooling2D)(_global_pool("ReduceMax"))
+onnx_exporter(GlobalAveragePooling2D)(_global_pool("ReduceMean"))

@@ -8,6 +8,7 @@ standardize with their own statistics: x_hat = (x - mean) / sqrt(mean((x - mean)
 import numpy as np
 
 from layerwise.export.registry import onnx_exporter
+from layerwise.layers import BatchNormalization, GroupNormalization, LayerNormalization
 
 
 def _affine(layer, graph, x_hat):
@@ -28,7 +29,7 @@ def _standardize(layer, graph, x, axes):
     return graph.node("Div", [centered, std])
 
 
-@onnx_exporter("BatchNormalization")
+@onnx_exporter(BatchNormalization)
 def _batch_normalization(layer, graph, x):
     inv_std = 1.0 / np.sqrt(layer.moving_variance.value.astype(np.float64) + layer.epsilon)
     scale = inv_std * layer.gamma.value if layer.scale else inv_std
@@ -40,12 +41,12 @@ def _batch_normalization(layer, graph, x):
                       hint=layer.name)
 
 
-@onnx_exporter("LayerNormalization")
+@onnx_exporter(LayerNormalization)
 def _layer_normalization(layer, graph, x):
     return _affine(layer, graph, _standardize(layer, graph, x, layer.param_axes))
 
 
-@onnx_exporter("GroupNormalization")
+@onnx_exporter(GroupNormalization)
 def _group_normalization(layer, graph, x):
     # As the layer: channels last, split into (..., G, C/G), statistics over the spatial axes and C/G.
     shape = [None, *layer.input_spec]

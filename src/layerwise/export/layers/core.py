@@ -1,9 +1,40 @@
-"""ONNX exporters of Maxout, Embedding and Masking (the other core layers' are in `layerwise.export.builtin`)."""
+"""ONNX exporters of the core layers."""
 
 from layerwise.export.registry import onnx_exporter
+from layerwise.layers import Activation, Dense, Embedding, Flatten, Masking, Maxout, Reshape
 
 
-@onnx_exporter("Maxout")
+def affine(layer, graph, x, kernel):
+    """phi(x V + b) for a Dense-like ``layer`` whose inference multiplies by ``kernel`` = V."""
+    z = graph.node("MatMul", [x, graph.constant(kernel, f"{layer.name}/kernel")])
+    if layer.use_bias:
+        z = graph.node("Add", [z, graph.constant(layer.bias.value, f"{layer.name}/bias")])
+    return graph.activation(layer.activation, z, hint=layer.name)
+
+
+@onnx_exporter(Dense)
+def _dense(layer, graph, x):
+    return affine(layer, graph, x, layer.kernel.value)
+
+
+@onnx_exporter(Activation)
+def _activation(layer, graph, x):
+    return graph.activation(layer.activation, x, hint=layer.name)
+
+
+@onnx_exporter(Flatten)
+def _flatten(layer, graph, x):
+    return graph.node("Flatten", x, hint=layer.name, axis=1)
+
+
+@onnx_exporter(Reshape)
+def _reshape(layer, graph, x):
+    # 0 copies the batch size from the input (allowzero=0, the default).
+    shape = graph.constant([0, *layer.target_shape], f"{layer.name}/shape", dtype="int64")
+    return graph.node("Reshape", [x, shape], hint=layer.name)
+
+
+@onnx_exporter(Maxout)
 def _maxout(layer, graph, x):
     # Split the channel axis into (units, pieces) and take the maximum over the pieces.
     shape = (None, *layer.input_spec)
@@ -13,7 +44,7 @@ def _maxout(layer, graph, x):
     return graph.reduce("ReduceMax", x, [axis + 1], hint=layer.name)
 
 
-@onnx_exporter("Embedding")
+@onnx_exporter(Embedding)
 def _embedding(layer, graph, x):
     # Ids arrive in the model's float dtype; Round is half-to-even like the layer's np.rint.
     ids = graph.node("Cast", graph.node("Round", x), to=7)  # 7: INT64
@@ -23,7 +54,7 @@ def _embedding(layer, graph, x):
                       hint=layer.name, axis=0)
 
 
-@onnx_exporter("Masking")
+@onnx_exporter(Masking)
 def _masking(layer, graph, x):
     # y = x * m, m_t = any_k(x_tk != mask_value): the maximum of the 0/1 differences over features.
     differs = graph.node("Not", graph.node("Equal", [x, graph.constant(layer.mask_value)]))

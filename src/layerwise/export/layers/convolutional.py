@@ -6,6 +6,7 @@ DepthwiseConv2D are Conv2D subclasses whose ``_kernel_2d`` gives a grouped 2-D k
 """
 
 from layerwise.export.registry import onnx_exporter
+from layerwise.layers import Conv2D, Conv2DTranspose
 from layerwise.export.spatial import fixed_spatial, window_attributes
 
 
@@ -16,7 +17,7 @@ def _with_bias(layer, graph, kernel):
     return inputs
 
 
-@onnx_exporter("Conv2D")
+@onnx_exporter(Conv2D)
 def _conv(layer, graph, x):
     geometry = layer.geometry(layer._as_image_tuple(fixed_spatial(layer)), layer.groups)
     kernel = layer._kernel_2d(layer.kernel.value).transpose(3, 2, 0, 1)  # (F, C/g, kh, kw)
@@ -27,7 +28,7 @@ def _conv(layer, graph, x):
     return graph.activation(layer.activation, z, hint=layer.name)
 
 
-@onnx_exporter("Conv2DTranspose")
+@onnx_exporter(Conv2DTranspose)
 def _conv_transpose(layer, graph, x):
     # ONNX's output size s (n - 1) + (k - 1) d + 1 - pads falls short of the layer's by output_padding.
     input_hw = fixed_spatial(layer)

@@ -1,12 +1,13 @@
 """ONNX exporters of the reshaping layers (channels-last, so no transposes)."""
 
 from layerwise.export.registry import onnx_exporter
+from layerwise.layers import Cropping2D, UpSampling2D, ZeroPadding2D
 from layerwise.export.spatial import fixed_spatial
 
 _INT64_MAX = 2 ** 63 - 1
 
 
-@onnx_exporter("Cropping2D")
+@onnx_exporter(Cropping2D)
 def _cropping2d(layer, graph, x):
     (top, bottom), (left, right) = layer.cropping
     ends = [-bottom if bottom else _INT64_MAX, -right if right else _INT64_MAX]
@@ -15,14 +16,14 @@ def _cropping2d(layer, graph, x):
                                 graph.constant([1, 2], "axes", dtype="int64")], hint=layer.name)
 
 
-@onnx_exporter("ZeroPadding2D")
+@onnx_exporter(ZeroPadding2D)
 def _zero_padding2d(layer, graph, x):
     (top, bottom), (left, right) = layer.padding
     pads = graph.constant([0, top, left, 0, 0, bottom, right, 0], "pads", dtype="int64")
     return graph.node("Pad", [x, pads], hint=layer.name)
 
 
-@onnx_exporter("UpSampling2D")
+@onnx_exporter(UpSampling2D)
 def _up_sampling2d(layer, graph, x):
     # Nearest neighbour: repeat each pixel sh x sw times by broadcasting (N, H, 1, W, 1, C).
     (h, w, c), (sh, sw) = fixed_spatial(layer) + (layer.input_spec[-1],), layer.size

@@ -10,6 +10,7 @@ import numpy as np
 
 from layerwise.errors import ExportError
 from layerwise.export.registry import onnx_exporter
+from layerwise.layers import Bidirectional, GRU, LSTM, SimpleRNN, TimeDistributed
 
 # layerwise activation -> (ONNX RNN activation, its activation_alpha/beta values).
 _ACTIVATIONS = {"tanh": ("Tanh", ()), "sigmoid": ("Sigmoid", ()), "relu": ("Relu", ()),
@@ -73,24 +74,24 @@ def _biases(layer, count):
     return list(bias) + [np.zeros_like(bias[0])] * (count - len(bias))
 
 
-@onnx_exporter("SimpleRNN")
+@onnx_exporter(SimpleRNN)
 def _simple_rnn(layer, graph, x):
     return _recurrent(layer, graph, x, "RNN", [0], _biases(layer, 2), [layer.activation])
 
 
-@onnx_exporter("LSTM")
+@onnx_exporter(LSTM)
 def _lstm(layer, graph, x):
     activations = [layer.recurrent_activation, layer.activation, layer.activation]
     return _recurrent(layer, graph, x, "LSTM", [0, 3, 1, 2], _biases(layer, 2), activations)
 
 
-@onnx_exporter("GRU")
+@onnx_exporter(GRU)
 def _gru(layer, graph, x):
     return _recurrent(layer, graph, x, "GRU", [0, 1, 2], _biases(layer, 2),
                       [layer.recurrent_activation, layer.activation], linear_before_reset=int(layer.reset_after))
 
 
-@onnx_exporter("Bidirectional")
+@onnx_exporter(Bidirectional)
 def _bidirectional(layer, graph, x):
     forward, backward = graph.layer(layer.forward_layer, x), graph.layer(layer.backward_layer, x)
     if layer.return_sequences:  # the backward layer's sequence runs from the last step: put it in time order
@@ -105,7 +106,7 @@ def _bidirectional(layer, graph, x):
     return graph.node({"sum": "Add", "mul": "Mul"}[layer.merge_mode], [forward, backward], hint=layer.name)
 
 
-@onnx_exporter("TimeDistributed")
+@onnx_exporter(TimeDistributed)
 def _time_distributed(layer, graph, x):
     # (N, T, ...) -> (N T, ...) -> the wrapped layer -> (N, T, ...), with N and T read from x's shape.
     rest = layer.input_spec[1:]

@@ -7,25 +7,26 @@ graph could only imitate with a different random stream, so its export is refuse
 """
 
 from layerwise.errors import ExportError
-from layerwise.export.builtin import affine
+from layerwise.export.layers.core import affine
 from layerwise.export.registry import onnx_exporter
+from layerwise.layers import DropConnect, Dropout, GaussianDropout, GaussianNoise, SpatialDropout2D
 
 
-@onnx_exporter("Dropout")
+@onnx_exporter(Dropout)
 def _dropout(layer, graph, x):
     if layer.scaling == "classic":
         return graph.node("Mul", [x, graph.constant(1.0 - layer.rate, f"{layer.name}/keep")], hint=layer.name)
     return graph.node("Identity", x, hint=layer.name)
 
 
-@onnx_exporter("GaussianNoise")
-@onnx_exporter("GaussianDropout")
-@onnx_exporter("SpatialDropout2D")
+@onnx_exporter(GaussianNoise)
+@onnx_exporter(GaussianDropout)
+@onnx_exporter(SpatialDropout2D)
 def _identity_at_inference(layer, graph, x):
     return graph.node("Identity", x, hint=layer.name)
 
 
-@onnx_exporter("DropConnect")
+@onnx_exporter(DropConnect)
 def _drop_connect(layer, graph, x):
     if layer.inference == "gaussian":
         raise ExportError(

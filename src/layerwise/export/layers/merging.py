@@ -1,6 +1,7 @@
 """ONNX exporters of the merge layers: one variadic or binary operator over the input list."""
 
 from layerwise.export.registry import onnx_exporter
+from layerwise.layers import Add, Average, Concatenate, Maximum, Multiply, Subtract
 
 
 def _variadic(op_type):
@@ -9,15 +10,15 @@ def _variadic(op_type):
     return export
 
 
-for _name, _op in [("Add", "Sum"), ("Maximum", "Max"), ("Multiply", "Mul"), ("Subtract", "Sub")]:
-    onnx_exporter(_name)(_variadic(_op))
+for _class, _op in [(Add, "Sum"), (Maximum, "Max"), (Multiply, "Mul"), (Subtract, "Sub")]:
+    onnx_exporter(_class)(_variadic(_op))
 
 
-@onnx_exporter("Average")
+@onnx_exporter(Average)
 def _average(layer, graph, inputs):
     return graph.node("Mul", [graph.node("Sum", inputs), graph.constant(1.0 / len(inputs))], hint=layer.name)
 
 
-@onnx_exporter("Concatenate")
+@onnx_exporter(Concatenate)
 def _concatenate(layer, graph, inputs):
     return graph.node("Concat", inputs, hint=layer.name, axis=layer._axis(len(layer.input_spec[0]) + 1))
