@@ -15,6 +15,7 @@ class Clock:
     def __init__(self):
         self.seconds = defaultdict(float)
         self.layer = ""
+        self.inside = False
 
     def wrap(self, label, function, layer=None):
         def timed_call(*args, **kwargs):
@@ -27,6 +28,25 @@ class Clock:
             finally:
                 self.seconds[full_label] += time.perf_counter() - start
         return timed_call
+
+    def wrap_layer_method(self, cls, name, label_of):
+        """Charge every call of the method ``cls.name`` to the layer label ``label_of(layer) + " " + name``.
+
+        A model runs each layer through a call of its own (`Layer.new_call`, a copy of the layer), so the
+        class is the place to wrap; a layer step called from inside another (Dense's backward calls its
+        backward_preactivation) is charged once, to the outer one.
+        """
+        function = getattr(cls, name)
+
+        def timed_method(layer, *args, **kwargs):
+            if self.inside:
+                return function(layer, *args, **kwargs)
+            self.inside = True
+            try:
+                return self.wrap(f"{label_of(layer)} {name}", function, label_of(layer))(layer, *args, **kwargs)
+            finally:
+                self.inside = False
+        setattr(cls, name, timed_method)
 
     def report(self, title, total, rest="loss, SGD update, batching (the rest)"):
         """Print each label's seconds and share of ``total``; labels with two spaces (kernels) are inside

@@ -142,11 +142,10 @@ def breakdown(batches):
     clock = Clock()
     for name in ("conv2d_forward", "conv2d_backward_kernel", "conv2d_backward_input"):
         setattr(conv2d_module, name, clock.wrap(f"  {name}", getattr(conv2d_module, name)))
-    for layer in model.layers:
-        label = f"{layer.name} ({type(layer).__name__})"
-        layer.forward = clock.wrap(f"{label} forward", layer.forward, label)
-        method = "backward_preactivation" if layer is model.layers[-1] else "backward"
-        setattr(layer, method, clock.wrap(f"{label} {method}", getattr(layer, method), label))
+    for cls in {type(layer) for layer in model.layers}:
+        for method in ("forward", "backward", "backward_preactivation"):
+            if hasattr(cls, method):
+                clock.wrap_layer_method(cls, method, lambda layer: f"{layer.name} ({type(layer).__name__})")
     total = timed(train_layerwise, model, x, y, batches)
     clock.report(f"layerwise training time by layer and step ({batches} batches, {total:.2f} s in total; "
                  "indented: the kernels inside the layer step above):", total)

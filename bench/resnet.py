@@ -89,10 +89,9 @@ def breakdown(x, y, steps):
     clock = Clock()
     for name in ("conv2d_forward", "conv2d_backward_kernel", "conv2d_backward_input"):
         setattr(conv2d_module, name, clock.wrap(f"  {name}", getattr(conv2d_module, name)))
-    for layer in model.layers:
-        kind = type(layer).__name__
-        for method in ("forward", "backward"):
-            setattr(layer, method, clock.wrap(f"{kind} {method}", getattr(layer, method), f"{kind} {method}"))
+    for cls in {type(layer) for layer in model.layers}:
+        for method in ("forward", "backward", "backward_preactivation"):
+            clock.wrap_layer_method(cls, method, lambda layer: type(layer).__name__)
     total = seconds_per_call(lambda: model.train_on_batch(x, y), steps) * steps
     clock.report(f"layerwise time by layer type and step ({steps} steps, {total:.2f} s in total; indented: the "
                  "convolution passes inside the step above):", total, rest="loss, SGD update (the rest)")
