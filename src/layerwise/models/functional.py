@@ -266,7 +266,7 @@ class Model(Layer, Trainer):
         return plan
 
     @on_all_cores
-    def forward(self, inputs, training=False, mask=None, trained=None):
+    def forward(self, inputs, training=False, mask=None, trained=None, previous=None):
         """Run every call node in topological order; return the output (or the list of outputs).
 
         Args:
@@ -275,6 +275,11 @@ class Model(Layer, Trainer):
             mask: a mask of the (single) input's valid steps.
             trained: the parameters a training step will update (default: the trainable weights); when
                 no dJ/dx of the input is wanted, only the nodes that lead to them run backward.
+            previous: the last training step's call of this model, whose record of each node is released
+                as soon as this pass has run the node. Released all at once at the end of a step, the
+                records' arrays went back to the system and the next step faulted their pages in again
+                (2.4x the page faults, a ResNet-20 step 20% slower); released one by one, their memory
+                serves the next node's arrays.
         """
         arrays = [inputs] if self.single_input else list(inputs)
         values = dict(zip(self.inputs, arrays))
@@ -282,11 +287,12 @@ class Model(Layer, Trainer):
         self.input_batch_shapes = [a.shape for a in arrays]
         self.plan = None if self.needs_input_gradient else self._plan(trained)
         self.calls = []
-        for node in self.nodes:
+        released = previous.calls if previous is not None and previous.nodes is self.nodes else None
+        for index, node in enumerate(self.nodes):
             arguments = [values[t] for t in node.inputs]
             options = {}
-            if isinstance(node.layer, Model) and trained is not None:
-                options["trained"] = trained
+            if isinstance(node.layer, Model):
+                options.update(trained=trained, previous=released[index] if released else None)
             node_mask = None if node.list_call else masks.get(node.inputs[0])
             if node_mask is not None and getattr(node.layer, "supports_masking", False):
                 options["mask"] = node_mask
@@ -300,6 +306,8 @@ class Model(Layer, Trainer):
                 if output_mask is not None:
                     masks[tensor] = output_mask
             self.calls.append(call)
+            if released:
+                released[index] = None
         self.activity_penalty = sum(call.activity_penalty for call in self.calls)
         self.output_mask = masks.get(self.outputs[0])
         outputs = [values[t] for t in self.outputs]

@@ -59,6 +59,8 @@ class Trainer:
     resume_epoch = None
     #: Each layer's `trainable` at the last `compile` (what training updates until the next one).
     _compiled_trainable = None
+    #: The last training step's call, whose records the next step releases node by node.
+    _last_training_call = None
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
         """Configure training; with several outputs the loss is the sum of one loss per output.
@@ -231,7 +233,9 @@ class Trainer:
         # A diverging step overflows in many places; it is reported once, by the DivergenceError
         # below, instead of as a stream of RuntimeWarnings from every matmul and loss on the way.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            y_pred = call(self._inputs(x), training=True, input_gradient=False, trained=parameters)
+            y_pred = call(self._inputs(x), training=True, input_gradient=False, trained=parameters,
+                          previous=self._last_training_call)
+            self._last_training_call = call
             loss_value = self.loss(y_true, y_pred)
             if self.fuses_loss_gradient:
                 call.backward_preactivation(self.loss.fused_gradient(y_true, y_pred))
