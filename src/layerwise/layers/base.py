@@ -325,7 +325,12 @@ class Layer:
 
     @property
     def trainable_weights(self):
-        return [p for p in self._parameters if p.trainable and self.trainable]
+        return self.trainable_weights_where(lambda layer: layer.trainable)
+
+    def trainable_weights_where(self, is_trainable):
+        """The trainable parameters when ``is_trainable(layer)`` says which layers are trainable (a model
+        asks it of itself and of every layer inside; training asks it of the flags at `compile`)."""
+        return [p for p in self._parameters if p.trainable and is_trainable(self)]
 
     @property
     def non_trainable_weights(self):

@@ -190,11 +190,10 @@ class Model(Layer, Trainer):
     def weights(self):
         return _unique(p for layer in self.layers for p in layer.weights)
 
-    @property
-    def trainable_weights(self):
-        if not self.trainable:
+    def trainable_weights_where(self, is_trainable):
+        if not is_trainable(self):
             return []
-        return _unique(p for layer in self.layers for p in layer.trainable_weights)
+        return _unique(p for layer in self.layers for p in layer.trainable_weights_where(is_trainable))
 
     @property
     def non_trainable_weights(self):
@@ -211,9 +210,6 @@ class Model(Layer, Trainer):
             raise ValueError(f"{self.name}.set_weights: expected {len(parameters)} arrays, received {len(weights)}")
         for parameter, value in zip(parameters, weights):
             parameter.assign(value)
-
-    def get_weights(self):
-        return [p.value.copy() for p in self.weights]
 
     def resolve_training(self, training):
         # A model hands "stochastic" on to its layers, which each decide what it means for them.

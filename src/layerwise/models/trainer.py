@@ -94,15 +94,7 @@ class Trainer:
     def _trained_parameters(self):
         """The parameters training updates: those trainable at the last `compile`."""
         flags = self._compiled_trainable or {}
-        now = {layer: layer._trainable for layer in self.flatten_layers()}
-        try:
-            # Read trainable_weights under the flags of compile time, then put the present ones back.
-            for layer, flag in flags.items():
-                layer._trainable = flag
-            return self.trainable_weights
-        finally:
-            for layer, flag in now.items():
-                layer._trainable = flag
+        return self.trainable_weights_where(lambda layer: flags.get(layer, layer.trainable))
 
     # ---- shared pieces -------------------------------------------------------------------------
     def _require_compiled(self, what):
