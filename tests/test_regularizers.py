@@ -13,9 +13,11 @@ from weight_arguments import WEIGHT_ARGUMENT_CASES, WEIGHT_ARGUMENT_IDS
 
 
 @pytest.mark.parametrize("regularizer", [regularizers.L1(0.3), regularizers.L2(0.2),
-                                         regularizers.L1L2(l1=0.1, l2=0.4)], ids=lambda r: type(r).__name__)
+                                         regularizers.L1L2(l1=0.1, l2=0.4), regularizers.KLSparsity(0.1, 2.0)],
+                         ids=lambda r: type(r).__name__)
 def test_gradient_matches_central_differences(regularizer, rng):
-    w = rng.normal(size=(4, 3))
+    # In (0, 1): the KL sparsity penalty is defined on sigmoid activations.
+    w = rng.uniform(0.05, 0.95, size=(4, 3))
     numeric = np.zeros_like(w)
     for index in np.ndindex(w.shape):
         step = np.zeros_like(w)
@@ -31,6 +33,20 @@ def test_keras_convention_vs_lecture_002():
     assert regularizers.L2(lam / 2)(w) == pytest.approx(lam / 2 * w @ w)
     np.testing.assert_allclose(regularizers.L2(lam / 2).gradient(w), lam * w)
     assert regularizers.L1(0.1)(w) == pytest.approx(0.6)
+
+
+def test_kl_sparsity_against_its_formula():
+    y = np.array([[0.2, 0.9], [0.4, 0.7]])
+    rho, beta, rho_hat = 0.1, 3.0, np.array([0.3, 0.8])
+    expected = beta * np.sum(rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat)))
+    assert regularizers.KLSparsity(rho, beta)(y) == pytest.approx(expected)
+    assert regularizers.KLSparsity(0.3, 1.0)(np.full((5, 1), 0.3)) == pytest.approx(0.0, abs=1e-12)
+    assert np.isfinite(regularizers.KLSparsity()(np.zeros((2, 3))))
+    assert regularizers.KLSparsity().gradient(np.full((2, 3), 0.5, np.float32)).dtype == np.float32
+    assert isinstance(regularizers.get({"class_name": "KLSparsity", "config": {"rho": 0.2, "beta": 1.0}}),
+                      regularizers.KLSparsity)
+    with pytest.raises(ValueError, match="rho"):
+        regularizers.KLSparsity(rho=1.0)
 
 
 def test_get_serialize_and_dtype():

@@ -104,10 +104,61 @@ class L2(L1L2):
         return {"l2": self.l2}
 
 
+class KLSparsity(Regularizer):
+    """The sparse autoencoder's penalty on mean activations (lecture 002), an activity regularizer.
+
+    For the code y of shape (N, units) with entries in (0, 1) (sigmoid units), the mean activation of
+    unit j over the batch is ρ̂_j = (1/N) Σ_n y_nj, and
+
+        R(y) = β Σ_j KL(ρ ‖ ρ̂_j) = β Σ_j [ρ log(ρ/ρ̂_j) + (1 - ρ) log((1 - ρ)/(1 - ρ̂_j))],
+        dR/dy_nj = (β / N) [(1 - ρ)/(1 - ρ̂_j) - ρ/ρ̂_j].
+
+    Axes other than the last are averaged over alike (a convolutional code's batch and positions).
+    ρ̂ is clipped to [1e-7, 1 - 1e-7] so a dead or saturated unit gives a large, finite penalty.
+
+    Args:
+        rho: ρ in (0, 1), the target mean activation (default 0.05).
+        beta: β >= 0, the penalty's weight (default 1.0).
+
+    Example:
+        >>> import numpy as np
+        >>> round(KLSparsity(rho=0.5, beta=1.0)(np.full((4, 2), 0.5)), 6)
+        0.0
+        >>> bool(KLSparsity(rho=0.05)(np.full((4, 2), 0.5)) > 0)
+        True
+
+    References:
+        Ng, "Sparse autoencoder", CS294A lecture notes, 2011; lecture 002 (sparse autoencoders).
+    """
+
+    _EPSILON = 1e-7
+
+    def __init__(self, rho=0.05, beta=1.0):
+        if not np.isscalar(rho) or not 0 < rho < 1:
+            raise ValueError(f"KLSparsity: rho must lie in (0, 1), received {rho!r}")
+        self.rho, self.beta = float(rho), _check("KLSparsity", "beta", beta)
+
+    def _mean_activation(self, y):
+        rho_hat = y.reshape(-1, y.shape[-1]).mean(axis=0)
+        return np.clip(rho_hat, self._EPSILON, 1 - self._EPSILON)
+
+    def __call__(self, y):
+        rho, rho_hat = self.rho, self._mean_activation(y)
+        kl = rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+        return self.beta * float(kl.sum())
+
+    def gradient(self, y):
+        rho, rho_hat = self.rho, self._mean_activation(y)
+        count = y.size // y.shape[-1]
+        per_unit = (self.beta / count) * ((1 - rho) / (1 - rho_hat) - rho / rho_hat)
+        return np.broadcast_to(per_unit.astype(y.dtype, copy=False), y.shape).copy()
+
+
 _TABLE = Registry("regularizer", module="layerwise.regularizers")
 _TABLE.register(L1, "l1")
 _TABLE.register(L2, "l2")
 _TABLE.register(L1L2, "l1_l2", "l1l2")
+_TABLE.register(KLSparsity, "kl_sparsity")
 
 
 def get(identifier):
@@ -122,4 +173,4 @@ def get(identifier):
     return lookup("regularizer", identifier, _TABLE, Regularizer)
 
 
-__all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "serialize"]
+__all__ = ["KLSparsity", "L1", "L1L2", "L2", "Regularizer", "get", "serialize"]

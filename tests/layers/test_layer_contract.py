@@ -55,6 +55,13 @@ def _positive(rng, shape):
     return rng.uniform(0.1, 2.0, size=shape)
 
 
+def _tied_decoder(activation, **kwargs):
+    """A DenseTranspose tied to a built Dense(4) on 6 features (its input: the Dense layer's 4 outputs)."""
+    encoder = layers.Dense(4, kernel_initializer="random_normal")
+    encoder.build_for((None, 6))
+    return layers.DenseTranspose(encoder, activation=activation, bias_initializer="random_normal", **kwargs)
+
+
 LAYER_CASES = [
     LayerCase("dense", lambda: layers.Dense(4), (3, 5)),
     LayerCase("dense_relu", lambda: layers.Dense(4, activation="relu"), (3, 5)),
@@ -94,6 +101,14 @@ LAYER_CASES = [
     LayerCase("dropout_noise_shape", lambda: layers.Dropout(0.5, noise_shape=(None, 1, 3)), (2, 4, 3)),
     LayerCase("gaussian_noise", lambda: layers.GaussianNoise(0.3), (3, 5)),
     LayerCase("gaussian_dropout", lambda: layers.GaussianDropout(0.4, seed=3), (3, 5)),
+    # pretraining (issue 21): denoising corruption, sparsity penalties, the tied decoder
+    LayerCase("masking_noise", lambda: layers.MaskingNoise(0.4, seed=2), (3, 5)),
+    LayerCase("activity_regularization_l1", lambda: layers.ActivityRegularization(l1=0.1, l2=0.2), (3, 5)),
+    LayerCase("activity_regularization_kl_sparsity", lambda: layers.ActivityRegularization(
+        activity_regularizer=layerwise.regularizers.KLSparsity(0.1, 3.0)), (3, 5),
+        lambda rng, shape: rng.uniform(0.05, 0.95, size=shape)),
+    LayerCase("dense_transpose_sigmoid", lambda: _tied_decoder("sigmoid"), (3, 4)),
+    LayerCase("dense_transpose_linear_no_bias", lambda: _tied_decoder(None, use_bias=False), (3, 4)),
     # DropConnect, maxout, stochastic pooling (issue 9): Gaussian inference is seeded so config clones draw alike.
     LayerCase("drop_connect", lambda: layers.DropConnect(4, rate=0.5, activation="tanh", seed=1), (3, 5)),
     LayerCase("drop_connect_library_generator_no_bias", lambda: layers.DropConnect(3, use_bias=False), (4, 5)),
@@ -266,7 +281,11 @@ def test_output_shape_and_dtype_kept(case, rng):
         assert dx.shape == shape and dx.dtype == np.float32
 
 
-@pytest.mark.parametrize("case", LAYER_CASES, ids=IDS)
+# A tied layer is saved with the model that holds the layer it is tied to (tests/pretraining).
+STANDALONE_CASES = [case for case in LAYER_CASES if not case.id.startswith("dense_transpose")]
+
+
+@pytest.mark.parametrize("case", STANDALONE_CASES, ids=[case.id for case in STANDALONE_CASES])
 def test_config_round_trip(case, rng):
     layer = case.factory()
     x = case.sample(rng, "float32")

@@ -3,7 +3,7 @@
 from layerwise.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from layerwise.layers.base import Layer, Parameter
 from layerwise.layers.convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D
-from layerwise.layers.core import (Activation, Dense, Embedding, Flatten, Input, InputLayer, Masking, Maxout,
+from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten, Input, InputLayer, Masking, Maxout,
                                    Reshape)
 from layerwise.layers.merging import Add, Average, Concatenate, Maximum, Multiply, Subtract
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
@@ -14,11 +14,11 @@ from layerwise.layers.preprocessing import (Normalization, RandomContrast, Rando
                                             RandomTranslation, RandomZoom, Rescaling)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (DropConnect, Dropout, GaussianDropout, GaussianNoise,
-                                             SpatialDropout2D)
+                                             MaskingNoise, SpatialDropout2D)
 from layerwise.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 
 __all__ = [
-    "Activation", "Dense", "Embedding", "Flatten", "Input", "InputLayer", "Layer", "Masking", "Maxout",
+    "Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Input", "InputLayer", "Layer", "Masking", "Maxout",
     "Parameter", "Reshape",
     # activations
     "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax",
@@ -32,7 +32,7 @@ __all__ = [
     "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D",
     "StochasticPooling2D",
     # regularization
-    "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "SpatialDropout2D",
+    "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "MaskingNoise", "SpatialDropout2D",
     # preprocessing and augmentation
     "Normalization", "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
     "Rescaling",

@@ -7,11 +7,16 @@ A class defined elsewhere is found as Keras finds it (`layerwise.utils.registry`
 `layerwise.saving.register_keras_serializable`, in a `custom_object_scope`, or in ``custom_objects``.
 """
 
+import contextvars
+
 from layerwise.utils.registry import Registry, custom_object_scope
 from layerwise.utils.serialization_lib import serialize_keras_object
 
 # Models are layers here as in Keras (`keras.layers.deserialize` builds a Sequential too).
 LAYERS = Registry("layer", module="layerwise.layers")
+# The layers built so far by the outermost `deserialize` running, by name, for layers that refer to
+# another layer of the same saved model (a tied decoder to its encoder).
+_DESERIALIZED = contextvars.ContextVar("layerwise_deserialized_layers", default=None)
 
 
 def register_builtin(cls):
@@ -50,5 +55,22 @@ def deserialize(config: dict, custom_objects=None):
         ('Dense', 'Dense')
     """
     cls = lookup(config.get("class_name"), custom_objects)
-    with custom_object_scope(custom_objects):  # for the layers, initializers ... inside its config
-        return cls.from_config(config.get("config", {}))
+    outermost = _DESERIALIZED.get() is None
+    token = _DESERIALIZED.set({}) if outermost else None
+    try:
+        with custom_object_scope(custom_objects):  # for the layers, initializers ... inside its config
+            layer = cls.from_config(config.get("config", {}))
+        _DESERIALIZED.get()[layer.name] = layer
+        return layer
+    finally:
+        if outermost:
+            _DESERIALIZED.reset(token)
+
+
+def deserialized_layer(name):
+    """The layer called ``name`` that the `deserialize` running has already built (a ValueError if none)."""
+    found = (_DESERIALIZED.get() or {}).get(name)
+    if found is None:
+        raise ValueError(f"Layer {name!r} is referred to by name but has not been loaded before the layer "
+                         "that refers to it; only a layer loaded earlier in the same model can be referred to")
+    return found

@@ -1,7 +1,9 @@
 """Core layers."""
 
 from layerwise.layers.core.activation import Activation
+from layerwise.layers.core.activity_regularization import ActivityRegularization
 from layerwise.layers.core.dense import Dense
+from layerwise.layers.core.dense_transpose import DenseTranspose
 from layerwise.layers.core.embedding import Embedding
 from layerwise.layers.core.flatten import Flatten
 from layerwise.layers.core.input_layer import Input, InputLayer
@@ -10,5 +12,5 @@ from layerwise.layers.core.masking import Masking
 from layerwise.layers.core.maxout import Maxout
 from layerwise.layers.core.reshape import Reshape
 
-__all__ = ["Activation", "Dense", "Embedding", "Flatten", "Input", "InputLayer", "Masking", "Maxout", "Reshape",
+__all__ = ["Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Input", "InputLayer", "Masking", "Maxout", "Reshape",
            "SymbolicTensor"]

@@ -4,6 +4,7 @@ from layerwise.layers.regularization.drop_connect import DropConnect
 from layerwise.layers.regularization.dropout import Dropout
 from layerwise.layers.regularization.gaussian_dropout import GaussianDropout
 from layerwise.layers.regularization.gaussian_noise import GaussianNoise
+from layerwise.layers.regularization.masking_noise import MaskingNoise
 from layerwise.layers.regularization.spatial_dropout2d import SpatialDropout2D
 
-__all__ = ["DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "SpatialDropout2D"]
+__all__ = ["DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "MaskingNoise", "SpatialDropout2D"]
