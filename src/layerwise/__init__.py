@@ -8,8 +8,8 @@ Example:
 """
 
 from layerwise import (activations, applications, callbacks, config, constraints, data, datasets, errors,
-                       export, initializers, layers, losses, metrics, models, optimizers, regularizers, saving,
-                       testing, utils)
+                       export, initializers, layers, losses, metrics, models, optimizers, pretraining, regularizers,
+                       saving, testing, utils)
 from layerwise._version import __version__
 from layerwise.layers import Input
 from layerwise.models import Model, Sequential
@@ -17,6 +17,6 @@ from layerwise.models import Model, Sequential
 __all__ = [
     "Input", "Model", "Sequential", "activations", "applications", "callbacks", "config", "constraints",
     "data", "datasets", "errors", "export", "initializers", "layers", "losses", "metrics", "models",
-    "optimizers", "regularizers", "saving", "testing", "utils",
+    "optimizers", "pretraining", "regularizers", "saving", "testing", "utils",
     "__version__",
 ]

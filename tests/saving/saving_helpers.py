@@ -13,13 +13,14 @@ def layer_cases():
     """LAYER_CASES of tests/layers/test_layer_contract.py (the one table of every layer) that fit a Sequential.
 
     Merging layers take a list of inputs, so they cannot follow an Input in a Sequential; their config round
-    trip is tested in graphs (tests/models/test_functional.py).
+    trip is tested in graphs (tests/models/test_functional.py). A tied layer is saved with the layer it is
+    tied to (tests/pretraining/test_autoencoder.py).
     """
     path = Path(__file__).resolve().parents[1] / "layers" / "test_layer_contract.py"
     spec = importlib.util.spec_from_file_location("_layer_contract", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return [case for case in module.LAYER_CASES if not isinstance(case.input_shape, list)]
+    return [case for case in module.STANDALONE_CASES if not isinstance(case.input_shape, list)]
 
 
 def tiny_data(seed=0, n=24):

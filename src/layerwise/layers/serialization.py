@@ -7,6 +7,7 @@ A class defined elsewhere is found as Keras finds it (`layerwise.utils.registry`
 `layerwise.saving.register_keras_serializable`, in a `custom_object_scope`, or in ``custom_objects``.
 """
 
+import contextlib
 import contextvars
 
 from layerwise.utils.registry import Registry, custom_object_scope
@@ -55,16 +56,23 @@ def deserialize(config: dict, custom_objects=None):
         ('Dense', 'Dense')
     """
     cls = lookup(config.get("class_name"), custom_objects)
-    outermost = _DESERIALIZED.get() is None
-    token = _DESERIALIZED.set({}) if outermost else None
-    try:
-        with custom_object_scope(custom_objects):  # for the layers, initializers ... inside its config
-            layer = cls.from_config(config.get("config", {}))
+    with loading_scope(), custom_object_scope(custom_objects):  # for the layers, initializers ... inside
+        layer = cls.from_config(config.get("config", {}))
         _DESERIALIZED.get()[layer.name] = layer
-        return layer
+    return layer
+
+
+@contextlib.contextmanager
+def loading_scope():
+    """Within it, layers deserialized so far are found by name (`deserialized_layer`): one saved model."""
+    if _DESERIALIZED.get() is not None:
+        yield
+        return
+    token = _DESERIALIZED.set({})
+    try:
+        yield
     finally:
-        if outermost:
-            _DESERIALIZED.reset(token)
+        _DESERIALIZED.reset(token)
 
 
 def deserialized_layer(name):

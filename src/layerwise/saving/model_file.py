@@ -32,6 +32,7 @@ import numpy as np
 from layerwise import losses, metrics, optimizers
 from layerwise._version import __version__
 from layerwise.errors import ModelFileError
+from layerwise.layers import serialization
 from layerwise.layers.serialization import lookup
 from layerwise.saving import archive, safetensors
 from layerwise.utils import random as layerwise_random
@@ -207,7 +208,8 @@ def _build_model(config, custom_objects, where):
         cls = lookup(description.get("class_name"), custom_objects)
         if not callable(getattr(cls, "compile", None)):
             raise ValueError(f"{description.get('class_name')!r} is not a model class (it has no compile method)")
-        with custom_object_scope(custom_objects):  # every family's get finds the custom classes by name
+        # Every family's get finds the custom classes by name; layers find the layers loaded before them.
+        with custom_object_scope(custom_objects), serialization.loading_scope():
             model = cls.from_config(description.get("config", {}), custom_objects=custom_objects)
             compile_config = config.get("compile")
             if compile_config is not None:

@@ -1,7 +1,7 @@
 """ONNX exporters of the core layers."""
 
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import Activation, Dense, Embedding, Flatten, Masking, Maxout, Reshape
+from layerwise.layers import Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten, Masking, Maxout, Reshape
 
 
 def affine(layer, graph, x, kernel):
@@ -15,6 +15,17 @@ def affine(layer, graph, x, kernel):
 @onnx_exporter(Dense)
 def _dense(layer, graph, x):
     return affine(layer, graph, x, layer.kernel.value)
+
+
+@onnx_exporter(DenseTranspose)
+def _dense_transpose(layer, graph, x):
+    # The tied kernel is written out transposed, under this layer's name: ONNX has no shared tensors.
+    return affine(layer, graph, x, layer.kernel.value.T)
+
+
+@onnx_exporter(ActivityRegularization)
+def _identity(layer, graph, x):
+    return graph.node("Identity", x, hint=layer.name)
 
 
 @onnx_exporter(Activation)

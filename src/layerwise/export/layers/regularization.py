@@ -1,7 +1,7 @@
 """ONNX exporters of the regularization layers: their deterministic inference passes.
 
-Dropout (inverted), SpatialDropout2D, GaussianNoise and GaussianDropout are the identity at inference; classic Dropout
-scales by the keep probability q; DropConnect's weight-scaling inference is a Dense layer with the
+Dropout (inverted), SpatialDropout2D, GaussianNoise, GaussianDropout and MaskingNoise are the identity at
+inference; classic Dropout scales by the keep probability q; DropConnect's weight-scaling inference is a Dense layer with the
 kernel p W. DropConnect's Gaussian moment matching averages random draws at inference, which an ONNX
 graph could only imitate with a different random stream, so its export is refused.
 """
@@ -9,7 +9,7 @@ graph could only imitate with a different random stream, so its export is refuse
 from layerwise.errors import ExportError
 from layerwise.export.layers.core import affine
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import DropConnect, Dropout, GaussianDropout, GaussianNoise, SpatialDropout2D
+from layerwise.layers import DropConnect, Dropout, GaussianDropout, GaussianNoise, MaskingNoise, SpatialDropout2D
 
 
 @onnx_exporter(Dropout)
@@ -20,6 +20,7 @@ def _dropout(layer, graph, x):
 
 
 @onnx_exporter(GaussianNoise)
+@onnx_exporter(MaskingNoise)
 @onnx_exporter(GaussianDropout)
 @onnx_exporter(SpatialDropout2D)
 def _identity_at_inference(layer, graph, x):
