@@ -1,5 +1,7 @@
 """Greedy layer-wise pre-training (lectures 002 and 004): autoencoders, RBMs and deep belief networks."""
 
 from layerwise.pretraining.autoencoder import Autoencoder
+from layerwise.pretraining.bernoulli_rbm import BernoulliRBM
+from layerwise.pretraining.gaussian_bernoulli_rbm import GaussianBernoulliRBM
 
-__all__ = ["Autoencoder"]
+__all__ = ["Autoencoder", "BernoulliRBM", "GaussianBernoulliRBM"]
