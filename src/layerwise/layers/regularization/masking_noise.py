@@ -28,8 +28,8 @@ class MaskingNoise(_StochasticLayer):
         >>> layer = MaskingNoise(0.5, seed=0)
         >>> sorted(set(layer(np.full((4, 8), 3.0), training=True).ravel().tolist()))
         [0.0, 3.0]
-        >>> layer(np.full((1, 2), 3.0))
-        array([[3., 3.]], dtype=float32)
+        >>> layer(np.full((1, 8), 3.0))[0, :3]
+        array([3., 3., 3.], dtype=float32)
 
     References:
         Vincent et al., "Extracting and Composing Robust Features with Denoising Autoencoders", ICML 2008;
