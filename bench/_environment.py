@@ -14,9 +14,19 @@ from threadpoolctl import threadpool_info
 import layerwise
 
 
+def cpu_model() -> str:
+    """The CPU's model name as the kernel reports it (what `lscpu` shows)."""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            return next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return "unknown"
+
+
 def report_environment() -> None:
-    """Print the BLAS libraries threadpoolctl finds (kernel, version, threads), NumPy's and torch's versions
-    and threads, and the threads layerwise splits a convolutional network's batches over."""
+    """Print the CPU model, the BLAS libraries threadpoolctl finds (kernel, version, threads), NumPy's and
+    torch's versions and threads, and the threads layerwise splits a convolutional network's batches over."""
+    print(f"CPU: {cpu_model()} ({os.cpu_count()} cores)")
     for variable in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if variable in os.environ:
             print(f"warning: {variable}={os.environ[variable]} is set and may slow NumPy's BLAS")
