@@ -6,6 +6,7 @@ import pytest
 
 import layerwise
 from layerwise import regularizers
+from layerwise.diagnostics import gradient_norms
 from layerwise.layers import Conv2D, Conv2DTranspose, Dense, DenseTranspose
 from layerwise.models import Sequential, load_model
 from layerwise.pretraining import Autoencoder
@@ -123,3 +124,14 @@ def test_tied_denoising_sparse_autoencoder_exports_to_onnx(tmp_path, rng):
     session = onnxruntime.InferenceSession(str(tmp_path / "ae.onnx"), providers=["CPUExecutionProvider"])
     actual = session.run(None, {session.get_inputs()[0].name: x})[0]
     np.testing.assert_allclose(actual, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_callbacks_and_diagnostics_work_on_an_autoencoder(rng):
+    model = _untied(corruption="gaussian", corruption_level=0.1)
+    model.compile(optimizer="sgd", loss="mse")
+    x = rng.uniform(size=(32, 6)).astype("float32")
+    stopper = layerwise.callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=10.0)
+    history = model.fit(x, epochs=5, batch_size=8, verbose=0, callbacks=[stopper])
+    assert len(history.epoch) == 2  # stopped: no epoch improves the loss by 10
+    norms = gradient_norms(model, x, x)
+    assert set(norms) == {model.encoder.name, model.decoder.name} and all(n > 0 for n in norms.values())

@@ -143,6 +143,17 @@ def test_layer_gradients_and_fine_tuning_in_a_model(float64, rng):
     assert not np.array_equal(kernel, rbm.kernel.value)
 
 
+def test_weight_decay_shrinks_the_weights(rng):
+    x = (rng.random((200, 8)) < 0.3).astype("float32")
+    norms = []
+    for regularizer in (None, layerwise.regularizers.L2(0.05)):
+        rbm = BernoulliRBM(4, kernel_regularizer=regularizer, seed=0)
+        rbm.compile(optimizer=SGD(0.1, momentum=0.5))
+        rbm.fit(x, epochs=5, batch_size=10, verbose=0)
+        norms.append(float(np.linalg.norm(rbm.kernel.value)))
+    assert norms[1] < 0.7 * norms[0], norms
+
+
 def test_save_load_round_trip(tmp_path, rng):
     x = (rng.random((100, 8)) < 0.3).astype("float32")
     rbm = BernoulliRBM(3, k=2, persistent=True, kernel_regularizer=layerwise.regularizers.L2(1e-4), seed=5)
