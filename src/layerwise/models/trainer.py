@@ -28,7 +28,8 @@ from layerwise.models._multi_io import OutputLosses, SampleArrays
 _DEFAULT_BATCH_SIZE = 32
 
 
-def _verbosity(verbose) -> int:
+def verbose_level(verbose) -> int:
+    """Keras's ``verbose`` argument as a number: "auto" is 1 (a progress bar)."""
     return 1 if verbose == "auto" else int(verbose)
 
 
@@ -330,7 +331,7 @@ class Trainer:
             split = int(len(batches.x) * (1 - validation_split))
             validation_data = (batches.x[split:], batches.y[split:])
             batches = ArrayBatches(batches.x[:split], batches.y[:split], batch_size, shuffle)
-        verbose = _verbosity(verbose)
+        verbose = verbose_level(verbose)
         callback_list, history = self._callbacks(callbacks, verbose, epochs=epochs, steps=batches.steps)
         raise_on_divergence = not any(isinstance(c, TerminateOnNaN) for c in callback_list.callbacks)
         loss_tracker = metrics_module.Mean()
@@ -388,7 +389,7 @@ class Trainer:
             callback_list.on_test_batch_end(step, self._logs(loss_tracker))
         logs = self._logs(loss_tracker)
         callback_list.on_test_end(logs)
-        if _verbosity(verbose):
+        if verbose_level(verbose):
             print(format_logs(logs))
         return self._format_result(logs, return_dict)
 

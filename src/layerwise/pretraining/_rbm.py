@@ -14,7 +14,8 @@ from layerwise.callbacks import Callback
 from layerwise.errors import DivergenceError
 from layerwise.layers.base import Layer, format_shape
 from layerwise.layers.regularization._stochastic import SeededGenerator
-from layerwise.models.trainer import Trainer
+from layerwise.callbacks.progbar_logger import format_logs
+from layerwise.models.trainer import Trainer, verbose_level
 from layerwise.ops.dense import dense_backward, dense_forward
 
 #: Training samples the free energy and pseudo-log-likelihood are measured on after each epoch.
@@ -222,8 +223,8 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
         self._require_compiled("evaluate")
         x = self.prepare_input(np.asarray(x))
         logs = {"loss": float(self.loss(x, self.visible_mean(self.hidden_probabilities(x)))), **self.monitors(x)}
-        if verbose and verbose != "auto":
-            print(" - ".join(f"{key}: {value:.4f}" for key, value in logs.items()))
+        if verbose_level(verbose):
+            print(format_logs(logs))
         return logs if return_dict else list(logs.values())
 
     def monitors(self, x) -> dict:

@@ -3,6 +3,7 @@
 import numpy as np
 
 from layerwise import regularizers
+from layerwise.data.adapter import is_batch_source
 from layerwise.layers import serialization
 from layerwise.layers.base import unique_name
 from layerwise.layers.core.activity_regularization import ActivityRegularization
@@ -86,14 +87,18 @@ class Autoencoder(Model):
         super().__init__(inputs, decoder(code), name=name)
 
     def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
-        """`Model.fit` with the targets defaulting to the inputs (and ``validation_data`` to ``(x_val, x_val)``)."""
-        if validation_data is not None and not isinstance(validation_data, tuple):
+        """`Model.fit` with the targets defaulting to the inputs (and array ``validation_data`` to
+        ``(x_val, x_val)``); a batch source yields (x, x) batches itself."""
+        if validation_data is not None and not isinstance(validation_data, tuple) and \
+                not is_batch_source(validation_data):
             validation_data = (validation_data, validation_data)
-        return super().fit(x, x if y is None else y, *args, validation_data=validation_data, **kwargs)
+        # A Dataset, Sequence or generator yields its own (x, y) batches.
+        y = x if y is None and not is_batch_source(x) else y
+        return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         """`Model.evaluate` with the targets defaulting to the inputs."""
-        return super().evaluate(x, x if y is None else y, *args, **kwargs)
+        return super().evaluate(x, x if y is None and not is_batch_source(x) else y, *args, **kwargs)
 
     def encode(self, x, batch_size=256):
         """The codes y = f(x) of clean inputs x (inference mode), computed ``batch_size`` samples at a time."""

@@ -7,10 +7,11 @@ from layerwise.layers.core.dense import Dense
 from layerwise.layers.core.input_layer import Input, InputLayer
 from layerwise.layers.symbolic import SymbolicTensor
 from layerwise.models.sequential import Sequential
-from layerwise.pretraining._fresh import LayerReport, fresh_optimizer
 from layerwise.pretraining._rbm import RestrictedBoltzmannMachine
 from layerwise.pretraining.bernoulli_rbm import BernoulliRBM
 from layerwise.pretraining.gaussian_bernoulli_rbm import GaussianBernoulliRBM
+from layerwise.pretraining.greedy import fresh_optimizer
+from layerwise.pretraining.layer_report import LayerReport
 
 _VISIBLE = {"bernoulli": BernoulliRBM, "gaussian": GaussianBernoulliRBM}
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise import regularizers
+from layerwise import optimizers, regularizers
 from layerwise.layers.convolutional.conv2d import Conv2D
 from layerwise.layers.convolutional.conv2d_transpose import Conv2DTranspose
 from layerwise.layers.core.dense import Dense
@@ -10,10 +10,11 @@ from layerwise.layers.core.dense_transpose import DenseTranspose
 from layerwise.layers.core.input_layer import Input, InputLayer
 from layerwise.models.functional import Model
 from layerwise.models.sequential import Sequential
-from layerwise.pretraining._fresh import LayerReport, fresh_optimizer
+from layerwise.models.trainer import verbose_level
 from layerwise.pretraining.autoencoder import Autoencoder
 from layerwise.pretraining.bernoulli_rbm import BernoulliRBM
 from layerwise.pretraining.gaussian_bernoulli_rbm import GaussianBernoulliRBM
+from layerwise.pretraining.layer_report import LayerReport
 
 METHODS = ("autoencoder", "denoising", "sparse", "rbm", "supervised")
 _AUTOENCODERS = ("autoencoder", "denoising", "sparse")
@@ -106,7 +107,7 @@ def pretrain(model, x, method="autoencoder", y=None, epochs_per_layer=10, batch_
         loss = model.loss if loss == "auto" and model.loss is not None else loss
         if loss == "auto":
             raise ValueError("pretrain: method='supervised' needs a loss: compile the model or pass loss=...")
-    verbose = 1 if verbose == "auto" else int(verbose)
+    verbose = verbose_level(verbose)
     h, reports = x.astype(model.dtype, copy=False), []
     for layer in chain[:chain.index(targets[-1]) + 1] if targets else []:
         if layer in targets:
@@ -128,6 +129,11 @@ def pretrain(model, x, method="autoencoder", y=None, epochs_per_layer=10, batch_
             reports.append(report)
         h = _apply(layer, h)
     return reports
+
+
+def fresh_optimizer(optimizer):
+    """A new optimizer of ``optimizer``'s configuration, so no layer inherits another's moments or steps."""
+    return optimizers.get(optimizers.serialize(optimizers.get(optimizer)))
 
 
 def _chain(model):

@@ -1,12 +1,6 @@
-"""Fresh copies of what each greedily trained layer gets its own of."""
+"""LayerReport: the record of one layer's greedy pre-training."""
 
-from layerwise import optimizers
 from layerwise.callbacks import History
-
-
-def fresh_optimizer(optimizer):
-    """A new optimizer of ``optimizer``'s configuration, so no layer inherits another's moments or steps."""
-    return optimizers.get(optimizers.serialize(optimizers.get(optimizer)))
 
 
 class LayerReport(History):
