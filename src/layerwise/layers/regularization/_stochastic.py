@@ -40,6 +40,33 @@ class _StochasticLayer(SeededGenerator, Layer):
         return {**super().get_config(), "seed": self.seed}
 
 
+class _MultiplicativeNoise(_StochasticLayer):
+    """y = x ⊙ m with a random multiplier m drawn by `draw` in each training pass (kept for backward:
+    dJ/dx = dJ/dy ⊙ m); y = x at inference and for rate 0."""
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self.rate = check_rate(type(self).__name__, rate)
+        self.multiplier = None
+
+    def draw(self, shape, dtype):
+        """A multiplier m of ``shape`` for this training pass."""
+        raise NotImplementedError
+
+    def forward(self, x, training=False):
+        if not training or self.rate == 0:
+            self.multiplier = None
+            return x
+        self.multiplier = self.draw(x.shape, x.dtype)
+        return x * self.multiplier
+
+    def backward(self, dy):
+        return dy if self.multiplier is None else dy * self.multiplier
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate}
+
+
 def check_rate(owner, rate):
     """Return ``rate`` as a float in [0, 1), else raise a ValueError naming the layer."""
     if not np.isscalar(rate) or not 0 <= rate < 1:

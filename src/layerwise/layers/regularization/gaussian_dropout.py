@@ -2,10 +2,10 @@
 
 import math
 
-from layerwise.layers.regularization._stochastic import _StochasticLayer, check_rate
+from layerwise.layers.regularization._stochastic import _MultiplicativeNoise
 
 
-class GaussianDropout(_StochasticLayer):
+class GaussianDropout(_MultiplicativeNoise):
     """y = x ⊙ n with n ~ N(1, p / (1 - p)) drawn afresh in each training pass; y = x at inference.
 
     The variance p / (1 - p) is that of inverted dropout's multiplier m / q, so it regularizes like
@@ -33,22 +33,8 @@ class GaussianDropout(_StochasticLayer):
         section 10 (multiplicative Gaussian noise).
     """
 
-    def __init__(self, rate, seed=None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
-        self.rate = check_rate("GaussianDropout", rate)
-        self.noise = None
-
-    def forward(self, x, training=False):
-        if not training or self.rate == 0:
-            self.noise = None
-            return x
-        self.noise = self.generator().standard_normal(x.shape, dtype=x.dtype)
-        self.noise *= math.sqrt(self.rate / (1.0 - self.rate))
-        self.noise += 1.0
-        return x * self.noise
-
-    def backward(self, dy):
-        return dy if self.noise is None else dy * self.noise
-
-    def get_config(self):
-        return {**super().get_config(), "rate": self.rate}
+    def draw(self, shape, dtype):
+        noise = self.generator().standard_normal(shape, dtype=dtype)
+        noise *= math.sqrt(self.rate / (1.0 - self.rate))
+        noise += 1.0
+        return noise

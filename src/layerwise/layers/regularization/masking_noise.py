@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from layerwise.layers.regularization._stochastic import _StochasticLayer, check_rate
+from layerwise.layers.regularization._stochastic import _MultiplicativeNoise
 
 
-class MaskingNoise(_StochasticLayer):
+class MaskingNoise(_MultiplicativeNoise):
     """y = x ⊙ m with m_i ~ Bernoulli(1 - ν) drawn afresh in each training pass; y = x at inference.
 
     Unlike `Dropout`, nothing is rescaled: a corrupted input x̃ keeps the surviving values as they were,
@@ -36,20 +36,5 @@ class MaskingNoise(_StochasticLayer):
         lecture 002 (stacked denoising autoencoders).
     """
 
-    def __init__(self, rate, seed=None, **kwargs):
-        super().__init__(seed=seed, **kwargs)
-        self.rate = check_rate("MaskingNoise", rate)
-        self.mask = None
-
-    def forward(self, x, training=False):
-        if not training or self.rate == 0:
-            self.mask = None
-            return x
-        self.mask = np.greater_equal(self.generator().random(x.shape, dtype=x.dtype), self.rate).astype(x.dtype)
-        return x * self.mask
-
-    def backward(self, dy):
-        return dy if self.mask is None else dy * self.mask
-
-    def get_config(self):
-        return {**super().get_config(), "rate": self.rate}
+    def draw(self, shape, dtype):
+        return np.greater_equal(self.generator().random(shape, dtype=dtype), self.rate).astype(dtype)
