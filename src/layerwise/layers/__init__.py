@@ -3,8 +3,8 @@
 from layerwise.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from layerwise.layers.base import Layer, Parameter
 from layerwise.layers.convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D
-from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten, Input, InputLayer, Masking, Maxout,
-                                   Reshape)
+from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten,
+                                   Input, InputLayer, Masking, Maxout, Reshape)
 from layerwise.layers.merging import Add, Average, Concatenate, Maximum, Multiply, Subtract
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
                                            LayerNormalization)
@@ -18,8 +18,8 @@ from layerwise.layers.regularization import (DropConnect, Dropout, GaussianDropo
 from layerwise.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
 
 __all__ = [
-    "Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Input", "InputLayer", "Layer", "Masking", "Maxout",
-    "Parameter", "Reshape",
+    "Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Input",
+    "InputLayer", "Layer", "Masking", "Maxout", "Parameter", "Reshape",
     # activations
     "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax",
     # convolutional networks (lecture 004)

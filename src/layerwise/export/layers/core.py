@@ -1,7 +1,8 @@
 """ONNX exporters of the core layers."""
 
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten, Masking, Maxout, Reshape
+from layerwise.layers import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten, Masking,
+                              Maxout, Reshape)
 
 
 def affine(layer, graph, x, kernel):

@@ -1,8 +1,8 @@
 """ONNX exporters of the regularization layers: their deterministic inference passes.
 
 Dropout (inverted), SpatialDropout2D, GaussianNoise, GaussianDropout and MaskingNoise are the identity at
-inference; classic Dropout scales by the keep probability q; DropConnect's weight-scaling inference is a Dense layer with the
-kernel p W. DropConnect's Gaussian moment matching averages random draws at inference, which an ONNX
+inference; classic Dropout scales by the keep probability q; DropConnect's weight-scaling inference is a
+Dense layer with the kernel p W. DropConnect's Gaussian moment matching averages random draws at inference, which an ONNX
 graph could only imitate with a different random stream, so its export is refused.
 """
 

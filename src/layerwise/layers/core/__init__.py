@@ -12,5 +12,5 @@ from layerwise.layers.core.masking import Masking
 from layerwise.layers.core.maxout import Maxout
 from layerwise.layers.core.reshape import Reshape
 
-__all__ = ["Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Input", "InputLayer", "Masking", "Maxout", "Reshape",
-           "SymbolicTensor"]
+__all__ = ["Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Input",
+           "InputLayer", "Masking", "Maxout", "Reshape", "SymbolicTensor"]
