@@ -2,8 +2,8 @@
 
 Dropout (inverted), SpatialDropout2D, GaussianNoise, GaussianDropout and MaskingNoise are the identity at
 inference; classic Dropout scales by the keep probability q; DropConnect's weight-scaling inference is a
-Dense layer with the kernel p W. DropConnect's Gaussian moment matching averages random draws at inference, which an ONNX
-graph could only imitate with a different random stream, so its export is refused.
+Dense layer with the kernel p W. DropConnect's Gaussian moment matching averages random draws at inference,
+which an ONNX graph could only imitate with a different random stream, so its export is refused.
 """
 
 from layerwise.errors import ExportError
