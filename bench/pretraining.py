@@ -107,7 +107,7 @@ def deep_belief_network(budget_minutes, pretrain_epochs):
     dbn.compile(optimizer=SGD(0.01))
     reports = dbn.fit(x[:50000], epochs=pretrain_epochs, batch_size=10, verbose=1)
     for report in reports:
-        print(f"  {report.layer}: reconstruction error {report.history['loss'][-1]:.4f}, pseudo-log-likelihood "
+        print(f"  {report.layer_name}: reconstruction error {report.history['loss'][-1]:.4f}, pseudo-log-likelihood "
               f"{report.history['pseudo_log_likelihood'][-1]:.2f}")
     print(f"[dbn] pre-training took {time.perf_counter() - started:.0f} s")
     fine_tune(dbn.to_sequential(10), "dbn", started + 60 * budget_minutes, x[:50000], y[:50000], x[50000:],
@@ -125,7 +125,7 @@ def stacked_denoising_autoencoder(budget_minutes, pretrain_epochs):
     reports = pretrain(network, x[:50000], method="denoising", corruption_level=[0.1, 0.2, 0.3],
                        epochs_per_layer=pretrain_epochs, batch_size=10, optimizer=Adam(0.001), verbose=1, seed=0)
     for report in reports:
-        print(f"  {report.layer}: reconstruction cross-entropy {report.history['loss'][-1]:.4f}")
+        print(f"  {report.layer_name}: reconstruction cross-entropy {report.history['loss'][-1]:.4f}")
     print(f"[sda] pre-training took {time.perf_counter() - started:.0f} s")
     fine_tune(network, "sda", started + 60 * budget_minutes, x[:50000], y[:50000], x[50000:], y[50000:], x_test,
               y_test, started)

@@ -16,8 +16,9 @@ from weight_arguments import WEIGHT_ARGUMENT_CASES, WEIGHT_ARGUMENT_IDS
                                          regularizers.L1L2(l1=0.1, l2=0.4), regularizers.KLSparsity(0.1, 2.0)],
                          ids=lambda r: type(r).__name__)
 def test_gradient_matches_central_differences(regularizer, rng):
-    # In (0, 1): the KL sparsity penalty is defined on sigmoid activations.
-    w = rng.uniform(0.05, 0.95, size=(4, 3))
+    # The KL sparsity penalty is defined on sigmoid activations, in (0, 1).
+    w = rng.uniform(0.05, 0.95, size=(4, 3)) if isinstance(regularizer, regularizers.KLSparsity) else \
+        rng.normal(size=(4, 3))
     numeric = np.zeros_like(w)
     for index in np.ndindex(w.shape):
         step = np.zeros_like(w)
@@ -47,6 +48,8 @@ def test_kl_sparsity_against_its_formula():
                       regularizers.KLSparsity)
     with pytest.raises(ValueError, match="rho"):
         regularizers.KLSparsity(rho=1.0)
+    with pytest.raises(ValueError, match="sigmoid units"):
+        regularizers.KLSparsity()(np.array([[0.5, 2.0]]))
 
 
 def test_get_serialize_and_dtype():

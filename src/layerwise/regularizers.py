@@ -139,6 +139,9 @@ class KLSparsity(Regularizer):
         self.rho, self.beta = float(rho), _check("KLSparsity", "beta", beta)
 
     def _mean_activation(self, y):
+        if y.size and (y.min() < 0 or y.max() > 1):
+            raise ValueError(f"KLSparsity: the mean activations must be probabilities (sigmoid units), received "
+                             f"activations in [{y.min():g}, {y.max():g}]; use an L1 penalty for other units")
         rho_hat = y.reshape(-1, y.shape[-1]).mean(axis=0)
         return np.clip(rho_hat, self._EPSILON, 1 - self._EPSILON)
 

@@ -135,3 +135,31 @@ def test_callbacks_and_diagnostics_work_on_an_autoencoder(rng):
     assert len(history.epoch) == 2  # stopped: no epoch improves the loss by 10
     norms = gradient_norms(model, x, x)
     assert set(norms) == {model.encoder.name, model.decoder.name} and all(n > 0 for n in norms.values())
+
+
+def test_tied_models_rebuild_from_config_and_clone(rng):
+    x = rng.uniform(size=(4, 6)).astype("float32")
+    model = _tied(sparsity=regularizers.KLSparsity(0.1))
+    rebuilt = Autoencoder.from_config(model.get_config())
+    assert rebuilt.decoder.tied_to is rebuilt.encoder
+    hidden = Dense(3, activation="sigmoid")
+    stack = Sequential([layerwise.Input(shape=(6,)), hidden, DenseTranspose(hidden, activation="sigmoid")])
+    for copy in (Sequential.from_config(stack.get_config()), layerwise.models.clone_model(stack),
+                 layerwise.models.clone_model(model)):
+        decoder = copy.layers[-1]
+        assert decoder.tied_to in copy.layers and decoder.tied_to is not hidden
+        assert copy.predict(x, verbose=0).shape == (4, 6)
+
+
+def test_a_tied_decoder_without_bias_on_its_own_input_still_trains_the_kernel(rng):
+    a, b = layerwise.Input(shape=(5,)), layerwise.Input(shape=(3,))
+    encoder = Dense(3, use_bias=False)
+    decoder = DenseTranspose(encoder, use_bias=False)
+    model = layerwise.Model([a, b], [encoder(a), decoder(b)])
+    model.compile(optimizer=layerwise.optimizers.SGD(1.0), loss="mse")
+    xa, xb = rng.normal(size=(4, 5)), rng.normal(size=(4, 3))
+    ya, yb = rng.normal(size=(4, 3)), rng.normal(size=(4, 5))
+    W = encoder.kernel.value.astype(np.float64)
+    gradient = xa.T @ (2 * (xa @ W - ya) / (4 * 3)) + (2 * (xb @ W.T - yb) / (4 * 5)).T @ xb
+    model.train_on_batch([xa, xb], [ya, yb])
+    np.testing.assert_allclose(W - encoder.kernel.value, gradient, rtol=1e-4, atol=1e-6)

@@ -41,7 +41,7 @@ def test_pretraining_on_10000_images_beats_random_init_on_1000_labels(method, op
         if pretrained:
             reports = pretrain(model, unlabelled, method=method, epochs_per_layer=3, batch_size=20,
                                optimizer=optimizer, verbose=0, seed=0)
-            assert [r.layer for r in reports] == [model.layers[0].name, model.layers[1].name]
+            assert [r.layer_name for r in reports] == [model.layers[0].name, model.layers[1].name]
             assert all(r.history["loss"][-1] < r.history["loss"][0] for r in reports)
         accuracy[pretrained] = _fine_tuned_accuracy(model, labelled, labels, x_test[:5000], y_test[:5000])
     assert accuracy[True] > accuracy[False] + 0.015, accuracy
@@ -57,7 +57,7 @@ def test_each_method_trains_the_hidden_layers_and_copies_their_weights(method, m
     reports = pretrain(model, x, method=method, y=y if method == "supervised" else None, epochs_per_layer=2,
                        batch_size=30, optimizer=Adam(0.01), verbose=0, seed=1)
     # The frozen middle layer and the output layer are left alone.
-    assert [report.layer for report in reports] == [model.layers[0].name]
+    assert [report.layer_name for report in reports] == [model.layers[0].name]
     assert isinstance(reports[0], LayerReport) and reports[0].method == method
     assert len(reports[0].history["loss"]) == 2
     after = [layer.get_weights() for layer in model.layers]
@@ -72,7 +72,7 @@ def test_stacked_layers_see_the_output_of_the_layers_below(mnist):
     model = Sequential([layerwise.Input(shape=(784,)), Dense(12, activation="sigmoid"), Dropout(0.5),
                         Dense(6, activation="relu"), Dense(3, activation="softmax")])
     reports = pretrain(model, x, method="autoencoder", epochs_per_layer=1, batch_size=50, verbose=0)
-    assert [r.layer for r in reports] == [model.layers[0].name, model.layers[2].name]
+    assert [r.layer_name for r in reports] == [model.layers[0].name, model.layers[2].name]
     # The ReLU layer's inputs (sigmoid outputs) lie in (0, 1): its decoder reconstructs them by cross-entropy;
     # its loss is of the order of that of 12 values near 0.5, not of 784 pixels.
     assert 0.3 < reports[1].history["loss"][0] < 0.8
@@ -86,7 +86,7 @@ def test_convolutional_layers_pretrain_as_convolutional_autoencoders(mnist):
     kernel = model.layers[2].kernel.value.copy()
     reports = pretrain(model, x, method="denoising", corruption_level=[0.1, 0.2], epochs_per_layer=1,
                        batch_size=32, optimizer=Adam(0.01), verbose=0)
-    assert [r.layer for r in reports] == [model.layers[0].name, model.layers[2].name]
+    assert [r.layer_name for r in reports] == [model.layers[0].name, model.layers[2].name]
     assert not np.array_equal(kernel, model.layers[2].kernel.value)
 
 
@@ -145,3 +145,19 @@ def test_deep_belief_network_with_gaussian_visible_units_and_errors():
         dbn.add(Dense(3))
     with pytest.raises(ValueError, match="visible"):
         DeepBeliefNetwork([3], visible="poisson")
+
+
+@pytest.mark.parametrize("method", ["rbm", "supervised", "sparse"])
+def test_the_output_layer_is_the_last_with_weights_and_nested_models_open_up(method, mnist):
+    x, y = mnist[0][:200], mnist[1][:200]
+    body = Sequential([Dense(8, activation="sigmoid"), Dense(6, activation="relu" if method == "sparse" else
+                                                             "sigmoid")])
+    model = Sequential([layerwise.Input(shape=(784,)), body, Dense(10), layerwise.layers.Activation("softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    output_kernel = model.layers[1].kernel.value.copy()
+    reports = pretrain(model, x, method=method, y=y if method == "supervised" else None, epochs_per_layer=1,
+                       batch_size=50, optimizer=Adam(0.01), verbose=0)
+    assert [r.layer_name for r in reports] == [layer.name for layer in body.layers]
+    np.testing.assert_array_equal(model.layers[1].kernel.value, output_kernel)
+    if method == "sparse":  # L1 on the ReLU code: no KL penalty on values that are no probabilities
+        assert np.isfinite(reports[1].history["loss"]).all()

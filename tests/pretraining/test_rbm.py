@@ -52,7 +52,9 @@ def test_free_energy_matches_the_enumeration(float64, rng):
 def test_cd1_and_pcd_increase_the_exact_log_likelihood(persistent, float64, rng):
     data = _patterns(rng)
     rbm = BernoulliRBM(HIDDEN, persistent=persistent, seed=3)
-    rbm.compile(optimizer=SGD(0.1, momentum=0.5))
+    # PCD needs a small learning rate (Tieleman 2008): at 0.1 with momentum its chains lag behind the
+    # weights and over six seeds the log-likelihood ended between -4.9 and -2.1; at 0.02, -2.35 +- 0.05.
+    rbm.compile(optimizer=SGD(0.02, momentum=0.5))
     rbm.build((None, VISIBLE))
     before = _log_likelihood(rbm, data)
     rbm.fit(data, epochs=30, batch_size=10, verbose=0)
@@ -62,9 +64,10 @@ def test_cd1_and_pcd_increase_the_exact_log_likelihood(persistent, float64, rng)
     assert after > before + 1.2, (before, after)
 
 
-def test_the_update_is_the_gradient_of_the_free_energy_difference(float64, rng):
-    data = _patterns(rng, 20)
-    rbm = BernoulliRBM(HIDDEN, persistent=True, kernel_initializer="random_normal", seed=1)
+@pytest.mark.parametrize("kind", [BernoulliRBM, GaussianBernoulliRBM], ids=lambda kind: kind.__name__)
+def test_the_update_is_the_gradient_of_the_free_energy_difference(kind, float64, rng):
+    data = _patterns(rng, 20) if kind is BernoulliRBM else rng.normal(size=(20, VISIBLE))
+    rbm = kind(HIDDEN, persistent=True, kernel_initializer="random_normal", seed=1)
     rbm.compile(optimizer=SGD(1.0))
     rbm.build((None, VISIBLE))
     rbm.visible_bias.assign(rng.normal(size=VISIBLE))
@@ -143,6 +146,29 @@ def test_layer_gradients_and_fine_tuning_in_a_model(float64, rng):
     assert not np.array_equal(kernel, rbm.kernel.value)
 
 
+def test_persistent_chains_follow_a_growing_batch(rng):
+    x = (rng.random((60, 8)) < 0.3).astype("float32")
+    rbm = BernoulliRBM(3, persistent=True, seed=0)
+    rbm.compile(optimizer="sgd")
+    rbm.fit(x, epochs=1, batch_size=7, verbose=0)  # the last batch (4) is smaller than the chains (7)
+    assert rbm.fantasy.shape == (7, 8)
+    rbm.fit(x, epochs=1, batch_size=20, verbose=0)  # new chains start at the data of the larger batch
+    assert rbm.fantasy.shape == (20, 8)
+    np.testing.assert_array_equal(np.unique(rbm.fantasy), [0.0, 1.0])
+
+
+def test_monitoring_leaves_the_training_stream_alone(rng):
+    x = (rng.random((100, 8)) < 0.3).astype("float32")
+    weights = []
+    for validate in (False, True):
+        layerwise.utils.set_random_seed(0)
+        rbm = BernoulliRBM(3, seed=4)
+        rbm.compile(optimizer="sgd")
+        rbm.fit(x, epochs=2, batch_size=10, verbose=0, validation_data=x[:20] if validate else None)
+        weights.append(rbm.kernel.value.copy())
+    np.testing.assert_array_equal(weights[0], weights[1])
+
+
 def test_weight_decay_shrinks_the_weights(rng):
     x = (rng.random((200, 8)) < 0.3).astype("float32")
     norms = []
@@ -156,14 +182,18 @@ def test_weight_decay_shrinks_the_weights(rng):
 
 def test_save_load_round_trip(tmp_path, rng):
     x = (rng.random((100, 8)) < 0.3).astype("float32")
-    rbm = BernoulliRBM(3, k=2, persistent=True, kernel_regularizer=layerwise.regularizers.L2(1e-4), seed=5)
+    rbm = BernoulliRBM(3, k=2, kernel_regularizer=layerwise.regularizers.L2(1e-4), seed=5)
     rbm.compile(optimizer=SGD(0.1, momentum=0.5))
     rbm.fit(x, epochs=1, batch_size=10, verbose=0)
     rbm.save(tmp_path / "rbm.keras")
     loaded = load_model(tmp_path / "rbm.keras")
     assert type(loaded) is BernoulliRBM and loaded.get_config() == rbm.get_config()
     np.testing.assert_array_equal(loaded.transform(x), rbm.transform(x))
-    loaded.fit(x, epochs=1, batch_size=10, verbose=0)
+    # Momentum, the sampler's generator and the weights carry over: training continues bit-identically.
+    for model in (rbm, loaded):
+        layerwise.utils.set_random_seed(7)
+        model.fit(x, epochs=1, batch_size=10, verbose=0)
+    np.testing.assert_array_equal(loaded.kernel.value, rbm.kernel.value)
 
 
 def test_clear_errors(rng):
@@ -176,6 +206,9 @@ def test_clear_errors(rng):
         BernoulliRBM(3, k=0)
     with pytest.raises(ValueError, match="fit it first"):
         GaussianBernoulliRBM(2).sample(3)
+    rbm.compile(optimizer="sgd")
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):  # before any training, not at the first monitor
+        rbm.fit(np.full((20, 5), 2.0), epochs=1, verbose=0)
 
 
 def test_diverging_training_is_reported(rng):

@@ -336,6 +336,12 @@ class Layer:
     def non_trainable_weights(self):
         return [p for p in self._parameters if not (p.trainable and self.trainable)]
 
+    @property
+    def used_weights(self):
+        """The parameters a call reads and whose grads its backward adds to: its own, plus any it borrows
+        (a tied decoder's encoder kernel), so a model runs its backward whenever one of them is trained."""
+        return self.weights
+
     # ---- symbolic access (Keras's layer.input / layer.output) ------------------------------------
     def _node(self, index, what):
         if not self.inbound_nodes:

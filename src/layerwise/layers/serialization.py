@@ -57,7 +57,12 @@ def deserialize(config: dict, custom_objects=None):
     """
     cls = lookup(config.get("class_name"), custom_objects)
     with loading_scope(), custom_object_scope(custom_objects):  # for the layers, initializers ... inside
-        layer = cls.from_config(config.get("config", {}))
+        return remember(cls.from_config(config.get("config", {})))
+
+
+def remember(layer):
+    """Make ``layer`` findable by name (`deserialized_layer`) for the rest of the loading scope; return it."""
+    if _DESERIALIZED.get() is not None:
         _DESERIALIZED.get()[layer.name] = layer
     return layer
 
@@ -76,7 +81,7 @@ def loading_scope():
 
 
 def deserialized_layer(name):
-    """The layer called ``name`` that the `deserialize` running has already built (a ValueError if none)."""
+    """The layer called ``name`` that this loading scope has already built (a ValueError if none)."""
     found = (_DESERIALIZED.get() or {}).get(name)
     if found is None:
         raise ValueError(f"Layer {name!r} is referred to by name but has not been loaded before the layer "

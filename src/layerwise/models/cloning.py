@@ -1,5 +1,6 @@
 """clone_model: the same architecture with new layers and new weights, as `keras.models.clone_model`."""
 
+from layerwise.layers import serialization
 from layerwise.layers.core.input_layer import Input
 from layerwise.models.functional import Model
 from layerwise.models.sequential import Sequential
@@ -34,9 +35,17 @@ def clone_model(model, clone_function=None):
 
     def clone(layer):
         if layer not in clones:
-            clones[layer] = clone_model(layer, clone_function) if isinstance(layer, Model) else clone_function(layer)
+            # Remembered by name, so a clone that refers to another layer (a tied decoder) finds its clone.
+            clones[layer] = clone_model(layer, clone_function) if isinstance(layer, Model) else \
+                serialization.remember(clone_function(layer))
         return clones[layer]
 
+    with serialization.loading_scope():
+        return _clone_graph(model, clone)
+
+
+def _clone_graph(model, clone):
+    """The model's graph again, each layer replaced by ``clone(layer)``."""
     if isinstance(model, Sequential):
         copy = Sequential([clone(layer) for layer in model.layers], name=model.name, trainable=model.trainable)
         if model.built and not copy.built:

@@ -63,7 +63,7 @@ class _GradientPlan:
         self.runs, self.input_gradient = {}, {}
         for node in model.nodes:
             feeds = any(upstream[t] for t in node.inputs)
-            owns = any(p in trained for p in node.layer.weights)
+            owns = any(p in trained for p in node.layer.used_weights)
             self.runs[node], self.input_gradient[node] = feeds or owns, feeds
             for tensor in node.outputs:
                 upstream[tensor] = feeds or owns
@@ -412,9 +412,11 @@ class Model(Layer, Trainer):
     def from_config(cls, config, custom_objects=None):
         """Rebuild the graph: create each layer, then replay its calls once their inputs exist."""
         layers, results, waiting = {}, {}, []
+        with serialization.loading_scope():  # a layer may refer to one loaded before it (a tied decoder)
+            for entry in config["layers"]:
+                layers[entry["name"]] = serialization.deserialize(entry, custom_objects)
         for entry in config["layers"]:
-            layer = serialization.deserialize(entry, custom_objects)
-            layers[entry["name"]] = layer
+            layer = layers[entry["name"]]
             if isinstance(layer, InputLayer):
                 results[(layer.name, 0)] = [layer.output]
             waiting += [(entry["name"], index, node) for index, node in enumerate(entry["inbound_nodes"])]

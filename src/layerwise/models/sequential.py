@@ -144,7 +144,8 @@ class Sequential(Model):
         model = cls(name=config.get("name"))
         if config.get("input_shape") is not None:
             model._input_shape = (None,) + tuple(config["input_shape"])
-        for layer_config in config["layers"]:
-            model.add(serialization.deserialize(layer_config, custom_objects))
+        with serialization.loading_scope():  # a layer may refer to one loaded before it (a tied decoder)
+            for layer_config in config["layers"]:
+                model.add(serialization.deserialize(layer_config, custom_objects))
         model._trainable = config.get("trainable", True)
         return model

@@ -8,15 +8,16 @@ import numpy as np
 
 from layerwise import losses as losses_module
 from layerwise import optimizers as optimizers_module
-from layerwise import regularizers
+from layerwise import initializers, regularizers
 from layerwise.activations import sigmoid
 from layerwise.callbacks import Callback
+from layerwise.callbacks.progbar_logger import format_logs
 from layerwise.errors import DivergenceError
 from layerwise.layers.base import Layer, format_shape
 from layerwise.layers.regularization._stochastic import SeededGenerator
-from layerwise.callbacks.progbar_logger import format_logs
 from layerwise.models.trainer import Trainer, verbose_level
 from layerwise.ops.dense import dense_backward, dense_forward
+from layerwise.pretraining._data import reconstruction_pair
 
 #: Training samples the free energy and pseudo-log-likelihood are measured on after each epoch.
 MONITOR_SAMPLES = 1000
@@ -36,7 +37,7 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
     the CD-k estimate of the negative log-likelihood's gradient (Hinton 2002):
 
         dJ/dW = -(v⁰ᵀ p(h | v⁰) - vᵏᵀ p(h | vᵏ)) / N,  dJ/dc = -mean(p(h | v⁰) - p(h | vᵏ)),
-        dJ/db = mean(dV/dv at v⁰) - mean(dV/dv at vᵏ).
+        dJ/db = mean(∂V/∂b at v⁰) - mean(∂V/∂b at vᵏ).
 
     vᵏ comes from k steps of block Gibbs sampling h ~ p(h | v), v ~ p(v | h) started at the data (CD-k)
     or at the persistent fantasy particles of the previous step (PCD, Tieleman 2008). The optimizer's
@@ -57,8 +58,7 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
                              f"received {k!r}")
         self.units, self.k, self.persistent = int(units), int(k), bool(persistent)
         # Hinton's guide: small random weights from N(0, 0.01²).
-        self.kernel_initializer = kernel_initializer or {"class_name": "RandomNormal",
-                                                         "config": {"mean": 0.0, "stddev": 0.01}}
+        self.kernel_initializer = initializers.get(kernel_initializer or initializers.RandomNormal(stddev=0.01))
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.init_generator(seed)
         self.fantasy = None
@@ -104,6 +104,14 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
         """The hidden units' probabilities p(h = 1 | x): the features a deep belief network passes up."""
         x = self.prepare_input(x)
         return self.hidden_probabilities(x)
+
+    def prepare_input(self, x):
+        x = super().prepare_input(x)
+        self.check_visible(x)
+        return x
+
+    def check_visible(self, x):
+        """Raise a ValueError if x holds values the visible units cannot take."""
 
     def _sample_binary(self, p):
         return np.less(self.generator().random(p.shape, dtype=p.dtype), p).astype(p.dtype)
@@ -184,6 +192,8 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
         """Put the CD-k (or PCD) gradient into the parameters' grads; return the reconstruction error."""
         h0 = self.hidden_probabilities(x)
         chain = x if not self.persistent or self.fantasy is None else self.fantasy[:len(x)]
+        if len(chain) < len(x):  # a batch larger than the chains so far: new chains start at its data
+            chain = np.concatenate([chain, x[len(chain):]])
         h = h0 if chain is x else self.hidden_probabilities(chain)
         for _ in range(self.k):
             chain = self.sample_visible(self.visible_mean(self._sample_binary(h)))
@@ -192,7 +202,7 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
             kept = [] if self.fantasy is None else [self.fantasy[len(chain):]]
             self.fantasy = np.concatenate([chain, *kept])
         count = len(x)
-        for parameter in parameters:
+        for parameter in self.weights:  # a frozen one's too, so that nothing accumulates across steps
             parameter.zero_grad()
         # dJ/dW as one product over both phases' batches stacked: one pass over W's gradient, not two
         # (at batch 10 the step is bound by passes over W: 155-173 steps/s against 131-153 for 1000x1000).
@@ -213,11 +223,10 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
         Comparing the free energy of training and validation data shows overfitting (Hinton's guide).
         """
         x = np.asarray(x)
-        if validation_data is not None and not isinstance(validation_data, tuple):
-            validation_data = (validation_data, validation_data)
+        self.check_visible(x)
         monitors = _Monitors(x[:MONITOR_SAMPLES])
-        return super().fit(x, x, *args, callbacks=[monitors, *(callbacks or [])], validation_data=validation_data,
-                           **kwargs)
+        return super().fit(x, x, *args, callbacks=[monitors, *(callbacks or [])],
+                           validation_data=reconstruction_pair(validation_data), **kwargs)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False, **kwargs):
         """The reconstruction error of x through h = p(h | v), the mean free energy and (binary visible units)
@@ -238,7 +247,7 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "k": self.k, "persistent": self.persistent,
-                "kernel_initializer": self.kernel_initializer,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)
                 if self.kernel_regularizer is not None else None, "seed": self.seed}
 

@@ -11,6 +11,7 @@ from layerwise.layers.core.input_layer import Input
 from layerwise.layers.regularization.gaussian_noise import GaussianNoise
 from layerwise.layers.regularization.masking_noise import MaskingNoise
 from layerwise.models.functional import Model
+from layerwise.pretraining._data import outputs_in_slices, reconstruction_pair
 
 _CORRUPTIONS = {"masking": MaskingNoise, "gaussian": GaussianNoise}
 
@@ -68,11 +69,14 @@ class Autoencoder(Model):
         if corruption is not None and corruption not in _CORRUPTIONS:
             raise ValueError(f"Autoencoder: corruption must be None or one of {sorted(_CORRUPTIONS)}, "
                              f"received {corruption!r}")
-        shape = input_shape if input_shape is not None else getattr(encoder, "input_shape", None)
-        shape = shape if shape is not None else encoder.input_shape_hint
-        if shape is None:
+        if input_shape is not None:
+            shape = tuple(input_shape)
+        elif getattr(encoder, "input_shape", None) is not None:  # a model's, with the batch axis
+            shape = tuple(encoder.input_shape[1:])
+        elif encoder.input_shape_hint is not None:  # a layer's, without it
+            shape = tuple(encoder.input_shape_hint)
+        else:
             raise ValueError("Autoencoder: the encoder does not know its input shape; pass input_shape=(...)")
-        shape = tuple(input_shape) if input_shape is not None else tuple(shape[1:] if shape[0] is None else shape)
         self.encoder, self.decoder = encoder, decoder
         self.corruption, self.corruption_level, self.seed = corruption, float(corruption_level), seed
         self.sparsity = regularizers.get(sparsity)
@@ -89,22 +93,17 @@ class Autoencoder(Model):
     def fit(self, x=None, y=None, *args, validation_data=None, **kwargs):
         """`Model.fit` with the targets defaulting to the inputs (and array ``validation_data`` to
         ``(x_val, x_val)``); a batch source yields (x, x) batches itself."""
-        if validation_data is not None and not isinstance(validation_data, tuple) and \
-                not is_batch_source(validation_data):
-            validation_data = (validation_data, validation_data)
         # A Dataset, Sequence or generator yields its own (x, y) batches.
         y = x if y is None and not is_batch_source(x) else y
-        return super().fit(x, y, *args, validation_data=validation_data, **kwargs)
+        return super().fit(x, y, *args, validation_data=reconstruction_pair(validation_data), **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         """`Model.evaluate` with the targets defaulting to the inputs."""
         return super().evaluate(x, x if y is None and not is_batch_source(x) else y, *args, **kwargs)
 
-    def encode(self, x, batch_size=256):
-        """The codes y = f(x) of clean inputs x (inference mode), computed ``batch_size`` samples at a time."""
-        x = np.asarray(x)
-        return np.concatenate([self.encoder.new_call()(x[start:start + batch_size], training=False)
-                               for start in range(0, max(len(x), 1), batch_size)])
+    def encode(self, x):
+        """The codes y = f(x) of clean inputs x (inference mode)."""
+        return outputs_in_slices(self.encoder, np.asarray(x))
 
     def get_config(self):
         return {"name": self.name, "trainable": self.trainable, "input_shape": list(self.input_shape[1:]),
@@ -118,8 +117,9 @@ class Autoencoder(Model):
         config = dict(config)
         trainable = config.pop("trainable", True)
         # The encoder first: a tied decoder finds its encoder's layers by name.
-        encoder = serialization.deserialize(config.pop("encoder"), custom_objects)
-        decoder = serialization.deserialize(config.pop("decoder"), custom_objects)
+        with serialization.loading_scope():
+            encoder = serialization.deserialize(config.pop("encoder"), custom_objects)
+            decoder = serialization.deserialize(config.pop("decoder"), custom_objects)
         model = cls(encoder, decoder, **config)
         model._trainable = trainable
         return model

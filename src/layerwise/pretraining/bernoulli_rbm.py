@@ -4,6 +4,7 @@ import numpy as np
 
 from layerwise.activations import sigmoid
 from layerwise.ops.dense import dense_forward
+from layerwise.pretraining._data import in_unit_range
 from layerwise.pretraining._rbm import RestrictedBoltzmannMachine
 
 
@@ -23,7 +24,8 @@ class BernoulliRBM(RestrictedBoltzmannMachine):
         units: the number of hidden units.
         k: Gibbs steps per update (CD-k).
         persistent: whether the negative phase continues persistent chains (PCD) instead of restarting at
-            the data (CD).
+            the data (CD). PCD needs a small learning rate (the chains must keep up with the weights);
+            its chains are not saved with the model and restart at the data after loading.
         kernel_initializer: initializer of W (default N(0, 0.01²), Hinton's guide).
         kernel_regularizer: weight decay on W, e.g. ``L2(0.0001 / 2)`` for the guide's weight-cost 0.0001.
         seed: seed of the RBM's own generator for Gibbs sampling (default: the library's generator).
@@ -55,12 +57,10 @@ class BernoulliRBM(RestrictedBoltzmannMachine):
 
     has_pseudo_likelihood = True
 
-    def prepare_input(self, x):
-        x = super().prepare_input(x)
-        if x.size and (x.min() < 0 or x.max() > 1):
+    def check_visible(self, x):
+        if not in_unit_range(x):
             raise ValueError(f"BernoulliRBM '{self.name}': visible units are probabilities in [0, 1], received "
                              f"values in [{x.min():g}, {x.max():g}]; scale the data (or use GaussianBernoulliRBM)")
-        return x
 
     def visible_mean(self, h):
         """p(v = 1 | h) = σ(b + hWᵀ)."""
@@ -76,12 +76,17 @@ class BernoulliRBM(RestrictedBoltzmannMachine):
     def visible_energy_gradient(self, v):
         return -v.sum(axis=0)
 
-    def pseudo_log_likelihood(self, x):
-        """The stochastic pseudo-log-likelihood n · log σ(F(ṽ) - F(v)) of each sample (one unit flipped)."""
+    def pseudo_log_likelihood(self, x, seed=0):
+        """The stochastic pseudo-log-likelihood n · log σ(F(ṽ) - F(v)) of each sample (one unit flipped).
+
+        The flipped units are drawn from a generator of their own (``seed``), so measuring never moves the
+        Gibbs sampler's random stream, and successive measurements flip the same units. It is meant for
+        binary data: on grey levels the "flip" v_i -> 1 - v_i is not a state of a binary unit.
+        """
         v = self.prepare_input(x)
         flipped = v.copy()
         rows = np.arange(len(v))
-        columns = self.generator().integers(0, v.shape[1], len(v))
+        columns = np.random.default_rng(seed).integers(0, v.shape[1], len(v))
         flipped[rows, columns] = 1 - flipped[rows, columns]
         margin = self.free_energy(flipped) - self.free_energy(v)
         return -v.shape[1] * np.logaddexp(0, -margin)

@@ -83,24 +83,27 @@ class DeepBeliefNetwork(Sequential):
         self._metric_identifiers, self._metrics = [], None
         self._compiled_trainable = {layer: layer.trainable for layer in self.flatten_layers()}
 
-    def fit(self, x=None, y=None, epochs=1, validation_data=None, **kwargs):
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_data=None,
+            **kwargs):
         """Train the RBMs greedily, each for ``epochs`` epochs on the up-pass of the ones below.
 
         Args:
             x: the data; ``y`` is ignored (pre-training is unsupervised).
+            batch_size, verbose, callbacks: as `fit`'s, for each RBM.
             epochs: epochs per RBM.
             validation_data: data whose up-pass each RBM reports ``val_`` monitors on.
-            **kwargs: further arguments of each RBM's `fit` (batch_size, verbose, callbacks ...).
+            **kwargs: further arguments of each RBM's `fit` (shuffle ...).
 
         Returns:
-            One `LayerReport` per RBM, bottom up.
+            One `LayerReport` (a `History`) per RBM, bottom up, rather than one History: each RBM has its
+            own epochs and monitors.
         """
         self._require_compiled("fit")
         h, h_val, reports = np.asarray(x), validation_data, []
-        callbacks = kwargs.pop("callbacks", None) or []
         for rbm in self.rbms:
             report = LayerReport(rbm.name, "rbm")
-            rbm.fit(h, epochs=epochs, validation_data=h_val, callbacks=[report, *callbacks], **kwargs)
+            rbm.fit(h, batch_size=batch_size, epochs=epochs, verbose=verbose, validation_data=h_val,
+                    callbacks=[report, *(callbacks or [])], **kwargs)
             reports.append(report)
             h = rbm.transform(h)
             h_val = None if h_val is None else rbm.transform(h_val)

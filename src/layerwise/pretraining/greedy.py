@@ -11,6 +11,7 @@ from layerwise.layers.core.input_layer import Input, InputLayer
 from layerwise.models.functional import Model
 from layerwise.models.sequential import Sequential
 from layerwise.models.trainer import verbose_level
+from layerwise.pretraining._data import in_unit_range, outputs_in_slices
 from layerwise.pretraining.autoencoder import Autoencoder
 from layerwise.pretraining.bernoulli_rbm import BernoulliRBM
 from layerwise.pretraining.gaussian_bernoulli_rbm import GaussianBernoulliRBM
@@ -18,8 +19,6 @@ from layerwise.pretraining.layer_report import LayerReport
 
 METHODS = ("autoencoder", "denoising", "sparse", "rbm", "supervised")
 _AUTOENCODERS = ("autoencoder", "denoising", "sparse")
-#: Samples per pass when the data is carried up through a trained layer (inference only).
-_PASS_BATCH = 1024
 
 
 def pretrain(model, x, method="autoencoder", y=None, epochs_per_layer=10, batch_size=32, optimizer="sgd",
@@ -30,20 +29,22 @@ def pretrain(model, x, method="autoencoder", y=None, epochs_per_layer=10, batch_
     Walking the model's layers in order, each trainable hidden `Dense` layer (and, for the autoencoder
     methods, each trainable `Conv2D`) is trained on h, the output of the layers below it on x (the
     layers already pre-trained included, applied in inference mode); its learned weights are then copied
-    into the model, and h is carried up through it. The model's last layer, the output layer, is left
-    as it is. Fine-tune the whole model afterwards with ordinary `compile` and `fit`.
+    into the model, and h is carried up through it. The output layer (the model's last layer with
+    weights) is left as it is. Fine-tune the whole model afterwards with ordinary `compile` and `fit`.
 
     - "autoencoder": the layer is the encoder y = s(Wh + b) of an `Autoencoder` whose decoder
       z = s(W'y + b') (W' = Wᵀ with ``tied``) reconstructs h (lecture 002).
     - "denoising": the same, reconstructing h from a corrupted h̃ (``corruption``, ``corruption_level``).
-    - "sparse": the same, with a sparsity penalty on y (``sparsity``; default KL with ρ = 0.05, β = 3).
+    - "sparse": the same, with a sparsity penalty on y (``sparsity``; default: KL with ρ = 0.05, β = 3 for
+      sigmoid units, L1 with λ = 1e-4 for others, whose mean activation is no probability).
     - "rbm": the layer's W and b are those of a `BernoulliRBM` (`GaussianBernoulliRBM` for a first layer
       whose inputs leave [0, 1]) trained by CD-k or PCD on h: a deep belief network. The layers must
       be sigmoid units, which an RBM's hidden units are.
     - "supervised": lecture 004's supervised version: "train each layer of the DNN as if it was the
       hidden layer in a depth-two NN. As input, use the output of the last of the previously trained
       layers. As output, use the original classification or regression function": a new copy of the
-      model's output layer, trained with the model's loss (or ``loss``) on (h, y).
+      model's output layer (and of any layers after it, an Activation say), trained with the model's
+      loss (or ``loss``) on (h, y).
 
     Args:
         model: a `Sequential`, or a functional `Model` whose layers form one chain; built from x if needed.
@@ -80,7 +81,7 @@ def pretrain(model, x, method="autoencoder", y=None, epochs_per_layer=10, batch_
         ...                               Dense(2, activation="softmax")])
         >>> reports = pretrain(model, np.random.rand(100, 20), method="denoising", epochs_per_layer=2,
         ...                    verbose=0)
-        >>> [(report.layer, len(report.history["loss"])) for report in reports]
+        >>> [(report.layer_name, len(report.history["loss"])) for report in reports]
         [('hidden_1', 2), ('hidden_2', 2)]
 
     References:
@@ -97,7 +98,8 @@ def pretrain(model, x, method="autoencoder", y=None, epochs_per_layer=10, batch_
     if not model.built:
         model.build((None,) + x.shape[1:])
     chain = _chain(model)
-    targets = _targets(chain, method)
+    output = _output_index(chain)
+    targets = _targets(chain[:output], method)
     levels = list(corruption_level) if isinstance(corruption_level, (list, tuple)) else \
         [corruption_level] * len(targets)
     if len(levels) != len(targets):
@@ -122,12 +124,12 @@ def pretrain(model, x, method="autoencoder", y=None, epochs_per_layer=10, batch_
             if method == "rbm":
                 _train_rbm(layer, h, optimizer, k, persistent, layer_seed, fit)
             elif method == "supervised":
-                _train_supervised(layer, chain[-1], h, y, optimizer, loss, fit)
+                _train_supervised(layer, chain[output:], h, y, optimizer, loss, fit)
             else:
                 _train_autoencoder(layer, h, method, optimizer, loss, corruption, levels[index], sparsity, tied,
                                    layer_seed, fit)
             reports.append(report)
-        h = _apply(layer, h)
+        h = outputs_in_slices(layer, h)
     return reports
 
 
@@ -155,10 +157,18 @@ def _chain(model):
     return [inner for layer in layers if not isinstance(layer, InputLayer) for inner in _chain(layer)]
 
 
-def _targets(chain, method):
-    """The trainable hidden Dense (and, for autoencoders, Conv2D) layers: all but the output layer."""
+def _output_index(chain):
+    """Where the output layer is: the last layer with weights (an Activation or Dropout may follow it)."""
+    weighted = [index for index, layer in enumerate(chain) if layer.weights]
+    if not weighted:
+        raise ValueError("pretrain: the model has no layer with weights")
+    return weighted[-1]
+
+
+def _targets(hidden, method):
+    """The trainable Dense (and, for autoencoders, Conv2D) layers among the hidden layers."""
     kinds = (Dense, Conv2D) if method in _AUTOENCODERS else (Dense,)
-    targets = [layer for layer in chain[:-1] if isinstance(layer, kinds) and layer.trainable]
+    targets = [layer for layer in hidden if isinstance(layer, kinds) and layer.trainable]
     if method == "rbm":
         for layer in targets:
             if layer.activation.name != "sigmoid":
@@ -167,14 +177,8 @@ def _targets(chain, method):
     return targets
 
 
-def _apply(layer, h):
-    """h carried up through ``layer`` in inference mode, a slice at a time."""
-    return np.concatenate([layer.new_call()(h[start:start + _PASS_BATCH], training=False, input_gradient=False)
-                           for start in range(0, len(h), _PASS_BATCH)])
-
-
 def _copy(layer, suffix):
-    """A new layer of ``layer``'s configuration and current weights (its training then copies back)."""
+    """A new layer of ``layer``'s configuration (not its weights), named ``<layer>_<suffix>``."""
     config = {**layer.get_config(), "name": f"{layer.name}_{suffix}"}
     config.pop("input_shape", None)
     return type(layer).from_config(config)
@@ -182,26 +186,33 @@ def _copy(layer, suffix):
 
 def _reconstruction(h, loss):
     """(decoder activation, loss) for reconstructing h: cross-entropy for values in [0, 1], else squared error."""
-    unit_range = h.size > 0 and h.min() >= 0 and h.max() <= 1
+    unit_range = in_unit_range(h)
     activation = "sigmoid" if unit_range else None
     return activation, (("binary_crossentropy" if unit_range else "mse") if loss == "auto" else loss)
+
+
+def _default_sparsity(layer):
+    """The KL penalty on mean activations for sigmoid units (its ρ̂ needs values in (0, 1)), else L1."""
+    if getattr(layer, "activation", None) is not None and layer.activation.name == "sigmoid":
+        return regularizers.KLSparsity(rho=0.05, beta=3.0)
+    return regularizers.L1(1e-4)
 
 
 def _train_autoencoder(layer, h, method, optimizer, loss, corruption, level, sparsity, tied, seed, fit):
     encoder = _copy(layer, "encoder")
     activation, loss = _reconstruction(h, loss)
+    common = dict(activation=activation, name=f"{layer.name}_decoder", dtype=layer.dtype)
     if isinstance(layer, Conv2D):
         decoder = Conv2DTranspose(h.shape[-1], layer.kernel_size, strides=layer.strides, padding=layer.padding,
-                                  dilation_rate=layer.dilation_rate, activation=activation,
-                                  name=f"{layer.name}_decoder")
+                                  dilation_rate=layer.dilation_rate, **common)
     elif tied:
-        decoder = DenseTranspose(encoder, activation=activation, name=f"{layer.name}_decoder")
+        decoder = DenseTranspose(encoder, **common)
     else:
-        decoder = Dense(h.shape[-1], activation=activation, name=f"{layer.name}_decoder")
+        decoder = Dense(h.shape[-1], **common)
     autoencoder = Autoencoder(
         encoder, decoder, input_shape=h.shape[1:], seed=seed, name=f"{layer.name}_autoencoder",
         corruption=corruption if method == "denoising" else None, corruption_level=level,
-        sparsity=(sparsity or regularizers.KLSparsity(rho=0.05, beta=3.0)) if method == "sparse" else None)
+        sparsity=(sparsity or _default_sparsity(layer)) if method == "sparse" else None)
     encoder.set_weights(layer.get_weights())
     reconstructed = autoencoder.compute_output_shape((None,) + h.shape[1:])
     if tuple(reconstructed[1:]) != h.shape[1:]:
@@ -213,7 +224,7 @@ def _train_autoencoder(layer, h, method, optimizer, loss, corruption, level, spa
 
 
 def _train_rbm(layer, h, optimizer, k, persistent, seed, fit):
-    kind = BernoulliRBM if h.size == 0 or (h.min() >= 0 and h.max() <= 1) else GaussianBernoulliRBM
+    kind = BernoulliRBM if in_unit_range(h) else GaussianBernoulliRBM
     rbm = kind(layer.units, k=k, persistent=persistent, seed=seed, dtype=layer.dtype, name=f"{layer.name}_rbm")
     rbm.compile(optimizer=fresh_optimizer(optimizer))
     rbm.fit(h, **fit)
@@ -222,10 +233,10 @@ def _train_rbm(layer, h, optimizer, k, persistent, seed, fit):
         layer.bias.assign(rbm.hidden_bias.value)
 
 
-def _train_supervised(layer, output_layer, h, y, optimizer, loss, fit):
+def _train_supervised(layer, output_layers, h, y, optimizer, loss, fit):
     hidden = _copy(layer, "hidden")
-    head = _copy(output_layer, "head")
-    network = Sequential([Input(shape=h.shape[1:]), hidden, head], name=f"{layer.name}_depth_two")
+    head = [_copy(output, f"{layer.name}_head") for output in output_layers]
+    network = Sequential([Input(shape=h.shape[1:], dtype=layer.dtype), hidden, *head], name=f"{layer.name}_depth_two")
     hidden.set_weights(layer.get_weights())
     network.compile(optimizer=fresh_optimizer(optimizer), loss=loss)
     network.fit(h, y, **fit)

@@ -8,13 +8,13 @@ class LayerReport(History):
     also names the layer and the method.
 
     Attributes:
-        layer: the name of the layer of the model that was pre-trained.
+        layer_name: the name of the layer of the model that was pre-trained.
         method: how ("autoencoder", "denoising", "sparse", "rbm" or "supervised").
     """
 
-    def __init__(self, layer, method):
+    def __init__(self, layer_name, method):
         super().__init__()
-        self.layer, self.method = layer, method
+        self.layer_name, self.method = layer_name, method
 
     def __repr__(self):
-        return f"<LayerReport layer={self.layer!r} method={self.method!r} epochs={len(self.epoch)}>"
+        return f"<LayerReport layer_name={self.layer_name!r} method={self.method!r} epochs={len(self.epoch)}>"

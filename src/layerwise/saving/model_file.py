@@ -81,7 +81,7 @@ def generator_states(model) -> dict:
     """The state of every np.random.Generator a layer owns (the library's own is left to backups)."""
     shared = layerwise_random.generator()
     states = {}
-    for layer in getattr(model, "layers", []):
+    for layer in model.flatten_layers():
         owned = {k: v.bit_generator.state for k, v in vars(layer).items()
                  if isinstance(v, np.random.Generator) and v is not shared}
         if owned:
@@ -217,7 +217,7 @@ def _build_model(config, custom_objects, where):
                               loss=losses.get(compile_config["loss"]),
                               metrics=[m if isinstance(m, str) else metrics.get(m)
                                        for m in compile_config["metrics"]])
-        bad_names = [layer.name for layer in getattr(model, "layers", []) if not isinstance(layer.name, str)]
+        bad_names = [layer.name for layer in model.flatten_layers() if not isinstance(layer.name, str)]
         if bad_names:
             raise ValueError(f"layer names must be strings, found {bad_names[:3]}")
     except _BUILD_ERRORS as error:
@@ -231,7 +231,7 @@ def _build_model(config, custom_objects, where):
 def restore_generators(model, states, where) -> None:
     if not isinstance(states, dict):
         raise ModelFileError(f"{where}: invalid generator states")
-    layers = {layer.name: layer for layer in getattr(model, "layers", [])}
+    layers = {layer.name: layer for layer in model.flatten_layers()}
     for layer_name, owned in states.items():
         if layer_name not in layers or not isinstance(owned, dict):
             raise ModelFileError(f"{where}: generator state for unknown layer {layer_name!r}")

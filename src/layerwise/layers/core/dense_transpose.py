@@ -26,6 +26,7 @@ class DenseTranspose(Layer):
         activation: s, a name or function from `layerwise.activations` (None: linear).
         use_bias: whether to add b'.
         bias_initializer: initializer of b' (default "zeros").
+        dtype: the float type (default: the tied layer's).
         **kwargs: `Layer` arguments.
 
     Input shape:
@@ -46,11 +47,12 @@ class DenseTranspose(Layer):
         lecture 002 (autoencoder decoder z = s(W'y + b')).
     """
 
-    def __init__(self, tied_to, activation=None, use_bias=True, bias_initializer="zeros", **kwargs):
-        super().__init__(**kwargs)
-        self.tied_to = serialization.deserialized_layer(tied_to) if isinstance(tied_to, str) else tied_to
-        if not isinstance(self.tied_to, Dense):
+    def __init__(self, tied_to, activation=None, use_bias=True, bias_initializer="zeros", dtype=None, **kwargs):
+        tied_to = serialization.deserialized_layer(tied_to) if isinstance(tied_to, str) else tied_to
+        if not isinstance(tied_to, Dense):
             raise TypeError(f"DenseTranspose: tied_to must be a Dense layer, received {tied_to!r}")
+        super().__init__(dtype=dtype or tied_to.dtype, **kwargs)
+        self.tied_to = tied_to
         self.activation = activations.get(activation)
         self.use_bias = use_bias
         self.bias_initializer = bias_initializer
@@ -66,6 +68,10 @@ class DenseTranspose(Layer):
             raise ValueError(f"Layer '{self.name}' (DenseTranspose) is tied to '{self.tied_to.name}', which has "
                              "no weights yet; call the tied layer first")
         return self.tied_to.kernel
+
+    @property
+    def used_weights(self):
+        return self.weights + [self.kernel]
 
     def build(self, input_shape):
         if input_shape[-1] != self.tied_to.units or len(input_shape) != 2:
