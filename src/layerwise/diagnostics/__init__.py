@@ -1,5 +1,14 @@
-"""Diagnostics: look inside a model's training (gradient norms per layer)."""
+"""Diagnostics: look inside a model's training, layer by layer, nested models included.
 
+Callbacks for `fit` that put their measurements into the History under ``"<statistic>/<layer>"`` keys
+and, with ``path=``, into a CSV or JSON file as training runs:
+
+- `GradientFlow`: ``grad_norm``, ``grad_mean_abs``, ``grad_max_abs``, ``update_ratio`` (every N batches).
+
+And `gradient_norms`, the kernels' gradient norms of one batch, without training.
+"""
+
+from layerwise.diagnostics.gradient_flow import GradientFlow
 from layerwise.diagnostics.gradient_norms import gradient_norms
 
-__all__ = ["gradient_norms"]
+__all__ = ["GradientFlow", "gradient_norms"]
