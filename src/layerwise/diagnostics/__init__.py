@@ -4,11 +4,13 @@ Callbacks for `fit` that put their measurements into the History under ``"<stati
 and, with ``path=``, into a CSV or JSON file as training runs:
 
 - `GradientFlow`: ``grad_norm``, ``grad_mean_abs``, ``grad_max_abs``, ``update_ratio`` (every N batches).
+- `DeadUnits`: ``dead_fraction``, ``sparsity`` of ReLU-family layers on a probe set.
 
 And `gradient_norms`, the kernels' gradient norms of one batch, without training.
 """
 
+from layerwise.diagnostics.dead_units import DeadUnits
 from layerwise.diagnostics.gradient_flow import GradientFlow
 from layerwise.diagnostics.gradient_norms import gradient_norms
 
-__all__ = ["GradientFlow", "gradient_norms"]
+__all__ = ["DeadUnits", "GradientFlow", "gradient_norms"]
