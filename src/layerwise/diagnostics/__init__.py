@@ -5,12 +5,15 @@ and, with ``path=``, into a CSV or JSON file as training runs:
 
 - `GradientFlow`: ``grad_norm``, ``grad_mean_abs``, ``grad_max_abs``, ``update_ratio`` (every N batches).
 - `DeadUnits`: ``dead_fraction``, ``sparsity`` of ReLU-family layers on a probe set.
+- `ActivationStats`: ``activation_mean``, ``activation_std``, ``saturation`` (sigmoid, tanh) on a probe
+  set, and histograms kept on the callback.
 
 And `gradient_norms`, the kernels' gradient norms of one batch, without training.
 """
 
+from layerwise.diagnostics.activation_stats import ActivationStats
 from layerwise.diagnostics.dead_units import DeadUnits
 from layerwise.diagnostics.gradient_flow import GradientFlow
 from layerwise.diagnostics.gradient_norms import gradient_norms
 
-__all__ = ["DeadUnits", "GradientFlow", "gradient_norms"]
+__all__ = ["ActivationStats", "DeadUnits", "GradientFlow", "gradient_norms"]
