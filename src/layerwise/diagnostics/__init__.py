@@ -7,6 +7,7 @@ and, with ``path=``, into a CSV or JSON file as training runs:
 - `DeadUnits`: ``dead_fraction``, ``sparsity`` of ReLU-family layers on a probe set.
 - `ActivationStats`: ``activation_mean``, ``activation_std``, ``saturation`` (sigmoid, tanh) on a probe
   set, and histograms kept on the callback.
+- `WeightStats`: ``weight_mean``, ``weight_std``, ``weight_norm`` of each kernel.
 
 And `gradient_norms`, the kernels' gradient norms of one batch, without training.
 """
@@ -15,5 +16,6 @@ from layerwise.diagnostics.activation_stats import ActivationStats
 from layerwise.diagnostics.dead_units import DeadUnits
 from layerwise.diagnostics.gradient_flow import GradientFlow
 from layerwise.diagnostics.gradient_norms import gradient_norms
+from layerwise.diagnostics.weight_stats import WeightStats
 
-__all__ = ["ActivationStats", "DeadUnits", "GradientFlow", "gradient_norms"]
+__all__ = ["ActivationStats", "DeadUnits", "GradientFlow", "WeightStats", "gradient_norms"]
