@@ -2,9 +2,11 @@
 
 import numpy as np
 
+from layerwise.diagnostics._layers import trainable_kernels
+
 
 def gradient_norms(model, x, y, training=True):
-    """||dJ/dW_l||_2 of every kernel (or first weight) of a compiled model, in layer order, for one batch.
+    """||dJ/dW_l||_2 of every kernel (first trainable weight) of a compiled model, in layer order, for one batch.
 
     Runs one forward pass and the backward pass of the compiled loss (the same path as training, fused
     output gradient included) without updating the weights, and leaves each parameter's grad holding
@@ -16,7 +18,8 @@ def gradient_norms(model, x, y, training=True):
         training: the mode of the forward pass (batch statistics, dropout).
 
     Returns:
-        A dict {layer name: gradient norm} for each layer with trainable weights, input side first.
+        A dict {layer name: gradient norm} for each layer with trainable weights, input side first; the
+        layers of nested models are listed each under its own name (as `GradientFlow`'s keys).
 
     Example:
         >>> import numpy as np, layerwise
@@ -41,5 +44,5 @@ def gradient_norms(model, x, y, training=True):
         model.backward_preactivation(model.loss.fused_gradient(y, y_pred))
     else:
         model.backward(model.loss.gradient(y, y_pred))
-    return {layer.name: float(np.linalg.norm(layer.trainable_weights[0].grad))
-            for layer in model.layers if layer.trainable_weights}
+    return {name: float(np.linalg.norm(kernel.grad))
+            for name, kernel in trainable_kernels(model, "gradient_norms").items()}
