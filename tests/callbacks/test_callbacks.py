@@ -153,3 +153,9 @@ def test_lambda_callback_hooks_and_aliases():
     assert calls == ["begin", 7]
     with pytest.raises(ValueError, match="on_epoch_ending"):
         callbacks.LambdaCallback(on_epoch_ending=print)
+
+
+def test_progress_lines_leave_per_layer_keys_to_the_history():
+    from layerwise.callbacks.progbar_logger import format_logs
+
+    assert format_logs({"loss": 0.5, "grad_norm/dense": 1.0, "val_loss": 0.25}) == "loss: 0.5000 - val_loss: 0.2500"

@@ -8,7 +8,9 @@ from layerwise.callbacks.callback import Callback
 
 
 def format_logs(logs) -> str:
-    return " - ".join(f"{key}: {value:.4f}" for key, value in logs.items())
+    """``key: value`` pairs for a progress bar or a line; per-layer keys (``grad_norm/dense`` ...) are left to
+    the History and the diagnostics' files, where a deep model's dozens of them stay readable."""
+    return " - ".join(f"{key}: {value:.4f}" for key, value in logs.items() if "/" not in key)
 
 
 class ProgbarLogger(Callback):
