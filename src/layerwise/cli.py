@@ -1,7 +1,16 @@
 """The ``layerwise`` command line: ``layerwise quickstart`` and friends."""
 
 import argparse
+import importlib.util
+import platform
 import sys
+
+#: Optional packages that switch features on: their extra, and what they enable.
+OPTIONAL = (("threadpoolctl", "threads", "both cores for convolutional networks"),
+            ("matplotlib", "plot", "plots"),
+            ("onnx", "onnx", "ONNX export"),
+            ("onnxruntime", "onnx", "running exported ONNX files"),
+            ("safetensors", "test", "the reference safetensors codec (tests only)"))
 
 
 def quickstart(args) -> int:
@@ -33,6 +42,52 @@ def quickstart(args) -> int:
     return 0
 
 
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            return next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown"
+
+
+def info(args) -> int:
+    """Print the versions, the CPU, the BLAS NumPy runs on, the threads layerwise uses and the extras found."""
+    import numpy as np
+
+    import layerwise
+
+    print(f"layerwise {layerwise.__version__} (Python {platform.python_version()}, NumPy {np.__version__})")
+    print(f"CPU: {_cpu_model()}; layerwise threads: {layerwise.config.threads()}; float type: "
+          f"{layerwise.config.floatx()}")
+    if importlib.util.find_spec("threadpoolctl") is not None:
+        from threadpoolctl import threadpool_info
+
+        for library in threadpool_info():
+            if library["user_api"] == "blas":
+                print(f"BLAS: {library['internal_api']} {library.get('version')} {library.get('architecture')} "
+                      f"({library['num_threads']} threads)")
+    else:
+        print("BLAS: unknown (install layerwise[threads] for threadpoolctl)")
+    for module, extra, feature in OPTIONAL:
+        found = importlib.util.find_spec(module) is not None
+        print(f"  {module:<14} {'found' if found else 'missing':<8} {feature} (layerwise[{extra}])")
+    return 0
+
+
+def summary(args) -> int:
+    """Print the summary table of a saved model file."""
+    from layerwise.errors import ModelFileError
+    from layerwise.models import load_model
+
+    try:
+        model = load_model(args.model)
+    except (ModelFileError, OSError) as error:
+        print(f"layerwise summary: {error}", file=sys.stderr)
+        return 1
+    model.summary(expand_nested=args.expand_nested)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="layerwise", description="Deep networks in plain NumPy.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -44,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--seed", type=int, default=0)
     start.add_argument("--progress", action="store_true", help="draw the live progress bar even when not on a terminal")
     start.set_defaults(handler=quickstart)
+    commands.add_parser("info", help="versions, CPU, BLAS, threads and the optional extras found").set_defaults(
+        handler=info)
+    show = commands.add_parser("summary", help="the summary table of a saved model file")
+    show.add_argument("model", help="a file written by model.save")
+    show.add_argument("--expand-nested", action="store_true", help="list the layers inside nested models too")
+    show.set_defaults(handler=summary)
     return parser
 
 

@@ -15,6 +15,7 @@ from layerwise.callbacks.progbar_logger import format_logs
 from layerwise.errors import DivergenceError
 from layerwise.layers.base import Layer, format_shape
 from layerwise.layers.regularization._stochastic import SeededGenerator
+from layerwise.models._summary import print_summary
 from layerwise.models.trainer import Trainer, verbose_level
 from layerwise.ops.dense import dense_backward, dense_forward
 from layerwise.pretraining._data import reconstruction_pair
@@ -244,6 +245,13 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
         if self.has_pseudo_likelihood:
             logs["pseudo_log_likelihood"] = float(self.pseudo_log_likelihood(x).mean())
         return logs
+
+    def summary(self, print_fn=print, expand_nested=False):
+        """Keras's summary table, of one row: the RBM and its parameters."""
+        print_summary(self, print_fn)
+
+    def summary_rows(self):
+        return [(self, (None, self.units), None)]
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "k": self.k, "persistent": self.persistent,
