@@ -1,4 +1,4 @@
-"""The ``layerwise`` command line: ``layerwise quickstart`` and friends."""
+"""The ``layerwise`` command line: quickstart, info, summary, evaluate and predict."""
 
 import argparse
 import importlib.util
@@ -76,15 +76,94 @@ def info(args) -> int:
 
 def summary(args) -> int:
     """Print the summary table of a saved model file."""
+    model = _load(args.model, "summary")
+    if model is None:
+        return 1
+    model.summary(expand_nested=args.expand_nested)
+    return 0
+
+
+#: Image datasets `evaluate` loads by name: their test split, scaled to [0, 1].
+DATASETS = ("mnist", "fashion_mnist", "cifar10")
+
+
+def _load(path, command):
+    """The model saved at ``path``, or None after printing why it cannot be loaded."""
     from layerwise.errors import ModelFileError
     from layerwise.models import load_model
 
     try:
-        model = load_model(args.model)
+        return load_model(path)
     except (ModelFileError, OSError) as error:
-        print(f"layerwise summary: {error}", file=sys.stderr)
+        print(f"layerwise {command}: {error}", file=sys.stderr)
+        return None
+
+
+def _read_array(path, what, command):
+    """A .npy file's array (never unpickled), or None after printing why it cannot be read."""
+    import numpy as np
+
+    try:
+        return np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        print(f"layerwise {command}: {what} {path}: {error}", file=sys.stderr)
+        return None
+
+
+def _dataset_test_split(name, model):
+    """A named dataset's test images shaped for the model's input, and labels shaped for its loss."""
+    import layerwise
+    from layerwise import losses
+
+    (_, _), (x, y) = getattr(layerwise.datasets, name).load_data()
+    x = x.astype("float32").reshape((len(x),) + tuple(model.input_shape[1:])) / 255
+    if isinstance(model.loss, losses.CategoricalCrossentropy):
+        y = layerwise.utils.to_categorical(y.reshape(-1), int(model.compute_output_shape(model.input_shape)[-1]))
+    return x, y
+
+
+def evaluate(args) -> int:
+    """Print the loss and metrics of a saved model on a named dataset's test split or on .npy arrays."""
+    from layerwise.callbacks.progbar_logger import format_logs
+
+    model = _load(args.model, "evaluate")
+    if model is None:
         return 1
-    model.summary(expand_nested=args.expand_nested)
+    if args.dataset is not None:
+        try:
+            x, y = _dataset_test_split(args.dataset, model)
+        except ValueError as error:
+            print(f"layerwise evaluate: {args.dataset} does not fit the model: {error}", file=sys.stderr)
+            return 1
+    else:
+        x, y = _read_array(args.x, "--x", "evaluate"), _read_array(args.y, "--y", "evaluate")
+        if x is None or y is None:
+            return 1
+    try:
+        logs = model.evaluate(x, y, batch_size=args.batch_size, verbose=0, return_dict=True)
+    except (ValueError, RuntimeError) as error:
+        print(f"layerwise evaluate: {error}", file=sys.stderr)
+        return 1
+    print(format_logs(logs))
+    return 0
+
+
+def predict(args) -> int:
+    """Write a saved model's predictions for the samples of a .npy file to another .npy file."""
+    import numpy as np
+
+    model = _load(args.model, "predict")
+    x = None if model is None else _read_array(args.input, "input", "predict")
+    if x is None:
+        return 1
+    try:
+        predictions = model.predict(x, batch_size=args.batch_size, verbose=0)
+    except ValueError as error:
+        print(f"layerwise predict: {error}", file=sys.stderr)
+        return 1
+    output = args.output or str(args.input).removesuffix(".npy") + "_predictions.npy"
+    np.save(output, predictions)
+    print(f"{output}: predictions of shape {predictions.shape}")
     return 0
 
 
@@ -105,11 +184,28 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("model", help="a file written by model.save")
     show.add_argument("--expand-nested", action="store_true", help="list the layers inside nested models too")
     show.set_defaults(handler=summary)
+    judge = commands.add_parser("evaluate", help="loss and metrics of a saved model on a dataset or on .npy arrays")
+    judge.add_argument("model", help="a file written by model.save")
+    data = judge.add_mutually_exclusive_group(required=True)
+    data.add_argument("--dataset", choices=DATASETS, help="a dataset's test split, images scaled to [0, 1]")
+    data.add_argument("--x", help="a .npy file of inputs (with --y)")
+    judge.add_argument("--y", help="a .npy file of targets (with --x)")
+    judge.add_argument("--batch-size", type=int, default=256)
+    judge.set_defaults(handler=evaluate)
+    guess = commands.add_parser("predict", help="a saved model's predictions for a .npy file of inputs")
+    guess.add_argument("model", help="a file written by model.save")
+    guess.add_argument("input", help="a .npy file of input samples")
+    guess.add_argument("--output", help="where to write the predictions (default: INPUT_predictions.npy)")
+    guess.add_argument("--batch-size", type=int, default=256)
+    guess.set_defaults(handler=predict)
     return parser
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "x", None) is not None and args.y is None:
+        parser.error("evaluate: --x needs --y, the targets")
     return args.handler(args)
 
 
