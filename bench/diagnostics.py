@@ -16,7 +16,6 @@ import argparse
 import statistics
 import time
 
-
 from _clock import Clock
 from _environment import report_environment
 import layerwise
