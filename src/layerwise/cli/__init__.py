@@ -1,10 +1,11 @@
-"""The ``layerwise`` command line: quickstart, info, summary, evaluate and predict."""
+"""The ``layerwise`` command line: quickstart, info, summary, evaluate, predict, train and gradcheck."""
 
 import argparse
 
 from layerwise.cli.inference import DATASETS, evaluate, predict
 from layerwise.cli.inspect import OPTIONAL, info, summary
 from layerwise.cli.quickstart import quickstart
+from layerwise.cli.train import gradcheck, train
 
 __all__ = ["OPTIONAL", "build_parser", "main"]
 
@@ -40,6 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     guess.add_argument("--output", help="where to write the predictions (default: INPUT_predictions.npy)")
     guess.add_argument("--batch-size", type=int, default=256)
     guess.set_defaults(handler=predict)
+    run = commands.add_parser("train", help="train the model a TOML run file describes (see layerwise.cli.run_config)")
+    run.add_argument("config", help="the run's TOML file")
+    run.add_argument("--resume", action="store_true", help="continue a run stopped by Ctrl-C")
+    run.set_defaults(handler=train)
+    check = commands.add_parser("gradcheck", help="float64 gradient check of the model a TOML run file describes")
+    check.add_argument("config", help="the run's TOML file")
+    check.add_argument("--samples", type=int, default=4, help="samples of the data to check on")
+    check.set_defaults(handler=gradcheck)
     return parser
 
 

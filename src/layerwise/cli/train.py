@@ -1,0 +1,184 @@
+"""``layerwise train CONFIG.toml`` and ``layerwise gradcheck CONFIG.toml``: a run described in one file.
+
+``train`` writes into the output directory: ``model.keras`` (the trained model), ``history.csv`` (each epoch's
+loss, metrics and diagnostics), ``diagnostics/<callback>.csv`` (every record of each diagnostic) and, while it
+runs, ``backup/`` (`BackupAndRestore` after each epoch). Ctrl-C stops after the current batch and keeps the
+backup of the last complete epoch; ``--resume`` restores it and goes on, ending with the weights an
+uninterrupted run would have (the interrupted epoch is run again from its start).
+"""
+
+import os
+import shutil
+import signal
+import sys
+
+from layerwise.callbacks import Callback
+from layerwise.cli.run_config import ConfigError, RunConfig
+
+_DIAGNOSTICS = {"gradient_flow": "GradientFlow", "dead_units": "DeadUnits", "activation_stats": "ActivationStats",
+                "weight_stats": "WeightStats"}
+
+
+def build_model(config):
+    """The configured model: a saved one, or an `Input` and the listed layers."""
+    import layerwise
+    from layerwise.layers.serialization import deserialize
+
+    model = config.section("model")
+    if "file" in model:
+        return layerwise.models.load_model(config.resolve(model["file"]))
+    try:
+        layers = [deserialize({"config": {}, **layer}) for layer in model["layers"]]
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"{config.path}: [model] layers: {error}") from None
+    return layerwise.Sequential([layerwise.Input(shape=tuple(model["input_shape"])), *layers])
+
+
+def load_data(config, model):
+    """(x, y) of the configured data, x shaped for the model and y for its loss."""
+    import numpy as np
+
+    import layerwise
+    from layerwise import losses
+
+    data = config.section("data")
+    if "dataset" in data:
+        (x, y), _ = getattr(layerwise.datasets, data["dataset"]).load_data()
+        shape = tuple(model.input_shape[1:])
+        if int(np.prod(shape)) != int(np.prod(x.shape[1:])):
+            config.fail("[data] dataset", f"samples of {int(np.prod(shape))} values for the model's input {shape}",
+                        f"{data['dataset']} with samples of shape {x.shape[1:]}")
+        x = x.reshape((len(x),) + shape).astype("float32") / 255
+        y = y.reshape(-1)
+    else:
+        try:
+            x, y = (np.load(config.resolve(data[key]), allow_pickle=False) for key in ("x", "y"))
+        except (OSError, ValueError) as error:
+            raise ConfigError(f"{config.path}: [data]: {error}") from None
+    limit = data.get("limit")
+    x, y = (x, y) if limit is None else (x[:limit], y[:limit])
+    if isinstance(model.loss, losses.CategoricalCrossentropy) and y.ndim == 1:
+        y = layerwise.utils.to_categorical(y, int(model.compute_output_shape(model.input_shape)[-1]))
+    return x, y
+
+
+def _compile(config, model):
+    settings = config.section("compile")
+    try:
+        model.compile(optimizer=settings["optimizer"], loss=settings["loss"], metrics=settings.get("metrics"))
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"{config.path}: [compile]: {error}") from None
+
+
+def _diagnostics(config, x, directory):
+    import layerwise.diagnostics as diagnostics
+
+    callbacks = []
+    os.makedirs(os.path.join(directory, "diagnostics"), exist_ok=True)
+    for key, options in config.section("diagnostics").items():
+        options = dict(options)
+        if "probe" in options:
+            options["probe_x"] = x[:options.pop("probe")]
+        path = os.path.join(directory, "diagnostics", f"{key}.csv")
+        try:
+            callbacks.append(getattr(diagnostics, _DIAGNOSTICS[key])(path=path, **options))
+        except (ValueError, TypeError) as error:
+            raise ConfigError(f"{config.path}: [diagnostics] {key}: {error}") from None
+    return callbacks
+
+
+class _Interrupted(Exception):
+    """Ctrl-C was pressed: training left off after a batch, before its epoch ended."""
+
+
+class _StopOnInterrupt(Callback):
+    """While active, Ctrl-C ends training after the current batch, before its epoch ends.
+
+    Leaving by an exception, not by ``stop_training``, keeps the cut-short epoch out of everything an epoch's
+    end writes (the backup, history.csv, the diagnostics' files), so --resume runs that epoch again whole.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.requested, self.previous = False, None
+
+    def _handle(self, signum, frame):
+        self.requested = True
+        print("\nInterrupted: stopping after this batch (Ctrl-C again to abort at once)", file=sys.stderr)
+        signal.signal(signal.SIGINT, self.previous)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.requested:
+            raise _Interrupted
+
+    def __enter__(self):
+        self.previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        signal.signal(signal.SIGINT, self.previous)
+
+
+def train(args) -> int:
+    """Train the run a TOML file describes; see the module docstring for what is written where."""
+    import layerwise
+    from layerwise.callbacks import BackupAndRestore, CSVLogger, TerminateOnNaN
+
+    try:
+        config = RunConfig(args.config)
+        directory = config.resolve(config.section("output")["directory"])
+        backup = os.path.join(directory, "backup")
+        if args.resume != os.path.isdir(backup):
+            raise ConfigError(f"{directory}: " + ("no interrupted run to resume (no backup/ directory)" if args.resume
+                                                  else "holds an interrupted run: pass --resume to continue it, "
+                                                       "or choose another [output] directory"))
+        layerwise.utils.set_random_seed(config.raw.get("seed", 0))
+        model = build_model(config)
+        _compile(config, model)
+        x, y = load_data(config, model)
+        os.makedirs(directory, exist_ok=True)
+        interrupt = _StopOnInterrupt()
+        callbacks = [interrupt, BackupAndRestore(backup, delete_checkpoint=False), *_diagnostics(config, x, directory),
+                     CSVLogger(os.path.join(directory, "history.csv"), append=args.resume), TerminateOnNaN()]
+    except ConfigError as error:
+        print(f"layerwise train: {error}", file=sys.stderr)
+        return 2
+    fit = config.section("fit")
+    try:
+        with interrupt:
+            model.fit(x, y, epochs=fit["epochs"], batch_size=fit.get("batch_size"),
+                      validation_split=config.section("data").get("validation_split", 0.0),
+                      verbose=1 if sys.stderr.isatty() else 2, callbacks=callbacks)
+    except _Interrupted:
+        print(f"Stopped. The last complete epoch is kept in {backup}; continue with: layerwise train "
+              f"{args.config} --resume", file=sys.stderr)
+        return 130
+    model.save(os.path.join(directory, "model.keras"))
+    shutil.rmtree(backup)
+    print(f"Saved {os.path.join(directory, 'model.keras')} and {os.path.join(directory, 'history.csv')}")
+    return 0
+
+
+def gradcheck(args) -> int:
+    """Check the configured model's gradients in float64 on a few samples of its data; 0 if all pass."""
+    import layerwise
+    from layerwise.testing import check_gradients
+
+    try:
+        config = RunConfig(args.config)
+        layerwise.config.set_floatx("float64")
+        layerwise.utils.set_random_seed(config.raw.get("seed", 0))
+        model = build_model(config)
+        _compile(config, model)
+        x, y = load_data(config, model)
+    except ConfigError as error:
+        print(f"layerwise gradcheck: {error}", file=sys.stderr)
+        return 2
+    if model.dtype != "float64":
+        print("layerwise gradcheck: the model is not float64 (a saved float32 model); describe it by its layers",
+              file=sys.stderr)
+        return 2
+    report = check_gradients(model, x[:args.samples].astype("float64"), y[:args.samples])
+    print(report)
+    print("All gradients agree with central differences." if report.passed else "Some gradients disagree.")
+    return 0 if report.passed else 1
