@@ -8,8 +8,9 @@
    alternate over ``--repeats`` rounds in one process and the medians are compared (issue 22: under 10%),
    and the time spent inside the callbacks' hooks is measured directly, which a noisy machine cannot blur.
 2. Dead units (lecture 002: "as much as 40% of your network can be dead"): the same network trained for one
-   epoch with a sane learning rate and with too large ones; DeadUnits reports, per hidden layer, the fraction
-   of ReLUs no test image switches on, and apart from it the fraction of zero activations (sparsity).
+   epoch with sane learning rates and with too large ones (SGD, SGD with momentum, Adam); DeadUnits reports,
+   per hidden layer, the fraction of ReLUs no test image switches on, and apart from it the fraction of zero
+   activations (sparsity).
 """
 
 import argparse
@@ -22,7 +23,7 @@ import layerwise
 from layerwise.diagnostics import ActivationStats, DeadUnits, GradientFlow, WeightStats
 from layerwise.errors import DivergenceError
 from layerwise.layers import Dense
-from layerwise.optimizers import SGD
+from layerwise.optimizers import SGD, Adam
 
 
 HOOKS = ("on_train_begin", "on_epoch_begin", "on_train_batch_begin", "on_train_batch_end", "on_epoch_end")
@@ -33,10 +34,10 @@ def mnist():
     return x.reshape(-1, 784).astype("float32") / 255, y, x_test.reshape(-1, 784).astype("float32") / 255
 
 
-def network(learning_rate):
+def network(optimizer):
     model = layerwise.Sequential([layerwise.Input(shape=(784,)), Dense(1024, activation="relu", name="hidden_1"),
                                   Dense(1024, activation="relu", name="hidden_2"), Dense(10, activation="softmax")])
-    model.compile(optimizer=SGD(learning_rate), loss="sparse_categorical_crossentropy")
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
@@ -47,7 +48,7 @@ def overhead(repeats):
     for _ in range(repeats):
         for arm in seconds:
             layerwise.utils.set_random_seed(0)
-            model = network(0.1)
+            model = network(SGD(0.1))
             callbacks = [GradientFlow(every=50), DeadUnits(probe), ActivationStats(probe), WeightStats()] \
                 if arm == "with" else []
             clock = Clock()
@@ -69,20 +70,25 @@ def overhead(repeats):
           f"{100 * statistics.median(inside) / without:.1f}% of the epoch without them")
 
 
-def dead_units(learning_rates):
+#: (label, optimizer): sane learning rates, then too large ones.
+DEAD_UNIT_RUNS = (("SGD 0.1", lambda: SGD(0.1)), ("Adam 0.001", lambda: Adam(0.001)),
+                  ("SGD 0.3, momentum 0.9", lambda: SGD(0.3, momentum=0.9)), ("Adam 0.01", lambda: Adam(0.01)),
+                  ("Adam 0.05", lambda: Adam(0.05)), ("SGD 2.0", lambda: SGD(2.0)))
+
+
+def dead_units():
     x, y, x_test = mnist()
     print("\n[dead units] one MNIST epoch, 784-1024-1024-10 ReLU, batch 128, probe: 10,000 test images")
-    for learning_rate in learning_rates:
+    for label, optimizer in DEAD_UNIT_RUNS:
         layerwise.utils.set_random_seed(0)
-        model = network(learning_rate)
-        dead = DeadUnits(x_test)
+        model = network(optimizer())
         try:
-            history = model.fit(x, y, epochs=1, batch_size=128, verbose=0, callbacks=[dead])
+            history = model.fit(x, y, epochs=1, batch_size=128, verbose=0, callbacks=[DeadUnits(x_test)])
         except DivergenceError as error:
-            print(f"  lr {learning_rate:<5} diverged: {error}")
+            print(f"  {label:<22} diverged: {error}")
             continue
         logs = {key: values[-1] for key, values in history.history.items()}
-        print(f"  lr {learning_rate:<5} loss {logs['loss']:.3f}; " + "; ".join(
+        print(f"  {label:<22} accuracy {logs['accuracy']:.3f}; " + "; ".join(
             f"{name}: dead {100 * logs[f'dead_fraction/{name}']:.1f}%, sparsity {100 * logs[f'sparsity/{name}']:.1f}%"
             for name in ("hidden_1", "hidden_2")))
 
@@ -93,7 +99,7 @@ def main():
     arguments = parser.parse_args()
     report_environment()
     overhead(arguments.repeats)
-    dead_units((0.1, 1.0, 2.0, 4.0))
+    dead_units()
 
 
 if __name__ == "__main__":
