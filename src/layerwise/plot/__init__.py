@@ -1,0 +1,10 @@
+"""Plots of training and of what happens inside a model (the ``plot`` extra: ``pip install 'layerwise[plot]'``).
+
+Every function takes the data, draws on the ``ax`` given or on a new figure, saves it when given
+``path=`` (PNG or SVG, by the suffix) and returns the matplotlib Figure. matplotlib is imported at the
+first drawing, never when layerwise is imported.
+"""
+
+from layerwise.plot.history import plot_history
+
+__all__ = ["plot_history"]
