@@ -5,8 +5,9 @@ Every function takes the data, draws on the ``ax`` given or on a new figure, sav
 first drawing, never when layerwise is imported.
 """
 
+from layerwise.plot.activation_histograms import plot_activation_histograms
 from layerwise.plot.dead_units import plot_dead_units
 from layerwise.plot.gradient_flow import plot_gradient_flow
 from layerwise.plot.history import plot_history
 
-__all__ = ["plot_dead_units", "plot_gradient_flow", "plot_history"]
+__all__ = ["plot_activation_histograms", "plot_dead_units", "plot_gradient_flow", "plot_history"]
