@@ -9,7 +9,10 @@ from layerwise.plot.activation_histograms import plot_activation_histograms
 from layerwise.plot.confusion_matrix import plot_confusion_matrix
 from layerwise.plot.dead_units import plot_dead_units
 from layerwise.plot.decision_boundary import plot_decision_boundary
+from layerwise.plot.feature_maps import plot_feature_maps
+from layerwise.plot.filters import plot_filters
 from layerwise.plot.gradient_flow import plot_gradient_flow
 from layerwise.plot.history import plot_history
 
-__all__ = ["plot_activation_histograms", "plot_confusion_matrix", "plot_dead_units", "plot_decision_boundary", "plot_gradient_flow", "plot_history"]
+__all__ = ["plot_activation_histograms", "plot_confusion_matrix", "plot_dead_units", "plot_decision_boundary",
+           "plot_feature_maps", "plot_filters", "plot_gradient_flow", "plot_history"]
