@@ -13,6 +13,8 @@ from layerwise.plot.feature_maps import plot_feature_maps
 from layerwise.plot.filters import plot_filters
 from layerwise.plot.gradient_flow import plot_gradient_flow
 from layerwise.plot.history import plot_history
+from layerwise.plot.model_graph import plot_model
 
 __all__ = ["plot_activation_histograms", "plot_confusion_matrix", "plot_dead_units", "plot_decision_boundary",
-           "plot_feature_maps", "plot_filters", "plot_gradient_flow", "plot_history"]
+           "plot_feature_maps", "plot_filters", "plot_gradient_flow", "plot_history",
+           "plot_model"]
