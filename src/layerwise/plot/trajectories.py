@@ -94,7 +94,7 @@ def plot_optimizer_trajectories(surface, trajectories, extent=None, levels=30, a
     return finish(figure, path, "plot_optimizer_trajectories")
 
 
-def animate_optimizer_trajectories(surface, trajectories, path, fps=10, extent=None, levels=30):
+def animate_optimizer_trajectories(surface, trajectories, path, fps=10, extent=None, levels=30, dpi=60):
     """Write a GIF in which the trajectories grow one step per frame over the contour lines of ``surface``.
 
     Written by matplotlib's `PillowWriter`, so Pillow must be installed.
@@ -103,6 +103,7 @@ def animate_optimizer_trajectories(surface, trajectories, path, fps=10, extent=N
         surface, trajectories, extent, levels: as `plot_optimizer_trajectories`.
         path: the ``.gif`` file to write.
         fps: frames (steps) per second.
+        dpi: pixels per inch of the frames (the 6 x 5 inch figure is 360 x 300 pixels at 60).
 
     Returns:
         The matplotlib Figure, showing the last frame.
@@ -123,5 +124,5 @@ def animate_optimizer_trajectories(surface, trajectories, path, fps=10, extent=N
         return list(lines.values())
 
     frames = max(len(points) for points in paths.values())
-    FuncAnimation(figure, show_step, frames=frames, blit=False).save(path, writer=PillowWriter(fps=fps))
+    FuncAnimation(figure, show_step, frames=frames, blit=False).save(path, writer=PillowWriter(fps=fps), dpi=dpi)
     return figure
