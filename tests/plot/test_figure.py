@@ -1,14 +1,8 @@
-"""Saving by suffix, and matplotlib left unimported until a plot is drawn."""
-
-import subprocess
-import sys
-from pathlib import Path
+"""Saving by suffix (matplotlib left unimported until a plot is drawn: tests/test_import_graph.py)."""
 
 import pytest
 
 from layerwise.plot import plot_history
-
-SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def test_png_and_svg_by_suffix(tmp_path):
@@ -22,8 +16,3 @@ def test_another_suffix_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"path must end in .png or .svg, received '.*curves.pdf'"):
         plot_history({"loss": [1.0]}, path=tmp_path / "curves.pdf")
 
-
-def test_importing_layerwise_and_its_plots_does_not_import_matplotlib():
-    code = ("import sys, layerwise, layerwise.plot, layerwise.utils; "
-            "assert 'matplotlib' not in sys.modules, sorted(m for m in sys.modules if 'matplotlib' in m)")
-    subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(SRC)}, check=True)

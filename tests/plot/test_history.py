@@ -51,3 +51,15 @@ def test_unknown_metric_names_what_the_history_holds():
         plot_history({"loss": [1.0]}, metrics=["accuracy"])
     with pytest.raises(TypeError, match="History or its .history dict, received list"):
         plot_history([1.0, 2.0])
+
+
+def test_a_resumed_fit_is_drawn_at_its_own_epochs():
+    model = layerwise.Sequential([layerwise.Input(shape=(2,)), Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(np.ones((4, 2)), np.zeros((4, 1)), epochs=5, initial_epoch=3, verbose=0)
+    np.testing.assert_array_equal(plot_history(history).axes[0].lines[0].get_xdata(), [4, 5])
+
+
+def test_an_empty_history_says_so():
+    with pytest.raises(ValueError, match="holds no curves to draw"):
+        plot_history(LayerReport("hidden", "rbm"))

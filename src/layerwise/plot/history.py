@@ -42,15 +42,21 @@ def plot_history(history, metrics=None, ax=None, path=None):
     """
     logs = history_dict(history, "plot_history")
     metrics = _default_metrics(logs) if metrics is None else list(metrics)
+    if not metrics:
+        raise ValueError(f"plot_history: the history holds no curves to draw (its keys: {sorted(logs)}); "
+                         "plot it after training")
     missing = [name for name in metrics if name not in logs and _VALIDATION + name not in logs]
-    if missing or not metrics:
-        raise ValueError(f"plot_history: metrics {missing or metrics} are not in the history; it holds "
-                         f"{sorted(logs)}")
+    if missing:
+        raise ValueError(f"plot_history: metrics {missing} are not in the history; it holds {sorted(logs)}")
+    # A History knows its epochs (a resumed fit starts at initial_epoch); a dict counts from 1.
+    epochs = [epoch + 1 for epoch in getattr(history, "epoch", [])]
     figure, axes = panels(ax, len(metrics), "plot_history", ncols=3)
     for panel, name in zip(axes, metrics):
         for key, label in ((name, "train"), (_VALIDATION + name, "validation")):
             if key in logs:
-                panel.plot(range(1, len(logs[key]) + 1), logs[key], marker=".", label=label)
+                values = logs[key]
+                panel.plot(epochs if len(epochs) == len(values) else range(1, len(values) + 1), values,
+                           marker=".", label=label)
         panel.set(title=name, xlabel="epoch")
         panel.legend()
     if hasattr(history, "layer_name"):
