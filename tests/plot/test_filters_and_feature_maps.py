@@ -67,5 +67,5 @@ def test_feature_maps_refuse_an_unknown_layer_a_flat_output_and_a_batch():
         plot_feature_maps(model, "conv9", np.zeros((6, 6, 1)))
     with pytest.raises(ValueError, match=r"layer 'flat' outputs shape \(48,\) per example"):
         plot_feature_maps(model, "flat", np.zeros((6, 6, 1)))
-    with pytest.raises(ValueError, match=r"x must be one example of shape \(6, 6, 1\) .* received shape \(2, 6, 6, 1\)"):
+    with pytest.raises(ValueError, match=r"one example of shape \(6, 6, 1\) .* received shape \(2, 6, 6, 1\)"):
         plot_feature_maps(model, "conv", np.zeros((2, 6, 6, 1)))
