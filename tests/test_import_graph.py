@@ -1,4 +1,5 @@
-"""No import cycle through saving: models/trainer.py -> callbacks -> saving/model_file.py no longer leads back."""
+"""No import cycle through saving: models/trainer.py -> callbacks -> saving/model_file.py no longer leads back;
+and matplotlib (the ``plot`` extra) is imported only inside the functions that draw."""
 
 import ast
 import subprocess
@@ -52,3 +53,24 @@ def test_trainer_reaches_model_file_but_model_file_never_reaches_trainer():
                                     "layerwise.utils.registry", "layerwise.models.trainer"])
 def test_each_module_imports_first_in_a_fresh_interpreter(module):
     subprocess.run([sys.executable, "-c", f"import {module}"], env={"PYTHONPATH": str(SRC)}, check=True)
+
+
+def test_matplotlib_is_imported_only_inside_functions():
+    at_import_time = []
+    for path in (SRC / "layerwise").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        inside_functions = {id(node) for function in ast.walk(tree)
+                            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef))
+                            for node in ast.walk(function)}
+        for node in ast.walk(tree):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name.split(".")[0] == "matplotlib" for name in names) and id(node) not in inside_functions:
+                at_import_time.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert not at_import_time
+
+
+def test_importing_layerwise_its_plots_and_utils_does_not_import_matplotlib():
+    code = ("import sys, layerwise, layerwise.plot, layerwise.utils; "
+            "assert 'matplotlib' not in sys.modules, sorted(m for m in sys.modules if 'matplotlib' in m)")
+    subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(SRC)}, check=True)
