@@ -59,6 +59,8 @@ def test_train_writes_the_model_history_and_diagnostics_and_gradcheck_passes(tmp
     assert len(rows) == 2 and float(rows[1]["val_accuracy"]) > 0.8
     assert {"grad_norm/dense", "dead_fraction/dense"} <= set(rows[0])
     assert (out / "diagnostics" / "gradient_flow.csv").read_text().count("\n") > 2
+    for name in ("history", "gradient_flow", "dead_units"):
+        assert (out / "plots" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
     assert not (out / "backup").exists()
     assert load_model(out / "model.keras").count_params() == 784 * 32 + 32 + 32 * 10 + 10
     check = _run("gradcheck", tmp_path / "run.toml", "--samples", "3")

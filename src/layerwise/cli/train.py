@@ -1,8 +1,9 @@
 """``layerwise train CONFIG.toml`` and ``layerwise gradcheck CONFIG.toml``: a run described in one file.
 
 ``train`` writes into the output directory: ``model.keras`` (the trained model), ``history.csv`` (each epoch's
-loss, metrics and diagnostics), ``diagnostics/<callback>.csv`` (every record of each diagnostic) and, while it
-runs, ``backup/`` (`BackupAndRestore` after each epoch). Ctrl-C stops after the current batch and keeps the
+loss, metrics and diagnostics), ``diagnostics/<callback>.csv`` (every record of each diagnostic), ``plots/``
+(training curves, gradient flow, dead units; with matplotlib) and, while it runs, ``backup/``
+(`BackupAndRestore` after each epoch). Ctrl-C stops after the current batch and keeps the
 backup of the last complete epoch; ``--resume`` restores it and goes on, ending with the weights an
 uninterrupted run would have (the interrupted epoch is run again from its start).
 """
@@ -156,7 +157,36 @@ def train(args) -> int:
     model.save(os.path.join(directory, "model.keras"))
     shutil.rmtree(backup)
     print(f"Saved {os.path.join(directory, 'model.keras')} and {os.path.join(directory, 'history.csv')}")
+    _plots(directory)
     return 0
+
+
+def _plots(directory):
+    """Draw the run's curves from history.csv (every epoch, a resumed run's included) into plots/."""
+    import csv
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        print("No plots: install layerwise[plot] (matplotlib) to get them", file=sys.stderr)
+        return
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no window, and no display needed
+    import matplotlib.pyplot as pyplot
+
+    import layerwise.plot as plot
+
+    with open(os.path.join(directory, "history.csv"), newline="") as file:
+        rows = list(csv.DictReader(file))
+    history = {key: [float(row[key]) for row in rows if row.get(key)] for key in rows[0] if key != "epoch"}
+    os.makedirs(os.path.join(directory, "plots"), exist_ok=True)
+    drawn = [("history", plot.plot_history)]
+    drawn += [(name, draw) for name, draw, key in (("gradient_flow", plot.plot_gradient_flow, "grad_norm/"),
+                                                   ("dead_units", plot.plot_dead_units, "dead_fraction/"))
+              if any(column.startswith(key) for column in history)]
+    for name, draw in drawn:
+        pyplot.close(draw(history, path=os.path.join(directory, "plots", f"{name}.png")))
+    print(f"Plots: {', '.join(f'plots/{name}.png' for name, _ in drawn)}")
 
 
 def gradcheck(args) -> int:
