@@ -100,3 +100,9 @@ def test_evaluate_and_predict_errors_name_what_is_wrong(tmp_path, capsys):
     with pytest.raises(SystemExit):
         cli.main(["evaluate", model_file, "--x", str(tmp_path / "wrong.npy")])
     assert "--x needs --y" in capsys.readouterr().err
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    script = Path(sys.executable).parent / "layerwise"
+    result = subprocess.run(f"'{script}' info | head -1", shell=True, capture_output=True, text=True, timeout=120)
+    assert result.stdout.startswith("layerwise ") and "Traceback" not in result.stderr

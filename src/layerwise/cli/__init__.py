@@ -1,6 +1,8 @@
 """The ``layerwise`` command line: quickstart, info, summary, evaluate, predict, train and gradcheck."""
 
 import argparse
+import os
+import sys
 
 from layerwise.cli.inference import DATASETS, evaluate, predict
 from layerwise.cli.inspect import OPTIONAL, info, summary
@@ -60,5 +62,11 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "x", None) is not None and args.y is None:
         parser.error("evaluate: --x needs --y, the targets")
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:
+        # The reader left (`layerwise info | head`): exit quietly, as Unix tools do, instead of a traceback
+        # (stdout is pointed at devnull so that Python's final flush does not fail again).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
