@@ -51,7 +51,10 @@ def _run(*arguments):
 
 
 def test_train_writes_the_model_history_and_diagnostics_and_gradcheck_passes(tmp_path):
-    result = _run("train", _write(tmp_path))
+    text = CONFIG.format(limit=2000, epochs=2, directory="out").replace("[diagnostics]", (
+        '[[callbacks]]\nclass_name = "ModelCheckpoint"\nconfig = { filepath = "best.keras", monitor = "val_loss" }\n'
+        "[diagnostics]"))
+    result = _run("train", _write(tmp_path, text=text))
     assert result.returncode == 0, result.stderr
     out = tmp_path / "out"
     with open(out / "history.csv") as file:
@@ -61,7 +64,7 @@ def test_train_writes_the_model_history_and_diagnostics_and_gradcheck_passes(tmp
     assert (out / "diagnostics" / "gradient_flow.csv").read_text().count("\n") > 2
     for name in ("history", "gradient_flow", "dead_units"):
         assert (out / "plots" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
-    assert not (out / "backup").exists()
+    assert not (out / "backup").exists() and (out / "best.keras").exists()
     assert load_model(out / "model.keras").count_params() == 784 * 32 + 32 + 32 * 10 + 10
     check = _run("gradcheck", tmp_path / "run.toml", "--samples", "3")
     assert check.returncode == 0 and "All gradients agree" in check.stdout, check.stdout + check.stderr
@@ -76,6 +79,9 @@ def test_train_writes_the_model_history_and_diagnostics_and_gradcheck_passes(tmp
     (("\"Dense\", config = { units = 32", "\"Dense\", config = { unit = 32"), "[model] layers"),
     (("[data]", "[data]\nx = \"x.npy\""), "[data]"),
     (("seed = 3", "seed = -1"), "seed"),
+    (("[diagnostics]", "[[callbacks]]\nclass_name = \"LambdaCallback\"\n[diagnostics]"), "[[callbacks]]"),
+    (("[diagnostics]", "[[callbacks]]\nclass_name = \"EarlyStopping\"\nconfig = { mode = \"upwards\" }\n"
+                       "[diagnostics]"), "[[callbacks]] EarlyStopping"),
 ])
 def test_each_config_error_names_its_key(change, key, tmp_path):
     text = CONFIG.format(limit=100, epochs=2, directory="out")

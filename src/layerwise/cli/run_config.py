@@ -25,6 +25,10 @@ metrics = ["accuracy"]                     # optional
 epochs = 5
 batch_size = 128                           # optional (default 32)
 
+[[callbacks]]                              # optional, repeatable: EarlyStopping, ReduceLROnPlateau,
+class_name = "EarlyStopping"               # ModelCheckpoint (its filepath relative to the output
+config = { monitor = "val_loss", patience = 3 }   # directory) or TerminateOnNaN, with Keras's arguments
+
 [diagnostics]                              # optional; each key switches one callback on
 gradient_flow = { every = 50 }
 dead_units = { probe = 1000 }              # probe: how many training samples to probe with
@@ -50,6 +54,8 @@ SCHEMA = {
 }
 REQUIRED_SECTIONS = ("model", "data", "compile", "fit", "output")
 DATASETS = ("mnist", "fashion_mnist", "cifar10")
+#: The callbacks a run file may list: those whose arguments TOML can say.
+CALLBACKS = ("EarlyStopping", "ReduceLROnPlateau", "ModelCheckpoint", "TerminateOnNaN")
 
 
 class ConfigError(ValueError):
@@ -100,9 +106,9 @@ class RunConfig:
         return os.path.join(self.root, os.path.expanduser(relative))
 
     def _check(self):
-        unknown = sorted(set(self.raw) - set(SCHEMA) - {"seed"})
+        unknown = sorted(set(self.raw) - set(SCHEMA) - {"seed", "callbacks"})
         if unknown:
-            self.fail("sections", f"some of {sorted(SCHEMA)} and 'seed'", unknown)
+            self.fail("sections", f"some of {sorted(SCHEMA)}, 'callbacks' and 'seed'", unknown)
         seed = self.raw.get("seed", 0)
         if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
             self.fail("seed", "a non-negative integer", seed)
@@ -122,6 +128,12 @@ class RunConfig:
         self._check_model(self.section("model"))
         self._check_data(self.section("data"))
         self._check_fit(self.section("fit"))
+        callbacks = self.raw.get("callbacks", [])
+        if not isinstance(callbacks, list) or not all(
+                isinstance(c, dict) and c.get("class_name") in CALLBACKS and set(c) <= {"class_name", "config"}
+                and isinstance(c.get("config", {}), dict) for c in callbacks):
+            self.fail("[[callbacks]]", f"tables of a class_name among {list(CALLBACKS)} and a config table",
+                      callbacks)
         for key, options in self.section("diagnostics").items():
             if not isinstance(options, dict):
                 self.fail(f"[diagnostics] {key}", "a table of its options, e.g. {}", options)

@@ -71,6 +71,22 @@ def _compile(config, model):
         raise ConfigError(f"{config.path}: [compile]: {error}") from None
 
 
+def _listed_callbacks(config, directory):
+    """The run file's [[callbacks]], a ModelCheckpoint's filepath taken relative to the output directory."""
+    import layerwise.callbacks
+
+    callbacks = []
+    for entry in config.raw.get("callbacks", []):
+        options = dict(entry.get("config", {}))
+        if "filepath" in options:
+            options["filepath"] = os.path.join(directory, options["filepath"])
+        try:
+            callbacks.append(getattr(layerwise.callbacks, entry["class_name"])(**options))
+        except (ValueError, TypeError) as error:
+            raise ConfigError(f"{config.path}: [[callbacks]] {entry['class_name']}: {error}") from None
+    return callbacks
+
+
 def _diagnostics(config, x, directory):
     import layerwise.diagnostics as diagnostics
 
@@ -140,6 +156,7 @@ def train(args) -> int:
         os.makedirs(directory, exist_ok=True)
         interrupt = _StopOnInterrupt()
         callbacks = [interrupt, BackupAndRestore(backup, delete_checkpoint=False), *_diagnostics(config, x, directory),
+                     *_listed_callbacks(config, directory),
                      CSVLogger(os.path.join(directory, "history.csv"), append=args.resume), TerminateOnNaN()]
     except ConfigError as error:
         print(f"layerwise train: {error}", file=sys.stderr)
