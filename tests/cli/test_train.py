@@ -113,4 +113,8 @@ def test_ctrl_c_mid_epoch_then_resume_ends_bit_identical_to_an_uninterrupted_run
     a, b = load_model(tmp_path / "stopped" / "model.keras"), load_model(tmp_path / "straight" / "model.keras")
     for p, q in zip(a.weights, b.weights, strict=True):
         np.testing.assert_array_equal(p.value, q.value)
+    with open(tmp_path / "stopped" / "diagnostics" / "dead_units.csv") as file:  # the cut epoch left no record
+        assert [row["epoch"] for row in csv.DictReader(file)] == ["0", "1", "2"]
+    with open(tmp_path / "stopped" / "history.csv") as file:
+        assert [row["epoch"] for row in csv.DictReader(file)] == ["0", "1", "2"]
     assert _run("train", config, "--resume").returncode == 2  # nothing left to resume

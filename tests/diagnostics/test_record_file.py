@@ -8,6 +8,7 @@ import pytest
 
 from layerwise.callbacks import LambdaCallback
 from layerwise.diagnostics import DeadUnits, GradientFlow
+from layerwise.diagnostics._record_file import RecordFile
 
 from tiny_networks import relu_mlp
 
@@ -54,3 +55,21 @@ def test_the_suffix_names_a_known_format():
         GradientFlow(path="flow.txt")
     with pytest.raises(ValueError, match="DeadUnits: path must end in"):
         DeadUnits(np.zeros((1, 3)), path="dead")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".jsonl"])
+def test_append_continues_the_records_already_in_the_file(suffix, tmp_path):
+    path = tmp_path / f"records{suffix}"
+    first = RecordFile(path, "Test")
+    first.start()
+    first.write([{"epoch": 0, "x/dense": 1.0}])
+    resumed = RecordFile(path, "Test", append=True)
+    resumed.start()
+    resumed.write([{"epoch": 1, "x/dense": 2.0}])
+    text = path.read_text()
+    if suffix == ".csv":
+        assert text.splitlines() == ["epoch,x/dense", "0,1.0", "1,2.0"]
+    elif suffix == ".json":
+        assert json.loads(text) == [{"epoch": 0, "x/dense": 1.0}, {"epoch": 1, "x/dense": 2.0}]
+    else:
+        assert [json.loads(line)["epoch"] for line in text.splitlines()] == [0, 1]

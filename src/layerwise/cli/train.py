@@ -87,7 +87,7 @@ def _listed_callbacks(config, directory):
     return callbacks
 
 
-def _diagnostics(config, x, directory):
+def _diagnostics(config, x, directory, resume):
     import layerwise.diagnostics as diagnostics
 
     callbacks = []
@@ -98,7 +98,7 @@ def _diagnostics(config, x, directory):
             options["probe_x"] = x[:options.pop("probe")]
         path = os.path.join(directory, "diagnostics", f"{key}.csv")
         try:
-            callbacks.append(getattr(diagnostics, _DIAGNOSTICS[key])(path=path, **options))
+            callbacks.append(getattr(diagnostics, _DIAGNOSTICS[key])(path=path, append=resume, **options))
         except (ValueError, TypeError) as error:
             raise ConfigError(f"{config.path}: [diagnostics] {key}: {error}") from None
     return callbacks
@@ -155,8 +155,8 @@ def train(args) -> int:
         x, y = load_data(config, model)
         os.makedirs(directory, exist_ok=True)
         interrupt = _StopOnInterrupt()
-        callbacks = [interrupt, BackupAndRestore(backup, delete_checkpoint=False), *_diagnostics(config, x, directory),
-                     *_listed_callbacks(config, directory),
+        callbacks = [interrupt, BackupAndRestore(backup, delete_checkpoint=False),
+                     *_diagnostics(config, x, directory, args.resume), *_listed_callbacks(config, directory),
                      CSVLogger(os.path.join(directory, "history.csv"), append=args.resume), TerminateOnNaN()]
     except ConfigError as error:
         print(f"layerwise train: {error}", file=sys.stderr)

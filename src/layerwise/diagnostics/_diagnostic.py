@@ -25,15 +25,16 @@ class Diagnostic(Callback):
     Args:
         path: a ``.csv``, ``.json`` or ``.jsonl`` file to write the records to as training runs (see
             `RecordFile`), or None.
+        append: add to the records already in that file (a resumed run) instead of starting it afresh.
 
     Attributes:
         records: every record since training began.
     """
 
-    def __init__(self, path=None):
+    def __init__(self, path=None, append=False):
         super().__init__()
         self.records = []
-        self.file = None if path is None else RecordFile(path, type(self).__name__)
+        self.file = None if path is None else RecordFile(path, type(self).__name__, append)
 
     def on_train_begin(self, logs=None):
         self.records = []
@@ -67,11 +68,11 @@ class ProbeDiagnostic(Diagnostic):
             examples, run as one batch in inference mode.
         every_epoch: measure after epochs every_epoch, 2 every_epoch ... (counting from 1). The
             History's lists of these keys then hold one value per measured epoch.
-        path: as `Diagnostic`.
+        path, append: as `Diagnostic`.
     """
 
-    def __init__(self, probe_x, every_epoch=1, path=None):
-        super().__init__(path)
+    def __init__(self, probe_x, every_epoch=1, path=None, append=False):
+        super().__init__(path, append)
         self.probe_x = [np.asarray(a) for a in probe_x] if isinstance(probe_x, (list, tuple)) else np.asarray(probe_x)
         first = self.probe_x[0] if isinstance(self.probe_x, list) else self.probe_x
         if first.ndim == 0 or len(first) == 0:

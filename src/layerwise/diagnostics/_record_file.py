@@ -20,18 +20,28 @@ class RecordFile:
     Args:
         path: the file (its directory must exist).
         owner: the name of the diagnostic, for errors.
+        append: continue the records already in the file (a resumed run) instead of starting it afresh.
     """
 
-    def __init__(self, path, owner):
+    def __init__(self, path, owner, append=False):
         self.path = os.fspath(path)
         self.format = os.path.splitext(self.path)[1].lower()
         if self.format not in _FORMATS:
             raise ValueError(f"{owner}: path must end in .csv, .json or .jsonl, received {self.path!r}")
+        self.append = append
         self.written, self.fieldnames = [], None
 
     def start(self):
-        """Begin an empty file (each `fit` writes its own records over the last one's)."""
+        """Begin the file: empty (each `fit` writes its own records over the last one's), or, with
+        ``append`` and a file already there, after the records it holds."""
         self.written, self.fieldnames = [], None
+        if self.append and os.path.exists(self.path):
+            with open(self.path, newline="") as file:
+                if self.format == ".json":
+                    self.written = json.load(file)
+                elif self.format == ".csv":
+                    self.fieldnames = next(csv.reader(file), None)
+            return
         with open(self.path, "w") as file:
             if self.format == ".json":
                 json.dump([], file)

@@ -35,6 +35,7 @@ class ActivationStats(ProbeDiagnostic):
         bins: the number of histogram bins, spread over each layer's range of outputs.
         every_epoch: measure at the end of every this many epochs.
         path: a ``.csv``, ``.json`` or ``.jsonl`` file the records are written to as training runs.
+        append: add to the records already in that file (a resumed run) instead of starting it afresh.
 
     Attributes:
         histograms: {layer name: [(counts, edges) of each measured epoch]}, as `numpy.histogram`
@@ -60,8 +61,8 @@ class ActivationStats(ProbeDiagnostic):
         layer); Ioffe and Szegedy, "Batch Normalization", ICML 2015.
     """
 
-    def __init__(self, probe_x, bins=20, every_epoch=1, path=None):
-        super().__init__(probe_x, every_epoch, path)
+    def __init__(self, probe_x, bins=20, every_epoch=1, path=None, append=False):
+        super().__init__(probe_x, every_epoch, path, append)
         self.bins = positive_integer(bins, "bins", "ActivationStats")
         self.histograms = {}
 

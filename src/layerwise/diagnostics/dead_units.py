@@ -30,6 +30,7 @@ class DeadUnits(ProbeDiagnostic):
             inference mode; a few hundred examples of the training data.
         every_epoch: measure at the end of every this many epochs.
         path: a ``.csv``, ``.json`` or ``.jsonl`` file the records are written to as training runs.
+        append: add to the records already in that file (a resumed run) instead of starting it afresh.
 
     Example:
         >>> import numpy as np, layerwise

@@ -29,6 +29,7 @@ class GradientFlow(Diagnostic):
         every: sample the batches whose index in the epoch is a multiple of ``every`` (the first
             batch of every epoch is sampled).
         path: a ``.csv``, ``.json`` or ``.jsonl`` file the records are written to at each epoch's end.
+        append: add to the records already in that file (a resumed run) instead of starting it afresh.
 
     Example:
         >>> import numpy as np, layerwise
@@ -48,8 +49,8 @@ class GradientFlow(Diagnostic):
         Karpathy, "A Recipe for Training Neural Networks" (2019), the update-to-weight ratio.
     """
 
-    def __init__(self, every=1, path=None):
-        super().__init__(path)
+    def __init__(self, every=1, path=None, append=False):
+        super().__init__(path, append)
         self.every = positive_integer(every, "every", "GradientFlow")
         self._kernels, self._before, self._pending, self._epoch = None, None, [], 0
 

@@ -21,6 +21,7 @@ class WeightStats(Diagnostic):
 
     Args:
         path: a ``.csv``, ``.json`` or ``.jsonl`` file the records are written to as training runs.
+        append: add to the records already in that file (a resumed run) instead of starting it afresh.
 
     Example:
         >>> import numpy as np, layerwise
