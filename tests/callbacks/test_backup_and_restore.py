@@ -127,3 +127,49 @@ def test_a_callback_resumes_fit_through_the_public_resume_epoch():
     model.fit(*data, epochs=1, verbose=0, callbacks=[layerwise.callbacks.LambdaCallback(
         on_epoch_begin=lambda epoch, logs: epochs.append(epoch))])
     assert epochs == [2, 3, 0]
+
+
+def test_a_checkpoint_inside_an_epoch_resumes_bit_identically(tmp_path):
+    from layerwise.callbacks.backup_and_restore import read_training_state, write_training_state
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(64, 5)).astype("float32"), rng.integers(0, 3, 64)
+
+    def model():
+        layerwise.utils.set_random_seed(4)
+        net = layerwise.Sequential([layerwise.Input(shape=(5,)), layerwise.layers.Dense(8, activation="relu", name="a"),
+                                    layerwise.layers.Dropout(0.3), layerwise.layers.Dense(3, activation="softmax",
+                                                                                          name="b")])
+        net.compile(optimizer=layerwise.optimizers.SGD(0.1, momentum=0.9), loss="sparse_categorical_crossentropy",
+                    metrics=["accuracy"])
+        return net
+
+    class Cut(Exception):
+        pass
+
+    straight = model()
+    history = straight.fit(x, y, epochs=3, batch_size=8, verbose=0)
+
+    class Checkpoint(Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            if self.epoch == 1 and batch == 2:
+                write_training_state(self.model, tmp_path / "cut.lw", self.model.fit_position())
+                raise Cut
+
+    cut = model()
+    with pytest.raises(Cut):
+        cut.fit(x, y, epochs=3, batch_size=8, verbose=0, callbacks=[Checkpoint()])
+    resumed = model()
+
+    class Resume(Callback):
+        def on_train_begin(self, logs=None):
+            self.model.resume_position = read_training_state(self.model, tmp_path / "cut.lw")
+
+    rest = resumed.fit(x, y, epochs=3, batch_size=8, verbose=0, callbacks=[Resume()])
+    for p, q in zip(resumed.weights, straight.weights, strict=True):
+        np.testing.assert_array_equal(p.value, q.value)
+    assert rest.history["loss"] == history.history["loss"][1:]
+    assert rest.history["accuracy"] == history.history["accuracy"][1:]

@@ -104,6 +104,7 @@ def test_ctrl_c_mid_epoch_then_resume_ends_bit_identical_to_an_uninterrupted_run
     _, stderr = process.communicate(timeout=240)
     assert process.returncode == 130, stderr
     assert "--resume" in stderr and not (tmp_path / "stopped" / "model.keras").exists()
+    assert (tmp_path / "stopped" / "backup" / "interrupted.lw").exists()
     again = _run("train", config)
     assert again.returncode == 2 and "--resume" in again.stderr
     resumed = _run("train", config, "--resume")
@@ -115,6 +116,13 @@ def test_ctrl_c_mid_epoch_then_resume_ends_bit_identical_to_an_uninterrupted_run
         np.testing.assert_array_equal(p.value, q.value)
     with open(tmp_path / "stopped" / "diagnostics" / "dead_units.csv") as file:  # the cut epoch left no record
         assert [row["epoch"] for row in csv.DictReader(file)] == ["0", "1", "2"]
-    with open(tmp_path / "stopped" / "history.csv") as file:
-        assert [row["epoch"] for row in csv.DictReader(file)] == ["0", "1", "2"]
+    rows = {}
+    for run in ("stopped", "straight"):
+        with open(tmp_path / run / "history.csv") as file:
+            rows[run] = list(csv.DictReader(file))
+    assert [row["epoch"] for row in rows["stopped"]] == ["0", "1", "2"]
+    # The cut epoch's running loss and accuracy were restored with it: its row is the uninterrupted one's.
+    for stopped, straight in zip(rows["stopped"], rows["straight"], strict=True):
+        assert [stopped[k] for k in ("loss", "accuracy", "val_loss")] == [straight[k] for k in
+                                                                          ("loss", "accuracy", "val_loss")]
     assert _run("train", config, "--resume").returncode == 2  # nothing left to resume

@@ -39,26 +39,37 @@ class BackupAndRestore(Callback):
         self.path = os.path.join(self.backup_dir, _BACKUP)
 
     def on_train_begin(self, logs=None):
-        if not os.path.exists(self.path):
-            return
-        contents = model_file.read_model_file(self.path)
-        state = contents.get("training_state")
-        if not isinstance(state, dict) or not isinstance(state.get("epoch"), int):
-            raise ModelFileError(f"{self.path}: not a training backup (no training_state.json epoch)")
-        model_file.assign_weights(self.model, contents["model.safetensors"], self.path)
-        if self.model.optimizer is not None and "optimizer.safetensors" in contents:
-            model_file.assign_optimizer_state(self.model, contents["optimizer.safetensors"], self.path)
-        model_file.restore_generators(self.model, contents["config"].get("generators", {}), self.path)
-        model_file.set_generator_state(layerwise_random.generator(), state.get("library_generator"), self.path)
-        self.model.resume_epoch = state["epoch"] + 1
+        if os.path.exists(self.path):
+            self.model.resume_epoch = read_training_state(self.model, self.path)["epoch"] + 1
 
     def on_epoch_end(self, epoch, logs=None):
         os.makedirs(self.backup_dir, exist_ok=True)
-        entries = model_file.model_entries(self.model)
-        entries["training_state.json"] = json.dumps(
-            {"epoch": epoch, "library_generator": layerwise_random.generator().bit_generator.state}).encode()
-        archive.write_archive(self.path, entries)
+        write_training_state(self.model, self.path, {"epoch": epoch})
 
     def on_train_end(self, logs=None):
         if self.delete_checkpoint and os.path.exists(self.path):
             os.remove(self.path)
+
+
+def write_training_state(model, path, state):
+    """Write, atomically, a model file of the whole training state at this moment: weights, optimizer state,
+    every layer-owned generator, the library's generator (the next shuffles and dropout masks) and
+    ``state`` (a JSON-ready dict saying where training is)."""
+    entries = model_file.model_entries(model)
+    entries["training_state.json"] = json.dumps(
+        {**state, "library_generator": layerwise_random.generator().bit_generator.state}).encode()
+    archive.write_archive(path, entries)
+
+
+def read_training_state(model, path) -> dict:
+    """Load what `write_training_state` wrote into ``model`` and the library's generator; return ``state``."""
+    contents = model_file.read_model_file(path)
+    state = contents.get("training_state")
+    if not isinstance(state, dict) or not isinstance(state.get("epoch"), int):
+        raise ModelFileError(f"{path}: not a training backup (no training_state.json epoch)")
+    model_file.assign_weights(model, contents["model.safetensors"], path)
+    if model.optimizer is not None and "optimizer.safetensors" in contents:
+        model_file.assign_optimizer_state(model, contents["optimizer.safetensors"], path)
+    model_file.restore_generators(model, contents["config"].get("generators", {}), path)
+    model_file.set_generator_state(layerwise_random.generator(), state.get("library_generator"), path)
+    return state

@@ -3,9 +3,9 @@
 ``train`` writes into the output directory: ``model.keras`` (the trained model), ``history.csv`` (each epoch's
 loss, metrics and diagnostics), ``diagnostics/<callback>.csv`` (every record of each diagnostic), ``plots/``
 (training curves, gradient flow, dead units; with matplotlib) and, while it runs, ``backup/``
-(`BackupAndRestore` after each epoch). Ctrl-C stops after the current batch and keeps the
-backup of the last complete epoch; ``--resume`` restores it and goes on, ending with the weights an
-uninterrupted run would have (the interrupted epoch is run again from its start).
+(`BackupAndRestore` after each epoch). Ctrl-C stops after the current batch and saves the whole training
+state there; ``--resume`` restores it and continues from the next batch, ending with the weights an
+uninterrupted run would have.
 """
 
 import os
@@ -14,6 +14,7 @@ import signal
 import sys
 
 from layerwise.callbacks import Callback
+from layerwise.callbacks.backup_and_restore import read_training_state, write_training_state
 from layerwise.cli.run_config import ConfigError, RunConfig
 
 _DIAGNOSTICS = {"gradient_flow": "GradientFlow", "dead_units": "DeadUnits", "activation_stats": "ActivationStats",
@@ -105,27 +106,36 @@ def _diagnostics(config, x, directory, resume):
 
 
 class _Interrupted(Exception):
-    """Ctrl-C was pressed: training left off after a batch, before its epoch ended."""
+    """Ctrl-C was pressed: training left off after a batch, its state saved."""
 
 
 class _StopOnInterrupt(Callback):
-    """While active, Ctrl-C ends training after the current batch, before its epoch ends.
+    """While active, Ctrl-C ends training after the current batch, saving the whole training state there
+    (``backup/interrupted.lw``: weights, optimizer, generators, and the epoch's position, order and running
+    totals); at the start of a resumed run it restores that state and `fit` continues from the next batch.
 
-    Leaving by an exception, not by ``stop_training``, keeps the cut-short epoch out of everything an epoch's
-    end writes (the backup, history.csv, the diagnostics' files), so --resume runs that epoch again whole.
+    It leaves `fit` by an exception, not by ``stop_training``, so that the cut-short epoch's end is never
+    run: no backup, history row or diagnostics record claims an epoch that did not finish. Listed after
+    `BackupAndRestore`, its restore comes last and wins.
     """
 
-    def __init__(self):
+    def __init__(self, path):
         super().__init__()
-        self.requested, self.previous = False, None
+        self.path, self.requested, self.previous = path, False, None
 
     def _handle(self, signum, frame):
         self.requested = True
         print("\nInterrupted: stopping after this batch (Ctrl-C again to abort at once)", file=sys.stderr)
         signal.signal(signal.SIGINT, self.previous)
 
+    def on_train_begin(self, logs=None):
+        if os.path.exists(self.path):
+            self.model.resume_position = read_training_state(self.model, self.path)
+            os.remove(self.path)  # consumed: were this run killed now, the last epoch's backup remains
+
     def on_train_batch_end(self, batch, logs=None):
         if self.requested:
+            write_training_state(self.model, self.path, self.model.fit_position())
             raise _Interrupted
 
     def __enter__(self):
@@ -154,8 +164,8 @@ def train(args) -> int:
         _compile(config, model)
         x, y = load_data(config, model)
         os.makedirs(directory, exist_ok=True)
-        interrupt = _StopOnInterrupt()
-        callbacks = [interrupt, BackupAndRestore(backup, delete_checkpoint=False),
+        interrupt = _StopOnInterrupt(os.path.join(backup, "interrupted.lw"))
+        callbacks = [BackupAndRestore(backup, delete_checkpoint=False), interrupt,
                      *_diagnostics(config, x, directory, args.resume), *_listed_callbacks(config, directory),
                      CSVLogger(os.path.join(directory, "history.csv"), append=args.resume), TerminateOnNaN()]
     except ConfigError as error:
@@ -168,8 +178,8 @@ def train(args) -> int:
                       validation_split=config.section("data").get("validation_split", 0.0),
                       verbose=1 if sys.stderr.isatty() else 2, callbacks=callbacks)
     except _Interrupted:
-        print(f"Stopped. The last complete epoch is kept in {backup}; continue with: layerwise train "
-              f"{args.config} --resume", file=sys.stderr)
+        print(f"Stopped; the training state is saved in {backup}. Continue with: layerwise train {args.config} "
+              "--resume", file=sys.stderr)
         return 130
     model.save(os.path.join(directory, "model.keras"))
     shutil.rmtree(backup)

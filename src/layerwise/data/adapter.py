@@ -35,10 +35,16 @@ class ArrayBatches:
     def __init__(self, x, y, batch_size, shuffle=False):
         self.x, self.y, self.batch_size, self.shuffle = x, y, batch_size, shuffle
         self.steps = max(1, math.ceil(len(x) / batch_size))
+        #: The current epoch's order of the samples (None unshuffled), which a mid-epoch checkpoint keeps.
+        self.order = None
 
-    def epoch(self):
-        order = generator().permutation(len(self.x)) if self.shuffle else None
-        for step in range(self.steps):
+    def epoch(self, start=0, order=None):
+        """The epoch's batches from batch ``start`` on, in ``order`` (default: a new permutation when
+        shuffling); a resumed epoch passes the order and position of the one it continues."""
+        if order is None and self.shuffle:
+            order = generator().permutation(len(self.x))
+        self.order = order
+        for step in range(start, self.steps):
             index = slice(step * self.batch_size, (step + 1) * self.batch_size)
             if order is not None:
                 index = order[index]

@@ -58,6 +58,11 @@ class Trainer:
     #: The epoch `fit` starts at instead of its ``initial_epoch`` when a callback sets it in
     #: ``on_train_begin`` (`BackupAndRestore` resumes after its backup); `fit` then clears it.
     resume_epoch = None
+    #: A position inside an epoch (`fit_position`'s dict) `fit` continues from when a callback sets it in
+    #: ``on_train_begin``, after any ``resume_epoch``; `fit` then clears it. Arrays only.
+    resume_position = None
+    #: Where the running `fit` is: (epoch, the next batch, its batches, its loss tracker), or None.
+    _progress = None
     #: Each layer's `trainable` at the last `compile` (what training updates until the next one).
     _compiled_trainable = None
     #: The last training step's call, whose records the next step releases node by node.
@@ -306,7 +311,8 @@ class Trainer:
             validation_data: ``(x_val, y_val)`` or a batch source, used instead of ``validation_split``.
             shuffle: draw a new order of the training samples every epoch (arrays; a Dataset shuffles
                 itself).
-            initial_epoch: epoch to start from (for resuming); a callback may override it (`resume_epoch`).
+            initial_epoch: epoch to start from (for resuming); a callback may override it (`resume_epoch`,
+                or `resume_position` for a point inside an epoch that `fit_position` gave).
             validation_batch_size: batch size of the validation pass (default: batch_size).
             validation_freq: validate every this many epochs.
             steps_per_epoch: batches per epoch from a batch source (default: its length; required for
@@ -338,11 +344,24 @@ class Trainer:
         self.stop_training = False
         callback_list.on_train_begin()
         initial_epoch, self.resume_epoch = self.resume_epoch or initial_epoch, None
+        position, self.resume_position = self.resume_position, None
+        if position is not None:
+            if not isinstance(batches, ArrayBatches):
+                raise ValueError("fit: a run can resume inside an epoch only from arrays, not from a Dataset, "
+                                 "Sequence or generator")
+            initial_epoch = position["epoch"]
         for epoch in range(initial_epoch, epochs):
             loss_tracker.reset_state()
             self._reset_metrics()
+            start, order = 0, None
+            if position is not None and epoch == position["epoch"]:
+                start, order = position["next_batch"], position["order"]
+                order = None if order is None else np.asarray(order)
+                self._restore_trackers(position, loss_tracker)
             callback_list.on_epoch_begin(epoch)
-            for step, (x_batch, y_batch) in enumerate(batches.epoch()):
+            # Only arrays resume inside an epoch (checked above); other sources always start one afresh.
+            stream = batches.epoch(start, order) if start else batches.epoch()
+            for step, (x_batch, y_batch) in enumerate(stream, start):
                 x_batch, y_batch = convert(x_batch, y_batch)
                 callback_list.on_train_batch_begin(step)
                 loss_value, y_pred = self._train_step(
@@ -350,6 +369,7 @@ class Trainer:
                 loss_tracker.update_state(loss_value, len(x_batch))
                 for metric in self._metrics:
                     metric.update_state(y_batch, y_pred)
+                self._progress = (epoch, step + 1, batches, loss_tracker)
                 callback_list.on_train_batch_end(step, self._logs(loss_tracker))
                 if self.stop_training:
                     break
@@ -363,7 +383,26 @@ class Trainer:
             if self.stop_training:
                 break
         callback_list.on_train_end()
+        self._progress = None
         return history
+
+    def fit_position(self) -> dict:
+        """Where the running `fit` is, after the batch that just ended: what a checkpoint taken inside an
+        epoch keeps so that `resume_position` continues it exactly (JSON-ready: epoch, next_batch, order,
+        and the epoch's running loss and metric totals). Arrays only."""
+        if self._progress is None or not isinstance(self._progress[2], ArrayBatches):
+            raise RuntimeError(f"{self.name}.fit_position: no fit on arrays is running")
+        epoch, next_batch, batches, loss_tracker = self._progress
+        return {"epoch": epoch, "next_batch": next_batch,
+                "order": None if batches.order is None else batches.order.tolist(),
+                "loss": [loss_tracker.total, loss_tracker.count],
+                "metrics": [[metric.total, metric.count] for metric in self._metrics]}
+
+    def _restore_trackers(self, position, loss_tracker):
+        """The resumed epoch's running loss and metrics, as they were when its checkpoint was taken."""
+        loss_tracker.total, loss_tracker.count = position["loss"]
+        for metric, (total, count) in zip(self._metrics, position["metrics"], strict=True):
+            metric.total, metric.count = total, count
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False, callbacks=None,
                  steps=None):
