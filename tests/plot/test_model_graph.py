@@ -55,3 +55,11 @@ def test_keras_name_in_utils_saves_svg_and_refuses_an_unbuilt_model(tmp_path):
     assert "<svg" in (tmp_path / "model.svg").read_text()
     with pytest.raises(ValueError, match="built layerwise Model or Sequential .* received Sequential 'empty'"):
         plot_model(layerwise.Sequential([Dense(2)], name="empty"))
+
+
+def test_keras_to_file_saves_too(tmp_path):
+    model = layerwise.Sequential([layerwise.Input(shape=(3,)), layerwise.layers.Dense(2)])
+    plot_model(model, to_file=str(tmp_path / "model.png"))
+    assert (tmp_path / "model.png").read_bytes().startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match="to_file"):
+        plot_model(model, path=str(tmp_path / "a.png"), to_file=str(tmp_path / "b.png"))

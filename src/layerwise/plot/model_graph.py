@@ -48,7 +48,7 @@ def _positions(boxes, arrows):
             for column, box in enumerate(level)}
 
 
-def plot_model(model, path=None, expand_nested=False, show_shapes=True, ax=None):
+def plot_model(model, path=None, expand_nested=False, show_shapes=True, ax=None, to_file=None):
     """Draw ``model``'s layer graph: one box per layer, "name (Class)" over its output shape, and one
     arrow per connection, inputs at the top.
 
@@ -62,6 +62,7 @@ def plot_model(model, path=None, expand_nested=False, show_shapes=True, ax=None)
         expand_nested: draw the layers of nested models instead of one box per nested model.
         show_shapes: write each layer's output shape under its name.
         ax: a matplotlib Axes, or None for a new figure sized to the graph.
+        to_file: Keras's name for ``path``, so ``plot_model(model, to_file="model.png")`` ports unchanged.
 
     Returns:
         The matplotlib Figure.
@@ -79,6 +80,10 @@ def plot_model(model, path=None, expand_nested=False, show_shapes=True, ax=None)
         >>> len(panel.patches)   # arrows: x -> h, x -> add, h -> add, add -> y
         4
     """
+    if path is not None and to_file is not None:
+        raise ValueError(f"plot_model: give path or to_file (its Keras name), not both; received {path!r} and "
+                         f"{to_file!r}")
+    path = to_file if path is None else path
     if not _is_model(model) or not getattr(model, "built", False):
         raise ValueError(f"plot_model: model must be a built layerwise Model or Sequential (give a Sequential "
                          f"an Input), received {type(model).__name__} '{getattr(model, 'name', model)}'")
