@@ -64,6 +64,9 @@ def main(argv=None) -> int:
         parser.error("evaluate: --x needs --y, the targets")
     try:
         return args.handler(args)
+    except KeyboardInterrupt:  # before training began, or a second Ctrl-C: nothing was left half-written
+        print(f"\nlayerwise {args.command}: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # The reader left (`layerwise info | head`): exit quietly, as Unix tools do, instead of a traceback
         # (stdout is pointed at devnull so that Python's final flush does not fail again).

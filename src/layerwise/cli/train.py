@@ -135,6 +135,7 @@ class _StopOnInterrupt(Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         if self.requested:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)  # cut in the first epoch: no backup yet
             write_training_state(self.model, self.path, self.model.fit_position())
             raise _Interrupted
 
