@@ -4,7 +4,8 @@ import argparse
 import os
 import sys
 
-from layerwise.cli.inference import DATASETS, evaluate, predict
+from layerwise.cli.data import DATASETS
+from layerwise.cli.inference import evaluate, predict
 from layerwise.cli.inspect import OPTIONAL, info, summary
 from layerwise.cli.quickstart import quickstart
 from layerwise.cli.train import gradcheck, train

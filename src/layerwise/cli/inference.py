@@ -2,10 +2,8 @@
 
 import sys
 
+from layerwise.cli.data import dataset_split, targets_for
 from layerwise.cli.inspect import load_saved_model
-
-#: Image datasets `evaluate` loads by name: their test split, scaled to [0, 1].
-DATASETS = ("mnist", "fashion_mnist", "cifar10")
 
 
 def _read_array(path, what, command):
@@ -19,18 +17,6 @@ def _read_array(path, what, command):
         return None
 
 
-def _dataset_test_split(name, model):
-    """A named dataset's test images shaped for the model's input, and labels shaped for its loss."""
-    import layerwise
-    from layerwise import losses
-
-    (_, _), (x, y) = getattr(layerwise.datasets, name).load_data()
-    x = x.astype("float32").reshape((len(x),) + tuple(model.input_shape[1:])) / 255
-    if isinstance(model.loss, losses.CategoricalCrossentropy):
-        y = layerwise.utils.to_categorical(y.reshape(-1), int(model.compute_output_shape(model.input_shape)[-1]))
-    return x, y
-
-
 def evaluate(args) -> int:
     """Print the loss and metrics of a saved model on a named dataset's test split or on .npy arrays."""
     from layerwise.callbacks.progbar_logger import format_logs
@@ -40,7 +26,8 @@ def evaluate(args) -> int:
         return 1
     if args.dataset is not None:
         try:
-            x, y = _dataset_test_split(args.dataset, model)
+            x, y = dataset_split(args.dataset, "test", model)
+            y = targets_for(model, y)
         except ValueError as error:
             print(f"layerwise evaluate: {args.dataset} does not fit the model: {error}", file=sys.stderr)
             return 1

@@ -43,6 +43,8 @@ Every error names the file, the key, what was expected and what was received.
 
 import os
 
+from layerwise.cli.data import DATASETS
+
 #: Each section's keys: True for required ones.
 SCHEMA = {
     "model": {"file": False, "input_shape": False, "layers": False},
@@ -53,7 +55,6 @@ SCHEMA = {
     "output": {"directory": True},
 }
 REQUIRED_SECTIONS = ("model", "data", "compile", "fit", "output")
-DATASETS = ("mnist", "fashion_mnist", "cifar10")
 #: The callbacks a run file may list: those whose arguments TOML can say.
 CALLBACKS = ("EarlyStopping", "ReduceLROnPlateau", "ModelCheckpoint", "TerminateOnNaN")
 

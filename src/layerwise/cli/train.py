@@ -15,6 +15,7 @@ import sys
 
 from layerwise.callbacks import Callback
 from layerwise.callbacks.backup_and_restore import read_training_state, write_training_state
+from layerwise.cli.data import dataset_split, targets_for
 from layerwise.cli.run_config import ConfigError, RunConfig
 
 _DIAGNOSTICS = {"gradient_flow": "GradientFlow", "dead_units": "DeadUnits", "activation_stats": "ActivationStats",
@@ -40,28 +41,19 @@ def load_data(config, model):
     """(x, y) of the configured data, x shaped for the model and y for its loss."""
     import numpy as np
 
-    import layerwise
-    from layerwise import losses
-
     data = config.section("data")
+    limit = data.get("limit")
     if "dataset" in data:
-        (x, y), _ = getattr(layerwise.datasets, data["dataset"]).load_data()
-        shape = tuple(model.input_shape[1:])
-        if int(np.prod(shape)) != int(np.prod(x.shape[1:])):
-            config.fail("[data] dataset", f"samples of {int(np.prod(shape))} values for the model's input {shape}",
-                        f"{data['dataset']} with samples of shape {x.shape[1:]}")
-        x = x.reshape((len(x),) + shape).astype("float32") / 255
-        y = y.reshape(-1)
+        try:
+            x, y = dataset_split(data["dataset"], "train", model, limit)
+        except ValueError as error:
+            raise ConfigError(f"{config.path}: [data] dataset: {error}") from None
     else:
         try:
-            x, y = (np.load(config.resolve(data[key]), allow_pickle=False) for key in ("x", "y"))
+            x, y = (np.load(config.resolve(data[key]), allow_pickle=False)[:limit] for key in ("x", "y"))
         except (OSError, ValueError) as error:
             raise ConfigError(f"{config.path}: [data]: {error}") from None
-    limit = data.get("limit")
-    x, y = (x, y) if limit is None else (x[:limit], y[:limit])
-    if isinstance(model.loss, losses.CategoricalCrossentropy) and y.ndim == 1:
-        y = layerwise.utils.to_categorical(y, int(model.compute_output_shape(model.input_shape)[-1]))
-    return x, y
+    return x, targets_for(model, y)
 
 
 def _compile(config, model):
