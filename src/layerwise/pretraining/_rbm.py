@@ -9,7 +9,7 @@ import numpy as np
 from layerwise import losses as losses_module
 from layerwise import optimizers as optimizers_module
 from layerwise import initializers, regularizers
-from layerwise.activations import sigmoid
+from layerwise.activations import sigmoid, softplus
 from layerwise.callbacks import Callback
 from layerwise.callbacks.progbar_logger import format_logs
 from layerwise.errors import DivergenceError
@@ -22,10 +22,6 @@ from layerwise.pretraining._data import reconstruction_pair
 
 #: Training samples the free energy and pseudo-log-likelihood are measured on after each epoch.
 MONITOR_SAMPLES = 1000
-
-
-def _softplus(z):
-    return np.logaddexp(0, z)
 
 
 class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
@@ -136,7 +132,7 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
     def free_energy(self, v):
         """F(v) = -log Σ_h exp(-E(v, h)) = V(v) - Σ_j softplus(c_j + (vW)_j), per sample."""
         v = self.prepare_input(v)
-        return self.visible_energy(v) - _softplus(dense_forward(v, self.kernel.value, self.hidden_bias.value)).sum(1)
+        return self.visible_energy(v) - softplus(dense_forward(v, self.kernel.value, self.hidden_bias.value)).sum(1)
 
     def gibbs(self, v, steps=1):
         """``steps`` steps of block Gibbs sampling from v: h ~ p(h | v), then v ~ p(v | h); returns v."""
