@@ -12,15 +12,7 @@ import torch
 from threadpoolctl import threadpool_info
 
 import layerwise
-
-
-def cpu_model() -> str:
-    """The CPU's model name as the kernel reports it (what `lscpu` shows)."""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            return next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
-    except (OSError, StopIteration):
-        return "unknown"
+from layerwise.cli.inspect import cpu_model
 
 
 def report_environment() -> None:

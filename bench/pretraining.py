@@ -85,7 +85,13 @@ def rbm_against_scikit_learn(epochs=5, units=256, learning_rate=0.05, batch_size
     print(f"speed ratio layerwise/scikit-learn: {our_seconds / their_seconds:.2f} (below 1: layerwise faster)")
 
 
-def fine_tune(network, name, budget_end, x, y, x_val, y_val, x_test, y_test, started):
+def fine_tune(network, name, data, started, budget_minutes):
+    """Report the pre-training's time, then fine-tune on the first 50,000 images, keeping the best validation
+    error on the other 10,000, until the budget counted from ``started`` is spent."""
+    print(f"[{name}] pre-training took {time.perf_counter() - started:.0f} s")
+    x, y, x_test, y_test = data
+    x, y, x_val, y_val = x[:50000], y[:50000], x[50000:], y[50000:]
+    budget_end = started + 60 * budget_minutes
     network.compile(optimizer=SGD(0.1), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     history = network.fit(x, y, epochs=1000, batch_size=10, validation_data=(x_val, y_val), verbose=1,
                           callbacks=[EarlyStopping("val_accuracy", patience=10, restore_best_weights=True),
@@ -109,9 +115,7 @@ def deep_belief_network(budget_minutes, pretrain_epochs):
     for report in reports:
         print(f"  {report.layer_name}: reconstruction error {report.history['loss'][-1]:.4f}, pseudo-log-likelihood "
               f"{report.history['pseudo_log_likelihood'][-1]:.2f}")
-    print(f"[dbn] pre-training took {time.perf_counter() - started:.0f} s")
-    fine_tune(dbn.to_sequential(10), "dbn", started + 60 * budget_minutes, x[:50000], y[:50000], x[50000:],
-              y[50000:], x_test, y_test, started)
+    fine_tune(dbn.to_sequential(10), "dbn", (x, y, x_test, y_test), started, budget_minutes)
 
 
 def stacked_denoising_autoencoder(budget_minutes, pretrain_epochs):
@@ -126,9 +130,7 @@ def stacked_denoising_autoencoder(budget_minutes, pretrain_epochs):
                        epochs_per_layer=pretrain_epochs, batch_size=10, optimizer=Adam(0.001), verbose=1, seed=0)
     for report in reports:
         print(f"  {report.layer_name}: reconstruction cross-entropy {report.history['loss'][-1]:.4f}")
-    print(f"[sda] pre-training took {time.perf_counter() - started:.0f} s")
-    fine_tune(network, "sda", started + 60 * budget_minutes, x[:50000], y[:50000], x[50000:], y[50000:], x_test,
-              y_test, started)
+    fine_tune(network, "sda", (x, y, x_test, y_test), started, budget_minutes)
 
 
 def main():

@@ -12,7 +12,8 @@ OPTIONAL = (("threadpoolctl", "threads", "both cores for convolutional networks"
             ("safetensors", "test", "the reference safetensors codec (tests only)"))
 
 
-def _cpu_model() -> str:
+def cpu_model() -> str:
+    """The CPU's model name as the kernel reports it (what `lscpu` shows)."""
     try:
         with open("/proc/cpuinfo") as cpuinfo:
             return next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
@@ -27,7 +28,7 @@ def info(args) -> int:
     import layerwise
 
     print(f"layerwise {layerwise.__version__} (Python {platform.python_version()}, NumPy {np.__version__})")
-    print(f"CPU: {_cpu_model()}; layerwise threads: {layerwise.config.threads()}; float type: "
+    print(f"CPU: {cpu_model()}; layerwise threads: {layerwise.config.threads()}; float type: "
           f"{layerwise.config.floatx()}")
     if importlib.util.find_spec("threadpoolctl") is not None:
         from threadpoolctl import threadpool_info
