@@ -4,7 +4,7 @@ from layerwise import activations, initializers
 from layerwise.layers import serialization
 from layerwise.layers.base import Layer, format_shape
 from layerwise.layers.core.dense import Dense
-from layerwise.ops.dense import dense_forward, matmul_in_lanes
+from layerwise.ops.dense import dense_forward
 
 
 class DenseTranspose(Layer):
@@ -94,7 +94,7 @@ class DenseTranspose(Layer):
         self.kernel.accumulate_matmul(da.T, self.y)
         if self.use_bias:
             self.bias.grad += da.sum(axis=0)
-        return matmul_in_lanes(da, self.kernel.value) if self.needs_input_gradient else None
+        return dense_forward(da, self.kernel.value) if self.needs_input_gradient else None  # dJ/dy = dJ/da W
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.kernel.shape[0],)
