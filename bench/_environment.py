@@ -12,7 +12,7 @@ import torch
 from threadpoolctl import threadpool_info
 
 import layerwise
-from layerwise.cli.inspect import cpu_model
+from layerwise.config import cpu_model
 
 
 def report_environment() -> None:

@@ -1,4 +1,4 @@
-"""Global configuration: the default float type, the fuzz factor and the number of threads.
+"""Global configuration: the default float type, the fuzz factor, the number of threads, and what machine this is.
 
 float32 is the default, as in Keras; ``set_floatx("float64")`` switches every layer, initializer and
 optimizer built afterwards to double precision (gradient checks use it).
@@ -9,8 +9,13 @@ Example:
     'float32'
 """
 
+import importlib.util
+import os
+import platform
+
 import numpy as np
 
+from layerwise._version import __version__
 from layerwise.ops import _lanes
 
 _FLOATX = "float32"
@@ -61,3 +66,32 @@ def threads() -> int:
 def set_threads(count: int) -> None:
     """Set the number of threads `threads` returns; 1 runs every kernel in the calling thread."""
     _lanes.set_threads(count)
+
+
+def cpu_model() -> str:
+    """Return the CPU's model name as the kernel reports it (what `lscpu` shows)."""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            return next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "unknown"
+
+
+def info() -> dict:
+    """Return what a result depends on: the versions, the CPU and its cores, the BLAS libraries NumPy runs on
+    (kernel, version and threads, as threadpoolctl reports them; "unknown" without it), layerwise's threads and
+    float type.
+
+    Example:
+        >>> sorted(info())
+        ['blas', 'cores', 'cpu', 'floatx', 'layerwise', 'numpy', 'python', 'threads']
+    """
+    blas = "unknown (install layerwise[threads] for threadpoolctl)"
+    if importlib.util.find_spec("threadpoolctl") is not None:
+        from threadpoolctl import threadpool_info
+
+        blas = "; ".join(f"{library['internal_api']} {library.get('version')} {library.get('architecture')} "
+                         f"({library['num_threads']} threads)"
+                         for library in threadpool_info() if library["user_api"] == "blas") or "none found"
+    return {"layerwise": __version__, "python": platform.python_version(), "numpy": np.__version__,
+            "cpu": cpu_model(), "cores": os.cpu_count(), "blas": blas, "threads": threads(), "floatx": floatx()}
