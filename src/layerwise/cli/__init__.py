@@ -1,4 +1,4 @@
-"""The ``layerwise`` command line: quickstart, info, summary, evaluate, predict, train and gradcheck."""
+"""The ``layerwise`` command line: quickstart, info, summary, evaluate, predict, train, gradcheck and lab."""
 
 import argparse
 import os
@@ -55,10 +55,24 @@ def build_parser() -> argparse.ArgumentParser:
     check = _command(commands, "gradcheck", gradcheck, "float64 gradient check of the model a run file describes",
                      RUN)
     check.add_argument("--samples", type=int, default=4, help="samples of the data to check on")
+    lab = commands.add_parser("lab", add_help=False, help="the lab: experiments that test the lectures' claims "
+                              "(layerwise lab --help)")
+    lab.add_argument("arguments", nargs=argparse.REMAINDER)
     return parser
 
 
+def _lab(argv) -> int:
+    # The lab is imported only when asked for: the library and its other commands never load it. Its own
+    # parser reads everything after `lab`, --help included.
+    from layerwise_lab.cli import main as lab
+
+    return lab(argv)
+
+
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["lab"]:
+        return _lab(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "x", None) is not None and args.y is None:

@@ -1,0 +1,18 @@
+"""The lab: experiments that test the lectures' claims on real data, one command each.
+
+``layerwise lab list`` shows them; ``layerwise lab run NAME [--quick] [--seed S] [--out DIR]`` runs one and
+writes ``DIR/NAME/result.json`` (the claim, protocol, criterion, measured numbers and tables, verdict and
+provenance) with its figures; ``layerwise lab report`` assembles every result into ``DIR/index.md`` and
+``DIR/index.html``. The lab uses layerwise's public API only, as any user would.
+
+An experiment is a subclass of `Experiment` in ``layerwise_lab.experiments`` (one file each): it quotes the
+claim, measures in `Experiment.run` with a `Trial`, and judges the numbers in `Experiment.judge`.
+"""
+
+from layerwise_lab._experiment import DID_NOT_HOLD, HELD, INCONCLUSIVE, STATUSES, Experiment, Verdict
+from layerwise_lab._runner import all_experiments, find_experiment, read_results, run_experiment
+from layerwise_lab._trial import Trial
+from layerwise_lab.report import write_report
+
+__all__ = ["DID_NOT_HOLD", "HELD", "INCONCLUSIVE", "STATUSES", "Experiment", "Trial", "Verdict", "all_experiments", "find_experiment",
+           "read_results", "run_experiment", "write_report"]
