@@ -14,5 +14,5 @@ from layerwise_lab._runner import all_experiments, find_experiment, read_results
 from layerwise_lab._trial import Trial
 from layerwise_lab.report import write_report
 
-__all__ = ["DID_NOT_HOLD", "HELD", "INCONCLUSIVE", "STATUSES", "Experiment", "Trial", "Verdict", "all_experiments", "find_experiment",
-           "read_results", "run_experiment", "write_report"]
+__all__ = ["DID_NOT_HOLD", "HELD", "INCONCLUSIVE", "STATUSES", "Experiment", "Trial", "Verdict", "all_experiments",
+           "find_experiment", "read_results", "run_experiment", "write_report"]

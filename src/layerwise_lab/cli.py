@@ -16,7 +16,8 @@ def _list(args) -> int:
     total = 0.0
     for cls in all_experiments():
         total += cls.minutes
-        print(f"{cls.number:>2}. {cls.name:<26} ~{cls.minutes:g} min  lectures {', '.join(l[:3] for l in cls.lectures)}")
+        lectures = ", ".join(lecture[:3] for lecture in cls.lectures)
+        print(f"{cls.number:>2}. {cls.name:<26} ~{cls.minutes:g} min  lectures {lectures}")
         print(textwrap.indent(textwrap.fill(cls.claim.replace("\n", " "), 96), "      "))
     print(f"\nall at full scale: about {total:.0f} minutes; --quick: seconds each")
     return 0

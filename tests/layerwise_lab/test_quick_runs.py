@@ -5,8 +5,7 @@ import json
 
 import pytest
 
-from layerwise_lab import STATUSES, all_experiments, read_results, run_experiment, write_report
-from layerwise_lab.cli import main
+from layerwise_lab import STATUSES, all_experiments, run_experiment
 
 QUICK_SECONDS = 20  # each quick run is seconds; all of them together stay within CI's 3-minute budget
 
