@@ -70,7 +70,7 @@ class DepthVsWidthParity(Experiment):
     lectures = ("000_6a85cdb6fa74c7e4.txt", "002_18b815cf32b04ead.txt", "004_9756b27e24fda56d.txt")
     claim = ("There are functions you can compute with a deep neural network that shallow networks require "
              "exponentially more hidden units to compute. The following function is more efficient to implement "
-             "using a deep neural network: y = x_1 ⊕ x_2 ⊕ x_3 ⊕ ⋯ ⊕ x_n")
+             r"using a deep neural network: $y = x_1 \oplus x_2 \oplus x_3 \oplus \cdots \oplus x_n$")
     protocol = ("n-bit parity for n = 2..8, all 2^n patterns (layerwise.datasets.toy.parity, inputs 2x - 1). "
                 f"Shallow: one tanh hidden layer; deep: {DEEP_LAYERS} tanh hidden layers of equal width; sigmoid "
                 f"output, full-batch Adam (learning rate 0.01) on the cross-entropy for up to 3,000 steps, stopped "

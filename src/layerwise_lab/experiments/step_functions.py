@@ -69,7 +69,8 @@ class StepFunctions(Experiment):
     lectures = ("001_9d6428fc0ed20444.txt",)
     claim = ("The number of partitions grows exponentially with the dimension! If Each partition is "
              "approximated using fixed neurons, the number of neurons required also grows exponentially! "
-             "d = 1: 1/ε partitions; d = 2: 1/ε^2 partitions; General d: 1/ε^d partitions")
+             r"$d = 1: 1/\epsilon$ partitions; $d = 2: 1/\epsilon^2$ partitions; General $d: 1/\epsilon^d$ "
+             "partitions")
     protocol = ("f(x) = prod_j sin(2π x_j) on [0, 1]^d for d = 1, 2, 3. The step construction (steep sigmoid "
                 "steps at the inner cell edges, one sigmoid tower per cell, output weights f at the cell "
                 "centres) is loaded into a layerwise Dense-sigmoid-sigmoid-linear network with set_weights, no "

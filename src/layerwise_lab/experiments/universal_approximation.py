@@ -43,8 +43,9 @@ class UniversalApproximation(Experiment):
     title = "Universal approximation: the sup error of one hidden layer falls as it widens"
     number = 1
     lectures = ("000_6a85cdb6fa74c7e4.txt", "003_177acb73fe647277.txt", "004_9756b27e24fda56d.txt")
-    claim = ("For every continuous function f:[a,b]^D→R and for every ε>0, there exists a NN with one hidden "
-             "layer such that sup_{x∈[a,b]^D} |f(x) - y(x)| < ε")
+    claim = (r"For every continuous function $f:[a,b]^D\to\mathbb{R}$ and for every $\epsilon>0$, there exists a "
+             r"NN with one hidden layer such that $$\sup_{\mathbf{x} \in [a,b]^D} |f(\mathbf{x}) - y(\mathbf{x})| "
+             r"< \epsilon$$")
     protocol = ("f = sin on [-2π, 2π] (layerwise.datasets.toy.target_function 'sine'), 400 evenly spaced "
                 "training points; networks 1 → N tanh units → 1 linear output for N = 1, 2, 4, ..., 64, hidden "
                 "weights w ~ N(0, 1) and biases b ~ U(-2π, 2π); full-batch Adam on the MSE, learning rate 0.01 "
