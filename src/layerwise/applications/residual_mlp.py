@@ -3,6 +3,7 @@
 import layerwise
 from layerwise import layers
 from layerwise.applications.residual import check_shortcut, residual_block
+from layerwise.utils._arguments import check_integer
 
 
 def residual_mlp(input_shape, units=64, blocks=27, classes=10, shortcut="identity", plain=False,
@@ -35,8 +36,7 @@ def residual_mlp(input_shape, units=64, blocks=27, classes=10, shortcut="identit
         He et al., "Deep Residual Learning for Image Recognition", CVPR 2016; lectures 000 and 001.
     """
     check_shortcut(shortcut)
-    if not isinstance(blocks, int) or blocks < 1:
-        raise ValueError(f"residual_mlp: blocks must be a positive integer, received {blocks!r}")
+    check_integer(blocks, "blocks", "residual_mlp")
 
     def dense(x, act=None):
         x = layers.Dense(units, use_bias=not batch_norm, kernel_initializer=kernel_initializer)(x)

@@ -44,6 +44,7 @@ Every error names the file, the key, what was expected and what was received.
 import os
 
 from layerwise.cli.data import DATASETS
+from layerwise.utils._arguments import is_integer
 
 #: Each section's keys: True for required ones.
 SCHEMA = {
@@ -111,7 +112,7 @@ class RunConfig:
         if unknown:
             self.fail("sections", f"some of {sorted(SCHEMA)}, 'callbacks' and 'seed'", unknown)
         seed = self.raw.get("seed", 0)
-        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        if not is_integer(seed, minimum=0):
             self.fail("seed", "a non-negative integer", seed)
         for name in REQUIRED_SECTIONS:
             if not isinstance(self.raw.get(name), dict):
@@ -146,7 +147,7 @@ class RunConfig:
             self.fail("[model] file", "a path", model["file"])
         if "layers" in model:
             shape = model.get("input_shape")
-            if not isinstance(shape, list) or not shape or not all(isinstance(d, int) and d > 0 for d in shape):
+            if not isinstance(shape, list) or not shape or not all(is_integer(d) for d in shape):
                 self.fail("[model] input_shape", "a list of positive integers", shape)
             layers = model["layers"]
             if not isinstance(layers, list) or not layers or not all(
@@ -162,7 +163,7 @@ class RunConfig:
             if "dataset" not in data and not isinstance(data.get(key), str):
                 self.fail(f"[data] {key}", "a path to a .npy file", data.get(key))
         limit = data.get("limit")
-        if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+        if limit is not None and not is_integer(limit):
             self.fail("[data] limit", "a positive integer", limit)
         split = data.get("validation_split", 0.0)
         if not isinstance(split, (int, float)) or isinstance(split, bool) or not 0 <= split < 1:
@@ -171,5 +172,5 @@ class RunConfig:
     def _check_fit(self, fit):
         for key in ("epochs", "batch_size"):
             value = fit.get(key, 1)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            if not is_integer(value):
                 self.fail(f"[fit] {key}", "a positive integer", value)

@@ -10,6 +10,7 @@ import math
 
 from layerwise.data.dataset import Dataset
 from layerwise.data.sequence import Sequence
+from layerwise.utils._arguments import check_integer
 from layerwise.utils.random import generator
 
 
@@ -62,9 +63,7 @@ class SourceBatches:
         self.source, self.where = source, where
         if steps is None and hasattr(source, "__len__"):
             steps = len(source)
-        if steps is not None and (not isinstance(steps, int) or steps < 1):
-            raise ValueError(f"{where}: steps must be a positive integer, received {steps!r}")
-        self.steps = steps
+        self.steps = check_integer(steps, "steps", where, allow_none=True)
         self.iterator = source if hasattr(source, "__next__") else None
 
     def epoch(self):

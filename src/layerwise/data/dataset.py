@@ -8,6 +8,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from layerwise.utils._arguments import check_integer
 from layerwise.utils.random import make_generator
 
 _DONE = object()
@@ -61,9 +62,8 @@ class Dataset:
 
     def batch(self, batch_size, drop_remainder=False):
         """Group samples into batches of ``batch_size``; ``drop_remainder`` drops a final short batch."""
-        if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 1:
-            raise ValueError(f"Dataset.batch: batch_size must be a positive integer, received {batch_size!r}")
-        return replace(self, batch_size=int(batch_size), drop_remainder=bool(drop_remainder))
+        batch_size = check_integer(batch_size, "batch_size", "Dataset.batch")
+        return replace(self, batch_size=batch_size, drop_remainder=bool(drop_remainder))
 
     def map(self, function):
         """Apply ``function(x, y) -> (x, y)`` (``function(x) -> x`` without targets) to every batch.
@@ -80,9 +80,7 @@ class Dataset:
         return replace(self, function=lambda x, y: function(*previous(x, y)))
 
     def prefetch(self, buffer_size=1):
-        """Prepare up to ``buffer_size`` batches ahead in a background thread."""
-        if not isinstance(buffer_size, int) or buffer_size < 1:
-            raise ValueError(f"Dataset.prefetch: buffer_size must be a positive integer, received {buffer_size!r}")
+        return replace(self, prefetch_size=check_integer(buffer_size, "buffer_size", "Dataset.prefetch"))
         return replace(self, prefetch_size=buffer_size)
 
     def __len__(self):

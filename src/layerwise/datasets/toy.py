@@ -14,13 +14,8 @@ import math
 
 import numpy as np
 
+from layerwise.utils._arguments import check_integer
 from layerwise.utils.random import make_generator
-
-
-def _checked_count(name, value, minimum=1):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
-        raise ValueError(f"toy.{name}: expected an integer >= {minimum}, received {value!r}")
-    return int(value)
 
 
 def _finish(x, y, noise, rng):
@@ -49,11 +44,11 @@ def parity(n_bits, n_samples=None, seed=None):
         >>> x.tolist(), y.tolist()
         ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
-    n_bits = _checked_count("parity: n_bits", n_bits)
+    n_bits = check_integer(n_bits, "n_bits", "toy.parity")
     if n_samples is None:
         codes = np.arange(2 ** n_bits)
     else:
-        codes = make_generator(seed).integers(0, 2 ** n_bits, size=_checked_count("parity", n_samples))
+        codes = make_generator(seed).integers(0, 2 ** n_bits, size=check_integer(n_samples, "n_samples", "toy.parity"))
     bits = (codes[:, None] >> np.arange(n_bits - 1, -1, -1)) & 1
     return bits.astype(np.float32), (bits.sum(axis=1) % 2).astype(np.int64)
 
@@ -83,7 +78,7 @@ def moons(n_samples=100, noise=0.1, seed=None):
         >>> x.shape, int(y.sum())
         ((10, 2), 5)
     """
-    n_samples = _checked_count("moons", n_samples, 2)
+    n_samples = check_integer(n_samples, "n_samples", "toy.moons", minimum=2)
     outer, rng = n_samples // 2, make_generator(seed)
     angle = np.concatenate([np.linspace(0, np.pi, outer), np.linspace(0, np.pi, n_samples - outer)])
     lower = np.arange(n_samples) >= outer
@@ -94,7 +89,7 @@ def moons(n_samples=100, noise=0.1, seed=None):
 
 def circles(n_samples=100, noise=0.05, factor=0.5, seed=None):
     """Two concentric circles (``make_circles``): class 1 is the inner one, of radius ``factor``."""
-    n_samples = _checked_count("circles", n_samples, 2)
+    n_samples = check_integer(n_samples, "n_samples", "toy.circles", minimum=2)
     if not 0 < factor < 1:
         raise ValueError(f"toy.circles: factor must lie in (0, 1), received {factor!r}")
     outer, rng = n_samples // 2, make_generator(seed)
@@ -107,7 +102,7 @@ def circles(n_samples=100, noise=0.05, factor=0.5, seed=None):
 
 def spirals(n_samples=100, noise=0.0, turns=1.5, seed=None):
     """Two interleaved Archimedean spirals, the second the first rotated by 180 degrees."""
-    n_samples = _checked_count("spirals", n_samples, 2)
+    n_samples = check_integer(n_samples, "n_samples", "toy.spirals", minimum=2)
     half, rng = n_samples // 2, make_generator(seed)
     second = np.arange(n_samples) >= half
     t = np.concatenate([np.linspace(0.1, 1, half), np.linspace(0.1, 1, n_samples - half)])
@@ -122,11 +117,11 @@ def blobs(n_samples=100, centers=3, n_features=2, cluster_std=1.0, center_box=(-
         centers: the number k of clusters (centers drawn uniformly in ``center_box``), or a (k, d)
             array of centers.
     """
-    n_samples = _checked_count("blobs", n_samples)
+    n_samples = check_integer(n_samples, "n_samples", "toy.blobs")
     rng = make_generator(seed)
     if np.ndim(centers) == 0:
-        k = _checked_count("blobs: centers", centers)
-        centers = rng.uniform(*center_box, size=(k, _checked_count("blobs: n_features", n_features)))
+        k = check_integer(centers, "centers", "toy.blobs")
+        centers = rng.uniform(*center_box, size=(k, check_integer(n_features, "n_features", "toy.blobs")))
     centers = np.asarray(centers, dtype=np.float64)
     labels = np.arange(n_samples) % len(centers)
     return _finish(centers[labels], labels, cluster_std, rng)
@@ -162,7 +157,7 @@ def target_function(name, n_samples=200, noise=0.0, x_range=(-math.pi, math.pi),
     """
     if name not in TARGET_FUNCTIONS:
         raise ValueError(f"toy.target_function: unknown name {name!r}; expected one of {sorted(TARGET_FUNCTIONS)}")
-    x = np.linspace(*x_range, _checked_count("target_function", n_samples))[:, None]
+    x = np.linspace(*x_range, check_integer(n_samples, "n_samples", "toy.target_function"))[:, None]
     y = TARGET_FUNCTIONS[name](x)
     if noise:
         y = y + make_generator(seed).normal(scale=noise, size=y.shape)

@@ -13,12 +13,7 @@ References:
 import numpy as np
 
 from layerwise.config import floatx
-
-
-def _check_positive(function, **arguments):
-    for name, value in arguments.items():
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{function}: {name} must be a positive integer, received {value!r}")
+from layerwise.utils._arguments import check_integer
 
 
 def adding_problem(num_samples, length, seed=0, dtype=None):
@@ -45,7 +40,8 @@ def adding_problem(num_samples, length, seed=0, dtype=None):
         >>> bool(np.allclose((x[..., 0] * x[..., 1]).sum(axis=1, keepdims=True), y))
         True
     """
-    _check_positive("adding_problem", num_samples=num_samples, length=length)
+    for argument, value in (("num_samples", num_samples), ("length", length)):
+        check_integer(value, argument, "adding_problem")
     if length < 2:
         raise ValueError(f"adding_problem: length must be at least 2, received {length}")
     rng = np.random.default_rng(seed)
@@ -86,7 +82,9 @@ def copy_task(num_samples, length, delay, num_symbols=4, seed=0, dtype=None):
         >>> bool((y[:, 2:, :3] == x[:, :-2]).all()) and bool((y[:, :2, 3] == 1).all())
         True
     """
-    _check_positive("copy_task", num_samples=num_samples, length=length, delay=delay, num_symbols=num_symbols)
+    for argument, value in (("num_samples", num_samples), ("length", length), ("delay", delay),
+                            ("num_symbols", num_symbols)):
+        check_integer(value, argument, "copy_task")
     if delay >= length:
         raise ValueError(f"copy_task: delay must be smaller than length ({length}), received {delay}")
     rng = np.random.default_rng(seed)

@@ -7,6 +7,7 @@ from layerwise.callbacks.callback import Callback
 from layerwise.diagnostics._layers import layer_names
 from layerwise.diagnostics._probe import probe_outputs, require_graph
 from layerwise.diagnostics._record_file import RecordFile
+from layerwise.utils._arguments import check_integer
 
 #: The keys of a record that say when it was measured; every other key is a statistic.
 _WHEN = ("epoch", "batch")
@@ -78,7 +79,7 @@ class ProbeDiagnostic(Diagnostic):
         if first.ndim == 0 or len(first) == 0:
             raise ValueError(f"{type(self).__name__}: probe_x must be a non-empty array of examples, received "
                              f"an array of shape {first.shape}")
-        self.every_epoch = positive_integer(every_epoch, "every_epoch", type(self).__name__)
+        self.every_epoch = check_integer(every_epoch, "every_epoch", type(self).__name__)
 
     def set_model(self, model):
         require_graph(model, type(self).__name__)
@@ -100,10 +101,3 @@ class ProbeDiagnostic(Diagnostic):
         for name, (layer, outputs) in zip(layer_names(found, type(self).__name__), found.items()):
             record.update(self.measure(name, layer, outputs))
         return [record]
-
-
-def positive_integer(value, argument, owner):
-    """``value`` when it is a positive integer; else a ValueError naming ``owner`` and ``argument``."""
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{owner}: {argument} must be a positive integer, received {value!r}")
-    return value

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from layerwise.diagnostics._diagnostic import ProbeDiagnostic, positive_integer
+from layerwise.diagnostics._diagnostic import ProbeDiagnostic
 from layerwise.diagnostics._layers import activation_name
+from layerwise.utils._arguments import check_integer
 
 #: |y - centre| > bound: outputs within 0.01 of a sigmoid's or tanh's asymptotes, where f'(z) is under 0.01.
 _SATURATION = {"sigmoid": (0.5, 0.49), "tanh": (0.0, 0.99)}
@@ -63,7 +64,7 @@ class ActivationStats(ProbeDiagnostic):
 
     def __init__(self, probe_x, bins=20, every_epoch=1, path=None, append=False):
         super().__init__(probe_x, every_epoch, path, append)
-        self.bins = positive_integer(bins, "bins", "ActivationStats")
+        self.bins = check_integer(bins, "bins", "ActivationStats")
         self.histograms = {}
 
     def on_train_begin(self, logs=None):

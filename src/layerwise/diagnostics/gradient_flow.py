@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from layerwise.diagnostics._diagnostic import Diagnostic, positive_integer
+from layerwise.diagnostics._diagnostic import Diagnostic
 from layerwise.diagnostics._layers import trainable_kernels
+from layerwise.utils._arguments import check_integer
 
 
 class GradientFlow(Diagnostic):
@@ -51,7 +52,7 @@ class GradientFlow(Diagnostic):
 
     def __init__(self, every=1, path=None, append=False):
         super().__init__(path, append)
-        self.every = positive_integer(every, "every", "GradientFlow")
+        self.every = check_integer(every, "every", "GradientFlow")
         self._kernels, self._before, self._pending, self._epoch = None, None, [], 0
 
     def on_train_begin(self, logs=None):

@@ -1,11 +1,12 @@
 """Argument checks shared by the convolution, pooling and reshaping layers (Keras's conv_utils)."""
 
+from layerwise.utils._arguments import is_integer
+
 
 def normalize_tuple(value, rank, name, layer, minimum=1):
     """An int or a sequence of ``rank`` ints, each >= ``minimum``, as a tuple of ``rank`` ints."""
     values = (value,) * rank if isinstance(value, int) and not isinstance(value, bool) else tuple(value)
-    if len(values) != rank or any(not isinstance(v, int) or isinstance(v, bool) or v < minimum
-                                  for v in values):
+    if len(values) != rank or not all(is_integer(v, minimum) for v in values):
         raise ValueError(f"{layer}: {name} must be an integer >= {minimum} or a tuple of {rank} such "
                          f"integers, received {value!r}")
     return values
@@ -36,7 +37,7 @@ def normalize_pairs(value, name, layer):
     except TypeError:
         pairs = None
     if (pairs is None or len(pairs) != 2 or any(len(pair) != 2 for pair in pairs)
-            or any(not isinstance(v, int) or isinstance(v, bool) or v < 0 for pair in pairs for v in pair)):
+            or not all(is_integer(v, minimum=0) for pair in pairs for v in pair)):
         raise ValueError(f"{layer}: {name} must be a non-negative int, a pair of them or a pair of pairs "
                          f"((top, bottom), (left, right)), received {value!r}")
     return pairs

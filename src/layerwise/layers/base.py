@@ -15,6 +15,7 @@ from layerwise.config import standardize_dtype
 from layerwise.layers import serialization
 from layerwise.layers.symbolic import call_symbolic, format_shape, is_symbolic
 from layerwise.ops.dense import matmul_in_lanes
+from layerwise.utils._arguments import check_integer, check_sample_shape
 
 _NAME_COUNTS: dict = {}
 
@@ -159,12 +160,13 @@ class Layer:
         if input_dim is not None:
             if input_shape is not None:
                 raise ValueError(f"{type(self).__name__}: give input_shape or input_dim, not both")
-            input_shape = (input_dim,)
+            input_shape = (check_integer(input_dim, "input_dim", type(self).__name__),)
         self.name = name or unique_name(_snake_case(type(self).__name__))
         self.dtype = standardize_dtype(dtype)
         # Not through the setter: a model given trainable=True leaves its layers' own settings alone.
         self._trainable = bool(trainable)
-        self.input_shape_hint = None if input_shape is None else tuple(input_shape)
+        self.input_shape_hint = (None if input_shape is None
+                                 else check_sample_shape(input_shape, "input_shape", type(self).__name__))
         self.input_spec = None
         self.built = False
         self._parameters = []

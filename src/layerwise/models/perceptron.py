@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from layerwise.utils._arguments import check_integer
 from layerwise.utils.random import make_generator
 
 
@@ -47,8 +48,7 @@ class Perceptron:
     def __init__(self, learning_rate=1.0, max_epochs=100, shuffle=True, seed=None):
         if not learning_rate > 0:
             raise ValueError(f"Perceptron: learning_rate must be > 0, received {learning_rate!r}")
-        if not isinstance(max_epochs, int) or max_epochs < 1:
-            raise ValueError(f"Perceptron: max_epochs must be a positive integer, received {max_epochs!r}")
+        max_epochs = check_integer(max_epochs, "max_epochs", "Perceptron")
         self.learning_rate, self.max_epochs, self.shuffle, self.seed = float(learning_rate), max_epochs, shuffle, seed
         self.weights_, self.bias_, self.classes_ = None, 0.0, None
         self.errors_, self.converged_ = [], False

@@ -27,6 +27,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from layerwise.utils._arguments import check_integer
+
 try:
     from threadpoolctl import ThreadpoolController
 except ImportError:  # an optional dependency: without it, kernels run as one lane
@@ -63,8 +65,7 @@ def set_threads(count):
     The default is the number of cores this process may use, at most `MAX_DEFAULT_THREADS`.
     """
     global _threads
-    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        raise ValueError(f"set_threads: expected a positive integer, received {count!r}")
+    count = check_integer(count, "count", "set_threads")
     _threads = count
 
 

@@ -4,6 +4,7 @@ import numpy as np
 
 from layerwise.plot._figure import finish
 from layerwise.plot._image_grid import image_grid
+from layerwise.utils._arguments import check_integer
 
 
 def filter_images(layer, image_shape=None):
@@ -57,8 +58,7 @@ def plot_filters(layer, image_shape=None, max_filters=64, ax=None, path=None):
         >>> [axes.images[0].get_array().shape for axes in figure.axes]
         [(2, 2), (2, 2), (2, 2)]
     """
-    if not isinstance(max_filters, int) or max_filters < 1:
-        raise ValueError(f"plot_filters: max_filters must be a positive integer, received {max_filters!r}")
+    check_integer(max_filters, "max_filters", "plot_filters")
     images = filter_images(layer, image_shape)[:max_filters]
     figure = image_grid(images, [str(unit) for unit in range(len(images))], ax, "plot_filters")
     figure.suptitle(f"filters of {layer.name}")

@@ -19,6 +19,7 @@ from layerwise.models._summary import print_summary
 from layerwise.models.trainer import Trainer, verbose_level
 from layerwise.ops.dense import dense_backward, dense_forward
 from layerwise.pretraining._data import reconstruction_pair
+from layerwise.utils._arguments import check_integer
 
 #: Training samples the free energy and pseudo-log-likelihood are measured on after each epoch.
 MONITOR_SAMPLES = 1000
@@ -48,12 +49,9 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
     def __init__(self, units, k=1, persistent=False, kernel_initializer=None, kernel_regularizer=None, seed=None,
                  **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
-            raise ValueError(f"{type(self).__name__}: units must be a positive integer, received {units!r}")
-        if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
-            raise ValueError(f"{type(self).__name__}: k (Gibbs steps per update) must be a positive integer, "
-                             f"received {k!r}")
-        self.units, self.k, self.persistent = int(units), int(k), bool(persistent)
+        self.units = check_integer(units, "units", type(self).__name__)
+        self.k = check_integer(k, "k (Gibbs steps per update)", type(self).__name__)
+        self.persistent = bool(persistent)
         # Hinton's guide: small random weights from N(0, 0.01²).
         self.kernel_initializer = initializers.get(kernel_initializer or initializers.RandomNormal(stddev=0.01))
         self.kernel_regularizer = regularizers.get(kernel_regularizer)

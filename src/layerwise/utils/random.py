@@ -8,6 +8,8 @@ import random as _python_random
 
 import numpy as np
 
+from layerwise.utils._arguments import check_integer
+
 _generator = np.random.default_rng()
 
 
@@ -29,8 +31,7 @@ def set_random_seed(seed: int) -> None:
         >>> a == layerwise.utils.random.generator().random()
         True
     """
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"set_random_seed: expected a non-negative integer, received {seed!r}")
+    seed = check_integer(seed, "seed", "set_random_seed", minimum=0)
     # Reseed in place: a layer that kept `generator()` (make_generator(None)) before the call follows it.
     _generator.bit_generator.state = np.random.default_rng(int(seed)).bit_generator.state
     np.random.seed(int(seed) % 2**32)

@@ -6,6 +6,7 @@ from layerwise.layers._spatial import (as_image_tuple, as_images, check_rank, fr
 from layerwise.layers.base import Layer
 from layerwise.ops._workspace import Workspace
 from layerwise.ops.conv import ConvGeometry
+from layerwise.utils._arguments import check_integer
 
 
 class BaseConv(Layer):
@@ -26,8 +27,7 @@ class BaseConv(Layer):
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
         layer = type(self).__name__
-        if filters is not None and (not isinstance(filters, int) or isinstance(filters, bool) or filters <= 0):
-            raise ValueError(f"{layer}: filters must be a positive integer, received {filters!r}")
+        check_integer(filters, "filters", layer, allow_none=True)
         self.filters = filters
         self.kernel_size = normalize_tuple(kernel_size, self.rank, "kernel_size", layer)
         self.strides = normalize_tuple(strides, self.rank, "strides", layer)

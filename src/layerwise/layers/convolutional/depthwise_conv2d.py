@@ -1,6 +1,7 @@
 """DepthwiseConv2D: one spatial filter bank per input channel, no mixing across channels."""
 
 from layerwise.layers.convolutional.conv2d import Conv2D
+from layerwise.utils._arguments import check_integer
 
 
 class DepthwiseConv2D(Conv2D):
@@ -46,10 +47,7 @@ class DepthwiseConv2D(Conv2D):
                          activation=activation, use_bias=use_bias, kernel_initializer=depthwise_initializer,
                          bias_initializer=bias_initializer, kernel_regularizer=depthwise_regularizer,
                          kernel_constraint=depthwise_constraint, **kwargs)
-        if not isinstance(depth_multiplier, int) or isinstance(depth_multiplier, bool) or depth_multiplier < 1:
-            raise ValueError(f"DepthwiseConv2D: depth_multiplier must be a positive integer, received "
-                             f"{depth_multiplier!r}")
-        self.depth_multiplier = depth_multiplier
+        self.depth_multiplier = check_integer(depth_multiplier, "depth_multiplier", "DepthwiseConv2D")
 
     def build(self, input_shape):
         channels = self._check_channels(input_shape, 1)

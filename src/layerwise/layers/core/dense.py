@@ -3,6 +3,7 @@
 from layerwise import activations, initializers
 from layerwise.layers.base import Layer, format_shape
 from layerwise.ops.dense import dense_backward, dense_forward
+from layerwise.utils._arguments import check_integer
 
 
 class Dense(Layer):
@@ -47,8 +48,7 @@ class Dense(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise ValueError(f"Dense: units must be a positive integer, received {units!r}")
+        check_integer(units, "units", "Dense")
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias

@@ -4,6 +4,7 @@ import numpy as np
 
 from layerwise import initializers
 from layerwise.layers.base import Layer
+from layerwise.utils._arguments import check_integer
 
 
 class Embedding(Layer):
@@ -48,8 +49,7 @@ class Embedding(Layer):
                  embeddings_constraint=None, mask_zero=False, **kwargs):
         super().__init__(**kwargs)
         for argument, value in (("input_dim", input_dim), ("output_dim", output_dim)):
-            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ValueError(f"Embedding: {argument} must be a positive integer, received {value!r}")
+            check_integer(value, argument, "Embedding")
         self.input_dim = input_dim
         self.output_dim = output_dim
         self.embeddings_initializer = embeddings_initializer

@@ -2,6 +2,7 @@
 
 from layerwise.layers.base import Layer
 from layerwise.layers.symbolic import Node
+from layerwise.utils._arguments import check_sample_shape
 
 
 class InputLayer(Layer):
@@ -22,9 +23,8 @@ class InputLayer(Layer):
             shape = kwargs.pop("input_shape", None)
         if shape is None:
             raise ValueError("InputLayer: a shape is required, e.g. InputLayer(shape=(784,))")
-        if isinstance(shape, int):
-            shape = (shape,)
-        super().__init__(input_shape=tuple(shape), **kwargs)
+        shape = check_sample_shape(shape, "shape", "Input")
+        super().__init__(input_shape=shape, **kwargs)
         self.batch_size = batch_size
         self.build_for((batch_size,) + tuple(shape))
         Node(self, [], False, (batch_size,) + tuple(shape), self.dtype)

@@ -5,6 +5,7 @@ import math
 import numpy as np
 
 from layerwise.layers.base import Layer, format_shape
+from layerwise.utils._arguments import check_integer
 
 
 class Maxout(Layer):
@@ -48,8 +49,7 @@ class Maxout(Layer):
 
     def __init__(self, num_units, axis=-1, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(num_units, int) or isinstance(num_units, bool) or num_units <= 0:
-            raise ValueError(f"Maxout: num_units must be a positive integer, received {num_units!r}")
+        check_integer(num_units, "num_units", "Maxout")
         if not isinstance(axis, int) or isinstance(axis, bool) or axis == 0:
             raise ValueError(f"Maxout: axis must be a non-batch axis (a non-zero integer), received {axis!r}")
         self.num_units, self.axis = num_units, axis

@@ -2,6 +2,7 @@
 
 from layerwise.layers.normalization._base import Normalization
 from layerwise.ops.normalization import standardize, standardize_backward
+from layerwise.utils._arguments import is_integer
 
 
 class GroupNormalization(Normalization):
@@ -39,7 +40,7 @@ class GroupNormalization(Normalization):
                  gamma_initializer="ones", **kwargs):
         if not isinstance(axis, int) or isinstance(axis, bool):
             raise ValueError(f"{type(self).__name__}: axis must be an int, received {axis!r}")
-        if not isinstance(groups, int) or isinstance(groups, bool) or not (groups > 0 or groups == -1):
+        if not (is_integer(groups) or groups == -1):
             raise ValueError(f"{type(self).__name__}: groups must be a positive int or -1, received {groups!r}")
         super().__init__(axis, epsilon, center, scale, beta_initializer, gamma_initializer, **kwargs)
         self.groups = groups

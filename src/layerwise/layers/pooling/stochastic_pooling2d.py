@@ -7,12 +7,13 @@ from layerwise.ops.stochastic_pooling import (probability_weighted_pool_backward
                                               probability_weighted_pool_forward, stochastic_pool_backward,
                                               stochastic_pool_forward)
 from layerwise.layers.regularization._stochastic import SeededGenerator
+from layerwise.utils._arguments import is_integer
 
 
 def _pool_size_pair(pool_size):
     pair = (pool_size, pool_size) if isinstance(pool_size, int) and not isinstance(pool_size, bool) else pool_size
     if (not isinstance(pair, (tuple, list)) or len(pair) != 2
-            or not all(isinstance(p, int) and not isinstance(p, bool) and p > 0 for p in pair)):
+            or not all(is_integer(p) for p in pair)):
         raise ValueError(
             f"StochasticPooling2D: pool_size must be a positive integer or a pair of them, received {pool_size!r}")
     return tuple(pair)

@@ -18,6 +18,7 @@ from layerwise import activations, initializers
 from layerwise.layers.base import Layer
 from layerwise.layers.core.masking import MaskConsumer
 from layerwise.ops.dense import matmul_in_lanes
+from layerwise.utils._arguments import check_integer
 from layerwise.utils.random import make_generator
 
 
@@ -40,8 +41,7 @@ class _Recurrent(MaskConsumer, Layer):
                  return_sequences=False, return_state=False, go_backwards=False, stateful=False, **kwargs):
         super().__init__(**kwargs)
         layer = type(self).__name__
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise ValueError(f"{layer}: units must be a positive integer, received {units!r}")
+        check_integer(units, "units", layer)
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias

@@ -3,6 +3,7 @@
 import numpy as np
 
 from layerwise.layers.base import Layer
+from layerwise.utils._arguments import check_integer
 from layerwise.utils.random import generator
 
 
@@ -18,9 +19,7 @@ class SeededGenerator:
 
     def init_generator(self, seed) -> None:
         """Validate ``seed`` and create the layer's own generator when one is given."""
-        if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0):
-            raise ValueError(f"{type(self).__name__}: seed must be a non-negative integer or None, "
-                             f"received {seed!r}")
+        check_integer(seed, "seed", type(self).__name__, minimum=0, allow_none=True)
         self.seed = seed
         self.rng = None if seed is None else np.random.default_rng(int(seed))
 

@@ -7,6 +7,7 @@ from layerwise.ops.dense import dense_backward, dense_forward
 from layerwise.ops.drop_connect import (masked_kernel, moment_matching_backward, moment_matching_forward,
                                         per_sample_dense_backward, per_sample_dense_forward, scaled_kernel)
 from layerwise.layers.regularization._stochastic import SeededGenerator, check_rate
+from layerwise.utils._arguments import check_integer
 
 _INFERENCE = ("weight_scaling", "gaussian")
 
@@ -67,9 +68,7 @@ class DropConnect(SeededGenerator, Dense):
         super().__init__(units, activation=activation, **kwargs)
         if inference not in _INFERENCE:
             raise ValueError(f"DropConnect: inference must be one of {_INFERENCE}, received {inference!r}")
-        if not isinstance(inference_samples, int) or isinstance(inference_samples, bool) or inference_samples <= 0:
-            raise ValueError(
-                f"DropConnect: inference_samples must be a positive integer, received {inference_samples!r}")
+        check_integer(inference_samples, "inference_samples", "DropConnect")
         self.rate, self.per_sample = check_rate("DropConnect", rate), bool(per_sample)
         self.inference, self.inference_samples = inference, inference_samples
         self.init_generator(seed)
