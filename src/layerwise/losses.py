@@ -19,6 +19,7 @@ import numpy as np
 
 from layerwise import activations
 from layerwise.config import epsilon
+from layerwise.utils._arguments import refuse
 from layerwise.utils.identifiers import lookup
 from layerwise.utils.registry import Registry
 from layerwise.utils.serialization_lib import serialize_keras_object as serialize
@@ -164,10 +165,7 @@ class BinaryCrossentropy(Loss):
 
     def check_targets(self, y_true, output_shape):
         super().check_targets(y_true, output_shape)
-        if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
-            raise ValueError(
-                f"BinaryCrossentropy: targets must lie in [0, 1], received values in "
-                f"[{y_true.min()}, {y_true.max()}]")
+        _check_probabilities(self, y_true)
 
     def get_config(self):
         return {**super().get_config(), "from_logits": self.from_logits,
@@ -228,6 +226,7 @@ class CategoricalCrossentropy(Loss):
                 f"but one-hot targets of shape (N, {output_shape[-1]}) are expected; use "
                 "loss='sparse_categorical_crossentropy' or layerwise.utils.to_categorical")
         super().check_targets(y_true, output_shape)
+        _check_probabilities(self, y_true)
 
     def get_config(self):
         return {**super().get_config(), "from_logits": self.from_logits,
@@ -270,13 +269,24 @@ class SparseCategoricalCrossentropy(Loss):
                 f"SparseCategoricalCrossentropy: integer labels of shape (N,) are expected for outputs "
                 f"of shape {tuple(output_shape)}, received labels of shape {y_true.shape}"
                 + ("; for one-hot targets use loss='categorical_crossentropy'" if y_true.shape[-1:] == (classes,) else ""))
-        if y_true.size and (np.any(y_true != np.floor(y_true)) or y_true.min() < 0 or y_true.max() >= classes):
-            raise ValueError(
-                f"SparseCategoricalCrossentropy: labels must be integers in [0, {classes}), received "
-                f"values in [{y_true.min()}, {y_true.max()}]")
+        if y_true.size and not (y_true.min() >= 0 and y_true.max() < classes and _integral(y_true)):
+            refuse(type(self).__name__, "labels", y_true,
+                   ~((y_true >= 0) & (y_true < classes) & (y_true == np.floor(y_true))),
+                   f"integers in [0, {classes}) (one per class of the model's output)")
 
     def get_config(self):
         return {**super().get_config(), "from_logits": self.from_logits}
+
+
+def _integral(y):
+    return y.dtype.kind in "iub" or bool(np.all(y == np.floor(y)))
+
+
+def _check_probabilities(loss, y_true):
+    """Cross-entropy targets are probabilities: a target below 0 or above 1 is a ValueError naming it."""
+    if y_true.size and not (y_true.min() >= 0 and y_true.max() <= 1):
+        refuse(type(loss).__name__, "targets", y_true, ~((y_true >= 0) & (y_true <= 1)), "probabilities in [0, 1]",
+               "each row is a one-hot or soft label; to smooth labels use the label_smoothing argument")
 
 
 class KLDivergence(Loss):

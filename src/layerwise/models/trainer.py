@@ -13,6 +13,7 @@ of (x, y) batches (`layerwise.data.adapter`); arrays are prepared once, other so
 """
 
 import math
+import numbers
 
 import numpy as np
 
@@ -23,30 +24,41 @@ from layerwise.callbacks import CallbackList, History, ProgbarLogger, TerminateO
 from layerwise.callbacks.progbar_logger import format_logs
 from layerwise.data.adapter import ArrayBatches, SourceBatches, is_batch_source
 from layerwise.errors import DivergenceError
+from layerwise.models._data_checks import as_numbers, check_finite
 from layerwise.models._multi_io import OutputLosses, SampleArrays
+from layerwise.utils._arguments import check_integer
 
 _DEFAULT_BATCH_SIZE = 32
 
 
-def verbose_level(verbose) -> int:
+def verbose_level(verbose, where="verbose") -> int:
     """Keras's ``verbose`` argument as a number: "auto" is 1 (a progress bar)."""
-    return 1 if verbose == "auto" else int(verbose)
+    return 1 if verbose == "auto" else check_integer(verbose, "verbose (or 'auto')", where, minimum=0)
 
 
 def _batch_size(batch_size, where) -> int:
     if batch_size is None:
         return _DEFAULT_BATCH_SIZE
-    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"{where}: batch_size must be a positive integer, received {batch_size!r}")
-    return int(batch_size)
+    return check_integer(batch_size, "batch_size", where)
 
 
-def _check_finite(array, what, where):
-    if np.issubdtype(array.dtype, np.inexact) and not np.isfinite(array).all():
-        first = int(np.argmin(np.isfinite(array).reshape(len(array), -1).all(axis=1)))
-        raise ValueError(
-            f"{where}: {what} contains NaN or inf (first in sample {first}); layerwise does not train "
-            "or evaluate on non-finite data, clean or impute it first")
+def _validation_pair(validation_data):
+    """``validation_data`` as the arguments of `evaluate`: (x_val, y_val), or (source,) for a batch source."""
+    if validation_data is None:
+        return None
+    if is_batch_source(validation_data):
+        return (validation_data,)
+    if isinstance(validation_data, tuple) and len(validation_data) == 2:
+        return validation_data
+    received = (f"a tuple of {len(validation_data)}" if isinstance(validation_data, tuple)
+                else type(validation_data).__name__)
+    hint = "; sample weights (x, y, sample_weight) are not supported" if received == "a tuple of 3" else ""
+    raise ValueError(f"fit: validation_data must be a tuple (x_val, y_val) or a Dataset, Sequence or generator, "
+                     f"received {received}{hint}")
+
+
+def _shapes(x):
+    return x.shape if isinstance(x, np.ndarray) else [a.shape for a in x]
 
 
 class Trainer:
@@ -121,13 +133,12 @@ class Trainer:
             x = np.asarray(x)
             if x.ndim == 0:
                 raise ValueError(f"{where}: x must be an array of samples, received a scalar")
-            self.build((None,) + x.shape[1:])
-            _check_finite(x, "x", where)
+            self._build_for(x.shape, where)
+            x = self._numbers(x, "x", where)
         else:
             x = SampleArrays(x, "x", where)
-            self.build([(None,) + a.shape[1:] for a in x])
-            for array in x:
-                _check_finite(array, "x", where)
+            self._build_for([a.shape for a in x], where)
+            x.arrays = [self._numbers(array, "x", where) for array in x]
         if not targets:
             return x, None
         if y is None:
@@ -135,6 +146,11 @@ class Trainer:
         y = SampleArrays([y] if self.single_output else y, "y", where)
         if len(x) != len(y):
             raise ValueError(f"{where}: x has {len(x)} samples but y has {len(y)}; they must match")
+        if len(x) == 0:
+            # A loss or metric averaged over no samples is 0/0: an error, never a silent 0.0 or a
+            # ZeroDivisionError. (predict, which has no targets, returns an empty array as NumPy would.)
+            raise ValueError(f"{where}: x and y hold no samples (received x of shape {_shapes(x)}); "
+                             "at least one sample is needed")
         shapes = self.compute_output_shape((None,) + x.shape[1:] if self.single_input else
                                            [(None,) + a.shape[1:] for a in x])
         shapes = [shapes] if self.single_output else shapes
@@ -145,14 +161,27 @@ class Trainer:
                              for m in self._metric_identifiers]
         return x, (y[0] if self.single_output else SampleArrays(y, "y", where))
 
+    def _build_for(self, shapes, where):
+        """Build for inputs of ``shapes`` (one shape, or one per input); a mismatch names the call."""
+        try:
+            self.build((None,) + shapes[1:] if self.single_input else [(None,) + s[1:] for s in shapes])
+        except ValueError as error:
+            raise ValueError(f"{where}: {error}") from error
+
     def _prepare_targets(self, y, loss, output_shape, where):
         """Check targets y against ``loss`` and outputs of ``output_shape``; return them shaped and cast."""
         sparse = isinstance(loss, losses_module.SparseCategoricalCrossentropy)
         if y.ndim == 1 and tuple(output_shape[1:]) == (1,) and not sparse:
             y = y.reshape(-1, 1)
-        _check_finite(y, "y", where)
+        y = self._numbers(y, "y", where)
         loss.check_targets(y, output_shape)
         return y if sparse else y.astype(self.dtype, copy=False)
+
+    def _numbers(self, array, what, where):
+        """``array`` checked to hold numbers that stay finite in the model's dtype (an object array converted)."""
+        converted = as_numbers(array, what, where, self.dtype)
+        check_finite(converted, what, where, self.dtype, original=array)
+        return converted
 
     def _logs(self, loss_tracker):
         return {"loss": loss_tracker.result(), **{m.name: m.result() for m in self._metrics}}
@@ -326,18 +355,34 @@ class Trainer:
                 weights of the last finite step (the diverged update is not applied).
         """
         self._require_compiled("fit")
+        # Every argument is checked before any work (building, a pass over the data, an epoch) is done.
         batch_size = _batch_size(batch_size, "fit")
-        batches, convert = self._batches(x, y, batch_size, shuffle, steps_per_epoch, "fit")
+        epochs = check_integer(epochs, "epochs", "fit", minimum=0)
+        initial_epoch = check_integer(initial_epoch, "initial_epoch", "fit", minimum=0)
+        validation_freq = check_integer(validation_freq, "validation_freq", "fit")
+        for argument, value in (("validation_batch_size", validation_batch_size),
+                                ("steps_per_epoch", steps_per_epoch), ("validation_steps", validation_steps)):
+            check_integer(value, argument, "fit", allow_none=True)
+        verbose = verbose_level(verbose, "fit")
+        validation_data = _validation_pair(validation_data)
         if validation_data is None and validation_split:
-            if not 0 < validation_split < 1:
-                raise ValueError(f"fit: validation_split must lie in (0, 1), received {validation_split}")
-            if not isinstance(batches, ArrayBatches):
+            if isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real) or not (
+                    0 < validation_split < 1):
+                raise ValueError(f"fit: validation_split must lie in (0, 1), received {validation_split!r}")
+            if is_batch_source(x):
                 raise ValueError(f"fit: validation_split needs arrays, received {type(x).__name__}; pass "
                                  "validation_data instead")
+        batches, convert = self._batches(x, y, batch_size, shuffle, steps_per_epoch, "fit")
+        if validation_data is None and validation_split:
             split = int(len(batches.x) * (1 - validation_split))
+            if not 0 < split < len(batches.x):
+                raise ValueError(f"fit: validation_split={validation_split!r} of {len(batches.x)} samples leaves "
+                                 f"{split} for training and {len(batches.x) - split} for validation; both need one")
             validation_data = (batches.x[split:], batches.y[split:])
             batches = ArrayBatches(batches.x[:split], batches.y[:split], batch_size, shuffle)
-        verbose = verbose_level(verbose)
+        elif validation_data is not None and len(validation_data) == 2:
+            # Checked now, so that bad validation arrays fail at the call, not after the first epoch.
+            self._prepare(*validation_data, "fit (validation_data)")
         callback_list, history = self._callbacks(callbacks, verbose, epochs=epochs, steps=batches.steps)
         raise_on_divergence = not any(isinstance(c, TerminateOnNaN) for c in callback_list.callbacks)
         loss_tracker = metrics_module.Mean()
@@ -375,8 +420,7 @@ class Trainer:
                     break
             logs = self._logs(loss_tracker)
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                validation = validation_data if isinstance(validation_data, tuple) else (validation_data,)
-                val_logs = self.evaluate(*validation, batch_size=validation_batch_size or batch_size,
+                val_logs = self.evaluate(*validation_data, batch_size=validation_batch_size or batch_size,
                                          verbose=0, return_dict=True, steps=validation_steps)
                 logs.update({f"val_{key}": value for key, value in val_logs.items()})
             callback_list.on_epoch_end(epoch, logs)
@@ -413,6 +457,8 @@ class Trainer:
             ``return_dict=True`` (Keras's conventions).
         """
         self._require_compiled("evaluate")
+        batch_size = _batch_size(batch_size, "evaluate")
+        verbose = verbose_level(verbose, "evaluate")
         batches, convert = self._batches(x, y, batch_size, False, steps, "evaluate")
         loss_tracker = metrics_module.Mean()
         self._reset_metrics()
@@ -445,9 +491,9 @@ class Trainer:
                 noise) run in training mode, so every pass draws fresh masks while layers such as batch
                 normalization stay in inference mode. None: one deterministic pass (weight scaling).
         """
-        if mc_samples is not None and (not isinstance(mc_samples, int) or isinstance(mc_samples, bool)
-                                       or mc_samples < 1):
-            raise ValueError(f"predict: mc_samples must be a positive integer or None, received {mc_samples!r}")
+        check_integer(mc_samples, "mc_samples", "predict", allow_none=True)
+        batch_size = _batch_size(batch_size, "predict")
+        verbose_level(verbose, "predict")
         batches, convert = self._batches(x, None, batch_size, False, steps, "predict", targets=False)
         callback_list, _ = self._callbacks(callbacks, 0)
         callback_list.on_predict_begin()
