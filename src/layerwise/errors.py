@@ -18,7 +18,13 @@ class ModelFileError(LayerwiseError, ValueError):
 
 
 class DivergenceError(LayerwiseError, FloatingPointError):
-    """The training loss became NaN or infinite; the message says at which epoch and batch."""
+    """Training diverged: a loss, gradient, parameter or optimizer state became NaN or infinite, or the loss
+    grew past a set factor. The message says at which epoch and batch and which layer went first;
+    ``divergence`` holds the same as a `layerwise.models._divergence.Divergence` (None when not known)."""
+
+    def __init__(self, message, divergence=None):
+        super().__init__(message)
+        self.divergence = divergence
 
 
 class ExportError(LayerwiseError, NotImplementedError):

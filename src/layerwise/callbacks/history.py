@@ -9,11 +9,13 @@ class History(Callback):
     Attributes:
         epoch: the epoch indices recorded.
         history: metric name -> list of values, one per epoch.
+        divergence: where training diverged (a `Divergence`: epoch, batch, the layer that went first), when
+            a `TerminateOnNaN` stopped it; else None.
     """
 
     def __init__(self):
         super().__init__()
-        self.epoch, self.history = [], {}
+        self.epoch, self.history, self.divergence = [], {}, None
 
     def on_train_begin(self, logs=None):
         self.epoch, self.history = [], {}

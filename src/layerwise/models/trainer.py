@@ -12,7 +12,6 @@ The data may be arrays, a `layerwise.data.Dataset`, a `layerwise.data.Sequence` 
 of (x, y) batches (`layerwise.data.adapter`); arrays are prepared once, other sources batch by batch.
 """
 
-import math
 import numbers
 
 import numpy as np
@@ -25,6 +24,7 @@ from layerwise.callbacks.progbar_logger import format_logs
 from layerwise.data.adapter import ArrayBatches, SourceBatches, is_batch_source
 from layerwise.errors import DivergenceError
 from layerwise.models._data_checks import as_numbers, check_finite
+from layerwise.models._divergence import DivergenceWatch
 from layerwise.models._multi_io import OutputLosses, SampleArrays
 from layerwise.utils._arguments import check_integer
 
@@ -251,14 +251,18 @@ class Trainer:
         return self._cast(x), y
 
     # ---- one step ------------------------------------------------------------------------------
-    def _train_step(self, x, y, where="", raise_on_divergence=True):
+    def _train_step(self, x, y, watch, position=(None, None)):
+        """One gradient step; returns (loss, outputs, a `Divergence` report or None).
+
+        A loss or gradient gone wrong is reported before the update, which is then not applied; a parameter or
+        optimizer state gone non-finite, after it (see `layerwise.models._divergence`)."""
         parameters = self._trained_parameters()
         for parameter in parameters:
             parameter.zero_grad()
         call = self.new_call()
         y_true = self._inputs(y)
-        # A diverging step overflows in many places; it is reported once, by the DivergenceError
-        # below, instead of as a stream of RuntimeWarnings from every matmul and loss on the way.
+        # A diverging step overflows in many places; it is reported once, by the DivergenceWatch,
+        # instead of as a stream of RuntimeWarnings from every matmul and loss on the way.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             y_pred = call(self._inputs(x), training=True, input_gradient=False, trained=parameters,
                           previous=self._last_training_call)
@@ -269,14 +273,11 @@ class Trainer:
             else:
                 call.backward(self.loss.gradient(y_true, y_pred))
             loss_value += call.activity_penalty + self._add_regularization(parameters)
-        if not math.isfinite(loss_value):
-            if not raise_on_divergence:
-                return loss_value, y_pred
-            raise DivergenceError(
-                f"The training loss became {loss_value}{where}; lower the learning rate, check the data "
-                "scaling, or clip gradients")
-        self.optimizer.apply(parameters)
-        return loss_value, y_pred
+            divergence = watch.before_update(loss_value, parameters, self._inputs(x), position)
+            if divergence is None:
+                self.optimizer.apply(parameters)
+                divergence = watch.after_update(loss_value, parameters, self.optimizer, position)
+        return loss_value, y_pred, divergence
 
     @staticmethod
     def _add_regularization(parameters) -> float:
@@ -292,7 +293,9 @@ class Trainer:
         """One gradient step on one batch; returns its loss (and metrics), as Keras does."""
         self._require_compiled("train_on_batch")
         x, y = self._prepare(x, y, "train_on_batch")
-        loss_value, y_pred = self._train_step(self._cast(x), y)
+        loss_value, y_pred, divergence = self._train_step(self._cast(x), y, DivergenceWatch(self))
+        if divergence is not None:
+            raise DivergenceError(divergence.message, divergence)
         return self._batch_result(loss_value, y, y_pred, len(x), return_dict)
 
     def test_on_batch(self, x, y, return_dict=False):
@@ -384,7 +387,9 @@ class Trainer:
             # Checked now, so that bad validation arrays fail at the call, not after the first epoch.
             self._prepare(*validation_data, "fit (validation_data)")
         callback_list, history = self._callbacks(callbacks, verbose, epochs=epochs, steps=batches.steps)
-        raise_on_divergence = not any(isinstance(c, TerminateOnNaN) for c in callback_list.callbacks)
+        terminate = next((c for c in callback_list.callbacks if isinstance(c, TerminateOnNaN)), None)
+        watch = DivergenceWatch(self, terminate and terminate.max_loss_growth)
+        history.divergence = None
         loss_tracker = metrics_module.Mean()
         self.stop_training = False
         callback_list.on_train_begin()
@@ -409,8 +414,11 @@ class Trainer:
             for step, (x_batch, y_batch) in enumerate(stream, start):
                 x_batch, y_batch = convert(x_batch, y_batch)
                 callback_list.on_train_batch_begin(step)
-                loss_value, y_pred = self._train_step(
-                    x_batch, y_batch, f" at epoch {epoch + 1}, batch {step + 1}", raise_on_divergence)
+                loss_value, y_pred, divergence = self._train_step(x_batch, y_batch, watch, (epoch, step))
+                if divergence is not None:
+                    if terminate is None:
+                        raise DivergenceError(divergence.message, divergence)
+                    history.divergence = terminate.divergence = divergence
                 loss_tracker.update_state(loss_value, len(x_batch))
                 for metric in self._metrics:
                     metric.update_state(y_batch, y_pred)

@@ -1,0 +1,130 @@
+"""A diverging run is reported at the batch it diverges, with the layer that went first: a finite but
+exploding loss (Adam at lr 1e6), a loss grown past a factor the user sets, non-finite gradients,
+parameters and optimizer state, each within the batch; `TerminateOnNaN` and the History say where."""
+
+import numpy as np
+import pytest
+
+import layerwise
+from layerwise import callbacks
+from layerwise.errors import DivergenceError
+from layerwise.layers import Dense, Input
+from layerwise.optimizers import SGD, Adam
+
+
+def _regression(rng, scale=100.0, n=256):
+    x = rng.random((n, 3)).astype("float32") * scale
+    return x, (x @ np.array([[1.0], [-2.0], [3.0]], "float32")) * scale
+
+
+def _model(optimizer):
+    model = layerwise.Sequential([Input(shape=(3,)), Dense(8, activation="relu", name="hidden"),
+                                  Dense(1, name="out")])
+    model.compile(optimizer=optimizer, loss="mse")
+    return model
+
+
+def _at_batch(step, action):
+    return callbacks.LambdaCallback(on_train_batch_begin=lambda batch, logs: action() if batch == step else None)
+
+
+def test_adam_at_a_huge_learning_rate_is_reported_without_a_callback(rng):
+    x, y = _regression(rng)
+    model = _model(Adam(learning_rate=1e6))
+    with pytest.raises(DivergenceError) as raised:
+        model.fit(x, y, epochs=5, batch_size=32, verbose=0)
+    report = raised.value.divergence
+    assert report.epoch == 0 and report.layer in ("hidden", "out") and report.tensor.startswith(report.layer)
+    assert f"at epoch 1, batch {report.batch + 1}" in str(raised.value) and "went first" in str(raised.value)
+    for array in model.get_weights() + model.optimizer.variables:
+        assert np.isfinite(array).all()
+
+
+def test_terminate_on_nan_and_the_history_say_which_batch_and_layer(rng):
+    x, y = _regression(rng)
+    model = _model(Adam(learning_rate=1e6))
+    terminate = callbacks.TerminateOnNaN()
+    history = model.fit(x, y, epochs=5, batch_size=32, verbose=0, callbacks=[terminate])
+    assert terminate.terminated and history.divergence is terminate.divergence
+    assert history.divergence.layer in ("hidden", "out") and not history.divergence.applied
+    assert len(history.history["loss"]) == 1
+    for array in model.get_weights() + model.optimizer.variables:
+        assert np.isfinite(array).all()  # the diverged step was not applied
+
+
+def test_a_loss_grown_past_the_set_factor_is_reported(rng):
+    x, y = _regression(rng, scale=10.0)
+    model = _model(SGD(learning_rate=0.02))
+    terminate = callbacks.TerminateOnNaN(max_loss_growth=100)
+    history = model.fit(x, y, epochs=20, batch_size=32, verbose=0, callbacks=[terminate])
+    report = history.divergence
+    assert report.kind == "loss_growth" and np.isfinite(report.loss)
+    assert "more than max_loss_growth=100 times" in report.message and report.layer in ("hidden", "out")
+    # Without the factor this run ends silently: its ReLUs die and the loss stays finite, far above its start.
+    model = _model(SGD(learning_rate=0.02))
+    history = model.fit(x, y, epochs=2, batch_size=32, verbose=0)
+    assert history.divergence is None and np.isfinite(history.history["loss"]).all()
+
+
+def test_a_non_finite_optimizer_state_is_reported_at_its_batch(rng):
+    x, y = _regression(rng, scale=1.0)
+    model = _model(Adam(learning_rate=1e-3))
+    model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+
+    def poison():
+        model.optimizer.slot_variables()["out/kernel/velocity"][0, 0] = np.inf
+
+    terminate = callbacks.TerminateOnNaN()
+    history = model.fit(x, y, epochs=1, batch_size=32, verbose=0, callbacks=[_at_batch(3, poison), terminate])
+    report = history.divergence
+    assert (report.kind, report.batch, report.layer, report.tensor) == ("optimizer_state", 3, "out",
+                                                                        "out/kernel/velocity")
+    assert report.applied and "The update was applied" in report.message
+
+
+def test_a_parameter_made_non_finite_by_the_update_is_reported_at_that_batch(rng):
+    x, y = _regression(rng, scale=1.0)
+    model = _model(SGD(learning_rate=1e37))
+    with pytest.raises(DivergenceError, match=r"Parameter (hidden|out)/(kernel|bias) became .* in the update at "
+                                              r"epoch 1, batch 1"):
+        model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+
+
+def test_a_non_finite_gradient_is_refused_before_the_update(rng):
+    x, y = _regression(rng, scale=1.0)
+    model = _model(SGD(learning_rate=0.01))
+    model.build((None, 3))
+    model.get_layer("out").kernel.value[...] = 1e30  # finite weights whose gradient overflows float32
+    before = [w.copy() for w in model.get_weights()]
+    with pytest.raises(DivergenceError) as raised:
+        model.train_on_batch(x[:8], y[:8])
+    assert raised.value.divergence.kind in ("gradient", "loss") and "The update was not applied" in str(raised.value)
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_non_finite_loss_names_the_first_layer_whose_output_overflowed(rng):
+    x, y = _regression(rng, scale=1.0)
+    model = _model(SGD(learning_rate=0.01))
+    model.build((None, 3))
+    model.get_layer("hidden").kernel.value[...] = 1e38
+    with pytest.raises(DivergenceError, match="The training loss became (inf|nan) at epoch 1, batch 1; .* Layer "
+                                              "hidden went first"):
+        model.fit(x + 10, y, epochs=1, batch_size=32, verbose=0)
+
+
+def test_a_poisoned_weight_is_named(rng):
+    x, y = _regression(rng, scale=1.0)
+    model = _model(SGD(learning_rate=0.01))
+    model.build((None, 3))
+
+    def poison():
+        model.get_layer("out").bias.value[0] = np.nan
+
+    with pytest.raises(DivergenceError, match=r"epoch 1, batch 3; .* Layer out went first \(out/bias\)"):
+        model.fit(x, y, epochs=1, batch_size=32, verbose=0, callbacks=[_at_batch(2, poison)])
+
+
+def test_max_loss_growth_is_checked():
+    with pytest.raises(ValueError, match="max_loss_growth must be a number > 1 or None, received 0.5"):
+        callbacks.TerminateOnNaN(max_loss_growth=0.5)
