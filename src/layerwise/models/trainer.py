@@ -31,7 +31,7 @@ from layerwise.utils._arguments import check_integer
 _DEFAULT_BATCH_SIZE = 32
 
 
-def verbose_level(verbose, where="verbose") -> int:
+def verbose_level(verbose, where) -> int:
     """Keras's ``verbose`` argument as a number: "auto" is 1 (a progress bar)."""
     return 1 if verbose == "auto" else check_integer(verbose, "verbose (or 'auto')", where, minimum=0)
 
@@ -251,11 +251,12 @@ class Trainer:
         return self._cast(x), y
 
     # ---- one step ------------------------------------------------------------------------------
-    def _train_step(self, x, y, watch, position=(None, None)):
+    def _train_step(self, x, y, watch=None, position=(None, None)):
         """One gradient step; returns (loss, outputs, a `Divergence` report or None).
 
         A loss or gradient gone wrong is reported before the update, which is then not applied; a parameter or
         optimizer state gone non-finite, after it (see `layerwise.models._divergence`)."""
+        watch = watch or DivergenceWatch(self)
         parameters = self._trained_parameters()
         for parameter in parameters:
             parameter.zero_grad()
@@ -293,7 +294,7 @@ class Trainer:
         """One gradient step on one batch; returns its loss (and metrics), as Keras does."""
         self._require_compiled("train_on_batch")
         x, y = self._prepare(x, y, "train_on_batch")
-        loss_value, y_pred, divergence = self._train_step(self._cast(x), y, DivergenceWatch(self))
+        loss_value, y_pred, divergence = self._train_step(self._cast(x), y)
         if divergence is not None:
             raise DivergenceError(divergence.message, divergence)
         return self._batch_result(loss_value, y, y_pred, len(x), return_dict)
@@ -353,9 +354,13 @@ class Trainer:
 
         Raises:
             ValueError: data that does not fit the model or the loss, or holds NaN/inf.
-            DivergenceError: the loss became NaN or infinite; the message names the epoch and batch.
-                With a `TerminateOnNaN` callback, training instead stops after that batch with the
-                weights of the last finite step (the diverged update is not applied).
+            ValueError: an argument of the wrong type or range (named, with the expected and the received
+                value), raised before any work is done; data without samples.
+            DivergenceError: a loss or gradient became NaN or infinite (the step is not applied), or a
+                parameter or optimizer state array did in the update; the message names the epoch, the
+                batch and the layer that went first. With a `TerminateOnNaN` callback training instead
+                stops after that batch (also when a loss grows past its ``max_loss_growth``), and the
+                History's ``divergence`` holds the report.
         """
         self._require_compiled("fit")
         # Every argument is checked before any work (building, a pass over the data, an epoch) is done.
@@ -482,7 +487,7 @@ class Trainer:
             callback_list.on_test_batch_end(step, self._logs(loss_tracker))
         logs = self._logs(loss_tracker)
         callback_list.on_test_end(logs)
-        if verbose_level(verbose):
+        if verbose:
             print(format_logs(logs))
         return self._format_result(logs, return_dict)
 

@@ -12,9 +12,9 @@ from layerwise import initializers, regularizers
 from layerwise.activations import sigmoid, softplus
 from layerwise.callbacks import Callback
 from layerwise.callbacks.progbar_logger import format_logs
-from layerwise.errors import DivergenceError
 from layerwise.layers.base import Layer, format_shape
 from layerwise.layers.regularization._stochastic import SeededGenerator
+from layerwise.models._divergence import Divergence, DivergenceWatch
 from layerwise.models._summary import print_summary
 from layerwise.models.trainer import Trainer, verbose_level
 from layerwise.ops.dense import dense_backward, dense_forward
@@ -170,18 +170,23 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
         # The targets of an RBM are its inputs: reconstructions are compared with them.
         return y.astype(self.dtype, copy=False)
 
-    def _train_step(self, x, y, where="", raise_on_divergence=True):
+    def _train_step(self, x, y, watch=None, position=(None, None)):
+        """One CD-k (or PCD) update; returns (reconstruction error, None, a `Divergence` report or None), as
+        `Trainer._train_step` does."""
         parameters = self._trained_parameters()
-        # A diverging step overflows everywhere; the DivergenceError below reports it once.
+        # A diverging step overflows everywhere; the report below names it once.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             loss_value = self._contrastive_divergence(x, parameters)
         if not (np.isfinite(loss_value) and np.isfinite(self.kernel.grad).all()):
-            if not raise_on_divergence:
-                return loss_value, None
-            raise DivergenceError(f"{self.name}: contrastive divergence diverged{where} (reconstruction error "
-                                  f"{loss_value}); lower the learning rate or standardize the data")
+            epoch, batch = position
+            where = "" if epoch is None else f" at epoch {epoch + 1}, batch {batch + 1}"
+            return loss_value, None, Divergence(
+                epoch, batch, "loss", self.name, "", loss_value, False,
+                f"{self.name}: contrastive divergence diverged{where} (reconstruction error {loss_value}); lower the "
+                "learning rate or standardize the data")
         self.optimizer.apply(parameters)
-        return loss_value, None
+        return loss_value, None, (watch or DivergenceWatch(self)).after_update(loss_value, parameters,
+                                                                               self.optimizer, position)
 
     def _contrastive_divergence(self, x, parameters):
         """Put the CD-k (or PCD) gradient into the parameters' grads; return the reconstruction error."""
@@ -229,7 +234,7 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
         self._require_compiled("evaluate")
         x = self.prepare_input(np.asarray(x))
         logs = {"loss": float(self.loss(x, self.visible_mean(self.hidden_probabilities(x)))), **self.monitors(x)}
-        if verbose_level(verbose):
+        if verbose_level(verbose, "evaluate"):
             print(format_logs(logs))
         return logs if return_dict else list(logs.values())
 

@@ -109,7 +109,7 @@ def pretrain(model, x, method="autoencoder", y=None, epochs_per_layer=10, batch_
         loss = model.loss if loss == "auto" and model.loss is not None else loss
         if loss == "auto":
             raise ValueError("pretrain: method='supervised' needs a loss: compile the model or pass loss=...")
-    verbose = verbose_level(verbose)
+    verbose = verbose_level(verbose, "pretrain")
     h, reports = x.astype(model.dtype, copy=False), []
     for layer in chain[:chain.index(targets[-1]) + 1] if targets else []:
         if layer in targets:
