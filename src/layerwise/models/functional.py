@@ -11,6 +11,8 @@ consumers c of x of dJ/dx through c). Masks flow along the graph's edges, from a
 to the layers that `supports_masking`.
 """
 
+import collections
+
 import numpy as np
 
 from layerwise.layers import serialization
@@ -397,9 +399,12 @@ class Model(Layer, Trainer):
     def get_config(self):
         """Layers with their call nodes (``[layer_name, node_index, tensor_index]`` per input) and the
         model's ends."""
+        nodes_of = collections.defaultdict(list)
+        for node in self.nodes:
+            nodes_of[id(node.layer)].append(node)
         layers = []
         for layer in self.layers:
-            nodes = [n for n in self.nodes if n.layer is layer]
+            nodes = nodes_of[id(layer)]
             layers.append({**serialization.serialize(layer), "name": layer.name, "inbound_nodes": [
                 {"args": [self._reference(t) for t in n.inputs], "list": n.list_call,
                  **({} if n.training is None else {"training": n.training})} for n in nodes]})
@@ -411,7 +416,7 @@ class Model(Layer, Trainer):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """Rebuild the graph: create each layer, then replay its calls once their inputs exist."""
-        layers, results, waiting = {}, {}, []
+        layers, results, calls = {}, {}, []
         with serialization.loading_scope():  # a layer may refer to one loaded before it (a tied decoder)
             for entry in config["layers"]:
                 layers[entry["name"]] = serialization.deserialize(entry, custom_objects)
@@ -419,22 +424,36 @@ class Model(Layer, Trainer):
             layer = layers[entry["name"]]
             if isinstance(layer, InputLayer):
                 results[(layer.name, 0)] = [layer.output]
-            waiting += [(entry["name"], index, node) for index, node in enumerate(entry["inbound_nodes"])]
+            calls += [(entry["name"], index, node) for index, node in enumerate(entry["inbound_nodes"])]
 
         def tensor(reference):
             name, node, index = reference
             return results[(name, node)][index]
-        while waiting:
-            ready = [w for w in waiting if all((name, node) in results for name, node, _ in w[2]["args"])
-                     and (w[1] == 0 or (w[0], w[1] - 1) in results)]
-            if not ready:
-                raise ValueError(f"Model config '{config['name']}': the call nodes of "
-                                 f"{sorted({w[0] for w in waiting})} have inputs that never appear")
-            for name, index, node in ready:
-                arguments = [tensor(reference) for reference in node["args"]]
-                result = layers[name](arguments if node["list"] else arguments[0], training=node.get("training"))
-                results[(name, index)] = result if isinstance(result, list) else [result]
-                waiting.remove((name, index, node))
+        # Kahn's algorithm: a call runs once its inputs and the layer's previous call exist, so a graph of
+        # any depth and any order of the config loads in linear time.
+        unmet, dependents, ready = [], collections.defaultdict(list), collections.deque()
+        for position, (name, index, node) in enumerate(calls):
+            needs = {(source, source_node) for source, source_node, _ in node["args"]}
+            needs |= {(name, index - 1)} if index else set()
+            needs -= results.keys()
+            unmet.append(len(needs))
+            for key in needs:
+                dependents[key].append(position)
+            if not needs:
+                ready.append(position)
+        while ready:
+            name, index, node = calls[ready.popleft()]
+            arguments = [tensor(reference) for reference in node["args"]]
+            result = layers[name](arguments if node["list"] else arguments[0], training=node.get("training"))
+            results[(name, index)] = result if isinstance(result, list) else [result]
+            for position in dependents.pop((name, index), ()):
+                unmet[position] -= 1
+                if not unmet[position]:
+                    ready.append(position)
+        never = sorted({calls[position][0] for position, count in enumerate(unmet) if count})
+        if never:
+            raise ValueError(f"Model config '{config['name']}': the call nodes of {never} have inputs that "
+                             "never appear")
         inputs = [tensor(reference) for reference in config["input_layers"]]
         outputs = [tensor(reference) for reference in config["output_layers"]]
         model = cls(inputs[0] if config["single_input"] else inputs,

@@ -40,11 +40,20 @@ class Sequential(Model):
         self._stack = []
         self._input_shape = None
         self._graph_nodes = []
-        for layer in layers or []:
-            self.add(layer)
+        self._extend(layers or [])
 
     def add(self, layer):
         """Append a layer (or an `Input`), building the graph at once when the input shape is known."""
+        self._extend([layer])
+
+    def _extend(self, layers):
+        """Append the layers, then build the graph once (building after each one is quadratic in depth)."""
+        for layer in layers:
+            self._append(layer)
+        if self._stack and self._input_shape is not None:
+            self._build_graph(self._input_shape)
+
+    def _append(self, layer):
         if isinstance(layer, SymbolicTensor):
             layer = layer.layer
         if isinstance(layer, InputLayer):
@@ -58,8 +67,6 @@ class Sequential(Model):
             self._input_shape = (None,) + tuple(layer.input_shape_hint)
         self._stack.append(layer)
         self.dtype = layer.dtype
-        if self._input_shape is not None:
-            self._build_graph(self._input_shape)
 
     def _build_graph(self, input_shape):
         """Call the stack on a new `Input` of ``input_shape`` and run that graph from now on."""
@@ -145,7 +152,7 @@ class Sequential(Model):
         if config.get("input_shape") is not None:
             model._input_shape = (None,) + tuple(config["input_shape"])
         with serialization.loading_scope():  # a layer may refer to one loaded before it (a tied decoder)
-            for layer_config in config["layers"]:
-                model.add(serialization.deserialize(layer_config, custom_objects))
+            model._extend([serialization.deserialize(layer_config, custom_objects)
+                           for layer_config in config["layers"]])
         model._trainable = config.get("trainable", True)
         return model
