@@ -95,11 +95,14 @@ def test_a_failed_write_names_the_path_and_leaves_nothing(tmp_path):
     assert raised.value.filename == str(path) and list(tmp_path.iterdir()) == []
 
 
-def test_a_device_is_not_replaced(tmp_path):
+def test_a_pipe_or_device_is_not_replaced(tmp_path):
+    # A FIFO of our own stands for a device: a regression must never replace the machine's /dev/null.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
     with pytest.raises(OSError, match="not a regular file"):
-        with atomic_write("/dev/null") as file:
+        with atomic_write(fifo) as file:
             file.write(b"x")
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
 
 
 def test_temporary_files_are_recognizable_while_writing(tmp_path):

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from layerwise.errors import ModelFileError
 from layerwise.layers.base import clear_session
 from layerwise.models import load_model
+from layerwise.saving import model_file
 
 from saving_helpers import tiny_model
 
@@ -156,9 +157,8 @@ def test_crafted_configs_load_or_raise_model_file_error(crafted, data):
     config = copy.deepcopy(crafted["config"])
     for path in data.draw(st.lists(st.sampled_from(crafted["paths"]), min_size=1, max_size=2)):
         _replace(config, path, data.draw(JSON_VALUES))
-    with zipfile.ZipFile(crafted["path"], "w") as archive:
-        for name, content in crafted["entries"].items():
-            archive.writestr(name, json.dumps(config) if name == "config.json" else content)
+    entries = {name: content for name, content in crafted["entries"].items() if name != "layerwise.json"}
+    model_file.write_model_file(crafted["path"], {**entries, "config.json": json.dumps(config).encode()})
     try:
         load_model(crafted["path"])
     except ModelFileError:

@@ -5,7 +5,7 @@ import os
 
 from layerwise.callbacks.callback import Callback
 from layerwise.errors import ModelFileError
-from layerwise.saving import archive, model_file
+from layerwise.saving import model_file
 from layerwise.utils import random as layerwise_random
 
 _BACKUP = "backup.lw"
@@ -58,7 +58,7 @@ def write_training_state(model, path, state):
     entries = model_file.model_entries(model)
     entries["training_state.json"] = json.dumps(
         {**state, "library_generator": layerwise_random.generator().bit_generator.state}).encode()
-    archive.write_archive(path, entries)
+    model_file.write_model_file(path, entries)
 
 
 def read_training_state(model, path) -> dict:
@@ -67,9 +67,6 @@ def read_training_state(model, path) -> dict:
     state = contents.get("training_state")
     if not isinstance(state, dict) or not isinstance(state.get("epoch"), int):
         raise ModelFileError(f"{path}: not a training backup (no training_state.json epoch)")
-    model_file.assign_weights(model, contents["model.safetensors"], path)
-    if model.optimizer is not None and "optimizer.safetensors" in contents:
-        model_file.assign_optimizer_state(model, contents["optimizer.safetensors"], path)
-    model_file.restore_generators(model, contents["config"].get("generators", {}), path)
+    model_file.restore_state(model, contents, path)
     model_file.set_generator_state(layerwise_random.generator(), state.get("library_generator"), path)
     return state

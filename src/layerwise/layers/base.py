@@ -218,6 +218,7 @@ class Layer:
     def add_weight(self, name, shape, initializer="zeros", regularizer=None, constraint=None,
                    trainable=True) -> Parameter:
         """Create a `Parameter` named "layer/name" with values from ``initializer``."""
+        serialization.charge_weight(f"{self.name}/{name}", shape)
         value = initializers.get(initializer)(tuple(shape), dtype=self.dtype)
         parameter = Parameter(value, f"{self.name}/{name}", trainable, regularizer, constraint)
         self._parameters.append(parameter)

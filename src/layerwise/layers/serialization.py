@@ -9,6 +9,7 @@ A class defined elsewhere is found as Keras finds it (`layerwise.utils.registry`
 
 import contextlib
 import contextvars
+import math
 
 from layerwise.utils.registry import Registry, custom_object_scope
 from layerwise.utils.serialization_lib import serialize_keras_object
@@ -87,3 +88,31 @@ def deserialized_layer(name):
         raise ValueError(f"Layer {name!r} is referred to by name but has not been loaded before the layer "
                          "that refers to it; only a layer loaded earlier in the same model can be referred to")
     return found
+
+
+# While a model file is loaded: how many weight values its file still holds for the layers being built.
+_WEIGHT_BUDGET = contextvars.ContextVar("layerwise_weight_budget", default=None)
+
+
+@contextlib.contextmanager
+def weight_budget(values):
+    """Within it, layers may create weights of at most ``values`` values in all (`charge_weight`): a
+    loaded model's weights are never larger than its file, so a config asking for more is refused before
+    anything is allocated."""
+    token = _WEIGHT_BUDGET.set([values])
+    try:
+        yield
+    finally:
+        _WEIGHT_BUDGET.reset(token)
+
+
+def charge_weight(name, shape) -> None:
+    """Count a weight of ``shape`` against the loading budget; a ValueError if the file cannot hold it."""
+    budget = _WEIGHT_BUDGET.get()
+    if budget is None:
+        return
+    size = math.prod(shape)
+    if size > budget[0]:
+        raise ValueError(f"weight {name!r} of shape {tuple(shape)} needs {size} values, more than the "
+                         f"{budget[0]} the file still holds")
+    budget[0] -= size

@@ -16,6 +16,7 @@ from layerwise.errors import ModelFileError
 from layerwise.saving.atomic import atomic_write
 
 MANIFEST = "layerwise.json"
+MAGIC = b"PK\x03\x04"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _SIGNATURES = [(b"\x89PNG", "a PNG image"), (b"\x89HDF", "an HDF5 file (Keras 2 .h5?)"),
                (b"\x80\x02", "a Python pickle"), (b"\x93NUMPY", "a NumPy .npy file")]
@@ -40,16 +41,21 @@ def describe_foreign(data: bytes) -> str:
     return f"an unknown format (starts with {bytes(data[:8])!r})"
 
 
+def check_magic(head: bytes, where) -> None:
+    """Refuse a file whose first bytes are not a zip's, before the rest of it is read."""
+    if not head.startswith(MAGIC):
+        raise ModelFileError(f"{where} is not a layerwise model file: it looks like {describe_foreign(head)}")
+
+
 def read_archive(data: bytes, where, allowed) -> dict:
     """``{name: bytes}`` of a model file's entries, or a ModelFileError saying what is wrong.
 
     Args:
         data: the whole file.
         where: the file's name, for messages.
-        allowed: the entry names a layerwise model file may hold.
+        allowed: ``{name: largest size in bytes, or None}`` of the entries a layerwise model file may hold.
     """
-    if not data.startswith(b"PK\x03\x04"):
-        raise ModelFileError(f"{where} is not a layerwise model file: it looks like {describe_foreign(data)}")
+    check_magic(data, where)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -66,9 +72,10 @@ def read_archive(data: bytes, where, allowed) -> dict:
             for info in infos:
                 if info.compress_type != zipfile.ZIP_STORED or info.flag_bits & 0x1:
                     raise ModelFileError(f"{where}: entry {info.filename!r} is compressed or encrypted")
-                if info.file_size > len(data):
-                    raise ModelFileError(f"{where}: entry {info.filename!r} claims {info.file_size} bytes, "
-                                         f"more than the file's {len(data)}")
+                limit = min(len(data), allowed[info.filename] or len(data))
+                if info.file_size > limit:
+                    raise ModelFileError(f"{where}: entry {info.filename!r} claims {info.file_size} bytes, more "
+                                         f"than the {limit} allowed (the file has {len(data)})")
                 entries[info.filename] = archive.read(info)
             return entries
     except ModelFileError:

@@ -1,8 +1,9 @@
 """Whole-model files and weight files: what goes in them, and how a model is rebuilt from them.
 
-A model file (format version 1) is a stored zip (see `layerwise.saving.archive`) holding:
+A model file (format version 2) is a stored zip (see `layerwise.saving.archive`) holding:
 
-- ``layerwise.json``: ``{"format": "layerwise.model", "format_version": 1, "layerwise_version": ...}``;
+- ``layerwise.json``, the manifest: ``{"format": "layerwise.model", "format_version": 2, "layerwise_version":
+  ..., "entries": {name: {"size": bytes, "sha256": hex digest}}}`` for every other entry;
 - ``config.json``: ``{"model": {"class_name", "config"}, "compile": {"optimizer", "loss", "metrics"} or
   null, "generators": {layer name: {attribute: bit generator state}}}``;
 - ``model.safetensors``: every weight, keyed by its `Parameter` name ("dense/kernel");
@@ -17,12 +18,24 @@ through ``get_config``, ``from_config(config, custom_objects)``, ``weights`` and
 Loading a model leaves the library's random generator where it was (the initializers' draws are
 undone), so shuffling continues as if the model had stayed in memory.
 
-Limits: a corrupted file is always caught (zip CRC-32 and safetensors checks), but config.json is
-trusted as far as the layers' constructors validate their arguments: a deliberately crafted file can
-ask for a very large layer, which is allocated before its weights are compared with the file's.
+Every byte is checked: each entry has its zip CRC-32 and the manifest's size and SHA-256, and the
+entries present must be exactly those the manifest lists, so a missing or corrupted entry (the optimizer
+state included) is a `ModelFileError`, never a silent fallback; a compiled model must have its optimizer
+state. Files of format version 1 (no entry list) are still read, with their CRC-32s and the rule that a
+compiled model has an optimizer state.
+
+Limits, all checked before anything is allocated for them: the first four bytes must be a zip's magic
+before the rest of the file is read (so ``load_model("/dev/zero")`` fails at once); a JSON entry
+(manifest, config, training state) is at most `MAX_JSON_BYTES` (64 MiB, a few hundred thousand layers);
+a safetensors header at most `layerwise.saving.safetensors.MAX_HEADER_BYTES` (16 MiB); every tensor's
+claimed shape must fill exactly its bytes in the file; and the layers that config.json describes may
+create weights of at most as many values as model.safetensors holds (a config asking for a huge layer is
+refused before the layer allocates it). Loading takes time linear in the file's size and the model's
+depth.
 """
 
 import collections
+import hashlib
 import io
 import json
 import os
@@ -40,9 +53,11 @@ from layerwise.utils.registry import custom_object_scope
 from layerwise.utils.serialization_lib import serialize_keras_object
 
 FORMAT = "layerwise.model"
-FORMAT_VERSION = 1
-ENTRIES = (archive.MANIFEST, "config.json", "model.safetensors", "optimizer.safetensors",
-           "training_state.json")
+FORMAT_VERSION = 2
+MAX_JSON_BYTES = 64 * 2**20
+# Every entry a model file may hold, with the largest size accepted (None: bounded by the file alone).
+ENTRIES = {archive.MANIFEST: MAX_JSON_BYTES, "config.json": MAX_JSON_BYTES, "model.safetensors": None,
+           "optimizer.safetensors": None, "training_state.json": MAX_JSON_BYTES}
 _ATTRIBUTE = "attribute:"
 # What a layer's constructor or from_config raises on arguments that make no sense.
 _BUILD_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
@@ -105,12 +120,10 @@ def optimizer_state(optimizer) -> dict:
 
 
 def model_entries(model) -> dict:
-    """The entries of a model file for ``model`` (``{name: bytes}``)."""
+    """The entries of a model file for ``model`` (``{name: bytes}``), without the manifest."""
     config = {"model": serialize_keras_object(model), "compile": _compile_config(model),
               "generators": generator_states(model)}
-    entries = {archive.MANIFEST: _json({"format": FORMAT, "format_version": FORMAT_VERSION,
-                                        "layerwise_version": __version__}),
-               "config.json": _json(config),
+    entries = {"config.json": _json(config),
                "model.safetensors": _safetensors_bytes(
                    {name: p.value for name, p in _named(model.weights, "weight", model).items()})}
     if model.optimizer is not None:
@@ -118,15 +131,41 @@ def model_entries(model) -> dict:
     return entries
 
 
+def _entry_record(data: bytes) -> dict:
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def write_model_file(filepath, entries) -> None:
+    """Write ``entries`` and the manifest listing them with their sizes and SHA-256s, atomically."""
+    manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "layerwise_version": __version__,
+                "entries": {name: _entry_record(data) for name, data in entries.items()}}
+    archive.write_archive(filepath, {archive.MANIFEST: _json(manifest), **entries})
+
+
 def save_model(model, filepath) -> None:
     """Write ``model`` to one file, atomically (the format is described in this module's docstring)."""
-    archive.write_archive(filepath, model_entries(model))
+    write_model_file(filepath, model_entries(model))
+
+
+def _check_entries(manifest, entries, where) -> None:
+    """The entries must be exactly those the manifest lists, each of the size and SHA-256 it records."""
+    listed = manifest.get("entries")
+    if not isinstance(listed, dict):
+        raise ModelFileError(f"{where}: {archive.MANIFEST} has no list of entries")
+    present = set(entries) - {archive.MANIFEST}
+    if present != set(listed):
+        raise ModelFileError(f"{where}: the file's entries {sorted(present)} are not those its manifest lists "
+                             f"{sorted(listed)} (missing: {sorted(set(listed) - present)})")
+    for name in sorted(listed):
+        if listed[name] != _entry_record(entries[name]):
+            raise ModelFileError(f"{where}: the entry {name!r} is corrupted (its size or SHA-256 differs from "
+                                 "the manifest's)")
 
 
 def read_model_file(filepath) -> dict:
     """The checked entries of a model file: manifest validated, JSON parsed, tensors decoded."""
     where = os.fspath(filepath)
-    entries = archive.read_archive(safetensors.read_bytes(filepath), where, ENTRIES)
+    entries = archive.read_archive(safetensors.read_bytes(filepath, archive.check_magic), where, ENTRIES)
     manifest = safetensors.parse_json(entries[archive.MANIFEST], f"{where}: {archive.MANIFEST}")
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ModelFileError(f"{where}: {archive.MANIFEST} does not name the {FORMAT!r} format")
@@ -137,6 +176,8 @@ def read_model_file(filepath) -> dict:
         raise ModelFileError(f"{where} was written by a newer layerwise (format version {version}, "
                              f"layerwise {manifest.get('layerwise_version')}); this version reads up to "
                              f"{FORMAT_VERSION}: upgrade layerwise")
+    if version >= 2:
+        _check_entries(manifest, entries, where)
     for name in ("config.json", "model.safetensors"):
         if name not in entries:
             raise ModelFileError(f"{where}: the entry {name!r} is missing")
@@ -199,9 +240,10 @@ def assign_optimizer_state(model, tensors, where) -> None:
         setattr(optimizer, name, float(value))
 
 
-def _build_model(config, custom_objects, where):
-    """Build and compile the model; its initializers' draws are undone, so that loading leaves the
-    library's random stream (the next shuffles) exactly where it was."""
+def _build_model(config, custom_objects, where, weight_values):
+    """Build and compile the model, its layers creating at most ``weight_values`` weight values; its
+    initializers' draws are undone, so that loading leaves the library's random stream (the next shuffles)
+    exactly where it was."""
     description = config["model"]
     library_state = layerwise_random.generator().bit_generator.state
     try:
@@ -209,7 +251,8 @@ def _build_model(config, custom_objects, where):
         if not callable(getattr(cls, "compile", None)):
             raise ValueError(f"{description.get('class_name')!r} is not a model class (it has no compile method)")
         # Every family's get finds the custom classes by name; layers find the layers loaded before them.
-        with custom_object_scope(custom_objects), serialization.loading_scope():
+        with custom_object_scope(custom_objects), serialization.loading_scope(), \
+                serialization.weight_budget(weight_values):
             model = cls.from_config(description.get("config", {}), custom_objects=custom_objects)
             compile_config = config.get("compile")
             if compile_config is not None:
@@ -250,24 +293,50 @@ def load_model(filepath, custom_objects=None):
         custom_objects: ``{name: class}`` for custom layers, losses or optimizers not registered with
             `layerwise.saving.register_keras_serializable` nor in a `custom_object_scope`.
 
+    Limits (see this module's docstring): the zip magic is checked before the file is read; JSON entries
+    are at most `MAX_JSON_BYTES` (64 MiB); a safetensors header at most 16 MiB; tensors and the weights
+    the config asks for are never larger than the file; time is linear in the file's size and depth.
+
     Raises:
-        ModelFileError: the file is missing, truncated, corrupted, foreign, from a newer layerwise,
-            or does not describe a model this installation can build.
+        ModelFileError: the file is missing, truncated, corrupted (any entry's CRC-32, size or SHA-256),
+            foreign, from a newer layerwise, lacks an entry its manifest lists or its model needs (the
+            optimizer state of a compiled model), exceeds a limit, or does not describe a model this
+            installation can build.
     """
     where = os.fspath(filepath)
     contents = read_model_file(filepath)
-    model = _build_model(contents["config"], custom_objects, where)
-    assign_weights(model, contents["model.safetensors"], where)
-    if model.optimizer is not None and "optimizer.safetensors" in contents:
-        assign_optimizer_state(model, contents["optimizer.safetensors"], where)
-    restore_generators(model, contents["config"].get("generators", {}), where)
+    weight_values = sum(tensor.size for tensor in contents["model.safetensors"].values())
+    model = _build_model(contents["config"], custom_objects, where, weight_values)
+    restore_state(model, contents, where)
     return model
+
+
+def restore_state(model, contents, where) -> None:
+    """Put a model file's weights, optimizer state and layer generators (`read_model_file`) into ``model``.
+
+    A compiled model needs the file's optimizer state and an uncompiled one must not have one: neither
+    is ever skipped silently.
+    """
+    assign_weights(model, contents["model.safetensors"], where)
+    if model.optimizer is not None:
+        if "optimizer.safetensors" not in contents:
+            raise ModelFileError(f"{where}: the model is compiled but the file has no optimizer state "
+                                 "(the entry 'optimizer.safetensors' is missing)")
+        assign_optimizer_state(model, contents["optimizer.safetensors"], where)
+    elif "optimizer.safetensors" in contents:
+        raise ModelFileError(f"{where}: the file has an optimizer state but describes no compiled model")
+    restore_generators(model, contents["config"].get("generators", {}), where)
 
 
 def save_weights(model, filepath) -> None:
     """Write the model's weights, keyed by parameter name, to a safetensors file atomically."""
     safetensors.save_file({name: p.value for name, p in _named(model.weights, "weight", model).items()},
                           filepath)
+
+
+def _check_weights_magic(head: bytes, where) -> None:
+    if not head.startswith(archive.MAGIC):
+        safetensors.check_magic(head, where)
 
 
 def load_weights(model, filepath) -> None:
@@ -278,8 +347,8 @@ def load_weights(model, filepath) -> None:
             the missing, unexpected and mis-shaped names).
     """
     where = os.fspath(filepath)
-    data = safetensors.read_bytes(filepath)
-    if data.startswith(b"PK\x03\x04"):
+    data = safetensors.read_bytes(filepath, _check_weights_magic)
+    if data.startswith(archive.MAGIC):
         tensors = read_model_file(filepath)["model.safetensors"]
     else:
         tensors = safetensors.loads(data, where)[0]

@@ -154,15 +154,31 @@ def loads(data: bytes, where="safetensors data"):
     return tensors, metadata
 
 
-def read_bytes(path) -> bytes:
-    """A file's bytes, a missing or unreadable file reported as a ModelFileError."""
+def check_magic(head: bytes, where) -> None:
+    """Refuse a file that does not start as a safetensors file (a header length within the limit, then
+    ``{``), before the rest of it is read."""
+    if len(head) < 9 or not 2 <= struct.unpack("<Q", head[:8])[0] <= MAX_HEADER_BYTES or head[8:9] != b"{":
+        raise ModelFileError(f"{where} is not a safetensors file (it starts with {bytes(head[:9])!r}, not an "
+                             f"8-byte header length of at most {MAX_HEADER_BYTES} then '{{')")
+
+
+def read_bytes(path, check_head=None) -> bytes:
+    """A file's bytes, a missing or unreadable file reported as a ModelFileError.
+
+    ``check_head(first 16 bytes, path)`` may refuse the file before the rest is read (a device such as
+    /dev/zero never ends).
+    """
+    where = os.fspath(path)
     try:
-        with open(os.fspath(path), "rb") as file:
-            return file.read()
+        with open(where, "rb") as file:
+            head = file.read(16)
+            if check_head is not None:
+                check_head(head, where)
+            return head + file.read()
     except OSError as error:
-        raise ModelFileError(f"cannot read {os.fspath(path)!r}: {error.strerror or error}") from None
+        raise ModelFileError(f"cannot read {where!r}: {error.strerror or error}") from None
 
 
 def load_file(path):
     """Read a safetensors file into ``{name: array}`` (see `loads`)."""
-    return loads(read_bytes(path), os.fspath(path))[0]
+    return loads(read_bytes(path, check_magic), os.fspath(path))[0]
