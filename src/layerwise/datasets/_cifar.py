@@ -3,8 +3,11 @@
 A binary batch is a sequence of fixed-size records: ``label_bytes`` label bytes (CIFAR-10: the class;
 CIFAR-100: coarse then fine class) followed by 3072 pixel bytes, the 1024 red, then green, then blue
 values of a 32x32 image in row-major order. The data are read from the official tarball
-(``cifar-10-binary.tar.gz``, MD5-checked, members read in memory, nothing extracted) or from its
-extracted folder, in the directories of `layerwise.datasets._files`, and downloaded when absent.
+(``cifar-10-binary.tar.gz``, MD5-checked, members read in memory, nothing extracted) or, where there is
+no tarball, from its extracted folder (checked for whole records and valid labels only: the official site
+publishes no checksum of the extracted files), in the directories of `layerwise.datasets._files`, and
+downloaded when absent; a tarball in the download directory that fails its MD5 (an interrupted or
+corrupted download) is deleted and downloaded again.
 
 References:
     A. Krizhevsky, "Learning Multiple Layers of Features from Tiny Images", 2009;
@@ -57,11 +60,18 @@ def _find(spec: CifarArchive, path):
     """A function name -> bytes over the first candidate holding the folder or the tarball."""
     candidates = _files.candidate_directories(spec.dataset, path)
     for directory in candidates:
+        archive = directory / spec.archive
+        if archive.is_file():  # before the folder: the tarball has an official MD5 to check, the folder none
+            try:
+                return _archive_reader(spec, archive)
+            except DatasetError:
+                if path is not None or directory != _files.download_directory(spec.dataset):
+                    raise
+                archive.unlink()  # a download of ours that went wrong (an old truncated copy): fetched again
+                continue
         for folder in (directory / spec.folder, directory):
             if all((folder / name).is_file() for name in spec.train + spec.test):
                 return lambda name, folder=folder: (folder / name).read_bytes()
-        if (directory / spec.archive).is_file():
-            return _archive_reader(spec, directory / spec.archive)
     batches = ", ".join(spec.train + spec.test)
     missing = _files.FilesNotFound(_files.not_found_message(
         spec.dataset, f"{spec.archive} (from {spec.url}), or the folder {spec.folder}/ it holds ({batches})",

@@ -13,11 +13,14 @@ The first directory that holds every file wins; one that holds only some of them
 file may be gzipped (``name.gz``) or not (``name``); the MD5 checked is always that of the
 uncompressed content. When no directory holds the files and the loader names an official URL, they
 are downloaded into the data directory (``$LAYERWISE_DATA/<dataset>/``, else the cache), each written
-to a temporary file, checked against its MD5 and only then renamed into place.
+to a temporary file (`layerwise.saving.atomic_write`: an interrupted download leaves no file in place and
+its temporary file is removed by the next one), checked against its MD5 and only then kept. A download
+directory holding only some of the files (an earlier download interrupted between files) gets the missing
+ones downloaded: a partial download never blocks the cache.
 """
 
 import os
-import tempfile
+import shutil
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -27,6 +30,7 @@ import numpy as np
 
 from layerwise.datasets._idx import check_md5, md5_of_content, read_idx
 from layerwise.errors import DatasetError
+from layerwise.saving.atomic import atomic_write
 
 DATA_ENV_VAR = "LAYERWISE_DATA"
 SHIPPED_DATA = Path(__file__).parent / "data"
@@ -35,6 +39,14 @@ _DOWNLOAD_TIMEOUT = 60
 
 class FilesNotFound(DatasetError):
     """No candidate directory holds any file of the data set (a download may help)."""
+
+
+class PartialDirectory(DatasetError):
+    """A candidate directory holds some of the files of the data set but not all of them."""
+
+    def __init__(self, message, directory, missing):
+        super().__init__(message)
+        self.directory, self.missing = directory, missing
 
 
 class IdxFile(NamedTuple):
@@ -64,10 +76,12 @@ def load_idx_files(dataset: str, files: Sequence[IdxFile], path: Union[str, os.P
     """
     try:
         directory = find_directory(dataset, files, path, system_directories)
-    except FilesNotFound as missing:
-        if path is not None or url is None:
+    except (FilesNotFound, PartialDirectory) as missing:
+        partial = isinstance(missing, PartialDirectory)
+        if path is not None or url is None or (partial and missing.directory != download_directory(dataset)):
             raise
-        directory = fetch(dataset, [(f"{url}{file.name}.gz", f"{file.name}.gz", file.md5) for file in files],
+        wanted = [file for file in files if not partial or file.name in missing.missing]
+        directory = fetch(dataset, [(f"{url}{file.name}.gz", f"{file.name}.gz", file.md5) for file in wanted],
                           missing)
     return [read_idx(locate(directory, file), expected_md5=file.md5) for file in files]
 
@@ -77,8 +91,8 @@ def find_directory(dataset: str, files: Sequence[IdxFile], path=None, system_dir
 
     Raises:
         FilesNotFound: No candidate holds any file.
-        DatasetError: A candidate holds only some of them (a partial copy is a mistake worth
-            reporting rather than silently skipping).
+        PartialDirectory: A candidate holds only some of them (a partial copy is a mistake worth
+            reporting rather than silently skipping; in the download directory, the rest is downloaded).
     """
     candidates = candidate_directories(dataset, path, system_directories)
     for directory in candidates:
@@ -86,10 +100,9 @@ def find_directory(dataset: str, files: Sequence[IdxFile], path=None, system_dir
         if not missing:
             return directory
         if len(missing) < len(files):
-            raise DatasetError(
+            raise PartialDirectory(
                 f"{dataset}: {directory} holds only part of the data set; missing "
-                f"{_either_form(missing)}. Put the missing files there (gzipped or not)."
-            )
+                f"{_either_form(missing)}. Put the missing files there (gzipped or not).", directory, missing)
     raise FilesNotFound(not_found_message(dataset, _either_form([file.name for file in files]) +
                                           " (gzipped or not)", candidates))
 
@@ -122,16 +135,10 @@ def candidate_directories(dataset: str, path=None, system_directories=()) -> Lis
 
 
 def download(url: str, destination: Path) -> None:
-    """Copy ``url`` to ``destination`` through a temporary file in the same directory (atomic rename)."""
-    handle, temporary = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out, urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response:
-            for chunk in iter(lambda: response.read(1 << 20), b""):
-                out.write(chunk)
-        os.replace(temporary, destination)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    """Copy ``url`` to ``destination`` through a temporary file in the same directory (`atomic_write`): an
+    interrupted download is restarted from the beginning by the next call."""
+    with urllib.request.urlopen(url, timeout=_DOWNLOAD_TIMEOUT) as response, atomic_write(destination) as out:
+        shutil.copyfileobj(response, out, 1 << 20)
 
 
 def fetch(dataset: str, downloads, missing: FilesNotFound, content_md5=md5_of_content) -> Path:
@@ -148,7 +155,8 @@ def fetch(dataset: str, downloads, missing: FilesNotFound, content_md5=md5_of_co
         try:
             download(url, target)
         except (urllib.error.URLError, OSError) as error:
-            raise DatasetError(f"{missing}\nDownloading {url} into {directory} failed: {error}") from error
+            raise DatasetError(f"{missing}\nDownloading {url} into {target} (expected MD5 {md5}) failed: "
+                               f"{error}") from error
         try:
             check_md5(content_md5(target), md5, str(target))
         except DatasetError:
