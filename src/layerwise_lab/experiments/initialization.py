@@ -72,7 +72,7 @@ class Initialization(Experiment):
                  "within a factor 10 for Xavier-tanh and Kaiming-ReLU, and off by more than a factor 100 for all "
                  "four naive initializations; did not hold if Xavier or Kaiming is off by more than 10 or a naive "
                  "one is within 10; inconclusive otherwise (a naive one off by between 10 and 100).")
-    minutes = 2
+    minutes = 1
 
     def run(self, trial):
         width, examples, train, epochs = trial.size((256, 128, 10000, 2), (32, 16, 500, 1))

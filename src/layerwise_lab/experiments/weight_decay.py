@@ -103,13 +103,14 @@ class WeightDecay(Experiment):
         import matplotlib.pyplot as plt
 
         figure, (linear, logarithmic) = plt.subplots(1, 2, figsize=(11, 4))
+        limit = max(float(np.abs(w).max()) for w in weights.values())
         for name, w in weights.items():
-            linear.hist(w, bins=np.linspace(-0.25, 0.25, 101), histtype="step", label=name)
-            logarithmic.hist(np.log10(np.maximum(np.abs(w), 1e-12)), bins=np.linspace(-12, 0.5, 126),
+            linear.hist(w, bins=np.linspace(-limit, limit, 121), histtype="step", label=name)
+            logarithmic.hist(np.log10(np.maximum(np.abs(w), 1e-9)), bins=np.linspace(-9, 0.5, 96),
                              histtype="step", label=name)
         linear.set(yscale="log", xlabel="w", ylabel="weights", title="Kernel weights (log count)")
         logarithmic.axvline(np.log10(NEAR_ZERO), color="gray", linestyle="--", label=f"|w| = {NEAR_ZERO:g}")
-        logarithmic.set(xlabel="log10 |w| (|w| < 1e-12 drawn at -12)", ylabel="weights",
+        logarithmic.set(xlabel="log10 |w| (|w| < 1e-9 drawn at -9)", ylabel="weights",
                         title="Magnitudes: L1's mass near zero")
         for ax in (linear, logarithmic):
             ax.legend(fontsize="small")
@@ -141,9 +142,10 @@ class WeightDecay(Experiment):
                              "boundary_length": boundary_length(predicted_grid(model))})
                 if seed == 0:
                     plot_decision_boundary(model, x, y, ax=ax)
-                    ax.set_title(f"L2 λ = {strength:g}: ||W|| = {runs[0]['norm']:.2f}, "
-                                 f"train acc {runs[0]['train_accuracy']:.2f}")
+                    ax.set_title(f"L2 λ = {strength:g}\n||W|| = {runs[0]['norm']:.2f}, "
+                                 f"train accuracy {runs[0]['train_accuracy']:.2f}", fontsize="medium")
             results[f"{strength:g}"] = {key: float(np.mean([run[key] for run in runs])) for key in runs[0]}
+        figure.tight_layout()
         trial.figure("moons_boundaries", figure, caption="The boundary of the moons MLP (seed 0) with lecture "
                                                          "002's L2 penalty λ/2 wᵀw for λ = 0, 0.01, 0.1, 1.")
         trial.table("moons", [{"L2 λ": strength, "||W||": result["norm"], "boundary length": result["boundary_length"],
