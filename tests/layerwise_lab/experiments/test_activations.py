@@ -1,9 +1,9 @@
-"""The activation experiment's criterion judges as written, and its learning-curve helpers."""
+"""The activation experiment's criterion judges as written, and how it picks a learning rate."""
 
 import pytest
 
 from layerwise_lab import DID_NOT_HOLD, HELD, INCONCLUSIVE
-from layerwise_lab.experiments.activations import Activations, epochs_to, final_validation
+from layerwise_lab.experiments.activations import Activations, final_validation
 
 
 def numbers(sigmoid=0.1, rectifier=0.95, relu_proper=0.02, relu_large=0.4, leaky_large=0.05):
@@ -26,8 +26,6 @@ def test_the_criterion(case, status):
     assert Activations().judge(numbers(**case)).status == status
 
 
-def test_the_learning_curve_helpers():
-    assert epochs_to([0.5, 0.89, 0.9, 0.95], 0.9) == 3
-    assert epochs_to([0.5, 0.6], 0.9) is None
+def test_final_validation_prefers_any_rate_to_one_that_diverged():
     assert final_validation({"val_accuracy": [0.3, 0.7]}) == 0.7
     assert final_validation({"val_accuracy": None}) < 0
