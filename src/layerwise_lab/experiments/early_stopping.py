@@ -87,13 +87,14 @@ class EarlyStoppingExperiment(Experiment):
         import matplotlib.pyplot as plt
         from layerwise.plot import plot_history
 
-        figure, axes = plt.subplots(1, len(results) + 1, figsize=(4 * (len(results) + 1), 3.5))
+        figure, axes = plt.subplots(1, len(results) + 1, figsize=(4.5 * (len(results) + 1), 3.8), layout="constrained")
         for ax, result in zip(axes, results):
             plot_history(result["over-trained"]["curves"], metrics=["loss"], ax=ax)
             stopped = result["early-stopped"]
             ax.axvline(stopped["best_epoch"], color="green", linestyle=":", label="restored epoch")
-            ax.axvline(stopped["epochs_run"], color="red", linestyle="--", label="early stop")
-            ax.set(yscale="log", ylabel="cross-entropy", title=f"seed {result['seed']}: {epochs} epochs")
+            ax.axvline(stopped["epochs_run"], color="red", linestyle="--", label="early-stopped run ends")
+            ax.set(yscale="log", ylabel="cross-entropy" if ax is axes[0] else "",
+                   title=f"seed {result['seed']}: {epochs} epochs")
             ax.legend(fontsize="small")
         names = ("over-trained", "early-stopped")
         width = 0.8 / len(names)
@@ -105,7 +106,7 @@ class EarlyStoppingExperiment(Experiment):
                      title="test loss of the final weights")
         axes[-1].legend(fontsize="small")
         trial.figure("curves", figure, caption="Training and validation loss of the over-trained run (log scale), "
-                     "the epoch whose weights EarlyStopping restored and the epoch it stopped at; right: test loss "
+                     "the epoch whose weights EarlyStopping restored and the last epoch it ran; right: test loss "
                      "of the over-trained and the restored weights.")
 
     def judge(self, numbers):
