@@ -3,7 +3,7 @@
 import pytest
 
 from layerwise_lab import DID_NOT_HOLD, HELD, INCONCLUSIVE
-from layerwise_lab.experiments.activations import Activations, final_validation
+from layerwise_lab.experiments.activation_functions import Activations, final_validation
 
 
 def numbers(sigmoid=0.1, rectifier=0.95, relu_proper=0.02, relu_large=0.4, leaky_large=0.05):
