@@ -78,7 +78,7 @@ class LearningRate(Experiment):
     criterion = ("Held if every η's trajectory shows the regime the lecture predicts for it, and on MNIST the "
                  f"final training loss (whole training set) at {GOOD} is below {MARGIN:.0%} of both the one at "
                  f"{SMALL} and the one at {LARGE}; did not hold otherwise.")
-    minutes = 2.5
+    minutes = 2
 
     def run(self, trial):
         steps = 30
