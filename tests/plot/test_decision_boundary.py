@@ -35,3 +35,12 @@ def test_inputs_that_are_not_2d_points_are_refused():
         plot_decision_boundary(_diagonal_classifier(1), np.zeros((4, 3)), np.zeros(4))
     with pytest.raises(ValueError, match="resolution must be an integer >= 2, received 1"):
         plot_decision_boundary(_diagonal_classifier(1), np.zeros((4, 2)), np.zeros(4), resolution=1)
+
+
+def test_an_estimator_with_predict_x_alone_draws_its_regions():
+    from layerwise.models.perceptron import Perceptron
+
+    x, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([0, 0, 0, 1])
+    figure = plot_decision_boundary(Perceptron().fit(x, y), x, y, resolution=5)
+    regions = figure.axes[0].images[0].get_array()
+    assert regions[0, 0] == 0 and regions[-1, -1] == 1  # AND: only the corner beyond (1, 1) is class 1

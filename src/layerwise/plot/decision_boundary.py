@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from layerwise.models import Model
 from layerwise.plot._figure import finish, panels
 
 #: The fraction of the data's range added on each side, so that the boundary is seen around the points.
@@ -24,8 +25,9 @@ def plot_decision_boundary(model, x, y, resolution=200, ax=None, path=None):
     boundaries that hidden layers make possible on XOR, moons or spirals (lectures 001 and 002).
 
     Args:
-        model: a trained model of 2-D inputs (anything with ``predict(x, verbose=0)``): one sigmoid
-            output (class 1 where it exceeds 0.5) or k class scores (their argmax).
+        model: a trained model of 2-D inputs, a layerwise model or anything with ``predict(x)`` (the
+            `Perceptron`, a scikit-learn classifier): one sigmoid output or 0/1 labels (class 1 where it
+            exceeds 0.5), or k class scores (their argmax).
         x: the examples, shape (N, 2); they fix the grid's extent, with a 10% margin.
         y: their classes: labels (N,) or one-hot rows (N, k); up to 10 classes get colours of their own.
         resolution: grid points along each axis.
@@ -57,7 +59,9 @@ def plot_decision_boundary(model, x, y, resolution=200, ax=None, path=None):
     low, high = low - _MARGIN * (high - low), high + _MARGIN * (high - low)
     first, second = (np.linspace(low[i], high[i], resolution) for i in range(2))
     grid = np.stack(np.meshgrid(first, second), axis=-1).reshape(-1, 2).astype(x.dtype)
-    regions = predicted_classes(model.predict(grid, batch_size=4096, verbose=0)).reshape(resolution, resolution)
+    # A layerwise model predicts the grid in large batches and silently; other estimators take x alone.
+    scores = model.predict(grid, batch_size=4096, verbose=0) if isinstance(model, Model) else model.predict(grid)
+    regions = predicted_classes(scores).reshape(resolution, resolution)
     classes = int(max(regions.max(), labels.max())) + 1
     figure, (panel,) = panels(ax, 1, "plot_decision_boundary", panel_size=(5.0, 4.5))
     cmap = "tab10"

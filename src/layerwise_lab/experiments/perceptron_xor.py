@@ -54,16 +54,6 @@ def first_cycle(states):
     return None
 
 
-class _ThresholdUnit:
-    """The perceptron behind the ``predict(x, **options)`` that `plot_decision_boundary` calls."""
-
-    def __init__(self, perceptron):
-        self.perceptron = perceptron
-
-    def predict(self, x, **options):
-        return self.perceptron.predict(x)
-
-
 def xor_mlp(learning_rate):
     """The 2-2-1 network of sigmoid units (the lecture's smooth activation), trained by backprop with SGD."""
     model = layerwise.Sequential([layerwise.Input(shape=(2,)), layers.Dense(2, activation="sigmoid"),
@@ -130,7 +120,7 @@ class PerceptronXor(Experiment):
 
         figure, axes = plt.subplots(1, 4, figsize=(17, 4))
         for ax, function in zip(axes, FUNCTIONS):
-            plot_decision_boundary(_ThresholdUnit(perceptrons[function]), x, labels[function], ax=ax)
+            plot_decision_boundary(perceptrons[function], x, labels[function], ax=ax)
             verdict = "converged" if runs[function]["converged"] else "never converged"
             ax.set_title(f"perceptron on {function} ({verdict})")
         if learned is not None:
