@@ -38,6 +38,11 @@ def make_optimizer(name, learning_rate):
             "Adam": lambda: Adam(learning_rate)}[name]()
 
 
+def training_rate(name):
+    """The learning rate of optimizer ``name`` on moons and MNIST."""
+    return ADAPTIVE_RATE if name in ADAPTIVE else SGD_RATE
+
+
 def escape_step(trajectory):
     """The first step t at which f(θ_t) <= `ESCAPE_LEVEL` on the saddle, or None if the run never gets there."""
     with np.errstate(over="ignore", invalid="ignore"):  # a run that escaped may go on until f overflows
@@ -91,7 +96,7 @@ class Optimizers(Experiment):
                 for seed in range(seeds):
                     trial.seeded(seed)
                     network = model()
-                    network.compile(optimizer=make_optimizer(name, ADAPTIVE_RATE if name in ADAPTIVE else SGD_RATE),
+                    network.compile(optimizer=make_optimizer(name, training_rate(name)),
                                     loss="sparse_categorical_crossentropy")
                     curves[name].append(training_curve(network, x, y, epochs, batch_size,
                                                        progress=lambda it: trial.progress(it, f"{problem} {name}"))
@@ -124,7 +129,7 @@ class Optimizers(Experiment):
                             f"'none' within {SADDLE_STEPS} steps)")
         rows = []
         for name in OPTIMIZERS:
-            row = {"optimizer": name, "α": ADAPTIVE_RATE if name in ADAPTIVE else SGD_RATE}
+            row = {"optimizer": name, "α": training_rate(name)}
             for problem, curves in problems.items():
                 final = [curve[-1] for curve in curves[name]]
                 row[f"{problem} final loss"] = float(np.mean(final))
@@ -158,8 +163,7 @@ class Optimizers(Experiment):
         figure, axes = plt.subplots(1, len(problems), figsize=(12, 4.5))
         for ax, (problem, curves) in zip(np.atleast_1d(axes), problems.items()):
             for name in OPTIMIZERS:
-                ax.plot(np.mean(curves[name], axis=0), marker=".",
-                        label=f"{name} (α = {ADAPTIVE_RATE if name in ADAPTIVE else SGD_RATE})")
+                ax.plot(np.mean(curves[name], axis=0), marker=".", label=f"{name} (α = {training_rate(name)})")
             ax.set(yscale="log", xlabel="epoch", ylabel="training loss (cross-entropy)", title=problem)
             ax.legend()
         trial.figure("training_loss", figure, caption="Training loss on the whole training set after each epoch, "
