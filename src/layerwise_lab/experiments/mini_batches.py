@@ -43,7 +43,9 @@ class MiniBatches(Experiment):
                 "trained by plain SGD for 20 epochs. Mini-batch (100 images per update, reshuffled every epoch) "
                 "against full-batch gradient descent (all 10,000 per update), each at its best learning rate of "
                 f"{', '.join(map(str, RATES))} (lowest final training loss); the training loss is measured on the "
-                "whole training set after every epoch, and the clock counts the time in fit only. Shuffling: "
+                "whole training set after every epoch, and the clock counts the wall time in fit only (so the "
+                "per-second comparison wants an otherwise idle machine: under load, mini-batch SGD's many small "
+                "steps lose far more time than one large one). Shuffling: "
                 "mini-batch SGD at its best rate on the training set sorted by label, with fit(shuffle=True) "
                 "against fit(shuffle=False), 3 seeds; the set in a fixed random order (shuffle=False) is shown "
                 "but not judged. --quick: 1,000 images, 3 epochs, the rates 0.1 and 1, one seed.")

@@ -15,7 +15,7 @@ from layerwise_lab._data import mnist
 from layerwise_lab._training import mlp, training_curve
 
 LOSSES = {"square error": "mean_squared_error", "cross-entropy": "categorical_crossentropy"}
-RATES = (0.1, 0.3, 1.0, 3.0, 10.0)
+RATES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 #: Cross-entropy's mean training error must be at most this fraction of square error's to count as faster.
 MARGIN = 0.8
 #: A wrong prediction counts as confident when its probability is above this.
