@@ -54,7 +54,7 @@ class MiniBatches(Experiment):
                  f"time (per second), and (3) shuffling every epoch ends at a mean training loss at most {MARGIN} "
                  "times the fixed sorted order's. Did not hold if any of the three ratios is 1 or more; "
                  "inconclusive otherwise.")
-    minutes = 2
+    minutes = 1
 
     def run(self, trial):
         images, epochs, seeds = trial.size((10000, 20, 3), (1000, 3, 1))

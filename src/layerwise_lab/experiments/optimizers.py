@@ -77,7 +77,7 @@ class Optimizers(Experiment):
                  "times plain SGD's on both moons and MNIST. Did not hold if an adaptive method is not faster "
                  "than SGD at some α, or momentum or Nesterov ends at or above SGD's loss on a problem; "
                  "inconclusive otherwise (faster, but by less than the margin).")
-    minutes = 2
+    minutes = 1
 
     def run(self, trial):
         escapes = self._saddle()

@@ -67,7 +67,7 @@ class SquareVsCrossEntropy(Experiment):
     criterion = (f"Held if cross-entropy's mean training error over the epochs is at most {MARGIN} times square "
                  "error's (each at its best rate, mean over seeds): it learns faster. Did not hold if it is as "
                  "high or higher; inconclusive in between.")
-    minutes = 2
+    minutes = 1
 
     def run(self, trial):
         images, epochs, seeds = trial.size((10000, 20, 2), (1000, 3, 1))
