@@ -3,8 +3,8 @@
 import math
 
 import layerwise
-from layerwise import layers
 from layerwise.callbacks import TerminateOnNaN
+from layerwise_lab._models import mlp
 
 
 def train_mnist_mlp(data, learning_rate, epochs, batch_size=32, hidden=128):
@@ -21,8 +21,7 @@ def train_mnist_mlp(data, learning_rate, epochs, batch_size=32, hidden=128):
         "test_accuracy_final"}.
     """
     (x_train, y_train), (x_test, y_test) = data
-    model = layerwise.Sequential([layerwise.Input(shape=(x_train.shape[1],)), layers.Dense(hidden, activation="relu"),
-                                  layers.Dense(10, activation="softmax")])
+    model = mlp((hidden,), inputs=x_train.shape[1])
     model.compile(optimizer=layerwise.optimizers.SGD(learning_rate), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     logs = model.fit(x_train, y_train, epochs=epochs, batch_size=batch_size, validation_data=(x_test, y_test),

@@ -1,21 +1,11 @@
-"""What the optimization experiments share: a small MLP and its training curve, measured epoch by epoch."""
+"""What the optimization experiments share: a training curve, measured epoch by epoch."""
 
 import math
 import time
 
 import numpy as np
 
-import layerwise
-from layerwise import layers
 from layerwise.errors import DivergenceError
-
-
-def mlp(inputs, hidden, outputs, activation="relu", output_activation="softmax"):
-    """A fully connected network: ``inputs`` features, one Dense layer of each width in ``hidden`` with
-    ``activation``, and ``outputs`` units with ``output_activation``."""
-    return layerwise.Sequential([layerwise.Input(shape=(inputs,))]
-                                + [layers.Dense(width, activation=activation) for width in hidden]
-                                + [layers.Dense(outputs, activation=output_activation)])
 
 
 def training_curve(model, x, y, epochs, batch_size, shuffle=True, progress=None):

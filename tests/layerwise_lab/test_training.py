@@ -6,7 +6,8 @@ import math
 import numpy as np
 
 from layerwise.optimizers import SGD
-from layerwise_lab._training import mlp, training_curve
+from layerwise_lab._models import mlp
+from layerwise_lab._training import training_curve
 
 
 def _blobs():
@@ -17,7 +18,7 @@ def _blobs():
 
 def test_the_curve_measures_the_loss_before_and_after_every_epoch():
     x, y = _blobs()
-    model = mlp(2, (8,), 2)
+    model = mlp((8,), inputs=2, classes=2)
     model.compile(optimizer=SGD(0.1), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     curve = training_curve(model, x, y, epochs=5, batch_size=10)
     assert set(curve) == {"seconds", "loss", "accuracy"}
@@ -29,7 +30,7 @@ def test_the_curve_measures_the_loss_before_and_after_every_epoch():
 
 def test_a_diverged_run_ends_with_infinite_loss_and_no_metric():
     x, y = _blobs()
-    model = mlp(2, (8,), 1, output_activation=None)
+    model = mlp((8,), inputs=2, classes=1, output_activation=None)
     model.compile(optimizer=SGD(1e6), loss="mse", metrics=["mae"])
     curve = training_curve(model, x, y.astype("float32"), epochs=4, batch_size=100)
     assert curve["loss"][-1] == math.inf and curve["seconds"][-1] == math.inf and curve["mae"][-1] is None

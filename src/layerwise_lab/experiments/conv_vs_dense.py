@@ -11,7 +11,7 @@ import statistics
 
 from layerwise_lab import INCONCLUSIVE, Experiment, Verdict
 from layerwise_lab._data import mnist
-from layerwise_lab._mnist_models import compiled, mlp, shift_images, small_cnn
+from layerwise_lab._models import compiled, mlp, shift_images, small_cnn
 
 ARMS = ("CNN", "MLP")
 DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1))  # down, up, right, left

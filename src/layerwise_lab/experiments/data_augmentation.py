@@ -12,7 +12,7 @@ import layerwise
 from layerwise import layers
 from layerwise_lab import INCONCLUSIVE, Experiment, Verdict
 from layerwise_lab._data import mnist
-from layerwise_lab._mnist_models import compiled, small_cnn
+from layerwise_lab._models import compiled, small_cnn
 
 MARGIN = 0.01  # "cut": the augmented test error lower by at least 1 percentage point on average
 SHIFT, ROTATION = 0.1, 15 / 360  # shifts up to 10% of the side (2.8 pixels), rotations up to 15 degrees

@@ -9,7 +9,7 @@ weights at argmin_t J_val(t) generalize better than the final ones, and `EarlySt
 import layerwise
 from layerwise_lab import INCONCLUSIVE, Experiment, Verdict
 from layerwise_lab._data import mnist
-from layerwise_lab._mnist_models import compiled, mlp
+from layerwise_lab._models import compiled, mlp
 
 RISE = 0.10  # a "clear rise": the final validation loss at least 10% above the minimum
 RESTORED_TOLERANCE = 0.05  # restored weights "score the minimum": within 5% of the minimum validation loss

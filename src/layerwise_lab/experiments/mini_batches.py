@@ -11,7 +11,8 @@ import numpy as np
 from layerwise.optimizers import SGD
 from layerwise_lab import INCONCLUSIVE, Experiment, Verdict
 from layerwise_lab._data import mnist
-from layerwise_lab._training import mlp, training_curve
+from layerwise_lab._models import mlp
+from layerwise_lab._training import training_curve
 
 RATES = (0.03, 0.1, 0.3, 1.0, 3.0)
 BATCH_SIZE = 100
@@ -63,7 +64,7 @@ class MiniBatches(Experiment):
 
         def curve(x, y, rate, batch_size, shuffle=True, seed=0, desc=""):
             trial.seeded(seed)
-            model = mlp(784, (128,), 10)
+            model = mlp((128,))
             model.compile(optimizer=SGD(rate), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
             return training_curve(model, x, y, epochs, batch_size, shuffle=shuffle,
                                   progress=lambda it: trial.progress(it, desc))

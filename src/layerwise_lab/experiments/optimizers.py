@@ -14,7 +14,8 @@ from layerwise.optimizers import SGD, Adagrad, Adam, RMSprop
 from layerwise.plot import optimizer_trajectory, plot_optimizer_trajectories
 from layerwise_lab import INCONCLUSIVE, Experiment, Verdict
 from layerwise_lab._data import mnist
-from layerwise_lab._training import mlp, training_curve
+from layerwise_lab._models import mlp
+from layerwise_lab._training import training_curve
 
 MOMENTUM = 0.9
 ADAPTIVE = ("AdaGrad", "RMSProp", "Adam")
@@ -87,9 +88,10 @@ class Optimizers(Experiment):
         seeds = trial.size(3, 1)
         x_moons, y_moons = moons(points, noise=0.2, seed=trial.seed)
         (x_mnist, y_mnist), _ = mnist(train=images, test=0, seed=trial.seed)
+        moons_network = lambda: mlp((32, 32), inputs=2, classes=2, activation="tanh")  # noqa: E731
         for problem, x, y, model, epochs, batch_size in (
-                ("moons", x_moons, y_moons, lambda: mlp(2, (32, 32), 2, activation="tanh"), moon_epochs, 50),
-                ("MNIST", x_mnist, y_mnist, lambda: mlp(784, (128,), 10), mnist_epochs, 100)):
+                ("moons", x_moons, y_moons, moons_network, moon_epochs, 50),
+                ("MNIST", x_mnist, y_mnist, lambda: mlp((128,)), mnist_epochs, 100)):
             curves = {}
             for name in OPTIMIZERS:
                 curves[name] = []

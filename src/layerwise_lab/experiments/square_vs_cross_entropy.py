@@ -12,7 +12,8 @@ from layerwise.optimizers import SGD
 from layerwise.utils import to_categorical
 from layerwise_lab import INCONCLUSIVE, Experiment, Verdict
 from layerwise_lab._data import mnist
-from layerwise_lab._training import mlp, training_curve
+from layerwise_lab._models import mlp
+from layerwise_lab._training import training_curve
 
 LOSSES = {"square error": "mean_squared_error", "cross-entropy": "categorical_crossentropy"}
 RATES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
@@ -80,7 +81,7 @@ class SquareVsCrossEntropy(Experiment):
                 runs = []
                 for seed in range(seeds):
                     trial.seeded(seed)
-                    model = mlp(784, (100, 100), 10, activation="sigmoid")
+                    model = mlp((100, 100), activation="sigmoid")
                     model.compile(optimizer=SGD(rate), loss=loss, metrics=["accuracy"])
                     curve = training_curve(model, x, y, epochs, 100,
                                            progress=lambda it: trial.progress(it, f"{name} α={rate}"))

@@ -1,7 +1,8 @@
-"""What the generalization experiments share: the MNIST classifiers they compare, and shifted test images.
+"""The networks the experiments compare (a dense network, a small CNN), how the generalization experiments
+compile them, and shifted test images.
 
-Every classifier ends in a 10-way softmax trained on the integer labels with cross-entropy and Adam (the
-lectures' defaults), so two arms of an experiment differ only in what the experiment varies.
+`compiled` trains a 10-way softmax on the integer labels with cross-entropy and Adam (the lectures'
+defaults), so two arms of an experiment differ only in what the experiment varies.
 """
 
 import numpy as np
@@ -28,12 +29,13 @@ def small_cnn(filters=(8, 16), augmentation=()):
                                  layers.Dense(10, activation="softmax")])
 
 
-def mlp(hidden, images=False):
-    """A dense ReLU network 784-hidden[0]-...-10 with a softmax output, on flat vectors (or, with ``images``,
-    on 28x28x1 images that it flattens first)."""
-    inputs = [layerwise.Input(shape=(28, 28, 1)), layers.Flatten()] if images else [layerwise.Input(shape=(784,))]
-    return layerwise.Sequential([*inputs, *(layers.Dense(units, activation="relu") for units in hidden),
-                                 layers.Dense(10, activation="softmax")])
+def mlp(hidden, inputs=784, classes=10, activation="relu", output_activation="softmax", images=False):
+    """A fully connected network: ``inputs`` features (or, with ``images``, 28x28x1 images it flattens first),
+    one Dense layer of each width in ``hidden`` with ``activation``, and ``classes`` units with
+    ``output_activation``."""
+    start = [layerwise.Input(shape=(28, 28, 1)), layers.Flatten()] if images else [layerwise.Input(shape=(inputs,))]
+    return layerwise.Sequential([*start, *(layers.Dense(units, activation=activation) for units in hidden),
+                                 layers.Dense(classes, activation=output_activation)])
 
 
 def shift_images(images, rows, columns):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from layerwise_lab._mnist_models import compiled, mlp, shift_images, small_cnn
+from layerwise_lab._models import compiled, mlp, shift_images, small_cnn
 
 
 @pytest.mark.parametrize("rows, columns", [(0, 0), (2, 0), (-1, 3), (0, -4), (28, 0)])
