@@ -43,7 +43,7 @@ class DataAugmentation(Experiment):
                  f"by at least {MARGIN * 100:.0f} percentage point on average over the seeds; did not hold if "
                  "augmentation does not lower the average test error at all; inconclusive in between (lower, "
                  "but by less than the margin or not in every seed).")
-    minutes = 3.5
+    minutes = 3
 
     def run(self, trial):
         seeds, train, test, epochs, every = trial.size((3, 1000, 10000, 80, 5), (1, 200, 500, 3, 1))

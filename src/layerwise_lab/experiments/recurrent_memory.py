@@ -46,7 +46,7 @@ class RecurrentMemory(Experiment):
     criterion = ("Held if the LSTM's final test MSE is below 10% of the baseline while the SimpleRNN's stays "
                  "above 50% of it; did not hold if the SimpleRNN gets below 50% of the baseline; inconclusive "
                  "if neither learns (the run cannot tell the two apart).")
-    minutes = 8
+    minutes = 1
 
     def run(self, trial):
         length, samples, epochs = trial.size((100, 5000, 30), (20, 500, 4))
