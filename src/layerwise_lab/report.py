@@ -36,7 +36,9 @@ def _minutes(seconds) -> str:
 def _section(result) -> list:
     made, verdict = result["provenance"], result["verdict"]
     scale = "quick" if made["quick"] else "full"
-    lines = [f"## {result['number']}. {result['title']}", "", f"`layerwise lab run {result['name']}`", ""]
+    # An explicit anchor: GitHub, Python-Markdown and MkDocs derive different ids from a title with symbols.
+    lines = [f'<a id="{result["name"]}"></a>', "", f"## {result['number']}. {result['title']}", "",
+             f"`layerwise lab run {result['name']}`", ""]
     lines += [f"> {line}" for line in result["claim"].splitlines()]
     lines += [">", f"> — lecture{'s' if len(result['lectures']) > 1 else ''} {', '.join(result['lectures'])}", ""]
     lines += [f"**Protocol.** {result['protocol']}", "", f"**Criterion.** {result['criterion']}", ""]
@@ -62,10 +64,9 @@ def markdown_report(results) -> str:
              "NAME --out docs/lab`, then `layerwise lab report --out docs/lab`).", "",
              "| # | experiment | lectures | verdict | time |", "|---|---|---|---|---|"]
     for result in results:
-        anchor = f"{result['number']}-{result['title']}".lower()
-        anchor = "".join(c if c.isalnum() or c == "-" else "-" if c == " " else "" for c in anchor)
         scale = " (quick)" if result["provenance"]["quick"] else ""
-        lines.append(f"| {result['number']} | [{result['title']}](#{anchor}) | {', '.join(result['lectures'])} | "
+        lectures = ", ".join(lecture[:3] for lecture in result["lectures"])
+        lines.append(f"| {result['number']} | [{result['title']}](#{result['name']}) | {lectures} | "
                      f"**{result['verdict']['status']}**{scale} | {_minutes(result['provenance']['wall_seconds'])} |")
     lines.append("")
     for result in results:

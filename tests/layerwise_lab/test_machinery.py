@@ -93,6 +93,7 @@ def test_the_report_shows_each_claim_verdict_table_figure_and_provenance(countin
     assert "> A draw below one half." in text and f"**Verdict: {result['verdict']['status']}.**" in text
     assert "| draw | scale |" in text and "![The draw.](tests-counting/draw.png)" in text
     assert result["provenance"]["commit"] in text and "quick scale, seed 0" in text
+    assert "[Counting](#tests-counting) | 001 |" in text and '<a id="tests-counting"></a>' in text
     page = (tmp_path / "index.html").read_text()
     assert "<table>" in page and 'src="tests-counting/draw.png"' in page
 
