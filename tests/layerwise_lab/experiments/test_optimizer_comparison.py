@@ -8,7 +8,7 @@ import pytest
 from layerwise.datasets.toy import saddle_gradient
 from layerwise.plot import optimizer_trajectory
 from layerwise_lab import DID_NOT_HOLD, HELD, INCONCLUSIVE
-from layerwise_lab.experiments.optimizers import (ADAPTIVE, OPTIMIZERS, SADDLE_START, Optimizers, escape_step,
+from layerwise_lab.experiments.optimizer_comparison import (ADAPTIVE, OPTIMIZERS, SADDLE_START, Optimizers, escape_step,
                                                   make_optimizer)
 
 
