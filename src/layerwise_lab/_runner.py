@@ -3,11 +3,10 @@
 import datetime
 import importlib
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 
+from layerwise.saving import atomic_write
 from layerwise_lab._experiment import EXPERIMENTS, Verdict
 from layerwise_lab._provenance import provenance
 from layerwise_lab._trial import Trial, _plain
@@ -32,14 +31,8 @@ def find_experiment(name):
 
 def _write_text(path: Path, text: str) -> None:
     # Atomic, so an interrupted run never leaves a half-written result or report behind.
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w") as file:
-            file.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    with atomic_write(path) as file:
+        file.write(text.encode("utf-8"))
 
 
 def run_experiment(cls, out, quick=False, seed=0) -> dict:

@@ -76,7 +76,7 @@ def test_a_result_is_reproducible_and_records_its_provenance(counting, tmp_path)
     assert made["cpu"] and made["blas"] and made["threads"] >= 1 and made["commit"] and made["wall_seconds"] >= 0
     assert first["tables"] == [{"name": "draws", "caption": "", "columns": ["draw", "scale"],
                                 "rows": [[first["numbers"]["draw"], "full"]]}]
-    assert not list((tmp_path / "a" / "tests-counting").glob(".*.tmp"))
+    assert not list((tmp_path / "a" / "tests-counting").glob(".*tmp"))
 
 
 def test_a_table_needs_rows_with_the_same_columns(tmp_path):
