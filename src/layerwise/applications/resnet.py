@@ -28,14 +28,15 @@ _STAGE_FILTERS = (64, 128, 256, 512)
 def conv_bn(x, filters, kernel_size, strides, name, activation=None):
     """conv(k x k / s, no bias) -> BN [-> activation], padded by k // 2 on every side as torch pads.
 
-    The bias is left out: the BatchNormalization after it subtracts the mean and adds its own beta.
+    The bias is left out: the BatchNormalization after it subtracts the mean and adds its own beta. BN uses
+    torchvision's epsilon 1e-5 and momentum 0.1 (Keras's momentum=0.9), so both train the same way.
     """
     if strides > 1 and kernel_size > 1:
         x = layers.ZeroPadding2D(kernel_size // 2, name=f"{name}_pad")(x)
     padding = "valid" if strides > 1 or kernel_size == 1 else "same"
     x = layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, use_bias=False,
                       kernel_initializer="he_normal", name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(epsilon=1e-5, name=f"{name}_bn")(x)
+    x = layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=f"{name}_bn")(x)
     return layers.Activation(activation, name=f"{name}_{activation}")(x) if activation else x
 
 
@@ -159,7 +160,9 @@ def ResNet50(include_top=True, weights=None, input_shape=None, pooling=None, cla
     relu(F(x) + h(x)) with h(x) = x, or a 1x1 convolution + BN where F changes the shape. The model is made
     of the sub-models ``conv1`` (the stem) and ``conv2`` .. ``conv5`` (the stages), whose layers are named as
     Keras names them (``conv3_block1_2_conv``, ``conv3_block1_0_bn`` for the projection ...), so
-    ``get_layer("conv4").output`` is a feature extractor and ``summary(expand_nested=True)`` lists every layer.
+    ``layerwise.Model(model.input, model.get_layer("conv4").get_output_at(0))`` is a feature extractor sharing
+    the weights (``.output`` of a stage is the output of its own inner graph) and
+    ``summary(expand_nested=True)`` lists every layer.
 
     ResNet18/34/101/152 differ only in the blocks (basic blocks of two 3x3 convolutions for 18 and 34) and
     their numbers per stage (`RESNET_DEPTHS`).
