@@ -1,9 +1,14 @@
-"""Ready-made architectures, as `keras.applications`: residual networks and their plain counterparts."""
+"""Ready-made architectures, as `keras.applications`: the networks the lectures show (LeNet-5, AlexNet, VGG,
+the ImageNet and CIFAR ResNets) and their plain counterparts."""
 
+from layerwise.applications.alexnet import AlexNet
+from layerwise.applications.lenet import LeNet5
 from layerwise.applications.residual import SHORTCUTS, residual_block
 from layerwise.applications.residual_mlp import residual_mlp
-from layerwise.applications.resnet_cifar import CIFAR_DEPTHS, resnet_cifar
 from layerwise.applications.resnet import ResNet18, ResNet34, ResNet50, ResNet101, ResNet152, resnet
+from layerwise.applications.resnet_cifar import CIFAR_DEPTHS, resnet_cifar
+from layerwise.applications.vgg import VGG11, VGG13, VGG16, VGG19, vgg, vgg_block
 
-__all__ = ["CIFAR_DEPTHS", "SHORTCUTS", "residual_block", "residual_mlp", "resnet_cifar"]
-__all__ += ["ResNet18", "ResNet34", "ResNet50", "ResNet101", "ResNet152", "resnet"]
+__all__ = ["CIFAR_DEPTHS", "SHORTCUTS", "AlexNet", "LeNet5", "ResNet18", "ResNet34", "ResNet50", "ResNet101",
+           "ResNet152", "VGG11", "VGG13", "VGG16", "VGG19", "residual_block", "residual_mlp", "resnet", "resnet_cifar",
+           "vgg", "vgg_block"]
