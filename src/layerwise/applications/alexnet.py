@@ -50,6 +50,11 @@ def AlexNet(include_top=True, weights=None, input_shape=(224, 224, 3), pooling=N
         A `layerwise.Model` of named blocks "block1" (conv1, pool1), "block2" (conv2, pool2), "block3"
         (conv3-5, pool5) and "classifier" (fc1, fc2), then "predictions".
 
+    Example:
+        >>> model = AlexNet(input_shape=(32, 32, 3), classes=10, stem="cifar", width_multiplier=0.125)
+        >>> model.compute_output_shape((None, 32, 32, 3)), model.get_layer("block3").layers[0].filters
+        ((None, 10), 48)
+
     References:
         Krizhevsky, "One weird trick for parallelizing convolutional neural networks", arXiv:1404.5997, 2014;
         Krizhevsky, Sutskever & Hinton, "ImageNet Classification with Deep Convolutional Neural Networks",

@@ -43,6 +43,12 @@ def LeNet5(include_top=True, weights=None, input_shape=(32, 32, 1), pooling=None
         A `layerwise.Model` of named blocks "block1" (c1, s2), "block2" (c3, s4), "block3" (c5) and
         "classifier" (f6), then "predictions".
 
+    Example:
+        >>> LeNet5().count_params()
+        61706
+        >>> LeNet5(input_shape=(28, 28, 1), variant="modern").get_layer("block3").get_layer("c5").kernel.shape
+        (5, 5, 16, 120)
+
     References:
         LeCun, Bottou, Bengio & Haffner, "Gradient-Based Learning Applied to Document Recognition", Proc. IEEE
         1998; lectures 003 and 004.

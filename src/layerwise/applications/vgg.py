@@ -28,6 +28,10 @@ def vgg_block(filters, convolutions, name, batch_norm=False):
 
     Returns:
         A `layerwise.Sequential`: (batch, H, W, C) -> (batch, H // 2, W // 2, filters).
+
+    Example:
+        >>> [layer.name for layer in vgg_block(64, 2, "block1").layers]
+        ['block1_conv1', 'block1_relu1', 'block1_conv2', 'block1_relu2', 'block1_pool']
     """
     stage = []
     for i in range(1, convolutions + 1):
@@ -69,6 +73,11 @@ def vgg(depth, include_top=True, weights=None, input_shape=(224, 224, 3), poolin
     Returns:
         A `layerwise.Model` of named blocks "block1" .. "block5" and "classifier" (fc1, fc2), then
         "predictions".
+
+    Example:
+        >>> model = vgg(16, input_shape=(32, 32, 3), classes=10, batch_norm=True, width_multiplier=0.125)
+        >>> model.name, model.get_layer("block5").compute_output_shape((None, 2, 2, 64))
+        ('vgg16_bn', (None, 1, 1, 64))
 
     References:
         Simonyan & Zisserman, "Very Deep Convolutional Networks for Large-Scale Image Recognition", ICLR 2015;
