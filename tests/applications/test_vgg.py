@@ -97,21 +97,31 @@ def test_gradients_through_one_stage(batch_norm, float64, rng):
     assert report.passed, f"\n{report}"
 
 
-def test_one_stage_matches_torch(float64, rng):
-    """conv3x3-ReLU-conv3x3-ReLU-maxpool2x2: output, input gradient and every parameter gradient, NHWC vs NCHW."""
+@pytest.mark.parametrize("batch_norm", [False, True], ids=["plain", "bn"])
+def test_one_stage_matches_torch(batch_norm, float64, rng):
+    """conv3x3 [-BN] -ReLU twice, then maxpool2x2, in training mode: output, input gradient and every parameter
+    gradient, NHWC against torch's NCHW (torchvision's vgg*_bn layout: the convolutions keep their bias)."""
     channels, filters, size = 3, 4, 8
     x = layerwise.Input(shape=(size, size, channels))
-    block = vgg_block(filters, 2, "block1")
+    block = vgg_block(filters, 2, "block1", batch_norm)
     model = layerwise.Model(x, block(x))
-    convolutions = [block.get_layer("block1_conv1"), block.get_layer("block1_conv2")]
-    torch_convolutions = [torch.nn.Conv2d(c, filters, 3, padding=1, dtype=torch.float64) for c in (channels, filters)]
+    torch_layers, pairs = [], []  # pairs: (layerwise weight, torch parameter, Keras -> torch axes or None)
+    for i, in_channels in enumerate((channels, filters), start=1):
+        conv = block.get_layer(f"block1_conv{i}")
+        conv.bias.assign(rng.normal(size=filters))  # away from the zero initial bias
+        torch_layers.append(torch.nn.Conv2d(in_channels, filters, 3, padding=1, dtype=torch.float64))
+        pairs += [(conv.kernel, torch_layers[-1].weight, (3, 2, 0, 1)), (conv.bias, torch_layers[-1].bias, None)]
+        if batch_norm:
+            norm = block.get_layer(f"block1_bn{i}")
+            norm.gamma.assign(rng.uniform(0.5, 1.5, filters))
+            norm.beta.assign(rng.normal(size=filters))
+            torch_layers.append(torch.nn.BatchNorm2d(filters, eps=1e-5, dtype=torch.float64))
+            pairs += [(norm.gamma, torch_layers[-1].weight, None), (norm.beta, torch_layers[-1].bias, None)]
+        torch_layers.append(torch.nn.ReLU())
+    torch_block = torch.nn.Sequential(*torch_layers, torch.nn.MaxPool2d(2)).train()
     with torch.no_grad():
-        for conv, torch_conv in zip(convolutions, torch_convolutions):
-            conv.bias.assign(rng.normal(size=filters))  # away from the zero initial bias
-            torch_conv.weight.copy_(torch.from_numpy(conv.kernel.value.transpose(3, 2, 0, 1)))
-            torch_conv.bias.copy_(torch.from_numpy(conv.bias.value))
-    torch_block = torch.nn.Sequential(torch_convolutions[0], torch.nn.ReLU(), torch_convolutions[1], torch.nn.ReLU(),
-                                      torch.nn.MaxPool2d(2))
+        for weight, parameter, axes in pairs:
+            parameter.copy_(torch.from_numpy(weight.value if axes is None else weight.value.transpose(axes)))
 
     data = rng.normal(size=(2, size, size, channels))
     output = model.call(data, training=True)
@@ -121,10 +131,12 @@ def test_one_stage_matches_torch(float64, rng):
     y_torch = torch_block(x_torch)
     y_torch.backward(torch.from_numpy(dy.transpose(0, 3, 1, 2)))
 
-    tight = {"rtol": 1e-10, "atol": 1e-12}
+    tight = {"rtol": 1e-9, "atol": 1e-11}
     assert output.shape == (2, size // 2, size // 2, filters)
     np.testing.assert_allclose(output, y_torch.detach().numpy().transpose(0, 2, 3, 1), **tight)
     np.testing.assert_allclose(dx, x_torch.grad.numpy().transpose(0, 2, 3, 1), **tight)
-    for conv, torch_conv in zip(convolutions, torch_convolutions):
-        np.testing.assert_allclose(conv.kernel.grad, torch_conv.weight.grad.numpy().transpose(2, 3, 1, 0), **tight)
-        np.testing.assert_allclose(conv.bias.grad, torch_conv.bias.grad.numpy(), **tight)
+    for weight, parameter, axes in pairs:
+        # Keras's (kh, kw, C, F) kernel is torch's (F, C, kh, kw) weight; the inverse permutation maps it back.
+        expected = parameter.grad.numpy() if axes is None else parameter.grad.numpy().transpose(np.argsort(axes))
+        np.testing.assert_allclose(weight.grad, expected, err_msg=weight.name, **tight)
+    assert {w.name for w, _, _ in pairs} == {w.name for w in model.trainable_weights}
