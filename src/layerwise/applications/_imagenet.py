@@ -7,12 +7,14 @@ from layerwise import layers
 POOLINGS = (None, "avg", "max")
 
 
-def check_arguments(builder, weights, pooling, width_multiplier=1.0):
+def check_arguments(builder, weights, pooling, classes, width_multiplier=1.0):
     """Fail early, naming the builder, on the arguments every builder takes."""
     if weights is not None:
         raise ValueError(f"{builder}: only weights=None (random initialization) is supported, received {weights!r}")
     if pooling not in POOLINGS:
         raise ValueError(f"{builder}: pooling must be one of {POOLINGS}, received {pooling!r}")
+    if not isinstance(classes, int) or classes < 1:
+        raise ValueError(f"{builder}: classes must be a positive int, received {classes!r}")
     if not width_multiplier > 0:
         raise ValueError(f"{builder}: width_multiplier must be > 0, received {width_multiplier!r}")
 
@@ -42,11 +44,15 @@ def adaptive_average_pooling(x, size, name):
                      f"a multiple of, {size}")
 
 
-def top(x, include_top, pooling, classes, classifier_activation, hidden_layers):
-    """Flatten -> the `hidden_layers` block -> predictions, or the features (globally pooled if asked)."""
+def top(x, include_top, pooling, classes, classifier_activation, hidden_layers=None):
+    """With ``include_top``: Flatten -> the `hidden_layers` block -> predictions, or, without hidden layers
+    (the ResNets), global average pooling -> predictions. Without it: the features, globally pooled if asked."""
     if include_top:
-        x = layers.Flatten(name="flatten")(x)
-        x = layerwise.Sequential(hidden_layers, name="classifier")(x)
+        if hidden_layers:
+            x = layers.Flatten(name="flatten")(x)
+            x = layerwise.Sequential(hidden_layers, name="classifier")(x)
+        else:
+            x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         outputs = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     elif pooling == "avg":
         outputs = layers.GlobalAveragePooling2D(name="avg_pool")(x)

@@ -60,7 +60,7 @@ def AlexNet(include_top=True, weights=None, input_shape=(224, 224, 3), pooling=N
         Krizhevsky, Sutskever & Hinton, "ImageNet Classification with Deep Convolutional Neural Networks",
         NIPS 2012; lecture 001.
     """
-    check_arguments("AlexNet", weights, pooling, width_multiplier)
+    check_arguments("AlexNet", weights, pooling, classes, width_multiplier)
     if stem not in STEMS:
         raise ValueError(f"AlexNet: stem must be one of {STEMS}, received {stem!r}")
 

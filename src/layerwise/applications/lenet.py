@@ -53,7 +53,7 @@ def LeNet5(include_top=True, weights=None, input_shape=(32, 32, 1), pooling=None
         LeCun, Bottou, Bengio & Haffner, "Gradient-Based Learning Applied to Document Recognition", Proc. IEEE
         1998; lectures 003 and 004.
     """
-    check_arguments("LeNet5", weights, pooling)
+    check_arguments("LeNet5", weights, pooling, classes)
     if variant not in LENET_VARIANTS:
         raise ValueError(f"LeNet5: variant must be one of {tuple(LENET_VARIANTS)}, received {variant!r}")
     activation, pool = LENET_VARIANTS[variant]

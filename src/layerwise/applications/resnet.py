@@ -13,6 +13,7 @@ the layers then compute exactly what torchvision's do, and its weights can be ma
 
 import layerwise
 from layerwise import layers
+from layerwise.applications._imagenet import check_arguments, scaled, top
 from layerwise.applications.residual import residual_block
 
 #: depth: (block kind, blocks per stage conv2 .. conv5), He et al. 2016, table 1.
@@ -110,18 +111,6 @@ def _stem(input_shape, filters):
     return layerwise.Model(inputs, x, name="conv1")
 
 
-def _check_arguments(builder, weights, pooling, classes, width_multiplier):
-    if weights is not None:
-        raise ValueError(f"{builder}: only weights=None (random initialization) is supported for now, "
-                         f"received {weights!r}")
-    if pooling not in (None, "avg", "max"):
-        raise ValueError(f"{builder}: pooling must be None, 'avg' or 'max', received {pooling!r}")
-    if not isinstance(classes, int) or classes < 1:
-        raise ValueError(f"{builder}: classes must be a positive int, received {classes!r}")
-    if not width_multiplier > 0:
-        raise ValueError(f"{builder}: width_multiplier must be > 0, received {width_multiplier!r}")
-
-
 def resnet(depth, include_top=True, weights=None, input_shape=None, pooling=None, classes=1000,
            classifier_activation="softmax", width_multiplier=1.0, name=None):
     """The ImageNet ResNet of the given depth; see `ResNet50` for the architecture and the arguments.
@@ -132,22 +121,15 @@ def resnet(depth, include_top=True, weights=None, input_shape=None, pooling=None
     if depth not in RESNET_DEPTHS:
         raise ValueError(f"resnet: depth must be one of {tuple(RESNET_DEPTHS)}, received {depth!r}")
     name = name or f"resnet{depth}"
-    _check_arguments(name, weights, pooling, classes, width_multiplier)
+    check_arguments(name, weights, pooling, classes, width_multiplier)
     kind, blocks_per_stage = RESNET_DEPTHS[depth]
-    widths = [max(1, round(width_multiplier * filters)) for filters in (64, *_STAGE_FILTERS)]
+    widths = [scaled(filters, width_multiplier) for filters in (64, *_STAGE_FILTERS)]
 
     inputs = layerwise.Input(shape=tuple(input_shape or (224, 224, 3)))
     x = _stem(tuple(inputs.shape[1:]), widths[0])(inputs)
     for stage, (filters, blocks) in enumerate(zip(widths[1:], blocks_per_stage)):
         x = _stage(tuple(x.shape[1:]), kind, filters, blocks, 1 if stage == 0 else 2, f"conv{stage + 2}")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
-    return layerwise.Model(inputs, x, name=name)
+    return layerwise.Model(inputs, top(x, include_top, pooling, classes, classifier_activation), name=name)
 
 
 def ResNet50(include_top=True, weights=None, input_shape=None, pooling=None, classes=1000,

@@ -86,7 +86,7 @@ def vgg(depth, include_top=True, weights=None, input_shape=(224, 224, 3), poolin
     builder = f"VGG{depth}"
     if depth not in VGG_CONFIGS:
         raise ValueError(f"vgg: depth must be one of {tuple(VGG_CONFIGS)}, received {depth!r}")
-    check_arguments(builder, weights, pooling, width_multiplier)
+    check_arguments(builder, weights, pooling, classes, width_multiplier)
     inputs = layerwise.Input(shape=input_shape)
     x = inputs
     for stage, (filters, convolutions) in enumerate(zip(VGG_FILTERS, VGG_CONFIGS[depth]), start=1):
