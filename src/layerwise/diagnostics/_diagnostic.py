@@ -5,7 +5,7 @@ import numpy as np
 
 from layerwise.callbacks.callback import Callback
 from layerwise.diagnostics._layers import layer_names
-from layerwise.diagnostics._probe import probe_outputs, require_graph
+from layerwise.diagnostics._probe import require_graph
 from layerwise.diagnostics._record_file import RecordFile
 from layerwise.utils._arguments import check_integer
 
@@ -96,7 +96,7 @@ class ProbeDiagnostic(Diagnostic):
     def epoch_records(self, epoch):
         if (epoch + 1) % self.every_epoch:
             return []
-        found = probe_outputs(self.model, self.probe_x, self.select)
+        found = self.model.layer_outputs(self.probe_x, self.select)
         record = {"epoch": epoch}
         for name, (layer, outputs) in zip(layer_names(found, type(self).__name__), found.items()):
             record.update(self.measure(name, layer, outputs))

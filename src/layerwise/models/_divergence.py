@@ -112,9 +112,10 @@ class DivergenceWatch:
         for parameter in parameters:
             if not _finite(parameter.value):
                 return _layer(parameter.name), parameter.name
-        # Only on this failure path: read every layer's output on the batch (inference mode).
-        from layerwise.diagnostics._probe import probe_outputs
-        for layer, outputs in probe_outputs(self.model, x, lambda layer: True).items():
+        # Only on this failure path: read every layer's output on the batch (inference mode). A trainer that
+        # is not a graph (an RBM) has no layers to read.
+        reader = getattr(self.model, "layer_outputs", None)
+        for layer, outputs in (reader(x) if reader is not None else {}).items():
             if not all(np.isfinite(output).all() for output in outputs):
                 return layer.name, ""
         bad = [p for p in parameters if not _finite(p.grad)]

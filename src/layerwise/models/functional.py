@@ -315,6 +315,39 @@ class Model(Layer, Trainer):
         """Keras's ``model.call``: the forward pass on arrays."""
         return self(inputs, training=training, mask=mask)
 
+    def layer_outputs(self, x, select=None):
+        """{layer: [its output on ``x`` at each of its calls]} in inference mode, for each layer (not a model)
+        where ``select(layer)`` is true (every layer when None), nested models included.
+
+        The graph is read by a model of its own, ``Model(self.input, [the tensors wanted])``, which shares the
+        layers and their weights and runs through the same executor (no state of this model touched). A nested
+        model's node contributes the inputs it receives, on which its own graph is read the same way, so a
+        layer is found at any depth and once per call. Layers inside wrappers (`TimeDistributed`,
+        `Bidirectional`) are not graph nodes and are not read.
+        """
+        found = {}
+        self._read_layer_outputs(x, False, select or (lambda layer: True), found)
+        return found
+
+    def _read_layer_outputs(self, inputs, training, select, found):
+        wanted = {}
+        for node in self.nodes:
+            if isinstance(node.layer, Model):
+                wanted.update((id(tensor), tensor) for tensor in node.inputs)
+            elif select(node.layer):
+                wanted[id(node.outputs[0])] = node.outputs[0]
+        if not wanted:
+            return
+        reader = Model(self.input, list(wanted.values()), name=f"{self.name}_probe")
+        values = dict(zip(wanted, reader(inputs, training=training)))
+        for node in self.nodes:
+            if isinstance(node.layer, Model):
+                arguments = [values[id(tensor)] for tensor in node.inputs]
+                node.layer._read_layer_outputs(arguments if node.list_call else arguments[0],
+                                               training if node.training is None else node.training, select, found)
+            elif select(node.layer):
+                found.setdefault(node.layer, []).append(values[id(node.outputs[0])])
+
     @property
     def output_activation(self):
         """The output node's activation, which a loss may fuse with, when the single output feeds no other

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise.diagnostics._probe import probe_outputs, require_graph
+from layerwise.diagnostics._probe import require_graph
 from layerwise.plot._figure import finish
 from layerwise.plot._image_grid import image_grid
 
@@ -40,7 +40,7 @@ def plot_feature_maps(model, layer_name, x, max_maps=32, ax=None, path=None):
     if x.ndim != example_rank + 1 or len(x) != 1:
         raise ValueError(f"plot_feature_maps: x must be one example of shape {model.inputs[0].shape[1:]} "
                          f"(or a batch of 1), received shape {x.shape}")
-    found = probe_outputs(model, x, lambda layer: layer.name == layer_name)
+    found = model.layer_outputs(x, lambda layer: layer.name == layer_name)
     if not found:
         names = [layer.name for layer in model.flatten_layers()[1:]]
         raise ValueError(f"plot_feature_maps: the model has no layer named {layer_name!r}; its layers are {names}")

@@ -1,9 +1,8 @@
-"""Reading each layer's outputs on a probe set, through models of several inputs nested in each other."""
+"""Model.layer_outputs: each layer's outputs on a probe set, through models of several inputs nested in each other."""
 
 import numpy as np
 
 import layerwise
-from layerwise.diagnostics._probe import probe_outputs
 from layerwise.layers import Add, Dense
 
 
@@ -17,7 +16,7 @@ def test_outputs_of_nested_layers_at_each_call_without_touching_the_model(rng):
     nodes = {layer.name: len(layer.inbound_nodes) for layer in model.flatten_layers()}
     p1, p2 = rng.normal(size=(4, 2)).astype("float32"), rng.normal(size=(4, 2)).astype("float32")
 
-    found = probe_outputs(model, [p1, p2], lambda layer: bool(layer.weights))
+    found = model.layer_outputs([p1, p2], lambda layer: bool(layer.weights))
 
     assert list(found) == [dense, top]
     hidden = [np.maximum((p + p2) @ dense.kernel.value + dense.bias.value, 0) for p in (p1, p2)]
