@@ -9,6 +9,7 @@ from layerwise import layers
 from layerwise.applications import ResNet18, ResNet34, ResNet50, ResNet101, ResNet152
 from layerwise.applications.resnet import basic_block, bottleneck_block
 from layerwise.testing import check_gradients
+from torch_conv_bn import torch_conv_bn
 
 # torchvision's published parameter counts (1000 classes). torch keeps BN's running statistics as buffers,
 # so these are our trainable counts; count_params() adds the moving mean and variance, as Keras does.
@@ -100,29 +101,17 @@ def test_block_gradients(block, channels, filters, float64, rng):
     assert report.passed, f"\n{report}"
 
 
-def _torch_conv_bn(model, name, stride, padding):
-    """torch Conv2d (bias-free) + BatchNorm2d holding the weights of the Keras layers ``{name}_conv/_bn``."""
-    conv, norm = model.get_layer(f"{name}_conv"), model.get_layer(f"{name}_bn")
-    kernel = conv.kernel.value
-    torch_conv = torch.nn.Conv2d(kernel.shape[2], kernel.shape[3], kernel.shape[:2], stride, padding, bias=False,
-                                 dtype=torch.float64)
-    torch_norm = torch.nn.BatchNorm2d(kernel.shape[3], eps=1e-5, momentum=0.1, dtype=torch.float64)
-    with torch.no_grad():
-        torch_conv.weight.copy_(torch.from_numpy(kernel.transpose(3, 2, 0, 1)))
-        for torch_name, weight in (("weight", norm.gamma), ("bias", norm.beta), ("running_mean", norm.moving_mean),
-                                   ("running_var", norm.moving_variance)):
-            getattr(torch_norm, torch_name).copy_(torch.from_numpy(weight.value))
-    return (conv, norm), torch.nn.Sequential(torch_conv, torch_norm)
-
-
 @pytest.mark.parametrize("training", [True, False], ids=["training", "inference"])
 def test_bottleneck_block_matches_torch(training, float64, rng):
     """torchvision's Bottleneck (stride on the 3x3, 1x1 + BN downsample) written in torch: outputs, input
     gradients, every parameter gradient and the moving means, NHWC against torch's NCHW."""
     size, channels, filters, batch = 6, 3, 2, 3
     model = _block_model(bottleneck_block, (size, size, channels), filters, 2, rng)
-    pairs, modules = zip(*(_torch_conv_bn(model, name, stride, padding) for name, stride, padding in
-                           (("block_1", 1, 0), ("block_2", 2, 1), ("block_3", 1, 0), ("block_0", 2, 0))))
+    paddings = {"block_1": 0, "block_2": 1, "block_3": 0, "block_0": 0}  # the stride-2 3x3 pads 1 each side
+    pairs = [(model.get_layer(f"{name}_conv"), model.get_layer(f"{name}_bn")) for name in paddings]
+    modules = [torch_conv_bn(conv, norm, (padding, padding)) for (conv, norm), padding in zip(pairs, paddings.values())]
+    # torchvision's BatchNorm2d defaults: eps 1e-5 and momentum 0.1, Keras's momentum 0.9.
+    assert all(norm.epsilon == 1e-5 and norm.momentum == 0.9 for _, norm in pairs)
     conv1, conv2, conv3, downsample = modules
     for module in modules:
         module.train(training)
@@ -139,7 +128,7 @@ def test_bottleneck_block_matches_torch(training, float64, rng):
     assert output.shape == (batch, 3, 3, 4 * filters)
     np.testing.assert_allclose(output, y_torch.detach().numpy().transpose(0, 2, 3, 1), **tight)
     np.testing.assert_allclose(dx, x_torch.grad.numpy().transpose(0, 2, 3, 1), **tight)
-    for (conv, norm), (torch_conv, torch_norm) in zip(pairs, modules):
+    for (conv, norm), (_, torch_conv, torch_norm) in zip(pairs, modules):
         np.testing.assert_allclose(conv.kernel.grad, torch_conv.weight.grad.numpy().transpose(2, 3, 1, 0),
                                    err_msg=conv.name, **tight)
         np.testing.assert_allclose(norm.gamma.grad, torch_norm.weight.grad.numpy(), err_msg=norm.name, **tight)

@@ -8,6 +8,7 @@ import layerwise
 from layerwise import layers
 from layerwise.applications import residual_block, resnet_cifar
 from layerwise.testing import check_gradients
+from torch_conv_bn import torch_conv_bn
 
 
 def _count(model, cls):
@@ -64,25 +65,6 @@ def _same_pads(size, kernel_size, stride):
     return total // 2, total - total // 2
 
 
-def _torch_conv_bn(conv, norm, size):
-    """ZeroPad2d-Conv2d-BatchNorm2d with the weights and moving statistics of a Keras Conv2D + BN pair.
-
-    Keras's kernel (kh, kw, C, F) is torch's weight (F, C, kh, kw); Keras's momentum m is torch's 1 - m.
-    """
-    kernel = conv.kernel.value
-    before, after = _same_pads(size, conv.kernel_size[0], conv.strides[0])
-    torch_conv = torch.nn.Conv2d(kernel.shape[2], kernel.shape[3], conv.kernel_size, conv.strides, bias=False,
-                                 dtype=torch.float64)
-    torch_norm = torch.nn.BatchNorm2d(kernel.shape[3], eps=norm.epsilon, momentum=1.0 - norm.momentum,
-                                      dtype=torch.float64)
-    with torch.no_grad():
-        torch_conv.weight.copy_(torch.from_numpy(kernel.transpose(3, 2, 0, 1)))
-        for name, weight in (("weight", norm.gamma), ("bias", norm.beta), ("running_mean", norm.moving_mean),
-                             ("running_var", norm.moving_variance)):
-            getattr(torch_norm, name).copy_(torch.from_numpy(weight.value))
-    return torch.nn.Sequential(torch.nn.ZeroPad2d((before, after, before, after)), torch_conv, torch_norm)
-
-
 @pytest.mark.parametrize("training", [True, False], ids=["training", "inference"])
 @pytest.mark.parametrize("shortcut, channels, strides", [("identity", 4, 1), ("projection", 3, 2)],
                          ids=["identity", "projection_stride2"])
@@ -107,7 +89,8 @@ def test_conv_residual_block_matches_torch(shortcut, channels, strides, training
                                (norm.moving_variance, rng.uniform(0.5, 1.5, filters))):
             weight.assign(values)
     initial = [(norm.moving_mean.value.copy(), norm.moving_variance.value.copy()) for _, norm, _ in pairs]
-    branch1, branch2, *shortcut_branch = (_torch_conv_bn(*pair) for pair in pairs)
+    branch1, branch2, *shortcut_branch = (
+        torch_conv_bn(conv, norm, _same_pads(size, conv.kernel_size[0], conv.strides[0])) for conv, norm, size in pairs)
     torch_shortcut = shortcut_branch[0] if shortcut_branch else torch.nn.Identity()
     for module in (branch1, branch2, torch_shortcut):
         module.train(training)
