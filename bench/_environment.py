@@ -9,7 +9,6 @@ import os
 
 import numpy as np
 import torch
-from threadpoolctl import threadpool_info
 
 import layerwise
 from layerwise.config import cpu_model
@@ -22,8 +21,6 @@ def report_environment() -> None:
     for variable in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if variable in os.environ:
             print(f"warning: {variable}={os.environ[variable]} is set and may slow NumPy's BLAS")
-    blas = [f"{i['internal_api']} {i.get('version')} {i.get('architecture')} ({i['num_threads']} threads)"
-            for i in threadpool_info() if i["user_api"] == "blas"]
-    print("BLAS (threadpoolctl):", "; ".join(blas))
+    print("BLAS (threadpoolctl):", layerwise.config.info()["blas"])
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}; numpy {np.__version__}; layerwise "
           f"threads {layerwise.config.threads()} (BLAS held to one thread meanwhile)")
