@@ -2,6 +2,7 @@
 
 import layerwise
 from layerwise import layers
+from layerwise.utils._arguments import check_integer
 
 #: Keras's `pooling` choices when include_top=False.
 POOLINGS = (None, "avg", "max")
@@ -13,8 +14,7 @@ def check_arguments(builder, weights, pooling, classes, width_multiplier=1.0):
         raise ValueError(f"{builder}: only weights=None (random initialization) is supported, received {weights!r}")
     if pooling not in POOLINGS:
         raise ValueError(f"{builder}: pooling must be one of {POOLINGS}, received {pooling!r}")
-    if not isinstance(classes, int) or classes < 1:
-        raise ValueError(f"{builder}: classes must be a positive int, received {classes!r}")
+    check_integer(classes, "classes", builder)
     if not width_multiplier > 0:
         raise ValueError(f"{builder}: width_multiplier must be > 0, received {width_multiplier!r}")
 
