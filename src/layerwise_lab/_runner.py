@@ -17,16 +17,15 @@ RESULT_FILE = "result.json"
 def all_experiments() -> list:
     """Every experiment class, in the lab's order."""
     importlib.import_module("layerwise_lab.experiments")  # defining the classes registers them
-
-    return sorted(set(EXPERIMENTS.values()), key=lambda cls: (cls.number, cls.name))
+    return sorted(EXPERIMENTS.values(), key=lambda cls: (cls.number, cls.name))
 
 
 def find_experiment(name):
     """The experiment class called ``name``; a clear error listing the names otherwise."""
-    known = {cls.name: cls for cls in all_experiments()}
-    if name not in known:
-        raise KeyError(f"no lab experiment {name!r}; the experiments are: {', '.join(known)}")
-    return known[name]
+    known = all_experiments()
+    if name not in EXPERIMENTS:
+        raise KeyError(f"no lab experiment {name!r}; the experiments are: {', '.join(cls.name for cls in known)}")
+    return EXPERIMENTS[name]
 
 
 def _write_text(path: Path, text: str) -> None:

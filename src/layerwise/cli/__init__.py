@@ -55,9 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = _command(commands, "gradcheck", gradcheck, "float64 gradient check of the model a run file describes",
                      RUN)
     check.add_argument("--samples", type=int, default=4, help="samples of the data to check on")
-    lab = commands.add_parser("lab", add_help=False, help="the lab: experiments that test the lectures' claims "
-                              "(layerwise lab --help)")
-    lab.add_argument("arguments", nargs=argparse.REMAINDER)
+    # Listed for --help only: `main` hands everything after `lab` to the lab's own parser before parsing.
+    commands.add_parser("lab", add_help=False, help="the lab: experiments that test the lectures' claims "
+                        "(layerwise lab --help)")
     return parser
 
 
