@@ -26,6 +26,14 @@ def pytest_configure(config):
 SHARED_DATASETS = Path(os.environ.get("LAYERWISE_SHARED_DATASETS", SHARED / "datasets"))
 
 
+@pytest.fixture
+def shared_datasets(monkeypatch):
+    """Point ``LAYERWISE_DATA`` at ../shared/datasets (when it is there), as a user would at their copy."""
+    if SHARED_DATASETS.is_dir():
+        monkeypatch.setenv("LAYERWISE_DATA", str(SHARED_DATASETS))
+    return SHARED_DATASETS
+
+
 @pytest.fixture(autouse=True)
 def _fresh_state():
     """Every test starts with float32, seed 0 and fresh layer names, and leaves them so."""

@@ -46,11 +46,14 @@ class Experiment:
         protocol: the data, model and budget at full scale, and what ``--quick`` shrinks.
         criterion: the rule `judge` applies, in words.
         minutes: the expected full-scale wall time on a 2-core machine.
+        datasets: the image datasets it can run on (``--dataset``), its default first; empty when its data
+            are fixed by the claim (read ``trial.dataset`` in `run` when it is not).
     """
 
     name = title = claim = protocol = criterion = ""
     number = 0
     lectures: tuple = ()
+    datasets: tuple = ()
     minutes = 5.0
 
     def __init_subclass__(cls, **kwargs):

@@ -34,13 +34,20 @@ def _write_text(path: Path, text: str) -> None:
         file.write(text.encode("utf-8"))
 
 
-def run_experiment(cls, out, quick=False, seed=0) -> dict:
-    """Run experiment ``cls`` (a class or its name) and write its result and figures under ``out/NAME``."""
+def run_experiment(cls, out, quick=False, seed=0, dataset=None) -> dict:
+    """Run experiment ``cls`` (a class or its name) and write its result and figures under ``out/NAME``.
+
+    ``dataset`` chooses among the experiment's `Experiment.datasets` (default: the first); an experiment whose
+    data the claim fixes refuses any."""
     if isinstance(cls, str):
         cls = find_experiment(cls)
+    if dataset is not None and dataset not in cls.datasets:
+        offered = f"one of {', '.join(cls.datasets)}" if cls.datasets else "no choice of dataset"
+        raise ValueError(f"lab experiment {cls.name} offers {offered}, not {dataset!r}")
+    dataset = dataset or (cls.datasets[0] if cls.datasets else None)
     directory = Path(out) / cls.name
     directory.mkdir(parents=True, exist_ok=True)
-    trial = Trial(directory, quick=quick, seed=seed)
+    trial = Trial(directory, quick=quick, seed=seed, dataset=dataset)
     started, clock = datetime.datetime.now(datetime.timezone.utc), time.perf_counter()
     instance = cls()
     numbers = _plain(instance.run(trial))
@@ -53,7 +60,7 @@ def run_experiment(cls, out, quick=False, seed=0) -> dict:
               "claim": cls.claim, "protocol": cls.protocol, "criterion": cls.criterion,
               "expected_minutes": cls.minutes, "numbers": numbers, "tables": trial.tables,
               "figures": trial.figures, "verdict": {"status": verdict.status, "reason": verdict.reason},
-              "provenance": provenance(seed, quick, started, time.perf_counter() - clock)}
+              "dataset": dataset, "provenance": provenance(seed, quick, started, time.perf_counter() - clock)}
     _write_text(directory / RESULT_FILE, json.dumps(result, indent=1) + "\n")
     return result
 

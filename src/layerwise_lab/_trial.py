@@ -26,10 +26,11 @@ class Trial:
         out: the experiment's own directory; figures are written there.
         quick: the tiny scale that runs in seconds (CI), rather than the full one.
         seed: every random draw of the run follows from it.
+        dataset: the image dataset of an experiment that offers a choice (see `Experiment.datasets`).
     """
 
-    def __init__(self, out, quick=False, seed=0):
-        self.out, self.quick, self.seed = Path(out), bool(quick), int(seed)
+    def __init__(self, out, quick=False, seed=0, dataset=None):
+        self.out, self.quick, self.seed, self.dataset = Path(out), bool(quick), int(seed), dataset
         self.tables, self.figures = [], []
 
     def size(self, full, quick):

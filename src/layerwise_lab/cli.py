@@ -6,6 +6,7 @@ import textwrap
 import time
 import traceback
 
+from layerwise_lab._data import LOADERS
 from layerwise_lab._runner import all_experiments, find_experiment, run_experiment
 from layerwise_lab.report import REGENERATE, write_report
 
@@ -32,13 +33,19 @@ def _run(args) -> int:
     except KeyError as error:
         print(f"layerwise lab run: {error.args[0]}", file=sys.stderr)
         return 2
+    refusing = [cls.name for cls in chosen if args.dataset and not args.all and args.dataset not in cls.datasets]
+    if refusing:
+        print(f"layerwise lab run: {', '.join(refusing)} cannot run on {args.dataset}", file=sys.stderr)
+        return 2
     failed = []
     for cls in chosen:
         print(f"{cls.number}. {cls.title} ({cls.name}, {'quick' if args.quick else f'~{cls.minutes:g} min'})",
               flush=True)
         start = time.perf_counter()
+        # With --all, --dataset goes to the experiments that offer it; the others keep the data of their claim.
+        dataset = args.dataset if args.dataset in cls.datasets or not args.all else None
         try:
-            result = run_experiment(cls, args.out, quick=args.quick, seed=args.seed)
+            result = run_experiment(cls, args.out, quick=args.quick, seed=args.seed, dataset=dataset)
         except Exception:  # one broken experiment must not lose the others' results
             traceback.print_exc()
             failed.append(cls.name)
@@ -74,6 +81,8 @@ def build_parser(prog="layerwise lab") -> argparse.ArgumentParser:
     run.add_argument("--all", action="store_true", help="run every experiment, then write the report")
     run.add_argument("--quick", action="store_true", help="a tiny scale that runs in seconds")
     run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--dataset", choices=sorted(LOADERS), help="the image dataset, for the experiments that offer "
+                     "a choice (the claims made on CIFAR-10 run on Fashion-MNIST by default)")
     report = commands.add_parser("report", help="assemble the results under --out into index.md and index.html")
     report.set_defaults(handler=_report)
     for command in (run, report):

@@ -49,7 +49,8 @@ def _section(result) -> list:
         lines += [f"![{figure['caption'] or figure['file']}]({result['name']}/{figure['file']})", ""]
         if figure["caption"]:
             lines += [f"*{figure['caption']}*", ""]
-    lines += [f"<small>Run at {scale} scale, seed {made['seed']}, in {_minutes(made['wall_seconds'])} on "
+    data = f" on {result['dataset']}" if result.get("dataset") else ""
+    lines += [f"<small>Run{data} at {scale} scale, seed {made['seed']}, in {_minutes(made['wall_seconds'])} on "
               f"{made['started']}: layerwise {made['layerwise']} (commit {made['commit']}), {made['cpu']} "
               f"({made['cores']} cores), BLAS {made['blas']}, layerwise threads {made['threads']}, "
               f"NumPy {made['numpy']}, Python {made['python']}.</small>", ""]

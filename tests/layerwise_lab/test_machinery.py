@@ -138,3 +138,33 @@ def test_the_library_does_not_import_the_lab():
                              "print(any(m.startswith('layerwise_lab') for m in sys.modules))"],
                             capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "False"
+
+
+@pytest.fixture
+def choosing(counting):
+    """The counting experiment, offering a choice of dataset and recording the one it ran on."""
+
+    class Choosing(counting):
+        name = "tests-choosing"
+        datasets = ("fashion_mnist", "cifar10")
+
+        def run(self, trial):
+            return {**super().run(trial), "dataset": trial.dataset}
+
+    yield Choosing
+    del EXPERIMENTS[Choosing.name]
+
+
+def test_the_dataset_is_the_experiments_first_unless_chosen(choosing, counting, tmp_path, capsys):
+    assert run_experiment(choosing, tmp_path, quick=True)["numbers"]["dataset"] == "fashion_mnist"
+    result = run_experiment(choosing, tmp_path, quick=True, dataset="cifar10")
+    assert result["numbers"]["dataset"] == result["dataset"] == "cifar10"
+    assert run_experiment(counting, tmp_path, quick=True)["dataset"] is None
+    with pytest.raises(ValueError, match="tests-counting offers no choice of dataset, not 'cifar10'"):
+        run_experiment(counting, tmp_path, quick=True, dataset="cifar10")
+    with pytest.raises(ValueError, match="tests-choosing offers one of fashion_mnist, cifar10, not 'mnist'"):
+        run_experiment(choosing, tmp_path, quick=True, dataset="mnist")
+    assert main(["run", "tests-counting", "--dataset", "cifar10", "--quick", "--out", str(tmp_path)]) == 2
+    assert "tests-counting cannot run on cifar10" in capsys.readouterr().err
+    write_report(tmp_path)
+    assert "Run on cifar10 at quick scale" in (tmp_path / "index.md").read_text()

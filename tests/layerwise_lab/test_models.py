@@ -1,8 +1,9 @@
-"""The generalization experiments' shared models and test-image shifts."""
+"""The generalization experiments' shared models and test-image shifts, and the datasets experiments read."""
 
 import numpy as np
 import pytest
 
+from layerwise_lab._data import dataset
 from layerwise_lab._models import compiled, mlp, shift_images, small_cnn
 
 
@@ -32,3 +33,14 @@ def test_compiled_models_classify_digit_images():
         probabilities = compiled(model).predict(x, verbose=0)
         assert probabilities.shape == (4, 10)
         np.testing.assert_allclose(probabilities.sum(axis=1), 1, rtol=1e-5)
+
+
+def test_a_dataset_comes_in_float32_subsets_as_images_or_vectors():
+    (x, y), (x_test, y_test) = dataset("fashion_mnist", train=300, test=50, seed=4)
+    assert x.shape == (300, 28, 28, 1) and x_test.shape == (50, 28, 28, 1) and x.dtype == np.float32
+    assert y.shape == (300,) and y.dtype == np.int64 and 0.0 <= x.min() and x.max() <= 1.0
+    (flat, labels), _ = dataset("fashion_mnist", train=300, test=0, flat=True, seed=4)
+    np.testing.assert_array_equal(flat, x.reshape(300, 784))
+    np.testing.assert_array_equal(labels, y)
+    with pytest.raises(ValueError, match="the lab knows the datasets mnist, fashion_mnist, cifar10, not 'svhn'"):
+        dataset("svhn")
