@@ -101,6 +101,7 @@ def test_residual_block_matches_torch(float64, rng):
 @pytest.mark.parametrize("call, message", [
     (lambda: resnet_cifar(21), "6n \\+ 2"),
     (lambda: resnet_cifar(20, shortcut="gated"), "shortcut must be one of"),
+    (lambda: resnet_cifar(20, filters=(8, 16)), "filters must be 3 positive integers"),
     (lambda: residual_mlp((4,), blocks=0), "blocks"),
 ])
 def test_invalid_builder_arguments(call, message):

@@ -41,6 +41,16 @@ def test_mnist_shaped_input_and_shortcut_variants():
     assert _count(resnet_cifar(8, shortcut="scaling"), layers.Rescaling) == 1
 
 
+def test_narrower_stages_have_the_parameters_their_filters_give():
+    # conv 3x3x1x8, then per stage two 3x3 convolutions (the first from the previous width) and 1x1 projections
+    # where the width changes, 2 BN parameters per filter after each convolution, and the classifier.
+    model = resnet_cifar(8, input_shape=(28, 28, 1), filters=(8, 16, 32))
+    convolutions = 9 * 8 + 9 * (8 * 8 + 8 * 8) + 9 * (8 * 16 + 16 * 16) + 8 * 16 + 9 * (16 * 32 + 32 * 32) + 16 * 32
+    normalizations = 4 * (8 + 2 * 8 + 3 * 16 + 3 * 32)  # gamma, beta and the two moving statistics
+    assert model.count_params() == convolutions + normalizations + 32 * 10 + 10
+    assert model.layers[-1].kernel.value.shape == (32, 10)
+
+
 def test_gradients_through_a_small_resnet(float64, rng):
     model = resnet_cifar(8, input_shape=(8, 8, 2), classes=3)
     report = check_gradients(model, rng.normal(size=(2, 8, 8, 2)), modes=("training", "inference"),
