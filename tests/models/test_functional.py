@@ -164,6 +164,51 @@ def test_one_loss_applies_to_every_output_and_compile_errors_are_named(rng):
         model.train_on_batch(data, [target, target[:4]])
 
 
+def _two_heads():
+    x = layerwise.Input(shape=(2,))
+    return layerwise.Model(x, [layers.Dense(1, name="main")(x), layers.Dense(1, name="aux")(x)])
+
+
+def test_loss_weights_weigh_each_outputs_loss_and_its_gradient(rng, tmp_path):
+    data, first, second = rng.normal(size=(8, 2)), rng.normal(size=(8, 1)), rng.normal(size=(8, 1))
+    gradients = {}
+    for weights in (None, [1.0, 0.3], {"aux": 0.3}):
+        layerwise.utils.set_random_seed(0)
+        model = _two_heads()
+        model.compile(optimizer="sgd", loss=["mse", "mae"], loss_weights=weights)
+        main, aux = model.predict(data, verbose=0)
+        expected = np.mean((main - first) ** 2) + (0.3 if weights else 1.0) * np.mean(np.abs(aux - second))
+        np.testing.assert_allclose(model.evaluate(data, [first, second], verbose=0), expected, rtol=1e-5)
+        model.train_on_batch(data, [first, second])
+        gradients[str(weights)] = [p.grad.copy() for p in model.get_layer("aux").weights]
+    # J = J_main + w J_aux: the aux head's gradient scales by w exactly; the dict and the list say the same.
+    for unweighted, weighted in zip(gradients["None"], gradients["[1.0, 0.3]"], strict=True):
+        np.testing.assert_allclose(weighted, 0.3 * unweighted, rtol=1e-5)
+    for listed, named in zip(gradients["[1.0, 0.3]"], gradients["{'aux': 0.3}"], strict=True):
+        np.testing.assert_array_equal(listed, named)
+    model.save(tmp_path / "two.layerwise")
+    loaded = layerwise.models.load_model(tmp_path / "two.layerwise")
+    np.testing.assert_allclose(loaded.evaluate(data, [first, second], verbose=0),
+                               model.evaluate(data, [first, second], verbose=0), rtol=1e-6)
+
+
+@pytest.mark.parametrize("weights, message", [
+    ([1.0], "loss_weights must be 2 finite numbers, one per output"),
+    ([1.0, float("nan")], "2 finite numbers"),
+    ([1.0, True], "2 finite numbers"),
+    ({"head": 0.5}, "loss_weights names \\['head'\\], which are not outputs; the outputs are \\['main', 'aux'\\]"),
+])
+def test_bad_loss_weights_are_refused(weights, message):
+    with pytest.raises(ValueError, match=message):
+        _two_heads().compile(optimizer="sgd", loss="mse", loss_weights=weights)
+
+
+def test_loss_weights_need_several_outputs():
+    model = layerwise.Sequential([layerwise.Input(shape=(2,)), layers.Dense(1)])
+    with pytest.raises(ValueError, match="loss_weights weigh the losses of several outputs"):
+        model.compile(optimizer="sgd", loss="mse", loss_weights=[2.0])
+
+
 def test_model_matches_sequential_in_training():
     def stack():
         return [layers.Dense(8, activation="relu", kernel_initializer="he_normal"),

@@ -2,8 +2,8 @@
 
 The one training loop (`Trainer`) batches, shuffles and splits its data by indexing along the sample axis;
 `SampleArrays` holds several arrays (one per model input or output) and indexes them together, so the loop
-runs unchanged. `OutputLosses` applies one loss per output and sums them:
-J = sum_k J_k(y_k, p_k), dJ/dp_k = dJ_k/dp_k.
+runs unchanged. `OutputLosses` applies one loss per output and sums them, weighted:
+J = sum_k w_k J_k(y_k, p_k), dJ/dp_k = w_k dJ_k/dp_k.
 """
 
 import numpy as np
@@ -39,24 +39,29 @@ class SampleArrays:
 
 
 class OutputLosses(losses_module.Loss):
-    """The sum of one loss per output: J = sum_k J_k(y_k, p_k).
+    """The weighted sum of one loss per output: J = sum_k w_k J_k(y_k, p_k) (Keras's ``loss_weights``).
 
     Args:
         losses: one loss (name or object) per output.
+        weights: one weight w_k per output (default: all 1).
     """
 
-    def __init__(self, losses):
+    def __init__(self, losses, weights=None):
         super().__init__(name="output_losses")
         self.losses = [losses_module.get(loss) for loss in losses]
+        self.weights = [1.0] * len(self.losses) if weights is None else [float(weight) for weight in weights]
 
     def __call__(self, y_true, y_pred) -> float:
-        return float(sum(loss(t, p) for loss, t, p in zip(self.losses, y_true, y_pred, strict=True)))
+        return float(sum(w * loss(t, p) for w, loss, t, p in zip(self.weights, self.losses, y_true, y_pred,
+                                                                  strict=True)))
 
     def call(self, y_true, y_pred):
-        return sum(loss.call(t, p) for loss, t, p in zip(self.losses, y_true, y_pred, strict=True))
+        return sum(w * loss.call(t, p) for w, loss, t, p in zip(self.weights, self.losses, y_true, y_pred,
+                                                                 strict=True))
 
     def gradient(self, y_true, y_pred):
-        return [loss.gradient(t, p) for loss, t, p in zip(self.losses, y_true, y_pred, strict=True)]
+        return [w * loss.gradient(t, p) for w, loss, t, p in zip(self.weights, self.losses, y_true, y_pred,
+                                                                  strict=True)]
 
     def fuses_with(self, activation) -> bool:
         return False

@@ -80,8 +80,8 @@ class Trainer:
     #: The last training step's call, whose records the next step releases node by node.
     _last_training_call = None
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
-        """Configure training; with several outputs the loss is the sum of one loss per output.
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None):
+        """Configure training; with several outputs the loss is the weighted sum of one loss per output.
 
         What is trainable is fixed here, as in Keras: setting `trainable` afterwards takes effect at the
         next `compile`.
@@ -90,8 +90,10 @@ class Trainer:
             optimizer: a name ("sgd") or an Optimizer.
             loss: a name ("categorical_crossentropy", "mse"), a loss function or a Loss; with several
                 outputs a list of one loss per output (one loss alone is applied to every output), and
-                the training loss is J = sum_k J_k(y_k, p_k).
+                the training loss is J = sum_k w_k J_k(y_k, p_k).
             metrics: a list of names ("accuracy", "mae") or Metric objects (models of one output only).
+            loss_weights: the w_k (default 1) of a model of several outputs: a list with one number per
+                output, or a dict keyed by the names of the output layers (those left out weigh 1).
         """
         if loss is None:
             raise ValueError(f"{self.name}.compile: a loss is required, e.g. loss='categorical_crossentropy'")
@@ -102,12 +104,32 @@ class Trainer:
             losses = list(loss) if isinstance(loss, (list, tuple)) else [loss] * outputs
             if len(losses) != outputs or any(item is None for item in losses):
                 raise ValueError(f"{self.name}.compile: give one loss per output ({outputs}), received {loss!r}")
-            loss = OutputLosses(losses)
+            loss = OutputLosses(losses, self._output_weights(loss_weights, outputs))
+        elif loss_weights is not None:
+            raise ValueError(f"{self.name}.compile: loss_weights weigh the losses of several outputs; this model "
+                             "has one (scale its loss instead)")
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = losses_module.get(loss)
         self._metric_identifiers = list(metrics or [])
         self._metrics = None
         self._compiled_trainable = {layer: layer.trainable for layer in self.flatten_layers()}
+
+    def _output_weights(self, loss_weights, outputs):
+        if loss_weights is None:
+            return None
+        if isinstance(loss_weights, dict):
+            names = [tensor.layer.name for tensor in self.outputs]
+            unknown = sorted(set(loss_weights) - set(names))
+            if unknown:
+                raise ValueError(f"{self.name}.compile: loss_weights names {unknown}, which are not outputs; the "
+                                 f"outputs are {names}")
+            loss_weights = [loss_weights.get(name, 1.0) for name in names]
+        weights = list(loss_weights)
+        if len(weights) != outputs or not all(isinstance(w, numbers.Real) and not isinstance(w, bool)
+                                              and np.isfinite(w) for w in weights):
+            raise ValueError(f"{self.name}.compile: loss_weights must be {outputs} finite numbers, one per output, "
+                             f"received {loss_weights!r}")
+        return weights
 
     def _trained_parameters(self):
         """The parameters training updates: those trainable at the last `compile`."""

@@ -4,8 +4,9 @@ A model file (format version 2) is a stored zip (see `layerwise.saving.archive`)
 
 - ``layerwise.json``, the manifest: ``{"format": "layerwise.model", "format_version": 2, "layerwise_version":
   ..., "entries": {name: {"size": bytes, "sha256": hex digest}}}`` for every other entry;
-- ``config.json``: ``{"model": {"class_name", "config"}, "compile": {"optimizer", "loss", "metrics"} or
-  null, "generators": {layer name: {attribute: bit generator state}}}``;
+- ``config.json``: ``{"model": {"class_name", "config"}, "compile": {"optimizer", "loss" (a list of one
+  loss per output for a model of several), "loss_weights" (null or one per output), "metrics"} or null,
+  "generators": {layer name: {attribute: bit generator state}}}``;
 - ``model.safetensors``: every weight, keyed by its `Parameter` name ("dense/kernel");
 - ``optimizer.safetensors`` (compiled models): ``iterations``, every optimizer slot keyed
   "<parameter name>/<slot>" (`Optimizer.slot_variables`), and "attribute:<name>" for each of the
@@ -88,7 +89,11 @@ def _named(items, what, model):
 def _compile_config(model):
     if model.loss is None:
         return None
-    return {"optimizer": serialize_keras_object(model.optimizer), "loss": serialize_keras_object(model.loss),
+    # A model of several outputs was compiled with a loss and a weight per output: store those, not their sum.
+    per_output = getattr(model.loss, "losses", None)
+    return {"optimizer": serialize_keras_object(model.optimizer),
+            "loss": serialize_keras_object(per_output if per_output is not None else model.loss),
+            "loss_weights": getattr(model.loss, "weights", None),
             "metrics": serialize_keras_object(model._metric_identifiers)}
 
 
@@ -256,8 +261,10 @@ def _build_model(config, custom_objects, where, weight_values):
             model = cls.from_config(description.get("config", {}), custom_objects=custom_objects)
             compile_config = config.get("compile")
             if compile_config is not None:
+                loss = compile_config["loss"]
                 model.compile(optimizer=optimizers.get(compile_config["optimizer"]),
-                              loss=losses.get(compile_config["loss"]),
+                              loss=[losses.get(item) for item in loss] if isinstance(loss, list) else losses.get(loss),
+                              loss_weights=compile_config.get("loss_weights"),
                               metrics=[m if isinstance(m, str) else metrics.get(m)
                                        for m in compile_config["metrics"]])
         bad_names = [layer.name for layer in model.flatten_layers() if not isinstance(layer.name, str)]
