@@ -9,7 +9,7 @@ from layerwise import layers
 from layerwise.applications import ResNet18, ResNet34, ResNet50, ResNet101, ResNet152
 from layerwise.applications.resnet import basic_block, bottleneck_block
 from layerwise.testing import check_gradients
-from torch_conv_bn import torch_conv_bn
+from torch_conv_bn import randomize_batch_normalization, torch_conv_bn
 
 # torchvision's published parameter counts (1000 classes). torch keeps BN's running statistics as buffers,
 # so these are our trainable counts; count_params() adds the moving mean and variance, as Keras does.
@@ -80,14 +80,7 @@ def test_cifar_sized_input_trains(builder, rng):
 def _block_model(block, input_shape, filters, strides, rng):
     x = layerwise.Input(shape=input_shape)
     model = layerwise.Model(x, block(x, filters, strides, name="block"))
-    for layer in model.layers:
-        if isinstance(layer, layers.BatchNormalization):  # away from gamma = 1, beta = 0, mean 0, variance 1
-            channels = layer.gamma.shape
-            layer.gamma.assign(rng.uniform(0.5, 1.5, channels))
-            # A random shift keeps a ReLU from sitting exactly on its kink after a normalized layer.
-            layer.beta.assign(rng.normal(size=channels))
-            layer.moving_mean.assign(rng.normal(size=channels))
-            layer.moving_variance.assign(rng.uniform(0.5, 1.5, channels))
+    randomize_batch_normalization(model, rng)
     return model
 
 

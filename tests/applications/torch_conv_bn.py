@@ -1,7 +1,21 @@
-"""The torch twin of a Keras-style Conv2D (bias-free) + BatchNormalization pair, shared by the residual
-networks' parity tests."""
+"""The torch twin of a Keras-style Conv2D (bias-free) + BatchNormalization pair, and BN statistics away from
+their initial values, shared by the block parity tests of the residual and Inception networks."""
 
 import torch
+
+from layerwise import layers
+
+
+def randomize_batch_normalization(model, rng):
+    """Move every BatchNormalization of ``model`` away from gamma = 1, beta = 0, mean 0, variance 1, so a
+    parity test sees each of them act. The random beta keeps a ReLU after a normalized layer off its kink."""
+    for layer in model.flatten_layers():
+        if isinstance(layer, layers.BatchNormalization):
+            channels = layer.gamma.shape
+            layer.gamma.assign(rng.uniform(0.5, 1.5, channels))
+            layer.beta.assign(rng.normal(size=channels))
+            layer.moving_mean.assign(rng.normal(size=channels))
+            layer.moving_variance.assign(rng.uniform(0.5, 1.5, channels))
 
 
 def torch_conv_bn(conv, norm, pads=(0, 0)):

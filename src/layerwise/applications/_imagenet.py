@@ -1,4 +1,5 @@
-"""What the ImageNet-style builders share: Keras's argument checks, torchvision's adaptive pool, the top."""
+"""What the ImageNet-style builders share: Keras's argument checks, torch-padded conv + BN, torchvision's adaptive
+pool, the top."""
 
 import layerwise
 from layerwise import layers
@@ -44,15 +45,34 @@ def adaptive_average_pooling(x, size, name):
                      f"a multiple of, {size}")
 
 
-def top(x, include_top, pooling, classes, classifier_activation, hidden_layers=None):
+def conv_bn(x, filters, kernel_size, strides, name, activation=None, epsilon=1e-5):
+    """conv(k x k / s, no bias) -> BN [-> activation], padded by k // 2 on every side as torch pads.
+
+    The bias is left out: the BatchNormalization after it subtracts the mean and adds its own beta. BN uses
+    torch's momentum 0.1 (Keras's momentum=0.9) and, by default, torchvision's ResNet epsilon 1e-5, so both
+    train the same way.
+    """
+    if strides > 1 and kernel_size > 1:
+        x = layers.ZeroPadding2D(kernel_size // 2, name=f"{name}_pad")(x)
+    padding = "valid" if strides > 1 or kernel_size == 1 else "same"
+    x = layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, use_bias=False,
+                      kernel_initializer="he_normal", name=f"{name}_conv")(x)
+    x = layers.BatchNormalization(momentum=0.9, epsilon=epsilon, name=f"{name}_bn")(x)
+    return layers.Activation(activation, name=f"{name}_{activation}")(x) if activation else x
+
+
+def top(x, include_top, pooling, classes, classifier_activation, hidden_layers=None, dropout=0.0):
     """With ``include_top``: Flatten -> the `hidden_layers` block -> predictions, or, without hidden layers
-    (the ResNets), global average pooling -> predictions. Without it: the features, globally pooled if asked."""
+    (the ResNets, GoogLeNet), global average pooling [-> dropout] -> predictions. Without it: the features,
+    globally pooled if asked."""
     if include_top:
         if hidden_layers:
             x = layers.Flatten(name="flatten")(x)
             x = layerwise.Sequential(hidden_layers, name="classifier")(x)
         else:
             x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+            if dropout:
+                x = layers.Dropout(dropout, name="dropout")(x)
         outputs = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     elif pooling == "avg":
         outputs = layers.GlobalAveragePooling2D(name="avg_pool")(x)

@@ -13,7 +13,7 @@ the layers then compute exactly what torchvision's do, and its weights can be ma
 
 import layerwise
 from layerwise import layers
-from layerwise.applications._imagenet import check_arguments, scaled, top
+from layerwise.applications._imagenet import check_arguments, conv_bn, scaled, top
 from layerwise.applications.residual import residual_block
 
 #: depth: (block kind, blocks per stage conv2 .. conv5), He et al. 2016, table 1.
@@ -24,21 +24,6 @@ RESNET_DEPTHS = {18: ("basic", (2, 2, 2, 2)), 34: ("basic", (3, 4, 6, 3)), 50: (
 BOTTLENECK_EXPANSION = 4
 
 _STAGE_FILTERS = (64, 128, 256, 512)
-
-
-def conv_bn(x, filters, kernel_size, strides, name, activation=None):
-    """conv(k x k / s, no bias) -> BN [-> activation], padded by k // 2 on every side as torch pads.
-
-    The bias is left out: the BatchNormalization after it subtracts the mean and adds its own beta. BN uses
-    torchvision's epsilon 1e-5 and momentum 0.1 (Keras's momentum=0.9), so both train the same way.
-    """
-    if strides > 1 and kernel_size > 1:
-        x = layers.ZeroPadding2D(kernel_size // 2, name=f"{name}_pad")(x)
-    padding = "valid" if strides > 1 or kernel_size == 1 else "same"
-    x = layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, use_bias=False,
-                      kernel_initializer="he_normal", name=f"{name}_conv")(x)
-    x = layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=f"{name}_bn")(x)
-    return layers.Activation(activation, name=f"{name}_{activation}")(x) if activation else x
 
 
 def _projection(filters, strides, name):
