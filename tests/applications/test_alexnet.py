@@ -50,8 +50,10 @@ def test_headless_and_argument_errors():
     assert features.compute_output_shape((None, 96, 96, 3)) == (None, 64)
     with pytest.raises(ValueError, match="stem"):
         AlexNet(stem="mnist")
-    with pytest.raises(ValueError, match="weights=None"):
-        AlexNet(weights="alexnet.pth")
+    with pytest.raises(ValueError, match="weights='imagenet' downloads"):
+        AlexNet(weights="imagenet")
+    with pytest.raises(ValueError, match="weights must be None \\(random initialization\\) or the path"):
+        AlexNet(weights=3)
 
 
 def test_gradients_through_a_small_alexnet(float64, rng):

@@ -59,7 +59,7 @@ def test_headless_features_pooling_and_errors():
     assert pooled.compute_output_shape((None, 32, 32, 3)) == (None, 128)
     with pytest.raises(ValueError, match="aux_classifiers needs include_top=True"):
         GoogLeNet(include_top=False, aux_classifiers=True)
-    with pytest.raises(ValueError, match="weights=None"):
+    with pytest.raises(ValueError, match="weights='imagenet' downloads"):
         GoogLeNet(weights="imagenet")
 
 

@@ -53,7 +53,7 @@ def test_keras_conventions_feature_extraction_and_summary():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: ResNet50(weights="imagenet"), "weights=None"),
+    (lambda: ResNet50(weights="imagenet"), "weights='imagenet' downloads"),
     (lambda: ResNet18(pooling="mean"), "pooling"),
     (lambda: ResNet18(classes=0), "classes"),
     (lambda: layerwise.applications.resnet(20), "depth"),

@@ -80,7 +80,7 @@ def test_headless_features_pooling_and_errors():
     assert features.compute_output_shape((None, 64, 64, 3)) == (None, 2, 2, 64)
     pooled = VGG13(include_top=False, pooling="max", input_shape=(64, 64, 3), width_multiplier=0.125)
     assert pooled.compute_output_shape((None, 64, 64, 3)) == (None, 64)
-    with pytest.raises(ValueError, match="weights=None"):
+    with pytest.raises(ValueError, match="weights='imagenet' downloads"):
         VGG16(weights="imagenet")
     with pytest.raises(ValueError, match="pooling"):
         VGG16(include_top=False, pooling="mean")

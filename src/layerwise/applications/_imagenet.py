@@ -1,6 +1,8 @@
 """What the ImageNet-style builders share: Keras's argument checks, torch-padded conv + BN, torchvision's adaptive
 pool, the top."""
 
+import os
+
 import layerwise
 from layerwise import layers
 from layerwise.utils._arguments import check_integer
@@ -11,13 +13,47 @@ POOLINGS = (None, "avg", "max")
 
 def check_arguments(builder, weights, pooling, classes, width_multiplier=1.0):
     """Fail early, naming the builder, on the arguments every builder takes."""
-    if weights is not None:
-        raise ValueError(f"{builder}: only weights=None (random initialization) is supported, received {weights!r}")
+    if weights == "imagenet":
+        raise ValueError(f"{builder}: weights='imagenet' downloads Keras's weights, which layerwise does not; give the "
+                         "path of a weights file (torchvision's .pth state dict of this network works)")
+    if weights is not None and not isinstance(weights, (str, os.PathLike)):
+        raise ValueError(f"{builder}: weights must be None (random initialization) or the path of a weights file, "
+                         f"received {weights!r}")
     if pooling not in POOLINGS:
         raise ValueError(f"{builder}: pooling must be one of {POOLINGS}, received {pooling!r}")
     check_integer(classes, "classes", builder)
     if not width_multiplier > 0:
         raise ValueError(f"{builder}: width_multiplier must be > 0, received {width_multiplier!r}")
+
+
+def with_weights(model, weights):
+    """``model``, with the weights of the file ``weights`` when one is given.
+
+    The file is a layerwise model or weights file (`layerwise.Model.load_weights`: the names are the model's),
+    or torchvision's state dict of the same network (`load_torchvision_weights`): a ``.pth``/``.pt`` file, or a
+    safetensors file with torchvision's key names (``layer1.0.conv1.weight``, not ``conv2_block1_1_conv/kernel``).
+    """
+    if weights is None:
+        return model
+    from layerwise.applications.torchvision_weights import assign_torchvision_weights, load_torchvision_weights
+    from layerwise.saving import archive, safetensors
+    from layerwise.saving.model_file import assign_weights
+
+    path = os.fspath(weights)
+    if path.endswith((".pth", ".pt")):
+        load_torchvision_weights(model, path)
+        return model
+    with open(path, "rb") as file:
+        head = file.read(len(archive.MAGIC))
+    if head == archive.MAGIC:
+        model.load_weights(path)
+        return model
+    tensors = safetensors.load_file(path)
+    if any("/" in name for name in tensors):
+        assign_weights(model, tensors, path)
+    else:
+        assign_torchvision_weights(model, tensors, path)
+    return model
 
 
 def scaled(units, width_multiplier):

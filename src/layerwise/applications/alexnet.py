@@ -2,7 +2,7 @@
 
 import layerwise
 from layerwise import layers
-from layerwise.applications._imagenet import adaptive_average_pooling, check_arguments, scaled, top
+from layerwise.applications._imagenet import adaptive_average_pooling, check_arguments, scaled, top, with_weights
 
 #: The stems: the paper's 11x11/4 convolution (padding 2) for ImageNet-sized inputs, or a 3x3/1 'same'
 #: convolution for CIFAR-sized ones, where the 11x11/4 one and the three 3x3/2 pools would leave no pixel.
@@ -37,7 +37,9 @@ def AlexNet(include_top=True, weights=None, input_shape=(224, 224, 3), pooling=N
 
     Args:
         include_top: the classifier on top; without it the model outputs the last block's features.
-        weights: None (random initialization) is the only one supported for now.
+        weights: None (random initialization), or the path of a layerwise model or weights file, or of
+            torchvision's state dict for this network (``.pth``, or safetensors with torchvision's keys; see
+            `layerwise.applications.torchvision_weights`).
         input_shape: (height, width, channels), channels-last.
         pooling: with include_top=False, None (the 4D features), "avg" or "max" (global pooling).
         classes: number of outputs of the classifier.
@@ -78,4 +80,4 @@ def AlexNet(include_top=True, weights=None, input_shape=(224, 224, 3), pooling=N
     x = top(x, include_top, pooling, classes, classifier_activation,
             [layers.Dropout(0.5, name="drop1"), layers.Dense(hidden, activation="relu", name="fc1"),
              layers.Dropout(0.5, name="drop2"), layers.Dense(hidden, activation="relu", name="fc2")])
-    return layerwise.Model(inputs, x, name=name)
+    return with_weights(layerwise.Model(inputs, x, name=name), weights)

@@ -9,7 +9,8 @@ weights stay loadable (pytorch/vision#906). Both are kept, so torchvision's weig
 
 import layerwise
 from layerwise import layers
-from layerwise.applications._imagenet import adaptive_average_pooling, check_arguments, conv_bn, scaled, top
+from layerwise.applications._imagenet import (adaptive_average_pooling, check_arguments, conv_bn, scaled, top,
+                                              with_weights)
 
 #: Per Inception module, the filters of: the 1x1 branch; the 3x3 branch's 1x1 reduction and 3x3 convolution;
 #: the "5x5" branch's reduction and convolution; the pool branch's 1x1 projection (the paper's table 1).
@@ -93,7 +94,9 @@ def GoogLeNet(include_top=True, weights=None, input_shape=None, pooling=None, cl
 
     Args:
         include_top: end with the global average pool, the dropout and the ``classes``-way Dense layer.
-        weights: None (random initialization); pretrained weights are not supported yet.
+        weights: None (random initialization), or the path of a layerwise model or weights file, or of
+            torchvision's state dict for this network (``.pth``, or safetensors with torchvision's keys; see
+            `layerwise.applications.torchvision_weights`).
         input_shape: (height, width, channels), default (224, 224, 3); 28x28 and 32x32 inputs build (the
             last group then sees 1x1 maps); pair with ``width_multiplier`` to shrink it for CPU training.
         pooling: without the top, None (the 4D output of 5b), "avg" or "max".
@@ -135,4 +138,4 @@ def GoogLeNet(include_top=True, weights=None, input_shape=None, pooling=None, cl
             auxiliary.append(_auxiliary(tuple(x.shape[1:]), classes, classifier_activation, width_multiplier,
                                         f"aux{len(auxiliary) + 1}")(x))
     outputs = top(x, include_top, pooling, classes, classifier_activation, dropout=0.2)
-    return layerwise.Model(inputs, [outputs, *auxiliary] if auxiliary else outputs, name=name)
+    return with_weights(layerwise.Model(inputs, [outputs, *auxiliary] if auxiliary else outputs, name=name), weights)

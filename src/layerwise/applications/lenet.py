@@ -2,7 +2,7 @@
 
 import layerwise
 from layerwise import layers
-from layerwise.applications._imagenet import check_arguments, top
+from layerwise.applications._imagenet import check_arguments, top, with_weights
 
 #: "original": tanh and 2x2 average pooling, as the paper; "modern": ReLU and 2x2 max pooling.
 LENET_VARIANTS = {"original": ("tanh", layers.AveragePooling2D), "modern": ("relu", layers.MaxPooling2D)}
@@ -31,7 +31,7 @@ def LeNet5(include_top=True, weights=None, input_shape=(32, 32, 1), pooling=None
 
     Args:
         include_top: F6 and the output layer on top; without them the model outputs C5's maps.
-        weights: None (random initialization) is the only one supported for now.
+        weights: None (random initialization), or the path of a layerwise model or weights file.
         input_shape: (height, width, channels), channels-last.
         pooling: with include_top=False, None (the 4D maps of C5), "avg" or "max" (global pooling).
         classes: number of outputs.
@@ -70,4 +70,4 @@ def LeNet5(include_top=True, weights=None, input_shape=(32, 32, 1), pooling=None
         x = layerwise.Sequential(stage, name=f"block{block}")(x)
     x = top(x, include_top, pooling, classes, classifier_activation,
             [layers.Dense(84, activation=activation, name="f6")])
-    return layerwise.Model(inputs, x, name=name)
+    return with_weights(layerwise.Model(inputs, x, name=name), weights)

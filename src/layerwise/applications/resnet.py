@@ -13,7 +13,7 @@ the layers then compute exactly what torchvision's do, and its weights can be ma
 
 import layerwise
 from layerwise import layers
-from layerwise.applications._imagenet import check_arguments, conv_bn, scaled, top
+from layerwise.applications._imagenet import check_arguments, conv_bn, scaled, top, with_weights
 from layerwise.applications.residual import residual_block
 
 #: depth: (block kind, blocks per stage conv2 .. conv5), He et al. 2016, table 1.
@@ -114,7 +114,8 @@ def resnet(depth, include_top=True, weights=None, input_shape=None, pooling=None
     x = _stem(tuple(inputs.shape[1:]), widths[0])(inputs)
     for stage, (filters, blocks) in enumerate(zip(widths[1:], blocks_per_stage)):
         x = _stage(tuple(x.shape[1:]), kind, filters, blocks, 1 if stage == 0 else 2, f"conv{stage + 2}")(x)
-    return layerwise.Model(inputs, top(x, include_top, pooling, classes, classifier_activation), name=name)
+    outputs = top(x, include_top, pooling, classes, classifier_activation)
+    return with_weights(layerwise.Model(inputs, outputs, name=name), weights)
 
 
 def ResNet50(include_top=True, weights=None, input_shape=None, pooling=None, classes=1000,
@@ -136,7 +137,9 @@ def ResNet50(include_top=True, weights=None, input_shape=None, pooling=None, cla
 
     Args:
         include_top: end with the global average pool and the ``classes``-way Dense layer.
-        weights: None (random initialization); pretrained weights are not supported yet.
+        weights: None (random initialization), or the path of a layerwise model or weights file, or of
+            torchvision's state dict for this network (``.pth``, or safetensors with torchvision's keys; see
+            `layerwise.applications.torchvision_weights`).
         input_shape: (height, width, channels), default (224, 224, 3). Small inputs work unchanged: at
             32x32 the stem leaves 8x8 maps to conv2 and conv5 sees 1x1 (pair with ``width_multiplier`` to
             shrink the network for CPU training).

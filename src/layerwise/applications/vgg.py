@@ -6,7 +6,7 @@ initialization stalls while the ReLU-aware (He) initialization trains: the build
 
 import layerwise
 from layerwise import layers
-from layerwise.applications._imagenet import adaptive_average_pooling, check_arguments, scaled, top
+from layerwise.applications._imagenet import adaptive_average_pooling, check_arguments, scaled, top, with_weights
 
 #: Convolutions per stage of each configuration (the paper's table 1); the stages have 64, 128, 256, 512 and
 #: 512 filters, each ends in a 2x2 max pool of stride 2.
@@ -61,7 +61,9 @@ def vgg(depth, include_top=True, weights=None, input_shape=(224, 224, 3), poolin
     Args:
         depth: 11, 13, 16 or 19.
         include_top: the classifier on top; without it the model outputs the last stage's features.
-        weights: None (random initialization) is the only one supported for now.
+        weights: None (random initialization), or the path of a layerwise model or weights file, or of
+            torchvision's state dict for this network (``.pth``, or safetensors with torchvision's keys; see
+            `layerwise.applications.torchvision_weights`).
         input_shape: (height, width, channels), channels-last.
         pooling: with include_top=False, None (the 4D features), "avg" or "max" (global pooling).
         classes: number of outputs of the classifier.
@@ -97,7 +99,7 @@ def vgg(depth, include_top=True, weights=None, input_shape=(224, 224, 3), poolin
     x = top(x, include_top, pooling, classes, classifier_activation,
             [layers.Dense(hidden, activation="relu", name="fc1"), layers.Dropout(0.5, name="drop1"),
              layers.Dense(hidden, activation="relu", name="fc2"), layers.Dropout(0.5, name="drop2")])
-    return layerwise.Model(inputs, x, name=name or f"vgg{depth}{'_bn' if batch_norm else ''}")
+    return with_weights(layerwise.Model(inputs, x, name=name or f"vgg{depth}{'_bn' if batch_norm else ''}"), weights)
 
 
 def _vgg_builder(depth):
