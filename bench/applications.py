@@ -89,7 +89,6 @@ def main():
                 theirs = median_seconds(lambda: twin(x_torch), args.repeats)
             line += f"{theirs:>11.3f}{ours / theirs:>7.2f}"
         print(line, flush=True)
-        del model
 
 
 if __name__ == "__main__":
