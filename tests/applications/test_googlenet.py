@@ -52,6 +52,19 @@ def test_a_small_googlenet_with_auxiliary_classifiers_trains(rng):
     assert stem.value.dtype == np.float32 and not np.allclose(stem.value, before)
 
 
+def test_feature_extraction_freezing_and_summary():
+    model = GoogLeNet(input_shape=(64, 64, 3), classes=10, width_multiplier=0.125)
+    module = model.get_layer("inception4a")
+    features = layerwise.Model(model.input, module.get_output_at(0))  # the module as called in the network
+    assert features.predict(np.zeros((2, 64, 64, 3), "float32"), verbose=0).shape == (2, 4, 4, 64)
+    trainable, in_module = _trainable(model), _trainable(module)
+    module.trainable = False
+    assert in_module > 0 and _trainable(module) == 0 and _trainable(model) == trainable - in_module
+    lines = []
+    model.summary(print_fn=lines.append, expand_nested=True)
+    assert " inception5b (Model)" in lines[0] and "inception5b_branch4_pool (MaxPooling2D)" in lines[0]
+
+
 def test_headless_features_pooling_and_errors():
     features = GoogLeNet(include_top=False, input_shape=(32, 32, 3), width_multiplier=0.125)
     assert features.compute_output_shape((None, 32, 32, 3)) == (None, 1, 1, 128)
