@@ -75,6 +75,12 @@ def test_cifar_sized_vgg_takes_a_training_step(batch_norm, rng):
     assert kernel.value.dtype == np.float32
 
 
+def test_fashion_mnist_sized_inputs_are_padded_to_32():
+    model = VGG11(input_shape=(28, 28, 1), classes=10, width_multiplier=0.125)
+    assert model.get_layer("pad").compute_output_shape((None, 28, 28, 1)) == (None, 32, 32, 1)
+    assert model.predict(np.ones((2, 28, 28, 1), "float32"), verbose=0).shape == (2, 10)
+
+
 def test_headless_features_pooling_and_errors():
     features = VGG13(include_top=False, input_shape=(64, 64, 3), width_multiplier=0.125)
     assert features.compute_output_shape((None, 64, 64, 3)) == (None, 2, 2, 64)

@@ -2,7 +2,7 @@
 
 import layerwise
 from layerwise import layers
-from layerwise.applications._imagenet import check_arguments, top, with_weights
+from layerwise.applications._imagenet import check_arguments, padded_to, top, with_weights
 
 #: "original": tanh and 2x2 average pooling, as the paper; "modern": ReLU and 2x2 max pooling.
 LENET_VARIANTS = {"original": ("tanh", layers.AveragePooling2D), "modern": ("relu", layers.MaxPooling2D)}
@@ -58,10 +58,7 @@ def LeNet5(include_top=True, weights=None, input_shape=(32, 32, 1), pooling=None
         raise ValueError(f"LeNet5: variant must be one of {tuple(LENET_VARIANTS)}, received {variant!r}")
     activation, pool = LENET_VARIANTS[variant]
     inputs = layerwise.Input(shape=input_shape)
-    x = inputs
-    missing = [max(LENET_FIELD - size, 0) for size in input_shape[:2]]
-    if any(missing):
-        x = layers.ZeroPadding2D([(m // 2, m - m // 2) for m in missing], name="pad")(x)
+    x = padded_to(inputs, LENET_FIELD)
     for block, (conv, filters, subsampling) in enumerate((("c1", 6, "s2"), ("c3", 16, "s4"), ("c5", 120, None)),
                                                          start=1):
         stage = [layers.Conv2D(filters, 5, activation=activation, name=conv)]

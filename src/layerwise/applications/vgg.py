@@ -6,7 +6,8 @@ initialization stalls while the ReLU-aware (He) initialization trains: the build
 
 import layerwise
 from layerwise import layers
-from layerwise.applications._imagenet import adaptive_average_pooling, check_arguments, scaled, top, with_weights
+from layerwise.applications._imagenet import (adaptive_average_pooling, check_arguments, padded_to, scaled, top,
+                                              with_weights)
 
 #: Convolutions per stage of each configuration (the paper's table 1); the stages have 64, 128, 256, 512 and
 #: 512 filters, each ends in a 2x2 max pool of stride 2.
@@ -52,8 +53,8 @@ def vgg(depth, include_top=True, weights=None, input_shape=(224, 224, 3), poolin
     predictions, as in torchvision, whose parameter counts these models have (VGG-11 132,863,336; VGG-13
     133,047,848; VGG-16 138,357,544; VGG-19 143,667,240 with 1000 classes).
 
-    Small inputs: every input of at least 32x32 builds. torchvision's AdaptiveAvgPool2d((7, 7)) brings the last
-    stage's map to 7x7 before the classifier; a 32x32 image leaves a 1x1 map there, which it copies to 7x7
+    Small inputs: an input smaller than 32x32 (Fashion-MNIST's 28x28) is zero-padded to 32x32 by a "pad"
+    layer. torchvision's AdaptiveAvgPool2d((7, 7)) brings the last stage's map to 7x7 before the classifier; a 32x32 image leaves a 1x1 map there, which it copies to 7x7
     (nearest up-sampling here, as in torchvision), so the classifier and its parameter count do not change.
     ``width_multiplier`` scales every convolution's filters and the 4096-unit layers (0.125 gives a VGG that
     trains in seconds on CIFAR-10).
@@ -90,7 +91,7 @@ def vgg(depth, include_top=True, weights=None, input_shape=(224, 224, 3), poolin
         raise ValueError(f"vgg: depth must be one of {tuple(VGG_CONFIGS)}, received {depth!r}")
     check_arguments(builder, weights, pooling, classes, width_multiplier)
     inputs = layerwise.Input(shape=input_shape)
-    x = inputs
+    x = padded_to(inputs, 32)  # five 2x2 poolings
     for stage, (filters, convolutions) in enumerate(zip(VGG_FILTERS, VGG_CONFIGS[depth]), start=1):
         x = vgg_block(scaled(filters, width_multiplier), convolutions, f"block{stage}", batch_norm)(x)
     if include_top:
