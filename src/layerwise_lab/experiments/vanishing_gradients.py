@@ -154,7 +154,8 @@ class VanishingGradients(Experiment):
                     ax.set_title(name + diverged, fontsize="medium")
                 else:
                     ax.set_xlabel("hidden layer l (1 = input side)")
-        axes[0, -1].legend(fontsize="x-small", loc="best")
+        longest = max(range(len(runs)), key=lambda column: len(list(runs.values())[column][0]["bias"]))
+        axes[0, longest].legend(fontsize="x-small", loc="best")   # the run that reached every checkpoint
         figure.suptitle(f"Per-layer gradient norms on MNIST over training, {hidden} hidden layers of {width} units "
                         "(seed 0)")
         figure.tight_layout()
