@@ -88,7 +88,7 @@ class DropoutEnsemble(Experiment):
                  "the sub-networks' mean up to sampling noise: bias_ratio within [0.5, 2] (the deep net's is "
                  "reported). Held if (a), (b) and (c) hold. Inconclusive if only (b) fails and the weight-scaled "
                  "net stays within 0.6 points of both ensembles. Did not hold otherwise.")
-    minutes = 3
+    minutes = 1
 
     def run(self, trial):
         width, train, test, epochs, count = trial.size((512, 60000, 5000, 10, 128), (64, 2000, 500, 2, 16))

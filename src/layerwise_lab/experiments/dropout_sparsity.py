@@ -48,7 +48,7 @@ class DropoutSparsity(Experiment):
                  f"(b) a larger fraction of activations below {NEAR_ZERO} than the net without dropout. Held if (a) "
                  "and (b) hold in every seed, did not hold if they hold together in none, inconclusive if the "
                  "seeds disagree.")
-    minutes = 2
+    minutes = 1
 
     def run(self, trial):
         train, test, epochs, seeds = trial.size((60000, 10000, 20, 2), (2000, 500, 2, 1))
