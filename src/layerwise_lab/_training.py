@@ -8,8 +8,9 @@ import numpy as np
 from layerwise.errors import DivergenceError
 
 
-def training_curve(model, x, y, epochs, batch_size, shuffle=True, progress=None):
-    """Train a compiled ``model`` one epoch at a time and measure it on the whole training set after each.
+def training_curve(model, x, y, epochs, batch_size, shuffle=True, progress=None, measured=None):
+    """Train a compiled ``model`` one epoch at a time and measure it on the whole training set (or a fixed
+    part of it) after each.
 
     The measured quantities are those of ``model.evaluate`` (the loss J(θ) and the compiled metrics) at the
     weights θ_0 (before training), θ_1, ..., θ_epochs, so a curve is the loss of the weights and not the
@@ -25,14 +26,19 @@ def training_curve(model, x, y, epochs, batch_size, shuffle=True, progress=None)
         batch_size: samples per update; ``len(x)`` for (full-batch) gradient descent.
         shuffle: draw a new order every epoch (lecture 003), or keep the order of ``x``.
         progress: optional wrapper of the epoch iterator (e.g. ``lambda it: trial.progress(it, desc)``).
+        measured: optional ``(x, y)`` to measure on instead of the whole training set, e.g. a fixed subset of
+            it when measuring everything every epoch would cost as much as training.
 
     Returns:
         ``{"seconds": [...], "loss": [...], <metric>: [...]}``, each list of length ``epochs + 1``.
     """
+    x_measured, y_measured = measured if measured is not None else (x, y)
+
     def measure():
         # A diverged model's outputs overflow; that is recorded as an infinite loss rather than warned about.
         with np.errstate(over="ignore", invalid="ignore"):
-            return model.evaluate(x, y, batch_size=min(len(x), 5000), verbose=0, return_dict=True)
+            return model.evaluate(x_measured, y_measured, batch_size=min(len(x_measured), 5000), verbose=0,
+                                  return_dict=True)
 
     curve, seconds = {}, 0.0
     for epoch in (progress or iter)(range(epochs + 1)):
