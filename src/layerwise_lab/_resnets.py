@@ -60,3 +60,8 @@ def train_resnet(trial, data, depth, epochs, batch_size, learning_rate, filters,
     return {"train_error": [None if accuracy is None else 1 - accuracy for accuracy in curve["accuracy"]],
             "test_error": None if test_accuracy is None else 1 - float(test_accuracy),
             "parameters": int(model.count_params()), "seconds": curve["seconds"][-1]}
+
+
+def percent(error):
+    """An error for a table: in percent, 2 decimals, or "diverged" for None."""
+    return "diverged" if error is None else round(100 * error, 2)

@@ -10,20 +10,18 @@ import statistics
 
 from layerwise_lab import INCONCLUSIVE, Experiment, Verdict
 from layerwise_lab._data import dataset
-from layerwise_lab._resnets import train_resnet
+from layerwise_lab._resnets import percent, train_resnet
 
+#: He et al. 2015, CIFAR-10 test error (%) of the ResNets (Table 6); the plain networks' only in Figure 6.
+PAPER_TEST_ERROR = {"ResNet-20": 8.75, "ResNet-56": 6.97}
+DEGRADED = 0.02  # plain-56's final training error above plain-20's by at least 2 points: the degradation
+NO_WORSE, WORSE = 0.01, 0.02  # ResNet-56 vs ResNet-20: "no worse" within 1 point; worse beyond 2 points
 
 
 def networks(shallow, deep):
     """The four networks' names with their depth and whether they are plain, in the order of He et al.'s
     Figure 6 (plain left, residual right)."""
     return {f"{kind}-{depth}": (depth, kind == "plain") for kind in ("plain", "ResNet") for depth in (shallow, deep)}
-
-
-#: He et al. 2015, CIFAR-10 test error (%) of the ResNets (Table 6); the plain networks' only in Figure 6.
-PAPER_TEST_ERROR = {"ResNet-20": 8.75, "ResNet-56": 6.97}
-DEGRADED = 0.02  # plain-56's final training error above plain-20's by at least 2 points: the degradation
-NO_WORSE, WORSE = 0.01, 0.02  # ResNet-56 vs ResNet-20: "no worse" within 1 point; worse beyond 2 points
 
 
 class Degradation(Experiment):
@@ -67,9 +65,6 @@ class Degradation(Experiment):
         for name, (depth, plain) in networks(shallow, deep).items():
             trial.seeded()
             results[name] = train_resnet(trial, data, depth, epochs, 64, 0.1, filters, measured, name, plain=plain)
-
-        def percent(error):
-            return None if error is None else round(100 * error, 2)
 
         trial.table("errors", [
             {"network": name, "parameters": result["parameters"],

@@ -9,7 +9,7 @@ networks have the same residual branches and train on the same images for the sa
 
 from layerwise_lab import INCONCLUSIVE, Experiment, Verdict
 from layerwise_lab._data import dataset
-from layerwise_lab._resnets import train_resnet
+from layerwise_lab._resnets import percent, train_resnet
 
 #: He et al.'s Table 1 (ResNet-110, CIFAR-10 test error %) for the variants the lecture shows, in its order;
 #: the dropout shortcut "fails to converge" (the lecture: > 20%).
@@ -56,9 +56,6 @@ class ShortcutVariants(Experiment):
             trial.seeded()
             results[variant] = train_resnet(trial, data, depth, epochs, 64, 0.1, filters, measured, variant,
                                             shortcut=variant)
-
-        def percent(error):
-            return "diverged" if error is None else round(100 * error, 2)
 
         trial.table("errors", [
             {"shortcut h(x)": variant, "parameters": result["parameters"],
