@@ -53,7 +53,7 @@ class Degradation(Experiment):
                  f"hold if plain-56's is not above plain-20's, or ResNet-56's is more than {WORSE * 100:.0f} "
                  "points above ResNet-20's; inconclusive otherwise (a gap too small to call) or when a run "
                  "diverged.")
-    minutes = 8
+    minutes = 5.5
     datasets = ("fashion_mnist", "cifar10")
 
     def run(self, trial):
