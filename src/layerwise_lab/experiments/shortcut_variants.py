@@ -44,7 +44,7 @@ class ShortcutVariants(Experiment):
                  "it failed to converge); did not hold if another variant's test error is at or below the "
                  "identity's, or dropout's is not the highest; inconclusive otherwise (the order right but a gap "
                  "under a point) or when the identity, scaling or projection run diverged.")
-    minutes = 7
+    minutes = 3.7
     datasets = ("fashion_mnist", "cifar10")
 
     def run(self, trial):
