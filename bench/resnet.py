@@ -34,7 +34,7 @@ LEARNING_RATE = 0.1
 class TorchBlock(torch.nn.Module):
     def __init__(self, channels_in, channels_out, stride):
         super().__init__()
-        bn = lambda c: torch.nn.BatchNorm2d(c, eps=1e-3, momentum=0.01)  # noqa: E731 (Keras's defaults)
+        bn = lambda c: torch.nn.BatchNorm2d(c, eps=1e-3, momentum=0.1)  # noqa: E731 (resnet_cifar's BN)
         self.conv1 = torch.nn.Conv2d(channels_in, channels_out, 3, stride, 1, bias=False)
         self.bn1 = bn(channels_out)
         self.conv2 = torch.nn.Conv2d(channels_out, channels_out, 3, 1, 1, bias=False)
@@ -50,7 +50,7 @@ class TorchBlock(torch.nn.Module):
 
 
 def torch_resnet(depth, classes=10):
-    layers = [torch.nn.Conv2d(3, 16, 3, 1, 1, bias=False), torch.nn.BatchNorm2d(16, eps=1e-3, momentum=0.01),
+    layers = [torch.nn.Conv2d(3, 16, 3, 1, 1, bias=False), torch.nn.BatchNorm2d(16, eps=1e-3, momentum=0.1),
               torch.nn.ReLU()]
     channels = 16
     for stage, filters in enumerate((16, 32, 64)):

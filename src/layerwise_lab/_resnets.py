@@ -4,12 +4,6 @@ way for every arm, with its training error measured epoch by epoch and its test 
 He et al. train by SGD with momentum 0.9 from a learning rate of 0.1 that they divide by 10 twice; in the lab's
 few epochs a cosine decay from the same rate to 0 plays that role (large steps first, small steps to settle).
 Every arm of an experiment sees the same data for the same number of steps.
-
-The networks' batch normalization keeps its moving statistics with He et al.'s (Torch's) momentum 0.1, Keras's
-0.9, rather than Keras's default 0.99: that average spans ~100 steps, which in a run of ~1,000 steps at a
-large learning rate leaves the inference-mode statistics lagging far behind the weights, so a network
-measured in inference mode looks much worse than it is (a pilot measured chance-level training error after
-epochs in which it trained).
 """
 
 import math
@@ -21,7 +15,6 @@ from layerwise.applications import resnet_cifar
 from layerwise_lab._training import training_curve
 
 MOMENTUM = 0.9  # He et al.'s SGD momentum
-BATCHNORM_MOMENTUM = 0.9  # Torch's momentum 0.1 in Keras's convention, as the ImageNet ResNets (applications.resnet)
 
 
 def train_resnet(trial, data, depth, epochs, batch_size, learning_rate, filters, measured, desc, **architecture):
@@ -45,9 +38,6 @@ def train_resnet(trial, data, depth, epochs, batch_size, learning_rate, filters,
     """
     (x, y), (x_test, y_test) = data
     model = resnet_cifar(depth, input_shape=x.shape[1:], classes=10, filters=tuple(filters), **architecture)
-    for layer in model.layers:
-        if isinstance(layer, layerwise.layers.BatchNormalization):
-            layer.momentum = BATCHNORM_MOMENTUM
     steps = epochs * math.ceil(len(x) / batch_size)
     schedule = layerwise.optimizers.schedules.CosineDecay(learning_rate, steps)
     model.compile(optimizer=layerwise.optimizers.SGD(learning_rate=schedule, momentum=MOMENTUM),

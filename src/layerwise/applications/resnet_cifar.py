@@ -14,7 +14,8 @@ def resnet_cifar(depth, shortcut="identity", plain=False, input_shape=(32, 32, 3
 
     Depth = 6n + 2 weighted layers: the first convolution, 2 convolutions per block, the classifier. Each
     block is act(BN(conv(act(BN(conv(x))))) + h(x)) with 3x3 convolutions (He initialization, no bias before
-    BN); where a stage halves the resolution and doubles the filters, h is a strided 1x1 convolution + BN
+    BN; BN's moving statistics follow He et al.'s Torch momentum 0.1, Keras's momentum=0.9, rather than
+    Keras's default 0.99, whose ~100-step average lags far behind the weights in the short runs a CPU allows); where a stage halves the resolution and doubles the filters, h is a strided 1x1 convolution + BN
     (He et al.'s option B) whatever the shortcut variant.
 
     Args:
@@ -47,7 +48,7 @@ def resnet_cifar(depth, shortcut="identity", plain=False, input_shape=(32, 32, 3
     def conv(x, filters, kernel_size=3, strides=1):
         x = conv_layer(filters, kernel_size, strides=strides, padding="same", use_bias=False,
                        kernel_initializer="he_normal")(x)
-        return layers.BatchNormalization()(x)
+        return layers.BatchNormalization(momentum=0.9)(x)
 
     inputs = layerwise.Input(shape=input_shape)
     x = layers.Activation("relu")(conv(inputs, filters[0]))

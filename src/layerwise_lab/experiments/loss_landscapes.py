@@ -117,7 +117,7 @@ class LossLandscapes(Experiment):
                 "of θ; batch normalization's γ, β, moving statistics and biases zero in δ and η, as Li et al.). "
                 "Batch normalization is evaluated in training mode, on the statistics of that batch recomputed at "
                 "every grid point: Li et al. evaluate with the moving statistics, but after 3 epochs those still "
-                "lag the weights (momentum 0.99), and statistics fixed at θ do not renormalize a perturbed layer, "
+                "lag the weights, and statistics fixed at θ do not renormalize a perturbed layer, "
                 "so a filter-sized step compounds through 56 layers into a saturated loss. Roughness: the "
                 "fraction of interior grid points whose 2x2 finite-difference Hessian of the surface has "
                 f"λ_min < 0 and |λ_min / λ_max| > {NONCONVEX_RATIO} (Li et al.'s non-convexity map, on the "
