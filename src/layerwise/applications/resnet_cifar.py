@@ -14,9 +14,10 @@ def resnet_cifar(depth, shortcut="identity", plain=False, input_shape=(32, 32, 3
 
     Depth = 6n + 2 weighted layers: the first convolution, 2 convolutions per block, the classifier. Each
     block is act(BN(conv(act(BN(conv(x))))) + h(x)) with 3x3 convolutions (He initialization, no bias before
-    BN; BN's moving statistics follow He et al.'s Torch momentum 0.1, Keras's momentum=0.9, rather than
-    Keras's default 0.99, whose ~100-step average lags far behind the weights in the short runs a CPU allows); where a stage halves the resolution and doubles the filters, h is a strided 1x1 convolution + BN
-    (He et al.'s option B) whatever the shortcut variant.
+    BN); where a stage halves the resolution and doubles the filters, h is a strided 1x1 convolution + BN
+    (He et al.'s option B) whatever the shortcut variant. BN's moving statistics follow He et al.'s Torch
+    momentum 0.1 (Keras's momentum=0.9) rather than Keras's default 0.99, whose ~100-step average lags far
+    behind the weights in the short runs a CPU allows.
 
     Args:
         depth: 6n + 2, e.g. 20, 32, 44, 56, 110.
