@@ -107,6 +107,37 @@ def test_orthogonal_is_orthogonal(shape):
     np.testing.assert_allclose(gram, 4.0 * np.eye(len(gram)), atol=1e-12)
 
 
+def test_identity_as_keras():
+    np.testing.assert_array_equal(initializers.get("identity")((3, 3)), np.eye(3, dtype=np.float32))
+    np.testing.assert_array_equal(initializers.Identity(gain=0.5)((2, 3), "float64"), 0.5 * np.eye(2, 3))
+    with pytest.raises(ValueError, match=r"Identity: initializes 2-D weights only, received shape \(3, 3, 2\)"):
+        initializers.Identity()((3, 3, 2))
+
+
+@pytest.mark.parametrize("alias, cls", [
+    ("zeros", "Zeros"), ("ones", "Ones"), ("constant", "Constant"), ("identity", "Identity"),
+    ("IdentityInitializer", "Identity"), ("random_normal", "RandomNormal"), ("random_uniform", "RandomUniform"),
+    ("truncated_normal", "TruncatedNormal"), ("variance_scaling", "VarianceScaling"),
+    ("glorot_normal", "GlorotNormal"), ("glorot_uniform", "GlorotUniform"), ("he_normal", "HeNormal"),
+    ("he_uniform", "HeUniform"), ("lecun_normal", "LecunNormal"), ("lecun_uniform", "LecunUniform"),
+    ("orthogonal", "Orthogonal"), ("OrthogonalInitializer", "Orthogonal")])
+def test_keras_lowercase_names_are_the_classes(alias, cls):
+    assert getattr(initializers, alias) is getattr(initializers, cls)
+
+
+def test_deserialize_with_custom_objects():
+    class Halves(initializers.Constant):
+        def __init__(self):
+            super().__init__(0.5)
+
+        def get_config(self):
+            return {}
+
+    clone = initializers.deserialize({"class_name": "Halves", "config": {}}, custom_objects={"Halves": Halves})
+    assert type(clone) is Halves
+    assert type(initializers.deserialize(initializers.serialize(initializers.HeNormal(seed=1)))).__name__ == "HeNormal"
+
+
 def test_orthogonal_needs_a_matrix():
     with pytest.raises(ValueError, match=r"Orthogonal: needs a shape of at least 2 dimensions, received \(5,\)"):
         initializers.Orthogonal()((5,))
@@ -118,7 +149,7 @@ RANDOM_NAMES = sorted(name for name in NAMES if "seed" in initializers.get(name)
 
 
 def test_every_random_initializer_takes_a_seed():
-    assert len(RANDOM_NAMES) == len(NAMES) - 3  # all but zeros, ones, constant
+    assert len(RANDOM_NAMES) == len(NAMES) - 4  # all but zeros, ones, constant, identity
 
 
 @pytest.mark.parametrize("name", RANDOM_NAMES)

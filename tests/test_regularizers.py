@@ -13,7 +13,9 @@ from weight_arguments import WEIGHT_ARGUMENT_CASES, WEIGHT_ARGUMENT_IDS
 
 
 @pytest.mark.parametrize("regularizer", [regularizers.L1(0.3), regularizers.L2(0.2),
-                                         regularizers.L1L2(l1=0.1, l2=0.4), regularizers.KLSparsity(0.1, 2.0)],
+                                         regularizers.L1L2(l1=0.1, l2=0.4), regularizers.KLSparsity(0.1, 2.0),
+                                         regularizers.OrthogonalRegularizer(0.3),
+                                         regularizers.OrthogonalRegularizer(0.2, mode="columns")],
                          ids=lambda r: type(r).__name__)
 def test_gradient_matches_central_differences(regularizer, rng):
     # The KL sparsity penalty is defined on sigmoid activations, in (0, 1).
@@ -25,6 +27,32 @@ def test_gradient_matches_central_differences(regularizer, rng):
         step[index] = 1e-6
         numeric[index] = (regularizer(w + step) - regularizer(w - step)) / 2e-6
     np.testing.assert_allclose(regularizer.gradient(w), numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_orthogonal_regularizer_as_keras_formula(rng):
+    """Keras: factor * 0.5 * sum |offdiag(N Nᵀ)| / (n (n - 1) / 2), N the L2-normalized rows (or columns)."""
+    w = rng.normal(size=(4, 3))
+    for mode, vectors in (("rows", w), ("columns", w.T)):
+        unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        cosines = unit @ unit.T - np.eye(len(unit))
+        n = len(unit)
+        expected = 0.1 * 0.5 * np.abs(cosines).sum() / (n * (n - 1) / 2)
+        assert regularizers.OrthogonalRegularizer(0.1, mode)(w) == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="mode must be 'rows' or 'columns', received 'diagonal'"):
+        regularizers.OrthogonalRegularizer(mode="diagonal")
+    with pytest.raises(ValueError, match=r"needs a 2-D weight, received shape \(2, 2, 2\)"):
+        regularizers.OrthogonalRegularizer()(np.ones((2, 2, 2)))
+
+
+def test_keras_lowercase_names_and_deserialize():
+    assert (regularizers.l1, regularizers.l2, regularizers.l1_l2) == (regularizers.L1, regularizers.L2,
+                                                                      regularizers.L1L2)
+    assert regularizers.orthogonal_regularizer is regularizers.OrthogonalRegularizer
+    clone = regularizers.deserialize(regularizers.serialize(regularizers.OrthogonalRegularizer(0.2, "columns")))
+    assert (type(clone), clone.factor, clone.mode) == (regularizers.OrthogonalRegularizer, 0.2, "columns")
+    assert (constraints.max_norm, constraints.non_neg, constraints.unit_norm, constraints.min_max_norm) == (
+        constraints.MaxNorm, constraints.NonNeg, constraints.UnitNorm, constraints.MinMaxNorm)
+    assert constraints.deserialize(constraints.serialize(constraints.max_norm(3.0))).max_value == 3.0
 
 
 def test_keras_convention_vs_lecture_002():

@@ -8,7 +8,7 @@ incoming weight vector (lecture 002's max-norm).
 import numpy as np
 
 from layerwise.config import epsilon
-from layerwise.utils.identifiers import lookup
+from layerwise.utils.identifiers import deserializer, lookup
 from layerwise.utils.registry import Registry
 from layerwise.utils.serialization_lib import serialize_keras_object as serialize
 
@@ -128,6 +128,8 @@ _TABLE.register(MaxNorm, "max_norm")
 _TABLE.register(NonNeg, "non_neg")
 _TABLE.register(UnitNorm, "unit_norm")
 _TABLE.register(MinMaxNorm, "min_max_norm")
+# Keras's lowercase names of the classes.
+max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
 
 
 def get(identifier):
@@ -142,4 +144,7 @@ def get(identifier):
     return lookup("constraint", identifier, _TABLE, Constraint)
 
 
-__all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "get", "serialize"]
+deserialize = deserializer(get, "constraint")
+
+__all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get", "max_norm",
+           "min_max_norm", "non_neg", "serialize", "unit_norm"]

@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from layerwise.config import standardize_dtype
-from layerwise.utils.identifiers import lookup
+from layerwise.utils.identifiers import deserializer, lookup
 from layerwise.utils.registry import Registry
 from layerwise.utils.serialization_lib import serialize_keras_object
 from layerwise.utils.random import make_generator
@@ -260,6 +260,34 @@ class Orthogonal(_Random):
         return {"gain": self.gain, **super().get_config()}
 
 
+class Identity(Initializer):
+    """The identity matrix times ``gain`` (2-D weights only; a non-square one gets the leading identity block).
+
+    Example:
+        >>> Identity(gain=2.0)((2, 3), "float64")
+        array([[2., 0., 0.],
+               [0., 2., 0.]])
+    """
+
+    def __init__(self, gain=1.0):
+        self.gain = float(gain)
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) != 2:
+            raise ValueError(f"Identity: initializes 2-D weights only, received shape {tuple(shape)}")
+        return (self.gain * np.eye(*shape)).astype(standardize_dtype(dtype))
+
+    def get_config(self):
+        return {"gain": self.gain}
+
+
+# Keras's other names of the classes: its lowercase functions and the *Initializer spellings.
+zeros, ones, constant, identity, IdentityInitializer = Zeros, Ones, Constant, Identity, Identity
+random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
+variance_scaling, glorot_normal, glorot_uniform = VarianceScaling, GlorotNormal, GlorotUniform
+he_normal, he_uniform, lecun_normal, lecun_uniform = HeNormal, HeUniform, LecunNormal, LecunUniform
+orthogonal = OrthogonalInitializer = Orthogonal
+
 _TABLE = Registry("initializer", module="layerwise.initializers")
 _TABLE.register(Zeros, "zeros")
 _TABLE.register(Ones, "ones")
@@ -275,6 +303,9 @@ _TABLE.register(HeUniform, "he_uniform", "kaiming_uniform")
 _TABLE.register(LecunNormal, "lecun_normal")
 _TABLE.register(LecunUniform, "lecun_uniform")
 _TABLE.register(Orthogonal, "orthogonal")
+_TABLE.register(Identity, "identity")
+
+
 def serialize(identifier):
     """Return a name unchanged, or ``{"class_name": ..., "config": ...}`` for an initializer."""
     return identifier if isinstance(identifier, str) else serialize_keras_object(get(identifier))
@@ -289,3 +320,6 @@ def get(identifier):
         'HeUniform'
     """
     return lookup("initializer", identifier, _TABLE, Initializer)
+
+
+deserialize = deserializer(get, "initializer")

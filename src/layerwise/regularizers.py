@@ -7,7 +7,8 @@ Lecture 002 writes the penalties as λ/2 wᵀw and λ/2 |w|; its λ is twice Ker
 
 import numpy as np
 
-from layerwise.utils.identifiers import lookup
+from layerwise.ops.l2_normalize import l2_normalize, l2_normalize_backward
+from layerwise.utils.identifiers import deserializer, lookup
 from layerwise.utils.registry import Registry
 from layerwise.utils.serialization_lib import serialize_keras_object as serialize
 
@@ -157,11 +158,63 @@ class KLSparsity(Regularizer):
         return np.broadcast_to(per_unit.astype(y.dtype, copy=False), y.shape).copy()
 
 
+class OrthogonalRegularizer(Regularizer):
+    """A penalty on the cosines between the rows (or columns) of a 2-D weight, pushing them apart.
+
+    With n_i = w_i / ||w_i|| the normalized rows (``mode="rows"``; columns for "columns") and P = N Nᵀ the
+    matrix of their cosines, R(w) = λ Σ_{i≠j} |P_ij| / (n (n - 1)) over the n rows (Keras's λ · 0.5 ·
+    Σ|P_offdiag| / (n(n-1)/2)). With S = λ sign(P) ⊙ (1 - I) / (n (n - 1)), dR/dN = 2 S N, and through the
+    normalization dR/dw_i = (g_i - n_i (n_i · g_i)) / ||w_i|| for g = dR/dN.
+
+    Args:
+        factor: λ >= 0 (default 0.01, as Keras).
+        mode: "rows" (default) or "columns".
+
+    Example:
+        >>> import numpy as np
+        >>> OrthogonalRegularizer(factor=1.0)(np.array([[1.0, 0.0], [0.0, 2.0]]))
+        0.0
+        >>> OrthogonalRegularizer(factor=1.0)(np.array([[1.0, 0.0], [3.0, 0.0]]))
+        1.0
+    """
+
+    def __init__(self, factor=0.01, mode="rows"):
+        if mode not in ("rows", "columns"):
+            raise ValueError(f"OrthogonalRegularizer: mode must be 'rows' or 'columns', received {mode!r}")
+        self.factor, self.mode = _check("OrthogonalRegularizer", "factor", factor), mode
+
+    def _rows(self, w):
+        if np.ndim(w) != 2:
+            raise ValueError(f"OrthogonalRegularizer: needs a 2-D weight, received shape {np.shape(w)}")
+        return w if self.mode == "rows" else w.T
+
+    def _cosines(self, rows):
+        normalized, norms = l2_normalize(rows, axis=1)
+        off_diagonal = 1.0 - np.eye(len(rows), dtype=rows.dtype)
+        return normalized, norms, (normalized @ normalized.T) * off_diagonal
+
+    def __call__(self, w):
+        rows = self._rows(w)
+        pairs = len(rows) * (len(rows) - 1)
+        return self.factor * float(np.abs(self._cosines(rows)[2]).sum()) / pairs if pairs else 0.0
+
+    def gradient(self, w):
+        rows = self._rows(w)
+        pairs = max(len(rows) * (len(rows) - 1), 1)
+        normalized, norms, cosines = self._cosines(rows)
+        g = (2.0 * self.factor / pairs) * (np.sign(cosines) @ normalized)
+        gradient = l2_normalize_backward(g, normalized, norms, axis=1)
+        return gradient if self.mode == "rows" else gradient.T
+
+
 _TABLE = Registry("regularizer", module="layerwise.regularizers")
 _TABLE.register(L1, "l1")
 _TABLE.register(L2, "l2")
 _TABLE.register(L1L2, "l1_l2", "l1l2")
 _TABLE.register(KLSparsity, "kl_sparsity")
+_TABLE.register(OrthogonalRegularizer, "orthogonal_regularizer")
+# Keras's lowercase names of the classes.
+l1, l2, l1_l2, orthogonal_regularizer = L1, L2, L1L2, OrthogonalRegularizer
 
 
 def get(identifier):
@@ -176,4 +229,7 @@ def get(identifier):
     return lookup("regularizer", identifier, _TABLE, Regularizer)
 
 
-__all__ = ["KLSparsity", "L1", "L1L2", "L2", "Regularizer", "get", "serialize"]
+deserialize = deserializer(get, "regularizer")
+
+__all__ = ["KLSparsity", "L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "deserialize", "get", "l1",
+           "l1_l2", "l2", "orthogonal_regularizer", "serialize"]

@@ -5,7 +5,8 @@ from layerwise.layers.base import Layer, Parameter
 from layerwise.layers.convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D
 from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten,
                                    Input, InputLayer, Masking, Maxout, Reshape)
-from layerwise.layers.merging import Add, Average, Concatenate, Maximum, Multiply, Subtract
+from layerwise.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
+                                     average, concatenate, dot, maximum, minimum, multiply, subtract)
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
                                            LayerNormalization)
 from layerwise.layers.pooling import (AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D,
@@ -16,6 +17,12 @@ from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, Time
 from layerwise.layers.regularization import (DropConnect, Dropout, GaussianDropout, GaussianNoise,
                                              MaskingNoise, SpatialDropout2D)
 from layerwise.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
+from layerwise.layers.serialization import deserialize, serialize
+
+# Keras's other names of the same classes.
+Convolution1D, Convolution2D, Convolution2DTranspose = Conv1D, Conv2D, Conv2DTranspose
+MaxPool1D, MaxPool2D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling2D
+GlobalMaxPool2D, GlobalAvgPool2D = GlobalMaxPooling2D, GlobalAveragePooling2D
 
 __all__ = [
     "Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Input",
@@ -24,8 +31,9 @@ __all__ = [
     "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax",
     # convolutional networks (lecture 004)
     "Conv1D", "Conv2D", "Conv2DTranspose", "Cropping2D", "DepthwiseConv2D", "UpSampling2D", "ZeroPadding2D",
-    # merging
-    "Add", "Average", "Concatenate", "Maximum", "Multiply", "Subtract",
+    # merging, and the functions of the functional API
+    "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add", "average",
+    "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
     # normalization
     "BatchNormalization", "GroupNormalization", "InstanceNormalization", "LayerNormalization",
     # pooling
@@ -38,4 +46,8 @@ __all__ = [
     "Rescaling",
     # recurrent
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
+    # Keras's aliases
+    "AvgPool2D", "Convolution1D", "Convolution2D", "Convolution2DTranspose", "GlobalAvgPool2D", "GlobalMaxPool2D",
+    "MaxPool1D", "MaxPool2D",
+    "deserialize", "serialize",
 ]

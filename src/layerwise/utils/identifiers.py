@@ -7,6 +7,9 @@ everywhere: an instance passes through; a name is looked up as given (custom obj
 ``{"class_name": ..., "config": ...}`` dict is rebuilt with the class's ``from_config``.
 """
 
+from layerwise.utils.registry import custom_object_scope
+
+
 def lookup(kind: str, identifier, table, base: type):
     """Return the ``base`` instance that ``identifier`` names, or raise a ValueError listing the names."""
     if isinstance(identifier, base):
@@ -20,3 +23,14 @@ def lookup(kind: str, identifier, table, base: type):
         raise ValueError(f"Unknown {kind} {identifier!r}; known names: {sorted(table)}")
     return cls() if config is None else cls.from_config(config)
 
+
+
+def deserializer(get, kind: str):
+    """Keras's ``deserialize(config, custom_objects=None)`` for a family whose ``get`` rebuilds a config dict."""
+    def deserialize(config, custom_objects=None):
+        with custom_object_scope(custom_objects):
+            return get(config)
+
+    deserialize.__doc__ = (f"Rebuild a {kind} from `serialize`'s output; ``custom_objects``: ``{{name: class}}`` "
+                           "of your own, as in Keras.")
+    return deserialize

@@ -1,7 +1,7 @@
 """ONNX exporters of the merge layers: one variadic or binary operator over the input list."""
 
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import Add, Average, Concatenate, Maximum, Multiply, Subtract
+from layerwise.layers import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract
 
 
 def _variadic(op_type):
@@ -10,7 +10,7 @@ def _variadic(op_type):
     return export
 
 
-for _class, _op in [(Add, "Sum"), (Maximum, "Max"), (Multiply, "Mul"), (Subtract, "Sub")]:
+for _class, _op in [(Add, "Sum"), (Maximum, "Max"), (Minimum, "Min"), (Multiply, "Mul"), (Subtract, "Sub")]:
     onnx_exporter(_class)(_variadic(_op))
 
 

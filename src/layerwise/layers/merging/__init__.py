@@ -1,11 +1,14 @@
-"""Merging layers: combine a list of tensors into one (functional API)."""
+"""Merging layers: combine a list of tensors into one (functional API), and their lowercase functions."""
 
 from layerwise.layers.merging._merge import Merge
-from layerwise.layers.merging.add import Add
-from layerwise.layers.merging.average import Average
-from layerwise.layers.merging.concatenate import Concatenate
-from layerwise.layers.merging.maximum import Maximum
-from layerwise.layers.merging.multiply import Multiply
-from layerwise.layers.merging.subtract import Subtract
+from layerwise.layers.merging.add import Add, add
+from layerwise.layers.merging.average import Average, average
+from layerwise.layers.merging.concatenate import Concatenate, concatenate
+from layerwise.layers.merging.dot import Dot, dot
+from layerwise.layers.merging.maximum import Maximum, maximum
+from layerwise.layers.merging.minimum import Minimum, minimum
+from layerwise.layers.merging.multiply import Multiply, multiply
+from layerwise.layers.merging.subtract import Subtract, subtract
 
-__all__ = ["Add", "Average", "Concatenate", "Maximum", "Merge", "Multiply", "Subtract"]
+__all__ = ["Add", "Average", "Concatenate", "Dot", "Maximum", "Merge", "Minimum", "Multiply", "Subtract", "add",
+           "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]

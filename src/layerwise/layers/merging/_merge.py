@@ -58,3 +58,28 @@ class Merge(Layer):
 
     def compute_output_shape(self, input_shapes):
         return tuple(input_shapes[0])
+
+
+class Selection(Merge):
+    """y = the input chosen element-wise by `choose` (np.argmax or np.argmin over the stacked inputs);
+    dJ/dx_i = dJ/dy where x_i was chosen (the first of ties), else 0."""
+
+    choose = None
+
+    def forward(self, inputs, training=False):
+        stacked = np.stack(inputs)
+        self.chosen = self.choose(stacked, axis=0)
+        return np.take_along_axis(stacked, self.chosen[None], axis=0)[0]
+
+    def backward(self, dy):
+        return [np.where(self.chosen == i, dy, 0).astype(dy.dtype, copy=False) for i in range(len(self.input_spec))]
+
+
+def functional_form(cls):
+    """Keras's lowercase function of a merge layer: ``add([a, b], **kwargs)`` is ``Add(**kwargs)([a, b])``."""
+    def merge(inputs, **kwargs):
+        return cls(**kwargs)(inputs)
+
+    merge.__name__ = merge.__qualname__ = "".join("_" + c.lower() if c.isupper() else c for c in cls.__name__)[1:]
+    merge.__doc__ = f"``{merge.__name__}(inputs, **kwargs)`` is ``{cls.__name__}(**kwargs)(inputs)``, as in Keras."
+    return merge

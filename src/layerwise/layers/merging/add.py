@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise.layers.merging._merge import Merge
+from layerwise.layers.merging._merge import Merge, functional_form
 from layerwise.ops._lanes import elementwise_in_lanes
 
 
@@ -40,3 +40,6 @@ def _sum_into(out, first, second, *rest):
     np.add(first, second, out=out)
     for x in rest:
         out += x
+
+
+add = functional_form(Add)

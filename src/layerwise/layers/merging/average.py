@@ -1,6 +1,6 @@
 """Average: the element-wise mean."""
 
-from layerwise.layers.merging._merge import Merge
+from layerwise.layers.merging._merge import Merge, functional_form
 
 
 class Average(Merge):
@@ -31,3 +31,6 @@ class Average(Merge):
 
     def backward(self, dy):
         return [dy * (1.0 / self.count)] * self.count
+
+
+average = functional_form(Average)

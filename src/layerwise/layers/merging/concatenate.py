@@ -3,7 +3,7 @@
 import numpy as np
 
 from layerwise.layers.base import format_shape
-from layerwise.layers.merging._merge import Merge
+from layerwise.layers.merging._merge import Merge, functional_form
 
 
 class Concatenate(Merge):
@@ -64,3 +64,6 @@ class Concatenate(Merge):
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
+
+
+concatenate = functional_form(Concatenate)

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from layerwise.layers.merging._merge import Merge
+from layerwise.layers.merging._merge import Selection, functional_form
 
 
-class Maximum(Merge):
+class Maximum(Selection):
     """y = max(x_1, ..., x_k) element-wise; dJ/dx_i = dJ/dy where x_i is the (first) largest, else 0.
 
     Input shape:
@@ -23,14 +23,7 @@ class Maximum(Merge):
         Keras ``keras.layers.Maximum``; Goodfellow et al., "Maxout Networks", 2013.
     """
 
-    def forward(self, inputs, training=False):
-        stacked = np.stack(inputs)
-        self.winner = stacked.argmax(axis=0)
-        return np.take_along_axis(stacked, self.winner[None], axis=0)[0]
+    choose = staticmethod(np.argmax)
 
-    def backward(self, dy):
-        return [np.where(self.winner == i, dy, 0).astype(dy.dtype, copy=False) for i in range(self.count)]
 
-    @property
-    def count(self):
-        return len(self.input_spec)
+maximum = functional_form(Maximum)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise.layers.merging._merge import Merge
+from layerwise.layers.merging._merge import Merge, functional_form
 
 
 class Multiply(Merge):
@@ -39,3 +39,6 @@ class Multiply(Merge):
                     np.multiply(dx, x, out=dx)
             gradients.append(dx)
         return gradients
+
+
+multiply = functional_form(Multiply)

@@ -1,6 +1,6 @@
 """Subtract: the difference of two tensors."""
 
-from layerwise.layers.merging._merge import Merge
+from layerwise.layers.merging._merge import Merge, functional_form
 
 
 class Subtract(Merge):
@@ -28,3 +28,6 @@ class Subtract(Merge):
 
     def backward(self, dy):
         return [dy, -dy]
+
+
+subtract = functional_form(Subtract)
