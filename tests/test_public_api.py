@@ -13,7 +13,7 @@ import pytest
 import layerwise
 
 KERAS_MODULES = ["layers", "models", "optimizers", "losses", "metrics", "activations", "initializers",
-                 "regularizers", "constraints", "callbacks", "datasets", "utils", "config"]
+                 "regularizers", "constraints", "callbacks", "datasets", "utils", "config", "backend"]
 
 
 @pytest.mark.parametrize("name", KERAS_MODULES)
@@ -73,7 +73,8 @@ def test_a_keras_script_runs_with_string_identifiers():
     model = Sequential()
     model.add(Dense(units=16, activation="relu", kernel_initializer="he_normal", input_dim=8))
     model.add(Dense(units=3, activation="softmax"))
-    model.compile(loss="categorical_crossentropy", optimizer=SGD(lr=0.1), metrics=["accuracy"])
+    with pytest.warns(DeprecationWarning, match="SGD: the argument lr is Keras 2's; use learning_rate"):
+        model.compile(loss="categorical_crossentropy", optimizer=SGD(lr=0.1), metrics=["accuracy"])
     model.compile(loss="categorical_crossentropy", optimizer="sgd", metrics=["acc"])
     rng = np.random.default_rng(0)
     x = rng.normal(size=(20, 8))
@@ -92,3 +93,23 @@ def test_import_pulls_in_neither_matplotlib_nor_the_cli_nor_the_lab():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                             env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"})
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("family, obj", [
+    ("losses", layerwise.losses.Huber(delta=2.0)), ("metrics", layerwise.metrics.MeanSquaredError(name="m")),
+    ("optimizers", layerwise.optimizers.Adam(0.5)), ("initializers", layerwise.initializers.Constant(2.0)),
+    ("regularizers", layerwise.regularizers.L2(0.5)), ("constraints", layerwise.constraints.MaxNorm(3.0))])
+def test_every_family_deserializes_what_it_serializes(family, obj):
+    module = getattr(layerwise, family)
+    clone = module.deserialize(module.serialize(obj))
+    assert type(clone) is type(obj) and clone.get_config() == obj.get_config()
+
+
+def test_deserialize_finds_custom_objects_and_activations_by_name():
+    class Twice(layerwise.losses.MeanSquaredError):
+        pass
+
+    config = {"class_name": "Twice", "config": {"name": "twice"}}
+    assert type(layerwise.losses.deserialize(config, custom_objects={"Twice": Twice})) is Twice
+    assert layerwise.activations.deserialize(layerwise.activations.serialize(
+        layerwise.activations.get("elu", alpha=0.5))).kwargs == {"alpha": 0.5}

@@ -7,7 +7,7 @@ Example:
     >>> model.compile(optimizer="sgd", loss="categorical_crossentropy")
 """
 
-from layerwise import (activations, applications, callbacks, config, constraints, data, datasets, errors,
+from layerwise import (activations, applications, backend, callbacks, config, constraints, data, datasets, errors,
                        export, initializers, layers, losses, metrics, models, optimizers, pretraining, regularizers,
                        saving, testing, utils)
 from layerwise._version import __version__
@@ -15,7 +15,7 @@ from layerwise.layers import Input
 from layerwise.models import Model, Sequential
 
 __all__ = [
-    "Input", "Model", "Sequential", "activations", "applications", "callbacks", "config", "constraints",
+    "Input", "Model", "Sequential", "activations", "applications", "backend", "callbacks", "config", "constraints",
     "data", "datasets", "errors", "export", "initializers", "layers", "losses", "metrics", "models",
     "optimizers", "pretraining", "regularizers", "saving", "testing", "utils",
     "__version__",

@@ -16,6 +16,7 @@ import functools
 import numpy as np
 
 from layerwise.ops._lanes import elementwise_in_lanes
+from layerwise.utils.identifiers import deserializer
 from layerwise.utils.registry import Registry
 
 
@@ -310,3 +311,4 @@ def serialize(activation: ActivationFunction):
     return {"class_name": activation.name, "config": dict(activation.kwargs)}
 
 
+deserialize = deserializer(get, "activation")

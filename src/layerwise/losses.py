@@ -20,7 +20,7 @@ import numpy as np
 from layerwise import activations
 from layerwise.config import epsilon
 from layerwise.utils._arguments import refuse
-from layerwise.utils.identifiers import lookup
+from layerwise.utils.identifiers import deserializer, lookup
 from layerwise.utils.registry import Registry
 from layerwise.utils.serialization_lib import serialize_keras_object as serialize
 
@@ -345,3 +345,6 @@ def get(identifier) -> Loss:
     if callable(identifier) and not isinstance(identifier, Loss) and identifier in _FUNCTIONS:
         return _FUNCTIONS[identifier]()
     return lookup("loss", identifier, _TABLE, Loss)
+
+
+deserialize = deserializer(get, "loss")

@@ -8,8 +8,9 @@ categorical accuracy for one-hot targets.
 import numpy as np
 
 from layerwise import losses as losses_module
-from layerwise.utils.identifiers import lookup
+from layerwise.utils.identifiers import deserializer, lookup
 from layerwise.utils.registry import Registry
+from layerwise.utils.serialization_lib import serialize_keras_object as serialize
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -126,3 +127,10 @@ def get(identifier, loss=None, output_shape=None, y_true_shape=None) -> Metric:
     if isinstance(cls, type) and issubclass(cls, Metric):
         return cls(name=identifier)  # logged under the name it was asked by, as Keras logs "mae"
     return lookup("metric", identifier, _TABLE, Metric)
+
+
+deserialize = deserializer(get, "metric")
+
+__all__ = ["BinaryAccuracy", "CategoricalAccuracy", "Mean", "MeanAbsoluteError", "MeanSquaredError", "Metric",
+           "SparseCategoricalAccuracy", "binary_accuracy", "categorical_accuracy", "deserialize", "get", "serialize",
+           "sparse_categorical_accuracy"]

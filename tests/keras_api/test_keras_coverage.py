@@ -8,9 +8,9 @@ from keras_coverage import DOCS, FROZEN, coverage, is_stub, table
 from keras_left_out import LEFT_OUT
 
 #: The covered names per module when last raised; raise it when a module gains names, never lower it.
-FLOOR = {"layers": 72, "losses": 17, "metrics": 11, "activations": 15, "initializers": 36, "regularizers": 12,
-         "constraints": 12, "optimizers": 12, "optimizers.schedules": 9, "callbacks": 12, "models": 4,
-         "saving": 12, "utils": 11, "backend": 0}
+FLOOR = {"layers": 72, "losses": 18, "metrics": 13, "activations": 16, "initializers": 36, "regularizers": 12,
+         "constraints": 12, "optimizers": 13, "optimizers.schedules": 9, "callbacks": 12, "models": 6,
+         "saving": 12, "utils": 21, "backend": 13}
 
 
 @pytest.mark.parametrize("module", sorted(FROZEN["modules"]))

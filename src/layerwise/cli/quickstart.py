@@ -21,7 +21,7 @@ def quickstart(args) -> int:
         Dense(units=500, activation="relu"),
         Dense(units=10, activation="softmax"),
     ])
-    model.compile(loss="categorical_crossentropy", optimizer=SGD(lr=args.learning_rate, momentum=0.9),
+    model.compile(loss="categorical_crossentropy", optimizer=SGD(learning_rate=args.learning_rate, momentum=0.9),
                   metrics=["accuracy"])
     model.summary()
     model.fit(x_train, y_train, batch_size=args.batch_size, epochs=args.epochs, validation_split=0.1,

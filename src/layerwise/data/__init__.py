@@ -6,6 +6,6 @@ plain arrays can be passed to `fit`, `evaluate` and `predict`.
 """
 
 from layerwise.data.dataset import Dataset
-from layerwise.data.sequence import Sequence
+from layerwise.data.sequence import PyDataset, Sequence
 
-__all__ = ["Dataset", "Sequence"]
+__all__ = ["Dataset", "PyDataset", "Sequence"]

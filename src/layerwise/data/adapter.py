@@ -30,6 +30,31 @@ def split_batch(item, where):
                      "(sample weights are not supported)")
 
 
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """One batch from its parts, as `keras.utils.pack_x_y_sample_weight`: x (or ``(x,)`` when x is itself a
+    tuple or list), ``(x, y)`` or ``(x, y, sample_weight)``."""
+    if y is None:
+        return (x,) if isinstance(x, (tuple, list)) else x
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
+
+
+def unpack_x_y_sample_weight(data):
+    """``(x, y, sample_weight)`` of a batch, None for the parts it lacks, as `keras.utils.unpack_x_y_sample_weight`.
+
+    Example:
+        >>> unpack_x_y_sample_weight(pack_x_y_sample_weight([1], [2]))
+        ([1], [2], None)
+    """
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if not 1 <= len(data) <= 3:
+        raise ValueError(f"unpack_x_y_sample_weight: expected x, (x,), (x, y) or (x, y, sample_weight), "
+                         f"received a tuple of {len(data)}")
+    return data + (None,) * (3 - len(data))
+
+
 class ArrayBatches:
     """Batches x[index], y[index] of in-memory arrays; ``index`` a slice or a slice of a permutation."""
 

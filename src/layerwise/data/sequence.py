@@ -31,3 +31,27 @@ class Sequence:
 
     def __iter__(self):
         return (self[index] for index in range(len(self)))
+
+
+class PyDataset(Sequence):
+    """Keras 3's name of `Sequence`, taking its constructor arguments.
+
+    Args:
+        workers, use_multiprocessing, max_queue_size: Keras's options for loading batches in parallel, kept
+            as attributes; layerwise loads a PyDataset's batches one after another in the training thread
+            (prefetch in parallel with `layerwise.data.Dataset.prefetch`).
+
+    Example:
+        >>> class Ones(PyDataset):
+        ...     def __init__(self, **kwargs):
+        ...         super().__init__(**kwargs)
+        ...     def __len__(self):
+        ...         return 2
+        ...     def __getitem__(self, index):
+        ...         return [index]
+        >>> list(Ones(workers=4))
+        [[0], [1]]
+    """
+
+    def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
+        self.workers, self.use_multiprocessing, self.max_queue_size = workers, use_multiprocessing, max_queue_size

@@ -20,10 +20,16 @@ from layerwise.utils._arguments import check_integer, check_sample_shape
 _NAME_COUNTS: dict = {}
 
 
+def get_uid(prefix: str = "") -> int:
+    """Return 1, 2, 3 ... on successive calls with one ``prefix``, as `keras.backend.get_uid` (layer names count
+    with it, and `clear_session` restarts it)."""
+    _NAME_COUNTS[prefix] = _NAME_COUNTS.get(prefix, 0) + 1
+    return _NAME_COUNTS[prefix]
+
+
 def unique_name(prefix: str) -> str:
     """Return ``prefix``, then ``prefix_1``, ``prefix_2`` ... as Keras names layers."""
-    count = _NAME_COUNTS.get(prefix, 0)
-    _NAME_COUNTS[prefix] = count + 1
+    count = get_uid(prefix) - 1
     return prefix if count == 0 else f"{prefix}_{count}"
 
 

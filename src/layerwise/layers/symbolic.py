@@ -76,6 +76,28 @@ class Node:
         return self.outputs[0] if self.single_output else list(self.outputs)
 
 
+def get_source_inputs(tensor) -> list:
+    """The `Input` tensors that ``tensor`` is computed from, in the order first reached, as Keras's function.
+
+    Example:
+        >>> import layerwise
+        >>> from layerwise.layers import Dense, concatenate
+        >>> a, b = layerwise.Input(shape=(2,)), layerwise.Input(shape=(3,))
+        >>> get_source_inputs(Dense(1)(concatenate([a, b]))) == [a, b]
+        True
+    """
+    sources, stack, seen = [], [tensor], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if not current.node.inputs:
+            sources.append(current)
+        stack.extend(reversed(current.node.inputs))
+    return sources
+
+
 def is_symbolic(x) -> bool:
     """Whether x is a symbolic tensor or a non-empty list of them."""
     if isinstance(x, (list, tuple)):

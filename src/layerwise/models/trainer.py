@@ -12,6 +12,7 @@ The data may be arrays, a `layerwise.data.Dataset`, a `layerwise.data.Sequence` 
 of (x, y) batches (`layerwise.data.adapter`); arrays are prepared once, other sources batch by batch.
 """
 
+import json
 import numbers
 
 import numpy as np
@@ -23,6 +24,7 @@ from layerwise.callbacks import CallbackList, History, ProgbarLogger, TerminateO
 from layerwise.callbacks.progbar_logger import format_logs
 from layerwise.data.adapter import ArrayBatches, SourceBatches, is_batch_source
 from layerwise.errors import DivergenceError
+from layerwise.layers import serialization
 from layerwise.models._data_checks import as_numbers, check_finite
 from layerwise.models._divergence import DivergenceWatch
 from layerwise.models._multi_io import OutputLosses, SampleArrays
@@ -241,6 +243,11 @@ class Trainer:
         """Save architecture, weights, compile config and optimizer state to one file, atomically."""
         from layerwise import saving
         saving.save_model(self, filepath)
+
+    def to_json(self, **kwargs) -> str:
+        """The architecture (the model's config, no weights) as a JSON string; ``**kwargs`` go to json.dumps.
+        `layerwise.models.model_from_json` rebuilds it."""
+        return json.dumps(serialization.serialize(self), **kwargs)
 
     def save_weights(self, filepath):
         """Save the weights, by name, to a safetensors file, atomically."""

@@ -10,7 +10,7 @@ from layerwise.optimizers.base import Optimizer
 from layerwise.optimizers.nadam import Nadam
 from layerwise.optimizers.rmsprop import RMSprop
 from layerwise.optimizers.sgd import SGD
-from layerwise.utils.identifiers import lookup
+from layerwise.utils.identifiers import deserializer, lookup
 from layerwise.utils.registry import Registry
 from layerwise.utils.serialization_lib import serialize_keras_object as serialize
 
@@ -31,5 +31,7 @@ def get(identifier) -> Optimizer:
     return lookup("optimizer", identifier, _TABLE, Optimizer)
 
 
-__all__ = ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "Optimizer", "RMSprop", "SGD", "get",
-           "schedules", "serialize"]
+deserialize = deserializer(get, "optimizer")
+
+__all__ = ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "Optimizer", "RMSprop", "SGD", "deserialize",
+           "get", "schedules", "serialize"]

@@ -2,6 +2,7 @@
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 
@@ -36,7 +37,10 @@ class Optimizer:
     Args:
         learning_rate: a float, or a schedule (a callable of the step count) returning one.
         name: a name for the optimizer.
-        lr: the older Keras spelling of ``learning_rate`` (lecture 003 writes ``SGD(lr=0.1)``).
+        lr: Keras 2's spelling of ``learning_rate`` (lecture 003 writes ``SGD(lr=0.1)``), accepted with a
+            DeprecationWarning.
+        decay: Keras 2's per-step decay r, accepted with a DeprecationWarning: the learning rate becomes
+            α_t = α / (1 + r t), an `InverseTimeDecay` schedule of step t = `iterations`, as Keras 2 applied it.
         weight_decay: λ of the decoupled weight decay (None or 0: none).
         clipnorm: clip each gradient tensor to this L2 norm.
         clipvalue: clip each gradient entry to [-clipvalue, clipvalue].
@@ -51,9 +55,16 @@ class Optimizer:
     state_attributes = ()
 
     def __init__(self, learning_rate=0.001, name=None, lr=None, weight_decay=None, clipnorm=None,
-                 clipvalue=None, global_clipnorm=None):
+                 clipvalue=None, global_clipnorm=None, decay=None):
         if lr is not None:
+            _deprecated(type(self).__name__, "lr", "learning_rate")
             learning_rate = lr
+        if decay:
+            _deprecated(type(self).__name__, "decay", "learning_rate=InverseTimeDecay(lr, 1, decay)")
+            if not np.isscalar(decay) or decay < 0 or callable(learning_rate):
+                raise ValueError(f"{type(self).__name__}: decay must be a non-negative float with a constant "
+                                 f"learning rate, received decay={decay!r}, learning_rate={learning_rate!r}")
+            learning_rate = schedules.InverseTimeDecay(learning_rate, decay_steps=1, decay_rate=decay)
         if isinstance(learning_rate, dict):
             learning_rate = schedules.deserialize(learning_rate)
         is_number = isinstance(learning_rate, numbers.Real) and not isinstance(learning_rate, bool)
@@ -172,6 +183,10 @@ class Optimizer:
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+def _deprecated(owner, argument, instead):
+    warnings.warn(f"{owner}: the argument {argument} is Keras 2's; use {instead}", DeprecationWarning, stacklevel=4)
 
 
 def check_fraction(owner, argument, value, upper_inclusive=False):

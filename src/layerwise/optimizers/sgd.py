@@ -21,7 +21,7 @@ class SGD(Optimizer):
         momentum: ρ in [0, 1) (default 0).
         nesterov: use Nesterov's lookahead.
         name: optional name.
-        lr: alias of ``learning_rate``.
+        lr: Keras 2's alias of ``learning_rate`` (deprecated).
         **kwargs: the common `Optimizer` arguments (weight_decay, clipnorm, clipvalue, global_clipnorm).
 
     Example:
@@ -29,7 +29,7 @@ class SGD(Optimizer):
         >>> from layerwise.layers import Parameter
         >>> w = Parameter(np.array([1.0]), "w")
         >>> w.grad[:] = 2.0
-        >>> SGD(lr=0.1).apply([w])
+        >>> SGD(learning_rate=0.1).apply([w])
         >>> w.value
         array([0.8])
 

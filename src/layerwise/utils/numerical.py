@@ -35,3 +35,16 @@ def to_categorical(y, num_classes=None, dtype="float32") -> np.ndarray:
     out = np.zeros(y.shape + (num_classes,), dtype=dtype)
     np.put_along_axis(out, y[..., None], 1, axis=-1)
     return out
+
+
+def normalize(x, axis=-1, order=2) -> np.ndarray:
+    """x divided by its ``order``-norm along ``axis`` (a zero vector stays zero), as `keras.utils.normalize`.
+
+    Example:
+        >>> normalize(np.array([[3.0, 4.0], [0.0, 0.0]]))
+        array([[0.6, 0.8],
+               [0. , 0. ]])
+    """
+    x = np.asarray(x)
+    norms = np.linalg.norm(x, ord=order, axis=axis, keepdims=True)
+    return x / np.where(norms == 0, 1, norms).astype(x.dtype, copy=False)
