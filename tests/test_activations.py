@@ -37,6 +37,17 @@ def _torch_hard_sigmoid(t):
     return torch.clamp(t / 6 + 0.5, 0.0, 1.0)
 
 
+def _torch_sparsemax(t, axis):
+    """Martins & Astudillo's sparsemax written in torch (autograd differentiates it through the sort)."""
+    moved = t.movedim(axis, -1)
+    ranked = torch.sort(moved, dim=-1, descending=True).values
+    cumulative = ranked.cumsum(-1)
+    k = torch.arange(1, moved.shape[-1] + 1, dtype=t.dtype)
+    support = ((1 + k * ranked) > cumulative).sum(-1, keepdim=True)
+    tau = (cumulative.gather(-1, support - 1) - 1) / support
+    return torch.clamp(moved - tau, min=0).movedim(-1, axis)
+
+
 def _torch_softmax(axis):
     return lambda t: torch.softmax(t, dim=axis)
 
@@ -78,6 +89,36 @@ ACTIVATION_CASES = [
     ActivationCase("softmax_axis0", "softmax", _torch_softmax(0), {"axis": 0}),
     ActivationCase("softmax_axis1_rank3", "softmax", _torch_softmax(1), {"axis": 1}, shape=(2, 3, 4)),
     ActivationCase("exponential", "exponential", torch.exp),
+    ActivationCase("relu6", "relu6", F.relu6, sampler=lambda rng, shape: _away_from(0.0, 6.0)(rng, shape) * 3),
+    ActivationCase("hard_tanh", "hard_tanh", F.hardtanh, sampler=_away_from(-1.0, 1.0)),
+    ActivationCase("hard_silu", "hard_silu", lambda t: t * torch.clamp(t + 3, 0, 6) / 6,
+                   sampler=lambda rng, shape: _away_from(-3.0, 3.0)(rng, shape) * 3),
+    ActivationCase("hard_swish", "hard_swish", lambda t: t * torch.clamp(t + 3, 0, 6) / 6,
+                   sampler=_away_from(-3.0, 3.0)),
+    ActivationCase("gelu", "gelu", F.gelu, sampler=lambda rng, shape: _normal(rng, shape) * 3),
+    ActivationCase("gelu_approximate", "gelu", lambda t: F.gelu(t, approximate="tanh"), {"approximate": True}),
+    ActivationCase("mish", "mish", F.mish),
+    ActivationCase("celu", "celu", F.celu, sampler=_away_from(0.0)),
+    # torch's CELU backward scales by 1/alpha in float32 even in float64 (off by 1e-7 at alpha=0.4): alpha=0.5 is exact.
+    ActivationCase("celu_alpha", "celu", lambda t: F.celu(t, alpha=0.5), {"alpha": 0.5}, _away_from(0.0)),
+    ActivationCase("log_sigmoid", "log_sigmoid", F.logsigmoid),
+    ActivationCase("log_softmax", "log_softmax", lambda t: F.log_softmax(t, dim=-1)),
+    ActivationCase("log_softmax_axis1_rank3", "log_softmax", lambda t: F.log_softmax(t, dim=1), {"axis": 1},
+                   shape=(2, 3, 4)),
+    ActivationCase("tanh_shrink", "tanh_shrink", F.tanhshrink),
+    ActivationCase("hard_shrink", "hard_shrink", F.hardshrink, sampler=_away_from(-0.5, 0.5)),
+    ActivationCase("soft_shrink", "soft_shrink", lambda t: F.softshrink(t, 0.3), {"threshold": 0.3},
+                   _away_from(-0.3, 0.3)),
+    ActivationCase("threshold", "threshold", lambda t: F.threshold(t, 0.2, -1.0),
+                   {"threshold": 0.2, "default_value": -1.0}, _away_from(0.2)),
+    ActivationCase("sparse_plus", "sparse_plus",
+                   lambda t: torch.where(t >= 1, t, torch.clamp(t + 1, 0, 2) ** 2 / 4), sampler=_away_from(-1.0, 1.0)),
+    ActivationCase("sparse_sigmoid", "sparse_sigmoid", lambda t: torch.clamp((t + 1) / 2, 0, 1),
+                   sampler=_away_from(-1.0, 1.0)),
+    ActivationCase("squareplus", "squareplus", lambda t: (t + torch.sqrt(t * t + 4)) / 2),
+    ActivationCase("squareplus_b", "squareplus", lambda t: (t + torch.sqrt(t * t + 0.5)) / 2, {"b": 0.5}),
+    ActivationCase("sparsemax", "sparsemax", lambda t: _torch_sparsemax(t, -1)),
+    ActivationCase("sparsemax_axis0", "sparsemax", lambda t: _torch_sparsemax(t, 0), {"axis": 0}),
 ]
 IDS = [case.id for case in ACTIVATION_CASES]
 
@@ -158,7 +199,8 @@ def test_float32_stays_float32(case, rng):
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "softplus", "softmax", "tanh", "silu", "softsign",
-                                  "hard_sigmoid", "elu", "selu"])
+                                  "hard_sigmoid", "elu", "selu", "gelu", "mish", "celu", "log_sigmoid",
+                                  "log_softmax", "squareplus", "sparsemax", "tanh_shrink"])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_finite_at_plus_minus_1000(name, dtype):
     f = activations.get(name)

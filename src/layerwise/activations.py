@@ -12,9 +12,11 @@ backpropagating through them raises an error instead of silently passing zeros.
 """
 
 import functools
+import math
 
 import numpy as np
 
+from layerwise.ops import special
 from layerwise.ops._lanes import elementwise_in_lanes
 from layerwise.utils.identifiers import deserializer
 from layerwise.utils.registry import Registry
@@ -143,6 +145,111 @@ def step(x, out=None):
     return _store((x >= 0).astype(x.dtype), out)
 
 
+def relu6(x, out=None):
+    """f(x) = min(max(x, 0), 6)."""
+    return np.clip(x, 0.0, 6.0, out=out)
+
+
+def hard_tanh(x, out=None):
+    """f(x) = clip(x, -1, 1)."""
+    return np.clip(x, -1.0, 1.0, out=out)
+
+
+def hard_silu(x, out=None):
+    """f(x) = x relu6(x + 3) / 6 (hard swish): 0 below -3, x above 3, x (x + 3) / 6 between."""
+    return np.multiply(x, hard_sigmoid(x), out=out)
+
+
+def gelu(x, out=None, approximate=False):
+    """f(x) = x Φ(x), Φ the standard normal CDF (Hendrycks & Gimpel); with ``approximate``,
+    x (1 + tanh(sqrt(2/π) (x + 0.044715 x^3))) / 2."""
+    if approximate:
+        return np.multiply(x, 0.5 * (1.0 + np.tanh(_gelu_inner(x))), out=out)
+    return np.multiply(x, special.normal_cdf(x), out=out)
+
+
+def _gelu_inner(x):
+    return _SQRT_2_OVER_PI * (x + _GELU_CUBIC * x * x * x)
+
+
+def mish(x, out=None):
+    """f(x) = x tanh(softplus(x)) (Misra)."""
+    return np.multiply(x, np.tanh(softplus(x)), out=out)
+
+
+def celu(x, out=None, alpha=1.0):
+    """f(x) = x for x > 0, alpha (exp(x / alpha) - 1) otherwise (Barron)."""
+    return _store(np.where(x > 0, x, np.expm1(np.minimum(x, 0) / alpha) * alpha), out)
+
+
+def log_sigmoid(x, out=None):
+    """f(x) = log sigmoid(x) = -softplus(-x)."""
+    return np.negative(softplus(-x), out=out)
+
+
+def log_softmax(x, out=None, axis=-1):
+    """f(x)_i = x_i - log sum_j exp(x_j) along ``axis``, computed with the maximum subtracted."""
+    y = np.subtract(x, x.max(axis=axis, keepdims=True), out=out)
+    y -= np.log(np.exp(y).sum(axis=axis, keepdims=True))
+    return y
+
+
+def tanh_shrink(x, out=None):
+    """f(x) = x - tanh(x)."""
+    return np.subtract(x, np.tanh(x), out=out)
+
+
+def hard_shrink(x, out=None, threshold=0.5):
+    """f(x) = x where |x| > threshold, 0 elsewhere."""
+    return _store(np.where(np.abs(x) > threshold, x, 0).astype(x.dtype, copy=False), out)
+
+
+def soft_shrink(x, out=None, threshold=0.5):
+    """f(x) = x - threshold above threshold, x + threshold below -threshold, 0 between."""
+    return _store(np.sign(x) * np.maximum(np.abs(x) - threshold, 0), out)
+
+
+def threshold(x, out=None, threshold=0.0, default_value=0.0):
+    """f(x) = x where x > threshold, default_value elsewhere (Keras requires both arguments; 0 here)."""
+    return _store(np.where(x > threshold, x, default_value).astype(x.dtype, copy=False), out)
+
+
+def sparse_plus(x, out=None):
+    """f(x) = 0 for x <= -1, (x + 1)^2 / 4 for -1 < x < 1, x for x >= 1."""
+    inside = np.clip(x, -1.0, 1.0) + 1.0
+    return _store(np.where(x >= 1, x, 0.25 * inside * inside), out)
+
+
+def sparse_sigmoid(x, out=None):
+    """f(x) = clip((x + 1) / 2, 0, 1) (Blondel et al.)."""
+    y = np.add(x, 1.0, out=out)
+    y *= 0.5
+    return np.clip(y, 0.0, 1.0, out=y)
+
+
+def squareplus(x, out=None, b=4.0):
+    """f(x) = (x + sqrt(x^2 + b)) / 2 (Barron), b >= 0."""
+    y = np.add(x, np.sqrt(x * x + b), out=out)
+    y *= 0.5
+    return y
+
+
+def sparsemax(x, out=None, axis=-1):
+    """f(x) = the Euclidean projection of x onto the probability simplex along ``axis`` (Martins & Astudillo):
+    f(x)_i = max(x_i - τ, 0), τ such that the outputs sum to 1."""
+    moved = np.moveaxis(x, axis, -1)
+    ranked = -np.sort(-moved, axis=-1)
+    cumulative = np.cumsum(ranked, axis=-1)
+    k = np.arange(1, moved.shape[-1] + 1, dtype=x.dtype)
+    support = (1 + k * ranked > cumulative).sum(axis=-1, keepdims=True)
+    tau = (np.take_along_axis(cumulative, support - 1, axis=-1) - 1) / support.astype(x.dtype)
+    return _store(np.moveaxis(np.maximum(moved - tau, 0), -1, axis), out)
+
+
+#: Keras's other names: swish is silu, hard_swish is hard_silu.
+swish, hard_swish = silu, hard_silu
+
+_SQRT_2_OVER_PI, _GELU_CUBIC = math.sqrt(2.0 / math.pi), 0.044715
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
@@ -209,6 +316,75 @@ def _exponential_grad(dy, x, y):
     return dy * y
 
 
+def _relu6_grad(dy, x, y):
+    return dy * ((y > 0) & (y < 6))
+
+
+def _hard_tanh_grad(dy, x, y):
+    return dy * (np.abs(y) < 1)
+
+
+def _hard_silu_grad(dy, x, y):
+    return np.where(x > 3, dy, dy * ((x > -3) & (x < 3)) * (x * (1.0 / 3.0) + 0.5)).astype(dy.dtype, copy=False)
+
+
+def _gelu_grad(dy, x, y, approximate=False):
+    if approximate:
+        t = np.tanh(_gelu_inner(x))
+        return dy * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * _GELU_CUBIC * x * x))
+    return dy * (special.normal_cdf(x) + x * special.normal_pdf(x))
+
+
+def _mish_grad(dy, x, y):
+    t = np.tanh(softplus(x))
+    return dy * (t + x * sigmoid(x) * (1 - t * t))
+
+
+def _celu_grad(dy, x, y, alpha=1.0):
+    # exp(x / alpha) from x: y / alpha + 1 loses its relative precision where exp(x / alpha) is tiny.
+    return np.where(x > 0, dy, dy * np.exp(np.minimum(x, 0) / alpha)).astype(dy.dtype, copy=False)
+
+
+def _log_sigmoid_grad(dy, x, y):
+    return dy * -np.expm1(y)
+
+
+def _log_softmax_grad(dy, x, y, axis=-1):
+    return dy - np.exp(y) * dy.sum(axis=axis, keepdims=True)
+
+
+def _tanh_shrink_grad(dy, x, y):
+    t = x - y
+    return dy * (t * t)
+
+
+def _shrink_grad(dy, x, y, threshold=0.5):
+    return dy * (np.abs(x) > threshold)
+
+
+def _threshold_grad(dy, x, y, threshold=0.0, default_value=0.0):
+    return dy * (x > threshold)
+
+
+def _sparse_plus_grad(dy, x, y):
+    return dy * np.clip(0.5 * (x + 1), 0.0, 1.0)
+
+
+def _sparse_sigmoid_grad(dy, x, y):
+    return dy * ((y > 0) & (y < 1)) * 0.5
+
+
+def _squareplus_grad(dy, x, y, b=4.0):
+    return dy * (0.5 + 0.5 * x / np.sqrt(x * x + b))
+
+
+def _sparsemax_grad(dy, x, y, axis=-1):
+    # On the support S (y > 0): dJ/dx = dJ/dy - mean_S dJ/dy; off it, 0.
+    support = y > 0
+    mean = (dy * support).sum(axis=axis, keepdims=True) / support.sum(axis=axis, keepdims=True).astype(dy.dtype)
+    return (dy - mean) * support
+
+
 def _no_grad(name):
     def grad(dy, x, y, **kwargs):
         raise ValueError(
@@ -267,11 +443,30 @@ for _name, *_entry in [
     ("hard_sigmoid", hard_sigmoid, _hard_sigmoid_grad, "input"),
     ("softmax", softmax, _softmax_grad, "output"),
     ("exponential", exponential, _exponential_grad, "output"),
+    ("relu6", relu6, _relu6_grad, "output"),
+    ("hard_tanh", hard_tanh, _hard_tanh_grad, "output"),
+    ("hard_silu", hard_silu, _hard_silu_grad, "input"),
+    ("hard_swish", hard_silu, _hard_silu_grad, "input"),
+    ("gelu", gelu, _gelu_grad, "input"),
+    ("mish", mish, _mish_grad, "input"),
+    ("celu", celu, _celu_grad, "input"),
+    ("log_sigmoid", log_sigmoid, _log_sigmoid_grad, "output"),
+    ("log_softmax", log_softmax, _log_softmax_grad, "output"),
+    ("tanh_shrink", tanh_shrink, _tanh_shrink_grad, "input"),
+    ("hard_shrink", hard_shrink, _shrink_grad, "input"),
+    ("soft_shrink", soft_shrink, _shrink_grad, "input"),
+    ("threshold", threshold, _threshold_grad, "input"),
+    ("sparse_plus", sparse_plus, _sparse_plus_grad, "input"),
+    ("sparse_sigmoid", sparse_sigmoid, _sparse_sigmoid_grad, "output"),
+    ("squareplus", squareplus, _squareplus_grad, "input"),
+    ("sparsemax", sparsemax, _sparsemax_grad, "output"),
     ("sign", sign, _no_grad("sign"), "nothing"),
     ("step", step, _no_grad("step"), "nothing"),
 ]:
     _TABLE[_name] = tuple(_entry)
-_BY_FUNCTION = {entry[0]: name for name, entry in _TABLE.items() if name != "swish"}
+#: Keras's aliases in the table, which name the function of another entry.
+ALIASES = {"swish": "silu", "hard_swish": "hard_silu"}
+_BY_FUNCTION = {entry[0]: name for name, entry in _TABLE.items() if name not in ALIASES}
 
 
 def get(identifier, **kwargs) -> ActivationFunction:

@@ -58,13 +58,20 @@ def test_every_layer_matches_onnxruntime(case, tmp_path, rng):
     _assert_matches(model, case.sample(rng, "float32"), tmp_path / "m.onnx")
 
 
-NAMES = sorted(set(activations._TABLE) - {"swish"})
+NAMES = sorted(activations._TABLE)
+# Arguments that move an activation off its defaults, so the exporter is seen to read them.
+ARGUMENTS = {"threshold": {"threshold": 0.3, "default_value": -2.0}, "gelu": {"approximate": True},
+             "celu": {"alpha": 0.5}, "soft_shrink": {"threshold": 0.7}, "squareplus": {"b": 2.0}}
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_activation_function_matches(name, tmp_path, rng):
-    model = layerwise.Sequential([layerwise.Input(shape=(7,)), Dense(5, activation=name)])
+    activation = activations.get(name, **ARGUMENTS.get(name, {}))
+    model = layerwise.Sequential([layerwise.Input(shape=(7,)), Dense(5, activation=activation)])
     _assert_matches(model, rng.normal(size=(4, 7)).astype("float32") * 2, tmp_path / "m.onnx")
+    if name in ARGUMENTS:
+        _assert_matches(layerwise.Sequential([layerwise.Input(shape=(7,)), Dense(5, activation=name)]),
+                        rng.normal(size=(4, 7)).astype("float32") * 2, tmp_path / "default.onnx")
 
 
 def test_a_deeper_model_with_a_dynamic_batch_and_opset_13(tmp_path, rng):

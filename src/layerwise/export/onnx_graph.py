@@ -49,12 +49,13 @@ class OnnxGraph:
         self.initializers.append(numpy_helper.from_array(array, name))
         return name
 
-    def node(self, op_type, inputs, hint=None, **attributes) -> str:
-        """Add one node with one output and return the output's name."""
-        output = self.fresh(hint or op_type.lower())
+    def node(self, op_type, inputs, hint=None, outputs=1, **attributes):
+        """Add one node and return the name of its output (a list of ``outputs`` names when it has several,
+        as TopK's values and indices)."""
+        names = [self.fresh(hint or op_type.lower()) for _ in range(outputs)]
         inputs = [inputs] if isinstance(inputs, str) else list(inputs)
-        self.nodes.append(helper.make_node(op_type, inputs, [output], **attributes))
-        return output
+        self.nodes.append(helper.make_node(op_type, inputs, names, **attributes))
+        return names[0] if outputs == 1 else names
 
     def reduce(self, op_type, x, axes, keepdims=False, hint=None) -> str:
         """A Reduce* node over ``axes``: opset 18 moved every reduction's axes from attribute to input
