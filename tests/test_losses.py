@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from layerwise import activations, losses
 
 N, C = 5, 4
+EPS = 1e-7
 
 
 def _normal(rng, shape):
@@ -59,6 +60,38 @@ def _offset_from(targets, minimum_gap, *kinks):
     return sample
 
 
+def _signs(rng, shape):
+    return rng.choice([-1.0, 1.0], size=shape)
+
+
+def _away_from_margin(rng, shape):
+    """Predictions kept 0.05 off ±1, the hinge's kinks for targets ±1."""
+    p = rng.normal(scale=1.5, size=shape)
+    return np.where(np.abs(np.abs(p) - 1) < 0.05, np.sign(p) * 1.1, p)
+
+
+def _torch_binary_focal(balanced=False, alpha=0.25, gamma=2.0, logits=False, smoothing=0.0):
+    """Keras's binary focal cross-entropy: the mean of w (1 - p_t)^γ bce over every entry."""
+    def loss(y, p):
+        y = y * (1 - smoothing) + 0.5 * smoothing
+        p = torch.sigmoid(p) if logits else p
+        clipped = torch.clamp(p, EPS, 1 - EPS)
+        bce = -(y * torch.log(clipped) + (1 - y) * torch.log(1 - clipped))
+        weight = y * alpha + (1 - y) * (1 - alpha) if balanced else 1.0
+        return (weight * (1 - (y * p + (1 - y) * (1 - p))) ** gamma * bce).mean()
+    return loss
+
+
+def _torch_categorical_focal(alpha=0.25, gamma=2.0, logits=False, smoothing=0.0):
+    """Keras's categorical focal cross-entropy: the mean over rows of sum_i α (1 - p_i)^γ (-y_i log p_i)."""
+    def loss(y, p):
+        y = y * (1 - smoothing) + smoothing / y.shape[-1]
+        p = torch.softmax(p, -1) if logits else p
+        p = torch.clamp(p / p.sum(-1, keepdim=True), EPS, 1 - EPS)
+        return (alpha * (1 - p) ** gamma * -y * torch.log(p)).sum(-1).mean()
+    return loss
+
+
 def _t(array):
     return torch.tensor(array, dtype=torch.float64)
 
@@ -85,6 +118,7 @@ class LossCase:
     torch_loss: Callable
     shape: tuple = (N, C)
     sparse: bool = False
+    reduced_axis: int = -1  # the axis `call` reduces (the last, unless the loss takes an axis)
 
 
 LOSS_CASES = [
@@ -120,9 +154,45 @@ LOSS_CASES = [
              _normal, lambda y, z: F.cross_entropy(z, y), sparse=True),
     LossCase("kl_divergence", losses.KLDivergence, _distribution, _distribution,
              lambda y, p: F.kl_div(torch.log(p), y, reduction="batchmean")),
+    # the losses of issue 18, each against its formula written in torch where torch has no equal
+    LossCase("mape", losses.MeanAbsolutePercentageError, _normal, None,
+             lambda y, p: 100 * (torch.abs(y - p) / torch.abs(y)).mean()),
+    LossCase("msle", losses.MeanSquaredLogarithmicError, _probabilities, _unnormalized_positive,
+             lambda y, p: ((torch.log1p(p) - torch.log1p(y)) ** 2).mean()),
+    LossCase("log_cosh", losses.LogCosh, _normal, _normal, lambda y, p: torch.log(torch.cosh(p - y)).mean()),
+    LossCase("cosine_similarity", losses.CosineSimilarity, _normal, _normal,
+             lambda y, p: -F.cosine_similarity(p, y, dim=-1).mean()),
+    LossCase("cosine_similarity_axis1", lambda: losses.CosineSimilarity(axis=1), _normal, _normal,
+             lambda y, p: -F.cosine_similarity(p, y, dim=1).mean(), shape=(2, 3, 4), reduced_axis=1),
+    LossCase("poisson", losses.Poisson, _unnormalized_positive, _unnormalized_positive,
+             lambda y, p: (p - y * torch.log(p + EPS)).mean()),
+    LossCase("hinge", losses.Hinge, _binary, _away_from_margin, lambda y, p: F.relu(1 - (2 * y - 1) * p).mean()),
+    LossCase("hinge_signed", losses.Hinge, _signs, _away_from_margin, lambda y, p: F.relu(1 - y * p).mean()),
+    LossCase("squared_hinge", losses.SquaredHinge, _binary, _away_from_margin,
+             lambda y, p: (F.relu(1 - (2 * y - 1) * p) ** 2).mean()),
+    LossCase("categorical_hinge", losses.CategoricalHinge, _one_hot, _normal,
+             lambda y, p: F.relu(((1 - y) * p).max(-1).values - (y * p).sum(-1) + 1).mean()),
+    LossCase("binary_focal", losses.BinaryFocalCrossentropy, _binary, _probabilities, _torch_binary_focal()),
+    LossCase("binary_focal_balanced_smoothed_logits",
+             lambda: losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=0.3, gamma=1.5,
+                                                    from_logits=True, label_smoothing=0.1),
+             _binary, _normal, _torch_binary_focal(True, 0.3, 1.5, True, 0.1)),
+    LossCase("categorical_focal", losses.CategoricalFocalCrossentropy, _one_hot, _unnormalized_positive,
+             _torch_categorical_focal()),
+    LossCase("categorical_focal_logits_smoothed",
+             lambda: losses.CategoricalFocalCrossentropy(alpha=0.5, gamma=3.0, from_logits=True,
+                                                         label_smoothing=0.1),
+             _one_hot, _normal, _torch_categorical_focal(0.5, 3.0, True, 0.1)),
+    LossCase("categorical_generalized_ce", losses.CategoricalGeneralizedCrossEntropy, _labels, _distribution,
+             lambda y, p: ((1 - p.gather(-1, y[:, None]) ** 0.5) / 0.5).mean(), sparse=True),
+    LossCase("dice_per_row", lambda: losses.Dice(axis=-1), _binary, _probabilities,
+             lambda y, p: (1 - 2 * (y * p).sum(-1) / (y.sum(-1) + p.sum(-1) + EPS)).mean()),
+    LossCase("tversky_per_row", lambda: losses.Tversky(alpha=0.3, beta=0.7, axis=-1), _binary, _probabilities,
+             lambda y, p: (1 - (y * p).sum(-1) / ((y * p).sum(-1) + 0.3 * ((1 - p) * y).sum(-1)
+                                                  + 0.7 * (p * (1 - y)).sum(-1) + EPS)).mean()),
 ]
 IDS = [case.id for case in LOSS_CASES]
-KINKS = {"mae": (0.0,), "huber": (1.0,), "huber_delta": (0.4,)}
+KINKS = {"mae": (0.0,), "huber": (1.0,), "huber_delta": (0.4,), "mape": (0.0,)}
 
 
 def _sample(case, rng):
@@ -171,7 +241,7 @@ def test_keras_reduction_mean_of_per_sample_losses(case, rng):
     loss = case.factory()
     y, p = _sample(case, rng)
     per_sample = loss.call(y, p)
-    assert per_sample.shape == case.shape[:-1]
+    assert per_sample.shape == tuple(np.delete(case.shape, case.reduced_axis))
     assert loss(y, p) == pytest.approx(per_sample.mean(), rel=1e-14)
     row = loss.call(y[:1], p[:1])
     np.testing.assert_allclose(row, per_sample[:1], rtol=1e-14)
@@ -198,9 +268,6 @@ def test_keras_worked_values():
     assert losses.Huber()(np.zeros((1, 2)), np.array([[0.5, 3.0]])) == pytest.approx((0.125 + 2.5) / 2)
     np.testing.assert_allclose(losses.mean_squared_error([[0.0, 0.0], [1.0, 1.0]], [[1.0, 3.0], [1.0, 1.0]]),
                                [5.0, 0.0])
-
-
-EPS = 1e-7
 
 
 def _torch_clipped_categorical(y, p):
@@ -352,6 +419,10 @@ def test_fitting_targets_pass(loss, y):
     (losses.categorical_crossentropy, losses.CategoricalCrossentropy),
     ({"class_name": "Huber", "config": {"delta": 2.0}}, losses.Huber),
     ("CategoricalCrossentropy", losses.CategoricalCrossentropy), ("Huber", losses.Huber),
+    ("mape", losses.MeanAbsolutePercentageError), ("msle", losses.MeanSquaredLogarithmicError),
+    ("logcosh", losses.LogCosh), ("log_cosh", losses.LogCosh), (losses.hinge, losses.Hinge),
+    ("categorical_focal_crossentropy", losses.CategoricalFocalCrossentropy), ("dice", losses.Dice),
+    ("categorical_generalized_cross_entropy", losses.CategoricalGeneralizedCrossEntropy),
 ])
 def test_get_resolves_names_functions_and_dicts(identifier, cls):
     assert type(losses.get(identifier)) is cls
@@ -365,7 +436,12 @@ def test_get_rejects_unknown_loss_with_the_known_names():
 @pytest.mark.parametrize("loss", [
     losses.Huber(delta=0.3), losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1),
     losses.CategoricalCrossentropy(label_smoothing=0.2), losses.SparseCategoricalCrossentropy(from_logits=True),
-    losses.KLDivergence(), losses.MeanSquaredError(name="my_mse"),
+    losses.KLDivergence(), losses.MeanSquaredError(name="my_mse"), losses.CosineSimilarity(axis=1),
+    losses.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=0.4, gamma=1.0, from_logits=True),
+    losses.CategoricalFocalCrossentropy(alpha=0.5, gamma=1.0, label_smoothing=0.1),
+    losses.CategoricalGeneralizedCrossEntropy(q=0.7), losses.Dice(axis=[1, 2]), losses.Tversky(0.2, 0.8, axis=-1),
+    losses.Hinge(), losses.SquaredHinge(), losses.CategoricalHinge(), losses.Poisson(), losses.LogCosh(),
+    losses.MeanAbsolutePercentageError(), losses.MeanSquaredLogarithmicError(),
 ])
 def test_config_round_trip(loss):
     clone = losses.get(losses.serialize(loss))
@@ -375,3 +451,37 @@ def test_config_round_trip(loss):
 def test_invalid_huber_delta():
     with pytest.raises(ValueError, match=r"delta must be positive, received -1"):
         losses.Huber(delta=-1)
+
+
+@pytest.mark.parametrize("loss, reference", [
+    (losses.Dice(), lambda y, p: 1 - 2 * (y * p).sum() / (y.sum() + p.sum() + EPS)),
+    (losses.Tversky(alpha=0.2, beta=0.6), lambda y, p: 1 - (y * p).sum() / (
+        (y * p).sum() + 0.2 * ((1 - p) * y).sum() + 0.6 * (p * (1 - y)).sum() + EPS)),
+    (losses.Dice(axis=(1, 2)),
+     lambda y, p: (1 - 2 * (y * p).sum((1, 2)) / (y.sum((1, 2)) + p.sum((1, 2)) + EPS)).mean()),
+])
+def test_overlap_losses_over_the_whole_batch_or_per_sample_as_keras(loss, reference, rng):
+    """Keras's Dice and Tversky sum over every axis by default, so the batch has one loss; with axis, one per group."""
+    y, p = _binary(rng, (3, 4, 2)), _probabilities(rng, (3, 4, 2))
+    p_torch = _t(p).requires_grad_(True)
+    expected = reference(_t(y), p_torch)
+    expected.backward()
+    assert loss(y, p) == pytest.approx(expected.item(), rel=1e-12)
+    np.testing.assert_allclose(loss.gradient(y, p), p_torch.grad.numpy(), rtol=1e-10, atol=1e-15)
+
+
+def test_keras_worked_values_of_the_issue_18_losses():
+    """Values worked by hand from Keras's documented formulas."""
+    assert losses.Hinge()(np.array([[0.0, 1.0]]), np.array([[0.5, 0.2]])) == pytest.approx((1.5 + 0.8) / 2)
+    assert losses.CategoricalHinge()(np.array([[0.0, 1.0, 0.0]]), np.array([[0.6, 0.3, 0.9]])) == pytest.approx(1.6)
+    assert losses.Poisson()(np.array([[2.0]]), np.array([[1.0]])) == pytest.approx(1.0 - 2.0 * np.log(1.0 + EPS))
+    assert losses.MeanAbsolutePercentageError()(np.array([[2.0, 4.0]]), np.array([[1.0, 5.0]])) == pytest.approx(37.5)
+    assert losses.CosineSimilarity()(np.array([[1.0, 0.0]]), np.array([[3.0, 3.0]])) == pytest.approx(-2 ** -0.5)
+    assert losses.LogCosh()(np.zeros((1, 1)), np.array([[800.0]])) == pytest.approx(800.0 - np.log(2.0))
+    assert losses.CategoricalGeneralizedCrossEntropy(q=0.5)(np.array([1]), np.array([[0.75, 0.25]])) == \
+        pytest.approx(1.0)
+    # gamma = 0 and no balancing: the focal loss is plain cross-entropy
+    y, p = np.array([[1.0, 0.0]]), np.array([[0.8, 0.4]])
+    assert losses.BinaryFocalCrossentropy(gamma=0.0)(y, p) == pytest.approx(losses.BinaryCrossentropy()(y, p))
+    with pytest.raises(ValueError, match="q must lie in \\(0, 1\\), received 1.5"):
+        losses.CategoricalGeneralizedCrossEntropy(q=1.5)

@@ -1,0 +1,74 @@
+"""The loss protocol: per-sample losses l_n and the gradient dJ/dy_pred of their batch mean J."""
+
+import numpy as np
+
+from layerwise.utils._arguments import refuse
+
+
+def rows(y_pred) -> int:
+    """M: the number of rows the loss is averaged over (all axes but the last)."""
+    return y_pred.size // y_pred.shape[-1] if y_pred.ndim else 1
+
+
+class Loss:
+    """Base class: ``loss(y_true, y_pred)`` is the mean per-sample loss J.
+
+    Subclasses implement `call` (per-sample losses) and `gradient` (dJ/dy_pred).
+    """
+
+    #: Name of the output activation whose fused gradient this loss offers, if any.
+    fusable_activation = None
+
+    def __init__(self, name=None):
+        self.name = name or snake(type(self).__name__)
+
+    def __call__(self, y_true, y_pred) -> float:
+        return float(np.mean(self.call(y_true, y_pred)))
+
+    def call(self, y_true, y_pred):
+        """Per-sample losses l_n, of shape y_pred.shape[:-1]."""
+        raise NotImplementedError
+
+    def gradient(self, y_true, y_pred):
+        """dJ/dy_pred for J = mean of `call` over the batch."""
+        raise NotImplementedError
+
+    def fuses_with(self, activation) -> bool:
+        """Whether `fused_gradient` applies to an output layer with this activation."""
+        return (self.fusable_activation is not None and activation is not None
+                and activation.name == self.fusable_activation
+                and activation.kwargs.get("axis", -1) == -1
+                and not getattr(self, "from_logits", False))
+
+    def fused_gradient(self, y_true, y_pred):
+        """dJ/dz, the gradient with respect to the output activation's input."""
+        raise NotImplementedError(f"{type(self).__name__} has no fused gradient")
+
+    def check_targets(self, y_true, output_shape) -> None:
+        """Raise a ValueError when targets cannot go with outputs of ``output_shape``."""
+        if tuple(y_true.shape[1:]) != tuple(output_shape[1:]):
+            raise ValueError(
+                f"{type(self).__name__}: targets of shape {y_true.shape} do not fit model outputs of "
+                f"shape {tuple(output_shape)} (every axis but the batch must match)")
+
+    def get_config(self):
+        return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def snake(name):
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+def integral(y):
+    return y.dtype.kind in "iub" or bool(np.all(y == np.floor(y)))
+
+
+def check_probabilities(loss, y_true):
+    """Cross-entropy targets are probabilities: a target below 0 or above 1 is a ValueError naming it."""
+    if y_true.size and not (y_true.min() >= 0 and y_true.max() <= 1):
+        refuse(type(loss).__name__, "targets", y_true, ~((y_true >= 0) & (y_true <= 1)), "probabilities in [0, 1]",
+               "each row is a one-hot or soft label; to smooth labels use the label_smoothing argument")
