@@ -4,50 +4,56 @@ from layerwise.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from layerwise.layers.base import Layer, Parameter
 from layerwise.layers.convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D
 from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten,
-                                   Input, InputLayer, Masking, Maxout, Reshape)
+                                   Identity, Input, InputLayer, Masking, Maxout, Reshape)
 from layerwise.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
                                      average, concatenate, dot, maximum, minimum, multiply, subtract)
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
-                                           LayerNormalization)
-from layerwise.layers.pooling import (AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D,
+                                           LayerNormalization, RMSNormalization, UnitNormalization)
+from layerwise.layers.pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
+                                      GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D,
                                       MaxPooling2D, StochasticPooling2D)
 from layerwise.layers.preprocessing import (Normalization, RandomContrast, RandomFlip, RandomRotation,
                                             RandomTranslation, RandomZoom, Rescaling)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
-from layerwise.layers.regularization import (DropConnect, Dropout, GaussianDropout, GaussianNoise,
-                                             MaskingNoise, SpatialDropout2D)
-from layerwise.layers.reshaping import Cropping2D, UpSampling2D, ZeroPadding2D
+from layerwise.layers.regularization import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise,
+                                             MaskingNoise, SpatialDropout1D, SpatialDropout2D)
+from layerwise.layers.reshaping import (Cropping1D, Cropping2D, Permute, RepeatVector, UpSampling1D, UpSampling2D,
+                                        ZeroPadding1D, ZeroPadding2D)
 from layerwise.layers.serialization import deserialize, serialize
 
 # Keras's other names of the same classes.
 Convolution1D, Convolution2D, Convolution2DTranspose = Conv1D, Conv2D, Conv2DTranspose
-MaxPool1D, MaxPool2D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling2D
-GlobalMaxPool2D, GlobalAvgPool2D = GlobalMaxPooling2D, GlobalAveragePooling2D
+MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 
 __all__ = [
-    "Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Input",
-    "InputLayer", "Layer", "Masking", "Maxout", "Parameter", "Reshape",
+    "Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Identity", "Input",
+    "InputLayer", "Layer", "Masking", "Maxout", "Parameter", "Permute", "RepeatVector", "Reshape",
     # activations
     "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax",
     # convolutional networks (lecture 004)
-    "Conv1D", "Conv2D", "Conv2DTranspose", "Cropping2D", "DepthwiseConv2D", "UpSampling2D", "ZeroPadding2D",
+    "Conv1D", "Conv2D", "Conv2DTranspose", "Cropping1D", "Cropping2D", "DepthwiseConv2D", "UpSampling1D",
+    "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
     # merging, and the functions of the functional API
     "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add", "average",
     "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
     # normalization
-    "BatchNormalization", "GroupNormalization", "InstanceNormalization", "LayerNormalization",
+    "BatchNormalization", "GroupNormalization", "InstanceNormalization", "LayerNormalization", "RMSNormalization",
+    "UnitNormalization",
     # pooling
-    "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D",
-    "StochasticPooling2D",
+    "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D", "StochasticPooling2D",
     # regularization
-    "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "MaskingNoise", "SpatialDropout2D",
+    "AlphaDropout", "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "MaskingNoise", "SpatialDropout1D",
+    "SpatialDropout2D",
     # preprocessing and augmentation
     "Normalization", "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
     "Rescaling",
     # recurrent
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
     # Keras's aliases
-    "AvgPool2D", "Convolution1D", "Convolution2D", "Convolution2DTranspose", "GlobalAvgPool2D", "GlobalMaxPool2D",
-    "MaxPool1D", "MaxPool2D",
+    "AvgPool1D", "AvgPool2D", "Convolution1D", "Convolution2D", "Convolution2DTranspose", "GlobalAvgPool1D",
+    "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D", "MaxPool1D", "MaxPool2D",
     "deserialize", "serialize",
 ]

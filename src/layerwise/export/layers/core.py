@@ -1,8 +1,8 @@
 """ONNX exporters of the core layers."""
 
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten, Masking,
-                              Maxout, Reshape)
+from layerwise.layers import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten, Identity,
+                              Masking, Maxout, Reshape)
 
 
 def affine(layer, graph, x, kernel):
@@ -24,6 +24,7 @@ def _dense_transpose(layer, graph, x):
     return affine(layer, graph, x, layer.kernel.value.T)
 
 
+@onnx_exporter(Identity)
 @onnx_exporter(ActivityRegularization)
 def _identity(layer, graph, x):
     return graph.node("Identity", x, hint=layer.name)

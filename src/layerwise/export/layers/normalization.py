@@ -8,7 +8,8 @@ standardize with their own statistics: x_hat = (x - mean) / sqrt(mean((x - mean)
 import numpy as np
 
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import BatchNormalization, GroupNormalization, LayerNormalization
+from layerwise.layers import (BatchNormalization, GroupNormalization, LayerNormalization, RMSNormalization,
+                              UnitNormalization)
 
 
 def _affine(layer, graph, x_hat):
@@ -62,3 +63,21 @@ def _group_normalization(layer, graph, x):
     if channel_axis != rank - 1:
         x_hat = graph.node("Transpose", x_hat, perm=perm)
     return _affine(layer, graph, x_hat)
+
+
+@onnx_exporter(UnitNormalization)
+def _unit_normalization(layer, graph, x):
+    rank = len(layer.input_spec) + 1
+    axes = [a % rank for a in (layer.axis if isinstance(layer.axis, list) else [layer.axis])]
+    squares = graph.reduce("ReduceSum", graph.node("Mul", [x, x]), axes, keepdims=True)
+    norms = graph.node("Sqrt", graph.node("Max", [squares, graph.constant(1e-12)]))
+    return graph.node("Div", [x, norms], hint=layer.name)
+
+
+@onnx_exporter(RMSNormalization)
+def _rms_normalization(layer, graph, x):
+    axis = layer.axis % (len(layer.input_spec) + 1)
+    mean_square = graph.reduce("ReduceMean", graph.node("Mul", [x, x]), [axis], keepdims=True)
+    rms = graph.node("Sqrt", graph.node("Add", [mean_square, graph.constant(layer.epsilon)]))
+    scale = graph.constant(layer.scale.value.reshape(layer.broadcast_shape[1:]), f"{layer.name}/scale")
+    return graph.node("Mul", [graph.node("Div", [x, rms]), scale], hint=layer.name)

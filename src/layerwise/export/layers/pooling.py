@@ -41,7 +41,7 @@ onnx_exporter(AveragePooling2D)(_window_pool("AveragePool", count_include_pad=0)
 
 def _global_pool(op_type):
     def export(layer, graph, x):
-        return graph.reduce(op_type, x, [1, 2], keepdims=layer.keepdims, hint=layer.name)
+        return graph.reduce(op_type, x, list(range(1, layer.rank + 1)), keepdims=layer.keepdims, hint=layer.name)
     return export
 
 

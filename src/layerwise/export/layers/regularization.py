@@ -1,7 +1,7 @@
 """ONNX exporters of the regularization layers: their deterministic inference passes.
 
-Dropout (inverted), SpatialDropout2D, GaussianNoise, GaussianDropout and MaskingNoise are the identity at
-inference; classic Dropout scales by the keep probability q; DropConnect's weight-scaling inference is a
+Dropout (inverted), SpatialDropout1D/2D, AlphaDropout, GaussianNoise, GaussianDropout and MaskingNoise are the
+identity at inference; classic Dropout scales by the keep probability q; DropConnect's weight-scaling inference is a
 Dense layer with the kernel p W. DropConnect's Gaussian moment matching averages random draws at inference,
 which an ONNX graph could only imitate with a different random stream, so its export is refused.
 """
@@ -9,7 +9,8 @@ which an ONNX graph could only imitate with a different random stream, so its ex
 from layerwise.errors import ExportError
 from layerwise.export.layers.core import affine
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import DropConnect, Dropout, GaussianDropout, GaussianNoise, MaskingNoise, SpatialDropout2D
+from layerwise.layers import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise, MaskingNoise,
+                              SpatialDropout2D)
 
 
 @onnx_exporter(Dropout)
@@ -19,6 +20,7 @@ def _dropout(layer, graph, x):
     return graph.node("Identity", x, hint=layer.name)
 
 
+@onnx_exporter(AlphaDropout)
 @onnx_exporter(GaussianNoise)
 @onnx_exporter(MaskingNoise)
 @onnx_exporter(GaussianDropout)

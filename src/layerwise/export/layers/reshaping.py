@@ -1,7 +1,8 @@
 """ONNX exporters of the reshaping layers (channels-last, so no transposes)."""
 
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import Cropping2D, UpSampling2D, ZeroPadding2D
+from layerwise.layers import (Cropping1D, Cropping2D, Permute, RepeatVector, UpSampling1D, UpSampling2D, ZeroPadding1D,
+                              ZeroPadding2D)
 from layerwise.export.spatial import fixed_spatial
 
 _INT64_MAX = 2 ** 63 - 1
@@ -31,3 +32,38 @@ def _up_sampling2d(layer, graph, x):
     x = graph.node("Expand", [x, graph.constant([1, 1, sh, 1, sw, 1], "repeats", dtype="int64")])
     return graph.node("Reshape", [x, graph.constant([0, h * sh, w * sw, c], "shape", dtype="int64")],
                       hint=layer.name)
+
+
+@onnx_exporter(Cropping1D)
+def _cropping1d(layer, graph, x):
+    left, right = layer.cropping
+    return graph.node("Slice", [x, graph.constant([left], "starts", dtype="int64"),
+                                graph.constant([-right if right else _INT64_MAX], "ends", dtype="int64"),
+                                graph.constant([1], "axes", dtype="int64")], hint=layer.name)
+
+
+@onnx_exporter(ZeroPadding1D)
+def _zero_padding1d(layer, graph, x):
+    left, right = layer.padding
+    return graph.node("Pad", [x, graph.constant([0, left, 0, 0, right, 0], "pads", dtype="int64")], hint=layer.name)
+
+
+@onnx_exporter(UpSampling1D)
+def _up_sampling1d(layer, graph, x):
+    # Each step repeated s times: broadcast (N, L, 1, C) to (N, L, s, C), then merge the two step axes.
+    steps, channels = layer.input_spec
+    x = graph.node("Unsqueeze", [x, graph.constant([2], "axes", dtype="int64")])
+    x = graph.node("Expand", [x, graph.constant([1, 1, layer.size, 1], "repeats", dtype="int64")])
+    return graph.node("Reshape", [x, graph.constant([0, steps * layer.size, channels], "shape", dtype="int64")],
+                      hint=layer.name)
+
+
+@onnx_exporter(RepeatVector)
+def _repeat_vector(layer, graph, x):
+    x = graph.node("Unsqueeze", [x, graph.constant([1], "axes", dtype="int64")])
+    return graph.node("Expand", [x, graph.constant([1, layer.n, 1], "repeats", dtype="int64")], hint=layer.name)
+
+
+@onnx_exporter(Permute)
+def _permute(layer, graph, x):
+    return graph.node("Transpose", x, hint=layer.name, perm=[0, *layer.dims])

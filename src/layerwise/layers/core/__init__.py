@@ -6,11 +6,12 @@ from layerwise.layers.core.dense import Dense
 from layerwise.layers.core.dense_transpose import DenseTranspose
 from layerwise.layers.core.embedding import Embedding
 from layerwise.layers.core.flatten import Flatten
+from layerwise.layers.core.identity import Identity
 from layerwise.layers.core.input_layer import Input, InputLayer
 from layerwise.layers.symbolic import SymbolicTensor
 from layerwise.layers.core.masking import Masking
 from layerwise.layers.core.maxout import Maxout
 from layerwise.layers.core.reshape import Reshape
 
-__all__ = ["Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Input",
-           "InputLayer", "Masking", "Maxout", "Reshape", "SymbolicTensor"]
+__all__ = ["Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Identity",
+           "Input", "InputLayer", "Masking", "Maxout", "Reshape", "SymbolicTensor"]

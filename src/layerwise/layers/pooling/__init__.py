@@ -1,11 +1,14 @@
 """Pooling layers (lecture 004: subsampling)."""
 
+from layerwise.layers.pooling.average_pooling1d import AveragePooling1D
 from layerwise.layers.pooling.average_pooling2d import AveragePooling2D
+from layerwise.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D
 from layerwise.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D
+from layerwise.layers.pooling.global_max_pooling1d import GlobalMaxPooling1D
 from layerwise.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
 from layerwise.layers.pooling.max_pooling1d import MaxPooling1D
 from layerwise.layers.pooling.max_pooling2d import MaxPooling2D
 from layerwise.layers.pooling.stochastic_pooling2d import StochasticPooling2D
 
-__all__ = ["AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D",
-           "StochasticPooling2D"]
+__all__ = ["AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+           "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D", "StochasticPooling2D"]

@@ -35,23 +35,27 @@ class SpatialDropout2D(Layer):
         Srivastava et al., "Dropout", JMLR 2014. Lecture 000 (dropout).
     """
 
+    #: The spatial axes between the batch and the channels (the 1-D variant has one, the steps).
+    rank = 2
+
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
-            raise ValueError(f"SpatialDropout2D: rate must lie in [0, 1), received {rate!r}")
+            raise ValueError(f"{type(self).__name__}: rate must lie in [0, 1), received {rate!r}")
         self.rate = float(rate)
         self.seed = seed
         self.rng = make_generator(seed)
 
     def build(self, input_shape):
-        check_rank(input_shape, 4, f"SpatialDropout2D '{self.name}'")
+        check_rank(input_shape, self.rank + 2, f"{type(self).__name__} '{self.name}'",
+                   "(batch, height, width, channels)" if self.rank == 2 else "(batch, steps, channels)")
 
     def forward(self, x, training=False):
         if not training or self.rate == 0:
             self.mask = None
             return x
         keep = 1.0 - self.rate
-        self.mask = (self.rng.random((len(x), 1, 1, x.shape[-1])) < keep).astype(x.dtype)
+        self.mask = (self.rng.random((len(x),) + (1,) * self.rank + (x.shape[-1],)) < keep).astype(x.dtype)
         self.mask *= 1.0 / keep
         return x * self.mask
 
