@@ -50,8 +50,8 @@ def test_a_metric_over_uneven_batches_is_the_metric_of_all_samples(sizes):
 
 def test_mean_weights_by_sample_count_and_resets():
     mean = metrics.Mean()
-    mean.update_state(1.0, sample_count=3)
-    mean.update_state(5.0, sample_count=1)
+    mean.update_state(1.0, sample_weight=3)
+    mean.update_state(5.0, sample_weight=1)
     assert mean.result() == 2.0
     mean.reset_state()
     assert mean.result() == 0.0

@@ -207,9 +207,8 @@ def test_compile_and_call_order_errors(rng):
         model.compile(optimizer="sgdd", loss="mse")
     with pytest.raises(ValueError, match="Unknown loss 'crossentropy'"):
         model.compile(optimizer="sgd", loss="crossentropy")
-    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracyy"])
-    with pytest.raises(ValueError, match="Unknown metric 'accuracyy'"):
-        model.fit(np.zeros((2, 4)), np.zeros(2), verbose=0)
+    with pytest.raises(ValueError, match="Unknown metric 'accuracyy'"):  # at compile, as Keras
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracyy"])
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])

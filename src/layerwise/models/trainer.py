@@ -81,6 +81,10 @@ class Trainer:
     _compiled_trainable = None
     #: The last training step's call, whose records the next step releases node by node.
     _last_training_call = None
+    #: The loss of the last fit, evaluate or train/test_on_batch, as a Mean named "loss".
+    _loss_tracker = None
+    #: The compiled metrics, resolved on the first batch seen (None before).
+    _metrics = None
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None):
         """Configure training; with several outputs the loss is the weighted sum of one loss per output.
@@ -93,7 +97,8 @@ class Trainer:
             loss: a name ("categorical_crossentropy", "mse"), a loss function or a Loss; with several
                 outputs a list of one loss per output (one loss alone is applied to every output), and
                 the training loss is J = sum_k w_k J_k(y_k, p_k).
-            metrics: a list of names ("accuracy", "mae") or Metric objects (models of one output only).
+            metrics: a list of names ("accuracy", "mae", "auc") or Metric objects (models of one output only); an
+                unknown name is refused here with the list of known ones.
             loss_weights: the w_k (default 1) of a model of several outputs: a list with one number per
                 output, or a dict keyed by the names of the output layers (those left out weigh 1).
         """
@@ -112,8 +117,10 @@ class Trainer:
                              "has one (scale its loss instead)")
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = losses_module.get(loss)
+        for identifier in metrics or []:
+            metrics_module.check(identifier)
         self._metric_identifiers = list(metrics or [])
-        self._metrics = None
+        self._metrics = self._loss_tracker = None
         self._compiled_trainable = {layer: layer.trainable for layer in self.flatten_layers()}
 
     def _output_weights(self, loss_weights, outputs):
@@ -209,6 +216,21 @@ class Trainer:
 
     def _logs(self, loss_tracker):
         return {"loss": loss_tracker.result(), **{m.name: m.result() for m in self._metrics}}
+
+    @property
+    def metrics(self) -> list:
+        """The loss tracker (a `Mean` named "loss") and the compiled metrics, with the results of the last fit,
+        evaluate or train/test_on_batch; empty before the first of them, as in Keras."""
+        return ([self._loss_tracker] if self._loss_tracker is not None else []) + list(self._metrics or [])
+
+    @property
+    def metrics_names(self) -> list:
+        """The names of `metrics`: "loss", then each metric's name, the keys of the logs."""
+        return [metric.name for metric in self.metrics]
+
+    def _fresh_loss_tracker(self):
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        return self._loss_tracker
 
     def _reset_metrics(self):
         for metric in self._metrics or []:
@@ -336,7 +358,7 @@ class Trainer:
         return self._batch_result(self.loss(self._inputs(y), y_pred), y, y_pred, len(x), return_dict)
 
     def _batch_result(self, loss_value, y, y_pred, count, return_dict):
-        tracker = metrics_module.Mean()
+        tracker = self._fresh_loss_tracker()
         tracker.update_state(loss_value, count)
         self._reset_metrics()
         for metric in self._metrics:
@@ -424,7 +446,7 @@ class Trainer:
         terminate = next((c for c in callback_list.callbacks if isinstance(c, TerminateOnNaN)), None)
         watch = DivergenceWatch(self, terminate and terminate.max_loss_growth)
         history.divergence = None
-        loss_tracker = metrics_module.Mean()
+        loss_tracker = self._fresh_loss_tracker()
         self.stop_training = False
         callback_list.on_train_begin()
         initial_epoch, self.resume_epoch = self.resume_epoch or initial_epoch, None
@@ -482,13 +504,13 @@ class Trainer:
         return {"epoch": epoch, "next_batch": next_batch,
                 "order": None if batches.order is None else batches.order.tolist(),
                 "loss": [loss_tracker.total, loss_tracker.count],
-                "metrics": [[metric.total, metric.count] for metric in self._metrics]}
+                "metrics": [[_json_ready(value) for value in metric.variables] for metric in self._metrics]}
 
     def _restore_trackers(self, position, loss_tracker):
         """The resumed epoch's running loss and metrics, as they were when its checkpoint was taken."""
         loss_tracker.total, loss_tracker.count = position["loss"]
-        for metric, (total, count) in zip(self._metrics, position["metrics"], strict=True):
-            metric.total, metric.count = total, count
+        for metric, variables in zip(self._metrics, position["metrics"], strict=True):
+            metric.set_variables(variables)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False, callbacks=None,
                  steps=None):
@@ -502,7 +524,7 @@ class Trainer:
         batch_size = _batch_size(batch_size, "evaluate")
         verbose = verbose_level(verbose, "evaluate")
         batches, convert = self._batches(x, y, batch_size, False, steps, "evaluate")
-        loss_tracker = metrics_module.Mean()
+        loss_tracker = self._fresh_loss_tracker()
         self._reset_metrics()
         callback_list, _ = self._callbacks(callbacks, 0)
         callback_list.on_test_begin()
@@ -567,3 +589,7 @@ class Trainer:
         total /= mc_samples
         return total
 
+
+def _json_ready(value):
+    """A metric's state value as JSON: arrays as lists."""
+    return value.tolist() if isinstance(value, np.ndarray) else value
