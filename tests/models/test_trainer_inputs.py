@@ -84,7 +84,7 @@ def test_validation_data_may_be_a_dataset(rng):
 
 def test_y_with_a_dataset_and_steps_with_arrays_are_rejected(rng):
     x, y = regression_data(rng)
-    with pytest.raises(ValueError, match="y must be left unset"):
+    with pytest.raises(ValueError, match="y and sample_weight must be left unset"):
         model().fit(Dataset.from_arrays(x, y), y, verbose=0)
     with pytest.raises(ValueError, match="steps apply to a Dataset"):
         model().fit(x, y, steps_per_epoch=2, verbose=0)

@@ -126,13 +126,14 @@ ROWS = [
      "steps_per_epoch must be a positive integer or None, received 1.5"),
     ("verbose string", lambda: _model().fit(X, Y, verbose="loud"), ValueError,
      "verbose (or 'auto') must be a non-negative integer, received 'loud'"),
-    ("validation_data 3-tuple", _fit(validation_data=(X, Y, np.ones(12))), ValueError,
-     "validation_data must be a tuple (x_val, y_val) or a Dataset, Sequence or generator, received a tuple "
-     "of 3; sample weights"),
+    ("validation_data 3-tuple, wrong weights", _fit(validation_data=(X, Y, np.ones(5))), ValueError,
+     "fit (validation_data): sample_weight must be an array of one number per sample (12), received an array of "
+     "shape (5,)"),
     ("validation_data 1-tuple", _fit(validation_data=(X,)), ValueError, "received a tuple of 1"),
     ("validation_data array", _fit(validation_data=X), ValueError, "validation_data must be a tuple (x_val, "
-                                                                   "y_val) or a Dataset, Sequence or generator, "
-                                                                   "received ndarray"),
+                                                                   "y_val) or (x_val, y_val, sample_weight_val), or "
+                                                                   "a Dataset, Sequence or generator, received "
+                                                                   "ndarray"),
     ("validation_data bad shape", _fit(validation_data=(X[:, :2], Y)), ValueError,
      "fit (validation_data): Model 'sequential"),
     ("validation_split string", _fit(validation_split="0.2"), ValueError,
@@ -175,7 +176,7 @@ def test_the_table_has_at_least_40_rows():
     assert len(ROWS) >= 40
 
 
-@pytest.mark.parametrize("arguments", [{"epochs": 2.0}, {"validation_data": (X, Y, np.ones(12))},
+@pytest.mark.parametrize("arguments", [{"epochs": 2.0}, {"validation_data": (X, Y, np.ones(5))},
                                        {"validation_freq": 0}, {"batch_size": -1}, {"verbose": "x"},
                                        {"validation_data": (X[:, :2], Y)}])
 def test_a_bad_argument_is_refused_before_any_work(arguments):

@@ -21,13 +21,13 @@ def is_batch_source(x) -> bool:
 
 
 def split_batch(item, where):
-    """``(x, y)``, ``(x,)`` or ``x`` -> (x, y or None)."""
+    """``(x, y, sample_weight)``, ``(x, y)``, ``(x,)`` or ``x`` -> (x, y or None, sample_weight or None)."""
     if not isinstance(item, tuple):
-        return item, None
-    if len(item) in (1, 2):
-        return item[0], (item[1] if len(item) == 2 else None)
-    raise ValueError(f"{where}: a batch must be x, (x,) or (x, y); received a tuple of {len(item)} "
-                     "(sample weights are not supported)")
+        return item, None, None
+    if 1 <= len(item) <= 3:
+        return item + (None,) * (3 - len(item))
+    raise ValueError(f"{where}: a batch must be x, (x,), (x, y) or (x, y, sample_weight); received a tuple of "
+                     f"{len(item)}")
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
@@ -56,10 +56,12 @@ def unpack_x_y_sample_weight(data):
 
 
 class ArrayBatches:
-    """Batches x[index], y[index] of in-memory arrays; ``index`` a slice or a slice of a permutation."""
+    """Batches x[index], y[index], sample_weight[index] of in-memory arrays; ``index`` a slice or a slice of a
+    permutation."""
 
-    def __init__(self, x, y, batch_size, shuffle=False):
+    def __init__(self, x, y, batch_size, shuffle=False, sample_weight=None):
         self.x, self.y, self.batch_size, self.shuffle = x, y, batch_size, shuffle
+        self.sample_weight = sample_weight
         self.steps = max(1, math.ceil(len(x) / batch_size))
         #: The current epoch's order of the samples (None unshuffled), which a mid-epoch checkpoint keeps.
         self.order = None
@@ -74,7 +76,7 @@ class ArrayBatches:
             index = slice(step * self.batch_size, (step + 1) * self.batch_size)
             if order is not None:
                 index = order[index]
-            yield self.x[index], (None if self.y is None else self.y[index])
+            yield tuple(None if array is None else array[index] for array in (self.x, self.y, self.sample_weight))
 
 
 class SourceBatches:

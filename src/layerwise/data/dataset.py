@@ -41,20 +41,25 @@ class Dataset:
     rng: Optional[np.random.Generator] = None
     function: Optional[Callable] = None
     prefetch_size: int = 0
+    sample_weight: Optional[np.ndarray] = field(default=None, repr=False)
 
     @classmethod
-    def from_arrays(cls, x, y=None):
-        """A dataset of the samples x[i] (and targets y[i]); the arrays are referenced, not copied.
+    def from_arrays(cls, x, y=None, sample_weight=None):
+        """A dataset of the samples x[i] (and targets y[i], and weights sample_weight[i]: batches are then
+        (x, y, sample_weight), which `Model.fit` and `evaluate` weigh by); the arrays are referenced, not copied.
 
         Raises:
-            ValueError: x and y have different numbers of samples.
+            ValueError: x, y and sample_weight have different numbers of samples, or weights come without y.
         """
         x = np.asarray(x)
         y = None if y is None else np.asarray(y)
-        if x.ndim == 0 or (y is not None and len(y) != len(x)):
-            raise ValueError(f"Dataset.from_arrays: x and y must be arrays of the same number of samples, "
-                             f"received shapes {x.shape} and {None if y is None else y.shape}")
-        return cls(x, y)
+        sample_weight = None if sample_weight is None else np.asarray(sample_weight)
+        lengths = [len(a) for a in (y, sample_weight) if a is not None]
+        if x.ndim == 0 or any(length != len(x) for length in lengths) or (sample_weight is not None and y is None):
+            shapes = [None if a is None else a.shape for a in (y, sample_weight)]
+            raise ValueError(f"Dataset.from_arrays: x, y and sample_weight must be arrays of the same number of "
+                             f"samples (weights with targets), received shapes {x.shape}, {shapes[0]} and {shapes[1]}")
+        return cls(x, y, sample_weight=sample_weight)
 
     def shuffle(self, seed=None):
         """Visit the samples in a new random order every epoch (drawn from ``seed``'s generator)."""
@@ -66,7 +71,8 @@ class Dataset:
         return replace(self, batch_size=batch_size, drop_remainder=bool(drop_remainder))
 
     def map(self, function):
-        """Apply ``function(x, y) -> (x, y)`` (``function(x) -> x`` without targets) to every batch.
+        """Apply ``function(x, y) -> (x, y)`` (``function(x) -> x`` without targets) to every batch; sample
+        weights pass through unchanged.
 
         Maps compose in order: ``ds.map(f).map(g)`` applies f, then g.
         """
@@ -104,7 +110,8 @@ class Dataset:
                 yield x if self.function is None else self.function(x)
             else:
                 y = self.y[index]
-                yield (x, y) if self.function is None else tuple(self.function(x, y))
+                pair = (x, y) if self.function is None else tuple(self.function(x, y))
+                yield pair if self.sample_weight is None else (*pair, self.sample_weight[index])
 
 
 def _prefetched(batches, buffer_size):

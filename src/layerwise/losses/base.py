@@ -10,10 +10,18 @@ def rows(y_pred) -> int:
     return y_pred.size // y_pred.shape[-1] if y_pred.ndim else 1
 
 
-class Loss:
-    """Base class: ``loss(y_true, y_pred)`` is the mean per-sample loss J.
+def per_sample(weights, ndim):
+    """Sample weights of shape (N,) (or (N, T) ...) with trailing axes of size 1 up to ``ndim`` axes."""
+    weights = np.asarray(weights)
+    return weights.reshape(weights.shape + (1,) * (ndim - weights.ndim))
 
-    Subclasses implement `call` (per-sample losses) and `gradient` (dJ/dy_pred).
+
+class Loss:
+    """Base class: ``loss(y_true, y_pred, sample_weight=None)`` is the mean per-sample loss J.
+
+    Subclasses implement `call` (per-sample losses) and `gradient` (dJ/dy_pred). With sample weights w_n the loss
+    is Keras's "sum_over_batch_size" reduction J = (1/M) sum_n w_n l_n (M: the number of per-sample values, not the
+    sum of the weights), whose gradient is the unweighted one with sample n's rows scaled by w_n (`weigh`).
     """
 
     #: Name of the output activation whose fused gradient this loss offers, if any.
@@ -22,8 +30,26 @@ class Loss:
     def __init__(self, name=None):
         self.name = name or snake(type(self).__name__)
 
-    def __call__(self, y_true, y_pred) -> float:
-        return float(np.mean(self.call(y_true, y_pred)))
+    def __call__(self, y_true, y_pred, sample_weight=None) -> float:
+        values = self.call(y_true, y_pred)
+        if sample_weight is not None:
+            values = values * per_sample(self.check_sample_weight(sample_weight, values), np.ndim(values))
+        return float(np.mean(values))
+
+    def check_sample_weight(self, sample_weight, values):
+        """The weights, as an array, if they go with per-sample values of ``values``'s shape (a ValueError if not)."""
+        weights = np.asarray(sample_weight, dtype=np.float64)
+        shape = np.shape(values)
+        if weights.ndim == 0 or weights.ndim > len(shape) or shape[:weights.ndim] != weights.shape:
+            raise ValueError(f"{type(self).__name__}: sample weights of shape {weights.shape} do not go with "
+                             f"per-sample losses of shape {shape} (one weight per sample, or per sample and step)")
+        return weights
+
+    def weigh(self, gradient, sample_weight):
+        """dJ/dy_pred of the weighted loss from the unweighted `gradient`: each sample's rows times its weight."""
+        if sample_weight is None:
+            return gradient
+        return gradient * per_sample(sample_weight, gradient.ndim).astype(gradient.dtype, copy=False)
 
     def call(self, y_true, y_pred):
         """Per-sample losses l_n, of shape y_pred.shape[:-1]."""

@@ -51,9 +51,9 @@ class OutputLosses(losses_module.Loss):
         self.losses = [losses_module.get(loss) for loss in losses]
         self.weights = [1.0] * len(self.losses) if weights is None else [float(weight) for weight in weights]
 
-    def __call__(self, y_true, y_pred) -> float:
-        return float(sum(w * loss(t, p) for w, loss, t, p in zip(self.weights, self.losses, y_true, y_pred,
-                                                                  strict=True)))
+    def __call__(self, y_true, y_pred, sample_weight=None) -> float:
+        return float(sum(w * loss(t, p, sample_weight) for w, loss, t, p in zip(self.weights, self.losses, y_true,
+                                                                                 y_pred, strict=True)))
 
     def call(self, y_true, y_pred):
         return sum(w * loss.call(t, p) for w, loss, t, p in zip(self.weights, self.losses, y_true, y_pred,
@@ -62,6 +62,9 @@ class OutputLosses(losses_module.Loss):
     def gradient(self, y_true, y_pred):
         return [w * loss.gradient(t, p) for w, loss, t, p in zip(self.weights, self.losses, y_true, y_pred,
                                                                   strict=True)]
+
+    def weigh(self, gradients, sample_weight):
+        return [loss.weigh(gradient, sample_weight) for loss, gradient in zip(self.losses, gradients, strict=True)]
 
     def fuses_with(self, activation) -> bool:
         return False

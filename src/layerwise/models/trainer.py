@@ -28,6 +28,7 @@ from layerwise.layers import serialization
 from layerwise.models._data_checks import as_numbers, check_finite
 from layerwise.models._divergence import DivergenceWatch
 from layerwise.models._multi_io import OutputLosses, SampleArrays
+from layerwise.models._sample_weights import check_class_weight, check_sample_weight, class_sample_weights
 from layerwise.utils._arguments import check_integer
 
 _DEFAULT_BATCH_SIZE = 32
@@ -50,13 +51,12 @@ def _validation_pair(validation_data):
         return None
     if is_batch_source(validation_data):
         return (validation_data,)
-    if isinstance(validation_data, tuple) and len(validation_data) == 2:
+    if isinstance(validation_data, tuple) and len(validation_data) in (2, 3):
         return validation_data
     received = (f"a tuple of {len(validation_data)}" if isinstance(validation_data, tuple)
                 else type(validation_data).__name__)
-    hint = "; sample weights (x, y, sample_weight) are not supported" if received == "a tuple of 3" else ""
-    raise ValueError(f"fit: validation_data must be a tuple (x_val, y_val) or a Dataset, Sequence or generator, "
-                     f"received {received}{hint}")
+    raise ValueError(f"fit: validation_data must be a tuple (x_val, y_val) or (x_val, y_val, sample_weight_val), or "
+                     f"a Dataset, Sequence or generator, received {received}")
 
 
 def _shapes(x):
@@ -281,29 +281,31 @@ class Trainer:
         from layerwise import saving
         saving.load_weights(self, filepath)
 
-    def _batches(self, x, y, batch_size, shuffle, steps, where, targets=True):
-        """Return (batches, convert): a stream with ``.steps`` and ``.epoch()`` of raw (x, y) batches, and
-        the function that makes each raw batch ready for the model (see `layerwise.data.adapter`)."""
+    def _batches(self, x, y, batch_size, shuffle, steps, where, targets=True, sample_weight=None):
+        """Return (batches, convert): a stream with ``.steps`` and ``.epoch()`` of raw (x, y, sample_weight)
+        batches, and the function that makes each raw batch ready for the model (see `layerwise.data.adapter`)."""
         if is_batch_source(x):
-            if y is not None:
-                raise ValueError(f"{where}: y must be left unset when x is a Dataset, Sequence or generator; "
-                                 "it yields (x, y) batches itself")
-            return SourceBatches(x, steps, where), lambda xb, yb: self._prepare_batch(xb, yb, where, targets)
+            if y is not None or sample_weight is not None:
+                raise ValueError(f"{where}: y and sample_weight must be left unset when x is a Dataset, Sequence or "
+                                 "generator; it yields (x, y) or (x, y, sample_weight) batches itself")
+            return SourceBatches(x, steps, where), lambda *batch: self._prepare_batch(*batch, where, targets)
         if steps is not None:
             raise ValueError(f"{where}: steps apply to a Dataset, Sequence or generator; for arrays give "
                              f"batch_size instead (received steps={steps!r})")
         x, y = self._prepare(x, y, where, targets)
-        return ArrayBatches(x, y, _batch_size(batch_size, where), shuffle), lambda xb, yb: (self._cast(xb), yb)
+        weights = check_sample_weight(sample_weight, len(x), where)
+        return (ArrayBatches(x, y, _batch_size(batch_size, where), shuffle, weights),
+                lambda xb, yb, wb: (self._cast(xb), yb, wb))
 
-    def _prepare_batch(self, x, y, where, targets):
+    def _prepare_batch(self, x, y, sample_weight, where, targets):
         if targets and y is None:
             raise ValueError(f"{where}: the data source yielded a batch without targets; yield (x, y)")
         x, y = self._prepare(x, y, where, targets)
-        return self._cast(x), y
+        return self._cast(x), y, check_sample_weight(sample_weight, len(x), where)
 
     # ---- one step ------------------------------------------------------------------------------
-    def _train_step(self, x, y, watch=None, position=(None, None)):
-        """One gradient step; returns (loss, outputs, a `Divergence` report or None).
+    def _train_step(self, x, y, watch=None, position=(None, None), sample_weight=None):
+        """One gradient step on the (sample-weighted) loss; returns (loss, outputs, a `Divergence` report or None).
 
         A loss or gradient gone wrong is reported before the update, which is then not applied; a parameter or
         optimizer state gone non-finite, after it (see `layerwise.models._divergence`)."""
@@ -319,11 +321,11 @@ class Trainer:
             y_pred = call(self._inputs(x), training=True, input_gradient=False, trained=parameters,
                           previous=self._last_training_call)
             self._last_training_call = call
-            loss_value = self.loss(y_true, y_pred)
+            loss_value = self.loss(y_true, y_pred, sample_weight)
             if self.fuses_loss_gradient:
-                call.backward_preactivation(self.loss.fused_gradient(y_true, y_pred))
+                call.backward_preactivation(self.loss.weigh(self.loss.fused_gradient(y_true, y_pred), sample_weight))
             else:
-                call.backward(self.loss.gradient(y_true, y_pred))
+                call.backward(self.loss.weigh(self.loss.gradient(y_true, y_pred), sample_weight))
             loss_value += call.activity_penalty + self._add_regularization(parameters)
             divergence = watch.before_update(loss_value, parameters, self._inputs(x), position)
             if divergence is None:
@@ -341,28 +343,47 @@ class Trainer:
                 parameter.grad += parameter.regularizer.gradient(parameter.value)
         return penalty
 
-    def train_on_batch(self, x, y, return_dict=False):
-        """One gradient step on one batch; returns its loss (and metrics), as Keras does."""
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):
+        """One gradient step on one batch; returns its loss (and metrics), as Keras does.
+
+        ``sample_weight`` (one weight per sample) or ``class_weight`` (``{class: weight}``) weigh each sample's loss
+        and metrics, as in `fit`.
+        """
         self._require_compiled("train_on_batch")
         x, y = self._prepare(x, y, "train_on_batch")
-        loss_value, y_pred, divergence = self._train_step(self._cast(x), y)
+        weights = self._training_weights(y, sample_weight, class_weight, len(x), "train_on_batch")
+        loss_value, y_pred, divergence = self._train_step(self._cast(x), y, sample_weight=weights)
         if divergence is not None:
             raise DivergenceError(divergence.message, divergence)
-        return self._batch_result(loss_value, y, y_pred, len(x), return_dict)
+        return self._batch_result(loss_value, y, y_pred, weights, len(x), return_dict)
 
-    def test_on_batch(self, x, y, return_dict=False):
-        """Loss (and metrics) of one batch in inference mode."""
+    def test_on_batch(self, x, y, sample_weight=None, return_dict=False):
+        """Loss (and metrics) of one batch in inference mode, each sample weighted by ``sample_weight``."""
         self._require_compiled("test_on_batch")
         x, y = self._prepare(x, y, "test_on_batch")
+        weights = check_sample_weight(sample_weight, len(x), "test_on_batch")
         y_pred = self._infer(self._cast(x))
-        return self._batch_result(self.loss(self._inputs(y), y_pred), y, y_pred, len(x), return_dict)
+        return self._batch_result(self.loss(self._inputs(y), y_pred, weights), y, y_pred, weights, len(x),
+                                  return_dict)
 
-    def _batch_result(self, loss_value, y, y_pred, count, return_dict):
+    def _training_weights(self, y, sample_weight, class_weight, count, where):
+        """The sample weights of one training call: ``sample_weight``, or those of ``class_weight``, or None."""
+        weights = check_sample_weight(sample_weight, count, where)
+        class_weight = check_class_weight(class_weight, where)
+        if class_weight is None:
+            return weights
+        if weights is not None:
+            raise ValueError(f"{where}: give sample_weight or class_weight, not both (as Keras)")
+        if not self.single_output:
+            raise ValueError(f"{where}: class_weight needs a model of one output, this one has {len(self.outputs)}")
+        return class_sample_weights(y, class_weight)
+
+    def _batch_result(self, loss_value, y, y_pred, sample_weight, count, return_dict):
         tracker = self._fresh_loss_tracker()
         tracker.update_state(loss_value, count)
         self._reset_metrics()
         for metric in self._metrics:
-            metric.update_state(y, y_pred)
+            metric.update_state(y, y_pred, sample_weight=sample_weight)
         return self._format_result(self._logs(tracker), return_dict)
 
     @staticmethod
@@ -380,7 +401,8 @@ class Trainer:
     # ---- the loops -----------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
-            validation_batch_size=None, validation_freq=1, steps_per_epoch=None, validation_steps=None):
+            validation_batch_size=None, validation_freq=1, steps_per_epoch=None, validation_steps=None,
+            class_weight=None, sample_weight=None):
         """Train on mini-batches, reshuffled every epoch (lecture 003); return a `History`.
 
         Args:
@@ -392,7 +414,8 @@ class Trainer:
             callbacks: a list of `layerwise.callbacks.Callback`.
             validation_split: fraction of the data (arrays only), taken from the end before shuffling,
                 held out for validation, as Keras does.
-            validation_data: ``(x_val, y_val)`` or a batch source, used instead of ``validation_split``.
+            validation_data: ``(x_val, y_val)``, ``(x_val, y_val, sample_weight_val)`` or a batch source, used
+                instead of ``validation_split``.
             shuffle: draw a new order of the training samples every epoch (arrays; a Dataset shuffles
                 itself).
             initial_epoch: epoch to start from (for resuming); a callback may override it (`resume_epoch`,
@@ -402,6 +425,11 @@ class Trainer:
             steps_per_epoch: batches per epoch from a batch source (default: its length; required for
                 a generator that loops forever).
             validation_steps: batches per validation pass from a batch source.
+            class_weight: ``{class index: weight}``: each training sample's loss and metrics weighted by its
+                class's weight (1 for classes left out), the class read from its targets (the arg max of one-hot
+                rows); a model of one output; not with ``sample_weight``.
+            sample_weight: one weight per training sample (arrays; a batch source yields (x, y, sample_weight)):
+                the loss is Keras's (1/N) sum_n w_n l_n over each batch of N, and metrics weigh samples alike.
 
         Raises:
             ValueError: data that does not fit the model or the loss, or holds NaN/inf.
@@ -423,6 +451,11 @@ class Trainer:
                                 ("steps_per_epoch", steps_per_epoch), ("validation_steps", validation_steps)):
             check_integer(value, argument, "fit", allow_none=True)
         verbose = verbose_level(verbose, "fit")
+        class_weight = check_class_weight(class_weight, "fit")
+        if class_weight is not None and sample_weight is not None:
+            raise ValueError("fit: give sample_weight or class_weight, not both (as Keras)")
+        if class_weight is not None and not self.single_output:
+            raise ValueError(f"fit: class_weight needs a model of one output, this one has {len(self.outputs)}")
         validation_data = _validation_pair(validation_data)
         if validation_data is None and validation_split:
             if isinstance(validation_split, bool) or not isinstance(validation_split, numbers.Real) or not (
@@ -431,17 +464,22 @@ class Trainer:
             if is_batch_source(x):
                 raise ValueError(f"fit: validation_split needs arrays, received {type(x).__name__}; pass "
                                  "validation_data instead")
-        batches, convert = self._batches(x, y, batch_size, shuffle, steps_per_epoch, "fit")
+        batches, convert = self._batches(x, y, batch_size, shuffle, steps_per_epoch, "fit",
+                                         sample_weight=sample_weight)
         if validation_data is None and validation_split:
             split = int(len(batches.x) * (1 - validation_split))
             if not 0 < split < len(batches.x):
                 raise ValueError(f"fit: validation_split={validation_split!r} of {len(batches.x)} samples leaves "
                                  f"{split} for training and {len(batches.x) - split} for validation; both need one")
-            validation_data = (batches.x[split:], batches.y[split:])
-            batches = ArrayBatches(batches.x[:split], batches.y[:split], batch_size, shuffle)
-        elif validation_data is not None and len(validation_data) == 2:
+            weights = batches.sample_weight
+            validation_data = (batches.x[split:], batches.y[split:], None if weights is None else weights[split:])
+            batches = ArrayBatches(batches.x[:split], batches.y[:split], batch_size, shuffle,
+                                   None if weights is None else weights[:split])
+        elif validation_data is not None and len(validation_data) > 1:
             # Checked now, so that bad validation arrays fail at the call, not after the first epoch.
-            self._prepare(*validation_data, "fit (validation_data)")
+            x_val, y_val = self._prepare(*validation_data[:2], "fit (validation_data)")
+            check_sample_weight(validation_data[2] if len(validation_data) == 3 else None, len(x_val),
+                                "fit (validation_data)")
         callback_list, history = self._callbacks(callbacks, verbose, epochs=epochs, steps=batches.steps)
         terminate = next((c for c in callback_list.callbacks if isinstance(c, TerminateOnNaN)), None)
         watch = DivergenceWatch(self, terminate and terminate.max_loss_growth)
@@ -467,25 +505,29 @@ class Trainer:
             callback_list.on_epoch_begin(epoch)
             # Only arrays resume inside an epoch (checked above); other sources always start one afresh.
             stream = batches.epoch(start, order) if start else batches.epoch()
-            for step, (x_batch, y_batch) in enumerate(stream, start):
-                x_batch, y_batch = convert(x_batch, y_batch)
+            for step, raw_batch in enumerate(stream, start):
+                x_batch, y_batch, w_batch = convert(*raw_batch)
+                if class_weight is not None:
+                    w_batch = class_sample_weights(y_batch, class_weight)
                 callback_list.on_train_batch_begin(step)
-                loss_value, y_pred, divergence = self._train_step(x_batch, y_batch, watch, (epoch, step))
+                loss_value, y_pred, divergence = self._train_step(x_batch, y_batch, watch, (epoch, step),
+                                                                  sample_weight=w_batch)
                 if divergence is not None:
                     if terminate is None:
                         raise DivergenceError(divergence.message, divergence)
                     history.divergence = terminate.divergence = divergence
                 loss_tracker.update_state(loss_value, len(x_batch))
                 for metric in self._metrics:
-                    metric.update_state(y_batch, y_pred)
+                    metric.update_state(y_batch, y_pred, sample_weight=w_batch)
                 self._progress = (epoch, step + 1, batches, loss_tracker)
                 callback_list.on_train_batch_end(step, self._logs(loss_tracker))
                 if self.stop_training:
                     break
             logs = self._logs(loss_tracker)
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self.evaluate(*validation_data, batch_size=validation_batch_size or batch_size,
-                                         verbose=0, return_dict=True, steps=validation_steps)
+                x_val, y_val, w_val = (*validation_data, None, None)[:3]
+                val_logs = self.evaluate(x_val, y_val, batch_size=validation_batch_size or batch_size, verbose=0,
+                                         return_dict=True, steps=validation_steps, sample_weight=w_val)
                 logs.update({f"val_{key}": value for key, value in val_logs.items()})
             callback_list.on_epoch_end(epoch, logs)
             if self.stop_training:
@@ -513,8 +555,9 @@ class Trainer:
             metric.set_variables(variables)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False, callbacks=None,
-                 steps=None):
-        """Loss and metrics over the data (arrays or a batch source, as `fit`) in inference mode.
+                 steps=None, sample_weight=None):
+        """Loss and metrics over the data (arrays or a batch source, as `fit`) in inference mode, each sample
+        weighted by ``sample_weight`` (arrays; a batch source may yield (x, y, sample_weight)) as in `fit`.
 
         Returns:
             The loss alone when there are no metrics, else ``[loss, metric, ...]``, or a dict with
@@ -523,18 +566,18 @@ class Trainer:
         self._require_compiled("evaluate")
         batch_size = _batch_size(batch_size, "evaluate")
         verbose = verbose_level(verbose, "evaluate")
-        batches, convert = self._batches(x, y, batch_size, False, steps, "evaluate")
+        batches, convert = self._batches(x, y, batch_size, False, steps, "evaluate", sample_weight=sample_weight)
         loss_tracker = self._fresh_loss_tracker()
         self._reset_metrics()
         callback_list, _ = self._callbacks(callbacks, 0)
         callback_list.on_test_begin()
-        for step, (x_batch, y_batch) in enumerate(batches.epoch()):
-            x_batch, y_batch = convert(x_batch, y_batch)
+        for step, raw_batch in enumerate(batches.epoch()):
+            x_batch, y_batch, w_batch = convert(*raw_batch)
             callback_list.on_test_batch_begin(step)
             y_pred = self._infer(x_batch)
-            loss_tracker.update_state(self.loss(self._inputs(y_batch), y_pred), len(y_batch))
+            loss_tracker.update_state(self.loss(self._inputs(y_batch), y_pred, w_batch), len(y_batch))
             for metric in self._metrics:
-                metric.update_state(y_batch, y_pred)
+                metric.update_state(y_batch, y_pred, sample_weight=w_batch)
             callback_list.on_test_batch_end(step, self._logs(loss_tracker))
         logs = self._logs(loss_tracker)
         callback_list.on_test_end(logs)
@@ -562,9 +605,9 @@ class Trainer:
         callback_list, _ = self._callbacks(callbacks, 0)
         callback_list.on_predict_begin()
         outputs = []
-        for step, (x_batch, _) in enumerate(batches.epoch()):
+        for step, (x_batch, _, _) in enumerate(batches.epoch()):
             callback_list.on_predict_batch_begin(step)
-            outputs.append(self._predict_batch(convert(x_batch, None)[0], mc_samples))
+            outputs.append(self._predict_batch(convert(x_batch, None, None)[0], mc_samples))
             callback_list.on_predict_batch_end(step)
         callback_list.on_predict_end()
         if not outputs:

@@ -170,9 +170,12 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
         # The targets of an RBM are its inputs: reconstructions are compared with them.
         return y.astype(self.dtype, copy=False)
 
-    def _train_step(self, x, y, watch=None, position=(None, None)):
+    def _train_step(self, x, y, watch=None, position=(None, None), sample_weight=None):
         """One CD-k (or PCD) update; returns (reconstruction error, None, a `Divergence` report or None), as
-        `Trainer._train_step` does."""
+        `Trainer._train_step` does. Contrastive divergence has no per-sample loss to weigh: sample weights are
+        refused."""
+        if sample_weight is not None:
+            raise ValueError(f"{self.name}: contrastive divergence takes no sample_weight or class_weight")
         parameters = self._trained_parameters()
         # A diverging step overflows everywhere; the report below names it once.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
