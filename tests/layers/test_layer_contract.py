@@ -275,6 +275,11 @@ LAYER_CASES = [
     LayerCase("unit_normalization_two_axes", lambda: layers.UnitNormalization(axis=[1, 2]), (2, 3, 4)),
     LayerCase("rms_normalization", lambda: layers.RMSNormalization(), (3, 5)),
     LayerCase("rms_normalization_axis1", lambda: layers.RMSNormalization(axis=1), (2, 4, 3)),
+    LayerCase("resizing_bilinear_up", lambda: layers.Resizing(5, 7), (2, 3, 4, 2)),
+    LayerCase("resizing_nearest_down_cropped", lambda: layers.Resizing(2, 3, "nearest", crop_to_aspect_ratio=True),
+              (2, 5, 4, 2)),
+    LayerCase("center_crop", lambda: layers.CenterCrop(3, 2), (2, 6, 5, 2)),
+    LayerCase("random_crop", lambda: layers.RandomCrop(3, 2, seed=7), (2, 6, 5, 2)),
     # preprocessing (the constant-scaling shortcut)
     LayerCase("rescaling", lambda: layers.Rescaling(0.5, offset=-1.0), (3, 4)),
 ]

@@ -85,3 +85,35 @@ def test_argument_errors_name_the_layer_and_value():
         layers.AlphaDropout(1.0)
     with pytest.raises(ValueError, match="RepeatVector '.*' expects inputs of rank 2"):
         layers.RepeatVector(2)(np.ones((1, 2, 3)))
+
+
+@pytest.mark.parametrize("size, interpolation, mode", [
+    ((5, 7), "bilinear", "bilinear"), ((2, 3), "bilinear", "bilinear"), ((5, 2), "nearest", "nearest-exact"),
+    ((2, 9), "nearest", "nearest-exact")])
+def test_resizing_matches_torch_interpolate_at_half_pixel_centres(size, interpolation, mode, float64, rng):
+    layer = layers.Resizing(*size, interpolation=interpolation)
+    x = rng.normal(size=(2, 4, 5, 3))
+    y = layer(x)
+    dy = rng.normal(size=y.shape)
+    t = torch.tensor(x, requires_grad=True)
+    arguments = {"align_corners": False} if mode == "bilinear" else {}
+    expected = F.interpolate(t.permute(0, 3, 1, 2), size=size, mode=mode, **arguments).permute(0, 2, 3, 1)
+    expected.backward(torch.tensor(dy))
+    np.testing.assert_allclose(y, expected.detach().numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(layer.backward(dy), t.grad.numpy(), rtol=1e-10, atol=1e-13)
+
+
+def test_crops_as_keras(rng):
+    x = rng.normal(size=(3, 7, 6, 2)).astype("float32")
+    np.testing.assert_array_equal(layers.CenterCrop(4, 3)(x), x[:, 1:5, 1:4])
+    crop = layers.RandomCrop(4, 3, seed=0)
+    y = crop(x, training=True)
+    top, left = crop.box[:2]
+    np.testing.assert_array_equal(y, x[:, top:top + 4, left:left + 3])  # one window for the batch, as Keras
+    # At inference, Keras's centred window of the target's aspect ratio (7 x int(7 * 3 / 4) = 7 x 5), resized.
+    np.testing.assert_allclose(crop(x), layers.Resizing(4, 3, crop_to_aspect_ratio=True)(x), rtol=1e-6)
+    assert crop.box == (0, 0, 7, 5)
+    with pytest.raises(ValueError, match=r"CenterCrop\) expects images .* of at least 8 x 3, received"):
+        layers.CenterCrop(8, 3)(x)
+    with pytest.raises(ValueError, match="Resizing: interpolation must be one of"):
+        layers.Resizing(2, 2, interpolation="bicubic")

@@ -1,11 +1,13 @@
-"""ONNX exporters of the preprocessing layers: the random augmentations are the identity at inference,
-Rescaling and Normalization are affine maps with constants."""
+"""ONNX exporters of the preprocessing layers: the random augmentations are the identity at inference (RandomCrop a
+centred crop and resize), Rescaling and Normalization are affine maps with constants, crops are slices and a resize is
+two products with its interpolation matrices."""
 
 import numpy as np
 
 from layerwise import config
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import Normalization, Rescaling
+from layerwise.layers import CenterCrop, Normalization, RandomCrop, Rescaling, Resizing
+from layerwise.ops.resize import aspect_crop_box, resize_matrix
 from layerwise.layers.preprocessing._augmentation import RandomLayer
 
 
@@ -29,3 +31,40 @@ def _normalization(layer, graph, x):
     if layer.invert:
         return graph.node("Add", [graph.node("Mul", [x, std]), mean], hint=layer.name)
     return graph.node("Div", [graph.node("Sub", [x, mean]), std], hint=layer.name)
+
+
+def _crop(layer, graph, x, top, left, height, width):
+    return graph.node("Slice", [x, graph.constant([top, left], "starts", dtype="int64"),
+                                graph.constant([top + height, left + width], "ends", dtype="int64"),
+                                graph.constant([1, 2], "axes", dtype="int64")], hint=f"{layer.name}/crop")
+
+
+def _crop_and_resize(layer, graph, x, box, interpolation):
+    """The window ``box`` of x resized to the layer's size: (N, h, w, C) = R_h x R_wᵀ, as channels-first products."""
+    top, left, height, width = box
+    x = graph.node("Transpose", _crop(layer, graph, x, top, left, height, width), perm=[0, 3, 1, 2])
+    rows = graph.constant(resize_matrix(height, layer.height, interpolation, graph.dtype), f"{layer.name}/rows")
+    columns = graph.constant(resize_matrix(width, layer.width, interpolation, graph.dtype).T, f"{layer.name}/columns")
+    x = graph.node("MatMul", [graph.node("MatMul", [rows, x]), columns])
+    return graph.node("Transpose", x, hint=layer.name, perm=[0, 2, 3, 1])
+
+
+@onnx_exporter(Resizing)
+def _resizing(layer, graph, x):
+    height, width = layer.input_spec[:2]
+    box = aspect_crop_box(height, width, layer.height, layer.width) if layer.crop_to_aspect_ratio else (
+        0, 0, height, width)
+    return _crop_and_resize(layer, graph, x, box, layer.interpolation)
+
+
+@onnx_exporter(RandomCrop)
+def _random_crop(layer, graph, x):
+    height, width = layer.input_spec[:2]
+    return _crop_and_resize(layer, graph, x, aspect_crop_box(height, width, layer.height, layer.width), "bilinear")
+
+
+@onnx_exporter(CenterCrop)
+def _center_crop(layer, graph, x):
+    height, width = layer.input_spec[:2]
+    top, left = (height - layer.height) // 2, (width - layer.width) // 2
+    return graph.node("Identity", _crop(layer, graph, x, top, left, layer.height, layer.width), hint=layer.name)

@@ -1,12 +1,15 @@
 """Preprocessing and augmentation layers (lecture 003's "create more training data")."""
 
+from layerwise.layers.preprocessing.center_crop import CenterCrop
 from layerwise.layers.preprocessing.normalization import Normalization
 from layerwise.layers.preprocessing.random_contrast import RandomContrast
+from layerwise.layers.preprocessing.random_crop import RandomCrop
 from layerwise.layers.preprocessing.random_flip import RandomFlip
 from layerwise.layers.preprocessing.random_rotation import RandomRotation
 from layerwise.layers.preprocessing.random_translation import RandomTranslation
 from layerwise.layers.preprocessing.random_zoom import RandomZoom
 from layerwise.layers.preprocessing.rescaling import Rescaling
+from layerwise.layers.preprocessing.resizing import Resizing
 
-__all__ = ["Normalization", "RandomContrast", "RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
-           "Rescaling"]
+__all__ = ["CenterCrop", "Normalization", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
+           "RandomTranslation", "RandomZoom", "Rescaling", "Resizing"]
