@@ -9,7 +9,7 @@ from keras_left_out import LEFT_OUT
 
 #: The covered names per module when last raised; raise it when a module gains names, never lower it.
 FLOOR = {"layers": 91, "losses": 44, "metrics": 72, "activations": 34, "initializers": 36, "regularizers": 12,
-         "constraints": 12, "optimizers": 13, "optimizers.schedules": 9, "callbacks": 12, "models": 6,
+         "constraints": 12, "optimizers": 17, "optimizers.schedules": 9, "callbacks": 12, "models": 6,
          "saving": 12, "utils": 21, "backend": 13}
 
 

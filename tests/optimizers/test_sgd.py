@@ -82,7 +82,8 @@ def test_a_hand_computed_momentum_sequence():
 
 
 def test_lr_is_an_alias_of_learning_rate():
-    assert optimizers.SGD(lr=0.1).learning_rate == 0.1
+    with pytest.warns(DeprecationWarning, match="the argument lr is Keras 2's"):
+        assert optimizers.SGD(lr=0.1).learning_rate == 0.1
     assert optimizers.SGD(0.2).learning_rate == 0.2
     assert optimizers.get("sgd").learning_rate == 0.01
 
@@ -99,7 +100,7 @@ def test_a_schedule_is_evaluated_at_the_step_count():
 def test_non_trainable_parameters_are_left_alone():
     frozen = Parameter(np.array([1.0]), "frozen", trainable=False)
     frozen.grad[...] = 5.0
-    optimizers.SGD(lr=1.0).apply([frozen])
+    optimizers.SGD(learning_rate=1.0).apply([frozen])
     np.testing.assert_array_equal(frozen.value, [1.0])
 
 

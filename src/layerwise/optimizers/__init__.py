@@ -2,11 +2,15 @@
 
 from layerwise.optimizers import schedules
 from layerwise.optimizers.adadelta import Adadelta
+from layerwise.optimizers.adafactor import Adafactor
 from layerwise.optimizers.adagrad import Adagrad
 from layerwise.optimizers.adam import Adam
 from layerwise.optimizers.adamax import Adamax
 from layerwise.optimizers.adamw import AdamW
 from layerwise.optimizers.base import Optimizer
+from layerwise.optimizers.ftrl import Ftrl
+from layerwise.optimizers.lamb import Lamb
+from layerwise.optimizers.lion import Lion
 from layerwise.optimizers.nadam import Nadam
 from layerwise.optimizers.rmsprop import RMSprop
 from layerwise.optimizers.sgd import SGD
@@ -15,7 +19,7 @@ from layerwise.utils.registry import Registry
 from layerwise.utils.serialization_lib import serialize_keras_object as serialize
 
 _TABLE = Registry("optimizer", module="layerwise.optimizers")
-for _class in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, Nadam, Adadelta):
+for _class in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, Nadam, Adadelta, Lion, Lamb, Ftrl, Adafactor):
     _TABLE.register(_class, _class.__name__.lower())
 
 
@@ -33,5 +37,5 @@ def get(identifier) -> Optimizer:
 
 deserialize = deserializer(get, "optimizer")
 
-__all__ = ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "Optimizer", "RMSprop", "SGD", "deserialize",
-           "get", "schedules", "serialize"]
+__all__ = ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion", "Nadam", "Optimizer",
+           "RMSprop", "SGD", "deserialize", "get", "schedules", "serialize"]

@@ -53,6 +53,9 @@ class Optimizer:
     #: (e.g. a running product of decay factors); they are saved with the state so training resumes
     #: exactly.
     state_attributes = ()
+    #: Whether `update_step` is element-wise, so that a large parameter may be updated as two halves in parallel
+    #: (False for rules that read norms or means of the whole parameter, as Lamb and Adafactor).
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, name=None, lr=None, weight_decay=None, clipnorm=None,
                  clipvalue=None, global_clipnorm=None, decay=None):
@@ -137,7 +140,7 @@ class Optimizer:
             if self.weight_decay:
                 parameter.value *= 1.0 - learning_rate * self.weight_decay
             slots = self._slots[parameter]
-            if parameter.value.size < PARALLEL_MIN_SIZE:
+            if not self.elementwise or parameter.value.size < PARALLEL_MIN_SIZE:
                 self.update_step(parameter, slots, learning_rate)
                 continue
             (value_a, value_b), (grad_a, grad_b) = halves(parameter.value), halves(parameter.grad)
