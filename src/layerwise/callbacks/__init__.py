@@ -10,8 +10,9 @@ from layerwise.callbacks.learning_rate_scheduler import LearningRateScheduler
 from layerwise.callbacks.model_checkpoint import ModelCheckpoint
 from layerwise.callbacks.progbar_logger import ProgbarLogger, ProgressBar
 from layerwise.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from layerwise.callbacks.remote_monitor import RemoteMonitor
 from layerwise.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = ["BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History",
            "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger", "ProgressBar",
-           "ReduceLROnPlateau", "TerminateOnNaN"]
+           "ReduceLROnPlateau", "RemoteMonitor", "TerminateOnNaN"]

@@ -5,6 +5,7 @@ import sys
 from tqdm.auto import tqdm
 
 from layerwise.callbacks.callback import Callback
+from layerwise.utils import io_utils
 
 
 def format_logs(logs) -> str:
@@ -14,7 +15,8 @@ def format_logs(logs) -> str:
 
 
 class ProgbarLogger(Callback):
-    """A tqdm bar per epoch with the running loss and metrics (verbose=1), or one line per epoch (2).
+    """A tqdm bar per epoch with the running loss and metrics (verbose=1), or one line per epoch (2, and 1 when
+    interactive logging is off: `layerwise.utils.disable_interactive_logging`).
 
     Args:
         verbose: 1 for a live bar, 2 for one line per epoch.
@@ -28,7 +30,7 @@ class ProgbarLogger(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
-        if self.verbose == 1:
+        if self.verbose == 1 and io_utils.is_interactive_logging_enabled():
             self.bar = tqdm(total=self.params.get("steps"), desc=f"Epoch {epoch + 1}/{self.params.get('epochs')}",
                             unit="batch", file=self.file or sys.stderr, dynamic_ncols=True, leave=True)
 
@@ -42,7 +44,7 @@ class ProgbarLogger(Callback):
             self.bar.set_postfix_str(format_logs(logs or {}), refresh=False)
             self.bar.close()
             self.bar = None
-        elif self.verbose == 2:
+        elif self.verbose:
             print(f"Epoch {epoch + 1}/{self.params.get('epochs')} - {format_logs(logs or {})}",
                   file=self.file or sys.stdout, flush=True)
 

@@ -1,11 +1,18 @@
-"""Utilities with Keras's names: `to_categorical`, `normalize`, `pad_sequences`, `set_random_seed`; and what
+"""Utilities with Keras's names: `to_categorical`, `normalize`, `pad_sequences`, `set_random_seed`, `Config`,
+`Progbar`, the interactive-logging switches, `split_dataset`, `timeseries_dataset_from_array`, `get_file` and the
+image file functions; and what
 `keras.utils` offers from elsewhere: `plot_model` (its home is `layerwise.plot`), `Sequence`, `PyDataset` and the
 batch packing functions (`layerwise.data`), the graph and dtype functions of `layerwise.backend`, and the
 custom-object registration and serialization functions (their home is `layerwise.saving`)."""
 
 import importlib
 
+from layerwise.utils.config import Config
+from layerwise.utils.dataset_utils import split_dataset, timeseries_dataset_from_array
+from layerwise.utils.io_utils import (disable_interactive_logging, enable_interactive_logging,
+                                      is_interactive_logging_enabled)
 from layerwise.utils.numerical import normalize, to_categorical
+from layerwise.utils.progbar import Progbar
 from layerwise.utils.random import set_random_seed
 from layerwise.utils.sequence_utils import pad_sequences
 from layerwise.utils.registry import (CustomObjectScope, custom_object_scope, get_custom_objects, get_registered_name,
@@ -19,13 +26,16 @@ _ELSEWHERE = {
     "PyDataset": "layerwise.data.sequence", "pack_x_y_sample_weight": "layerwise.data.adapter",
     "unpack_x_y_sample_weight": "layerwise.data.adapter", "get_source_inputs": "layerwise.layers.symbolic",
     "clear_session": "layerwise.backend", "is_keras_tensor": "layerwise.backend",
-    "standardize_dtype": "layerwise.backend",
+    "standardize_dtype": "layerwise.backend", "get_file": "layerwise.utils.file_utils",
+    "array_to_img": "layerwise.utils.image_utils", "img_to_array": "layerwise.utils.image_utils",
+    "load_img": "layerwise.utils.image_utils", "save_img": "layerwise.utils.image_utils",
 }
 
-__all__ = ["CustomObjectScope", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
-           "get_registered_name", "get_registered_object", "normalize", "pad_sequences",
-           "register_keras_serializable", "serialize_keras_object", "set_random_seed", "to_categorical",
-           *_ELSEWHERE]
+__all__ = ["Config", "CustomObjectScope", "Progbar", "custom_object_scope", "deserialize_keras_object",
+           "disable_interactive_logging", "enable_interactive_logging", "get_custom_objects", "get_registered_name",
+           "get_registered_object", "is_interactive_logging_enabled", "normalize", "pad_sequences",
+           "register_keras_serializable", "serialize_keras_object", "set_random_seed", "split_dataset",
+           "timeseries_dataset_from_array", "to_categorical", *_ELSEWHERE]
 
 
 def __getattr__(name):
