@@ -117,3 +117,21 @@ def test_crops_as_keras(rng):
         layers.CenterCrop(8, 3)(x)
     with pytest.raises(ValueError, match="Resizing: interpolation must be one of"):
         layers.Resizing(2, 2, interpolation="bicubic")
+
+
+def test_depthwise_conv1d_matches_torch_grouped_conv1d(float64, rng):
+    layer = layers.DepthwiseConv1D(3, strides=2, depth_multiplier=2, bias_initializer="random_normal")
+    x = rng.normal(size=(2, 9, 3))
+    y = layer(x)
+    dy = rng.normal(size=y.shape)
+    kernel = layer.kernel.value  # (k, C, m): output channel c m + j filters channel c
+    weight = torch.tensor(np.transpose(kernel, (1, 2, 0)).reshape(6, 1, 3), requires_grad=True)
+    bias = torch.tensor(layer.bias.value, requires_grad=True)
+    t = torch.tensor(x, requires_grad=True)
+    expected = F.conv1d(t.transpose(1, 2), weight, bias, stride=2, groups=3).transpose(1, 2)
+    expected.backward(torch.tensor(dy))
+    np.testing.assert_allclose(y, expected.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(layer.backward(dy), t.grad.numpy(), rtol=1e-10, atol=1e-13)
+    np.testing.assert_allclose(np.transpose(layer.kernel.grad, (1, 2, 0)).reshape(6, 1, 3), weight.grad.numpy(),
+                               rtol=1e-10)
+    np.testing.assert_allclose(layer.bias.grad, bias.grad.numpy(), rtol=1e-10)

@@ -2,7 +2,7 @@
 
 from layerwise.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from layerwise.layers.base import Layer, Parameter
-from layerwise.layers.convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D
+from layerwise.layers.convolutional import Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv1D, DepthwiseConv2D
 from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten,
                                    Identity, Input, InputLayer, Masking, Maxout, Reshape)
 from layerwise.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
@@ -33,7 +33,8 @@ __all__ = [
     # activations
     "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax",
     # convolutional networks (lecture 004)
-    "Conv1D", "Conv2D", "Conv2DTranspose", "Cropping1D", "Cropping2D", "DepthwiseConv2D", "UpSampling1D",
+    "Conv1D", "Conv2D", "Conv2DTranspose", "Cropping1D", "Cropping2D", "DepthwiseConv1D", "DepthwiseConv2D",
+    "UpSampling1D",
     "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
     # merging, and the functions of the functional API
     "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add", "average",

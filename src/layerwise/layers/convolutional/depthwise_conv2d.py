@@ -57,7 +57,7 @@ class DepthwiseConv2D(Conv2D):
         self._add_bias()
 
     def _kernel_2d(self, array):
-        return array.reshape(self.kernel_size + (1, self.filters))
+        return array.reshape(self._as_image_tuple(self.kernel_size) + (1, self.filters))
 
     def compute_output_shape(self, input_shape):
         groups = input_shape[-1]
