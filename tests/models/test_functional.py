@@ -158,8 +158,8 @@ def test_one_loss_applies_to_every_output_and_compile_errors_are_named(rng):
     np.testing.assert_allclose(loss, np.mean((first - target) ** 2) + np.mean((second - target) ** 2), rtol=1e-5)
     with pytest.raises(ValueError, match="one loss per output \\(2\\)"):
         model.compile(optimizer="sgd", loss=["mse"])
-    with pytest.raises(ValueError, match="metrics need a model of one output"):
-        model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    with pytest.raises(ValueError, match="one list of metrics per output \\(2\\), received 3"):
+        model.compile(optimizer="sgd", loss="mse", metrics=[["mae"], [], []])
     with pytest.raises(ValueError, match="share one number of samples"):
         model.train_on_batch(data, [target, target[:4]])
 

@@ -83,8 +83,9 @@ class Trainer:
     _last_training_call = None
     #: The loss of the last fit, evaluate or train/test_on_batch, as a Mean named "loss".
     _loss_tracker = None
-    #: The compiled metrics, resolved on the first batch seen (None before).
+    #: The compiled metrics, resolved on the first batch seen (None before), and the output each one reads.
     _metrics = None
+    _metric_outputs = ()
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None):
         """Configure training; with several outputs the loss is the weighted sum of one loss per output.
@@ -95,10 +96,12 @@ class Trainer:
         Args:
             optimizer: a name ("sgd") or an Optimizer.
             loss: a name ("categorical_crossentropy", "mse"), a loss function or a Loss; with several
-                outputs a list of one loss per output (one loss alone is applied to every output), and
-                the training loss is J = sum_k w_k J_k(y_k, p_k).
-            metrics: a list of names ("accuracy", "mae", "auc") or Metric objects (models of one output only); an
-                unknown name is refused here with the list of known ones.
+                outputs a list of one loss per output or a dict keyed by the output layers' names (one loss alone
+                is applied to every output), and the training loss is J = sum_k w_k J_k(y_k, p_k).
+            metrics: a list of names ("accuracy", "mae", "auc") or Metric objects; with several outputs a list of
+                lists (one per output), a dict keyed by the output layers' names (of a metric or a list), or one
+                list for every output, each logged as "<output>_<metric>". An unknown name is refused here with the
+                list of known ones.
             loss_weights: the w_k (default 1) of a model of several outputs: a list with one number per
                 output, or a dict keyed by the names of the output layers (those left out weigh 1).
         """
@@ -106,33 +109,75 @@ class Trainer:
             raise ValueError(f"{self.name}.compile: a loss is required, e.g. loss='categorical_crossentropy'")
         outputs = 1 if self.single_output else len(self.outputs)
         if outputs > 1:
-            if metrics:
-                raise ValueError(f"{self.name}.compile: metrics need a model of one output, this one has {outputs}")
-            losses = list(loss) if isinstance(loss, (list, tuple)) else [loss] * outputs
+            losses = self._by_output(loss, "loss") if isinstance(loss, dict) else (
+                list(loss) if isinstance(loss, (list, tuple)) else [loss] * outputs)
             if len(losses) != outputs or any(item is None for item in losses):
                 raise ValueError(f"{self.name}.compile: give one loss per output ({outputs}), received {loss!r}")
             loss = OutputLosses(losses, self._output_weights(loss_weights, outputs))
+            metrics = self._metrics_by_output(metrics or [])
         elif loss_weights is not None:
             raise ValueError(f"{self.name}.compile: loss_weights weigh the losses of several outputs; this model "
                              "has one (scale its loss instead)")
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = losses_module.get(loss)
-        for identifier in metrics or []:
+        for identifier in (sum(metrics, []) if outputs > 1 else metrics or []):
             metrics_module.check(identifier)
         self._metric_identifiers = list(metrics or [])
         self._metrics = self._loss_tracker = None
         self._compiled_trainable = {layer: layer.trainable for layer in self.flatten_layers()}
 
+    def _by_output(self, values, argument, default=None):
+        """A dict keyed by output layer names as a list in output order (``default`` for the names left out)."""
+        names = [tensor.layer.name for tensor in self.outputs]
+        unknown = sorted(set(values) - set(names))
+        if unknown:
+            raise ValueError(f"{self.name}.compile: {argument} names {unknown}, which are not outputs; the outputs "
+                             f"are {names}")
+        return [values.get(name, default) for name in names]
+
+    def _metrics_by_output(self, metrics):
+        """The metrics of a model of several outputs as one list per output."""
+        outputs = len(self.outputs)
+        if isinstance(metrics, dict):
+            lists = self._by_output(metrics, "metrics", [])
+        elif metrics and all(isinstance(item, (list, tuple)) or item is None for item in metrics):
+            if len(metrics) != outputs:
+                raise ValueError(f"{self.name}.compile: give one list of metrics per output ({outputs}), received "
+                                 f"{len(metrics)}")
+            lists = metrics
+        else:
+            # One list for every output: a Metric object stands for its config, so each output builds its own
+            # (state of its own, named "<output>_<name>").
+            lists = [[_as_config(m) for m in metrics] for _ in range(outputs)]
+        return [list(items) if isinstance(items, (list, tuple)) else ([] if items is None else [items])
+                for items in lists]
+
+    def _resolve_metrics(self, shapes, targets):
+        """The compiled metrics as objects, and the output each one reads; with several outputs a metric made from
+        a name is logged as "<output>_<name>"."""
+        if self.single_output:
+            return [metrics_module.get(m, self.loss, shapes[0], targets[0].shape)
+                    for m in self._metric_identifiers], [0] * len(self._metric_identifiers)
+        resolved, outputs = [], []
+        for k, (items, loss, tensor) in enumerate(zip(self._metric_identifiers, self.loss.losses, self.outputs)):
+            for identifier in items:
+                metric = metrics_module.get(identifier, loss, shapes[k], targets[k].shape)
+                if not isinstance(identifier, metrics_module.Metric):
+                    metric.name = f"{tensor.layer.name}_{metric.name}"
+                resolved.append(metric)
+                outputs.append(k)
+        return resolved, outputs
+
+    def _update_metrics(self, y, y_pred, sample_weight):
+        for metric, output in zip(self._metrics, self._metric_outputs, strict=True):
+            targets, outputs = (y, y_pred) if self.single_output else (self._inputs(y)[output], y_pred[output])
+            metric.update_state(targets, outputs, sample_weight=sample_weight)
+
     def _output_weights(self, loss_weights, outputs):
         if loss_weights is None:
             return None
         if isinstance(loss_weights, dict):
-            names = [tensor.layer.name for tensor in self.outputs]
-            unknown = sorted(set(loss_weights) - set(names))
-            if unknown:
-                raise ValueError(f"{self.name}.compile: loss_weights names {unknown}, which are not outputs; the "
-                                 f"outputs are {names}")
-            loss_weights = [loss_weights.get(name, 1.0) for name in names]
+            loss_weights = self._by_output(loss_weights, "loss_weights", 1.0)
         weights = list(loss_weights)
         if len(weights) != outputs or not all(isinstance(w, numbers.Real) and not isinstance(w, bool)
                                               and np.isfinite(w) for w in weights):
@@ -188,8 +233,7 @@ class Trainer:
         losses = [self.loss] if self.single_output else self.loss.losses
         y = [self._prepare_targets(t, loss, shape, where) for t, loss, shape in zip(y, losses, shapes)]
         if self._metrics is None:
-            self._metrics = [metrics_module.get(m, self.loss, shapes[0], y[0].shape)
-                             for m in self._metric_identifiers]
+            self._metrics, self._metric_outputs = self._resolve_metrics(shapes, y)
         return x, (y[0] if self.single_output else SampleArrays(y, "y", where))
 
     def _build_for(self, shapes, where):
@@ -382,8 +426,7 @@ class Trainer:
         tracker = self._fresh_loss_tracker()
         tracker.update_state(loss_value, count)
         self._reset_metrics()
-        for metric in self._metrics:
-            metric.update_state(y, y_pred, sample_weight=sample_weight)
+        self._update_metrics(y, y_pred, sample_weight)
         return self._format_result(self._logs(tracker), return_dict)
 
     @staticmethod
@@ -517,8 +560,7 @@ class Trainer:
                         raise DivergenceError(divergence.message, divergence)
                     history.divergence = terminate.divergence = divergence
                 loss_tracker.update_state(loss_value, len(x_batch))
-                for metric in self._metrics:
-                    metric.update_state(y_batch, y_pred, sample_weight=w_batch)
+                self._update_metrics(y_batch, y_pred, w_batch)
                 self._progress = (epoch, step + 1, batches, loss_tracker)
                 callback_list.on_train_batch_end(step, self._logs(loss_tracker))
                 if self.stop_training:
@@ -576,8 +618,7 @@ class Trainer:
             callback_list.on_test_batch_begin(step)
             y_pred = self._infer(x_batch)
             loss_tracker.update_state(self.loss(self._inputs(y_batch), y_pred, w_batch), len(y_batch))
-            for metric in self._metrics:
-                metric.update_state(y_batch, y_pred, sample_weight=w_batch)
+            self._update_metrics(y_batch, y_pred, w_batch)
             callback_list.on_test_batch_end(step, self._logs(loss_tracker))
         logs = self._logs(loss_tracker)
         callback_list.on_test_end(logs)
@@ -631,6 +672,11 @@ class Trainer:
             total += self._infer(x_batch, training="stochastic")
         total /= mc_samples
         return total
+
+
+def _as_config(metric):
+    """A Metric object's config (what builds a copy of it); a name or config as it is."""
+    return metrics_module.serialize(metric) if isinstance(metric, metrics_module.Metric) else metric
 
 
 def _json_ready(value):

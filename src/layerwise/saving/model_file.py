@@ -97,6 +97,11 @@ def _compile_config(model):
             "metrics": serialize_keras_object(model._metric_identifiers)}
 
 
+def _metrics(items):
+    """The compiled metrics of a file: names, configs, and one list per output for a model of several."""
+    return [_metrics(m) if isinstance(m, list) else m if isinstance(m, str) else metrics.get(m) for m in items]
+
+
 def generator_states(model) -> dict:
     """The state of every np.random.Generator a layer owns (the library's own is left to backups)."""
     shared = layerwise_random.generator()
@@ -265,8 +270,7 @@ def _build_model(config, custom_objects, where, weight_values):
                 model.compile(optimizer=optimizers.get(compile_config["optimizer"]),
                               loss=[losses.get(item) for item in loss] if isinstance(loss, list) else losses.get(loss),
                               loss_weights=compile_config.get("loss_weights"),
-                              metrics=[m if isinstance(m, str) else metrics.get(m)
-                                       for m in compile_config["metrics"]])
+                              metrics=_metrics(compile_config["metrics"]))
         bad_names = [layer.name for layer in model.flatten_layers() if not isinstance(layer.name, str)]
         if bad_names:
             raise ValueError(f"layer names must be strings, found {bad_names[:3]}")
