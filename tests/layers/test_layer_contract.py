@@ -283,6 +283,11 @@ LAYER_CASES = [
               (2, 5, 4, 2)),
     LayerCase("center_crop", lambda: layers.CenterCrop(3, 2), (2, 6, 5, 2)),
     LayerCase("random_crop", lambda: layers.RandomCrop(3, 2, seed=7), (2, 6, 5, 2)),
+    LayerCase("random_brightness", lambda: layers.RandomBrightness(0.2, value_range=(-1, 1), seed=8), (3, 4, 4, 2),
+              lambda rng, shape: rng.uniform(-0.5, 0.5, size=shape)),
+    LayerCase("random_invert", lambda: layers.RandomInvert(seed=9), (4, 3, 3, 2)),
+    LayerCase("random_grayscale", lambda: layers.RandomGrayscale(0.6, seed=10), (4, 3, 3, 3)),
+    LayerCase("auto_contrast", lambda: layers.AutoContrast(value_range=(0, 1)), (2, 4, 3, 2)),
     # preprocessing (the constant-scaling shortcut)
     LayerCase("rescaling", lambda: layers.Rescaling(0.5, offset=-1.0), (3, 4)),
 ]

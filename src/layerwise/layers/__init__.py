@@ -12,7 +12,8 @@ from layerwise.layers.normalization import (BatchNormalization, GroupNormalizati
 from layerwise.layers.pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
                                       GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D,
                                       MaxPooling2D, StochasticPooling2D)
-from layerwise.layers.preprocessing import (CenterCrop, Normalization, RandomContrast, RandomCrop, RandomFlip,
+from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalization, RandomBrightness,
+                                            RandomContrast, RandomCrop, RandomFlip, RandomGrayscale, RandomInvert,
                                             RandomRotation, RandomTranslation, RandomZoom, Rescaling, Resizing)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise,
@@ -49,8 +50,8 @@ __all__ = [
     "AlphaDropout", "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "MaskingNoise", "SpatialDropout1D",
     "SpatialDropout2D",
     # preprocessing and augmentation
-    "CenterCrop", "Normalization", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
-    "RandomTranslation", "RandomZoom", "Rescaling", "Resizing",
+    "AutoContrast", "CenterCrop", "Normalization", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip",
+    "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomTranslation", "RandomZoom", "Rescaling", "Resizing",
     # recurrent
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
     # Keras's aliases

@@ -6,7 +6,7 @@ import numpy as np
 
 from layerwise import config
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import CenterCrop, Normalization, RandomCrop, Rescaling, Resizing
+from layerwise.layers import AutoContrast, CenterCrop, Normalization, RandomCrop, Rescaling, Resizing
 from layerwise.ops.resize import aspect_crop_box, resize_matrix
 from layerwise.layers.preprocessing._augmentation import RandomLayer
 
@@ -68,3 +68,15 @@ def _center_crop(layer, graph, x):
     height, width = layer.input_spec[:2]
     top, left = (height - layer.height) // 2, (width - layer.width) // 2
     return graph.node("Identity", _crop(layer, graph, x, top, left, layer.height, layer.width), hint=layer.name)
+
+
+@onnx_exporter(AutoContrast)
+def _auto_contrast(layer, graph, x):
+    low, high = (graph.reduce(op, x, [1, 2], keepdims=True) for op in ("ReduceMin", "ReduceMax"))
+    spread = graph.node("Sub", [high, low])
+    constant = graph.node("Equal", [spread, graph.constant(0.0)])
+    safe = graph.node("Where", [constant, graph.constant(1.0), spread])
+    stretched = graph.node("Div", [graph.node("Sub", [x, low]), safe])
+    lower, upper = layer.value_range
+    y = graph.node("Add", [graph.node("Mul", [stretched, graph.constant(upper - lower)]), graph.constant(lower)])
+    return graph.node("Where", [constant, x, y], hint=layer.name)

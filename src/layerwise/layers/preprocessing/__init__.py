@@ -1,15 +1,20 @@
 """Preprocessing and augmentation layers (lecture 003's "create more training data")."""
 
+from layerwise.layers.preprocessing.auto_contrast import AutoContrast
 from layerwise.layers.preprocessing.center_crop import CenterCrop
 from layerwise.layers.preprocessing.normalization import Normalization
+from layerwise.layers.preprocessing.random_brightness import RandomBrightness
 from layerwise.layers.preprocessing.random_contrast import RandomContrast
 from layerwise.layers.preprocessing.random_crop import RandomCrop
 from layerwise.layers.preprocessing.random_flip import RandomFlip
+from layerwise.layers.preprocessing.random_grayscale import RandomGrayscale
+from layerwise.layers.preprocessing.random_invert import RandomInvert
 from layerwise.layers.preprocessing.random_rotation import RandomRotation
 from layerwise.layers.preprocessing.random_translation import RandomTranslation
 from layerwise.layers.preprocessing.random_zoom import RandomZoom
 from layerwise.layers.preprocessing.rescaling import Rescaling
 from layerwise.layers.preprocessing.resizing import Resizing
 
-__all__ = ["CenterCrop", "Normalization", "RandomContrast", "RandomCrop", "RandomFlip", "RandomRotation",
-           "RandomTranslation", "RandomZoom", "Rescaling", "Resizing"]
+__all__ = ["AutoContrast", "CenterCrop", "Normalization", "RandomBrightness", "RandomContrast", "RandomCrop",
+           "RandomFlip", "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomTranslation", "RandomZoom",
+           "Rescaling", "Resizing"]

@@ -1,0 +1,47 @@
+"""RandomBrightness, RandomInvert, RandomGrayscale and AutoContrast, as Keras computes them."""
+
+import numpy as np
+import pytest
+
+from layerwise import layers
+
+
+def test_brightness_offsets_each_image_by_a_fraction_of_the_range_and_clips(rng):
+    x = rng.uniform(0, 255, size=(64, 2, 2, 3))
+    layer = layers.RandomBrightness((-0.2, 0.1), seed=0)
+    y = layer(x, training=True)
+    unclipped = (y > 0) & (y < 255)
+    offsets = np.where(unclipped, y - x.astype(np.float32), np.nan)
+    per_image = np.nanmean(offsets.reshape(64, -1), axis=1)
+    assert np.nanmax(np.abs(offsets.reshape(64, -1) - per_image[:, None])) < 1e-3  # one offset per image
+    assert -0.2 * 255 - 1e-3 <= np.nanmin(per_image) and np.nanmax(per_image) <= 0.1 * 255 + 1e-3
+    assert y.min() >= 0 and y.max() <= 255
+    np.testing.assert_array_equal(layer(x), x.astype(np.float32))
+    with pytest.raises(ValueError, match="RandomBrightness: factor must satisfy lower <= upper within"):
+        layers.RandomBrightness(1.5)
+
+
+def test_invert_maps_to_high_minus_x_with_kerass_probability(rng):
+    x = rng.uniform(0, 1, size=(4000, 1, 1, 1))
+    y = layers.RandomInvert(factor=0.6, value_range=(0, 1), seed=1)(x, training=True)
+    inverted = ~np.isclose(y, x.astype(np.float32))
+    np.testing.assert_allclose(y[inverted], (1 - x.astype(np.float32))[inverted], rtol=1e-6)
+    assert inverted.mean() == pytest.approx(0.3, abs=0.03)  # p ~ U[0, 0.6], so 0.6 / 2 on average
+
+
+def test_grayscale_uses_bt601_weights_in_every_channel(rng):
+    x = rng.uniform(0, 1, size=(200, 2, 2, 3))
+    y = layers.RandomGrayscale(factor=0.5, seed=2)(x, training=True)
+    grey = (x @ [0.2989, 0.5870, 0.1140])[..., None]
+    chosen = np.all(np.isclose(y, np.broadcast_to(grey, x.shape), atol=1e-6), axis=(1, 2, 3))
+    np.testing.assert_allclose(y[~chosen], x[~chosen], rtol=1e-6)
+    assert chosen.mean() == pytest.approx(0.5, abs=0.1)
+
+
+def test_auto_contrast_stretches_each_channel_and_keeps_constant_ones():
+    x = np.zeros((1, 2, 2, 2))
+    x[0, :, :, 0] = [[50.0, 100.0], [150.0, 75.0]]
+    x[0, :, :, 1] = 30.0
+    y = layers.AutoContrast()(x)
+    np.testing.assert_allclose(y[0, :, :, 0], [[0.0, 127.5], [255.0, 63.75]], rtol=1e-6)
+    np.testing.assert_array_equal(y[0, :, :, 1], 30.0)
