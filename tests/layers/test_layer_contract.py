@@ -287,6 +287,9 @@ LAYER_CASES = [
               lambda rng, shape: rng.uniform(-0.5, 0.5, size=shape)),
     LayerCase("random_invert", lambda: layers.RandomInvert(seed=9), (4, 3, 3, 2)),
     LayerCase("random_grayscale", lambda: layers.RandomGrayscale(0.6, seed=10), (4, 3, 3, 3)),
+    LayerCase("random_shear", lambda: layers.RandomShear(0.3, (0.1, 0.2), seed=11), (2, 5, 6, 2)),
+    LayerCase("random_shear_nearest_constant", lambda: layers.RandomShear(
+        y_factor=0.4, interpolation="nearest", fill_mode="constant", seed=12), (2, 5, 5, 1)),
     LayerCase("auto_contrast", lambda: layers.AutoContrast(value_range=(0, 1)), (2, 4, 3, 2)),
     # preprocessing (the constant-scaling shortcut)
     LayerCase("rescaling", lambda: layers.Rescaling(0.5, offset=-1.0), (3, 4)),

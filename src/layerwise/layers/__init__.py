@@ -14,7 +14,8 @@ from layerwise.layers.pooling import (AveragePooling1D, AveragePooling2D, Global
                                       MaxPooling2D, StochasticPooling2D)
 from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalization, RandomBrightness,
                                             RandomContrast, RandomCrop, RandomFlip, RandomGrayscale, RandomInvert,
-                                            RandomRotation, RandomTranslation, RandomZoom, Rescaling, Resizing)
+                                            RandomRotation, RandomShear, RandomTranslation, RandomZoom, Rescaling,
+                                            Resizing)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise,
                                              MaskingNoise, SpatialDropout1D, SpatialDropout2D)
@@ -51,7 +52,8 @@ __all__ = [
     "SpatialDropout2D",
     # preprocessing and augmentation
     "AutoContrast", "CenterCrop", "Normalization", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip",
-    "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomTranslation", "RandomZoom", "Rescaling", "Resizing",
+    "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomShear", "RandomTranslation", "RandomZoom",
+    "Rescaling", "Resizing",
     # recurrent
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
     # Keras's aliases

@@ -45,3 +45,17 @@ def test_auto_contrast_stretches_each_channel_and_keeps_constant_ones():
     y = layers.AutoContrast()(x)
     np.testing.assert_allclose(y[0, :, :, 0], [[0.0, 127.5], [255.0, 63.75]], rtol=1e-6)
     np.testing.assert_array_equal(y[0, :, :, 1], 30.0)
+
+
+def test_shear_moves_rows_by_s_x_times_their_index():
+    """Keras's shear maps output (x, y) to input (x + s_x y, s_y x + y): with s_x = 1 row y shifts left by y."""
+    layer = layers.RandomShear(x_factor=(1.0, 1.0), interpolation="nearest", fill_mode="constant", seed=0)
+    x = np.arange(16.0).reshape(1, 4, 4, 1)
+    y = layer(x, training=True)[0, :, :, 0]
+    shift = 1 if y[1, 0] == x[0, 1, 1, 0] else -1  # the drawn sign decides the direction
+    for row in range(4):
+        for column in range(4):
+            source = column + shift * row
+            assert y[row, column] == (x[0, row, source, 0] if 0 <= source < 4 else 0.0)
+    with pytest.raises(ValueError, match="RandomShear: x_factor must be a number in \\[0, 1\\]"):
+        layers.RandomShear(x_factor=1.5)

@@ -10,11 +10,12 @@ from layerwise.layers.preprocessing.random_flip import RandomFlip
 from layerwise.layers.preprocessing.random_grayscale import RandomGrayscale
 from layerwise.layers.preprocessing.random_invert import RandomInvert
 from layerwise.layers.preprocessing.random_rotation import RandomRotation
+from layerwise.layers.preprocessing.random_shear import RandomShear
 from layerwise.layers.preprocessing.random_translation import RandomTranslation
 from layerwise.layers.preprocessing.random_zoom import RandomZoom
 from layerwise.layers.preprocessing.rescaling import Rescaling
 from layerwise.layers.preprocessing.resizing import Resizing
 
 __all__ = ["AutoContrast", "CenterCrop", "Normalization", "RandomBrightness", "RandomContrast", "RandomCrop",
-           "RandomFlip", "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomTranslation", "RandomZoom",
-           "Rescaling", "Resizing"]
+           "RandomFlip", "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomShear", "RandomTranslation",
+           "RandomZoom", "Rescaling", "Resizing"]
