@@ -290,6 +290,10 @@ LAYER_CASES = [
     LayerCase("random_shear", lambda: layers.RandomShear(0.3, (0.1, 0.2), seed=11), (2, 5, 6, 2)),
     LayerCase("random_shear_nearest_constant", lambda: layers.RandomShear(
         y_factor=0.4, interpolation="nearest", fill_mode="constant", seed=12), (2, 5, 5, 1)),
+    LayerCase("random_color_degeneration", lambda: layers.RandomColorDegeneration(0.8, value_range=(-5, 5), seed=13),
+              (3, 3, 3, 3)),
+    LayerCase("solarization", lambda: layers.Solarization(0.2, (0.3, 0.6), value_range=(0, 1), seed=14), (3, 3, 4, 2),
+              lambda rng, shape: rng.uniform(0.05, 0.7, size=shape)),
     LayerCase("auto_contrast", lambda: layers.AutoContrast(value_range=(0, 1)), (2, 4, 3, 2)),
     # preprocessing (the constant-scaling shortcut)
     LayerCase("rescaling", lambda: layers.Rescaling(0.5, offset=-1.0), (3, 4)),

@@ -13,9 +13,9 @@ from layerwise.layers.pooling import (AveragePooling1D, AveragePooling2D, Global
                                       GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D,
                                       MaxPooling2D, StochasticPooling2D)
 from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalization, RandomBrightness,
-                                            RandomContrast, RandomCrop, RandomFlip, RandomGrayscale, RandomInvert,
-                                            RandomRotation, RandomShear, RandomTranslation, RandomZoom, Rescaling,
-                                            Resizing)
+                                            RandomColorDegeneration, RandomContrast, RandomCrop, RandomFlip,
+                                            RandomGrayscale, RandomInvert, RandomRotation, RandomShear,
+                                            RandomTranslation, RandomZoom, Rescaling, Resizing, Solarization)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise,
                                              MaskingNoise, SpatialDropout1D, SpatialDropout2D)
@@ -51,9 +51,9 @@ __all__ = [
     "AlphaDropout", "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "MaskingNoise", "SpatialDropout1D",
     "SpatialDropout2D",
     # preprocessing and augmentation
-    "AutoContrast", "CenterCrop", "Normalization", "RandomBrightness", "RandomContrast", "RandomCrop", "RandomFlip",
-    "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomShear", "RandomTranslation", "RandomZoom",
-    "Rescaling", "Resizing",
+    "AutoContrast", "CenterCrop", "Normalization", "RandomBrightness", "RandomColorDegeneration", "RandomContrast",
+    "RandomCrop", "RandomFlip", "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomShear",
+    "RandomTranslation", "RandomZoom", "Rescaling", "Resizing", "Solarization",
     # recurrent
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
     # Keras's aliases

@@ -59,3 +59,17 @@ def test_shear_moves_rows_by_s_x_times_their_index():
             assert y[row, column] == (x[0, row, source, 0] if 0 <= source < 4 else 0.0)
     with pytest.raises(ValueError, match="RandomShear: x_factor must be a number in \\[0, 1\\]"):
         layers.RandomShear(x_factor=1.5)
+
+
+def test_color_degeneration_blends_towards_grey_and_solarization_inverts_above_its_threshold(rng):
+    x = rng.uniform(0, 1, size=(50, 2, 2, 3))
+    layer = layers.RandomColorDegeneration((0.5, 0.5), value_range=(0, 1), seed=0)
+    grey = (x @ [0.2989, 0.5870, 0.1140])[..., None]
+    np.testing.assert_allclose(layer(x, training=True), np.clip(x + 0.5 * (grey - x), 0, 1), rtol=1e-6)
+    solarize = layers.Solarization(threshold_factor=(0.5, 0.5), value_range=(0, 1), seed=0)
+    y = solarize(x, training=True)
+    # Keras draws t ~ U(0.5, 0.5 * 255): a threshold in pixel units of [0, 255] above 0.5.
+    pixels = x * 255
+    inverted = np.isclose(y, 1 - x, atol=1e-6) & ~np.isclose(y, x, atol=1e-6)
+    assert np.all(pixels[inverted] >= 0.5)
+    np.testing.assert_array_equal(solarize(x), x.astype(np.float32))

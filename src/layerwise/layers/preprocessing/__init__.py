@@ -4,6 +4,7 @@ from layerwise.layers.preprocessing.auto_contrast import AutoContrast
 from layerwise.layers.preprocessing.center_crop import CenterCrop
 from layerwise.layers.preprocessing.normalization import Normalization
 from layerwise.layers.preprocessing.random_brightness import RandomBrightness
+from layerwise.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
 from layerwise.layers.preprocessing.random_contrast import RandomContrast
 from layerwise.layers.preprocessing.random_crop import RandomCrop
 from layerwise.layers.preprocessing.random_flip import RandomFlip
@@ -15,7 +16,8 @@ from layerwise.layers.preprocessing.random_translation import RandomTranslation
 from layerwise.layers.preprocessing.random_zoom import RandomZoom
 from layerwise.layers.preprocessing.rescaling import Rescaling
 from layerwise.layers.preprocessing.resizing import Resizing
+from layerwise.layers.preprocessing.solarization import Solarization
 
-__all__ = ["AutoContrast", "CenterCrop", "Normalization", "RandomBrightness", "RandomContrast", "RandomCrop",
-           "RandomFlip", "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomShear", "RandomTranslation",
-           "RandomZoom", "Rescaling", "Resizing"]
+__all__ = ["AutoContrast", "CenterCrop", "Normalization", "RandomBrightness", "RandomColorDegeneration",
+           "RandomContrast", "RandomCrop", "RandomFlip", "RandomGrayscale", "RandomInvert", "RandomRotation",
+           "RandomShear", "RandomTranslation", "RandomZoom", "Rescaling", "Resizing", "Solarization"]

@@ -5,7 +5,7 @@ import numpy as np
 from layerwise.layers.preprocessing._augmentation import RandomLayer
 
 #: The luma weights of ITU-R BT.601 that Keras (and tf.image.rgb_to_grayscale) uses.
-_RGB_WEIGHTS = np.array([0.2989, 0.5870, 0.1140])
+RGB_WEIGHTS = np.array([0.2989, 0.5870, 0.1140])
 
 
 class RandomGrayscale(RandomLayer):
@@ -49,13 +49,13 @@ class RandomGrayscale(RandomLayer):
         if not training or x.shape[-1] == 1:
             return x
         self.grey = (self.rng.uniform(size=len(x)) < self.factor)[:, None, None, None]
-        level = (x @ _RGB_WEIGHTS.astype(x.dtype))[..., None]
+        level = (x @ RGB_WEIGHTS.astype(x.dtype))[..., None]
         return np.where(self.grey, level, x).astype(x.dtype, copy=False)
 
     def backward(self, dy):
         if self.grey is None:
             return dy
-        spread = dy.sum(axis=-1, keepdims=True) * _RGB_WEIGHTS.astype(dy.dtype)
+        spread = dy.sum(axis=-1, keepdims=True) * RGB_WEIGHTS.astype(dy.dtype)
         return np.where(self.grey, spread, dy).astype(dy.dtype, copy=False)
 
     def get_config(self):
