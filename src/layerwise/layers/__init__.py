@@ -9,7 +9,8 @@ from layerwise.layers.merging import (Add, Average, Concatenate, Dot, Maximum, M
                                      average, concatenate, dot, maximum, minimum, multiply, subtract)
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
                                            LayerNormalization, RMSNormalization, UnitNormalization)
-from layerwise.layers.pooling import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
+from layerwise.layers.pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AveragePooling1D,
+                                      AveragePooling2D, GlobalAveragePooling1D,
                                       GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D,
                                       MaxPooling2D, StochasticPooling2D)
 from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalization, RandomBrightness,
@@ -45,7 +46,8 @@ __all__ = [
     "BatchNormalization", "GroupNormalization", "InstanceNormalization", "LayerNormalization", "RMSNormalization",
     "UnitNormalization",
     # pooling
-    "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
+    "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AveragePooling1D", "AveragePooling2D",
+    "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
     "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D", "StochasticPooling2D",
     # regularization
     "AlphaDropout", "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "MaskingNoise", "SpatialDropout1D",

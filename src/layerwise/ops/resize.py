@@ -1,4 +1,5 @@
-"""Image resizing as two small matrices, and Keras's centred crop of an aspect ratio.
+"""Image resizing (and adaptive average pooling) as two small matrices, and Keras's centred crop of an aspect
+ratio.
 
 Resizing (N, H, W, C) to (N, h, w, C) is y = R_h x R_wᵀ per image and channel, with R_h (h, H) and R_w (w, W)
 the interpolation weights along each axis; the backward pass is dJ/dx = R_hᵀ dJ/dy R_w. Output pixel i samples
@@ -29,6 +30,16 @@ def resize_matrix(source, target, interpolation, dtype):
     np.add.at(matrix, (rows, low), 1.0 - fraction)
     np.add.at(matrix, (rows, high), fraction)
     return matrix
+
+
+def adaptive_average_matrix(source, target, dtype):
+    """The (target, source) matrix of adaptive average pooling: output i averages the inputs floor(i S/T) to
+    ceil((i + 1) S/T) - 1 (PyTorch's and Keras's windows)."""
+    rows = np.arange(target)
+    starts, ends = (rows * source) // target, -((-(rows + 1) * source) // target)
+    columns = np.arange(source)
+    inside = (columns >= starts[:, None]) & (columns < ends[:, None])
+    return (inside / (ends - starts)[:, None]).astype(dtype)
 
 
 def resize(images, rows, columns):

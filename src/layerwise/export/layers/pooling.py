@@ -3,6 +3,9 @@
 from layerwise.export.registry import onnx_exporter
 from layerwise.layers import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, StochasticPooling2D
 from layerwise.export.spatial import fixed_spatial, window_attributes
+from layerwise.layers import AdaptiveAveragePooling2D
+from layerwise.layers._spatial import as_image_tuple
+from layerwise.ops.resize import adaptive_average_matrix
 
 
 @onnx_exporter(StochasticPooling2D)
@@ -47,3 +50,20 @@ def _global_pool(op_type):
 
 onnx_exporter(GlobalMaxPooling2D)(_global_pool("ReduceMax"))
 onnx_exporter(GlobalAveragePooling2D)(_global_pool("ReduceMean"))
+
+
+@onnx_exporter(AdaptiveAveragePooling2D)
+def _adaptive_average_pooling(layer, graph, x):
+    # A_h x A_wᵀ on channels-first images; a sequence (N, L, C) is the image (N, 1, L, C).
+    spatial = as_image_tuple(layer.input_spec[:-1], layer.rank)
+    rows, columns = (adaptive_average_matrix(source, target, graph.dtype) for source, target in
+                     zip(spatial, as_image_tuple(layer.output_size, layer.rank)))
+    if layer.rank == 1:
+        x = graph.node("Unsqueeze", [x, graph.constant([1], "axes", dtype="int64")])
+    x = graph.node("Transpose", x, perm=[0, 3, 1, 2])
+    x = graph.node("MatMul", [graph.node("MatMul", [graph.constant(rows, f"{layer.name}/rows"), x]),
+                              graph.constant(columns.T, f"{layer.name}/columns")])
+    x = graph.node("Transpose", x, perm=[0, 2, 3, 1])
+    if layer.rank == 1:
+        x = graph.node("Squeeze", [x, graph.constant([1], "axes", dtype="int64")])
+    return graph.node("Identity", x, hint=layer.name)

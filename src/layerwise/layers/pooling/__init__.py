@@ -1,5 +1,7 @@
 """Pooling layers (lecture 004: subsampling)."""
 
+from layerwise.layers.pooling.adaptive_average_pooling1d import AdaptiveAveragePooling1D
+from layerwise.layers.pooling.adaptive_average_pooling2d import AdaptiveAveragePooling2D
 from layerwise.layers.pooling.average_pooling1d import AveragePooling1D
 from layerwise.layers.pooling.average_pooling2d import AveragePooling2D
 from layerwise.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D
@@ -10,5 +12,5 @@ from layerwise.layers.pooling.max_pooling1d import MaxPooling1D
 from layerwise.layers.pooling.max_pooling2d import MaxPooling2D
 from layerwise.layers.pooling.stochastic_pooling2d import StochasticPooling2D
 
-__all__ = ["AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+__all__ = ["AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
            "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D", "StochasticPooling2D"]
