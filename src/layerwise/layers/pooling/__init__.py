@@ -12,5 +12,6 @@ from layerwise.layers.pooling.max_pooling1d import MaxPooling1D
 from layerwise.layers.pooling.max_pooling2d import MaxPooling2D
 from layerwise.layers.pooling.stochastic_pooling2d import StochasticPooling2D
 
-__all__ = ["AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AveragePooling1D", "AveragePooling2D", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
-           "GlobalMaxPooling1D", "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D", "StochasticPooling2D"]
+__all__ = ["AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AveragePooling1D", "AveragePooling2D",
+           "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+           "MaxPooling1D", "MaxPooling2D", "StochasticPooling2D"]
