@@ -1,7 +1,8 @@
 """ONNX exporters of the pooling layers."""
 
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, StochasticPooling2D
+from layerwise.layers import (AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D,
+                              StochasticPooling2D)
 from layerwise.export.spatial import fixed_spatial, window_attributes
 from layerwise.layers import AdaptiveAveragePooling2D
 from layerwise.layers._spatial import as_image_tuple
