@@ -271,6 +271,8 @@ LAYER_CASES = [
     LayerCase("global_average_pooling1d", lambda: layers.GlobalAveragePooling1D(), (2, 5, 3)),
     LayerCase("adaptive_average_pooling1d", lambda: layers.AdaptiveAveragePooling1D(3), (2, 7, 2)),
     LayerCase("adaptive_average_pooling2d", lambda: layers.AdaptiveAveragePooling2D((2, 4)), (2, 5, 3, 2)),
+    LayerCase("adaptive_max_pooling1d", lambda: layers.AdaptiveMaxPooling1D(3), (2, 7, 2)),
+    LayerCase("adaptive_max_pooling2d", lambda: layers.AdaptiveMaxPooling2D((2, 4)), (2, 5, 3, 2)),
     LayerCase("global_max_pooling1d_keepdims", lambda: layers.GlobalMaxPooling1D(keepdims=True), (2, 5, 3)),
     LayerCase("spatial_dropout1d", lambda: layers.SpatialDropout1D(0.5, seed=2), (4, 3, 5)),
     LayerCase("alpha_dropout", lambda: layers.AlphaDropout(0.3, seed=4), (4, 6)),

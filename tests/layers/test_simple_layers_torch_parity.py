@@ -137,14 +137,15 @@ def test_depthwise_conv1d_matches_torch_grouped_conv1d(float64, rng):
     np.testing.assert_allclose(layer.bias.grad, bias.grad.numpy(), rtol=1e-10)
 
 
+@pytest.mark.parametrize("kind", ["Average", "Max"])
 @pytest.mark.parametrize("shape, size", [((2, 7, 3), 3), ((2, 5, 4, 3), (3, 2)), ((2, 4, 6, 1), (5, 4))])
-def test_adaptive_average_pooling_matches_torch(shape, size, float64, rng):
-    layer = layers.AdaptiveAveragePooling1D(size) if len(shape) == 3 else layers.AdaptiveAveragePooling2D(size)
+def test_adaptive_pooling_matches_torch(kind, shape, size, float64, rng):
+    layer = getattr(layers, f"Adaptive{kind}Pooling{len(shape) - 2}D")(size)
     x = rng.normal(size=shape)
     y = layer(x)
     dy = rng.normal(size=y.shape)
     t = torch.tensor(x, requires_grad=True)
-    pool = F.adaptive_avg_pool1d if len(shape) == 3 else F.adaptive_avg_pool2d
+    pool = getattr(F, f"adaptive_{'avg' if kind == 'Average' else 'max'}_pool{len(shape) - 2}d")
     expected = pool(t.movedim(-1, 1), size).movedim(1, -1)
     expected.backward(torch.tensor(dy))
     np.testing.assert_allclose(y, expected.detach().numpy(), rtol=1e-12)

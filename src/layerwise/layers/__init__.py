@@ -9,8 +9,8 @@ from layerwise.layers.merging import (Add, Average, Concatenate, Dot, Maximum, M
                                      average, concatenate, dot, maximum, minimum, multiply, subtract)
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
                                            LayerNormalization, RMSNormalization, UnitNormalization)
-from layerwise.layers.pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AveragePooling1D,
-                                      AveragePooling2D, GlobalAveragePooling1D,
+from layerwise.layers.pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveMaxPooling1D,
+                                      AdaptiveMaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
                                       GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D,
                                       MaxPooling2D, StochasticPooling2D)
 from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalization, RandomBrightness,
@@ -46,7 +46,8 @@ __all__ = [
     "BatchNormalization", "GroupNormalization", "InstanceNormalization", "LayerNormalization", "RMSNormalization",
     "UnitNormalization",
     # pooling
-    "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AveragePooling1D", "AveragePooling2D",
+    "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D",
+    "AveragePooling1D", "AveragePooling2D",
     "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
     "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D", "StochasticPooling2D",
     # regularization

@@ -57,3 +57,31 @@ def aspect_crop_box(height, width, target_height, target_width):
     crop_height = max(min(height, int(width * target_height / target_width)), 1)
     crop_width = max(min(width, int(height * target_width / target_height)), 1)
     return int((height - crop_height) / 2), int((width - crop_width) / 2), crop_height, crop_width
+
+
+def adaptive_windows(source, target):
+    """(target, w) indices of adaptive pooling's windows along one axis (floor(i S/T) to ceil((i + 1) S/T) - 1),
+    each padded to the longest window w by repeating its first index (harmless under a maximum)."""
+    rows = np.arange(target)
+    starts, ends = (rows * source) // target, -((-(rows + 1) * source) // target)
+    offsets = np.arange(int((ends - starts).max()))
+    return np.where(offsets < (ends - starts)[:, None], starts[:, None] + offsets, starts[:, None])
+
+
+def window_max(x, windows, axis):
+    """The maximum of x over each window of indices along ``axis`` (the windows' axis replaces it), and where."""
+    gathered = np.take(x, windows, axis=axis)  # the axis becomes (target, w)
+    position = np.expand_dims(gathered.argmax(axis=axis + 1), axis + 1)
+    return np.take_along_axis(gathered, position, axis=axis + 1).squeeze(axis + 1), windows[
+        np.arange(len(windows)).reshape((-1,) + (1,) * (x.ndim - axis - 1)), position.squeeze(axis + 1)]
+
+
+def window_max_backward(dy, source_indices, source, axis):
+    """dJ/dx of `window_max`: each window's gradient added to the entry that held its maximum."""
+    shape = list(dy.shape)
+    shape[axis] = source
+    dx = np.zeros(shape, dtype=dy.dtype)
+    index = list(np.indices(dy.shape, sparse=True))
+    index[axis] = source_indices
+    np.add.at(dx, tuple(index), dy)
+    return dx

@@ -4,9 +4,9 @@ from layerwise.export.registry import onnx_exporter
 from layerwise.layers import (AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D,
                               StochasticPooling2D)
 from layerwise.export.spatial import fixed_spatial, window_attributes
-from layerwise.layers import AdaptiveAveragePooling2D
+from layerwise.layers import AdaptiveAveragePooling2D, AdaptiveMaxPooling2D
 from layerwise.layers._spatial import as_image_tuple
-from layerwise.ops.resize import adaptive_average_matrix
+from layerwise.ops.resize import adaptive_average_matrix, adaptive_windows
 
 
 @onnx_exporter(StochasticPooling2D)
@@ -67,4 +67,14 @@ def _adaptive_average_pooling(layer, graph, x):
     x = graph.node("Transpose", x, perm=[0, 2, 3, 1])
     if layer.rank == 1:
         x = graph.node("Squeeze", [x, graph.constant([1], "axes", dtype="int64")])
+    return graph.node("Identity", x, hint=layer.name)
+
+
+@onnx_exporter(AdaptiveMaxPooling2D)
+def _adaptive_max_pooling(layer, graph, x):
+    # Gather each axis's windows (T, w) and reduce them with a maximum; a sequence (N, L, C) is pooled on axis 1 only.
+    spatial = layer.input_spec[:-1]
+    for axis, (source, target) in enumerate(zip(spatial, layer.output_size), start=1):
+        windows = graph.constant(adaptive_windows(source, target), f"{layer.name}/windows", dtype="int64")
+        x = graph.reduce("ReduceMax", graph.node("Gather", [x, windows], axis=axis), [axis + 1])
     return graph.node("Identity", x, hint=layer.name)

@@ -2,6 +2,8 @@
 
 from layerwise.layers.pooling.adaptive_average_pooling1d import AdaptiveAveragePooling1D
 from layerwise.layers.pooling.adaptive_average_pooling2d import AdaptiveAveragePooling2D
+from layerwise.layers.pooling.adaptive_max_pooling1d import AdaptiveMaxPooling1D
+from layerwise.layers.pooling.adaptive_max_pooling2d import AdaptiveMaxPooling2D
 from layerwise.layers.pooling.average_pooling1d import AveragePooling1D
 from layerwise.layers.pooling.average_pooling2d import AveragePooling2D
 from layerwise.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D
@@ -12,6 +14,7 @@ from layerwise.layers.pooling.max_pooling1d import MaxPooling1D
 from layerwise.layers.pooling.max_pooling2d import MaxPooling2D
 from layerwise.layers.pooling.stochastic_pooling2d import StochasticPooling2D
 
-__all__ = ["AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AveragePooling1D", "AveragePooling2D",
+__all__ = ["AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D",
+           "AveragePooling1D", "AveragePooling2D",
            "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
            "MaxPooling1D", "MaxPooling2D", "StochasticPooling2D"]
