@@ -38,8 +38,8 @@ def erfc(z):
     """The complementary error function 1 - erf(z), accurate in relative terms for large z too.
 
     Example:
-        >>> round(float(erfc(np.array(1.0))), 12)
-        0.157299207050
+        >>> round(float(erfc(np.array(1.0))), 11)
+        0.15729920705
     """
     z = np.asarray(z)
     size = np.abs(z)
