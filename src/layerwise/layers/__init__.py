@@ -11,15 +11,16 @@ from layerwise.layers.normalization import (BatchNormalization, GroupNormalizati
                                            LayerNormalization, RMSNormalization, UnitNormalization)
 from layerwise.layers.pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveMaxPooling1D,
                                       AdaptiveMaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
-                                      GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D,
-                                      MaxPooling2D, StochasticPooling2D)
+                                      GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalMaxPooling1D,
+                                      GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPooling1D, MaxPooling2D,
+                                      StochasticPooling2D)
 from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalization, RandomBrightness,
                                             RandomColorDegeneration, RandomContrast, RandomCrop, RandomFlip,
                                             RandomGrayscale, RandomInvert, RandomRotation, RandomShear,
                                             RandomTranslation, RandomZoom, Rescaling, Resizing, Solarization)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise,
-                                             MaskingNoise, SpatialDropout1D, SpatialDropout2D)
+                                             MaskingNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
 from layerwise.layers.reshaping import (Cropping1D, Cropping2D, Permute, RepeatVector, UpSampling1D, UpSampling2D,
                                         ZeroPadding1D, ZeroPadding2D)
 from layerwise.layers.serialization import deserialize, serialize
@@ -27,8 +28,9 @@ from layerwise.layers.serialization import deserialize, serialize
 # Keras's other names of the same classes.
 Convolution1D, Convolution2D, Convolution2DTranspose = Conv1D, Conv2D, Conv2DTranspose
 MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
-GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+GlobalAvgPool3D = GlobalAveragePooling3D
 
 __all__ = [
     "Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Identity", "Input",
@@ -49,10 +51,11 @@ __all__ = [
     "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D",
     "AveragePooling1D", "AveragePooling2D",
     "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
-    "GlobalMaxPooling2D", "MaxPooling1D", "MaxPooling2D", "StochasticPooling2D",
+    "GlobalMaxPooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "MaxPooling1D", "MaxPooling2D",
+    "StochasticPooling2D",
     # regularization
     "AlphaDropout", "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "MaskingNoise", "SpatialDropout1D",
-    "SpatialDropout2D",
+    "SpatialDropout2D", "SpatialDropout3D",
     # preprocessing and augmentation
     "AutoContrast", "CenterCrop", "Normalization", "RandomBrightness", "RandomColorDegeneration", "RandomContrast",
     "RandomCrop", "RandomFlip", "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomShear",
@@ -61,6 +64,7 @@ __all__ = [
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
     # Keras's aliases
     "AvgPool1D", "AvgPool2D", "Convolution1D", "Convolution2D", "Convolution2DTranspose", "GlobalAvgPool1D",
-    "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D", "MaxPool1D", "MaxPool2D",
+    "GlobalAvgPool2D", "GlobalAvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D", "MaxPool1D",
+    "MaxPool2D",
     "deserialize", "serialize",
 ]

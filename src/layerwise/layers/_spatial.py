@@ -20,6 +20,11 @@ def normalize_padding(value, layer, allowed=("valid", "same")):
     return padding
 
 
+#: The layout of inputs with 1, 2 or 3 spatial axes, for messages.
+LAYOUTS = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)",
+           3: "(batch, depth, height, width, channels)"}
+
+
 def check_rank(input_shape, rank, layer, what="(batch, height, width, channels)"):
     """Raise unless ``input_shape`` has ``rank`` axes, batch included."""
     if len(input_shape) != rank:

@@ -8,13 +8,16 @@ from layerwise.layers.pooling.average_pooling1d import AveragePooling1D
 from layerwise.layers.pooling.average_pooling2d import AveragePooling2D
 from layerwise.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D
 from layerwise.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D
+from layerwise.layers.pooling.global_average_pooling3d import GlobalAveragePooling3D
 from layerwise.layers.pooling.global_max_pooling1d import GlobalMaxPooling1D
 from layerwise.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
+from layerwise.layers.pooling.global_max_pooling3d import GlobalMaxPooling3D
 from layerwise.layers.pooling.max_pooling1d import MaxPooling1D
 from layerwise.layers.pooling.max_pooling2d import MaxPooling2D
 from layerwise.layers.pooling.stochastic_pooling2d import StochasticPooling2D
 
 __all__ = ["AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D",
            "AveragePooling1D", "AveragePooling2D",
-           "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+           "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling1D",
+           "GlobalMaxPooling2D", "GlobalMaxPooling3D",
            "MaxPooling1D", "MaxPooling2D", "StochasticPooling2D"]

@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from layerwise.layers._spatial import check_rank
+from layerwise.layers._spatial import LAYOUTS, check_rank
 from layerwise.layers.base import Layer
 
 
@@ -20,7 +20,7 @@ class BaseGlobalPooling(Layer):
 
     def build(self, input_shape):
         check_rank(input_shape, self.rank + 2, f"{type(self).__name__} '{self.name}'",
-                   "(batch, height, width, channels)" if self.rank == 2 else "(batch, steps, channels)")
+                   LAYOUTS[self.rank])
 
     def forward(self, x, training=False):
         self.input_batch_shape = x.shape

@@ -1,6 +1,7 @@
 """AdaptiveAveragePooling2D: average pooling to a fixed output size, whatever the input size."""
 
-from layerwise.layers._spatial import as_image_tuple, as_images, check_rank, from_images, normalize_tuple
+from layerwise.layers._spatial import (LAYOUTS, as_image_tuple, as_images, check_rank, from_images,
+                                       normalize_tuple)
 from layerwise.layers.base import Layer
 from layerwise.ops.resize import adaptive_average_matrix, resize, resize_backward
 
@@ -38,7 +39,7 @@ class AdaptiveAveragePooling2D(Layer):
 
     def build(self, input_shape):
         check_rank(input_shape, self.rank + 2, f"{type(self).__name__} '{self.name}'",
-                   "(batch, height, width, channels)" if self.rank == 2 else "(batch, steps, channels)")
+                   LAYOUTS[self.rank])
 
     def forward(self, x, training=False):
         images = as_images(x, self.rank)

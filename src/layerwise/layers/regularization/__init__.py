@@ -8,6 +8,7 @@ from layerwise.layers.regularization.gaussian_noise import GaussianNoise
 from layerwise.layers.regularization.masking_noise import MaskingNoise
 from layerwise.layers.regularization.spatial_dropout1d import SpatialDropout1D
 from layerwise.layers.regularization.spatial_dropout2d import SpatialDropout2D
+from layerwise.layers.regularization.spatial_dropout3d import SpatialDropout3D
 
 __all__ = ["AlphaDropout", "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "MaskingNoise",
-           "SpatialDropout1D", "SpatialDropout2D"]
+           "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"]

@@ -1,6 +1,6 @@
 """SpatialDropout2D: dropout of whole feature maps."""
 
-from layerwise.layers._spatial import check_rank
+from layerwise.layers._spatial import LAYOUTS, check_rank
 from layerwise.layers.base import Layer
 from layerwise.utils.random import make_generator
 
@@ -48,7 +48,7 @@ class SpatialDropout2D(Layer):
 
     def build(self, input_shape):
         check_rank(input_shape, self.rank + 2, f"{type(self).__name__} '{self.name}'",
-                   "(batch, height, width, channels)" if self.rank == 2 else "(batch, steps, channels)")
+                   LAYOUTS[self.rank])
 
     def forward(self, x, training=False):
         if not training or self.rate == 0:
