@@ -26,6 +26,12 @@ PARITY_CASES = [
     ("global_max_pooling1d", lambda: layers.GlobalMaxPooling1D(), (2, 5, 3), lambda t: t.max(1).values),
     ("unit_normalization", lambda: layers.UnitNormalization(), (3, 5), lambda t: F.normalize(t, dim=-1, eps=1e-6)),
     ("identity", lambda: layers.Identity(), (3, 4), lambda t: t),
+    ("zero_padding3d", lambda: layers.ZeroPadding3D(((1, 0), (0, 2), (1, 1))), (2, 2, 3, 2, 2),
+     lambda t: F.pad(t, (0, 0, 1, 1, 0, 2, 1, 0))),
+    ("cropping3d", lambda: layers.Cropping3D(((1, 0), (0, 1), (1, 1))), (2, 3, 3, 4, 2), lambda t: t[:, 1:, :-1, 1:-1]),
+    ("up_sampling3d", lambda: layers.UpSampling3D((1, 2, 3)), (2, 2, 2, 2, 2),
+     lambda t: F.interpolate(t.movedim(-1, 1), scale_factor=(1, 2, 3), mode="nearest").movedim(1, -1)),
+    ("global_average_pooling3d", lambda: layers.GlobalAveragePooling3D(), (2, 2, 3, 2, 3), lambda t: t.mean((1, 2, 3))),
 ]
 
 

@@ -21,8 +21,8 @@ from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalizat
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise,
                                              MaskingNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
-from layerwise.layers.reshaping import (Cropping1D, Cropping2D, Permute, RepeatVector, UpSampling1D, UpSampling2D,
-                                        ZeroPadding1D, ZeroPadding2D)
+from layerwise.layers.reshaping import (Cropping1D, Cropping2D, Cropping3D, Permute, RepeatVector, UpSampling1D,
+                                        UpSampling2D, UpSampling3D, ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
 from layerwise.layers.serialization import deserialize, serialize
 
 # Keras's other names of the same classes.
@@ -40,7 +40,7 @@ __all__ = [
     # convolutional networks (lecture 004)
     "Conv1D", "Conv2D", "Conv2DTranspose", "Cropping1D", "Cropping2D", "DepthwiseConv1D", "DepthwiseConv2D",
     "UpSampling1D",
-    "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D",
+    "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Cropping3D", "UpSampling3D", "ZeroPadding3D",
     # merging, and the functions of the functional API
     "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add", "average",
     "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
