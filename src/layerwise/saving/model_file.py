@@ -267,10 +267,11 @@ def _build_model(config, custom_objects, where, weight_values):
             compile_config = config.get("compile")
             if compile_config is not None:
                 loss = compile_config["loss"]
+                # loss_weights only where the file has them: a trainer of one output (an RBM) takes none.
+                weights = {"loss_weights": compile_config["loss_weights"]} if compile_config.get("loss_weights") else {}
                 model.compile(optimizer=optimizers.get(compile_config["optimizer"]),
                               loss=[losses.get(item) for item in loss] if isinstance(loss, list) else losses.get(loss),
-                              loss_weights=compile_config.get("loss_weights"),
-                              metrics=_metrics(compile_config["metrics"]))
+                              metrics=_metrics(compile_config["metrics"]), **weights)
         bad_names = [layer.name for layer in model.flatten_layers() if not isinstance(layer.name, str)]
         if bad_names:
             raise ValueError(f"layer names must be strings, found {bad_names[:3]}")
