@@ -1,0 +1,221 @@
+"""Executors: where a sweep's or a search's independent trials run, one interface for three engines.
+
+``executor.map(function, configurations, shared=None)`` calls ``function(configuration)`` (or
+``function(configuration, shared)``) for each configuration and yields ``(configuration, result)`` pairs as
+the trials finish. Configurations are drawn lazily, one per free worker, so a search can choose its next
+trial from the results it has been told (Optuna's ask-and-tell); ``shared`` is sent to each worker once
+(the data), not with every trial.
+
+Every trial runs on one thread: BLAS through threadpoolctl and layerwise's lanes (`layerwise.config.set_threads`)
+are held at ``threads`` (1 by default) while it runs. Then N trials on N cores do not fight over them (on this
+2-core machine, oversubscribed BLAS threads made small MLP trainings 10-48x slower), and a trial's numbers
+depend only on its configuration and seed, never on the engine, the worker or the order: the kernels split
+their work the same way everywhere. A trial must seed itself from its configuration.
+
+- `InProcess`: one trial after another in this process (the reference, and the default).
+- `ProcessPool(workers)`: a local pool of processes (started for each `map`, since ``shared`` is handed to
+  the workers as they start).
+- `Dask(scheduler=ADDRESS)` or `Dask(workers=N)`: Dask distributed (``pip install layerwise[distributed]``),
+  on a running cluster or on a `distributed.LocalCluster` of N single-threaded worker processes started for
+  you. A trial whose worker dies is run again on another worker (by Dask's scheduler), and a trial that
+  raises is retried ``retries`` times before the error reaches you.
+
+Example:
+    >>> from layerwise.tuning.executors import InProcess
+    >>> [result for _, result in InProcess().map(abs, [-1, 2, -3])]
+    [1, 2, 3]
+"""
+
+import concurrent.futures
+import contextlib
+import multiprocessing
+import os
+
+from layerwise.utils._arguments import check_integer
+
+__all__ = ["Dask", "Executor", "InProcess", "ProcessPool", "get", "pinned"]
+
+
+@contextlib.contextmanager
+def pinned(threads):
+    """Hold BLAS (when threadpoolctl is installed) and layerwise's lanes at ``threads`` inside the block, then
+    restore both; ``None`` changes nothing."""
+    if threads is None:
+        yield
+        return
+    import layerwise
+
+    previous = layerwise.config.threads()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        limits = contextlib.nullcontext()
+    else:
+        limits = threadpool_limits(limits=threads)
+    layerwise.config.set_threads(threads)
+    try:
+        with limits:
+            yield
+    finally:
+        layerwise.config.set_threads(previous)
+
+
+def _call(function, configuration, shared, threads):
+    with pinned(threads):
+        return function(configuration) if shared is None else function(configuration, shared)
+
+
+class Executor:
+    """The interface: `map` trials, `close` what was started (also on leaving a ``with`` block).
+
+    Args:
+        threads: the threads each trial runs on (BLAS and layerwise's lanes); None leaves the process's.
+    """
+
+    def __init__(self, threads=1):
+        self.threads = None if threads is None else check_integer(threads, "threads", type(self).__name__)
+
+    #: How many trials run at once.
+    parallelism = 1
+
+    def map(self, function, configurations, shared=None):
+        """Yield ``(configuration, function(configuration[, shared]))`` for each configuration, as each
+        finishes; at most `parallelism` configurations are drawn ahead of the results yielded."""
+        raise NotImplementedError
+
+    def close(self):
+        """Stop what the executor started (nothing by default)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class InProcess(Executor):
+    """One trial after another, in this process."""
+
+    def map(self, function, configurations, shared=None):
+        for configuration in configurations:
+            yield configuration, _call(function, configuration, shared, self.threads)
+
+
+def _bounded(submit, wait_one, configurations, parallelism):
+    """Keep up to ``parallelism`` trials in flight: ``submit(configuration)`` returns a handle,
+    ``wait_one(handles)`` the first handle done and its result; yield (configuration, result) as they come,
+    drawing the next configuration only after a result was handed over."""
+    pending, configurations = {}, iter(configurations)
+    for configuration in configurations:
+        pending[submit(configuration)] = configuration
+        if len(pending) == parallelism:
+            break
+    while pending:
+        handle, result = wait_one(pending)
+        yield pending.pop(handle), result
+        for configuration in configurations:
+            pending[submit(configuration)] = configuration
+            break
+
+
+_shared_in_worker = None
+
+
+def _keep_shared(shared):
+    global _shared_in_worker
+    _shared_in_worker = shared
+
+
+def _call_with_kept(function, configuration, threads, has_shared):
+    return _call(function, configuration, _shared_in_worker if has_shared else None, threads)
+
+
+def _first_done(futures):
+    done = next(concurrent.futures.as_completed(futures))
+    return done, done.result()
+
+
+class ProcessPool(Executor):
+    """A pool of ``workers`` local processes (default: every core this process may use).
+
+    The processes are started afresh ("spawn") for each `map`, so ``function`` must be importable (defined
+    at a module's top level) and the configurations picklable.
+    """
+
+    def __init__(self, workers=None, threads=1):
+        super().__init__(threads)
+        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        self.parallelism = check_integer(usable if workers is None else workers, "workers", "ProcessPool")
+
+    def map(self, function, configurations, shared=None):
+        # spawn: a fork would copy this process's threads' locks (BLAS's, layerwise's lanes, a Dask client's).
+        with concurrent.futures.ProcessPoolExecutor(self.parallelism, multiprocessing.get_context("spawn"),
+                                                    initializer=_keep_shared, initargs=(shared,)) as pool:
+            yield from _bounded(lambda configuration: pool.submit(_call_with_kept, function, configuration,
+                                                                  self.threads, shared is not None),
+                                _first_done, configurations, self.parallelism)
+
+
+class Dask(Executor):
+    """Dask distributed: a running cluster at ``scheduler`` ("tcp://host:8786"), or a `LocalCluster` of
+    ``workers`` processes of one thread each, started here and stopped by `close`.
+
+    Args:
+        scheduler: the scheduler's address, or None to start a LocalCluster.
+        workers: the LocalCluster's worker processes (default: every core).
+        threads: the threads each trial runs on.
+        retries: how many times a trial that raised is run again; a trial whose worker died is rescheduled
+            by Dask itself (its ``distributed.scheduler.allowed-failures``, 3 by default).
+    """
+
+    def __init__(self, scheduler=None, workers=None, threads=1, retries=2):
+        super().__init__(threads)
+        if scheduler is not None and workers is not None:
+            raise ValueError(f"Dask: give a scheduler address or a number of workers, not both "
+                             f"(received scheduler={scheduler!r}, workers={workers!r})")
+        self.retries = check_integer(retries, "retries", "Dask", minimum=0)
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as error:
+            raise ImportError("the Dask executor needs Dask distributed: pip install 'layerwise[distributed]'") \
+                from error
+        self.cluster = None
+        if scheduler is None:
+            workers = check_integer(workers, "workers", "Dask", allow_none=True)
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            scheduler = self.cluster
+        self.client = Client(scheduler)
+
+    @property
+    def parallelism(self):
+        return max(1, sum(self.client.nthreads().values()))
+
+    def map(self, function, configurations, shared=None):
+        from distributed import as_completed
+
+        # Scattered once to every worker; each trial receives it as an argument, resolved on its worker.
+        # (In a list, so that a tuple of arrays travels as one object; hash=False: no pass over the data.)
+        shared = None if shared is None else self.client.scatter([shared], broadcast=True, hash=False)[0]
+        finished = as_completed(with_results=True)
+
+        def submit(configuration):
+            future = self.client.submit(_call, function, configuration, shared, self.threads, pure=False,
+                                        retries=self.retries)
+            finished.add(future)
+            return future
+
+        yield from _bounded(submit, lambda pending: next(finished), configurations, self.parallelism)
+
+    def close(self):
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def get(scheduler=None, workers=None, threads=1):
+    """The executor the command line's ``--scheduler ADDRESS`` / ``--workers N`` name: Dask on that cluster,
+    a Dask LocalCluster of N workers, or `InProcess` when neither is given."""
+    if scheduler is None and workers is None:
+        return InProcess(threads)
+    return Dask(scheduler=scheduler, workers=workers, threads=threads)
