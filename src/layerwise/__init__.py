@@ -9,7 +9,7 @@ Example:
 
 from layerwise import (activations, applications, backend, callbacks, config, constraints, data, datasets, errors,
                        export, initializers, layers, losses, metrics, models, optimizers, pretraining, regularizers,
-                       saving, testing, utils)
+                       saving, testing, tuning, utils)
 from layerwise._version import __version__
 from layerwise.layers import Input
 from layerwise.models import Model, Sequential
@@ -17,6 +17,6 @@ from layerwise.models import Model, Sequential
 __all__ = [
     "Input", "Model", "Sequential", "activations", "applications", "backend", "callbacks", "config", "constraints",
     "data", "datasets", "errors", "export", "initializers", "layers", "losses", "metrics", "models",
-    "optimizers", "pretraining", "regularizers", "saving", "testing", "utils",
+    "optimizers", "pretraining", "regularizers", "saving", "testing", "tuning", "utils",
     "__version__",
 ]
