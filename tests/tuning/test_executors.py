@@ -81,7 +81,7 @@ def slow_trial(configuration):
     return {"number": configuration["number"], "pid": os.getpid()}
 
 
-def test_a_dask_worker_killed_mid_trial_loses_only_that_attempt(tmp_path):
+def test_a_dask_worker_killed_mid_trial_loses_only_that_attempt_and_errors_reach_the_caller(tmp_path):
     marker = tmp_path / "started"
     sweep = [{"number": 0, "marker": str(marker)}] + [{"number": number} for number in range(1, 5)]
     killed = []
@@ -99,6 +99,8 @@ def test_a_dask_worker_killed_mid_trial_loses_only_that_attempt(tmp_path):
         killer.start()
         results = {configuration["number"]: result for configuration, result in executor.map(slow_trial, sweep)}
         killer.join()
+        with pytest.raises(ZeroDivisionError):  # after its retries
+            list(executor.map(lambda value: 1 / value, [0]))
     assert sorted(results) == list(range(5))
     assert killed and results[0]["pid"] != killed[0]
     assert len(marker.read_text().split()) == 2  # the killed attempt, and the one that finished

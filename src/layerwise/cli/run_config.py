@@ -107,17 +107,22 @@ class RunConfig:
         """A path of the config, relative to the config file's directory."""
         return os.path.join(self.root, os.path.expanduser(relative))
 
-    def _check(self):
-        unknown = sorted(set(self.raw) - set(SCHEMA) - {"seed", "callbacks"})
+    #: The file's sections and their keys, the sections it must have, and its other top-level keys.
+    schema, required_sections, top_level = SCHEMA, REQUIRED_SECTIONS, ("callbacks", "seed")
+
+    def _check_sections(self):
+        """Known sections and keys only, the required ones present, and a non-negative integer seed."""
+        unknown = sorted(set(self.raw) - set(self.schema) - set(self.top_level))
         if unknown:
-            self.fail("sections", f"some of {sorted(SCHEMA)}, 'callbacks' and 'seed'", unknown)
+            self.fail("sections", f"some of {sorted(self.schema)} and {', '.join(map(repr, self.top_level))}",
+                      unknown)
         seed = self.raw.get("seed", 0)
         if not is_integer(seed, minimum=0):
             self.fail("seed", "a non-negative integer", seed)
-        for name in REQUIRED_SECTIONS:
+        for name in self.required_sections:
             if not isinstance(self.raw.get(name), dict):
                 self.fail(f"[{name}]", "a table", self.raw.get(name))
-        for name, keys in SCHEMA.items():
+        for name, keys in self.schema.items():
             section = self.raw.get(name, {})
             if not isinstance(section, dict):
                 self.fail(f"[{name}]", "a table", section)
@@ -127,6 +132,9 @@ class RunConfig:
             missing = [key for key, required in keys.items() if required and key not in section]
             if missing:
                 self.fail(f"[{name}] {missing[0]}", "a value", None)
+
+    def _check(self):
+        self._check_sections()
         self._check_model(self.section("model"))
         self._check_data(self.section("data"))
         self._check_fit(self.section("fit"))

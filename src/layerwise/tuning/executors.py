@@ -118,6 +118,13 @@ def _bounded(submit, wait_one, configurations, parallelism):
             break
 
 
+def _call_pickled(payload, shared, threads):
+    import cloudpickle
+
+    function, configuration = cloudpickle.loads(payload)
+    return _call(function, configuration, shared, threads)
+
+
 _shared_in_worker = None
 
 
@@ -192,20 +199,29 @@ class Dask(Executor):
         return max(1, sum(self.client.nthreads().values()))
 
     def map(self, function, configurations, shared=None):
+        import cloudpickle
         from distributed import as_completed
 
         # Scattered once to every worker; each trial receives it as an argument, resolved on its worker.
         # (In a list, so that a tuple of arrays travels as one object; hash=False: no pass over the data.)
         shared = None if shared is None else self.client.scatter([shared], broadcast=True, hash=False)[0]
-        finished = as_completed(with_results=True)
+        finished = as_completed()
 
         def submit(configuration):
-            future = self.client.submit(_call, function, configuration, shared, self.threads, pure=False,
+            # cloudpickle, explicitly: Dask pickles a task by reference when it can, and so would send
+            # functions of modules its workers lack (a search file `layerwise tune` loaded, registered with
+            # cloudpickle.register_pickle_by_value) by name.
+            payload = cloudpickle.dumps((function, configuration))
+            future = self.client.submit(_call_pickled, payload, shared, self.threads, pure=False,
                                         retries=self.retries)
             finished.add(future)
             return future
 
-        yield from _bounded(submit, lambda pending: next(finished), configurations, self.parallelism)
+        def first_done(pending):
+            future = next(finished)
+            return future, future.result()  # raises the trial's error (or a cancellation) here
+
+        yield from _bounded(submit, first_done, configurations, self.parallelism)
 
     def close(self):
         self.client.close()
