@@ -5,6 +5,12 @@ writes ``DIR/NAME/result.json`` (the claim, protocol, criterion, measured number
 provenance) with its figures; ``layerwise lab report`` assembles every result into ``DIR/index.md`` and
 ``DIR/index.html``. The lab uses layerwise's public API only, as any user would.
 
+Every run (an experiment at a seed) goes through an executor (`layerwise.tuning.executors`) on one thread
+(``--threads``): one after another in this process, or ``--workers N`` on a Dask LocalCluster, or
+``--scheduler ADDRESS`` on a Dask cluster, with the same numbers. ``--seeds K`` runs each experiment with K
+seeds into ``DIR/NAME/seed-S/`` and the report shows each seed's verdict and the spread of the numbers;
+``--resume`` skips the runs whose result is written.
+
 An experiment is a subclass of `Experiment` in ``layerwise_lab.experiments`` (one file each): it quotes the
 claim, measures in `Experiment.run` with a `Trial`, and judges the numbers in `Experiment.judge`.
 """

@@ -1,9 +1,11 @@
-"""Running an experiment: the trial, the verdict and the result file (``OUT/NAME/result.json``)."""
+"""Running an experiment: the trial, the verdict and the result file (``OUT/NAME/result.json``, or
+``OUT/NAME/seed-S/result.json`` for one seed of several)."""
 
 import datetime
 import importlib
 import json
 import time
+import traceback
 from pathlib import Path
 
 from layerwise.saving import atomic_write
@@ -12,6 +14,8 @@ from layerwise_lab._provenance import provenance
 from layerwise_lab._trial import Trial, _plain
 
 RESULT_FILE = "result.json"
+#: The directory, under the experiment's, of one seed's result in a sweep over seeds.
+SEED_DIRECTORY = "seed-{seed}"
 
 
 def all_experiments() -> list:
@@ -34,8 +38,15 @@ def _write_text(path: Path, text: str) -> None:
         file.write(text.encode("utf-8"))
 
 
-def run_experiment(cls, out, quick=False, seed=0, dataset=None) -> dict:
-    """Run experiment ``cls`` (a class or its name) and write its result and figures under ``out/NAME``.
+def result_directory(cls, out, seed=0, by_seed=False) -> Path:
+    """Where a run of ``cls`` writes: ``out/NAME``, or ``out/NAME/seed-S`` for one seed of a sweep."""
+    directory = Path(out) / cls.name
+    return directory / SEED_DIRECTORY.format(seed=seed) if by_seed else directory
+
+
+def run_experiment(cls, out, quick=False, seed=0, dataset=None, by_seed=False) -> dict:
+    """Run experiment ``cls`` (a class or its name) and write its result and figures under ``out/NAME`` (under
+    ``out/NAME/seed-S`` with ``by_seed``, one seed of a sweep).
 
     ``dataset`` chooses among the experiment's `Experiment.datasets` (default: the first); an experiment whose
     data the claim fixes refuses any."""
@@ -45,7 +56,7 @@ def run_experiment(cls, out, quick=False, seed=0, dataset=None) -> dict:
         offered = f"one of {', '.join(cls.datasets)}" if cls.datasets else "no choice of dataset"
         raise ValueError(f"lab experiment {cls.name} offers {offered}, not {dataset!r}")
     dataset = dataset or (cls.datasets[0] if cls.datasets else None)
-    directory = Path(out) / cls.name
+    directory = result_directory(cls, out, seed, by_seed)
     directory.mkdir(parents=True, exist_ok=True)
     trial = Trial(directory, quick=quick, seed=seed, dataset=dataset)
     started, clock = datetime.datetime.now(datetime.timezone.utc), time.perf_counter()
@@ -65,14 +76,46 @@ def run_experiment(cls, out, quick=False, seed=0, dataset=None) -> dict:
     return result
 
 
+def run_trial(configuration) -> dict:
+    """One experiment at one seed, as an executor runs it (`layerwise.tuning.executors`): ``configuration``
+    holds `run_experiment`'s arguments (``experiment``: the class). Returns the verdict and the time taken,
+    or the error's traceback, so that one broken experiment does not lose the others' results."""
+    start = time.perf_counter()
+    arguments = {key: value for key, value in configuration.items() if key != "experiment"}
+    try:
+        verdict = run_experiment(configuration["experiment"], **arguments)["verdict"]
+    except Exception:
+        return {"error": traceback.format_exc(), "seconds": time.perf_counter() - start}
+    return {**verdict, "seconds": time.perf_counter() - start}
+
+
+def has_result(configuration) -> bool:
+    """Whether the run ``configuration`` describes (see `run_trial`) has already written its result: a result
+    file in its directory, of the same seed, scale and dataset."""
+    cls = configuration["experiment"]
+    path = result_directory(cls, configuration["out"], configuration["seed"], configuration["by_seed"])
+    try:
+        result = json.loads((path / RESULT_FILE).read_text())
+        made = result["provenance"]
+        return ((made["seed"], made["quick"], result["dataset"]) ==
+                (configuration["seed"], configuration["quick"],
+                 configuration["dataset"] or (cls.datasets[0] if cls.datasets else None)))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 def read_results(out) -> list:
-    """Every result under ``out``, in the lab's order; a clear error for a file that is not a result."""
-    results = []
-    for path in sorted(Path(out).glob(f"*/{RESULT_FILE}")):
+    """Every result under ``out`` (``NAME/result.json`` and ``NAME/seed-S/result.json``), in the lab's order
+    and then by seed, each with its ``directory`` relative to ``out`` added; a clear error for a file that is
+    not a result."""
+    out, results = Path(out), []
+    paths = [*out.glob(f"*/{RESULT_FILE}"), *out.glob(f"*/{SEED_DIRECTORY.format(seed='*')}/{RESULT_FILE}")]
+    for path in sorted(paths):
         try:
             result = json.loads(path.read_text())
-            result["verdict"]["status"]
+            result["verdict"]["status"], result["provenance"]["seed"]
         except (ValueError, KeyError, TypeError) as error:
             raise ValueError(f"{path} is not a lab result: {error}") from error
+        result["directory"] = path.parent.relative_to(out).as_posix()
         results.append(result)
-    return sorted(results, key=lambda result: (result["number"], result["name"]))
+    return sorted(results, key=lambda result: (result["number"], result["name"], result["provenance"]["seed"]))

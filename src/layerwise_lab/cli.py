@@ -3,11 +3,11 @@
 import argparse
 import sys
 import textwrap
-import time
-import traceback
 
+from layerwise.cli import add_executor_arguments
+from layerwise.tuning import executors
 from layerwise_lab._data import LOADERS
-from layerwise_lab._runner import all_experiments, find_experiment, run_experiment
+from layerwise_lab._runner import all_experiments, find_experiment, has_result, run_trial
 from layerwise_lab.report import REGENERATE, write_report
 
 DEFAULT_OUT = "lab-results"
@@ -37,21 +37,29 @@ def _run(args) -> int:
     if refusing:
         print(f"layerwise lab run: {', '.join(refusing)} cannot run on {args.dataset}", file=sys.stderr)
         return 2
+    if args.seeds < 1 or args.threads < 1 or args.workers is not None and args.workers < 1:
+        print("layerwise lab run: --seeds, --threads and --workers must be positive integers", file=sys.stderr)
+        return 2
+    seeds = range(args.seed, args.seed + args.seeds)
+    # With --all, --dataset goes to the experiments that offer it; the others keep the data of their claim.
+    runs = [{"experiment": cls, "out": args.out, "quick": args.quick, "seed": seed, "by_seed": args.seeds > 1,
+             "dataset": args.dataset if args.dataset in cls.datasets or not args.all else None}
+            for cls in chosen for seed in seeds]
+    if args.resume:
+        runs = [run for run in runs if not has_result(run)]
+        print(f"--resume: {len(chosen) * args.seeds - len(runs)} runs already have their result", flush=True)
     failed = []
-    for cls in chosen:
-        print(f"{cls.number}. {cls.title} ({cls.name}, {'quick' if args.quick else f'~{cls.minutes:g} min'})",
-              flush=True)
-        start = time.perf_counter()
-        # With --all, --dataset goes to the experiments that offer it; the others keep the data of their claim.
-        dataset = args.dataset if args.dataset in cls.datasets or not args.all else None
-        try:
-            result = run_experiment(cls, args.out, quick=args.quick, seed=args.seed, dataset=dataset)
-        except Exception:  # one broken experiment must not lose the others' results
-            traceback.print_exc()
-            failed.append(cls.name)
-            continue
-        print(f"   {result['verdict']['status']}: {result['verdict']['reason']} "
-              f"({time.perf_counter() - start:.0f} s)", flush=True)
+    with executors.get(args.scheduler, args.workers, threads=args.threads) as executor:
+        for run, outcome in executor.map(run_trial, runs):
+            cls = run["experiment"]
+            seed = f", seed {run['seed']}" if args.seeds > 1 else ""
+            scale = "quick" if args.quick else f"~{cls.minutes:g} min"
+            verdict = f"\n   {outcome['status']}: {outcome['reason']}" if "error" not in outcome else ""
+            print(f"{cls.number}. {cls.title} ({cls.name}{seed}, {scale}){verdict} ({outcome['seconds']:.0f} s)",
+                  flush=True)
+            if "error" in outcome:
+                print(outcome["error"], file=sys.stderr, end="")
+                failed.append(cls.name + seed)
     if args.all:
         print(f"report: {write_report(args.out)}")
     if failed:
@@ -80,7 +88,14 @@ def build_parser(prog="layerwise lab") -> argparse.ArgumentParser:
     run.add_argument("names", nargs="*", metavar="NAME", help="experiments to run (see `list`)")
     run.add_argument("--all", action="store_true", help="run every experiment, then write the report")
     run.add_argument("--quick", action="store_true", help="a tiny scale that runs in seconds")
-    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--seed", type=int, default=0, help="the (first) seed")
+    run.add_argument("--seeds", type=int, default=1, metavar="K", help="run each experiment with K seeds, --seed "
+                     "to --seed + K - 1, each in NAME/seed-S; the report shows their spread")
+    run.add_argument("--threads", type=int, default=1, metavar="T", help="the threads each run uses, BLAS's and "
+                     "layerwise's (default 1: the same numbers on any executor; a convolutional network runs "
+                     "faster on 2, and rounds its batch sums differently)")
+    run.add_argument("--resume", action="store_true", help="skip the runs whose result is already written")
+    add_executor_arguments(run)
     run.add_argument("--dataset", choices=sorted(LOADERS), help="the image dataset, for the experiments that offer "
                      "a choice (the claims made on CIFAR-10 run on Fashion-MNIST by default)")
     report = commands.add_parser("report", help="assemble the results under --out into index.md and index.html")
