@@ -48,8 +48,13 @@ def _run(args) -> int:
     if args.resume:
         runs = [run for run in runs if not has_result(run)]
         print(f"--resume: {len(chosen) * args.seeds - len(runs)} runs already have their result", flush=True)
+    try:
+        executor = executors.get(args.scheduler, args.workers, threads=args.threads)
+    except ImportError as error:  # --workers or --scheduler without Dask installed
+        print(f"layerwise lab run: {error}", file=sys.stderr)
+        return 2
     failed = []
-    with executors.get(args.scheduler, args.workers, threads=args.threads) as executor:
+    with executor:
         for run, outcome in executor.map(run_trial, runs):
             cls = run["experiment"]
             seed = f", seed {run['seed']}" if args.seeds > 1 else ""

@@ -104,3 +104,8 @@ def test_a_build_that_cannot_be_loaded_is_a_config_error(tmp_path, capsys):
     path.write_text(path.read_text().replace("search.py:build", "no_such_module:build"))
     assert main(["tune", str(path)]) == 2
     assert "No module named 'no_such_module'" in capsys.readouterr().err
+
+
+def test_a_bad_worker_count_is_refused(tmp_path, capsys):
+    assert main(["tune", str(_write(tmp_path)), "--workers", "0"]) == 2
+    assert "layerwise tune: Dask: workers must be a positive integer or None, received 0" in capsys.readouterr().err

@@ -81,7 +81,12 @@ def tune(args) -> int:
         return 2
     split = int(len(x) * (1 - config.section("data")["validation_split"]))
     fit = config.section("fit")
-    with executors.get(args.scheduler, args.workers) as executor:
+    try:
+        executor = executors.get(args.scheduler, args.workers)
+    except (ImportError, ValueError) as error:  # no Dask installed, --workers 0
+        print(f"layerwise tune: {error}", file=sys.stderr)
+        return 2
+    with executor:
         tuner = _tuner(config, build, executor)
         tuner.search(x[:split], y[:split], epochs=fit.get("epochs"), validation_data=(x[split:], y[split:]),
                      batch_size=fit.get("batch_size", 32))

@@ -185,6 +185,7 @@ class HyperParameters:
     Attributes:
         values: name -> the value each hyperparameter asked for so far took.
         space: name -> its definition (`Int`, `Float` or `Choice`).
+        trial: the Optuna trial that chooses the values not fixed, during a search (set by the tuner).
     """
 
     def __init__(self, values=None):
