@@ -8,6 +8,8 @@ OPTIONAL = (("threadpoolctl", "threads", "both cores for convolutional networks"
             ("matplotlib", "plot", "plots"),
             ("onnx", "onnx", "ONNX export"),
             ("onnxruntime", "onnx", "running exported ONNX files"),
+            ("optuna", "tune", "hyperparameter search (layerwise.tuning, layerwise tune)"),
+            ("distributed", "distributed", "trials on a Dask cluster (--workers, --scheduler)"),
             ("safetensors", "test", "the reference safetensors codec (tests only)"))
 
 
