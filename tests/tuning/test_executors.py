@@ -1,5 +1,5 @@
-"""The executors run the same trials to bit-identical numbers in-process, on a process pool and on a Dask
-LocalCluster; a Dask worker killed mid-trial loses only that attempt."""
+"""The executors run the same trials to bit-identical numbers (and layer names) in-process, on a process pool
+and on a Dask LocalCluster; a Dask worker killed mid-trial loses only that attempt."""
 
 import os
 import signal
@@ -23,7 +23,7 @@ def train_tiny_mlp(configuration, data):
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     history = model.fit(x, y, epochs=2, batch_size=16, verbose=0)
     return {"loss": history.history["loss"], "kernel": model.get_weights()[0].tobytes(),
-            "threads": layerwise.config.threads()}
+            "threads": layerwise.config.threads(), "names": [layer.name for layer in model.layers]}
 
 
 def _data():
@@ -41,7 +41,7 @@ def _by_configuration(pairs):
 def test_in_process_pool_and_local_cluster_give_bit_identical_results():
     reference = _by_configuration(InProcess().map(train_tiny_mlp, SWEEP, shared=_data()))
     assert len(reference) == 4 and len({result["kernel"] for result in reference.values()}) == 4
-    assert all(result["threads"] == 1 for result in reference.values())
+    assert all(result["threads"] == 1 and result["names"] == ["dense", "dense_1"] for result in reference.values())
     assert _by_configuration(ProcessPool(workers=2).map(train_tiny_mlp, SWEEP, shared=_data())) == reference
     with Dask(workers=2) as executor:
         assert executor.parallelism == 2

@@ -6,8 +6,9 @@ the trials finish. Configurations are drawn lazily, one per free worker, so a se
 trial from the results it has been told (Optuna's ask-and-tell); ``shared`` is sent to each worker once
 (the data), not with every trial.
 
-Every trial runs on one thread: BLAS through threadpoolctl and layerwise's lanes (`layerwise.config.set_threads`)
-are held at ``threads`` (1 by default) while it runs. Then N trials on N cores do not fight over them (on this
+Every trial starts a fresh session (`layerwise.layers.base.clear_session`: automatic layer names restart)
+and runs on one thread: BLAS through threadpoolctl and layerwise's lanes (`layerwise.config.set_threads`) are
+held at ``threads`` (1 by default) while it runs. Then N trials on N cores do not fight over them (on this
 2-core machine, oversubscribed BLAS threads made small MLP trainings 10-48x slower), and a trial's numbers
 depend only on its configuration and seed, never on the engine, the worker or the order: the kernels split
 their work the same way everywhere. A trial must seed itself from its configuration.
@@ -31,6 +32,7 @@ import contextlib
 import multiprocessing
 import os
 
+from layerwise.layers.base import clear_session
 from layerwise.utils._arguments import check_integer
 
 __all__ = ["Dask", "Executor", "InProcess", "ProcessPool", "get", "pinned"]
@@ -61,6 +63,9 @@ def pinned(threads):
 
 
 def _call(function, configuration, shared, threads):
+    # A fresh session: automatic layer names restart ("dense", "dense_1" ...), so the names in a trial's
+    # results do not depend on what ran before it in the same process.
+    clear_session()
     with pinned(threads):
         return function(configuration) if shared is None else function(configuration, shared)
 
