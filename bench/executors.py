@@ -49,8 +49,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--samples", type=int, default=6000)
-    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--samples", type=int, default=30000)
+    parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--empty", type=int, default=200)
     args = parser.parse_args()
 
