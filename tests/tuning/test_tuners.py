@@ -91,6 +91,13 @@ def test_a_grid_search_visits_every_point_once(blobs, tmp_path):
     assert visited == {(units, rate) for units in (2, 4, 6) for rate in (0.1, 0.5)}
 
 
+def test_a_grid_search_resumes_with_the_points_not_yet_visited(blobs, tmp_path):
+    first = _search(GridSearch(build_small_grid, max_trials=4, directory=tmp_path), blobs, epochs=1).results()
+    rows = _search(GridSearch(build_small_grid, directory=tmp_path), blobs, epochs=1).results()
+    assert len(first) == 4 and rows[:4] == first and len(rows) == 6
+    assert len({(row["units"], row["learning_rate"]) for row in rows}) == 6
+
+
 def test_the_best_model_is_the_refit_of_the_best_hyperparameters(blobs, tmp_path):
     tuner = _search(RandomSearch(build_model, max_trials=3, seed=5, directory=tmp_path), blobs, epochs=2)
     best, hp = tuner.get_best_trials(1)[0], tuner.get_best_hyperparameters(1)[0]

@@ -50,7 +50,9 @@ class GridSearch(Tuner):
             def after_trial(self, study, trial, state, values):
                 pass
 
-        return AskAndTellGridSampler(self.space, seed=seed)
+        # Always the tuner's own seed: the grid ids the trials record index the grid as this seed shuffles it,
+        # so a resumed search must shuffle it the same way to know which points it has visited.
+        return AskAndTellGridSampler(self.space, seed=self.seed)
 
     def _budget(self):
         size = grid_size(self.space)
