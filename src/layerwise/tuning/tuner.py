@@ -14,10 +14,10 @@ and count toward ``max_trials``; trials an interrupted run left unfinished are m
 
 Reproducibility: trial N trains from seed ``seed + N``; a search's sampler is seeded with ``seed`` plus the
 number of trials the study already holds (so a resumed random search draws new values), a grid's with ``seed``
-alone (so a resumed grid search knows the points it visited). Random and grid searches propose the same trials whatever the
-executor (they read nothing of the results), so a search in-process and one on a Dask cluster give the same
-numbers; TPE and the pruners read the results told so far, so with several workers their choices depend on
-which trial finishes first.
+alone (so a resumed grid search knows the points it visited). Random and grid searches propose the same
+trials whatever the executor (they read nothing of the results), so a search in-process and one on a Dask
+cluster give the same numbers; TPE and the pruners read the results told so far, so with several workers
+their choices depend on which trial finishes first.
 """
 
 import math
