@@ -89,7 +89,8 @@ def test_import_pulls_in_neither_matplotlib_nor_the_cli_nor_the_lab_nor_optuna_n
     src = Path(layerwise.__file__).resolve().parents[1]
     script = ("import sys; import layerwise; "
               "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-              "('matplotlib', 'layerwise_lab', 'torch', 'sklearn', 'optuna', 'dask', 'distributed') or m.startswith('layerwise.cli')))")
+              "('matplotlib', 'layerwise_lab', 'torch', 'sklearn', 'optuna', 'dask', 'distributed') "
+              "or m.startswith('layerwise.cli')))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                             env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"})
     assert result.stdout.strip() == "[]"
