@@ -63,6 +63,7 @@ def plot(tuner, directory) -> list:
     in ``directory``; return the paths written."""
     import matplotlib.pyplot as plt
     import optuna
+    from matplotlib.ticker import MaxNLocator
 
     study = tuner._loaded()
     complete = study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,))
@@ -77,6 +78,7 @@ def plot(tuner, directory) -> list:
     ax.scatter(numbers, values, s=14, label="trial")
     ax.step(numbers, best, where="post", color="C1", label=f"best so far ({tuner.objective.direction})")
     ax.set(xlabel="trial", ylabel=tuner.objective.name, title="Optimization history")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend()
     paths = [directory / "optimization_history.png"]
     figure.savefig(paths[0], dpi=110, bbox_inches="tight")
