@@ -26,6 +26,8 @@ def test_grids():
     assert hp.space["units"].grid() == [8, 16, 24, 32]
     assert hp.space["dropout"].grid() == [0.0, 0.1, 0.2, 0.3]
     assert hp.space["lr"].grid() == pytest.approx([1e-3, 1e-2, 1e-1])
+    assert hp.Float("rate", 0.01, 0.1, step=10 ** 0.5, sampling="log") == 0.01
+    assert hp.space["rate"].grid() == [0.01, 0.0316227766017, 0.1]  # the last one exactly the bound
     assert hp.space["bn"].grid() == [False, True]
 
     def build(hp):

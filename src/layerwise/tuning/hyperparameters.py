@@ -24,6 +24,7 @@ Example:
     [32, 64, 96, 128]
 """
 
+import itertools
 import math
 import numbers
 from dataclasses import dataclass
@@ -77,22 +78,6 @@ class _Range:
     def initial(self):
         return self.min_value if self.default is None else self.default
 
-    def grid(self) -> list:
-        """Every value a grid visits: from min_value by step (added, or multiplied with log sampling)."""
-        if self.step is None or self.sampling == "log" and self.step <= 1:
-            raise ValueError(f"hp.{type(self).__name__}({self.name!r}) has no grid: give it a step (a factor > 1 "
-                             f"with log sampling), or make it an hp.Choice; received step={self.step!r}")
-        values, value = [], self.min_value
-        while value <= self.max_value * (1 + 1e-9):
-            values.append(value)
-            value = value * self.step if self.sampling == "log" else value + self.step
-            value = self._round(value)
-        return values
-
-    def _round(self, value):
-        return value
-
-
 @dataclass(frozen=True)
 class Int(_Range):
     """An integer in [min_value, max_value] on the grid min_value + k step (Optuna's suggest_int)."""
@@ -127,9 +112,19 @@ class Float(_Range):
         return trial.suggest_float(self.name, self.min_value, self.max_value, log=log,
                                    step=None if log else self.step)
 
-    def _round(self, value):
-        # Repeated additions of 0.1 drift (0.30000000000000004): round to well past the step's precision.
-        return round(value, 12)
+    def grid(self) -> list:
+        """Every value a grid visits: min_value + k step, or min_value * step^k with log sampling, up to
+        max_value."""
+        if self.step is None or self.sampling == "log" and self.step <= 1:
+            raise ValueError(f"hp.Float({self.name!r}) has no grid: give it a step (a factor > 1 with log "
+                             f"sampling), or make it an hp.Choice; received step={self.step!r}")
+        values, tolerance = [], 1e-9 * max(1.0, abs(self.max_value))
+        for k in itertools.count():
+            value = self.min_value * self.step ** k if self.sampling == "log" else self.min_value + k * self.step
+            if value > self.max_value + tolerance:
+                return values
+            # 12 significant digits: 0.1 * 3 is 0.30000000000000004, 0.01 * sqrt(10)^2 is 0.10000000000000002.
+            values.append(min(float(f"{value:.12g}"), self.max_value))
 
 
 @dataclass(frozen=True)
