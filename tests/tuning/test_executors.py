@@ -46,6 +46,10 @@ def test_in_process_pool_and_local_cluster_give_bit_identical_results():
     with Dask(workers=2) as executor:
         assert executor.parallelism == 2
         assert _by_configuration(executor.map(train_tiny_mlp, SWEEP, shared=_data())) == reference
+        # A running cluster, by its scheduler's address (what --scheduler ADDRESS gives).
+        with Dask(scheduler=executor.cluster.scheduler_address) as connected:
+            assert connected.cluster is None
+            assert _by_configuration(connected.map(train_tiny_mlp, SWEEP, shared=_data())) == reference
 
 
 def test_configurations_are_drawn_only_as_workers_free_up():
