@@ -54,8 +54,9 @@ def vgg(depth, include_top=True, weights=None, input_shape=(224, 224, 3), poolin
     133,047,848; VGG-16 138,357,544; VGG-19 143,667,240 with 1000 classes).
 
     Small inputs: an input smaller than 32x32 (Fashion-MNIST's 28x28) is zero-padded to 32x32 by a "pad"
-    layer. torchvision's AdaptiveAvgPool2d((7, 7)) brings the last stage's map to 7x7 before the classifier; a 32x32 image leaves a 1x1 map there, which it copies to 7x7
-    (nearest up-sampling here, as in torchvision), so the classifier and its parameter count do not change.
+    layer. torchvision's AdaptiveAvgPool2d((7, 7)) brings the last stage's map to 7x7 before the classifier; a
+    32x32 image leaves a 1x1 map there, which it copies to 7x7 (nearest up-sampling here, as in torchvision),
+    so the classifier and its parameter count do not change.
     ``width_multiplier`` scales every convolution's filters and the 4096-unit layers (0.125 gives a VGG that
     trains in seconds on CIFAR-10).
 

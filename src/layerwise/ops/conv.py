@@ -170,7 +170,8 @@ def im2col(padded, geometry, out=None, ones=False):
         (sh, sw), dh = geometry.strides, geometry.dilation[0]
         shape = (n, ho, wo, kh, kw * group_channels)
         rows = as_strided(padded, shape, (sample, sh * row, sw * column, dh * row, channel), writeable=False)
-        as_strided(columns, shape, (sample_step, image_row_step, row_step, kw * group_channels * item, item))[...] = rows
+        row_steps = (sample_step, image_row_step, row_step, kw * group_channels * item, item)
+        as_strided(columns, shape, row_steps)[...] = rows
     else:
         blocks = as_strided(columns, (g, n, ho, wo, kh, kw, group_channels),
                             (group_step, sample_step, image_row_step, row_step, kw * group_channels * item,

@@ -47,7 +47,7 @@ class Registry(MutableMapping):
         >>> class Circle: ...
         >>> shapes["square"] = Circle  # doctest: +ELLIPSIS
         Traceback (most recent call last):
-        ValueError: shape 'square' is already registered to <class '...Square'>; cannot register <class '...Circle'> under it
+        ValueError: shape 'square' is already registered to <class '...Square'>; cannot register <class '...Circle'> ...
     """
 
     def __init__(self, kind, module=None):
