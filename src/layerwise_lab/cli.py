@@ -4,7 +4,6 @@ import argparse
 import sys
 import textwrap
 
-from layerwise.cli import add_executor_arguments
 from layerwise.tuning import executors
 from layerwise_lab._data import LOADERS
 from layerwise_lab._runner import all_experiments, find_experiment, has_result, run_trial
@@ -100,7 +99,7 @@ def build_parser(prog="layerwise lab") -> argparse.ArgumentParser:
                      "layerwise's (default 1: the same numbers on any executor; a convolutional network runs "
                      "faster on 2, and rounds its batch sums differently)")
     run.add_argument("--resume", action="store_true", help="skip the runs whose result is already written")
-    add_executor_arguments(run)
+    executors.add_arguments(run)
     run.add_argument("--dataset", choices=sorted(LOADERS), help="the image dataset, for the experiments that offer "
                      "a choice (the claims made on CIFAR-10 run on Fashion-MNIST by default)")
     report = commands.add_parser("report", help="assemble the results under --out into index.md and index.html")

@@ -10,6 +10,7 @@ from layerwise.cli.inspect import OPTIONAL, info, summary
 from layerwise.cli.quickstart import quickstart
 from layerwise.cli.train import gradcheck, train
 from layerwise.cli.tune import tune
+from layerwise.tuning import executors
 
 __all__ = ["OPTIONAL", "build_parser", "main"]
 
@@ -25,15 +26,6 @@ def _command(commands, name, handler, help, first=None):
 
 MODEL = ("model", "a file written by model.save")
 RUN = ("config", "the run's TOML file (its schema: layerwise.cli.run_config)")
-
-
-def add_executor_arguments(command):
-    """--scheduler ADDRESS | --workers N: where trials run (layerwise.tuning.executors.get)."""
-    where = command.add_mutually_exclusive_group()
-    where.add_argument("--scheduler", metavar="ADDRESS", help="run the trials on this Dask cluster "
-                       "(tcp://host:8786; pip install layerwise[distributed])")
-    where.add_argument("--workers", type=int, metavar="N", help="run the trials on a Dask LocalCluster of N "
-                       "one-thread worker processes started for the run (default: one after another, in-process)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--samples", type=int, default=4, help="samples of the data to check on")
     search = _command(commands, "tune", tune, "run (or continue) the hyperparameter search a TOML file describes",
                       ("config", "the search's TOML file (its schema: layerwise.cli.tune_config)"))
-    add_executor_arguments(search)
+    executors.add_arguments(search)
     # Listed for --help only: `main` hands everything after `lab` to the lab's own parser before parsing.
     commands.add_parser("lab", add_help=False, help="the lab: experiments that test the lectures' claims "
                         "(layerwise lab --help)")

@@ -234,6 +234,15 @@ class Dask(Executor):
             self.cluster.close()
 
 
+def add_arguments(command):
+    """--scheduler ADDRESS | --workers N on an argparse ``command``: where trials run (see `get`)."""
+    where = command.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS", help="run the trials on this Dask cluster "
+                       "(tcp://host:8786; pip install layerwise[distributed])")
+    where.add_argument("--workers", type=int, metavar="N", help="run the trials on a Dask LocalCluster of N "
+                       "one-thread worker processes started for the run (default: one after another, in-process)")
+
+
 def get(scheduler=None, workers=None, threads=1):
     """The executor the command line's ``--scheduler ADDRESS`` / ``--workers N`` name: Dask on that cluster,
     a Dask LocalCluster of N workers, or `InProcess` when neither is given."""
