@@ -1,12 +1,11 @@
 """AdaptiveAveragePooling2D: average pooling to a fixed output size, whatever the input size."""
 
-from layerwise.layers._spatial import (LAYOUTS, as_image_tuple, as_images, check_rank, from_images,
-                                       normalize_tuple)
-from layerwise.layers.base import Layer
+from layerwise.layers._spatial import as_image_tuple, as_images, from_images
+from layerwise.layers.pooling._base_adaptive_pooling import BaseAdaptivePooling
 from layerwise.ops.resize import adaptive_average_matrix, resize, resize_backward
 
 
-class AdaptiveAveragePooling2D(Layer):
+class AdaptiveAveragePooling2D(BaseAdaptivePooling):
     """y[n, i, j, c] = the mean of x over rows floor(i H/h) .. ceil((i + 1) H/h) - 1 and the columns alike (PyTorch's
     and Keras's windows), computed as A_h x A_wᵀ with the averaging matrices A (`layerwise.ops.resize`);
     dJ/dx = A_hᵀ dJ/dy A_w.
@@ -30,17 +29,6 @@ class AdaptiveAveragePooling2D(Layer):
         Keras ``keras.layers.AdaptiveAveragePooling2D``; PyTorch ``nn.AdaptiveAvgPool2d``.
     """
 
-    #: The spatial axes pooled (the 1-D variant pools the steps of (N, L, C)).
-    rank = 2
-
-    def __init__(self, output_size, **kwargs):
-        super().__init__(**kwargs)
-        self.output_size = normalize_tuple(output_size, self.rank, "output_size", type(self).__name__)
-
-    def build(self, input_shape):
-        check_rank(input_shape, self.rank + 2, f"{type(self).__name__} '{self.name}'",
-                   LAYOUTS[self.rank])
-
     def forward(self, x, training=False):
         images = as_images(x, self.rank)
         self.input_batch_shape = images.shape
@@ -50,9 +38,3 @@ class AdaptiveAveragePooling2D(Layer):
 
     def backward(self, dy):
         return from_images(resize_backward(as_images(dy, self.rank), self.rows, self.columns), self.rank)
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0], *self.output_size, input_shape[-1])
-
-    def get_config(self):
-        return {**super().get_config(), "output_size": list(self.output_size)}

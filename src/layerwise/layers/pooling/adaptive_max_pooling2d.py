@@ -1,12 +1,11 @@
 """AdaptiveMaxPooling2D: max pooling to a fixed output size, whatever the input size."""
 
-from layerwise.layers._spatial import (LAYOUTS, as_image_tuple, as_images, check_rank, from_images,
-                                       normalize_tuple)
-from layerwise.layers.base import Layer
+from layerwise.layers._spatial import as_image_tuple, as_images, from_images
+from layerwise.layers.pooling._base_adaptive_pooling import BaseAdaptivePooling
 from layerwise.ops.resize import adaptive_windows, window_max, window_max_backward
 
 
-class AdaptiveMaxPooling2D(Layer):
+class AdaptiveMaxPooling2D(BaseAdaptivePooling):
     """y[n, i, j, c] = the maximum of x over rows floor(i H/h) .. ceil((i + 1) H/h) - 1 and the columns alike
     (PyTorch's and Keras's windows), taken over the rows' windows, then the columns' (a maximum of maxima);
     dJ/dx is dJ/dy routed back to the entry that held each maximum (the first of ties).
@@ -30,17 +29,6 @@ class AdaptiveMaxPooling2D(Layer):
         Keras ``keras.layers.AdaptiveMaxPooling2D``; PyTorch ``nn.AdaptiveMaxPool2d``.
     """
 
-    #: The spatial axes pooled (the 1-D variant pools the steps of (N, L, C)).
-    rank = 2
-
-    def __init__(self, output_size, **kwargs):
-        super().__init__(**kwargs)
-        self.output_size = normalize_tuple(output_size, self.rank, "output_size", type(self).__name__)
-
-    def build(self, input_shape):
-        check_rank(input_shape, self.rank + 2, f"{type(self).__name__} '{self.name}'",
-                   LAYOUTS[self.rank])
-
     def forward(self, x, training=False):
         images = as_images(x, self.rank)
         self.input_hw = images.shape[1:3]
@@ -53,9 +41,3 @@ class AdaptiveMaxPooling2D(Layer):
     def backward(self, dy):
         d_rows = window_max_backward(as_images(dy, self.rank), self.column_sources, self.input_hw[1], 2)
         return from_images(window_max_backward(d_rows, self.row_sources, self.input_hw[0], 1), self.rank)
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0], *self.output_size, input_shape[-1])
-
-    def get_config(self):
-        return {**super().get_config(), "output_size": list(self.output_size)}
