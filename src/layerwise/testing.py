@@ -85,7 +85,7 @@ def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"
         copies = [a.copy() for a in xs]
         return copies if several else copies[0]
     rng = np.random.default_rng(seed)
-    call = target.call if hasattr(target, "call") else target.__call__
+    call = target.__call__
     if y is not None and loss is None:
         loss = getattr(target, "loss", None)
     loss = None if loss is None else losses_module.get(loss)
@@ -117,7 +117,7 @@ def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"
 
         def scalar(output):
             # A model's backward adds its layers' activity-penalty gradients, so J includes the penalties.
-            penalty = target.activity_penalty if hasattr(target, "layers") else 0.0
+            penalty = target.activity_penalty if hasattr(target, "layers") or target.derives_backward else 0.0
             if loss is None:
                 return float(sum(np.sum(r * o) for r, o in zip(_flat(projection), _flat(output)))) + penalty
             return float(np.mean(loss.call(y, output))) + penalty

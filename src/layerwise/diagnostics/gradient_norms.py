@@ -39,7 +39,7 @@ def gradient_norms(model, x, y, training=True):
     y = np.asarray(y)
     for parameter in model.trainable_weights:
         parameter.grad[...] = 0
-    y_pred = model.call(x, training=training)
+    y_pred = model(x, training=training)
     if model.fuses_loss_gradient:
         model.backward_preactivation(model.loss.fused_gradient(y, y_pred))
     else:

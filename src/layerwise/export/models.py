@@ -3,10 +3,10 @@ topological order, a nested model exported in place through its own exporter."""
 
 from layerwise.errors import ExportError
 from layerwise.export.registry import onnx_exporter
-from layerwise.models import Model
+from layerwise.models import Functional
 
 
-@onnx_exporter(Model)
+@onnx_exporter(Functional)
 def _functional(model, graph, x):
     if not (model.single_input and model.single_output):
         raise ExportError(f"to_onnx: model '{model.name}' has {len(model.inputs)} inputs and "

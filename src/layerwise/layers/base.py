@@ -12,8 +12,10 @@ import numpy as np
 
 from layerwise import constraints, initializers, regularizers
 from layerwise.config import standardize_dtype
-from layerwise.layers import serialization
+from layerwise.layers import _traced, serialization
 from layerwise.layers.symbolic import call_symbolic, format_shape, is_symbolic
+from layerwise.ops import Tensor
+from layerwise.ops._autodiff import value_of
 from layerwise.ops.dense import matmul_in_lanes
 from layerwise.utils._arguments import check_integer, check_sample_shape
 
@@ -109,17 +111,45 @@ class Parameter:
     def dtype(self):
         return self.value.dtype
 
+    def as_tensor(self):
+        """The parameter as a leaf of a ``call``'s record (`layerwise.ops.Tensor`): its value, and a rule that
+        adds the gradient reaching it into ``grad``."""
+        def accumulate(gradient):
+            self.grad += gradient
+            return ()
+        return Tensor(self.value, (), accumulate if self.trainable else None, self.trainable)
+
     def assign(self, value) -> None:
-        """Overwrite the weights in place, checking the shape."""
-        value = np.asarray(value)
+        """Overwrite the weights in place, checking the shape (Keras's ``variable.assign``; a Tensor's value)."""
+        value = np.asarray(value_of(value))
         if value.shape != self.value.shape:
             raise ValueError(
                 f"Weight '{self.name}' has shape {self.value.shape}, received a value of shape "
                 f"{value.shape}")
         self.value[...] = value
 
+    def assign_add(self, delta) -> None:
+        """value += delta (Keras's ``variable.assign_add``), e.g. a running total kept by a ``call``."""
+        self.assign(self.value + value_of(delta))
+
+    def assign_sub(self, delta) -> None:
+        """value -= delta (Keras's ``variable.assign_sub``)."""
+        self.assign(self.value - value_of(delta))
+
+    def numpy(self):
+        """The weights, as Keras's ``variable.numpy()``."""
+        return self.value
+
     def __repr__(self):
         return f"<Parameter {self.name} shape={self.value.shape} dtype={self.value.dtype}>"
+
+
+# In a ``call``, a parameter computes as its leaf Tensor does: ``x @ self.w + self.b``, ``2 * self.scale``.
+for _operator in ("add", "sub", "mul", "truediv", "pow", "matmul", "radd", "rsub", "rmul", "rtruediv", "rpow",
+                  "rmatmul", "neg", "getitem", "lt", "le", "gt", "ge"):
+    setattr(Parameter, f"__{_operator}__",
+            lambda self, *other, _name=f"__{_operator}__": getattr(self.as_tensor(), _name)(*other))
+Parameter.T = property(lambda self: self.as_tensor().T)
 
 
 class Layer:
@@ -149,6 +179,9 @@ class Layer:
     #: Whether the layer draws random numbers in training mode (dropout, noise); such layers alone run
     #: in training mode when a model is called with ``training="stochastic"`` (Monte Carlo dropout).
     stochastic = False
+    #: Whether the layer is written with Keras's ``call`` (and no ``forward``): its backward is then derived
+    #: from the record of each call (`layerwise.layers._traced`).
+    derives_backward = False
     #: Whether a model holding this layer runs its passes on all cores (`layerwise.ops._lanes`): layers
     #: whose memory-bound work weighs (convolution, pooling, batch normalization) say so. A model of dense
     #: or recurrent layers only keeps BLAS's own threads, which run its large matrix products faster;
@@ -160,6 +193,8 @@ class Layer:
         # Every layer class of layerwise is found by name when a saved model is loaded.
         super().__init_subclass__(**kwargs)
         serialization.register_builtin(cls)
+        # A class written the Keras way (``call``, no ``forward``) gets its backward from each call's record.
+        cls.derives_backward = callable(getattr(cls, "call", None)) and cls.forward is Layer.forward
 
     def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None,
                  activity_regularizer=None):
@@ -179,6 +214,7 @@ class Layer:
         self.inbound_nodes = []
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.activity_penalty, self.activity_gradient = 0.0, None
+        self.losses = []
 
     @property
     def trainable(self) -> bool:
@@ -197,8 +233,9 @@ class Layer:
             layer.trainable = value
 
     def sublayers(self) -> list:
-        """The layers this layer holds and calls (a model's layers, a wrapper's wrapped layer)."""
-        return []
+        """The layers this layer holds and calls (a model's layers, a wrapper's wrapped layer; for a layer
+        written with ``call``, the layers it holds as attributes, as Keras tracks them)."""
+        return _traced.sublayers(self) if self.derives_backward else []
 
     def flatten_layers(self) -> list:
         """This layer and every layer inside it, at any depth, each once (Keras's ``_flatten_layers``)."""
@@ -221,9 +258,26 @@ class Layer:
         call.__dict__.update(self.__dict__)
         return call
 
-    def add_weight(self, name, shape, initializer="zeros", regularizer=None, constraint=None,
+    def add_weight(self, name=None, shape=None, initializer=None, regularizer=None, constraint=None,
                    trainable=True) -> Parameter:
-        """Create a `Parameter` named "layer/name" with values from ``initializer``."""
+        """Create a `Parameter` named "layer/name" with values from ``initializer``, as Keras's ``add_weight``.
+
+        Args:
+            name: the weight's name in the layer; Keras's "variable", "variable_1" ... when None.
+            shape: the weight's shape.
+            initializer: an initializer; Keras's default, "glorot_uniform", when None.
+            regularizer: a penalty R(θ) added to the training loss (its gradient to θ's).
+            constraint: a projection applied to θ after each update.
+            trainable: whether training updates it (False: state kept by the layer, as a moving mean).
+        """
+        if shape is None:
+            raise ValueError(f"Layer '{self.name}': add_weight needs a shape")
+        if name is None:
+            taken = {p.name for p in self._parameters}
+            name = next(f"variable{f'_{k}' if k else ''}" for k in range(len(taken) + 1)
+                        if f"{self.name}/variable{f'_{k}' if k else ''}" not in taken)
+        shape = (shape,) if isinstance(shape, int) else shape
+        initializer = "glorot_uniform" if initializer is None else initializer
         serialization.charge_weight(f"{self.name}/{name}", shape)
         value = initializers.get(initializer)(tuple(shape), dtype=self.dtype)
         parameter = Parameter(value, f"{self.name}/{name}", trainable, regularizer, constraint)
@@ -276,6 +330,10 @@ class Layer:
                 raise ValueError(f"Layer '{self.name}': {given + ['mask'] * (mask is not None)} cannot be "
                                  "passed on symbolic calls of the functional API (masks flow along the graph)")
             return call_symbolic(self, x, training)
+        if self.derives_backward:
+            return _traced.call(self, x, training, mask, input_gradient, call_arguments)
+        if _traced.holds_tensors(x):
+            return _traced.node(self, x, training, mask, call_arguments)
         x = self.prepare_input(x)
         training = self.resolve_training(training)
         self.needs_input_gradient = input_gradient
@@ -316,15 +374,27 @@ class Layer:
         raise NotImplementedError(f"{type(self).__name__} does not implement forward")
 
     def backward(self, dy):
-        """Return dJ/dx from dJ/dy, adding dJ/dtheta into each parameter's grad."""
+        """Return dJ/dx from dJ/dy, adding dJ/dtheta into each parameter's grad (derived from the call's record
+        for a layer written with ``call``)."""
+        if self.derives_backward:
+            return _traced.backward(self, dy)
         raise NotImplementedError(f"{type(self).__name__} does not implement backward")
+
+    def add_loss(self, loss) -> None:
+        """Inside ``call``: add the scalar ``loss`` (computed with `layerwise.ops`) to the training loss, as
+        Keras's ``add_loss``; its gradient flows back with the outputs'. The values of the last call are in
+        ``losses``."""
+        _traced.add_loss(self, loss)
 
     def backward_preactivation(self, dz):
         """Backward from dJ/dz, the gradient before `output_activation` (for fused loss gradients)."""
         raise NotImplementedError(f"{type(self).__name__} has no output activation to skip")
 
     def compute_output_shape(self, input_shape):
-        """Output shape for ``input_shape`` (batch axis first); the identity unless overridden."""
+        """Output shape for ``input_shape`` (batch axis first); the identity unless overridden (for a layer
+        written with ``call``, found by calling it on one sample of zeros)."""
+        if self.derives_backward:
+            return _traced.output_shape(self, input_shape)
         return tuple(input_shape)
 
     @property
@@ -339,11 +409,23 @@ class Layer:
     def trainable_weights_where(self, is_trainable):
         """The trainable parameters when ``is_trainable(layer)`` says which layers are trainable (a model
         asks it of itself and of every layer inside; training asks it of the flags at `compile`)."""
-        return [p for p in self._parameters if p.trainable and is_trainable(self)]
+        if not self.derives_backward:
+            return [p for p in self._parameters if p.trainable and is_trainable(self)]
+        if not is_trainable(self):
+            return []
+        found = [p for p in self._parameters if p.trainable]
+        for layer in self.sublayers():
+            found += [p for p in layer.trainable_weights_where(is_trainable) if all(p is not q for q in found)]
+        return found
 
     @property
     def non_trainable_weights(self):
-        return [p for p in self._parameters if not (p.trainable and self.trainable)]
+        own = [p for p in self._parameters if not (p.trainable and self.trainable)]
+        if not self.derives_backward:
+            return own
+        trainable = {id(p) for p in self.trainable_weights}
+        inner = [p for layer in self.sublayers() for p in layer.weights if id(p) not in trainable]
+        return own + [p for k, p in enumerate(inner) if all(p is not q for q in inner[:k])]
 
     @property
     def used_weights(self):
@@ -401,7 +483,7 @@ class Layer:
             parameter.assign(value)
 
     def count_params(self) -> int:
-        return int(sum(math.prod(p.shape) for p in self._parameters))
+        return int(sum(math.prod(p.shape) for p in self.weights))
 
     def set_weight_options(self, **options):
         """Set ``<weight>_regularizer`` and ``<weight>_constraint`` attributes from Keras identifiers."""

@@ -6,7 +6,9 @@ from layerwise.layers.symbolic import format_shape
 def _rows(model, expand_nested, depth):
     rows = []
     for layer, shape, sources in model.summary_rows():
-        shape = ", ".join(map(format_shape, shape)) if isinstance(shape, list) else format_shape(shape)
+        # A subclassed model's layer not yet called has no known shape: "?", as Keras prints.
+        shape = ("?" if shape is None else ", ".join(map(format_shape, shape)) if isinstance(shape, list)
+                 else format_shape(shape))
         title = "  " * depth + f"{layer.name} ({type(layer).__name__})"
         rows.append((title, shape, f"{layer.count_params():,}", sources or ""))
         if expand_nested and hasattr(layer, "summary_rows"):

@@ -2,7 +2,7 @@
 
 from layerwise.layers import serialization
 from layerwise.layers.core.input_layer import Input
-from layerwise.models.functional import Model
+from layerwise.models.functional import Functional
 from layerwise.models.sequential import Sequential
 
 
@@ -36,7 +36,7 @@ def clone_model(model, clone_function=None):
     def clone(layer):
         if layer not in clones:
             # Remembered by name, so a clone that refers to another layer (a tied decoder) finds its clone.
-            clones[layer] = clone_model(layer, clone_function) if isinstance(layer, Model) else \
+            clones[layer] = clone_model(layer, clone_function) if isinstance(layer, Functional) else \
                 serialization.remember(clone_function(layer))
         return clones[layer]
 
@@ -59,7 +59,7 @@ def _clone_graph(model, clone):
         result = clone(node.layer)(arguments if node.list_call else arguments[0], training=node.training)
         tensors.update(zip(node.outputs, [result] if node.single_output else result))
     inputs, outputs = [tensors[t] for t in model.inputs], [tensors[t] for t in model.outputs]
-    copy = Model(inputs[0] if model.single_input else inputs, outputs[0] if model.single_output else outputs,
+    copy = Functional(inputs[0] if model.single_input else inputs, outputs[0] if model.single_output else outputs,
                  name=model.name)
     copy._trainable = model.trainable
     return copy

@@ -16,11 +16,11 @@ import collections
 import numpy as np
 
 from layerwise.layers import serialization
-from layerwise.layers.base import Layer, unique_name
+from layerwise.layers.base import unique_name
 from layerwise.layers.core.input_layer import InputLayer
 from layerwise.layers.symbolic import SymbolicTensor, format_shape
 from layerwise.models._summary import print_summary
-from layerwise.models.trainer import Trainer
+from layerwise.models.model import Model
 from layerwise.ops._lanes import on_all_cores
 
 
@@ -71,7 +71,7 @@ class _GradientPlan:
                 upstream[tensor] = feeds or owns
 
 
-class Model(Layer, Trainer):
+class Functional(Model):
     """A model from symbolic inputs to symbolic outputs: any graph of layer calls (branches, merges, reuse,
     models inside models).
 
@@ -289,7 +289,7 @@ class Model(Layer, Trainer):
         for index, node in enumerate(self.nodes):
             arguments = [values[t] for t in node.inputs]
             options = {}
-            if isinstance(node.layer, Model):
+            if isinstance(node.layer, Functional):
                 options.update(trained=trained, previous=released[index] if released else None)
             node_mask = None if node.list_call else masks.get(node.inputs[0])
             if node_mask is not None and getattr(node.layer, "supports_masking", False):
@@ -332,7 +332,7 @@ class Model(Layer, Trainer):
     def _read_layer_outputs(self, inputs, training, select, found):
         wanted = {}
         for node in self.nodes:
-            if isinstance(node.layer, Model):
+            if isinstance(node.layer, Functional):
                 wanted.update((id(tensor), tensor) for tensor in node.inputs)
             elif select(node.layer):
                 wanted[id(node.outputs[0])] = node.outputs[0]
@@ -341,7 +341,7 @@ class Model(Layer, Trainer):
         reader = Model(self.input, list(wanted.values()), name=f"{self.name}_probe")
         values = dict(zip(wanted, reader(inputs, training=training)))
         for node in self.nodes:
-            if isinstance(node.layer, Model):
+            if isinstance(node.layer, Functional):
                 arguments = [values[id(tensor)] for tensor in node.inputs]
                 node.layer._read_layer_outputs(arguments if node.list_call else arguments[0],
                                                training if node.training is None else node.training, select, found)

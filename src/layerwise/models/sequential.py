@@ -4,10 +4,10 @@ from layerwise.layers.base import Layer, unique_name
 from layerwise.layers.core.input_layer import Input, InputLayer
 from layerwise.layers.symbolic import SymbolicTensor, format_shape
 from layerwise.layers import serialization
-from layerwise.models.functional import Model
+from layerwise.models.functional import Functional
 
 
-class Sequential(Model):
+class Sequential(Functional):
     """A linear stack of layers: x_l = f_l(x_{l-1}) forward, dJ/dx_{l-1} from dJ/dx_l backward.
 
     The stack is built into a graph of `Model`'s engine as soon as its input shape is known (from an

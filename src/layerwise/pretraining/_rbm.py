@@ -72,8 +72,8 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
                              f"received {format_shape(input_shape)}")
         visible = input_shape[-1]
         self.kernel = self.add_weight("kernel", (visible, self.units), self.kernel_initializer, self.kernel_regularizer)
-        self.hidden_bias = self.add_weight("hidden_bias", (self.units,))
-        self.visible_bias = self.add_weight("visible_bias", (visible,))
+        self.hidden_bias = self.add_weight("hidden_bias", (self.units,), "zeros")
+        self.visible_bias = self.add_weight("visible_bias", (visible,), "zeros")
         self.input_spec = self.input_shape_hint = (visible,)
         self.built = True
 

@@ -10,13 +10,13 @@ from layerwise.layers.core.activity_regularization import ActivityRegularization
 from layerwise.layers.core.input_layer import Input
 from layerwise.layers.regularization.gaussian_noise import GaussianNoise
 from layerwise.layers.regularization.masking_noise import MaskingNoise
-from layerwise.models.functional import Model
+from layerwise.models.functional import Functional
 from layerwise.pretraining._data import outputs_in_slices, reconstruction_pair
 
 _CORRUPTIONS = {"masking": MaskingNoise, "gaussian": GaussianNoise}
 
 
-class Autoencoder(Model):
+class Autoencoder(Functional):
     """x -> encoder -> y -> decoder -> z, fitted so that z reconstructs x (lecture 002).
 
     Lecture 002's autoencoder has the encoder y = f_θ(x) = s(Wx + b) and the decoder

@@ -8,7 +8,7 @@ from layerwise.layers.convolutional.conv2d_transpose import Conv2DTranspose
 from layerwise.layers.core.dense import Dense
 from layerwise.layers.core.dense_transpose import DenseTranspose
 from layerwise.layers.core.input_layer import Input, InputLayer
-from layerwise.models.functional import Model
+from layerwise.models.functional import Functional
 from layerwise.models.sequential import Sequential
 from layerwise.models.trainer import verbose_level
 from layerwise.pretraining._data import in_unit_range, outputs_in_slices
@@ -142,7 +142,7 @@ def _chain(model):
     """The model's layers in call order, nested Sequentials and chain-shaped models opened up."""
     if isinstance(model, Sequential):
         layers = model.layers
-    elif isinstance(model, Model):
+    elif isinstance(model, Functional):
         previous = model.inputs[0]
         layers = []
         for node in model.nodes:

@@ -47,6 +47,7 @@ from layerwise import losses, metrics, optimizers
 from layerwise._version import __version__
 from layerwise.errors import ModelFileError
 from layerwise.layers import serialization
+from layerwise.layers._traced import weight_paths
 from layerwise.layers.serialization import lookup
 from layerwise.saving import archive, safetensors
 from layerwise.utils import random as layerwise_random
@@ -84,6 +85,26 @@ def _named(items, what, model):
     if duplicates:
         raise ValueError(f"{model.name}: {what} names must be unique to be saved, repeated: {duplicates}")
     return {item.name: item for item in items}
+
+
+def weight_keys(model) -> dict:
+    """{key: parameter}: the weights by name, or, for a model written with ``call``, by the path of attributes
+    that leads to each (`layerwise.layers._traced.weight_paths`), so that a new instance of its class, whose
+    layers are named anew, finds them under the same keys (as Keras loads a subclassed model's weights)."""
+    return weight_paths(model) if model.derives_backward else _named(model.weights, "weight", model)
+
+
+def _slots_by_key(model, entries, reverse=False) -> dict:
+    """The optimizer's entries with each slot ``"<parameter name>/<slot>"`` keyed ``"<weight key>/<slot>"``
+    (`weight_keys`) instead, or back with ``reverse``; the other entries (``iterations`` ...) unchanged."""
+    if not model.derives_backward:
+        return entries
+    renamed = {}
+    for key, parameter in weight_keys(model).items():
+        old, new = (key + "/", parameter.name + "/") if reverse else (parameter.name + "/", key + "/")
+        renamed.update({name: new + name[len(old):] for name in entries
+                        if name.startswith(old) and "/" not in name[len(old):]})
+    return {renamed.get(name, name): value for name, value in entries.items()}
 
 
 def _compile_config(model):
@@ -131,13 +152,16 @@ def optimizer_state(optimizer) -> dict:
 
 def model_entries(model) -> dict:
     """The entries of a model file for ``model`` (``{name: bytes}``), without the manifest."""
-    config = {"model": serialize_keras_object(model), "compile": _compile_config(model),
-              "generators": generator_states(model)}
+    description = serialize_keras_object(model)
+    if model.derives_backward and model.built:
+        # Keras's build config: a model written with ``call`` creates its weights by calling itself.
+        description["build_config"] = {"input_shape": [None, *model.input_spec] if model.single_input
+                                       else [[None, *shape] for shape in model.input_spec]}
+    config = {"model": description, "compile": _compile_config(model), "generators": generator_states(model)}
     entries = {"config.json": _json(config),
-               "model.safetensors": _safetensors_bytes(
-                   {name: p.value for name, p in _named(model.weights, "weight", model).items()})}
+               "model.safetensors": _safetensors_bytes({key: p.value for key, p in weight_keys(model).items()})}
     if model.optimizer is not None:
-        entries["optimizer.safetensors"] = _safetensors_bytes(optimizer_state(model.optimizer))
+        entries["optimizer.safetensors"] = _safetensors_bytes(_slots_by_key(model, optimizer_state(model.optimizer)))
     return entries
 
 
@@ -223,7 +247,7 @@ def assign_by_name(targets, arrays, what, where) -> None:
 
 def assign_weights(model, tensors, where) -> None:
     try:
-        named = _named(model.weights, "weight", model)
+        named = weight_keys(model)
     except ValueError as error:  # a crafted config may give two layers one name
         raise ModelFileError(f"{where}: {error}") from None
     targets = {name: p.value for name, p in named.items()}
@@ -234,7 +258,7 @@ def assign_optimizer_state(model, tensors, where) -> None:
     """Rebuild the slots of the parameters the file has state for, fill them, and set iterations
     and the state attributes."""
     optimizer = model.optimizer
-    tensors = dict(tensors)
+    tensors = _slots_by_key(model, dict(tensors), reverse=True)
     iterations = tensors.pop("iterations", None)
     if iterations is None or iterations.shape != () or iterations.dtype.kind not in "iu" or iterations < 0:
         raise ModelFileError(f"{where}: the optimizer state has no valid 'iterations' counter")
@@ -264,6 +288,11 @@ def _build_model(config, custom_objects, where, weight_values):
         with custom_object_scope(custom_objects), serialization.loading_scope(), \
                 serialization.weight_budget(weight_values):
             model = cls.from_config(description.get("config", {}), custom_objects=custom_objects)
+            build_config = description.get("build_config")
+            if build_config is not None:
+                shape = build_config["input_shape"]
+                model.build(tuple(shape) if not shape or not isinstance(shape[0], list) else
+                            [tuple(item) for item in shape])
             compile_config = config.get("compile")
             if compile_config is not None:
                 loss = compile_config["loss"]
@@ -342,8 +371,7 @@ def restore_state(model, contents, where) -> None:
 
 def save_weights(model, filepath) -> None:
     """Write the model's weights, keyed by parameter name, to a safetensors file atomically."""
-    safetensors.save_file({name: p.value for name, p in _named(model.weights, "weight", model).items()},
-                          filepath)
+    safetensors.save_file({key: p.value for key, p in weight_keys(model).items()}, filepath)
 
 
 def _check_weights_magic(head: bytes, where) -> None:
