@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from layerwise.ops import special
+from layerwise.ops._autodiff import is_traced
 from layerwise.ops._lanes import elementwise_in_lanes
 from layerwise.utils.identifiers import deserializer
 from layerwise.utils.registry import Registry
@@ -467,6 +468,25 @@ for _name, *_entry in [
 #: Keras's aliases in the table, which name the function of another entry.
 ALIASES = {"swish": "silu", "hard_swish": "hard_silu"}
 _BY_FUNCTION = {entry[0]: name for name, entry in _TABLE.items() if name not in ALIASES}
+
+
+def _recorded_in_calls(name, function):
+    """``function`` that, given a Tensor of a layer's ``call`` (keras.io writes ``keras.activations.relu(x)``
+    there), records itself with its gradient (`layerwise.ops.nn.activation`); layers use the table's plain
+    function."""
+    @functools.wraps(function)
+    def apply(x, out=None, **kwargs):
+        if out is None and is_traced(x):
+            from layerwise.ops.nn import activation
+            return activation(name, x, **kwargs)
+        return function(x, out=out, **kwargs)
+    return apply
+
+
+for _function, _name in list(_BY_FUNCTION.items()):
+    _recorded = _recorded_in_calls(_name, _function)
+    globals()[_function.__name__] = _recorded
+    _BY_FUNCTION[_recorded] = _name
 
 
 def get(identifier, **kwargs) -> ActivationFunction:

@@ -78,9 +78,18 @@ def _build(layer, inputs):
         layer.build(_map(lambda leaf: (None,) + tuple(np.shape(value_of(leaf)))[1:], inputs))
         layer.input_spec, layer.built = shapes, True
         layer.single_input = not isinstance(inputs, (list, tuple, dict))
-    elif shapes != layer.input_spec:
+    elif shapes != _canonical(layer.input_spec):
         raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}) expected input of shape "
                          f"{_describe(layer.input_spec)}, received {_describe(shapes)}")
+
+
+def _canonical(spec):
+    """Sample shapes as `_sample_shapes` gives them (`Layer.build_for` keeps one input's as a tuple)."""
+    if isinstance(spec, dict):
+        return {key: _canonical(value) for key, value in spec.items()}
+    if isinstance(spec, (list, tuple)) and all(isinstance(d, int) or d is None for d in spec):
+        return list(spec)
+    return type(spec)(_canonical(item) for item in spec)
 
 
 def _describe(shapes):

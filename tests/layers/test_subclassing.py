@@ -1,0 +1,210 @@
+"""Layers written the Keras way (``call`` + ``add_weight``, no backward): the keras.io subclassing guide's
+layers, float64 gradient checks of their derived backward, torch parity, and the errors."""
+
+import numpy as np
+import pytest
+import torch
+
+import layerwise
+from layerwise import ops
+from layerwise.layers import LSTM, Dense, Dropout, Layer
+from layerwise.testing import check_gradients
+
+
+class Linear(Layer):
+    """keras.io's first example: y = x w + b with weights from add_weight."""
+
+    def __init__(self, units=32, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units), initializer="random_normal", trainable=True)
+        self.b = self.add_weight(shape=(self.units,), initializer="random_normal", trainable=True)
+
+    def call(self, inputs):
+        return ops.matmul(inputs, self.w) + self.b
+
+
+class MLPBlock(Layer):
+    """keras.io's block of Linear layers, with keras.activations.relu between them."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.linear_1 = Linear(32)
+        self.linear_2 = Linear(32)
+        self.linear_3 = Linear(1)
+
+    def call(self, inputs):
+        x = layerwise.activations.relu(self.linear_1(inputs))
+        x = layerwise.activations.relu(self.linear_2(x))
+        return self.linear_3(x)
+
+
+class ComputeSum(Layer):
+    """keras.io's non-trainable weight: a running total of the inputs."""
+
+    def __init__(self, input_dim, **kwargs):
+        super().__init__(**kwargs)
+        self.total = self.add_weight(initializer="zeros", shape=(input_dim,), trainable=False)
+
+    def call(self, inputs):
+        self.total.assign_add(ops.sum(inputs, axis=0))
+        return self.total
+
+
+class Mixed(Layer):
+    """Layers of the modular protocol (Dense, Dropout, an LSTM of three outputs) and ops in one call, a value
+    used twice, a penalty from add_loss and one taken from a sublayer's activity regularizer."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.lstm = LSTM(3, return_state=True, return_sequences=True)
+        self.dense = Dense(4, activation="tanh", activity_regularizer="l2")
+        self.dropout = Dropout(0.3, seed=2)
+        self.scale = self.add_weight("scale", (4,), "ones")
+
+    def call(self, inputs, training=None):
+        sequence, h, c = self.lstm(inputs)
+        features = ops.concatenate([ops.mean(sequence, axis=1), h * c], axis=-1)
+        y = self.dropout(self.dense(features)) * self.scale
+        self.add_loss(0.1 * ops.sum(ops.square(self.scale - 1.0)) + 0.01 * ops.mean(ops.abs(y)))
+        return ops.where(y > 0, y, 0.5 * y) + y
+
+
+def test_the_guide_linear_layer_creates_its_weights_on_first_call():
+    layer = Linear(4)
+    assert layer.weights == [] and not layer.built
+    y = layer(np.ones((2, 2)))
+    assert y.shape == (2, 4) and y.dtype == np.float32
+    assert [p.name for p in layer.weights] == [f"{layer.name}/variable", f"{layer.name}/variable_1"]
+    np.testing.assert_allclose(y, np.ones((2, 2), np.float32) @ layer.w.value + layer.b.value, rtol=1e-6)
+
+
+def test_the_guide_mlp_block_tracks_the_weights_of_its_layers():
+    mlp = MLPBlock()
+    y = mlp(ops.ones(shape=(3, 64)))
+    assert y.shape == (3, 1)
+    assert len(mlp.weights) == 6 and len(mlp.trainable_weights) == 6
+    assert mlp.sublayers() == [mlp.linear_1, mlp.linear_2, mlp.linear_3]
+    assert mlp.count_params() == 64 * 32 + 32 + 32 * 32 + 32 + 32 + 1
+
+
+def test_a_non_trainable_weight_keeps_state_and_has_no_gradient():
+    layer = ComputeSum(2)
+    layer(np.ones((2, 2)))
+    np.testing.assert_array_equal(layer(np.ones((2, 2))), [4.0, 4.0])
+    assert layer.trainable_weights == [] and len(layer.non_trainable_weights) == 1
+
+
+@pytest.mark.parametrize("factory", [lambda: Linear(3), MLPBlock, Mixed], ids=["linear", "mlp_block", "mixed"])
+def test_the_derived_backward_passes_the_gradient_check(factory, float64, rng):
+    layer = factory()
+    x = rng.normal(size=(4, 5, 2) if factory is Mixed else (4, 5))
+    report = check_gradients(layer, x, modes=("inference", "training"))
+    assert report.passed, f"\n{report}"
+    assert {row[1] for row in report.rows} >= {"input"} | {p.name for p in layer.trainable_weights}
+
+
+def test_add_loss_terms_reach_the_penalty_and_the_gradient(float64, rng):
+    layer = Mixed()
+    x = rng.normal(size=(4, 5, 2))
+    layer(x, training=True)
+    assert len(layer.losses) == 1 and layer.activity_penalty > float(layer.losses[0]) > 0
+    for p in layer.weights:
+        p.grad[...] = 0
+    layer.scale.value[...] = 2.0
+    layer(x, training=False)
+    layer.backward(np.zeros((4, 4)))
+    # With dJ/dy = 0, only the added loss moves the scale: d/ds 0.1 (s - 1)^2 = 0.2 (s - 1), plus the L1 term.
+    assert np.all(layer.scale.grad >= 0.2 - 1e-9)
+
+
+class TorchTwin(torch.nn.Module):
+    def __init__(self, block):
+        super().__init__()
+        self.weights = torch.nn.ParameterList([torch.nn.Parameter(torch.tensor(p.value)) for p in block.weights])
+
+    def forward(self, x):
+        w = self.weights
+        x = torch.relu(x @ w[0] + w[1])
+        x = torch.relu(x @ w[2] + w[3])
+        return x @ w[4] + w[5]
+
+
+def test_the_mlp_block_matches_torch(float64, rng):
+    block = MLPBlock()
+    x = rng.normal(size=(6, 5))
+    y = block(x)
+    twin = TorchTwin(block)
+    xt = torch.tensor(x, requires_grad=True)
+    yt = twin(xt)
+    dy = rng.normal(size=y.shape)
+    (yt * torch.tensor(dy)).sum().backward()
+    for p in block.weights:
+        p.zero_grad()
+    dx = block.backward(dy)
+    np.testing.assert_allclose(y, yt.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    for p, q in zip(block.weights, twin.weights):
+        np.testing.assert_allclose(p.grad, q.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_a_call_layer_trains_inside_sequential_and_functional_models(rng):
+    x = rng.normal(size=(64, 5)).astype("float32")
+    y = x @ rng.normal(size=(5, 1)).astype("float32")
+    inputs = layerwise.Input(shape=(5,))
+    functional = layerwise.Model(inputs, Dense(1)(MLPBlock()(inputs)))
+    for model in (layerwise.Sequential([layerwise.Input(shape=(5,)), MLPBlock()]), functional):
+        model.compile(optimizer=layerwise.optimizers.Adam(0.01), loss="mse")
+        history = model.fit(x, y, epochs=20, batch_size=16, verbose=0).history["loss"]
+        assert history[-1] < 0.2 * history[0]
+
+
+def test_a_numpy_function_in_call_is_refused_with_its_name():
+    class Raw(Layer):
+        def call(self, inputs):
+            return np.tanh(inputs) + np.cumsum(inputs, axis=-1)
+
+    with pytest.raises(TypeError, match=r"np\.cumsum was applied to a layerwise Tensor.*layerwise\.ops"):
+        Raw()(np.ones((2, 3)))
+
+
+def test_a_wrong_input_shape_names_the_layer_and_both_shapes():
+    layer = Linear(2, name="lin")
+    layer(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"Layer 'lin' \(Linear\) expected input of shape \(None, 3\), received "
+                                         r"\(None, 4\)"):
+        layer(np.ones((2, 4)))
+
+
+def test_add_loss_outside_call_is_refused():
+    with pytest.raises(RuntimeError, match="add_loss is called inside the layer's call"):
+        Linear(2).add_loss(1.0)
+
+
+def test_a_layer_that_defines_its_own_backward_is_used_as_written():
+    class Double(Layer):
+        def forward(self, x, training=False):
+            return 2 * x
+
+        def backward(self, dy):
+            return 3 * dy  # deliberately not the derivative: proves this backward, not a derived one, runs
+
+        def call(self, inputs):
+            raise AssertionError("call is not used when forward is defined")
+
+    layer = Double()
+    assert not layer.derives_backward
+    layer(np.ones((1, 2)))
+    assert layer.backward(np.ones((1, 2))).tolist() == [[3.0, 3.0]]
+
+
+def test_two_calls_keep_their_own_records(rng):
+    layer = Linear(3)
+    a, b = rng.normal(size=(2, 4)), rng.normal(size=(5, 4))
+    first, second = layer.new_call(), layer.new_call()
+    first(a)
+    second(b)
+    assert first.backward(np.ones((2, 3), np.float32)).shape == (2, 4)
+    assert second.backward(np.ones((5, 3), np.float32)).shape == (5, 4)
