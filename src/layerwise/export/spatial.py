@@ -1,7 +1,7 @@
 """Helpers for exporters of spatial layers (convolution, pooling, reshaping).
 
 Spatial layers keep channels last and view a 1-D input (N, L, C) as an image (N, 1, L, C); their
-`layerwise.ops.conv.ConvGeometry` describes that image. ONNX's operators want channels first and
+`layerwise.ops.conv.ConvGeometry` describes that image (or the volume of a 3-D layer). ONNX's operators want channels first and
 as many spatial axes as the layer has (see `OnnxGraph.channels_first`).
 """
 
@@ -21,7 +21,7 @@ def fixed_spatial(layer) -> tuple:
 def window_attributes(geometry, rank, dilations=True) -> dict:
     """ONNX's ``kernel_shape``-less window attributes of ``geometry`` for ``rank`` spatial axes:
     strides, pads as [begin..., end...] (the layer's own padding, explicit) and dilations."""
-    axes = slice(2 - rank, None)
+    axes = slice(len(geometry.kernel_size) - rank, None)
     pads = geometry.pads[axes]
     attributes = {"strides": list(geometry.strides[axes]), "pads": [b for b, _ in pads] + [e for _, e in pads]}
     if dilations:

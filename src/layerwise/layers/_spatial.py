@@ -48,14 +48,15 @@ def normalize_pairs(value, name, layer):
     return pairs
 
 
-# A 1-D layer runs the 2-D kernels on images of height 1: (N, L, C) <-> (N, 1, L, C), k <-> (1, k).
+# A 1-D layer runs the 2-D kernels on images of height 1: (N, L, C) <-> (N, 1, L, C), k <-> (1, k);
+# 2-D and 3-D layers run the kernels of their own rank on their inputs as they are.
 def as_image_tuple(values, rank):
-    return tuple(values) if rank == 2 else (1,) + tuple(values)
+    return tuple(values) if rank >= 2 else (1,) + tuple(values)
 
 
 def as_images(x, rank):
-    return x if rank == 2 else x[:, None]
+    return x if rank >= 2 else x[:, None]
 
 
 def from_images(y, rank):
-    return y if rank == 2 else y[:, 0]
+    return y if rank >= 2 else y[:, 0]

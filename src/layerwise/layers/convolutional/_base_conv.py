@@ -1,8 +1,8 @@
 """The machinery every convolution layer shares: arguments, geometry, activation and NHWC views."""
 
 from layerwise import activations, initializers
-from layerwise.layers._spatial import (as_image_tuple, as_images, check_rank, from_images, normalize_padding,
-                                       normalize_tuple)
+from layerwise.layers._spatial import (LAYOUTS, as_image_tuple, as_images, check_rank, from_images,
+                                       normalize_padding, normalize_tuple)
 from layerwise.layers.base import Layer
 from layerwise.ops._workspace import Workspace
 from layerwise.ops.conv import ConvGeometry
@@ -10,10 +10,11 @@ from layerwise.utils._arguments import check_integer
 
 
 class BaseConv(Layer):
-    """A convolution over ``rank`` spatial axes (1 or 2), computed by the 2-D kernels of `layerwise.ops.conv`.
+    """A convolution over ``rank`` spatial axes (1, 2 or 3), computed by the kernels of `layerwise.ops.conv3d`.
 
-    A 1-D input (N, L, C) is viewed as an image (N, 1, L, C) with a (1, k) kernel. Subclasses say how
-    their kernel maps onto a grouped 2-D kernel (kh, kw, C/g, F) and run forward/backward; their `build`
+    A 1-D input (N, L, C) is viewed as an image (N, 1, L, C) with a (1, k) kernel; 2-D and 3-D inputs are
+    taken as they are. Subclasses say how their kernel maps onto a grouped kernel of that image rank
+    (kh, kw, C/g, F) or (kd, kh, kw, C/g, F) (`_image_kernel`) and run forward/backward; their `build`
     creates the weights through `_add_kernel` and `_add_bias`, which attach the regularizers and constraints.
     """
 
@@ -48,7 +49,7 @@ class BaseConv(Layer):
     def output_activation(self):
         return self.activation
 
-    # ---- NHWC views: a 1-D layer is a 2-D one of height 1 --------------------------------------------
+    # ---- channels-last views: a 1-D layer is a 2-D one of height 1 ------------------------------------
     def _as_image_tuple(self, values):
         return as_image_tuple(values, self.rank)
 
@@ -58,9 +59,12 @@ class BaseConv(Layer):
     def _from_images(self, y):
         return from_images(y, self.rank)
 
+    def _image_kernel(self, array):
+        """The kernel (or its gradient) as a grouped kernel of the image rank, (..., C/g, F); a view."""
+        return array if self.rank >= 2 else array[None]
+
     def _check_channels(self, input_shape, groups):
-        check_rank(input_shape, self.rank + 2, f"{type(self).__name__} '{self.name}'",
-                   "(batch, " + ("height, width" if self.rank == 2 else "steps") + ", channels)")
+        check_rank(input_shape, self.rank + 2, f"{type(self).__name__} '{self.name}'", LAYOUTS[self.rank])
         channels = input_shape[-1]
         if channels is None or channels % groups:
             raise ValueError(f"{type(self).__name__} '{self.name}': the input channels ({channels}) must be "
@@ -68,7 +72,7 @@ class BaseConv(Layer):
         return channels
 
     def geometry(self, input_hw, groups):
-        """The `ConvGeometry` of this layer for an input of spatial size ``input_hw`` (H, W)."""
+        """The `ConvGeometry` of this layer for an input of image size ``input_hw`` ((H, W) or (D, H, W))."""
         return ConvGeometry.create(input_hw, self._as_image_tuple(self.kernel_size),
                                    self._as_image_tuple(self.strides), self._as_image_tuple(self.dilation_rate),
                                    self.padding, groups)
@@ -112,7 +116,7 @@ class BaseConv(Layer):
         if None in spatial:
             return (None,) * self.rank
         output_hw = self.geometry(self._as_image_tuple(spatial), groups).output_hw
-        return output_hw if self.rank == 2 else output_hw[1:]
+        return output_hw[-self.rank:]
 
     def _check_output_size(self, input_shape, groups):
         spatial = self._spatial_output(input_shape, groups)

@@ -1,7 +1,7 @@
 """Conv2D: the convolution layer of lecture 004 (local receptive fields, shared weights, feature maps)."""
 
 from layerwise.layers.convolutional._base_conv import BaseConv
-from layerwise.ops.conv import conv2d_backward_input, conv2d_backward_kernel, conv2d_forward
+from layerwise.ops.conv3d import conv_backward_input, conv_backward_kernel, conv_forward
 
 
 class Conv2D(BaseConv):
@@ -61,27 +61,23 @@ class Conv2D(BaseConv):
         self._add_kernel(self.kernel_size + (channels // self.groups, self.filters))
         self._add_bias()
 
-    def _kernel_2d(self, array):
-        """The kernel (or its gradient) as a 2-D kernel (kh, kw, C/g, F); a view."""
-        return array if self.rank == 2 else array[None]
-
     def forward(self, x, training=False):
         self.x = self._as_images(x)
-        self.conv_geometry = self.geometry(self.x.shape[1:3], self.groups)
-        z, self.columns = conv2d_forward(self.x, self._kernel_2d(self.kernel.value), self._bias_value(),
-                                         self.conv_geometry, keep_columns=training, workspace=self.workspace,
-                                         activation=self._fused_activation)
+        self.conv_geometry = self.geometry(self.x.shape[1:-1], self.groups)
+        z, self.columns = conv_forward(self.x, self._image_kernel(self.kernel.value), self._bias_value(),
+                                       self.conv_geometry, keep_columns=training, workspace=self.workspace,
+                                       activation=self._fused_activation)
         return self._activate(self._from_images(z))
 
     def backward_preactivation(self, dz):
         dz = self._as_images(dz)
-        conv2d_backward_kernel(dz, self.x, self.columns, self.conv_geometry, self._kernel_2d(self.kernel.grad),
-                               self._bias_grad(), workspace=self.workspace)
+        conv_backward_kernel(dz, self.x, self.columns, self.conv_geometry, self._image_kernel(self.kernel.grad),
+                             self._bias_grad(), workspace=self.workspace)
         self.columns = None
         if not self.needs_input_gradient:
             return None
-        return self._from_images(conv2d_backward_input(dz, self._kernel_2d(self.kernel.value),
-                                                       self.conv_geometry, workspace=self.workspace))
+        return self._from_images(conv_backward_input(dz, self._image_kernel(self.kernel.value),
+                                                     self.conv_geometry, workspace=self.workspace))
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + self._spatial_output(input_shape, self.groups) + (self.filters,)

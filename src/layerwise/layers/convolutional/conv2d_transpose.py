@@ -2,7 +2,8 @@
 
 from layerwise.layers._spatial import normalize_tuple
 from layerwise.layers.convolutional._base_conv import BaseConv
-from layerwise.ops.conv import add_bias, conv2d_backward_input, conv2d_backward_kernel, conv2d_forward, sum_rows
+from layerwise.ops.conv import add_bias, sum_rows
+from layerwise.ops.conv3d import conv_backward_input, conv_backward_kernel, conv_forward
 
 
 class Conv2DTranspose(BaseConv):
@@ -50,18 +51,20 @@ class Conv2DTranspose(BaseConv):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None, dilation_rate=1,
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  **kwargs):
+        layer = type(self).__name__
         if kwargs.pop("groups", 1) != 1:
-            raise ValueError("Conv2DTranspose: groups are not supported (use Conv2DTranspose per group)")
+            raise ValueError(f"{layer}: groups are not supported (use one {layer} per group)")
         super().__init__(filters, kernel_size, strides=strides, padding=padding, dilation_rate=dilation_rate,
                          activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
                          bias_initializer=bias_initializer, **kwargs)
         self.output_padding = None if output_padding is None else normalize_tuple(
-            output_padding, 2, "output_padding", "Conv2DTranspose", minimum=0)
+            output_padding, self.rank, "output_padding", layer, minimum=0)
         if self.output_padding is not None and any(o >= s for o, s in zip(self.output_padding, self.strides)):
-            raise ValueError(f"Conv2DTranspose: output_padding {self.output_padding} must be smaller than the "
+            raise ValueError(f"{layer}: output_padding {self.output_padding} must be smaller than the "
                              f"strides {self.strides}")
 
     def _output_hw(self, input_hw):
+        """The output's spatial size for an input of spatial size ``input_hw`` (one per spatial axis)."""
         sizes = []
         for axis, (n, k, s, d) in enumerate(zip(input_hw, self.kernel_size, self.strides, self.dilation_rate)):
             dilated = (k - 1) * d + 1
@@ -73,39 +76,47 @@ class Conv2DTranspose(BaseConv):
         return tuple(sizes)
 
     def _conv_geometry(self, input_hw):
-        """The geometry of conv, checked to lead from the output size back to the input size."""
+        """The geometry of conv (on the image view), checked to lead from the output size back to the input
+        size ``input_hw`` (one per spatial axis)."""
         output_hw = self._output_hw(input_hw)
-        geometry = self.geometry(output_hw, 1)
-        if geometry.output_hw != tuple(input_hw):
-            raise ValueError(f"Conv2DTranspose '{self.name}': with output_padding {self.output_padding} the "
-                             f"output would be {output_hw}, from which a '{self.padding}' convolution with "
-                             f"strides {self.strides} leads to {geometry.output_hw}, not to the input size "
-                             f"{tuple(input_hw)} (a 'same' even kernel needs an output_padding of at least 1)")
+        geometry = self.geometry(self._as_image_tuple(output_hw), 1)
+        if geometry.output_hw[-self.rank:] != tuple(input_hw):
+            raise ValueError(f"{type(self).__name__} '{self.name}': with output_padding {self.output_padding} "
+                             f"the output would be {output_hw}, from which a '{self.padding}' convolution with "
+                             f"strides {self.strides} leads to {geometry.output_hw[-self.rank:]}, not to the "
+                             f"input size {tuple(input_hw)} (a 'same' even kernel needs an output_padding of at "
+                             f"least 1)")
         return geometry
 
     def build(self, input_shape):
         channels = self._check_channels(input_shape, 1)
-        if None not in input_shape[1:3]:
-            self._conv_geometry(tuple(input_shape[1:3]))
+        if None not in input_shape[1:-1]:
+            self._conv_geometry(tuple(input_shape[1:-1]))
         self._add_kernel(self.kernel_size + (self.filters, channels))
         self._add_bias()
 
     def forward(self, x, training=False):
-        self.x = x
-        self.conv_geometry = self._conv_geometry(x.shape[1:3])
-        z = conv2d_backward_input(x, self.kernel.value, self.conv_geometry, workspace=self.workspace)
+        self.x = self._as_images(x)
+        self.conv_geometry = self._conv_geometry(x.shape[1:-1])
+        z = conv_backward_input(self.x, self._image_kernel(self.kernel.value), self.conv_geometry,
+                                workspace=self.workspace)
         add_bias(z, self._bias_value(), self._fused_activation)
-        return self._activate(z)
+        return self._activate(self._from_images(z))
 
     def backward_preactivation(self, dz):
-        conv2d_backward_kernel(self.x, dz, None, self.conv_geometry, self.kernel.grad, workspace=self.workspace)
+        dz = self._as_images(dz)
+        conv_backward_kernel(self.x, dz, None, self.conv_geometry, self._image_kernel(self.kernel.grad),
+                             workspace=self.workspace)
         if self.use_bias:
             self.bias.grad += sum_rows(dz.reshape(-1, self.filters))
-        return conv2d_forward(dz, self.kernel.value, None, self.conv_geometry, workspace=self.workspace)[0]
+        if not self.needs_input_gradient:
+            return None
+        return self._from_images(conv_forward(dz, self._image_kernel(self.kernel.value), None, self.conv_geometry,
+                                              workspace=self.workspace)[0])
 
     def compute_output_shape(self, input_shape):
-        spatial = input_shape[1:3]
-        output_hw = (None, None) if None in spatial else self._output_hw(spatial)
+        spatial = tuple(input_shape[1:-1])
+        output_hw = (None,) * self.rank if None in spatial else self._output_hw(spatial)
         return (input_shape[0],) + output_hw + (self.filters,)
 
     def get_config(self):

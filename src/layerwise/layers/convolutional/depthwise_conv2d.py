@@ -56,7 +56,7 @@ class DepthwiseConv2D(Conv2D):
         self._add_kernel(self.kernel_size + (channels, self.depth_multiplier))
         self._add_bias()
 
-    def _kernel_2d(self, array):
+    def _image_kernel(self, array):
         return array.reshape(self._as_image_tuple(self.kernel_size) + (1, self.filters))
 
     def compute_output_shape(self, input_shape):
