@@ -112,11 +112,11 @@ class BaseConv(Layer):
         return self.bias.grad if self.use_bias else None
 
     def _spatial_output(self, input_shape, groups):
+        """The output's spatial size; None on each axis whose input size is None (the axes are independent)."""
         spatial = tuple(input_shape[1:-1])
-        if None in spatial:
-            return (None,) * self.rank
-        output_hw = self.geometry(self._as_image_tuple(spatial), groups).output_hw
-        return output_hw[-self.rank:]
+        known = tuple(1 if n is None else n for n in spatial)
+        output_hw = self.geometry(self._as_image_tuple(known), groups).output_hw[-self.rank:]
+        return tuple(None if n is None else size for n, size in zip(spatial, output_hw))
 
     def _check_output_size(self, input_shape, groups):
         spatial = self._spatial_output(input_shape, groups)

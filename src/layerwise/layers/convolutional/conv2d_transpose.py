@@ -64,11 +64,14 @@ class Conv2DTranspose(BaseConv):
                              f"strides {self.strides}")
 
     def _output_hw(self, input_hw):
-        """The output's spatial size for an input of spatial size ``input_hw`` (one per spatial axis)."""
+        """The output's spatial size for an input of spatial size ``input_hw`` (one per spatial axis, None on an
+        axis of variable size)."""
         sizes = []
         for axis, (n, k, s, d) in enumerate(zip(input_hw, self.kernel_size, self.strides, self.dilation_rate)):
             dilated = (k - 1) * d + 1
-            if self.output_padding is not None:
+            if n is None:
+                sizes.append(None)
+            elif self.output_padding is not None:
                 pad = dilated // 2 if self.padding == "same" else 0
                 sizes.append((n - 1) * s + dilated - 2 * pad + self.output_padding[axis])
             else:
@@ -115,9 +118,7 @@ class Conv2DTranspose(BaseConv):
                                               workspace=self.workspace)[0])
 
     def compute_output_shape(self, input_shape):
-        spatial = tuple(input_shape[1:-1])
-        output_hw = (None,) * self.rank if None in spatial else self._output_hw(spatial)
-        return (input_shape[0],) + output_hw + (self.filters,)
+        return (input_shape[0],) + self._output_hw(tuple(input_shape[1:-1])) + (self.filters,)
 
     def get_config(self):
         return {**super().get_config(),
