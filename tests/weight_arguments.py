@@ -35,6 +35,7 @@ class WeightArguments:
 
 _DENSE_WEIGHTS = {"kernel": "kernel", "bias": "bias"}
 _RECURRENT_WEIGHTS = {"kernel": "kernel", "recurrent": "recurrent_kernel", "bias": "bias"}
+_SEPARABLE_WEIGHTS = {"depthwise": "depthwise_kernel", "pointwise": "pointwise_kernel", "bias": "bias"}
 
 WEIGHT_ARGUMENT_CASES = [
     WeightArguments("dense", lambda **kw: layers.Dense(3, **kw), (4, 5), _DENSE_WEIGHTS),
@@ -52,6 +53,10 @@ WEIGHT_ARGUMENT_CASES = [
                     _DENSE_WEIGHTS),
     WeightArguments("conv3d_transpose", lambda **kw: layers.Conv3DTranspose(2, 2, strides=2, **kw),
                     (2, 2, 3, 2, 2), _DENSE_WEIGHTS),
+    WeightArguments("separable_conv1d", lambda **kw: layers.SeparableConv1D(3, 3, depth_multiplier=2, **kw),
+                    (2, 6, 2), _SEPARABLE_WEIGHTS),
+    WeightArguments("separable_conv2d", lambda **kw: layers.SeparableConv2D(3, 2, padding="same", **kw),
+                    (2, 4, 4, 2), _SEPARABLE_WEIGHTS),
     WeightArguments("simple_rnn", lambda **kw: layers.SimpleRNN(3, **kw), (2, 4, 3), _RECURRENT_WEIGHTS),
     WeightArguments("lstm", lambda **kw: layers.LSTM(3, return_sequences=True, **kw), (2, 4, 3),
                     _RECURRENT_WEIGHTS),

@@ -220,6 +220,15 @@ LAYER_CASES = [
     LayerCase("conv3d_transpose_valid_output_padding",
               lambda: layers.Conv3DTranspose(2, (2, 3, 2), strides=(3, 2, 1), output_padding=(1, 1, 0)),
               (2, 2, 2, 3, 2)),
+    LayerCase("separable_conv1d_same_multiplier", lambda: layers.SeparableConv1D(
+        3, 3, padding="same", depth_multiplier=2, activation="tanh", bias_initializer="random_normal"), (2, 6, 2)),
+    LayerCase("separable_conv1d_valid_stride2_no_bias", lambda: layers.SeparableConv1D(2, 2, strides=2, use_bias=False),
+              (2, 7, 3)),
+    LayerCase("separable_conv2d_same_stride2", lambda: layers.SeparableConv2D(
+        4, 3, strides=2, padding="same", depth_multiplier=2, bias_initializer="random_normal"), (2, 5, 4, 2)),
+    LayerCase("separable_conv2d_valid_dilated_regularized", lambda: layers.SeparableConv2D(
+        3, 2, dilation_rate=(2, 1), depthwise_regularizer="l2", pointwise_regularizer="l1", bias_regularizer="l2",
+        depthwise_constraint="max_norm", pointwise_constraint="unit_norm", activity_regularizer="l1"), (2, 5, 4, 3)),
     LayerCase("max_pooling2d", lambda: layers.MaxPooling2D(), (2, 4, 6, 3)),
     LayerCase("max_pooling2d_odd_valid", lambda: layers.MaxPooling2D(), (2, 5, 7, 2)),
     LayerCase("max_pooling2d_same_overlapping", lambda: layers.MaxPooling2D(3, strides=2, padding="same"),

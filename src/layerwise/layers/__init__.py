@@ -3,7 +3,7 @@
 from layerwise.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from layerwise.layers.base import Layer, Parameter
 from layerwise.layers.convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,
-                                           DepthwiseConv1D, DepthwiseConv2D)
+                                           DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D)
 from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten,
                                    Identity, Input, InputLayer, Masking, Maxout, Reshape)
 from layerwise.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
@@ -29,6 +29,7 @@ from layerwise.layers.serialization import deserialize, serialize
 # Keras's other names of the same classes.
 Convolution1D, Convolution2D, Convolution2DTranspose = Conv1D, Conv2D, Conv2DTranspose
 Convolution3D, Convolution1DTranspose, Convolution3DTranspose = Conv3D, Conv1DTranspose, Conv3DTranspose
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
 MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
@@ -42,7 +43,7 @@ __all__ = [
     # convolutional networks (lecture 004)
     "Conv1D", "Conv2D", "Conv2DTranspose", "Cropping1D", "Cropping2D", "DepthwiseConv1D", "DepthwiseConv2D",
     "UpSampling1D",
-    "Conv1DTranspose", "Conv3D", "Conv3DTranspose",
+    "Conv1DTranspose", "Conv3D", "Conv3DTranspose", "SeparableConv1D", "SeparableConv2D",
     "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Cropping3D", "UpSampling3D", "ZeroPadding3D",
     # merging, and the functions of the functional API
     "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add", "average",
@@ -69,6 +70,7 @@ __all__ = [
     "AvgPool1D", "AvgPool2D", "Convolution1D", "Convolution2D", "Convolution2DTranspose", "GlobalAvgPool1D",
     "GlobalAvgPool2D", "GlobalAvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D", "MaxPool1D",
     "MaxPool2D",
-    "Convolution1DTranspose", "Convolution3D", "Convolution3DTranspose",
+    "Convolution1DTranspose", "Convolution3D", "Convolution3DTranspose", "SeparableConvolution1D",
+    "SeparableConvolution2D",
     "deserialize", "serialize",
 ]

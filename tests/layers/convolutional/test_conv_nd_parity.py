@@ -1,4 +1,4 @@
-"""PyTorch parity (float64) of Conv3D, Conv1DTranspose and Conv3DTranspose:
+"""PyTorch parity (float64) of Conv3D, Conv1DTranspose, Conv3DTranspose, SeparableConv1D and SeparableConv2D:
 outputs, input gradients and every parameter gradient, over paddings, strides, dilations and groups.
 
 Layouts as in test_conv_parity.py: layerwise is channels-last with kernels (..., C/g, F) (transposed:
@@ -107,3 +107,51 @@ def test_conv3d_transpose_matches_torch(kernel, strides, padding, dilation, outp
     forward = _transposed_forward(3, kernel, strides, dilation, padding, output_padding, (3, 4, 3))
     weights = run_both(layer, x, forward, lambda l: [l.kernel.value, l.bias.value], rng)
     _check_grads(layer, ["kernel", "bias"], weights)
+
+
+def _separable_forward(rank, channels, multiplier, kernel, strides, dilation, padding, sizes, activation):
+    """Depthwise convolution (groups = C) then a 1 x 1 convolution with the bias, as torch sees it."""
+    convolution = {1: F.conv1d, 2: F.conv2d}[rank]
+    pads = _torch_pads(sizes, kernel, strides, dilation, padding)
+
+    def forward(xt, depthwise_t, pointwise_t, bias_t):
+        depthwise = depthwise_t.reshape(tuple(kernel) + (channels * multiplier,)).permute(rank, *range(rank))
+        h = convolution(F.pad(xt, pads), depthwise[:, None], None, strides, 0, dilation, channels)
+        pointwise = pointwise_t.reshape(channels * multiplier, -1).T.reshape((-1, channels * multiplier)
+                                                                             + (1,) * rank)
+        return activation(convolution(h, pointwise, bias_t))
+    return forward
+
+
+SEPARABLE2D_CASES = [
+    # (H, W, C, filters, kernel, strides, padding, dilation, multiplier)
+    (7, 8, 3, 4, (3, 3), (1, 1), "same", (1, 1), 1),
+    (8, 7, 2, 5, (3, 2), (2, 2), "same", (1, 1), 2),
+    (9, 9, 3, 2, (2, 3), (1, 1), "valid", (2, 2), 3),
+    (10, 8, 2, 3, (3, 3), (3, 2), "valid", (1, 1), 2),
+]
+
+
+@pytest.mark.parametrize("case", SEPARABLE2D_CASES, ids=[str(c) for c in SEPARABLE2D_CASES])
+def test_separable_conv2d_matches_torch(case, float64, rng):
+    h, w, c, filters, kernel, strides, padding, dilation, multiplier = case
+    layer = layers.SeparableConv2D(filters, kernel, strides=strides, padding=padding, dilation_rate=dilation,
+                                   depth_multiplier=multiplier, activation="tanh", bias_initializer="random_normal")
+    x = rng.normal(size=(3, h, w, c))
+    forward = _separable_forward(2, c, multiplier, kernel, strides, dilation, padding, (h, w), torch.tanh)
+    names = ["depthwise_kernel", "pointwise_kernel", "bias"]
+    weights = run_both(layer, x, forward, lambda l: [getattr(l, name).value for name in names], rng)
+    _check_grads(layer, names, weights)
+
+
+@pytest.mark.parametrize("kernel, strides, padding, dilation, multiplier", [
+    (3, 1, "valid", 1, 1), (3, 2, "same", 1, 2), (2, 1, "same", 2, 3), (4, 3, "valid", 1, 2)])
+def test_separable_conv1d_matches_torch(kernel, strides, padding, dilation, multiplier, float64, rng):
+    layer = layers.SeparableConv1D(4, kernel, strides=strides, padding=padding, dilation_rate=dilation,
+                                   depth_multiplier=multiplier, bias_initializer="random_normal")
+    x = rng.normal(size=(2, 11, 3))
+    forward = _separable_forward(1, 3, multiplier, (kernel,), (strides,), (dilation,), padding, (11,),
+                                 lambda z: z)
+    names = ["depthwise_kernel", "pointwise_kernel", "bias"]
+    weights = run_both(layer, x, forward, lambda l: [getattr(l, name).value for name in names], rng)
+    _check_grads(layer, names, weights)
