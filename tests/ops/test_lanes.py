@@ -273,6 +273,30 @@ def test_an_empty_batch_passes_convolution_and_pooling_both_ways(lanes, split, r
             assert len(y) == 0 and layer.backward(y).shape == empty.shape, layer.name
 
 
+@pytest.mark.parametrize("layer, shape", [
+    (lambda: layers.Conv3D(4, 3, strides=(1, 2, 1), padding="same", activation="relu"), (7, 4, 5, 4, 3)),
+    (lambda: layers.Conv3DTranspose(3, 2, strides=2, bias_initializer="random_normal"), (7, 2, 3, 2, 3)),
+    (lambda: layers.Conv1DTranspose(3, 3, strides=2, padding="same"), (7, 6, 3)),
+    (lambda: layers.SeparableConv2D(4, 3, padding="same", depth_multiplier=2), (7, 6, 5, 3))])
+def test_3d_transposed_and_separable_convolutions_in_lanes_match_one_lane(lanes, lanes_run, float64, rng, layer,
+                                                                          shape):
+    layer, x = layer(), rng.normal(size=shape)
+    dy = rng.normal(size=layer(x).shape)
+
+    def passes():
+        for weight in layer.weights:
+            weight.grad[...] = 0
+        y = layer(x, training=True)
+        dx = layer.backward(dy)
+        return (y, dx) + tuple(weight.grad.copy() for weight in layer.weights)
+    assert_same(*one_lane_and_three(passes))
+    assert max(lanes_run) == 2
+    empty = np.zeros((0,) + shape[1:])
+    with _lanes.all_cores():
+        y = layer(empty, training=True)
+        assert len(y) == 0 and layer.backward(y).shape == empty.shape
+
+
 def test_recurrent_products_in_lanes_match_one_lane(lanes, float64, rng):
     lstm = layers.LSTM(4, return_sequences=True)
     x, dy = rng.normal(size=(5, 6, 3)), rng.normal(size=(5, 6, 4))
