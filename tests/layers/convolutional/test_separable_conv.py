@@ -74,6 +74,9 @@ def test_float32_stays_float32(rng):
 
 
 def test_argument_and_input_errors():
+    with pytest.raises(TypeError, match=r"SeparableConv2D got unexpected keyword arguments \['groups', "
+                                        r"'kernel_initializer'\]"):
+        layers.SeparableConv2D(4, 3, kernel_initializer="ones", groups=2)
     with pytest.raises(ValueError, match="SeparableConv2D: filters must be a positive integer, received None"):
         layers.SeparableConv2D(None, 3)
     with pytest.raises(ValueError, match="SeparableConv1D: depth_multiplier must be a positive integer, received 0"):

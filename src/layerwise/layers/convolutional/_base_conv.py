@@ -1,4 +1,4 @@
-"""The machinery every convolution layer shares: arguments, geometry, activation and NHWC views."""
+"""The machinery every convolution layer shares: arguments, geometry, activation and channels-last views."""
 
 from layerwise import activations, initializers
 from layerwise.layers._spatial import (LAYOUTS, as_image_tuple, as_images, check_rank, from_images,

@@ -66,6 +66,10 @@ class SeparableConv2D(BaseConv):
                  pointwise_regularizer=None, bias_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):
         layer = type(self).__name__
+        unexpected = sorted({"groups", "kernel_initializer", "kernel_regularizer", "kernel_constraint"} & set(kwargs))
+        if unexpected:
+            raise TypeError(f"{layer} got unexpected keyword arguments {unexpected} (its two kernels take the "
+                            f"depthwise_ and pointwise_ arguments)")
         super().__init__(check_integer(filters, "filters", layer), kernel_size, strides=strides, padding=padding,
                          dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
