@@ -1,8 +1,8 @@
 """Helpers for exporters of spatial layers (convolution, pooling, reshaping).
 
 Spatial layers keep channels last and view a 1-D input (N, L, C) as an image (N, 1, L, C); their
-`layerwise.ops.conv.ConvGeometry` describes that image (or the volume of a 3-D layer). ONNX's operators want channels first and
-as many spatial axes as the layer has (see `OnnxGraph.channels_first`).
+`layerwise.ops.conv.ConvGeometry` describes that image (or the volume of a 3-D layer). ONNX's operators want
+channels first and as many spatial axes as the layer has (see `OnnxGraph.channels_first`).
 """
 
 from layerwise.errors import ExportError
