@@ -38,6 +38,15 @@ def factor_range(layer, argument, factor, symmetric_bound=None):
     return lower, upper
 
 
+def unit_range(layer, argument, factor, bounds=(0, 1)):
+    """Keras's bounded factor: a number f in [low, high] means (low, f), a pair of numbers in it is sorted."""
+    values = [bounds[0], factor] if np.ndim(factor) == 0 else list(factor)
+    if len(values) != 2 or not all(bounds[0] <= value <= bounds[1] for value in values):
+        raise ValueError(f"{layer}: {argument} must be a number in [{bounds[0]}, {bounds[1]}] or a pair of them, "
+                         f"received {factor!r}")
+    return tuple(sorted(float(value) for value in values))
+
+
 def check_choice(layer, argument, value, choices):
     if value not in choices:
         raise ValueError(f"{layer}: {argument} must be one of {choices}, received {value!r}")
@@ -56,6 +65,11 @@ class RandomLayer(Layer):
         if len(input_shape) != 4:
             raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) expects images of shape "
                              f"(batch, height, width, channels), received {tuple(input_shape)}")
+
+    def draw_applied(self, count, probability_range):
+        """Keras's per-image coin: p_n ~ U(probability_range), u_n ~ U(0, 1), applied where u_n < p_n; (count,)."""
+        probability = self.rng.uniform(*probability_range, size=count)
+        return self.rng.uniform(size=count) < probability
 
     def get_config(self):
         return {**super().get_config(), "seed": self.seed}

@@ -2,17 +2,8 @@
 
 import numpy as np
 
-from layerwise.layers.preprocessing._augmentation import RandomLayer, config_factor
+from layerwise.layers.preprocessing._augmentation import RandomLayer, config_factor, unit_range
 from layerwise.layers.preprocessing._value_range import check_value_range
-
-
-def _unit_range(argument, factor):
-    """Keras's factor of Solarization: a number f in [0, 1] means (0, f); a pair of numbers in [0, 1] is sorted."""
-    values = [0.0, factor] if np.ndim(factor) == 0 else list(factor)
-    if len(values) != 2 or not all(0 <= value <= 1 for value in values):
-        raise ValueError(f"Solarization: {argument} must be a number in [0, 1] or a pair of them, received "
-                         f"{factor!r}")
-    return tuple(sorted(float(value) for value in values))
 
 
 class Solarization(RandomLayer):
@@ -44,8 +35,8 @@ class Solarization(RandomLayer):
     def __init__(self, addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255), seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         self.addition_factor, self.threshold_factor = addition_factor, threshold_factor
-        self.addition_range = _unit_range("addition_factor", addition_factor)
-        self.threshold_range = _unit_range("threshold_factor", threshold_factor)
+        self.addition_range = unit_range("Solarization", "addition_factor", addition_factor)
+        self.threshold_range = unit_range("Solarization", "threshold_factor", threshold_factor)
         self.value_range = check_value_range("Solarization", value_range)
         self.slope = None
 
