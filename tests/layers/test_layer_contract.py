@@ -332,6 +332,24 @@ LAYER_CASES = [
     LayerCase("solarization", lambda: layers.Solarization(0.2, (0.3, 0.6), value_range=(0, 1), seed=14), (3, 3, 4, 2),
               lambda rng, shape: rng.uniform(0.05, 0.7, size=shape)),
     LayerCase("auto_contrast", lambda: layers.AutoContrast(value_range=(0, 1)), (2, 4, 3, 2)),
+    # issue 18: preprocessing (colour, blur and erasing augmentations; step functions have dJ/dx = 0)
+    LayerCase("random_erasing_noise", lambda: layers.RandomErasing(0.9, value_range=(-3, 3), seed=20), (3, 5, 6, 2)),
+    LayerCase("random_erasing_rgb_fill", lambda: layers.RandomErasing(
+        (1.0, 1.0), scale=(0.1, 0.5), fill_value=[0.2, 0.5, 0.8], value_range=(0, 1), seed=21), (2, 5, 5, 3)),
+    LayerCase("random_gaussian_blur", lambda: layers.RandomGaussianBlur(
+        0.8, kernel_size=(3, 5), sigma=(0.5, 1.5), value_range=(-10, 10), seed=22), (3, 5, 6, 2)),
+    LayerCase("random_hue", lambda: layers.RandomHue(0.8, value_range=(0, 1), seed=23), (3, 3, 4, 3),
+              lambda rng, shape: rng.uniform(0.05, 0.95, size=shape)),
+    LayerCase("random_saturation", lambda: layers.RandomSaturation((0.2, 0.9), value_range=(-1, 1), seed=24),
+              (4, 3, 3, 3), lambda rng, shape: rng.uniform(-0.9, 0.9, size=shape)),
+    LayerCase("random_color_jitter", lambda: layers.RandomColorJitter(
+        (0, 1), brightness_factor=0.1, contrast_factor=0.2, saturation_factor=(0.3, 0.7), hue_factor=0.3, seed=25),
+        (3, 3, 3, 3), lambda rng, shape: rng.uniform(0.3, 0.7, size=shape)),
+    LayerCase("random_posterization", lambda: layers.RandomPosterization((2, 8), value_range=(0, 1), seed=26),
+              (3, 3, 3, 2), lambda rng, shape: (rng.integers(0, 255, size=shape) + 0.5) / 255),
+    LayerCase("random_sharpness", lambda: layers.RandomSharpness(0.9, value_range=(-10, 10), seed=27), (3, 4, 5, 2)),
+    LayerCase("equalization", lambda: layers.Equalization(value_range=(0, 1), bins=64), (2, 4, 4, 2),
+              lambda rng, shape: (rng.integers(0, 63, size=shape) + 0.5) / 63),
     # preprocessing (the constant-scaling shortcut)
     LayerCase("rescaling", lambda: layers.Rescaling(0.5, offset=-1.0), (3, 4)),
 ]

@@ -19,6 +19,8 @@ from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalizat
                                             RandomColorDegeneration, RandomContrast, RandomCrop, RandomFlip,
                                             RandomGrayscale, RandomInvert, RandomRotation, RandomShear,
                                             RandomTranslation, RandomZoom, Rescaling, Resizing, Solarization)
+from layerwise.layers.preprocessing import (Equalization, RandomColorJitter, RandomErasing, RandomGaussianBlur,
+                                            RandomHue, RandomPosterization, RandomSaturation, RandomSharpness)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise,
                                              MaskingNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
@@ -64,6 +66,8 @@ __all__ = [
     "AutoContrast", "CenterCrop", "Normalization", "RandomBrightness", "RandomColorDegeneration", "RandomContrast",
     "RandomCrop", "RandomFlip", "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomShear",
     "RandomTranslation", "RandomZoom", "Rescaling", "Resizing", "Solarization",
+    "Equalization", "RandomColorJitter", "RandomErasing", "RandomGaussianBlur", "RandomHue", "RandomPosterization",
+    "RandomSaturation", "RandomSharpness",
     # recurrent
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
     # Keras's aliases

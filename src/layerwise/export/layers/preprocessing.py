@@ -6,7 +6,7 @@ import numpy as np
 
 from layerwise import config
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import AutoContrast, CenterCrop, Normalization, RandomCrop, Rescaling, Resizing
+from layerwise.layers import AutoContrast, CenterCrop, Equalization, Normalization, RandomCrop, Rescaling, Resizing
 from layerwise.ops.resize import aspect_crop_box, resize_matrix
 from layerwise.layers.preprocessing._augmentation import RandomLayer
 
@@ -80,3 +80,33 @@ def _auto_contrast(layer, graph, x):
     lower, upper = layer.value_range
     y = graph.node("Add", [graph.node("Mul", [stretched, graph.constant(upper - lower)]), graph.constant(lower)])
     return graph.node("Where", [constant, x, y], hint=layer.name)
+
+
+@onnx_exporter(Equalization)
+def _equalization(layer, graph, x):
+    # The layer's own steps (`equalize`): bins as a one-hot (N, H, W, C, bins), its sums the histograms, CumSum the
+    # cumulative ones, and the lookup a sum of the one-hot times the table.
+    low, high = layer.value_range
+    bins = layer.bins
+    pixels = graph.node("Mul", [graph.node("Sub", [x, graph.constant(low)]), graph.constant(255 / (high - low))])
+    scaled = graph.node("Mul", [pixels, graph.constant((bins - 1) / 255)])
+    index = graph.node("Floor", graph.node("Clip", [scaled, graph.constant(0.0), graph.constant(bins - 1.0)]))
+    index = graph.node("Unsqueeze", [index, graph.constant([-1], "axes", dtype="int64")])
+    one_hot = graph.node("Cast", graph.node("Equal", [index, graph.constant(np.arange(bins), "bins")]),
+                         to=graph.tensor_dtype)
+    histogram = graph.reduce("ReduceSum", one_hot, [1, 2], keepdims=True)
+    cdf = graph.node("CumSum", [histogram, graph.constant(-1, "axis", dtype="int64")])
+    total = graph.reduce("ReduceMax", cdf, [-1], keepdims=True)
+    positive = graph.node("Greater", [cdf, graph.constant(0.0)])
+    lowest = graph.reduce("ReduceMin", graph.node("Where", [positive, cdf, total]), [-1], keepdims=True)
+    spread = graph.node("Sub", [total, lowest])
+    safe = graph.node("Where", [graph.node("Equal", [spread, graph.constant(0.0)]), graph.constant(1.0), spread])
+    table = graph.node("Div", [graph.node("Mul", [graph.node("Sub", [cdf, lowest]), graph.constant(255.0)]), safe])
+    table = graph.node("Clip", [graph.node("Round", table), graph.constant(0.0), graph.constant(255.0)])
+    equalized = graph.reduce("ReduceSum", graph.node("Mul", [one_hot, table]), [-1])
+    mapped = graph.node("Mul", [equalized, graph.constant((high - low) / 255)])
+    mapped = graph.node("Add", [mapped, graph.constant(low)])
+    occupied = graph.reduce("ReduceSum", graph.node("Cast", graph.node("Greater", [histogram, graph.constant(0.0)]),
+                                                    to=graph.tensor_dtype), [-1])
+    flat = graph.node("Less", [occupied, graph.constant(1.5)])
+    return graph.node("Where", [flat, x, mapped], hint=layer.name)
