@@ -350,6 +350,9 @@ LAYER_CASES = [
     LayerCase("random_sharpness", lambda: layers.RandomSharpness(0.9, value_range=(-10, 10), seed=27), (3, 4, 5, 2)),
     LayerCase("equalization", lambda: layers.Equalization(value_range=(0, 1), bins=64), (2, 4, 4, 2),
               lambda rng, shape: (rng.integers(0, 63, size=shape) + 0.5) / 63),
+    LayerCase("mix_up", lambda: layers.MixUp(alpha=0.4, seed=28), (4, 3, 3, 2)),
+    LayerCase("cut_mix", lambda: layers.CutMix(seed=29), (4, 5, 6, 2)),
+    LayerCase("cut_mix_narrow_factor", lambda: layers.CutMix((0.3, 0.6), seed=30), (3, 4, 4, 1)),
     # preprocessing (the constant-scaling shortcut)
     LayerCase("rescaling", lambda: layers.Rescaling(0.5, offset=-1.0), (3, 4)),
 ]

@@ -19,8 +19,9 @@ from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalizat
                                             RandomColorDegeneration, RandomContrast, RandomCrop, RandomFlip,
                                             RandomGrayscale, RandomInvert, RandomRotation, RandomShear,
                                             RandomTranslation, RandomZoom, Rescaling, Resizing, Solarization)
-from layerwise.layers.preprocessing import (Equalization, RandomColorJitter, RandomErasing, RandomGaussianBlur,
-                                            RandomHue, RandomPosterization, RandomSaturation, RandomSharpness)
+from layerwise.layers.preprocessing import (CutMix, Equalization, MixUp, RandomColorJitter, RandomErasing,
+                                            RandomGaussianBlur, RandomHue, RandomPosterization, RandomSaturation,
+                                            RandomSharpness)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise,
                                              MaskingNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
@@ -67,7 +68,7 @@ __all__ = [
     "RandomCrop", "RandomFlip", "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomShear",
     "RandomTranslation", "RandomZoom", "Rescaling", "Resizing", "Solarization",
     "Equalization", "RandomColorJitter", "RandomErasing", "RandomGaussianBlur", "RandomHue", "RandomPosterization",
-    "RandomSaturation", "RandomSharpness",
+    "RandomSaturation", "RandomSharpness", "CutMix", "MixUp",
     # recurrent
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
     # Keras's aliases

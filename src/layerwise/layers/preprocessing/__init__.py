@@ -2,7 +2,9 @@
 
 from layerwise.layers.preprocessing.auto_contrast import AutoContrast
 from layerwise.layers.preprocessing.center_crop import CenterCrop
+from layerwise.layers.preprocessing.cut_mix import CutMix
 from layerwise.layers.preprocessing.equalization import Equalization
+from layerwise.layers.preprocessing.mix_up import MixUp
 from layerwise.layers.preprocessing.normalization import Normalization
 from layerwise.layers.preprocessing.random_brightness import RandomBrightness
 from layerwise.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
@@ -26,7 +28,7 @@ from layerwise.layers.preprocessing.rescaling import Rescaling
 from layerwise.layers.preprocessing.resizing import Resizing
 from layerwise.layers.preprocessing.solarization import Solarization
 
-__all__ = ["AutoContrast", "CenterCrop", "Equalization", "Normalization", "RandomBrightness",
+__all__ = ["AutoContrast", "CenterCrop", "CutMix", "Equalization", "MixUp", "Normalization", "RandomBrightness",
            "RandomColorDegeneration", "RandomColorJitter", "RandomContrast", "RandomCrop", "RandomErasing",
            "RandomFlip", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization",
            "RandomRotation", "RandomSaturation", "RandomSharpness", "RandomShear", "RandomTranslation", "RandomZoom",

@@ -47,6 +47,17 @@ def unit_range(layer, argument, factor, bounds=(0, 1)):
     return tuple(sorted(float(value) for value in values))
 
 
+def random_boxes(rng, lengths, height, width):
+    """Boxes of (width, height) ``lengths`` (N, 2) in pixels at uniform corners inside the image, as Keras's erasing
+    and CutMix place them: the (N, height, width, 1) mask of pixels with start <= index < start + length."""
+    starts = rng.uniform(size=lengths.shape) * ([width, height] - lengths)
+    ends = starts + lengths
+    columns, rows = np.arange(width)[None, None, :], np.arange(height)[None, :, None]
+    inside = ((columns >= starts[:, 0, None, None]) & (columns < ends[:, 0, None, None])
+              & (rows >= starts[:, 1, None, None]) & (rows < ends[:, 1, None, None]))
+    return inside[..., None]
+
+
 def check_choice(layer, argument, value, choices):
     if value not in choices:
         raise ValueError(f"{layer}: {argument} must be one of {choices}, received {value!r}")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise.layers.preprocessing._augmentation import RandomLayer, config_factor, unit_range
+from layerwise.layers.preprocessing._augmentation import RandomLayer, config_factor, random_boxes, unit_range
 from layerwise.layers.preprocessing._value_range import check_value_range
 
 
@@ -54,22 +54,13 @@ class RandomErasing(RandomLayer):
         self.value_range = check_value_range("RandomErasing", value_range)
         self.erased = None
 
-    def draw_boxes(self, count, height, width):
-        """Keras's boxes as a (count, height, width, 1) mask: side fractions sqrt(U(scale)), corners uniform."""
-        sides = np.sqrt(self.rng.uniform(*self.scale_range, size=(count, 2)))
-        lengths = sides * [width, height]
-        starts = self.rng.uniform(size=(count, 2)) * ([width, height] - lengths)
-        ends = starts + lengths
-        columns, rows = np.arange(width)[None, None, :], np.arange(height)[None, :, None]
-        inside = ((columns >= starts[:, 0, None, None]) & (columns < ends[:, 0, None, None])
-                  & (rows >= starts[:, 1, None, None]) & (rows < ends[:, 1, None, None]))
-        return inside[..., None]
-
     def forward(self, x, training=False):
         self.erased = None
         if not training:
             return x
-        boxes = self.draw_boxes(len(x), x.shape[1], x.shape[2])
+        height, width = x.shape[1:3]
+        sides = np.sqrt(self.rng.uniform(*self.scale_range, size=(len(x), 2))) * [width, height]
+        boxes = random_boxes(self.rng, sides, height, width)
         self.erased = boxes & self.draw_applied(len(x), self.probability_range)[:, None, None, None]
         if self.fill_value is None:
             fill = self.rng.standard_normal(x.shape) * self.value_range[1]
