@@ -10,8 +10,8 @@ class CutMix(MixingLayer):
     """In training, as Keras: a ~ U(factor) + 1e-6 once per batch, λ_n ~ Beta(a, a) per image, and the box of sides
     sqrt(1 - λ_n) W and sqrt(1 - λ_n) H, its corner uniform inside the image, is pasted from image π(n) of a random
     permutation π: y_n = x_π(n) inside the box, x_n outside. Labels given with the images mix by the box's area,
-    l_n' = μ_n l_n + (1 - μ_n) l_π(n), μ_n = 1 - box area / (H W). dJ/dx_n = g_n outside its box, plus g_m inside the
-    box of the image m = π⁻¹(n) it was pasted into. The identity at inference (pass ``training=True`` in a data
+    l_n' = μ_n l_n + (1 - μ_n) l_π(n), μ_n = 1 - box area / (H W). dJ/dx_n = g_n outside its box, plus g_m inside
+    the box of the image m = π⁻¹(n) it was pasted into. The identity at inference (pass ``training=True`` in a data
     pipeline too: unlike Keras's call, every augmentation here is off unless training is True).
 
     Args:

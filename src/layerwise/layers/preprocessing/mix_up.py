@@ -8,8 +8,8 @@ from layerwise.layers.preprocessing._mixing import MixingLayer
 class MixUp(MixingLayer):
     """In training, with λ ~ Beta(α, α) drawn once per batch and π a random permutation of the batch (as Keras):
     y_n = λ x_n + (1 - λ) x_π(n), and labels given with the images, l_n' = λ l_n + (1 - λ) l_π(n).
-    dJ/dx_n = λ g_n + (1 - λ) g_π⁻¹(n). The identity at inference (pass ``training=True`` in a data pipeline too: unlike
-    Keras's call, whose training defaults to True, every augmentation here is off unless training is True).
+    dJ/dx_n = λ g_n + (1 - λ) g_π⁻¹(n). The identity at inference (pass ``training=True`` in a data pipeline too:
+    unlike Keras's call, whose training defaults to True, every augmentation here is off unless training is True).
 
     Args:
         alpha: α > 0 of the Beta distribution (default 0.2; small α mixes little).
