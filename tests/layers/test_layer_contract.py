@@ -55,6 +55,12 @@ def _positive(rng, shape):
     return rng.uniform(0.1, 2.0, size=shape)
 
 
+def _adapted(layer, data):
+    """``layer`` after ``layer.adapt(data)``."""
+    layer.adapt(data)
+    return layer
+
+
 def _tied_decoder(activation, **kwargs):
     """A DenseTranspose tied to a built Dense(4) on 6 features (its input: the Dense layer's 4 outputs)."""
     encoder = layers.Dense(4, kernel_initializer="random_normal")
@@ -353,6 +359,30 @@ LAYER_CASES = [
     LayerCase("mix_up", lambda: layers.MixUp(alpha=0.4, seed=28), (4, 3, 3, 2)),
     LayerCase("cut_mix", lambda: layers.CutMix(seed=29), (4, 5, 6, 2)),
     LayerCase("cut_mix_narrow_factor", lambda: layers.CutMix((0.3, 0.6), seed=30), (3, 4, 4, 1)),
+    # issue 18: preprocessing (categorical layers: piecewise constant, their dJ/dx is 0; integer inputs as Embedding's)
+    LayerCase("discretization_int", lambda: layers.Discretization(bin_boundaries=[-1.0, 0.0, 0.5, 1.0]), (3, 4),
+              away_from(-1.0, 0.0, 0.5, 1.0)),
+    LayerCase("discretization_adapted_one_hot", lambda: _adapted(layers.Discretization(
+        num_bins=3, output_mode="one_hot"), np.arange(6.0)), (3, 1), away_from(1.0, 3.0, scale=2.0)),
+    LayerCase("discretization_multi_hot", lambda: layers.Discretization(bin_boundaries=[0.0, 1.0],
+                                                                        output_mode="multi_hot"), (3, 5),
+              away_from(0.0, 1.0)),
+    LayerCase("category_encoding_multi_hot", lambda: layers.CategoryEncoding(5), (3, 4),
+              lambda rng, shape: rng.integers(0, 5, shape)),
+    LayerCase("category_encoding_one_hot", lambda: layers.CategoryEncoding(4, output_mode="one_hot"), (3, 1),
+              lambda rng, shape: rng.integers(0, 4, shape)),
+    LayerCase("category_encoding_count", lambda: layers.CategoryEncoding(6, output_mode="count"), (2, 3, 5),
+              lambda rng, shape: rng.integers(0, 6, shape)),
+    LayerCase("integer_lookup", lambda: layers.IntegerLookup(vocabulary=[12, 7, 30, 4]), (3, 4),
+              lambda rng, shape: rng.choice([4, 7, 12, 30, 99, -5], shape)),
+    LayerCase("integer_lookup_adapted_mask_two_oov_count", lambda: _adapted(layers.IntegerLookup(
+        num_oov_indices=2, mask_token=0, output_mode="count"), np.array([5, 5, 5, 9, 9, 3, 0, 0, -1, 7])),
+        (3, 4), lambda rng, shape: rng.choice([0, 3, 5, 7, 9, 11, -4], shape)),
+    LayerCase("integer_lookup_one_hot_padded", lambda: layers.IntegerLookup(
+        max_tokens=8, vocabulary=[3, 1], output_mode="one_hot", pad_to_max_tokens=True), (4, 1),
+        lambda rng, shape: rng.choice([1, 2, 3], shape)),
+    LayerCase("integer_lookup_invert_mask", lambda: layers.IntegerLookup(
+        vocabulary=[12, 7, 30], mask_token=0, invert=True), (3, 4), lambda rng, shape: rng.integers(0, 7, shape)),
     # preprocessing (the constant-scaling shortcut)
     LayerCase("rescaling", lambda: layers.Rescaling(0.5, offset=-1.0), (3, 4)),
 ]

@@ -19,9 +19,9 @@ from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalizat
                                             RandomColorDegeneration, RandomContrast, RandomCrop, RandomFlip,
                                             RandomGrayscale, RandomInvert, RandomRotation, RandomShear,
                                             RandomTranslation, RandomZoom, Rescaling, Resizing, Solarization)
-from layerwise.layers.preprocessing import (CutMix, Equalization, MixUp, RandomColorJitter, RandomErasing,
-                                            RandomGaussianBlur, RandomHue, RandomPosterization, RandomSaturation,
-                                            RandomSharpness)
+from layerwise.layers.preprocessing import (CategoryEncoding, CutMix, Discretization, Equalization, IntegerLookup,
+                                            MixUp, RandomColorJitter, RandomErasing, RandomGaussianBlur, RandomHue,
+                                            RandomPosterization, RandomSaturation, RandomSharpness)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise,
                                              MaskingNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
@@ -68,7 +68,7 @@ __all__ = [
     "RandomCrop", "RandomFlip", "RandomGrayscale", "RandomInvert", "RandomRotation", "RandomShear",
     "RandomTranslation", "RandomZoom", "Rescaling", "Resizing", "Solarization",
     "Equalization", "RandomColorJitter", "RandomErasing", "RandomGaussianBlur", "RandomHue", "RandomPosterization",
-    "RandomSaturation", "RandomSharpness", "CutMix", "MixUp",
+    "RandomSaturation", "RandomSharpness", "CutMix", "MixUp", "CategoryEncoding", "Discretization", "IntegerLookup",
     # recurrent
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
     # Keras's aliases

@@ -6,7 +6,8 @@ import numpy as np
 
 from layerwise import config
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import AutoContrast, CenterCrop, Equalization, Normalization, RandomCrop, Rescaling, Resizing
+from layerwise.layers import (AutoContrast, CategoryEncoding, CenterCrop, Discretization, Equalization, IntegerLookup,
+                              Normalization, RandomCrop, Rescaling, Resizing)
 from layerwise.ops.resize import aspect_crop_box, resize_matrix
 from layerwise.layers.preprocessing._augmentation import RandomLayer
 
@@ -110,3 +111,68 @@ def _equalization(layer, graph, x):
                                                     to=graph.tensor_dtype), [-1])
     flat = graph.node("Less", [occupied, graph.constant(1.5)])
     return graph.node("Where", [flat, x, mapped], hint=layer.name)
+
+
+def _indicator(graph, values, table):
+    """(..., len(table)): whether each entry of ``values`` equals each entry of ``table``, as 0/1 floats."""
+    expanded = graph.node("Unsqueeze", [values, graph.constant([-1], "axes", dtype="int64")])
+    return graph.node("Cast", graph.node("Equal", [expanded, graph.constant(table, "table")]), to=graph.tensor_dtype)
+
+
+def _encode(layer, graph, indices):
+    """`layerwise.ops.categorical.encode` of float indices (-1: left out) for the layer's output mode and depth."""
+    mode, depth, sample = layer.output_mode, layer.depth, layer.input_spec
+    if mode == "int":
+        return graph.node("Identity", indices, hint=layer.name)
+    if mode == "one_hot":
+        if len(sample) >= 1 and sample[-1] == 1:
+            indices = graph.node("Squeeze", [indices, graph.constant([-1], "axes", dtype="int64")])
+        return graph.node("Identity", _indicator(graph, indices, np.arange(depth)), hint=layer.name)
+    if len(sample) == 0:
+        indices = graph.node("Unsqueeze", [indices, graph.constant([-1], "axes", dtype="int64")])
+    counts = graph.reduce("ReduceSum", _indicator(graph, indices, np.arange(depth)), [-2])
+    if mode == "multi_hot":
+        counts = graph.node("Min", [counts, graph.constant(1.0)])
+    return graph.node("Identity", counts, hint=layer.name)
+
+
+@onnx_exporter(Discretization)
+def _discretization(layer, graph, x):
+    # The bin index counts the boundaries at or below x (NumPy's digitize, as the layer).
+    expanded = graph.node("Unsqueeze", [x, graph.constant([-1], "axes", dtype="int64")])
+    below = graph.node("GreaterOrEqual", [expanded, graph.constant(layer.bin_boundaries, "boundaries")])
+    indices = graph.reduce("ReduceSum", graph.node("Cast", below, to=graph.tensor_dtype), [-1])
+    return _encode(layer, graph, indices)
+
+
+@onnx_exporter(CategoryEncoding)
+def _category_encoding(layer, graph, x):
+    return _encode(layer, graph, graph.node("Round", x))
+
+
+@onnx_exporter(IntegerLookup)
+def _integer_lookup(layer, graph, x):
+    # Tokens are compared as floats of the model's dtype (exact up to 2**24 in float32), as the layer's own call
+    # on float inputs; a lookup is a sum of indicator times table.
+    ids = graph.node("Round", x)
+    if layer.invert:
+        table = np.array(layer.get_vocabulary(), dtype=np.float64)
+        hits = _indicator(graph, ids, np.arange(len(table)))
+        found = graph.reduce("ReduceSum", hits, [-1])
+        tokens = graph.reduce("ReduceSum", graph.node("Mul", [hits, graph.constant(table, "tokens")]), [-1])
+        inside = graph.node("Greater", [found, graph.constant(0.0)])
+        return _encode(layer, graph, graph.node("Where", [inside, tokens, graph.constant(float(layer.oov_token))]))
+    buckets = graph.constant(float(max(layer.num_oov_indices, 1)))
+    remainder = graph.node("Sub", [ids, graph.node("Mul", [graph.node("Floor", graph.node("Div", [ids, buckets])),
+                                                          buckets])])
+    indices = graph.node("Add", [remainder, graph.constant(float(layer.mask_slots))])
+    if len(layer.tokens):
+        hits = _indicator(graph, ids, layer.tokens.astype(np.float64))
+        positions = layer.first_token + np.arange(len(layer.tokens), dtype=np.float64)
+        found = graph.reduce("ReduceSum", hits, [-1])
+        position = graph.reduce("ReduceSum", graph.node("Mul", [hits, graph.constant(positions, "positions")]), [-1])
+        indices = graph.node("Where", [graph.node("Greater", [found, graph.constant(0.0)]), position, indices])
+    if layer.mask_token is not None:
+        masked = graph.node("Equal", [ids, graph.constant(float(layer.mask_token))])
+        indices = graph.node("Where", [masked, graph.constant(0.0 if layer.output_mode == "int" else -1.0), indices])
+    return _encode(layer, graph, indices)

@@ -1,9 +1,12 @@
 """Preprocessing and augmentation layers (lecture 003's "create more training data")."""
 
 from layerwise.layers.preprocessing.auto_contrast import AutoContrast
+from layerwise.layers.preprocessing.category_encoding import CategoryEncoding
 from layerwise.layers.preprocessing.center_crop import CenterCrop
 from layerwise.layers.preprocessing.cut_mix import CutMix
+from layerwise.layers.preprocessing.discretization import Discretization
 from layerwise.layers.preprocessing.equalization import Equalization
+from layerwise.layers.preprocessing.integer_lookup import IntegerLookup
 from layerwise.layers.preprocessing.mix_up import MixUp
 from layerwise.layers.preprocessing.normalization import Normalization
 from layerwise.layers.preprocessing.random_brightness import RandomBrightness
@@ -28,7 +31,8 @@ from layerwise.layers.preprocessing.rescaling import Rescaling
 from layerwise.layers.preprocessing.resizing import Resizing
 from layerwise.layers.preprocessing.solarization import Solarization
 
-__all__ = ["AutoContrast", "CenterCrop", "CutMix", "Equalization", "MixUp", "Normalization", "RandomBrightness",
+__all__ = ["AutoContrast", "CategoryEncoding", "CenterCrop", "CutMix", "Discretization", "Equalization",
+           "IntegerLookup", "MixUp", "Normalization", "RandomBrightness",
            "RandomColorDegeneration", "RandomColorJitter", "RandomContrast", "RandomCrop", "RandomErasing",
            "RandomFlip", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization",
            "RandomRotation", "RandomSaturation", "RandomSharpness", "RandomShear", "RandomTranslation", "RandomZoom",
