@@ -383,6 +383,13 @@ LAYER_CASES = [
         lambda rng, shape: rng.choice([1, 2, 3], shape)),
     LayerCase("integer_lookup_invert_mask", lambda: layers.IntegerLookup(
         vocabulary=[12, 7, 30], mask_token=0, invert=True), (3, 4), lambda rng, shape: rng.integers(0, 7, shape)),
+    # issue 18: preprocessing (Pipeline: layers in sequence as one layer)
+    LayerCase("pipeline_augmentations", lambda: layers.Pipeline([
+        layers.Rescaling(2.0, offset=-1.0), layers.RandomTranslation(0.2, 0.2, seed=31), layers.RandomFlip(seed=32),
+        layers.Normalization(mean=0.5, variance=4.0)]), (2, 5, 6, 2)),
+    LayerCase("pipeline_with_weights", lambda: layers.Pipeline([
+        layers.Dense(3, bias_initializer="random_normal", activity_regularizer="l2"), layers.Activation("tanh"),
+        layers.MixUp(seed=33), layers.Dense(2)]), (4, 2, 3, 5)),
     # preprocessing (the constant-scaling shortcut)
     LayerCase("rescaling", lambda: layers.Rescaling(0.5, offset=-1.0), (3, 4)),
 ]

@@ -21,7 +21,7 @@ from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalizat
                                             RandomTranslation, RandomZoom, Rescaling, Resizing, Solarization)
 from layerwise.layers.preprocessing import (CategoryEncoding, CutMix, Discretization, Equalization, IntegerLookup,
                                             MixUp, RandomColorJitter, RandomErasing, RandomGaussianBlur, RandomHue,
-                                            RandomPosterization, RandomSaturation, RandomSharpness)
+                                            Pipeline, RandomPosterization, RandomSaturation, RandomSharpness)
 from layerwise.layers.recurrent import GRU, LSTM, Bidirectional, SimpleRNN, TimeDistributed
 from layerwise.layers.regularization import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise,
                                              MaskingNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
@@ -69,6 +69,7 @@ __all__ = [
     "RandomTranslation", "RandomZoom", "Rescaling", "Resizing", "Solarization",
     "Equalization", "RandomColorJitter", "RandomErasing", "RandomGaussianBlur", "RandomHue", "RandomPosterization",
     "RandomSaturation", "RandomSharpness", "CutMix", "MixUp", "CategoryEncoding", "Discretization", "IntegerLookup",
+    "Pipeline",
     # recurrent
     "Bidirectional", "GRU", "LSTM", "SimpleRNN", "TimeDistributed",
     # Keras's aliases

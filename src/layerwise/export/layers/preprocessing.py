@@ -7,7 +7,7 @@ import numpy as np
 from layerwise import config
 from layerwise.export.registry import onnx_exporter
 from layerwise.layers import (AutoContrast, CategoryEncoding, CenterCrop, Discretization, Equalization, IntegerLookup,
-                              Normalization, RandomCrop, Rescaling, Resizing)
+                              Normalization, Pipeline, RandomCrop, Rescaling, Resizing)
 from layerwise.ops.resize import aspect_crop_box, resize_matrix
 from layerwise.layers.preprocessing._augmentation import RandomLayer
 
@@ -176,3 +176,10 @@ def _integer_lookup(layer, graph, x):
         masked = graph.node("Equal", [ids, graph.constant(float(layer.mask_token))])
         indices = graph.node("Where", [masked, graph.constant(0.0 if layer.output_mode == "int" else -1.0), indices])
     return _encode(layer, graph, indices)
+
+
+@onnx_exporter(Pipeline)
+def _pipeline(layer, graph, x):
+    for inner in layer.layers:
+        x = graph.layer(inner, x)
+    return graph.node("Identity", x, hint=layer.name)

@@ -9,6 +9,7 @@ from layerwise.layers.preprocessing.equalization import Equalization
 from layerwise.layers.preprocessing.integer_lookup import IntegerLookup
 from layerwise.layers.preprocessing.mix_up import MixUp
 from layerwise.layers.preprocessing.normalization import Normalization
+from layerwise.layers.preprocessing.pipeline import Pipeline
 from layerwise.layers.preprocessing.random_brightness import RandomBrightness
 from layerwise.layers.preprocessing.random_color_degeneration import RandomColorDegeneration
 from layerwise.layers.preprocessing.random_color_jitter import RandomColorJitter
@@ -32,7 +33,7 @@ from layerwise.layers.preprocessing.resizing import Resizing
 from layerwise.layers.preprocessing.solarization import Solarization
 
 __all__ = ["AutoContrast", "CategoryEncoding", "CenterCrop", "CutMix", "Discretization", "Equalization",
-           "IntegerLookup", "MixUp", "Normalization", "RandomBrightness",
+           "IntegerLookup", "MixUp", "Normalization", "Pipeline", "RandomBrightness",
            "RandomColorDegeneration", "RandomColorJitter", "RandomContrast", "RandomCrop", "RandomErasing",
            "RandomFlip", "RandomGaussianBlur", "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization",
            "RandomRotation", "RandomSaturation", "RandomSharpness", "RandomShear", "RandomTranslation", "RandomZoom",

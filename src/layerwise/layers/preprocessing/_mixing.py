@@ -15,6 +15,9 @@ class MixingLayer(RandomLayer):
     it returns the same kind (the labels mixed with the images' draws). As every augmentation here, it mixes only
     with ``training=True`` and is the identity otherwise."""
 
+    #: Whether a call on {"images", "labels"} transforms the labels too (a `Pipeline` hands such layers the dict).
+    takes_labels = True
+
     def draw(self, x):
         """Return (the images' weights w broadcastable to x, the labels' weights λ (N,)) for this batch."""
         raise NotImplementedError
