@@ -86,6 +86,16 @@ class RandomLayer(Layer):
         return {**super().get_config(), "seed": self.seed}
 
 
+class RGBLayer(RandomLayer):
+    """A random colour layer on RGB images: the rank and 3-channel check."""
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        if input_shape[-1] != 3:
+            raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) expects RGB images of 3 channels, "
+                             f"received {tuple(input_shape)}")
+
+
 class AffineAugmentation(RandomLayer):
     """Base of the geometric augmentations: subclasses draw the (N, 6) transforms, this class resamples.
 

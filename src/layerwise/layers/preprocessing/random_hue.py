@@ -2,19 +2,9 @@
 
 import numpy as np
 
-from layerwise.layers.preprocessing._augmentation import RandomLayer, config_factor, unit_range
+from layerwise.layers.preprocessing._augmentation import RGBLayer, config_factor, unit_range
 from layerwise.layers.preprocessing._value_range import check_value_range
 from layerwise.ops.hsv import hue_rotate, hue_rotate_backward
-
-
-class RGBLayer(RandomLayer):
-    """A random colour layer on RGB images: the rank and 3-channel check."""
-
-    def build(self, input_shape):
-        super().build(input_shape)
-        if input_shape[-1] != 3:
-            raise ValueError(f"Layer '{self.name}' ({type(self).__name__}) expects RGB images of 3 channels, "
-                             f"received {tuple(input_shape)}")
 
 
 class RandomHue(RGBLayer):

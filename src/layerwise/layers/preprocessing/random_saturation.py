@@ -1,8 +1,7 @@
 """RandomSaturation: training images' colour saturation scaled by a random factor."""
 
-from layerwise.layers.preprocessing._augmentation import config_factor, unit_range
+from layerwise.layers.preprocessing._augmentation import RGBLayer, config_factor, unit_range
 from layerwise.layers.preprocessing._value_range import check_value_range
-from layerwise.layers.preprocessing.random_hue import RGBLayer
 from layerwise.ops.hsv import saturate, saturate_backward
 
 
