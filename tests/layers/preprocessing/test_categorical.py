@@ -151,3 +151,13 @@ def test_integer_lookup_round_trips_an_adapted_vocabulary():
 def test_integer_lookup_errors(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_integer_lookup_export_refuses_tokens_float32_cannot_hold(tmp_path):
+    import layerwise
+    from layerwise.errors import ExportError
+    from layerwise.export import to_onnx
+
+    model = layerwise.Sequential([layerwise.Input(shape=(2,)), layers.IntegerLookup(vocabulary=[2 ** 30 + 1, 5])])
+    with pytest.raises(ExportError, match=r"\(IntegerLookup\) has tokens that float32 cannot hold exactly"):
+        to_onnx(model, tmp_path / "m.onnx")

@@ -5,6 +5,7 @@ two products with its interpolation matrices."""
 import numpy as np
 
 from layerwise import config
+from layerwise.errors import ExportError
 from layerwise.export.registry import onnx_exporter
 from layerwise.layers import (AutoContrast, CategoryEncoding, CenterCrop, Discretization, Equalization, IntegerLookup,
                               Normalization, Pipeline, RandomCrop, Rescaling, Resizing)
@@ -154,6 +155,10 @@ def _category_encoding(layer, graph, x):
 def _integer_lookup(layer, graph, x):
     # Tokens are compared as floats of the model's dtype (exact up to 2**24 in float32), as the layer's own call
     # on float inputs; a lookup is a sum of indicator times table.
+    tokens = np.array(layer.get_vocabulary(), dtype=np.int64)
+    if np.any(tokens.astype(graph.dtype).astype(np.int64) != tokens):
+        raise ExportError(f"to_onnx: layer '{layer.name}' (IntegerLookup) has tokens that {graph.dtype} cannot hold "
+                          "exactly (beyond 2**24 in float32): export a float64 model")
     ids = graph.node("Round", x)
     if layer.invert:
         table = np.array(layer.get_vocabulary(), dtype=np.float64)
