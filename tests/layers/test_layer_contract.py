@@ -282,6 +282,13 @@ LAYER_CASES = [
     LayerCase("group_norm_axis1", lambda: layers.GroupNormalization(groups=3, axis=1, gamma_initializer=_around_one),
               (2, 6, 3)),
     LayerCase("instance_norm", lambda: layers.InstanceNormalization(gamma_initializer=_around_one), (2, 3, 3, 2)),
+    # issue 18: attention (and EinsumDense, the projection the attention layers share)
+    LayerCase("einsum_dense_heads", lambda: layers.EinsumDense("abc,cde->abde", (None, 2, 3), bias_axes="de",
+                                                              bias_initializer="random_normal"), (2, 4, 5)),
+    LayerCase("einsum_dense_ellipsis_relu", lambda: layers.EinsumDense("...b,bc->...c", 3, activation="relu",
+                                                                      bias_axes="c"), (2, 3, 4), _away_from_zero),
+    LayerCase("einsum_dense_right_ellipsis_summed_axis", lambda: layers.EinsumDense(
+        "abc...,bd->ad...", 3, bias_axes="d", bias_initializer="random_normal"), (2, 4, 3, 2)),
     # merging
     LayerCase("add_three", lambda: layers.Add(), [(2, 3)] * 3),
     LayerCase("subtract", lambda: layers.Subtract(), [(2, 3, 2)] * 2),

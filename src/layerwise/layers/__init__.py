@@ -4,8 +4,8 @@ from layerwise.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from layerwise.layers.base import Layer, Parameter
 from layerwise.layers.convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,
                                            DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D)
-from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten,
-                                   Identity, Input, InputLayer, Masking, Maxout, Reshape)
+from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, EinsumDense, Embedding,
+                                   Flatten, Identity, Input, InputLayer, Masking, Maxout, Reshape)
 from layerwise.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
                                      average, concatenate, dot, maximum, minimum, multiply, subtract)
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
@@ -39,8 +39,8 @@ GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2
 GlobalAvgPool3D = GlobalAveragePooling3D
 
 __all__ = [
-    "Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Identity", "Input",
-    "InputLayer", "Layer", "Masking", "Maxout", "Parameter", "Permute", "RepeatVector", "Reshape",
+    "Activation", "ActivityRegularization", "Dense", "DenseTranspose", "EinsumDense", "Embedding", "Flatten",
+    "Identity", "Input", "InputLayer", "Layer", "Masking", "Maxout", "Parameter", "Permute", "RepeatVector", "Reshape",
     # activations
     "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax",
     # convolutional networks (lecture 004)

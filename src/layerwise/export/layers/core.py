@@ -1,8 +1,8 @@
 """ONNX exporters of the core layers."""
 
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import (Activation, ActivityRegularization, Dense, DenseTranspose, Embedding, Flatten, Identity,
-                              Masking, Maxout, Reshape)
+from layerwise.layers import (Activation, ActivityRegularization, Dense, DenseTranspose, EinsumDense, Embedding,
+                              Flatten, Identity, Masking, Maxout, Reshape)
 
 
 def affine(layer, graph, x, kernel):
@@ -22,6 +22,16 @@ def _dense(layer, graph, x):
 def _dense_transpose(layer, graph, x):
     # The tied kernel is written out transposed, under this layer's name: ONNX has no shared tensors.
     return affine(layer, graph, x, layer.kernel.value.T)
+
+
+@onnx_exporter(EinsumDense)
+def _einsum_dense(layer, graph, x):
+    # The plan's equation has its ellipsis spelled out in letters, for the input's rank.
+    z = graph.node("Einsum", [x, graph.constant(layer.kernel.value, f"{layer.name}/kernel")],
+                   equation=layer.plan.forward)
+    if layer.bias is not None:
+        z = graph.node("Add", [z, graph.constant(layer.bias.value, f"{layer.name}/bias")])
+    return graph.activation(layer.activation, z, hint=layer.name)
 
 
 @onnx_exporter(Identity)

@@ -4,6 +4,7 @@ from layerwise.layers.core.activation import Activation
 from layerwise.layers.core.activity_regularization import ActivityRegularization
 from layerwise.layers.core.dense import Dense
 from layerwise.layers.core.dense_transpose import DenseTranspose
+from layerwise.layers.core.einsum_dense import EinsumDense
 from layerwise.layers.core.embedding import Embedding
 from layerwise.layers.core.flatten import Flatten
 from layerwise.layers.core.identity import Identity
@@ -13,5 +14,5 @@ from layerwise.layers.core.masking import Masking
 from layerwise.layers.core.maxout import Maxout
 from layerwise.layers.core.reshape import Reshape
 
-__all__ = ["Activation", "ActivityRegularization", "Dense", "DenseTranspose", "Embedding", "Flatten", "Identity",
+__all__ = ["Activation", "ActivityRegularization", "Dense", "DenseTranspose", "EinsumDense", "Embedding", "Flatten", "Identity",
            "Input", "InputLayer", "Masking", "Maxout", "Reshape", "SymbolicTensor"]
