@@ -289,6 +289,25 @@ LAYER_CASES = [
                                                                       bias_axes="c"), (2, 3, 4), _away_from_zero),
     LayerCase("einsum_dense_right_ellipsis_summed_axis", lambda: layers.EinsumDense(
         "abc...,bd->ad...", 3, bias_axes="d", bias_initializer="random_normal"), (2, 4, 3, 2)),
+    LayerCase("attention_dot", lambda: layers.Attention(), [(2, 3, 4), (2, 5, 4)]),
+    LayerCase("attention_scaled_with_key_dropout", lambda: layers.Attention(use_scale=True, dropout=0.3, seed=1),
+              [(2, 3, 4), (2, 5, 2), (2, 5, 4)]),
+    LayerCase("attention_concat_scaled", lambda: layers.Attention(use_scale=True, score_mode="concat"),
+              [(2, 3, 4), (2, 5, 3), (2, 5, 4)]),
+    LayerCase("additive_attention", lambda: layers.AdditiveAttention(dropout=0.2, seed=2), [(2, 3, 4), (2, 5, 4)]),
+    LayerCase("additive_attention_no_scale_key", lambda: layers.AdditiveAttention(use_scale=False),
+              [(2, 3, 4), (2, 5, 2), (2, 5, 4)]),
+    LayerCase("multi_head_attention", lambda: layers.MultiHeadAttention(2, 3, bias_initializer="random_normal"),
+              [(2, 3, 4), (2, 5, 6)]),
+    LayerCase("multi_head_attention_key_dropout_output_shape", lambda: layers.MultiHeadAttention(
+        2, 3, value_dim=2, dropout=0.3, output_shape=(2, 3), use_bias=False, seed=3),
+        [(2, 3, 4), (2, 5, 6), (2, 5, 3)]),
+    LayerCase("multi_head_attention_2d_steps", lambda: layers.MultiHeadAttention(
+        2, 2, bias_initializer="random_normal", kernel_regularizer="l2"), [(2, 2, 3, 4), (2, 3, 1, 5)]),
+    LayerCase("group_query_attention", lambda: layers.GroupQueryAttention(
+        2, 4, 2, dropout=0.2, bias_initializer="random_normal", seed=4), [(2, 3, 4), (2, 5, 6), (2, 5, 3)]),
+    LayerCase("group_query_attention_multi_query", lambda: layers.GroupQueryAttention(3, 2, 1, use_bias=False),
+              [(2, 3, 4), (2, 5, 4)]),
     # merging
     LayerCase("add_three", lambda: layers.Add(), [(2, 3)] * 3),
     LayerCase("subtract", lambda: layers.Subtract(), [(2, 3, 2)] * 2),

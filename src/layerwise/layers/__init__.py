@@ -1,6 +1,7 @@
 """Layers, as `keras.layers`: every layer class, importable from here."""
 
 from layerwise.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from layerwise.layers.attention import AdditiveAttention, Attention, GroupQueryAttention, MultiHeadAttention
 from layerwise.layers.base import Layer, Parameter
 from layerwise.layers.convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,
                                            DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D)
@@ -48,6 +49,8 @@ __all__ = [
     "UpSampling1D",
     "Conv1DTranspose", "Conv3D", "Conv3DTranspose", "SeparableConv1D", "SeparableConv2D",
     "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D", "Cropping3D", "UpSampling3D", "ZeroPadding3D",
+    # attention
+    "AdditiveAttention", "Attention", "GroupQueryAttention", "MultiHeadAttention",
     # merging, and the functions of the functional API
     "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add", "average",
     "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
