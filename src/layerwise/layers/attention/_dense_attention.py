@@ -66,14 +66,14 @@ class BaseDenseAttention(SeededGenerator, Merge):
                              f"value_mask], received {type(mask).__name__}")
         query_mask, value_mask = [None if m is None else self._mask(m, x, argument) for m, x, argument in
                                   zip(mask or [None, None], inputs, ("query_mask", "value_mask"))]
-        scores_mask = None if value_mask is None else value_mask[:, None, :]
+        self.scores_mask = None if value_mask is None else value_mask[:, None, :]
         if use_causal_mask:
             causal = causal_mask(self.query.shape[1], self.value.shape[1])[None]
-            scores_mask = causal if scores_mask is None else scores_mask & causal
+            self.scores_mask = causal if self.scores_mask is None else self.scores_mask & causal
         shape = (len(self.query), self.query.shape[1], self.value.shape[1])
         self.dropout_mask = dropout_mask(self.generator(), shape, self.dropout, self.query.dtype) \
             if training and self.dropout > 0 else None
-        output, self.attention_weights = self.attend(self.query, self.key, self.value, scores_mask,
+        output, self.attention_weights = self.attend(self.query, self.key, self.value, self.scores_mask,
                                                      self.dropout_mask)
         self.query_mask = None if query_mask is None else query_mask[..., None]
         if self.query_mask is not None:

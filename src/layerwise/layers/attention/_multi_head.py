@@ -150,6 +150,7 @@ class BaseMultiHeadAttention(SeededGenerator, Merge):
         self.key = inputs[2] if len(inputs) == 3 else self.value
         steps = [self.query.shape[:-1], self.value.shape[:-1]]
         mask = self._attention_mask(steps, attention_mask, query_mask, value_mask, key_mask, use_causal_mask)
+        self.mask = None if mask is None else mask[:, None]
         repeats = self.num_heads // self.num_key_value_heads
         self.q = self._heads(self._project("query", self.query))
         self.k = np.repeat(self._heads(self._project("key", self.key)), repeats, axis=1)
@@ -158,8 +159,7 @@ class BaseMultiHeadAttention(SeededGenerator, Merge):
         self.dropout_mask = dropout_mask(self.generator(), shape, self.dropout, self.q.dtype) \
             if training and self.dropout > 0 else None
         heads, self.attention_weights = scaled_dot_product_attention(
-            self.q, self.k, self.v, 1.0 / math.sqrt(self.key_dim), None if mask is None else mask[:, None],
-            self.dropout_mask)
+            self.q, self.k, self.v, 1.0 / math.sqrt(self.key_dim), self.mask, self.dropout_mask)
         self.combined = self._steps(heads, self.query)
         output = self._project("output", self.combined)
         self.scores_shape = (len(self.query), self.num_heads, *steps[0][1:], *steps[1][1:])
@@ -176,7 +176,7 @@ class BaseMultiHeadAttention(SeededGenerator, Merge):
         d_combined = einsum_dense_backward(self.plans["output"], dy, self.combined, *self.projections["output"])
         d_heads = self._heads(d_combined)
         d_q, d_k, d_v = scaled_dot_product_attention_backward(
-            d_heads, self.q, self.k, self.v, self.attention_weights, 1.0 / math.sqrt(self.key_dim),
+            d_heads, self.q, self.k, self.v, self.attention_weights, 1.0 / math.sqrt(self.key_dim), self.mask,
             self.dropout_mask, d_weights)
         groups = self.num_key_value_heads
         d_k, d_v = (d.reshape(len(d), groups, -1, *d.shape[2:]).sum(axis=2) for d in (d_k, d_v))

@@ -15,7 +15,7 @@ class Attention(BaseDenseAttention):
     For query q (N, T, d), value v (N, S, d_v) and key k (N, S, d) (k = v when not given):
     s = c q kᵀ ("dot"; c the trainable scalar ``scale`` with ``use_scale``, else 1) or
     s_tj = w sum_d tanh(c (q_t + k_j)) ("concat"; w the trainable scalar ``concat_score_weight``);
-    w = softmax_j(s) with masked scores at -1e9; o = (w ⊙ r) v (r: the dropout mask in training);
+    w = softmax_j(s) with masked scores set to -1e9; o = (w ⊙ r) v (r: the dropout mask in training);
     o_t = 0 where the query mask is False.
     Backward: dJ/dv = (w ⊙ r)ᵀ dJ/do, dJ/ds by softmax's rule from (dJ/do vᵀ) ⊙ r (see
     `layerwise.ops.attention`); "dot": dJ/dq = c dJ/ds k, dJ/dk = c dJ/dsᵀ q, dJ/dc = sum(dJ/ds ⊙ q kᵀ);
@@ -83,12 +83,12 @@ class Attention(BaseDenseAttention):
 
     def attend_backward(self, d_output, d_weights):
         if not self.dot_product:
-            d_scores, d_value = attend_backward(d_output, self.value, self.attention_weights, self.dropout_mask,
-                                                d_weights)
+            d_scores, d_value = attend_backward(d_output, self.value, self.attention_weights, self.scores_mask,
+                                                self.dropout_mask, d_weights)
             return (*self.scores_backward(d_scores), d_value)
         d_scaled, d_key, d_value = scaled_dot_product_attention_backward(
-            d_output, self.scaled_query, self.key, self.value, self.attention_weights, dropout=self.dropout_mask,
-            d_weights=d_weights)
+            d_output, self.scaled_query, self.key, self.value, self.attention_weights, mask=self.scores_mask,
+            dropout=self.dropout_mask, d_weights=d_weights)
         if self.scale is None:
             return d_scaled, d_key, d_value
         self.scale.grad += np.vdot(d_scaled, self.query)
