@@ -182,6 +182,10 @@ class Layer:
     #: Whether the layer is written with Keras's ``call`` (and no ``forward``): its backward is then derived
     #: from the record of each call (`layerwise.layers._traced`).
     derives_backward = False
+    #: Call arguments that a symbolic call may fix for every run of its node (Keras's call keyword arguments
+    #: of the functional API, e.g. ``use_causal_mask``): plain values, kept in the node and in the model's
+    #: config; `compute_output_shape` receives them too.
+    symbolic_call_arguments = ()
     #: Whether a model holding this layer runs its passes on all cores (`layerwise.ops._lanes`): layers
     #: whose memory-bound work weighs (convolution, pooling, batch normalization) say so. A model of dense
     #: or recurrent layers only keeps BLAS's own threads, which run its large matrix products faster;
@@ -325,11 +329,12 @@ class Layer:
         `Node` and return its symbolic output instead (the functional API).
         """
         if is_symbolic(x):
-            given = sorted(name for name, value in call_arguments.items() if value is not None)
+            fixed = {name: value for name, value in call_arguments.items() if value is not None}
+            given = sorted(name for name in fixed if name not in self.symbolic_call_arguments)
             if given or mask is not None:
                 raise ValueError(f"Layer '{self.name}': {given + ['mask'] * (mask is not None)} cannot be "
                                  "passed on symbolic calls of the functional API (masks flow along the graph)")
-            return call_symbolic(self, x, training)
+            return call_symbolic(self, x, training, fixed)
         if self.derives_backward:
             return _traced.call(self, x, training, mask, input_gradient, call_arguments)
         if _traced.holds_tensors(x):

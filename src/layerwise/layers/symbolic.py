@@ -58,11 +58,14 @@ class Node:
         outputs: the symbolic tensors it produced.
         single_output: whether the call returned one tensor (else a list of `outputs`).
         training: the mode fixed for this call (``layer(x, training=False)``), or None to follow the model's.
+        arguments: the call arguments fixed for this call (``attention(x, use_causal_mask=True)``), passed to
+            the layer at every run of the node.
     """
 
-    def __init__(self, layer, inputs, list_call, output_shape, dtype, training=None):
+    def __init__(self, layer, inputs, list_call, output_shape, dtype, training=None, arguments=None):
         self.layer = layer
         self.training = training
+        self.arguments = dict(arguments or {})
         self.inputs = list(inputs)
         self.list_call = list_call
         self.single_output = not is_shape_list(output_shape)
@@ -105,12 +108,14 @@ def is_symbolic(x) -> bool:
     return isinstance(x, SymbolicTensor)
 
 
-def call_symbolic(layer, x, training=None):
-    """Build ``layer`` for the shape(s) of x, check them, and return the symbolic output(s) of this call."""
+def call_symbolic(layer, x, training=None, arguments=None):
+    """Build ``layer`` for the shape(s) of x, check them, and return the symbolic output(s) of this call (with
+    ``arguments``, the layer's `symbolic_call_arguments` fixed for the node)."""
     list_call = isinstance(x, (list, tuple))
     tensors = list(x) if list_call else [x]
     shape = [t.shape for t in tensors] if list_call else x.shape
     if not layer.built:
         layer.build_for(shape)
     layer.check_input(x)
-    return Node(layer, tensors, list_call, layer.compute_output_shape(shape), layer.dtype, training).result
+    output_shape = layer.compute_output_shape(shape, **arguments) if arguments else layer.compute_output_shape(shape)
+    return Node(layer, tensors, list_call, output_shape, layer.dtype, training, arguments).result

@@ -56,7 +56,8 @@ def _clone_graph(model, clone):
         new.layer.trainable = tensor.layer.trainable
     for node in model.nodes:
         arguments = [tensors[t] for t in node.inputs]
-        result = clone(node.layer)(arguments if node.list_call else arguments[0], training=node.training)
+        result = clone(node.layer)(arguments if node.list_call else arguments[0], training=node.training,
+                                   **node.arguments)
         tensors.update(zip(node.outputs, [result] if node.single_output else result))
     inputs, outputs = [tensors[t] for t in model.inputs], [tensors[t] for t in model.outputs]
     copy = Functional(inputs[0] if model.single_input else inputs, outputs[0] if model.single_output else outputs,

@@ -297,7 +297,8 @@ class Functional(Model):
             call = node.layer.new_call()
             result = call(arguments if node.list_call else arguments[0],
                           training=training if node.training is None else node.training,
-                          input_gradient=self.plan is None or self.plan.input_gradient[node], **options)
+                          input_gradient=self.plan is None or self.plan.input_gradient[node], **options,
+                          **node.arguments)
             output_mask = getattr(call, "output_mask", None)
             for tensor, value in zip(node.outputs, [result] if node.single_output else result):
                 values[tensor] = value
@@ -440,7 +441,8 @@ class Functional(Model):
             nodes = nodes_of[id(layer)]
             layers.append({**serialization.serialize(layer), "name": layer.name, "inbound_nodes": [
                 {"args": [self._reference(t) for t in n.inputs], "list": n.list_call,
-                 **({} if n.training is None else {"training": n.training})} for n in nodes]})
+                 **({} if n.training is None else {"training": n.training}),
+                 **({"kwargs": n.arguments} if n.arguments else {})} for n in nodes]})
         return {"name": self.name, "trainable": self.trainable, "layers": layers,
                 "input_layers": [self._reference(t) for t in self.inputs],
                 "output_layers": [self._reference(t) for t in self.outputs],
@@ -477,7 +479,8 @@ class Functional(Model):
         while ready:
             name, index, node = calls[ready.popleft()]
             arguments = [tensor(reference) for reference in node["args"]]
-            result = layers[name](arguments if node["list"] else arguments[0], training=node.get("training"))
+            result = layers[name](arguments if node["list"] else arguments[0], training=node.get("training"),
+                                  **node.get("kwargs", {}))
             results[(name, index)] = result if isinstance(result, list) else [result]
             for position in dependents.pop((name, index), ()):
                 unmet[position] -= 1

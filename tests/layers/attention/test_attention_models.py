@@ -56,3 +56,45 @@ def test_fit_learns_a_teacher_of_the_same_architecture(name, rng):
     student = _model(MAKERS[name], False, learning_rate=0.01)
     history = student.fit(x, y, epochs=30, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
+
+
+@pytest.mark.parametrize("make", [lambda: layers.Attention(use_scale=True), lambda: layers.AdditiveAttention(),
+                                  lambda: layers.MultiHeadAttention(2, 3, bias_initializer="random_normal"),
+                                  lambda: layers.GroupQueryAttention(2, 4, 2)],
+                         ids=["attention", "additive_attention", "multi_head_attention", "group_query_attention"])
+def test_causal_mask_and_scores_fixed_by_a_symbolic_call(make, tmp_path, rng, float64):
+    # Keras's decoder self-attention: `layer(x, x, use_causal_mask=True, return_attention_scores=True)` on
+    # symbolic tensors fixes both for every run of the node, in the config and in clones.
+    x = layerwise.Input(shape=(4, 4))
+    layer = make()
+    multi_head = isinstance(layer, (layers.MultiHeadAttention, layers.GroupQueryAttention))
+    output, scores = (layer(x, x, **CAUSAL_SCORES) if multi_head else layer([x, x], **CAUSAL_SCORES))
+    assert scores.shape == ((None, layer.num_heads, 4, 4) if multi_head else (None, 4, 4))
+    model = layerwise.Model(x, [layers.Dense(2)(output), scores])
+    data = rng.normal(size=(3, 4, 4))
+    expected = layer([data, data], **CAUSAL_SCORES)
+    predicted = model.predict(data, verbose=0)
+    np.testing.assert_allclose(predicted[1], expected[1], rtol=1e-12)
+    assert np.all(np.triu(predicted[1][0].reshape(-1, 4, 4)[0], k=1) == 0)
+    report = layerwise.testing.check_gradients(model, data)
+    assert report.passed, f"\n{report}"
+    for copy in (layerwise.models.clone_model(model), _saved_and_loaded(model, tmp_path)):
+        copy.set_weights(model.get_weights())
+        for got, want in zip(copy.predict(data, verbose=0), predicted, strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+CAUSAL_SCORES = {"use_causal_mask": True, "return_attention_scores": True}
+
+
+def _saved_and_loaded(model, tmp_path):
+    model.save(tmp_path / "causal.layerwise")
+    return layerwise.models.load_model(tmp_path / "causal.layerwise")
+
+
+def test_other_call_arguments_are_still_refused_on_symbolic_calls():
+    x = layerwise.Input(shape=(4, 4))
+    with pytest.raises(ValueError, match=r"\['attention_mask'\] cannot be passed on symbolic calls"):
+        layers.MultiHeadAttention(2, 3)(x, x, attention_mask=np.ones((1, 4, 4), bool))
+    with pytest.raises(ValueError, match=r"\['use_causal_mask'\] cannot be passed on symbolic calls"):
+        layers.Dense(2)(x, use_causal_mask=True)

@@ -27,6 +27,7 @@ class BaseDenseAttention(SeededGenerator, Merge):
     """
 
     min_inputs, max_inputs = 2, 3
+    symbolic_call_arguments = ("return_attention_scores", "use_causal_mask")
 
     def __init__(self, dropout=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -50,6 +51,11 @@ class BaseDenseAttention(SeededGenerator, Merge):
         if query[-1] != key[-1]:
             raise ValueError(f"{name}: query and key need the same number of features, received query "
                              f"{format_shape(query)} and key {format_shape(key)}")
+
+    def compute_output_shape(self, input_shapes, return_attention_scores=False, use_causal_mask=False):
+        query, value = input_shapes[:2]
+        output = (*query[:-1], value[-1])
+        return [output, (query[0], query[1], value[1])] if return_attention_scores else output
 
     def _mask(self, mask, x, argument):
         mask = np.asarray(mask).astype(bool, copy=False)

@@ -37,6 +37,7 @@ class BaseMultiHeadAttention(SeededGenerator, Merge):
     """
 
     min_inputs, max_inputs = 2, 3
+    symbolic_call_arguments = ("return_attention_scores", "use_causal_mask")
 
     def __init__(self, dropout=0.0, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None, bias_constraint=None,
@@ -99,8 +100,10 @@ class BaseMultiHeadAttention(SeededGenerator, Merge):
                                    self.bias_constraint) if self.use_bias else None
             self.projections[name] = (kernel, bias)
 
-    def compute_output_shape(self, input_shapes):
-        return (*input_shapes[0][:-1], *(self.partial_output_shape or input_shapes[0][-1:]))
+    def compute_output_shape(self, input_shapes, return_attention_scores=False, use_causal_mask=False):
+        query, value = input_shapes[:2]
+        output = (*query[:-1], *(self.partial_output_shape or query[-1:]))
+        return [output, (query[0], self.num_heads, *query[1:-1], *value[1:-1])] if return_attention_scores else output
 
     def _project(self, name, x):
         kernel, bias = self.projections[name]
@@ -172,7 +175,7 @@ class BaseMultiHeadAttention(SeededGenerator, Merge):
             dy, d_weights = dy
             d_weights = None if d_weights is None else d_weights.reshape(self.attention_weights.shape)
             if dy is None:
-                dy = np.zeros(self.compute_output_shape([self.query.shape]), self.query.dtype)
+                dy = np.zeros(self.compute_output_shape([self.query.shape, self.value.shape]), self.query.dtype)
         d_combined = einsum_dense_backward(self.plans["output"], dy, self.combined, *self.projections["output"])
         d_heads = self._heads(d_combined)
         d_q, d_k, d_v = scaled_dot_product_attention_backward(

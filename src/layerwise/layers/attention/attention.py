@@ -72,9 +72,6 @@ class Attention(BaseDenseAttention):
         self.concat_score_weight = self.add_weight("concat_score_weight", (), "ones") \
             if self.score_mode == "concat" else None
 
-    def compute_output_shape(self, input_shapes):
-        return (*input_shapes[0][:-1], input_shapes[1][-1])
-
     def attend(self, query, key, value, mask, dropout):
         if not self.dot_product:
             return attend(self.scores(query, key), value, mask, dropout)
