@@ -25,7 +25,8 @@ imports no ONNX, so it costs nothing at import time::
         return graph.activation(layer.activation, y, hint=layer.name)
 
 - ``layer`` is the built layer; ``x`` is the name of its input tensor (a list of names for layers
-  with several inputs, e.g. merges); the function returns the name of its output tensor.
+  with several inputs, e.g. merges); the function returns the name of its output tensor. A layer
+  with `symbolic_call_arguments` also receives, as keywords, those its graph node fixed.
 - ``graph`` (`layerwise.export.onnx_graph.OnnxGraph`) offers ``node(op_type, inputs, hint=None,
   **attributes) -> name``, ``constant(array, hint, dtype=None) -> name`` (an initializer in the
   model's dtype), ``activation(activation_function, x, hint)`` for ``activation=`` arguments,

@@ -17,6 +17,7 @@ def _functional(model, graph, x):
             raise ExportError(f"to_onnx: layer '{node.layer.name}' of model '{model.name}' has "
                               f"{len(node.outputs)} outputs; to_onnx exports layers of one output")
         arguments = [names[t] for t in node.inputs]
-        names[node.outputs[0]] = graph.layer(node.layer, arguments if node.list_call else arguments[0])
+        names[node.outputs[0]] = graph.layer(node.layer, arguments if node.list_call else arguments[0],
+                                             **node.arguments)
     return names[model.outputs[0]]
 

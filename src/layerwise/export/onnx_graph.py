@@ -87,14 +87,15 @@ class OnnxGraph:
                     if p.default is not inspect.Parameter.empty and p.name != "out"}
         return exporter(self, x, hint=hint, **{**defaults, **activation.kwargs})
 
-    def layer(self, layer, x) -> str:
-        """Export one layer (or nested model) through its registered exporter."""
+    def layer(self, layer, x, **arguments) -> str:
+        """Export one layer (or nested model) through its registered exporter, with the call arguments its
+        node fixed (`Layer.symbolic_call_arguments`), if any."""
         exporter = find_exporter(type(layer))
         if exporter is None:
             raise ExportError(
                 f"to_onnx: layer '{getattr(layer, 'name', layer)}' ({type(layer).__name__}) has no ONNX "
                 f"exporter; register one with @layerwise.export.onnx_exporter({type(layer).__name__})")
-        return exporter(layer, self, x)
+        return exporter(layer, self, x, **arguments)
 
     def model_proto(self, inputs, outputs, name) -> onnx.ModelProto:
         """``inputs``/``outputs``: lists of (name, shape with None for free axes)."""

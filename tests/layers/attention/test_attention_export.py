@@ -7,6 +7,7 @@ import pytest
 
 import layerwise
 from layerwise import layers
+from layerwise.errors import ExportError
 from layerwise.export import to_onnx
 
 MAKERS = {
@@ -53,3 +54,25 @@ def test_einsum_dense_with_a_dynamic_sequence_length(tmp_path, rng):
                                                   activation="tanh")(x))
     for steps in (3, 6):
         _assert_matches(model, rng.normal(size=(2, steps, 4)).astype("float32"), tmp_path / f"m{steps}.onnx")
+
+
+@pytest.mark.parametrize("name", ["attention_scaled", "attention_concat_scaled", "additive_attention",
+                                  "multi_head_attention", "group_query_attention"])
+def test_a_causal_mask_fixed_by_the_node_is_exported(name, tmp_path, rng):
+    x = layerwise.Input(shape=(5, 4))
+    layer = MAKERS[name]()
+    attended = layer([x, x], use_causal_mask=True)
+    model = layerwise.Model(x, attended)
+    data = rng.normal(size=(3, 5, 4)).astype("float32")
+    _assert_matches(model, data, tmp_path / "m.onnx")
+    # The mask matters: the first step attends to itself only.
+    assert not np.allclose(model.predict(data, verbose=0), layer([data, data]), atol=1e-3)
+
+
+def test_a_causal_mask_over_steps_of_free_length_is_refused(tmp_path):
+    x = layerwise.Input(shape=(None, 4))
+    model = layerwise.Model(x, layers.MultiHeadAttention(2, 3, name="decoder")(x, x, use_causal_mask=True))
+    with pytest.raises(ExportError, match="layer 'decoder' .*causal mask over steps of free length"):
+        to_onnx(model, tmp_path / "m.onnx")
+    model = layerwise.Model(x, layers.MultiHeadAttention(2, 3)(x, x))
+    _assert_matches(model, np.ones((2, 3, 4), "float32"), tmp_path / "free.onnx")

@@ -98,3 +98,14 @@ def test_other_call_arguments_are_still_refused_on_symbolic_calls():
         layers.MultiHeadAttention(2, 3)(x, x, attention_mask=np.ones((1, 4, 4), bool))
     with pytest.raises(ValueError, match=r"\['use_causal_mask'\] cannot be passed on symbolic calls"):
         layers.Dense(2)(x, use_causal_mask=True)
+
+
+@pytest.mark.parametrize("name", list(MAKERS))
+def test_sequences_of_free_length(name, rng):
+    x = layerwise.Input(shape=(None, 4))
+    layer = MAKERS[name]()
+    model = layerwise.Model(x, layers.GlobalAveragePooling1D()(layer([x, x], use_causal_mask=True)))
+    for steps in (3, 6):
+        data = rng.normal(size=(2, steps, 4)).astype("float32")
+        expected = layer([data, data], use_causal_mask=True).mean(axis=1)
+        np.testing.assert_allclose(model.predict(data, verbose=0), expected, rtol=1e-5, atol=1e-6)

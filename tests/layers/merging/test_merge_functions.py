@@ -72,3 +72,13 @@ def test_keras_layer_aliases_are_the_classes(alias, cls):
 def test_layers_serialize_and_deserialize_as_keras():
     clone = layers.deserialize(layers.serialize(layers.Dot(axes=(1, 2), normalize=True, name="d")))
     assert (type(clone), clone.axes, clone.normalize, clone.name) == (layers.Dot, [1, 2], True, "d")
+
+
+def test_merges_built_for_steps_of_free_length_take_any_length(rng):
+    a, b = layers.Input(shape=(None, 3)), layers.Input(shape=(None, 3))
+    model = layerwise.Model([a, b], layers.Add()([a, b]))
+    for steps in (2, 5):
+        x = [rng.normal(size=(4, steps, 3)).astype("float32") for _ in range(2)]
+        np.testing.assert_array_equal(model.predict(x, verbose=0), x[0] + x[1])
+    with pytest.raises(ValueError, match=r"expected inputs of shapes \['\(None, None, 3\)', '\(None, None, 3\)'\]"):
+        model.layers[-1]([np.ones((4, 2, 3)), np.ones((4, 2, 4))])

@@ -44,7 +44,10 @@ class Merge(Layer):
     def check_input(self, inputs):
         self.check_input_count(inputs)
         received = [tuple(x.shape[1:]) for x in inputs]
-        if received != [tuple(spec) for spec in self.input_spec]:
+        # None in a built shape is an axis of free length (a sequence's steps): any size matches it.
+        if len(received) != len(self.input_spec) or any(
+                len(r) != len(spec) or any(e is not None and e != d for e, d in zip(spec, r))
+                for r, spec in zip(received, self.input_spec)):
             raise ValueError(
                 f"Layer '{self.name}' ({type(self).__name__}) expected inputs of shapes "
                 f"{[format_shape((None,) + tuple(s)) for s in self.input_spec]}, received "
