@@ -54,9 +54,9 @@ class Attention(BaseDenseAttention):
         Keras ``keras.layers.Attention``.
     """
 
-    #: Whether the scores are the dot product c q kᵀ (AdditiveAttention's are not).
     @property
     def dot_product(self):
+        """Whether the scores are the dot product c q kᵀ (AdditiveAttention's are not)."""
         return self.score_mode == "dot"
 
     def __init__(self, use_scale=False, score_mode="dot", dropout=0.0, seed=None, **kwargs):
