@@ -265,6 +265,15 @@ LAYER_CASES = [
     LayerCase("random_flip", lambda: layers.RandomFlip(seed=5), (4, 3, 4, 2)),
     LayerCase("random_contrast", lambda: layers.RandomContrast(0.3, seed=6), (3, 4, 4, 2),
               lambda rng, shape: rng.uniform(100, 150, size=shape)),
+    # issue 18: pooling (3-D windows and adaptive), normalization (spectral), core (reversible embedding)
+    LayerCase("max_pooling3d", lambda: layers.MaxPooling3D(), (2, 4, 4, 6, 2)),
+    LayerCase("max_pooling3d_same_overlapping", lambda: layers.MaxPooling3D((3, 2, 3), strides=(2, 1, 2),
+                                                                            padding="same"), (2, 5, 4, 5, 2)),
+    LayerCase("average_pooling3d_odd_valid", lambda: layers.AveragePooling3D((2, 3, 2)), (2, 5, 7, 4, 2)),
+    LayerCase("average_pooling3d_same", lambda: layers.AveragePooling3D(3, strides=2, padding="same"),
+              (2, 5, 4, 6, 2)),
+    LayerCase("adaptive_average_pooling3d", lambda: layers.AdaptiveAveragePooling3D((2, 3, 4)), (2, 5, 4, 3, 2)),
+    LayerCase("adaptive_max_pooling3d", lambda: layers.AdaptiveMaxPooling3D((2, 3, 2)), (2, 5, 4, 3, 2)),
     # normalization
     LayerCase("batch_norm_dense", lambda: layers.BatchNormalization(
         gamma_initializer=_around_one, beta_initializer="random_normal",

@@ -11,10 +11,11 @@ from layerwise.layers.merging import (Add, Average, Concatenate, Dot, Maximum, M
                                      average, concatenate, dot, maximum, minimum, multiply, subtract)
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
                                            LayerNormalization, RMSNormalization, UnitNormalization)
-from layerwise.layers.pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveMaxPooling1D,
-                                      AdaptiveMaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
+from layerwise.layers.pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D,
+                                      AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D,
+                                      AveragePooling1D, AveragePooling2D, AveragePooling3D, GlobalAveragePooling1D,
                                       GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalMaxPooling1D,
-                                      GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPooling1D, MaxPooling2D,
+                                      GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPooling1D, MaxPooling2D, MaxPooling3D,
                                       StochasticPooling2D)
 from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalization, RandomBrightness,
                                             RandomColorDegeneration, RandomContrast, RandomCrop, RandomFlip,
@@ -38,6 +39,7 @@ MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, Average
 GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 GlobalAvgPool3D = GlobalAveragePooling3D
+MaxPool3D, AvgPool3D = MaxPooling3D, AveragePooling3D
 
 __all__ = [
     "Activation", "ActivityRegularization", "Dense", "DenseTranspose", "EinsumDense", "Embedding", "Flatten",
@@ -63,6 +65,8 @@ __all__ = [
     "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
     "GlobalMaxPooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "MaxPooling1D", "MaxPooling2D",
     "StochasticPooling2D",
+    # issue 18: pooling
+    "AdaptiveAveragePooling3D", "AdaptiveMaxPooling3D", "AveragePooling3D", "AvgPool3D", "MaxPool3D", "MaxPooling3D",
     # regularization
     "AlphaDropout", "DropConnect", "Dropout", "GaussianDropout", "GaussianNoise", "MaskingNoise", "SpatialDropout1D",
     "SpatialDropout2D", "SpatialDropout3D",

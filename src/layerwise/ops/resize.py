@@ -52,6 +52,15 @@ def resize_backward(dy, rows, columns):
     return np.einsum("ia,nijc,jb->nabc", rows, dy, columns, optimize=True)
 
 
+def along_axes(x, matrices):
+    """y = x with spatial axis a (1, 2 ...) mapped by matrices[a - 1] (target, source): y[n, i, j, ..., c] =
+    sum_{a, b, ...} M_1[i, a] M_2[j, b] ... x[n, a, b, ..., c]; `resize` for any number of axes. Its backward is
+    ``along_axes(dy, [M.T for M in matrices])``."""
+    for axis, matrix in enumerate(matrices, start=1):
+        x = np.moveaxis(np.tensordot(matrix, x, axes=(1, axis)), 0, axis)
+    return np.ascontiguousarray(x)
+
+
 def aspect_crop_box(height, width, target_height, target_width):
     """Keras's centred crop of an (H, W) image to the aspect ratio of (h, w): (top, left, crop height, crop width)."""
     crop_height = max(min(height, int(width * target_height / target_width)), 1)

@@ -1,11 +1,13 @@
 """ONNX exporters of the pooling layers."""
 
+import numpy as np
+
 from layerwise.export.registry import onnx_exporter
 from layerwise.layers import (AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D,
                               StochasticPooling2D)
-from layerwise.export.spatial import fixed_spatial, window_attributes
+from layerwise.export.spatial import fixed_spatial
 from layerwise.layers import AdaptiveAveragePooling2D, AdaptiveMaxPooling2D
-from layerwise.layers._spatial import as_image_tuple
+from layerwise.ops.conv import padding_amounts
 from layerwise.ops.resize import adaptive_average_matrix, adaptive_windows
 
 
@@ -30,15 +32,16 @@ def _stochastic_pooling2d(layer, graph, x):
 
 def _window_pool(op_type, **fixed):
     def export(layer, graph, x):
-        geometry = layer._geometry(layer._image_tuple(fixed_spatial(layer)))
+        pads = [padding_amounts(n, k, s, 1, layer.padding)
+                for n, k, s in zip(fixed_spatial(layer), layer.pool_size, layer.strides)]
         return graph.channels_first(op_type, x, (), layer.rank, hint=layer.name, **fixed,
-                                    kernel_shape=list(geometry.kernel_size[2 - layer.rank:]),
-                                    **window_attributes(geometry, layer.rank, dilations=False))
+                                    kernel_shape=list(layer.pool_size), strides=list(layer.strides),
+                                    pads=[before for before, _ in pads] + [after for _, after in pads])
     return export
 
 
 # MaxPool never picks a padded position; count_include_pad=0 divides by the unpadded count, as the layer.
-# MaxPooling1D is a MaxPooling2D subclass of rank 1.
+# MaxPooling1D and MaxPooling3D are MaxPooling2D subclasses of rank 1 and 3 (AveragePooling alike).
 onnx_exporter(MaxPooling2D)(_window_pool("MaxPool"))
 onnx_exporter(AveragePooling2D)(_window_pool("AveragePool", count_include_pad=0))
 
@@ -55,18 +58,14 @@ onnx_exporter(GlobalAveragePooling2D)(_global_pool("ReduceMean"))
 
 @onnx_exporter(AdaptiveAveragePooling2D)
 def _adaptive_average_pooling(layer, graph, x):
-    # A_h x A_wᵀ on channels-first images; a sequence (N, L, C) is the image (N, 1, L, C).
-    spatial = as_image_tuple(layer.input_spec[:-1], layer.rank)
-    rows, columns = (adaptive_average_matrix(source, target, graph.dtype) for source, target in
-                     zip(spatial, as_image_tuple(layer.output_size, layer.rank)))
-    if layer.rank == 1:
-        x = graph.node("Unsqueeze", [x, graph.constant([1], "axes", dtype="int64")])
-    x = graph.node("Transpose", x, perm=[0, 3, 1, 2])
-    x = graph.node("MatMul", [graph.node("MatMul", [graph.constant(rows, f"{layer.name}/rows"), x]),
-                              graph.constant(columns.T, f"{layer.name}/columns")])
-    x = graph.node("Transpose", x, perm=[0, 2, 3, 1])
-    if layer.rank == 1:
-        x = graph.node("Squeeze", [x, graph.constant([1], "axes", dtype="int64")])
+    # One averaging matrix per spatial axis: move the axis last, multiply by Aᵀ, move it back.
+    rank = layer.rank + 2
+    for axis, (source, target) in enumerate(zip(layer.input_spec[:-1], layer.output_size), start=1):
+        to_last = [a for a in range(rank) if a != axis] + [axis]
+        average = adaptive_average_matrix(source, target, graph.dtype)
+        x = graph.node("MatMul", [graph.node("Transpose", x, perm=to_last),
+                                  graph.constant(average.T, f"{layer.name}/average{axis}")])
+        x = graph.node("Transpose", x, perm=[int(a) for a in np.argsort(to_last)])
     return graph.node("Identity", x, hint=layer.name)
 
 

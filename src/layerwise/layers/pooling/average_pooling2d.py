@@ -32,8 +32,8 @@ class AveragePooling2D(BasePooling):
         Lecture 004 (subsampling); LeCun et al., 1998 (LeNet-5's averaging subsampling layers).
     """
 
-    def pool_forward(self, x, training=False):
-        return average_pool_forward(x, self.pool_geometry)
+    def pool_forward(self, x, pooling_pass, training=False):
+        return average_pool_forward(x, pooling_pass.geometry)
 
-    def pool_backward(self, dy):
-        return average_pool_backward(dy, self.pool_geometry)
+    def pool_backward(self, dy, pooling_pass):
+        return average_pool_backward(dy, pooling_pass.geometry)

@@ -33,13 +33,13 @@ class MaxPooling2D(BasePooling):
         Lecture 004 (subsampling: a_k computed from a 2x2 patch of the convolved image).
     """
 
-    def pool_forward(self, x, training=False):
+    def pool_forward(self, x, pooling_pass, training=False):
         # Inference keeps x instead of the argmax: the argmax is found again if a backward pass follows.
-        y, self.argmax = max_pool_forward(x, self.pool_geometry, with_argmax=training)
-        self.x = None if training else x
+        y, pooling_pass.argmax = max_pool_forward(x, pooling_pass.geometry, with_argmax=training)
+        pooling_pass.x = None if training else x
         return y
 
-    def pool_backward(self, dy):
-        if self.argmax is None:
-            self.argmax = max_pool_forward(self.x, self.pool_geometry)[1]
-        return max_pool_backward(dy, self.argmax, self.pool_geometry)
+    def pool_backward(self, dy, pooling_pass):
+        if pooling_pass.argmax is None:
+            pooling_pass.argmax = max_pool_forward(pooling_pass.x, pooling_pass.geometry)[1]
+        return max_pool_backward(dy, pooling_pass.argmax, pooling_pass.geometry)
