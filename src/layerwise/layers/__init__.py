@@ -6,11 +6,12 @@ from layerwise.layers.base import Layer, Parameter
 from layerwise.layers.convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,
                                            DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D)
 from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, EinsumDense, Embedding,
-                                   Flatten, Identity, Input, InputLayer, Masking, Maxout, Reshape)
+                                   Flatten, Identity, Input, InputLayer, Masking, Maxout, Reshape, Wrapper)
 from layerwise.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
                                      average, concatenate, dot, maximum, minimum, multiply, subtract)
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
-                                           LayerNormalization, RMSNormalization, UnitNormalization)
+                                           LayerNormalization, RMSNormalization, SpectralNormalization,
+                                           UnitNormalization)
 from layerwise.layers.pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D,
                                       AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D,
                                       AveragePooling1D, AveragePooling2D, AveragePooling3D, GlobalAveragePooling1D,
@@ -65,6 +66,8 @@ __all__ = [
     "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
     "GlobalMaxPooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "MaxPooling1D", "MaxPooling2D",
     "StochasticPooling2D",
+    # issue 18: the wrappers' base class, and spectral normalization
+    "SpectralNormalization", "Wrapper",
     # issue 18: pooling
     "AdaptiveAveragePooling3D", "AdaptiveMaxPooling3D", "AveragePooling3D", "AvgPool3D", "MaxPool3D", "MaxPooling3D",
     # regularization

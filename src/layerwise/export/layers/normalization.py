@@ -9,7 +9,7 @@ import numpy as np
 
 from layerwise.export.registry import onnx_exporter
 from layerwise.layers import (BatchNormalization, GroupNormalization, LayerNormalization, RMSNormalization,
-                              UnitNormalization)
+                              SpectralNormalization, UnitNormalization)
 
 
 def _affine(layer, graph, x_hat):
@@ -81,3 +81,10 @@ def _rms_normalization(layer, graph, x):
     rms = graph.node("Sqrt", graph.node("Add", [mean_square, graph.constant(layer.epsilon)]))
     scale = graph.constant(layer.scale.value.reshape(layer.broadcast_shape[1:]), f"{layer.name}/scale")
     return graph.node("Mul", [graph.node("Div", [x, rms]), scale], hint=layer.name)
+
+
+@onnx_exporter(SpectralNormalization)
+def _spectral_normalization(layer, graph, x):
+    # Inference: the wrapped layer with the constant kernel W / sigma, sigma = ||u Wᵀ|| from the stored u (a call
+    # of its own, so exporting leaves the layer as it was).
+    return graph.layer(layer.new_call().normalized_call(training=False), x)

@@ -13,6 +13,7 @@ from layerwise.layers.symbolic import SymbolicTensor
 from layerwise.layers.core.masking import Masking
 from layerwise.layers.core.maxout import Maxout
 from layerwise.layers.core.reshape import Reshape
+from layerwise.layers.core.wrapper import Wrapper
 
-__all__ = ["Activation", "ActivityRegularization", "Dense", "DenseTranspose", "EinsumDense", "Embedding", "Flatten", "Identity",
-           "Input", "InputLayer", "Masking", "Maxout", "Reshape", "SymbolicTensor"]
+__all__ = ["Activation", "ActivityRegularization", "Dense", "DenseTranspose", "EinsumDense", "Embedding", "Flatten",
+           "Identity", "Input", "InputLayer", "Masking", "Maxout", "Reshape", "SymbolicTensor", "Wrapper"]

@@ -3,8 +3,8 @@
 import numpy as np
 
 from layerwise.layers import serialization
-from layerwise.layers.base import Layer
 from layerwise.layers.core.masking import MaskConsumer
+from layerwise.layers.core.wrapper import Wrapper
 from layerwise.layers.recurrent._rnn import _Recurrent
 
 _MERGE_MODES = ("concat", "sum", "ave", "mul")
@@ -16,7 +16,7 @@ def _clone(layer, name, **changes):
     return serialization.deserialize(config)
 
 
-class Bidirectional(MaskConsumer, Layer):
+class Bidirectional(MaskConsumer, Wrapper):
     """Two recurrent layers over the same sequence, one reading it forwards, one backwards: y = merge(y_f, y_b).
 
     Forward: y_f = f(x), y_b = reverse_t(g(reverse_t(x))) (g is a copy of the layer with go_backwards
@@ -50,10 +50,6 @@ class Bidirectional(MaskConsumer, Layer):
     """
 
     def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
-        if isinstance(layer, dict):
-            layer = serialization.deserialize(layer)
-        if isinstance(backward_layer, dict):
-            backward_layer = serialization.deserialize(backward_layer)
         for argument, value in (("layer", layer), ("backward_layer", backward_layer)):
             if value is not None and not isinstance(value, _Recurrent):
                 raise ValueError(f"Bidirectional: {argument} must be a SimpleRNN, LSTM or GRU, received "
@@ -62,9 +58,7 @@ class Bidirectional(MaskConsumer, Layer):
                 raise ValueError(f"Bidirectional: {argument} with return_state=True is not supported")
         if merge_mode not in _MERGE_MODES:
             raise ValueError(f"Bidirectional: merge_mode must be one of {_MERGE_MODES}, received {merge_mode!r}")
-        kwargs.setdefault("dtype", layer.dtype.name)
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.merge_mode = merge_mode
         self.backward_layer_argument = backward_layer
         self.forward_layer = _clone(layer, f"forward_{layer.name}")
@@ -80,6 +74,7 @@ class Bidirectional(MaskConsumer, Layer):
         self._parameters = self.forward_layer.weights + self.backward_layer.weights
 
     def sublayers(self):
+        # The wrapped layer is the template of the two copies that run; it is never called itself.
         return [self.forward_layer, self.backward_layer]
 
     def forward(self, x, training=False, mask=None):
@@ -125,8 +120,13 @@ class Bidirectional(MaskConsumer, Layer):
         self.backward_layer.reset_states()
 
     def get_config(self):
-        config = {**super().get_config(), "layer": serialization.serialize(self.layer),
-                  "merge_mode": self.merge_mode}
+        config = {**super().get_config(), "merge_mode": self.merge_mode}
         if self.backward_layer_argument is not None:
             config["backward_layer"] = serialization.serialize(self.backward_layer_argument)
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        if "backward_layer" in config:
+            config = {**config, "backward_layer": serialization.deserialize(config["backward_layer"])}
+        return super().from_config(config)

@@ -1,11 +1,10 @@
 """TimeDistributed: apply one layer to every time step."""
 
-from layerwise.layers import serialization
-from layerwise.layers.base import Layer
 from layerwise.layers.core.masking import MaskConsumer
+from layerwise.layers.core.wrapper import Wrapper
 
 
-class TimeDistributed(MaskConsumer, Layer):
+class TimeDistributed(MaskConsumer, Wrapper):
     """Apply the same layer f to each time step: y[:, t] = f(x[:, t]), with f's weights shared over t.
 
     Forward: the (N, T, ...) batch is reshaped to (N T, ...), passed through f, and reshaped back.
@@ -33,25 +32,11 @@ class TimeDistributed(MaskConsumer, Layer):
         Keras ``keras.layers.TimeDistributed``. Lecture 004 (weight sharing).
     """
 
-    def __init__(self, layer, **kwargs):
-        if isinstance(layer, dict):
-            layer = serialization.deserialize(layer)
-        if not isinstance(layer, Layer):
-            raise ValueError(f"TimeDistributed: layer must be a Layer, received {type(layer).__name__}")
-        kwargs.setdefault("dtype", layer.dtype.name)
-        super().__init__(**kwargs)
-        self.layer = layer
-
     def build(self, input_shape):
         if len(input_shape) < 3:
             raise ValueError(f"TimeDistributed '{self.name}': expected input of rank >= 3 "
                              f"(batch, time, ...), received shape {tuple(input_shape)}")
-        if not self.layer.built:
-            self.layer.build_for((None,) + tuple(input_shape[2:]))
-        self._parameters = self.layer.weights
-
-    def sublayers(self):
-        return [self.layer]
+        self.build_wrapped((None,) + tuple(input_shape[2:]))
 
     def forward(self, x, training=False, mask=None):
         self.leading = x.shape[:2]
@@ -67,6 +52,3 @@ class TimeDistributed(MaskConsumer, Layer):
     def compute_output_shape(self, input_shape):
         inner = self.layer.compute_output_shape((None,) + tuple(input_shape[2:]))
         return tuple(input_shape[:2]) + tuple(inner[1:])
-
-    def get_config(self):
-        return {**super().get_config(), "layer": serialization.serialize(self.layer)}
