@@ -3,6 +3,7 @@
 from layerwise.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from layerwise.layers.attention import AdditiveAttention, Attention, GroupQueryAttention, MultiHeadAttention
 from layerwise.layers.base import Layer, Parameter
+from layerwise.layers.input_spec import InputSpec
 from layerwise.layers.convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,
                                            DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D)
 from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, EinsumDense, Embedding,
@@ -66,8 +67,8 @@ __all__ = [
     "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
     "GlobalMaxPooling2D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "MaxPooling1D", "MaxPooling2D",
     "StochasticPooling2D",
-    # issue 18: the wrappers' base class, and spectral normalization
-    "SpectralNormalization", "Wrapper",
+    # issue 18: the wrappers' base class, spectral normalization, and what a layer accepts
+    "InputSpec", "SpectralNormalization", "Wrapper",
     # issue 18: pooling
     "AdaptiveAveragePooling3D", "AdaptiveMaxPooling3D", "AveragePooling3D", "AvgPool3D", "MaxPool3D", "MaxPooling3D",
     # regularization

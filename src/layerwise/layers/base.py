@@ -13,6 +13,7 @@ import numpy as np
 from layerwise import constraints, initializers, regularizers
 from layerwise.config import standardize_dtype
 from layerwise.layers import _traced, serialization
+from layerwise.layers.input_spec import InputSpec
 from layerwise.layers.symbolic import call_symbolic, format_shape, is_symbolic
 from layerwise.ops import Tensor
 from layerwise.ops._autodiff import value_of
@@ -48,6 +49,13 @@ def _snake_case(name: str) -> str:
 def _option_family(name):
     """The module that resolves a weight option: `regularizers` for ``*_regularizer``, else `constraints`."""
     return regularizers if name.endswith("_regularizer") else constraints
+
+
+class _Shape:
+    """A shape where `InputSpec.check` reads a tensor's (before there is one: `Layer.build_for`)."""
+
+    def __init__(self, shape):
+        self.shape = tuple(shape)
 
 
 class Parameter:
@@ -299,13 +307,20 @@ class Layer:
                 f"Layer '{self.name}' ({type(self).__name__}) was declared with input shape "
                 f"{format_shape((None,) + self.input_shape_hint)}, received "
                 f"{format_shape((None,) + tuple(input_shape[1:]))}")
+        if isinstance(self.input_spec, InputSpec):
+            self.input_spec.check(_Shape(input_shape), self)
         self.build((None,) + tuple(input_shape[1:]))
-        self.input_spec = tuple(input_shape[1:])
+        if not isinstance(self.input_spec, InputSpec):
+            self.input_spec = tuple(input_shape[1:])
         self.built = True
 
     def check_input(self, x) -> None:
-        """Raise a ValueError naming the layer and both shapes unless x matches the built shape."""
+        """Raise a ValueError naming the layer unless x satisfies ``input_spec``: the layer's `InputSpec` if it set
+        one (in ``__init__`` or ``build``), else the sample shape it was built for (both shapes named)."""
         expected = self.input_spec
+        if isinstance(expected, InputSpec):
+            expected.check(x, self)
+            return
         if x.ndim != len(expected) + 1 or any(e is not None and e != r for e, r in zip(expected, x.shape[1:])):
             raise ValueError(
                 f"Layer '{self.name}' ({type(self).__name__}) expected input of shape "
@@ -361,14 +376,13 @@ class Layer:
         return bool(training)
 
     def prepare_input(self, x):
-        """Cast x to the layer's dtype, build on first use, and check its shape."""
+        """Build on first use, check x as it is passed (its shape, and its dtype for an `InputSpec` that names
+        one), and cast it to the layer's dtype."""
         x = np.asarray(x)
-        if x.dtype != self.dtype:
-            x = x.astype(self.dtype)
         if not self.built:
             self.build_for(x.shape)
         self.check_input(x)
-        return x
+        return x if x.dtype == self.dtype else x.astype(self.dtype)
 
     def activity_backward(self, dy):
         """dJ/dy plus the activity penalty's gradient dR/dy of this call's training forward pass, if any."""
