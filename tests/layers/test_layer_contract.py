@@ -282,6 +282,12 @@ LAYER_CASES = [
     LayerCase("spectral_normalization_conv2d", lambda: layers.SpectralNormalization(
         layers.Conv2D(2, 2, kernel_initializer=layerwise.initializers.RandomNormal(seed=0),
                       bias_initializer="random_normal"), power_iterations=30), (2, 4, 4, 3)),
+    # The lookup call; the reverse call (hidden vectors to logits) is checked in tests/layers/core.
+    LayerCase("reversible_embedding", lambda: layers.ReversibleEmbedding(7, 3), (2, 5),
+              lambda rng, shape: rng.integers(0, 7, shape)),
+    LayerCase("reversible_embedding_untied_mask_zero", lambda: layers.ReversibleEmbedding(
+        7, 3, tie_weights=False, mask_zero=True, logit_soft_cap=2.0), (2, 5),
+        lambda rng, shape: rng.integers(0, 7, shape)),
     # normalization
     LayerCase("batch_norm_dense", lambda: layers.BatchNormalization(
         gamma_initializer=_around_one, beta_initializer="random_normal",

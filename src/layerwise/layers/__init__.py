@@ -7,7 +7,8 @@ from layerwise.layers.input_spec import InputSpec
 from layerwise.layers.convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,
                                            DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D)
 from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, EinsumDense, Embedding,
-                                   Flatten, Identity, Input, InputLayer, Masking, Maxout, Reshape, Wrapper)
+                                   Flatten, Identity, Input, InputLayer, Masking, Maxout, Reshape, ReversibleEmbedding,
+                                   Wrapper)
 from layerwise.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
                                      average, concatenate, dot, maximum, minimum, multiply, subtract)
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
@@ -69,6 +70,8 @@ __all__ = [
     "StochasticPooling2D",
     # issue 18: the wrappers' base class, spectral normalization, and what a layer accepts
     "InputSpec", "SpectralNormalization", "Wrapper",
+    # issue 18: core
+    "ReversibleEmbedding",
     # issue 18: pooling
     "AdaptiveAveragePooling3D", "AdaptiveMaxPooling3D", "AveragePooling3D", "AvgPool3D", "MaxPool3D", "MaxPooling3D",
     # regularization

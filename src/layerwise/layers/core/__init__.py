@@ -13,7 +13,9 @@ from layerwise.layers.symbolic import SymbolicTensor
 from layerwise.layers.core.masking import Masking
 from layerwise.layers.core.maxout import Maxout
 from layerwise.layers.core.reshape import Reshape
+from layerwise.layers.core.reversible_embedding import ReversibleEmbedding
 from layerwise.layers.core.wrapper import Wrapper
 
 __all__ = ["Activation", "ActivityRegularization", "Dense", "DenseTranspose", "EinsumDense", "Embedding", "Flatten",
-           "Identity", "Input", "InputLayer", "Masking", "Maxout", "Reshape", "SymbolicTensor", "Wrapper"]
+           "Identity", "Input", "InputLayer", "Masking", "Maxout", "Reshape", "ReversibleEmbedding",
+           "SymbolicTensor", "Wrapper"]
