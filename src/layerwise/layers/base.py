@@ -163,7 +163,9 @@ Parameter.T = property(lambda self: self.as_tensor().T)
 class Layer:
     """Base class of every layer: lazy build, input checks, weights and config.
 
-    Subclasses implement `forward` and `backward`, and `build` when they have weights.
+    Subclasses implement `forward` and `backward`, and `build` when they have weights. Inputs are checked
+    against ``input_spec``: an `InputSpec` the subclass sets (in ``__init__`` or ``build``), or else the sample
+    shape of the first input, which `build_for` records.
 
     Args:
         name: unique name; defaults to the snake-case class name with a counter.
