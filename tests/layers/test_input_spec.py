@@ -139,3 +139,16 @@ def test_repr_and_config_round_trip():
 def test_bad_arguments(kwargs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         InputSpec(**kwargs)
+
+
+def test_a_mask_consumer_keeps_its_own_input_spec():
+    class Steps(layers.TimeDistributed):
+        def __init__(self, layer, **kwargs):
+            super().__init__(layer, **kwargs)
+            self.input_spec = InputSpec(ndim=3, axes={-1: 4})
+
+    layer = Steps(layers.Dense(2), name="steps")
+    assert layer(np.ones((2, 5, 4)), mask=np.ones((2, 5), bool)).shape == (2, 5, 2)
+    assert isinstance(layer.input_spec, InputSpec) and layer(np.ones((3, 7, 4))).shape == (3, 7, 2)
+    with pytest.raises(ValueError, match=r"'steps' \(Steps\): .* expected axis -1 of size 4"):
+        layer(np.ones((2, 5, 3)))

@@ -11,6 +11,7 @@ import numpy as np
 
 from layerwise.layers import symbolic
 from layerwise.layers.base import Layer
+from layerwise.layers.input_spec import InputSpec
 
 
 class MaskConsumer:
@@ -26,7 +27,8 @@ class MaskConsumer:
         if self.input_shape_hint is not None and self.input_shape_hint[0] is None:
             input_shape = (input_shape[0], None) + tuple(input_shape[2:])
         super().build_for(input_shape)
-        self.input_spec = (None,) + self.input_spec[1:]
+        if not isinstance(self.input_spec, InputSpec):  # a layer's own InputSpec says what it accepts
+            self.input_spec = (None,) + self.input_spec[1:]
 
     def __call__(self, x, training=None, mask=None, **options):
         if mask is not None and not symbolic.is_symbolic(x):
