@@ -62,7 +62,7 @@ def test_feature_extraction_freezing_and_summary():
     assert in_module > 0 and _trainable(module) == 0 and _trainable(model) == trainable - in_module
     lines = []
     model.summary(print_fn=lines.append, expand_nested=True)
-    assert " inception5b (Model)" in lines[0] and "inception5b_branch4_pool (MaxPooling2D)" in lines[0]
+    assert " inception5b (Functional)" in lines[0] and "inception5b_branch4_pool (MaxPooling2D)" in lines[0]
 
 
 def test_headless_features_pooling_and_errors():

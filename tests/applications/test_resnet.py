@@ -49,7 +49,7 @@ def test_keras_conventions_feature_extraction_and_summary():
     assert conv4.get_layer("conv4_block1_0_conv").kernel.shape == (1, 1, 32, 64)  # the projection shortcut
     lines = []
     model.summary(print_fn=lines.append, expand_nested=True)
-    assert " conv3 (Model)" in lines[0] and "conv5_block2_2_bn (BatchNormalization)" in lines[0]
+    assert " conv3 (Functional)" in lines[0] and "conv5_block2_2_bn (BatchNormalization)" in lines[0]
 
 
 @pytest.mark.parametrize("call, message", [

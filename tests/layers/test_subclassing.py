@@ -208,3 +208,19 @@ def test_two_calls_keep_their_own_records(rng):
     second(b)
     assert first.backward(np.ones((2, 3), np.float32)).shape == (2, 4)
     assert second.backward(np.ones((5, 3), np.float32)).shape == (5, 4)
+
+
+def test_an_input_spec_set_in_init_rules_the_inputs_of_a_call_layer():
+    class Rows(Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.input_spec = layerwise.layers.InputSpec(ndim=2)
+
+        def call(self, inputs):
+            return ops.sum(inputs, axis=-1)
+
+    layer = Rows(name="rows")
+    assert layer(np.ones((2, 3))).tolist() == [3.0, 3.0]
+    assert layer(np.ones((4, 5))).shape == (4,)  # only the rank is prescribed
+    with pytest.raises(ValueError, match="rows"):
+        layer(np.ones((2, 3, 4)))

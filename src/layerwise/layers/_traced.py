@@ -18,6 +18,7 @@ import inspect
 import numpy as np
 
 from layerwise.ops._autodiff import Tensor, backpropagate, value_of
+from layerwise.layers.input_spec import InputSpec
 from layerwise.layers.symbolic import format_shape
 
 _TRACE = contextvars.ContextVar("layerwise_trace", default=None)
@@ -73,6 +74,17 @@ def _sample_shapes(value):
 def _build(layer, inputs):
     """Keras's lazy build: ``build`` receives the input shape (batch axis None), a structure of them for
     structured inputs; the per-sample shapes are remembered, and every later call is held to them."""
+    if isinstance(layer.input_spec, InputSpec) or isinstance(layer.input_spec, list) and layer.input_spec and all(
+            isinstance(spec, InputSpec) for spec in layer.input_spec):
+        # The layer's own description of what it accepts (Keras's ``self.input_spec``) rules instead.
+        specs = layer.input_spec if isinstance(layer.input_spec, list) else [layer.input_spec]
+        for index, (spec, leaf) in enumerate(zip(specs, _flatten(inputs))):
+            spec.check(leaf, layer, index)
+        if not layer.built:
+            layer.build(_map(lambda leaf: (None,) + tuple(np.shape(value_of(leaf)))[1:], inputs))
+            layer.built = True
+        layer.single_input = not isinstance(inputs, (list, tuple, dict))
+        return
     shapes = _sample_shapes(inputs)
     if not layer.built:
         layer.build(_map(lambda leaf: (None,) + tuple(np.shape(value_of(leaf)))[1:], inputs))
