@@ -11,6 +11,7 @@ from layerwise.optimizers.base import Optimizer
 from layerwise.optimizers.ftrl import Ftrl
 from layerwise.optimizers.lamb import Lamb
 from layerwise.optimizers.lion import Lion
+from layerwise.optimizers.muon import Muon
 from layerwise.optimizers.nadam import Nadam
 from layerwise.optimizers.rmsprop import RMSprop
 from layerwise.optimizers.sgd import SGD
@@ -19,7 +20,8 @@ from layerwise.utils.registry import Registry
 from layerwise.utils.serialization_lib import serialize_keras_object as serialize
 
 _TABLE = Registry("optimizer", module="layerwise.optimizers")
-for _class in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, Nadam, Adadelta, Lion, Lamb, Ftrl, Adafactor):
+for _class in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, Nadam, Adadelta, Lion, Lamb, Ftrl, Adafactor,
+               Muon):
     _TABLE.register(_class, _class.__name__.lower())
 
 
@@ -37,5 +39,5 @@ def get(identifier) -> Optimizer:
 
 deserialize = deserializer(get, "optimizer")
 
-__all__ = ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion", "Nadam", "Optimizer",
+__all__ = ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion", "Muon", "Nadam", "Optimizer",
            "RMSprop", "SGD", "deserialize", "get", "schedules", "serialize"]

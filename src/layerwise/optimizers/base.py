@@ -137,8 +137,9 @@ class Optimizer:
         self.clip_gradients([p.grad for p in parameters])
         pending = []
         for parameter in parameters:
-            if self.weight_decay:
-                parameter.value *= 1.0 - learning_rate * self.weight_decay
+            weight_decay = self.weight_decay_of(parameter)
+            if weight_decay:
+                parameter.value *= 1.0 - learning_rate * weight_decay
             slots = self._slots[parameter]
             if not self.elementwise or parameter.value.size < PARALLEL_MIN_SIZE:
                 self.update_step(parameter, slots, learning_rate)
@@ -155,6 +156,15 @@ class Optimizer:
             if parameter.constraint is not None:
                 parameter.value[...] = parameter.constraint(parameter.value)
         self.iterations += 1
+
+    def weight_decay_of(self, parameter):
+        """λ of the decoupled weight decay of one parameter (``weight_decay`` for all of them here)."""
+        return self.weight_decay
+
+    def scale_loss(self, loss):
+        """The loss (or its gradient dJ/dy, by linearity) as the gradients are formed from it: unchanged here;
+        `LossScaleOptimizer` multiplies it by its loss scale."""
+        return loss
 
     def update_step(self, parameter, slots, learning_rate) -> None:
         raise NotImplementedError
