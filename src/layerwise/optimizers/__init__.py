@@ -14,6 +14,7 @@ from layerwise.optimizers.lion import Lion
 from layerwise.optimizers.muon import Muon
 from layerwise.optimizers.nadam import Nadam
 from layerwise.optimizers.rmsprop import RMSprop
+from layerwise.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from layerwise.optimizers.sgd import SGD
 from layerwise.utils.identifiers import deserializer, lookup
 from layerwise.utils.registry import Registry
@@ -21,7 +22,7 @@ from layerwise.utils.serialization_lib import serialize_keras_object as serializ
 
 _TABLE = Registry("optimizer", module="layerwise.optimizers")
 for _class in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, Nadam, Adadelta, Lion, Lamb, Ftrl, Adafactor,
-               Muon):
+               Muon, ScheduleFreeAdamW):
     _TABLE.register(_class, _class.__name__.lower())
 
 
@@ -39,5 +40,5 @@ def get(identifier) -> Optimizer:
 
 deserialize = deserializer(get, "optimizer")
 
-__all__ = ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion", "Muon", "Nadam", "Optimizer",
-           "RMSprop", "SGD", "deserialize", "get", "schedules", "serialize"]
+__all__ = ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion", "Muon", "Nadam",
+           "Optimizer", "RMSprop", "SGD", "ScheduleFreeAdamW", "deserialize", "get", "schedules", "serialize"]
