@@ -167,7 +167,11 @@ class _DecayingSGD(layerwise.optimizers.SGD):
         super().update_step(parameter, slots, learning_rate * self.scale)
 
 
-OPTIMIZERS = {**{cls.__name__: (lambda cls=cls: cls()) for cls in layerwise.optimizers._TABLE.values()},
+OPTIMIZERS = {**{cls.__name__: (lambda cls=cls: cls()) for cls in layerwise.optimizers._TABLE.values()
+                 if cls is not layerwise.optimizers.LossScaleOptimizer},
+              # The scale doubles after every good step and Nadam keeps a state attribute of its own.
+              "LossScaleOptimizer": lambda: layerwise.optimizers.LossScaleOptimizer(
+                  layerwise.optimizers.Nadam(), initial_scale=2.0 ** 12, dynamic_growth_steps=1),
               "sgd_nesterov": lambda: layerwise.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
               "state_attributes": lambda: _DecayingSGD(learning_rate=0.1)}
 

@@ -71,8 +71,11 @@ class DivergenceWatch:
     def __init__(self, model, max_loss_growth=None):
         self.model, self.max_loss_growth, self.reference = model, max_loss_growth, None
 
-    def before_update(self, loss_value, parameters, x, position):
-        """The report of a loss or gradient gone wrong in this step (the update is then not applied), or None."""
+    def before_update(self, loss_value, parameters, x, position, check_gradients=True):
+        """The report of a loss or gradient gone wrong in this step (the update is then not applied), or None.
+
+        ``check_gradients=False`` leaves non-finite gradients to the optimizer (`LossScaleOptimizer` skips the
+        step and lowers its scale)."""
         if not math.isfinite(loss_value):
             return self._report(position, "loss", *self._non_finite_source(parameters, x), loss_value,
                                 f"The training loss became {loss_value}")
@@ -86,7 +89,7 @@ class DivergenceWatch:
                     f"The training loss grew from {self.reference:.4g} (the first batch) to {loss_value:.4g}, more "
                     f"than max_loss_growth={self.max_loss_growth:g} times; the fastest-moving parameter is "
                     f"{parameter.name} (||dJ/dθ|| / ||θ|| = {ratio:.3g})")
-        for parameter in reversed(parameters):  # the backward pass reaches the last layer first
+        for parameter in reversed(parameters) if check_gradients else ():  # backward reaches the last layer first
             if not _finite(parameter.grad):
                 return self._report(position, "gradient", _layer(parameter.name), parameter.name, loss_value,
                                     f"The gradient of {parameter.name} became {_what(parameter.grad)} at a loss "

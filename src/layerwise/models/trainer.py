@@ -63,6 +63,36 @@ def _shapes(x):
     return x.shape if isinstance(x, np.ndarray) else [a.shape for a in x]
 
 
+def _widened(outputs, scale):
+    """float16 outputs as float32 when the loss is scaled, so that S dJ/dy is formed before dJ/dy (a mean over
+    the batch) can underflow in float16: the order of a loss scaled before it is differentiated."""
+    if scale == 1.0:
+        return outputs
+    if isinstance(outputs, list):
+        return [_widened(output, scale) for output in outputs]
+    return outputs.astype(np.float32) if outputs.dtype == np.float16 else outputs
+
+
+def _scaled(gradient, scale, like=None):
+    """A gradient (or a list of them, one per output) times the loss scale, in the dtype of ``like`` (the
+    outputs it is the gradient of) when given; unchanged for a scale of 1."""
+    if scale == 1.0:
+        return gradient
+    if isinstance(gradient, list):
+        return [_scaled(g, scale, None if like is None else y) for g, y in zip(gradient, like, strict=True)]
+    scaled = gradient * scale
+    return scaled if like is None or scaled.dtype == like.dtype else scaled.astype(like.dtype)
+
+
+def _scale_activity_gradients(call, scale) -> None:
+    """Multiply dR/dy of every activity penalty kept by a model's training call (nested models' too) by the
+    loss scale, before the backward pass adds them in."""
+    for layer_call in getattr(call, "calls", ()):
+        if getattr(layer_call, "activity_gradient", None) is not None:
+            layer_call.activity_gradient = layer_call.activity_gradient * scale
+        _scale_activity_gradients(layer_call, scale)
+
+
 class Trainer:
     """Keras's compile / fit / evaluate / predict, on top of a model's forward and backward passes."""
 
@@ -366,25 +396,34 @@ class Trainer:
                           previous=self._last_training_call)
             self._last_training_call = call
             loss_value = self.loss(y_true, y_pred, sample_weight)
+            # Dynamic loss scaling (`LossScaleOptimizer`): every gradient is formed from S J, so dJ/dy of the
+            # loss, the activity penalties' dR/dy and the weight penalties' dR/dθ are all multiplied by S.
+            scale = self.optimizer.scale_loss(1.0)
+            if scale != 1.0:
+                _scale_activity_gradients(call, scale)
+            gradient = self.loss.fused_gradient if self.fuses_loss_gradient else self.loss.gradient
+            seed = _scaled(self.loss.weigh(gradient(y_true, _widened(y_pred, scale)), sample_weight), scale, y_pred)
             if self.fuses_loss_gradient:
-                call.backward_preactivation(self.loss.weigh(self.loss.fused_gradient(y_true, y_pred), sample_weight))
+                call.backward_preactivation(seed)
             else:
-                call.backward(self.loss.weigh(self.loss.gradient(y_true, y_pred), sample_weight))
-            loss_value += call.activity_penalty + self._add_regularization(parameters)
-            divergence = watch.before_update(loss_value, parameters, self._inputs(x), position)
+                call.backward(seed)
+            loss_value += call.activity_penalty + self._add_regularization(parameters, scale)
+            divergence = watch.before_update(loss_value, parameters, self._inputs(x), position,
+                                             check_gradients=not self.optimizer.handles_non_finite_gradients)
             if divergence is None:
                 self.optimizer.apply(parameters)
                 divergence = watch.after_update(loss_value, parameters, self.optimizer, position)
         return loss_value, y_pred, divergence
 
     @staticmethod
-    def _add_regularization(parameters) -> float:
-        """Add each regularizer's gradient into its parameter; return the summed weight penalties."""
+    def _add_regularization(parameters, scale=1.0) -> float:
+        """Add each regularizer's gradient (times the loss scale) into its parameter; return the summed weight
+        penalties."""
         penalty = 0.0
         for parameter in parameters:
             if parameter.regularizer is not None:
                 penalty += float(parameter.regularizer(parameter.value))
-                parameter.grad += parameter.regularizer.gradient(parameter.value)
+                parameter.grad += _scaled(parameter.regularizer.gradient(parameter.value), scale)
         return penalty
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, return_dict=False):

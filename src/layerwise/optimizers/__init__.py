@@ -11,6 +11,7 @@ from layerwise.optimizers.base import Optimizer
 from layerwise.optimizers.ftrl import Ftrl
 from layerwise.optimizers.lamb import Lamb
 from layerwise.optimizers.lion import Lion
+from layerwise.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from layerwise.optimizers.muon import Muon
 from layerwise.optimizers.nadam import Nadam
 from layerwise.optimizers.rmsprop import RMSprop
@@ -22,7 +23,7 @@ from layerwise.utils.serialization_lib import serialize_keras_object as serializ
 
 _TABLE = Registry("optimizer", module="layerwise.optimizers")
 for _class in (SGD, Adagrad, RMSprop, Adam, AdamW, Adamax, Nadam, Adadelta, Lion, Lamb, Ftrl, Adafactor,
-               Muon, ScheduleFreeAdamW):
+               Muon, ScheduleFreeAdamW, LossScaleOptimizer):
     _TABLE.register(_class, _class.__name__.lower())
 
 
@@ -40,5 +41,6 @@ def get(identifier) -> Optimizer:
 
 deserialize = deserializer(get, "optimizer")
 
-__all__ = ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion", "Muon", "Nadam",
-           "Optimizer", "RMSprop", "SGD", "ScheduleFreeAdamW", "deserialize", "get", "schedules", "serialize"]
+__all__ = ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion", "LossScaleOptimizer",
+           "Muon", "Nadam", "Optimizer", "RMSprop", "SGD", "ScheduleFreeAdamW", "deserialize", "get", "schedules",
+           "serialize"]

@@ -56,6 +56,9 @@ class Optimizer:
     #: Whether `update_step` is element-wise, so that a large parameter may be updated as two halves in parallel
     #: (False for rules that read norms or means of the whole parameter, as Lamb and Adafactor).
     elementwise = True
+    #: Whether `apply` itself deals with gradients that are not finite (`LossScaleOptimizer` skips the step),
+    #: so that a model's training step does not report them as a divergence.
+    handles_non_finite_gradients = False
 
     def __init__(self, learning_rate=0.001, name=None, lr=None, weight_decay=None, clipnorm=None,
                  clipvalue=None, global_clipnorm=None, decay=None):

@@ -187,6 +187,10 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
                 epoch, batch, "loss", self.name, "", loss_value, False,
                 f"{self.name}: contrastive divergence diverged{where} (reconstruction error {loss_value}); lower the "
                 "learning rate or standardize the data")
+        scale = self.optimizer.scale_loss(1.0)  # `LossScaleOptimizer`: it unscales what it is given
+        if scale != 1.0:
+            for parameter in parameters:
+                parameter.grad *= scale
         self.optimizer.apply(parameters)
         return loss_value, None, (watch or DivergenceWatch(self)).after_update(loss_value, parameters,
                                                                                self.optimizer, position)
