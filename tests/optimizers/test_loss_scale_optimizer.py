@@ -137,6 +137,10 @@ def test_learning_rate_and_iterations_are_the_inner_optimizers():
     assert inner.learning_rate == optimizer.learning_rate == 0.05
     inner.iterations = 7
     assert optimizer.iterations == 7
+    w = Parameter(np.array([1.0]), "w")
+    w.grad[...] = 2.0
+    optimizer.update_step(w, inner.build_slots(w), 0.25)  # the inner rule, unscaled
+    np.testing.assert_allclose(w.value, [0.5])
     assert optimizers.get({"class_name": "LossScaleOptimizer",
                            "config": {"inner_optimizer": "adam", "initial_scale": 4.0}}).dynamic_scale == 4.0
 

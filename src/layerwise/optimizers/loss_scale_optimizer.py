@@ -163,6 +163,10 @@ class LossScaleOptimizer(Optimizer):
         else:
             self.step_counter = int(self.step_counter) + 1
 
+    def update_step(self, parameter, slots, learning_rate) -> None:
+        """The inner optimizer's rule (on gradients already unscaled; `apply` is the scaled entry point)."""
+        self.inner_optimizer.update_step(parameter, slots, learning_rate)
+
     def get_config(self):
         from layerwise.optimizers import serialize
 
