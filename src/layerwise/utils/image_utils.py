@@ -14,8 +14,8 @@ def _pillow():
     try:
         from PIL import Image
     except ImportError as error:
-        raise ImportError("layerwise's image utilities read and write images with Pillow: pip install pillow") \
-            from error
+        raise ImportError("layerwise's image utilities read and write images with Pillow: pip install "
+                          "'layerwise[image]' (or pip install pillow)") from error
     return Image
 
 
