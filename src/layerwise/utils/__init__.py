@@ -29,7 +29,7 @@ _ELSEWHERE = {
     "standardize_dtype": "layerwise.backend", "get_file": "layerwise.utils.file_utils",
     "array_to_img": "layerwise.utils.image_utils", "img_to_array": "layerwise.utils.image_utils",
     "load_img": "layerwise.utils.image_utils", "save_img": "layerwise.utils.image_utils",
-    "image_dataset_from_directory": "layerwise.utils.image_dataset_utils",
+    "image_dataset_from_directory": "layerwise.utils.image_dataset_utils", "model_to_dot": "layerwise.plot.model_dot",
 }
 
 __all__ = ["Config", "CustomObjectScope", "Progbar", "custom_object_scope", "deserialize_keras_object",
