@@ -119,8 +119,22 @@ ACTIVATION_CASES = [
     ActivationCase("squareplus_b", "squareplus", lambda t: (t + torch.sqrt(t * t + 0.5)) / 2, {"b": 0.5}),
     ActivationCase("sparsemax", "sparsemax", lambda t: _torch_sparsemax(t, -1)),
     ActivationCase("sparsemax_axis0", "sparsemax", lambda t: _torch_sparsemax(t, 0), {"axis": 0}),
+    # glu halves its axis: dJ/dy has the output's shape.
+    ActivationCase("glu", "glu", lambda t: F.glu(t, dim=-1)),
+    ActivationCase("glu_axis0_rank3", "glu", lambda t: F.glu(t, dim=0), {"axis": 0}, shape=(4, 3, 2)),
 ]
 IDS = [case.id for case in ACTIVATION_CASES]
+
+
+def test_glu_by_hand_and_its_odd_axis_refused():
+    """glu([a, b]) = a sigmoid(b): glu([2, 0]) = 2 · 1/2 = 1; dJ/da = sigmoid(b) = 1/2, dJ/db = a/4 = 1/2."""
+    f = activations.get("glu")
+    x = np.array([[2.0, 0.0]])
+    np.testing.assert_allclose(f(x), [[1.0]])
+    np.testing.assert_allclose(f.backward(np.ones((1, 1)), x, f(x)), [[0.5, 0.5]])
+    assert activations.glu(np.ones((2, 6)), axis=-1).shape == (2, 3)
+    with pytest.raises(ValueError, match="even"):
+        activations.glu(np.ones((2, 5)))
 
 
 def _central_difference(function, x, dy, h=1e-6):
@@ -141,8 +155,8 @@ def _central_difference(function, x, dy, h=1e-6):
 def test_backward_matches_central_differences(case, rng):
     f = case.function()
     x = case.sampler(rng, case.shape)
-    dy = rng.normal(size=case.shape)
     y = f.forward(x)
+    dy = rng.normal(size=y.shape)
     analytic = f.backward(dy, x, y)
     numeric = _central_difference(f.forward, x.copy(), dy)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
@@ -152,7 +166,7 @@ def test_backward_matches_central_differences(case, rng):
 def test_values_and_gradients_match_pytorch(case, rng):
     f = case.function()
     x = case.sampler(rng, case.shape)
-    dy = rng.normal(size=case.shape)
+    dy = rng.normal(size=f.forward(x).shape)
     x_torch = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     y_torch = case.torch_function(x_torch)
     y_torch.backward(torch.tensor(dy))
@@ -166,8 +180,8 @@ def test_backward_reads_only_what_it_declares(case, rng):
     """Layers keep x only when `reads == "input"` (else y overwrites it in place) and keep y always."""
     f = case.function()
     x = case.sampler(rng, case.shape)
-    dy = rng.normal(size=case.shape)
     y = f.forward(x)
+    dy = rng.normal(size=y.shape)
     expected = f.backward(dy, x, y)
     kept_x = x if f.reads == "input" else None
     np.testing.assert_array_equal(f.backward(dy, kept_x, y), expected)
@@ -179,7 +193,7 @@ def test_out_argument_gives_the_same_values(case, dtype, rng):
     f = case.function()
     x = case.sampler(rng, case.shape).astype(dtype)
     expected = f.forward(x)
-    out = np.empty_like(x)
+    out = np.empty_like(expected)
     assert f.forward(x, out=out) is out
     np.testing.assert_array_equal(out, expected)
     if f.reads != "input":
@@ -194,8 +208,8 @@ def test_float32_stays_float32(case, rng):
     f = case.function()
     x = case.sampler(rng, case.shape).astype(np.float32)
     y = f.forward(x)
-    dx = f.backward(np.ones_like(x), x, y)
-    assert y.dtype == np.float32 and dx.dtype == np.float32
+    dx = f.backward(np.ones_like(y), x, y)
+    assert y.dtype == np.float32 and dx.dtype == np.float32 and dx.shape == x.shape
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "softplus", "softmax", "tanh", "silu", "softsign",
@@ -292,3 +306,16 @@ def test_relu_is_max_x_0_for_every_size_and_layout(shape, layout, rng):
     if layout == "contiguous":
         activations.relu(x, out=x)
         np.testing.assert_array_equal(x, expected)
+
+
+def test_glu_as_an_activation_layer_halves_the_units_and_trains(rng):
+    import layerwise
+    from layerwise.layers import Activation, Dense
+
+    model = layerwise.Sequential([layerwise.Input(shape=(3,)), Dense(8), Activation("glu"), Dense(1)])
+    assert model.layers[1].compute_output_shape((None, 8)) == (None, 4) and model.layers[2].kernel.shape == (4, 1)
+    x = rng.normal(size=(64, 3)).astype("float32")
+    y = np.tanh(x @ np.array([[1.0], [-1.0], [0.5]], dtype="float32"))
+    model.compile(optimizer=layerwise.optimizers.Adam(0.02), loss="mse")
+    history = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]

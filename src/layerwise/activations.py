@@ -247,6 +247,19 @@ def sparsemax(x, out=None, axis=-1):
     return _store(np.moveaxis(np.maximum(moved - tau, 0), -1, axis), out)
 
 
+def glu(x, out=None, axis=-1):
+    """Gated linear unit (Dauphin et al. 2017): x split in halves a, b along ``axis``, f(x) = a ⊙ sigmoid(b); the
+    output has half of x's size along ``axis``. As a layer, ``Activation("glu")``; a layer's element-wise
+    ``activation=`` argument (Dense, Conv2D ...) keeps its units, so it does not take glu."""
+    if x.shape[axis] % 2:
+        raise ValueError(f"glu: the size of axis {axis} must be even (it is split in two halves), received an "
+                         f"input of shape {x.shape}")
+    a, b = np.split(x, 2, axis=axis)
+    y = sigmoid(b, out=out)
+    y *= a
+    return y
+
+
 #: Keras's other names: swish is silu, hard_swish is hard_silu.
 swish, hard_swish = silu, hard_silu
 
@@ -386,6 +399,14 @@ def _sparsemax_grad(dy, x, y, axis=-1):
     return (dy - mean) * support
 
 
+def _glu_grad(dy, x, y, axis=-1):
+    # dJ/da = dJ/dy ⊙ sigmoid(b),  dJ/db = dJ/dy ⊙ a ⊙ sigmoid(b) (1 - sigmoid(b)).
+    a, b = np.split(x, 2, axis=axis)
+    gate = sigmoid(b)
+    da = dy * gate
+    return np.concatenate([da, da * a * (1.0 - gate)], axis=axis)
+
+
 def _no_grad(name):
     def grad(dy, x, y, **kwargs):
         raise ValueError(
@@ -421,6 +442,14 @@ class ActivationFunction:
     def backward(self, dy, x, y):
         """dJ/dx = dJ/dy * f'(x), from x or y as ``reads`` says."""
         return self._gradient(dy, x, y)
+
+    def compute_output_shape(self, input_shape):
+        """The shape of f(x) for x of ``input_shape``: the same, except for glu, which halves its axis."""
+        shape = list(input_shape)
+        if self.name == "glu":
+            axis = self.kwargs.get("axis", -1)
+            shape[axis] = None if shape[axis] is None else shape[axis] // 2
+        return tuple(shape)
 
     def __repr__(self):
         arguments = "".join(f", {k}={v!r}" for k, v in self.kwargs.items())
@@ -461,6 +490,7 @@ for _name, *_entry in [
     ("sparse_sigmoid", sparse_sigmoid, _sparse_sigmoid_grad, "output"),
     ("squareplus", squareplus, _squareplus_grad, "input"),
     ("sparsemax", sparsemax, _sparsemax_grad, "output"),
+    ("glu", glu, _glu_grad, "input"),
     ("sign", sign, _no_grad("sign"), "nothing"),
     ("step", step, _no_grad("step"), "nothing"),
 ]:

@@ -18,7 +18,7 @@ class Activation(Layer):
         Any.
 
     Output shape:
-        Same as the input.
+        Same as the input (glu: half of it along its axis).
 
     Example:
         >>> import numpy as np
@@ -47,6 +47,9 @@ class Activation(Layer):
 
     def backward_preactivation(self, dz):
         return dz
+
+    def compute_output_shape(self, input_shape):
+        return self.activation.compute_output_shape(input_shape)
 
     def get_config(self):
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
