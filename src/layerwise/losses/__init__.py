@@ -19,6 +19,7 @@ import numpy as np
 
 from layerwise.losses.base import Loss
 from layerwise.losses.hinge import CategoricalHinge, Hinge, SquaredHinge
+from layerwise.losses.metric_learning import Circle, circle
 from layerwise.losses.probabilistic import (BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy,
                                             CategoricalFocalCrossentropy, CategoricalGeneralizedCrossEntropy,
                                             KLDivergence, Poisson, SparseCategoricalCrossentropy)
@@ -67,6 +68,9 @@ squared_hinge = _per_sample(SquaredHinge, "squared_hinge")
 categorical_hinge = _per_sample(CategoricalHinge, "categorical_hinge")
 dice = _per_sample(Dice, "dice")
 tversky = _per_sample(Tversky, "tversky")
+# Circle's function has arguments of its own (reference embeddings and labels): it is Keras's, not a wrapper.
+_TABLE.register(Circle, "circle")
+_CLASS_OF[circle] = Circle
 # Keras's string aliases.
 for _class, *_aliases in [(MeanSquaredError, "mse", "MSE"), (MeanAbsoluteError, "mae", "MAE"),
                           (MeanAbsolutePercentageError, "mape", "MAPE"), (MeanSquaredLogarithmicError, "msle", "MSLE"),
@@ -92,12 +96,12 @@ deserialize = deserializer(get, "loss")
 
 __all__ = [
     "BinaryCrossentropy", "BinaryFocalCrossentropy", "CategoricalCrossentropy", "CategoricalFocalCrossentropy",
-    "CategoricalGeneralizedCrossEntropy", "CategoricalHinge", "CosineSimilarity", "Dice", "Hinge", "Huber",
+    "CategoricalGeneralizedCrossEntropy", "CategoricalHinge", "Circle", "CosineSimilarity", "Dice", "Hinge", "Huber",
     "KLDivergence", "LogCosh", "Loss", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredError",
     "MeanSquaredLogarithmicError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "Tversky",
     "binary_crossentropy", "binary_focal_crossentropy", "categorical_crossentropy", "categorical_focal_crossentropy",
-    "categorical_generalized_cross_entropy", "categorical_hinge", "cosine_similarity", "deserialize", "dice", "get",
-    "hinge", "huber", "kl_divergence", "log_cosh", "mean_absolute_error", "mean_absolute_percentage_error",
+    "categorical_generalized_cross_entropy", "categorical_hinge", "circle", "cosine_similarity", "deserialize", "dice",
+    "get", "hinge", "huber", "kl_divergence", "log_cosh", "mean_absolute_error", "mean_absolute_percentage_error",
     "mean_squared_error", "mean_squared_logarithmic_error", "poisson", "serialize", "sparse_categorical_crossentropy",
     "squared_hinge", "tversky",
 ]
