@@ -53,3 +53,60 @@ def test_dtype_kinds_and_keras_tensors():
     assert not backend.is_keras_tensor(np.ones(3))
     assert layerwise.utils.is_keras_tensor is backend.is_keras_tensor
     assert layerwise.utils.clear_session is backend.clear_session
+
+
+FLOATS, SIGNED, UNSIGNED = ["float16", "float32", "float64"], ["int8", "int16", "int32", "int64"], \
+    ["uint8", "uint16", "uint32", "uint64"]
+
+
+@pytest.mark.parametrize("kinds", [FLOATS, SIGNED, UNSIGNED, SIGNED + UNSIGNED[:3]])
+def test_result_type_agrees_with_numpy_within_a_kind(kinds):
+    """Where JAX's lattice and NumPy agree: floats with floats, integers with integers (uint64 aside, which
+    NumPy and Keras promote with a signed integer to different floats)."""
+    for a in kinds:
+        for b in kinds:
+            assert backend.result_type(a, b) == np.result_type(a, b).name, (a, b)
+
+
+@pytest.mark.parametrize("dtypes, expected", [
+    (("int64", "float16"), "float16"),       # an integer meets a float: the float's type (NumPy: float64)
+    (("int32", "float32"), "float32"),       # NumPy: float64
+    (("uint32", "int8"), "int64"),
+    (("uint64", "int8"), "float32"),         # above every integer: the weak float, at floatx's precision
+    (("bfloat16", "float16"), "float32"),
+    (("bfloat16", "int8"), "bfloat16"),
+    (("bool", "uint8"), "uint8"),
+    (("complex64", "float64"), "complex128"),
+    (("float16", float), "float16"),         # Python's scalars are weak: the array's type wins
+    (("int8", int), "int8"),
+    (("uint16", int), "uint16"),
+    (("int8", float), "float32"),
+    (("float64", float), "float64"),         # 64-bit stays 64-bit
+    (("bool", int), "int32"),
+    ((int, float), "float32"),
+    ((int,), "int32"),
+    ((float,), "float32"),
+    ((bool,), "bool"),
+    ((None, "int8"), "float32"),
+    ((), "float32"),
+    ((np.float16, np.dtype("int64")), "float16"),
+    ((complex, "float32"), "complex64"),
+])
+def test_result_type_follows_keras_promotion(dtypes, expected):
+    assert backend.result_type(*dtypes) == expected
+
+
+def test_result_type_resolves_weak_types_at_floatx_precision():
+    backend.set_floatx("float64")
+    try:
+        assert backend.result_type(int, float) == "float64" and backend.result_type(float) == "float64"
+        assert backend.result_type("int8", float) == "float64" and backend.result_type(int) == "int64"
+        assert backend.result_type("float16", float) == "float16"
+    finally:
+        backend.set_floatx("float32")
+
+
+@pytest.mark.parametrize("dtype", ["string", "float8_e4m3fn", object])
+def test_result_type_refuses_what_has_no_place(dtype):
+    with pytest.raises(ValueError, match="result_type"):
+        backend.result_type(dtype, "float32")
