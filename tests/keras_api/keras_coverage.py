@@ -24,7 +24,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "keras_coverage.md"
 ABSTRACT_BASES = {"Callback", "Constraint", "Initializer", "Layer", "LearningRateSchedule", "Loss", "Metric",
                   "Optimizer", "Regularizer",
                   # Model(inputs, outputs) is a Functional; a subclass brings its call, as in Keras.
-                  "Model"}
+                  "Model", "Wrapper"}
 #: The methods that do an object's work; a class that inherits or defines a stub of one is a stub.
 PROTOCOL = ("__call__", "call", "forward", "backward", "gradient", "update_state", "result", "update_step")
 

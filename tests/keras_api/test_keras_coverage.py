@@ -8,9 +8,9 @@ from keras_coverage import DOCS, FROZEN, coverage, is_stub, table
 from keras_left_out import LEFT_OUT
 
 #: The covered names per module when last raised; raise it when a module gains names, never lower it.
-FLOOR = {"layers": 111, "losses": 44, "metrics": 72, "activations": 34, "initializers": 36, "regularizers": 12,
-         "constraints": 12, "optimizers": 17, "optimizers.schedules": 9, "callbacks": 13, "models": 6,
-         "saving": 12, "utils": 33, "backend": 13}
+FLOOR = {"layers": 151, "losses": 46, "metrics": 72, "activations": 35, "initializers": 36, "regularizers": 12,
+         "constraints": 12, "optimizers": 20, "optimizers.schedules": 9, "callbacks": 13, "models": 6,
+         "saving": 12, "utils": 35, "backend": 14}
 
 
 @pytest.mark.parametrize("module", sorted(FROZEN["modules"]))

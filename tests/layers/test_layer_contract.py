@@ -344,6 +344,10 @@ LAYER_CASES = [
     LayerCase("concatenate_axis1", lambda: layers.Concatenate(axis=1), [(2, 1, 3), (2, 2, 3), (2, 3, 3)]),
     # Keras's simple layers (issue 18)
     LayerCase("identity", lambda: layers.Identity(), (3, 4)),
+    # a function of layerwise.ops as a layer: its backward derived from the record of each call
+    LayerCase("lambda_ops_function", lambda: layers.Lambda(layerwise.ops.softplus), (3, 4)),
+    LayerCase("lambda_arguments_output_shape", lambda: layers.Lambda(
+        layerwise.ops.logsumexp, output_shape=(3,), arguments={"axis": -1}), (2, 3, 4)),
     LayerCase("repeat_vector", lambda: layers.RepeatVector(3), (2, 4)),
     LayerCase("permute", lambda: layers.Permute((3, 1, 2)), (2, 3, 4, 5)),
     LayerCase("cropping1d", lambda: layers.Cropping1D((1, 2)), (2, 6, 3)),

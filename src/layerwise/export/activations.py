@@ -148,6 +148,13 @@ def _sparsemax(graph, x, hint, axis=-1):
     return graph.node("Relu", graph.node("Sub", [x, tau]), hint=hint)
 
 
+@activation_exporter("glu")
+def _glu(graph, x, hint, axis=-1):
+    # Split without sizes halves the axis (opset 13's rule), then a * sigmoid(b).
+    a, b = graph.node("Split", x, outputs=2, axis=int(axis))
+    return graph.node("Mul", [a, graph.node("Sigmoid", b)], hint=hint)
+
+
 # Keras's alias names export as the functions they name.
 for _alias, _name in ALIASES.items():
     activation_exporter(_alias)(find_activation_exporter(_name))

@@ -7,8 +7,8 @@ from layerwise.layers.input_spec import InputSpec
 from layerwise.layers.convolutional import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose,
                                            DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D, SeparableConv2D)
 from layerwise.layers.core import (Activation, ActivityRegularization, Dense, DenseTranspose, EinsumDense, Embedding,
-                                   Flatten, Identity, Input, InputLayer, Masking, Maxout, Reshape, ReversibleEmbedding,
-                                   Wrapper)
+                                   Flatten, Identity, Input, InputLayer, Lambda, Masking, Maxout, Reshape,
+                                   ReversibleEmbedding, Wrapper)
 from layerwise.layers.merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
                                      average, concatenate, dot, maximum, minimum, multiply, subtract)
 from layerwise.layers.normalization import (BatchNormalization, GroupNormalization, InstanceNormalization,
@@ -46,7 +46,7 @@ MaxPool3D, AvgPool3D = MaxPooling3D, AveragePooling3D
 
 __all__ = [
     "Activation", "ActivityRegularization", "Dense", "DenseTranspose", "EinsumDense", "Embedding", "Flatten",
-    "Identity", "Input", "InputLayer", "Layer", "Masking", "Maxout", "Parameter", "Permute", "RepeatVector", "Reshape",
+    "Identity", "Input", "InputLayer", "Lambda", "Layer", "Masking", "Maxout", "Parameter", "Permute", "RepeatVector", "Reshape",
     # activations
     "ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax",
     # convolutional networks (lecture 004)

@@ -91,8 +91,9 @@ def _build(layer, inputs):
         layer.input_spec, layer.built = shapes, True
         layer.single_input = not isinstance(inputs, (list, tuple, dict))
     elif shapes != _canonical(layer.input_spec):
+        received = _map(lambda leaf: tuple(np.shape(value_of(leaf))), inputs)
         raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}) expected input of shape "
-                         f"{_describe(layer.input_spec)}, received {_describe(shapes)}")
+                         f"{_describe(_canonical(layer.input_spec))}, received {received}")
 
 
 def _canonical(spec):

@@ -390,8 +390,11 @@ class Layer:
         """dJ/dy plus the activity penalty's gradient dR/dy of this call's training forward pass, if any."""
         return dy if self.activity_gradient is None else dy + self.activity_gradient
 
-    def forward(self, x, training=False):
-        """Compute f(x); keep what `backward` needs in named attributes."""
+    def forward(self, x, training=False, **call_arguments):
+        """Compute f(x); keep what `backward` needs in named attributes (for a layer written with ``call``: run
+        it, keeping the record of the call)."""
+        if self.derives_backward:
+            return _traced.call(self, x, training, None, self.needs_input_gradient, call_arguments)
         raise NotImplementedError(f"{type(self).__name__} does not implement forward")
 
     def backward(self, dy):

@@ -9,6 +9,7 @@ from layerwise.layers.core.embedding import Embedding
 from layerwise.layers.core.flatten import Flatten
 from layerwise.layers.core.identity import Identity
 from layerwise.layers.core.input_layer import Input, InputLayer
+from layerwise.layers.core.lambda_layer import Lambda
 from layerwise.layers.symbolic import SymbolicTensor
 from layerwise.layers.core.masking import Masking
 from layerwise.layers.core.maxout import Maxout
@@ -17,5 +18,5 @@ from layerwise.layers.core.reversible_embedding import ReversibleEmbedding
 from layerwise.layers.core.wrapper import Wrapper
 
 __all__ = ["Activation", "ActivityRegularization", "Dense", "DenseTranspose", "EinsumDense", "Embedding", "Flatten",
-           "Identity", "Input", "InputLayer", "Masking", "Maxout", "Reshape", "ReversibleEmbedding",
+           "Identity", "Input", "InputLayer", "Lambda", "Masking", "Maxout", "Reshape", "ReversibleEmbedding",
            "SymbolicTensor", "Wrapper"]
