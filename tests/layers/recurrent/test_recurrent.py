@@ -113,10 +113,11 @@ def test_dropout_masks_are_per_sequence_and_only_in_training(rng):
     inference = layer(x)
     np.testing.assert_array_equal(inference, layer(x))
     layer(x, training=True)
-    assert layer.input_keep.shape == (4, 5) and layer.recurrent_keep.shape == (4, 3)
-    assert set(np.unique(layer.input_keep)) <= {0.0, 2.0}
-    dropped = layer.input_keep == 0
-    np.testing.assert_array_equal(layer.inputs[:, dropped], 0.0)
+    cell = layer.cell  # the cell keeps the call's masks and its (time, batch, features) inputs
+    assert cell.input_keep.shape == (4, 5) and cell.recurrent_keep.shape == (4, 3)
+    assert set(np.unique(cell.input_keep)) <= {0.0, 2.0}
+    dropped = cell.input_keep == 0
+    np.testing.assert_array_equal(cell.inputs[:, dropped], 0.0)
 
 
 @pytest.mark.parametrize("make, message", [

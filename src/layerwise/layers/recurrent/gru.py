@@ -1,9 +1,7 @@
 """GRU: the gated recurrent unit layer."""
 
-import numpy as np
-
-from layerwise import activations
 from layerwise.layers.recurrent._rnn import _Recurrent
+from layerwise.layers.recurrent.gru_cell import GRUCell
 
 
 class GRU(_Recurrent):
@@ -55,88 +53,4 @@ class GRU(_Recurrent):
         Lecture 000 (vanishing gradients in recurrent networks); lecture 002.
     """
 
-    gates = 3
-
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", reset_after=True, **kwargs):
-        super().__init__(units, activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
-                         bias_initializer=bias_initializer, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.reset_after = reset_after
-
-    def bias_shape(self):
-        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
-
-    def input_bias(self, parameter_array):
-        return parameter_array[0] if self.reset_after else parameter_array
-
-    def allocate(self, steps, batch):
-        self.allocate_gates(steps, batch, [self.activation, self.recurrent_activation])
-        # reset_after: q_t = h_{t-1} U + b_h, overwritten by dJ/dq_t in backward once q_t is used;
-        # otherwise its h block holds r * h_{t-1}, what U_h multiplies.
-        self.recurrent_terms = np.empty((steps, batch, 3 * self.units), self.dtype)
-
-    def step(self, t, xw_t, states, h_rec):
-        u, kernel = self.units, self.recurrent_kernel.value
-        a, q = self.gate_values[t], self.recurrent_terms[t]
-        if self.reset_after:
-            np.matmul(h_rec, kernel, out=q)
-            if self.use_bias:
-                q += self.bias.value[1]
-        else:
-            np.matmul(h_rec, kernel[:, :2 * u], out=q[:, :2 * u])
-        np.add(xw_t[:, :2 * u], q[:, :2 * u], out=a[:, :2 * u])
-        z_r = self.activate(t, self.recurrent_activation, slice(0, 2 * u))
-        if self.reset_after:
-            np.multiply(z_r[:, u:], q[:, 2 * u:], out=a[:, 2 * u:])
-        else:
-            np.multiply(z_r[:, u:], h_rec, out=q[:, 2 * u:])
-            np.matmul(q[:, 2 * u:], kernel[:, 2 * u:], out=a[:, 2 * u:])
-        a[:, 2 * u:] += xw_t[:, 2 * u:]
-        candidate = self.activate(t, self.activation, slice(2 * u, None))
-        return [candidate + z_r[:, :u] * (states[0] - candidate)]
-
-    def step_backward(self, t, d_states):
-        u, kernel = self.units, self.recurrent_kernel.value
-        (d_h,), h_prev = d_states, self.history[0][t]
-        z, r, candidate = (self.gate_values[t][:, k * u:(k + 1) * u] for k in range(3))
-        d_a = self.d_inputs[t]
-        np.multiply(d_h, h_prev - candidate, out=d_a[:, :u])
-        d_a[:, 2 * u:] = self.activation_backward(t, self.activation, slice(2 * u, None), d_h * (1 - z))
-        if self.reset_after:
-            np.multiply(d_a[:, 2 * u:], self.recurrent_terms[t][:, 2 * u:], out=d_a[:, u:2 * u])
-        else:
-            d_reset_h = d_a[:, 2 * u:] @ kernel[:, 2 * u:].T
-            h_rec = h_prev if self.recurrent_keep is None else h_prev * self.recurrent_keep
-            np.multiply(d_reset_h, h_rec, out=d_a[:, u:2 * u])
-        d_a[:, :2 * u] = self.activation_backward(t, self.recurrent_activation, slice(0, 2 * u), d_a[:, :2 * u])
-        if self.reset_after:
-            d_q = np.concatenate([d_a[:, :2 * u], d_a[:, 2 * u:] * r], axis=1)
-            self.recurrent_terms[t] = d_q
-            d_rec = self.recurrent_backward(d_q, kernel)
-        else:
-            d_rec = d_a[:, :2 * u] @ kernel[:, :2 * u].T
-            d_rec += d_reset_h * r
-            if self.recurrent_keep is not None:
-                d_rec *= self.recurrent_keep
-        return [d_h * z + d_rec]
-
-    def accumulate_recurrent_grads(self):
-        u, h_rec = self.units, self.recurrent_inputs()
-        grad = self.recurrent_kernel.grad
-        if self.reset_after:
-            d_q = self.recurrent_terms.reshape(-1, 3 * u)
-            grad += h_rec.T @ d_q
-            if self.use_bias:
-                self.bias.grad[1] += d_q.sum(axis=0)
-        else:
-            d_a = self.d_inputs.reshape(-1, 3 * u)
-            grad[:, :2 * u] += h_rec.T @ d_a[:, :2 * u]
-            grad[:, 2 * u:] += self.recurrent_terms[:, :, 2 * u:].reshape(-1, u).T @ d_a[:, 2 * u:]
-
-    def get_config(self):
-        return {**super().get_config(),
-                "recurrent_activation": activations.serialize(self.recurrent_activation),
-                "reset_after": self.reset_after}
+    cell_class = GRUCell

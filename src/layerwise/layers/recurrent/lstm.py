@@ -1,9 +1,7 @@
 """LSTM: the long short-term memory layer."""
 
-import numpy as np
-
-from layerwise import activations
 from layerwise.layers.recurrent._rnn import _Recurrent
+from layerwise.layers.recurrent.lstm_cell import LSTMCell
 
 
 class LSTM(_Recurrent):
@@ -55,65 +53,4 @@ class LSTM(_Recurrent):
         Lecture 000 (vanishing gradients in recurrent networks); lecture 002.
     """
 
-    gates = 4
-    state_count = 2
-
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", unit_forget_bias=True, **kwargs):
-        super().__init__(units, activation=activation, use_bias=use_bias,
-                         kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
-                         bias_initializer=bias_initializer, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.unit_forget_bias = unit_forget_bias
-
-    def build(self, input_shape):
-        super().build(input_shape)
-        if self.use_bias and self.unit_forget_bias:
-            self.bias.value[self.units:2 * self.units] = 1
-
-    def allocate(self, steps, batch):
-        self.allocate_gates(steps, batch, [self.activation, self.recurrent_activation])
-        self.cells = np.empty((steps, batch, self.units), self.dtype)
-        self.cells_activated = np.empty_like(self.cells)
-
-    def step(self, t, xw_t, states, h_rec):
-        u = self.units
-        z = self.gate_values[t]
-        np.matmul(h_rec, self.recurrent_kernel.value, out=z)
-        z += xw_t
-        i_f = self.activate(t, self.recurrent_activation, slice(0, 2 * u))
-        g = self.activate(t, self.activation, slice(2 * u, 3 * u))
-        o = self.activate(t, self.recurrent_activation, slice(3 * u, None))
-        c = self.cells[t]
-        np.multiply(i_f[:, u:], states[1], out=c)
-        c += i_f[:, :u] * g
-        if self.activation.reads == "input":
-            self.cells_activated[t] = self.activation.forward(c)
-        else:
-            self.activation.forward(c, out=self.cells_activated[t])
-        return [o * self.cells_activated[t], c]
-
-    def step_backward(self, t, d_states):
-        u = self.units
-        d_h, d_c = d_states
-        i, f, g, o = (self.gate_values[t][:, k * u:(k + 1) * u] for k in range(4))
-        d_z = self.d_inputs[t]
-        np.multiply(d_h, self.cells_activated[t], out=d_z[:, 3 * u:])
-        d_c = d_c + self.activation.backward(d_h * o, self.cells[t], self.cells_activated[t])
-        np.multiply(d_c, g, out=d_z[:, :u])
-        np.multiply(d_c, self.history[1][t], out=d_z[:, u:2 * u])
-        np.multiply(d_c, i, out=d_z[:, 2 * u:3 * u])
-        for columns, activation in ((slice(0, 2 * u), self.recurrent_activation),
-                                    (slice(2 * u, 3 * u), self.activation),
-                                    (slice(3 * u, None), self.recurrent_activation)):
-            d_z[:, columns] = self.activation_backward(t, activation, columns, d_z[:, columns])
-        return [self.recurrent_backward(d_z, self.recurrent_kernel.value), d_c * f]
-
-    def accumulate_recurrent_grads(self):
-        self.recurrent_kernel.grad += self.recurrent_inputs().T @ self.d_inputs.reshape(-1, 4 * self.units)
-
-    def get_config(self):
-        return {**super().get_config(),
-                "recurrent_activation": activations.serialize(self.recurrent_activation),
-                "unit_forget_bias": self.unit_forget_bias}
+    cell_class = LSTMCell

@@ -1,6 +1,7 @@
 """SimpleRNN: the fully connected (Elman) recurrent layer."""
 
 from layerwise.layers.recurrent._rnn import _Recurrent
+from layerwise.layers.recurrent.simple_rnn_cell import SimpleRNNCell
 
 
 class SimpleRNN(_Recurrent):
@@ -51,19 +52,4 @@ class SimpleRNN(_Recurrent):
         Lecture 000 (vanishing and exploding gradients in recurrent networks); lecture 002.
     """
 
-    def allocate(self, steps, batch):
-        self.allocate_gates(steps, batch, [self.activation])
-
-    def step(self, t, xw_t, states, h_rec):
-        pre = self.gate_values[t]
-        pre[...] = xw_t
-        pre += h_rec @ self.recurrent_kernel.value
-        return [self.activate(t, self.activation, slice(None))]
-
-    def step_backward(self, t, d_states):
-        d_pre = self.d_inputs[t]
-        d_pre[...] = self.activation_backward(t, self.activation, slice(None), d_states[0])
-        return [self.recurrent_backward(d_pre, self.recurrent_kernel.value)]
-
-    def accumulate_recurrent_grads(self):
-        self.recurrent_kernel.grad += self.recurrent_inputs().T @ self.d_inputs.reshape(-1, self.units)
+    cell_class = SimpleRNNCell
