@@ -1,4 +1,5 @@
-"""ONNX exporters of the recurrent layers: SimpleRNN, LSTM and GRU as ONNX's RNN, LSTM and GRU operators.
+"""ONNX exporters of the recurrent layers: SimpleRNN, LSTM, GRU and RNN over their cells (SimpleRNNCell, LSTMCell,
+GRUCell, one after another for StackedRNNCells) as ONNX's RNN, LSTM and GRU operators.
 
 Keras's layout (N, T, d) becomes ONNX's (T, N, d); W (d, gu) and U (u, gu) become W^T and U^T with
 the gates in ONNX's order (LSTM: Keras [i, f, c, o] -> ONNX [i, o, f, c]; GRU [z, r, h] is the same;
@@ -10,7 +11,7 @@ import numpy as np
 
 from layerwise.errors import ExportError
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import Bidirectional, GRU, LSTM, SimpleRNN, TimeDistributed
+from layerwise.layers import RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells, TimeDistributed
 
 # layerwise activation -> (ONNX RNN activation, its activation_alpha/beta values).
 _ACTIVATIONS = {"tanh": ("Tanh", ()), "sigmoid": ("Sigmoid", ()), "relu": ("Relu", ()),
@@ -19,7 +20,7 @@ _ACTIVATIONS = {"tanh": ("Tanh", ()), "sigmoid": ("Sigmoid", ()), "relu": ("Relu
 _INT64_MIN = -(2 ** 63)
 
 
-def _refuse_unless_exportable(layer, graph, activations):
+def _refuse_unless_exportable(layer, graph, cells):
     def refuse(reason):
         raise ExportError(f"to_onnx: layer '{layer.name}' ({type(layer).__name__}) {reason}")
     if graph.mask_source is not None:
@@ -27,68 +28,77 @@ def _refuse_unless_exportable(layer, graph, activations):
                "sequence lengths, not per-step masks")
     if layer.stateful or layer.return_state:
         refuse("is stateful or returns its states; only a stateless single-output layer exports")
-    for activation in activations:
-        if activation.name not in _ACTIVATIONS or activation.kwargs:
-            refuse(f"uses the activation {activation.name!r}{activation.kwargs or ''}, which ONNX's recurrent "
-                   f"operators lack; supported: {sorted(_ACTIVATIONS)}")
+    for cell in cells:
+        if not isinstance(cell, (SimpleRNNCell, LSTMCell, GRUCell)):
+            refuse(f"runs a {type(cell).__name__}; only SimpleRNNCell, LSTMCell and GRUCell export")
+        for activation in _cell_activations(cell):
+            if activation.name not in _ACTIVATIONS or activation.kwargs:
+                refuse(f"uses the activation {activation.name!r}{activation.kwargs or ''}, which ONNX's "
+                       f"recurrent operators lack; supported: {sorted(_ACTIVATIONS)}")
 
 
-def _recurrent(layer, graph, x, op_type, gate_order, bias, activations, **attributes):
-    """Run ``op_type`` over x (N, T, d) and return (N, T, u) or (N, u) as the layer does."""
-    _refuse_unless_exportable(layer, graph, activations)
-    u = layer.units
+def _cell_activations(cell):
+    """The activations of the cell's ONNX operator, in its ``activations`` attribute's order."""
+    if isinstance(cell, LSTMCell):
+        return [cell.recurrent_activation, cell.activation, cell.activation]
+    if isinstance(cell, GRUCell):
+        return [cell.recurrent_activation, cell.activation]
+    return [cell.activation]
+
+
+def _biases(cell, count):
+    """The input and recurrent biases ONNX adds (zeros where the cell has none)."""
+    if not cell.use_bias:
+        return None
+    bias = cell.bias.value.reshape(-1, cell.gates * cell.units)
+    return list(bias) + [np.zeros_like(bias[0])] * (count - len(bias))
+
+
+def _cell_sequence(cell, graph, time_major):
+    """Run the cell's ONNX operator over a (T, N, d) sequence; return its (T, N, u) outputs."""
+    u = cell.units
+    if isinstance(cell, LSTMCell):
+        op_type, gate_order, attributes = "LSTM", [0, 3, 1, 2], {}
+    elif isinstance(cell, GRUCell):
+        op_type, gate_order, attributes = "GRU", [0, 1, 2], {"linear_before_reset": int(cell.reset_after)}
+    else:
+        op_type, gate_order, attributes = "RNN", [0], {}
 
     def onnx_matrix(kernel):  # (rows, gates * u) -> (1, gates * u, rows) in ONNX's gate order
         blocks = [kernel[:, k * u:(k + 1) * u] for k in gate_order]
         return np.concatenate(blocks, axis=1).T[None]
 
-    time_major = graph.node("Transpose", x, perm=[1, 0, 2])
-    if layer.go_backwards:
-        time_major = graph.node("Slice", [time_major, graph.constant([-1], "starts", dtype="int64"),
-                                          graph.constant([_INT64_MIN], "ends", dtype="int64"),
-                                          graph.constant([0], "axes", dtype="int64"),
-                                          graph.constant([-1], "steps", dtype="int64")])
-    inputs = [time_major, graph.constant(onnx_matrix(layer.kernel.value), f"{layer.name}/W"),
-              graph.constant(onnx_matrix(layer.recurrent_kernel.value), f"{layer.name}/R")]
+    inputs = [time_major, graph.constant(onnx_matrix(cell.kernel.value), f"{cell.name}/W"),
+              graph.constant(onnx_matrix(cell.recurrent_kernel.value), f"{cell.name}/R")]
+    bias = _biases(cell, 2)
     if bias is not None:
         inputs.append(graph.constant(np.concatenate([onnx_matrix(b[None])[0, :, 0] for b in bias])[None],
-                                     f"{layer.name}/B"))
+                                     f"{cell.name}/B"))
+    activations = _cell_activations(cell)
     alpha_beta = [value for a in activations for value in _ACTIVATIONS[a.name][1]]
     if alpha_beta:
         attributes.update(activation_alpha=alpha_beta[0::2], activation_beta=alpha_beta[1::2])
-    sequence = graph.node(op_type, inputs, hidden_size=u,
-                          activations=[_ACTIVATIONS[a.name][0] for a in activations], **attributes)
-    if layer.return_sequences:  # Y (T, 1, N, u) -> (N, T, u)
-        return graph.node("Transpose", graph.node("Squeeze", [sequence, graph.constant([1], "axes",
-                                                                                       dtype="int64")]),
-                          hint=layer.name, perm=[1, 0, 2])
-    last = graph.node("Gather", [sequence, graph.constant(-1, "last", dtype="int64")], axis=0)
-    return graph.node("Squeeze", [last, graph.constant([0], "axes", dtype="int64")], hint=layer.name)
+    sequence = graph.node(op_type, inputs, hidden_size=u, activations=[_ACTIVATIONS[a.name][0] for a in activations],
+                          **attributes)
+    return graph.node("Squeeze", [sequence, graph.constant([1], "axes", dtype="int64")])  # Y (T, 1, N, u)
 
 
-def _biases(layer, count):
-    """The input and recurrent biases ONNX adds (zeros where the layer has none)."""
-    if not layer.use_bias:
-        return None
-    bias = layer.bias.value.reshape(-1, layer.gates * layer.units)
-    return list(bias) + [np.zeros_like(bias[0])] * (count - len(bias))
-
-
-@onnx_exporter(SimpleRNN)
-def _simple_rnn(layer, graph, x):
-    return _recurrent(layer, graph, x, "RNN", [0], _biases(layer, 2), [layer.activation])
-
-
-@onnx_exporter(LSTM)
-def _lstm(layer, graph, x):
-    activations = [layer.recurrent_activation, layer.activation, layer.activation]
-    return _recurrent(layer, graph, x, "LSTM", [0, 3, 1, 2], _biases(layer, 2), activations)
-
-
-@onnx_exporter(GRU)
-def _gru(layer, graph, x):
-    return _recurrent(layer, graph, x, "GRU", [0, 1, 2], _biases(layer, 2),
-                      [layer.recurrent_activation, layer.activation], linear_before_reset=int(layer.reset_after))
+@onnx_exporter(RNN)
+def _rnn(layer, graph, x):
+    """SimpleRNN, LSTM, GRU and RNN over a cell or a stack of cells (one operator per cell, in turn)."""
+    cells = layer.cell.cells if isinstance(layer.cell, StackedRNNCells) else [layer.cell]
+    _refuse_unless_exportable(layer, graph, cells)
+    sequence = graph.node("Transpose", x, perm=[1, 0, 2])
+    if layer.go_backwards:
+        sequence = graph.node("Slice", [sequence, graph.constant([-1], "starts", dtype="int64"),
+                                        graph.constant([_INT64_MIN], "ends", dtype="int64"),
+                                        graph.constant([0], "axes", dtype="int64"),
+                                        graph.constant([-1], "steps", dtype="int64")])
+    for cell in cells:
+        sequence = _cell_sequence(cell, graph, sequence)
+    if layer.return_sequences:  # (T, N, u) -> (N, T, u)
+        return graph.node("Transpose", sequence, hint=layer.name, perm=[1, 0, 2])
+    return graph.node("Gather", [sequence, graph.constant(-1, "last", dtype="int64")], hint=layer.name, axis=0)
 
 
 @onnx_exporter(Bidirectional)
