@@ -174,6 +174,14 @@ LAYER_CASES = [
         layers.SimpleRNNCell(2)]), return_sequences=True), (2, 5, 4)),
     LayerCase("rnn_cell_list_backwards", lambda: layers.RNN(
         [layers.SimpleRNNCell(3), layers.LSTMCell(2, use_bias=False)], go_backwards=True), (2, 5, 4)),
+    LayerCase("conv_lstm2d_same", lambda: layers.ConvLSTM2D(2, 3, padding="same", bias_initializer="random_normal"),
+              (2, 3, 4, 5, 2)),
+    LayerCase("conv_lstm2d_strided_dropout_sequences_backwards", lambda: layers.ConvLSTM2D(
+        2, (2, 3), strides=2, dropout=0.3, recurrent_dropout=0.3, seed=6, return_sequences=True, go_backwards=True),
+        (2, 3, 5, 6, 2)),
+    LayerCase("conv_lstm1d_dilated_sequences", lambda: layers.ConvLSTM1D(
+        3, 3, padding="same", dilation_rate=2, recurrent_activation="hard_sigmoid", return_sequences=True),
+        (2, 4, 7, 2)),
     LayerCase("embedding", lambda: layers.Embedding(7, 3), (2, 5), lambda rng, shape: rng.integers(0, 7, shape)),
     LayerCase("embedding_mask_zero", lambda: layers.Embedding(7, 3, mask_zero=True), (2, 5),
               lambda rng, shape: rng.integers(0, 7, shape)),

@@ -30,6 +30,13 @@ class OnnxGraph:
         """The ONNX element type of the model's float dtype (for Cast nodes)."""
         return helper.np_dtype_to_tensor_dtype(self.dtype)
 
+    def subgraph(self) -> "OnnxGraph":
+        """A builder for the body of a control-flow node (Scan, Loop): its tensor names stay unique within
+        this graph, and its constants become this graph's initializers (outer-scope values it may read)."""
+        body = OnnxGraph(self.dtype, self.opset)
+        body._counts, body._used, body.initializers = self._counts, self._used, self.initializers
+        return body
+
     def fresh(self, hint) -> str:
         """A tensor name not used before, based on ``hint``."""
         # A layer named "add_1" and the second unnamed Add node would both be "add_1": skip used names.

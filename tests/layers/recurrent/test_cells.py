@@ -239,5 +239,5 @@ def test_errors_name_the_argument_and_value(make, error, message):
 def test_a_cell_built_for_other_features_is_refused():
     cell = layers.GRUCell(2)
     cell.build_for((None, 3))
-    with pytest.raises(ValueError, match="built for 3 features, received 5"):
+    with pytest.raises(ValueError, match=r"built for steps of shape \(3,\), received \(5,\)"):
         layers.RNN(cell)(np.ones((2, 4, 5)))

@@ -1,5 +1,6 @@
 """ONNX exporters of the recurrent layers: SimpleRNN, LSTM, GRU and RNN over their cells (SimpleRNNCell, LSTMCell,
-GRUCell, one after another for StackedRNNCells) as ONNX's RNN, LSTM and GRU operators.
+GRUCell, one after another for StackedRNNCells) as ONNX's RNN, LSTM and GRU operators; ConvLSTM1D/2D, which
+ONNX has no operator for, as a Scan over time of its step (two Conv nodes and the LSTM's gates).
 
 Keras's layout (N, T, d) becomes ONNX's (T, N, d); W (d, gu) and U (u, gu) become W^T and U^T with
 the gates in ONNX's order (LSTM: Keras [i, f, c, o] -> ONNX [i, o, f, c]; GRU [z, r, h] is the same;
@@ -8,10 +9,13 @@ the layer does, so the returned sequence stays in processing order. Dropout is o
 """
 
 import numpy as np
+from onnx import helper
 
 from layerwise.errors import ExportError
 from layerwise.export.registry import onnx_exporter
-from layerwise.layers import RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells, TimeDistributed
+from layerwise.export.spatial import window_attributes
+from layerwise.layers import (RNN, Bidirectional, ConvLSTM1D, ConvLSTM2D, GRUCell, LSTMCell, SimpleRNNCell,
+                              StackedRNNCells, TimeDistributed)
 
 # layerwise activation -> (ONNX RNN activation, its activation_alpha/beta values).
 _ACTIVATIONS = {"tanh": ("Tanh", ()), "sigmoid": ("Sigmoid", ()), "relu": ("Relu", ()),
@@ -99,6 +103,62 @@ def _rnn(layer, graph, x):
     if layer.return_sequences:  # (T, N, u) -> (N, T, u)
         return graph.node("Transpose", sequence, hint=layer.name, perm=[1, 0, 2])
     return graph.node("Gather", [sequence, graph.constant(-1, "last", dtype="int64")], hint=layer.name, axis=0)
+
+
+def _conv_lstm_body(layer, graph, kernel, recurrent_kernel, bias):
+    """The Scan body of one ConvLSTM step: (h, c channels-first, x_t channels-last) -> (h, c, y_t)."""
+    cell, rank = layer.cell, layer.rank
+    body = graph.subgraph()
+    h, c, x = (body.fresh(f"{layer.name}/{name}") for name in ("h", "c", "x_t"))
+    first = body.node("Transpose", x, perm=[0, rank + 1, *range(1, rank + 1)])
+    z_x = body.node("Conv", [first, kernel] + ([bias] if bias else []),
+                    **window_attributes(cell.geometry, rank))
+    z_h = body.node("Conv", [h, recurrent_kernel], **window_attributes(cell.recurrent_geometry, rank))
+    z = body.node("Add", [z_x, z_h])
+    f = cell.units
+
+    def gate(k, activation):
+        part = body.node("Slice", [z, body.constant([k * f], "starts", dtype="int64"),
+                                   body.constant([(k + 1) * f], "ends", dtype="int64"),
+                                   body.constant([1], "axes", dtype="int64")])
+        return body.activation(activation, part)
+    i, forget, g, o = (gate(k, activation) for k, activation in enumerate(
+        [cell.recurrent_activation, cell.recurrent_activation, cell.activation, cell.recurrent_activation]))
+    c_new = body.node("Add", [body.node("Mul", [forget, c]), body.node("Mul", [i, g])])
+    h_new = body.node("Mul", [o, body.activation(cell.activation, c_new)])
+    y = body.node("Transpose", h_new, perm=[0, *range(2, rank + 2), 1])
+    outputs = [body.node("Identity", t) for t in (h_new, c_new)] + [y]
+
+    def info(name):
+        return helper.make_tensor_value_info(name, graph.tensor_dtype, None)
+    return helper.make_graph(body.nodes, f"{layer.name}_step", [info(h), info(c), info(x)],
+                             [info(name) for name in outputs])
+
+
+@onnx_exporter(ConvLSTM1D)
+@onnx_exporter(ConvLSTM2D)
+def _conv_lstm(layer, graph, x):
+    """A Scan over time (reversed with go_backwards) of one step: two Conv, the gates, and the update."""
+    _refuse_unless_exportable(layer, graph, [])
+    cell, rank = layer.cell, layer.rank
+    to_onnx_kernel = [rank + 1, rank, *range(rank)]  # (*k, C, 4F) -> (4F, C, *k)
+    kernel = graph.constant(cell.kernel.value.transpose(to_onnx_kernel), f"{layer.name}/kernel")
+    recurrent_kernel = graph.constant(cell.recurrent_kernel.value.transpose(to_onnx_kernel),
+                                      f"{layer.name}/recurrent_kernel")
+    bias = graph.constant(cell.bias.value, f"{layer.name}/bias") if cell.use_bias else None
+    body = _conv_lstm_body(layer, graph, kernel, recurrent_kernel, bias)
+    # Zero states (N, F, *S') for the batch size of x.
+    batch = graph.node("Slice", [graph.node("Shape", x), graph.constant([0], "starts", dtype="int64"),
+                                 graph.constant([1], "ends", dtype="int64")])
+    state_shape = (cell.units,) + cell.state_shape[:-1]
+    shape = graph.node("Concat", [batch, graph.constant(state_shape, "state_shape", dtype="int64")], axis=0)
+    zeros = graph.node("ConstantOfShape", shape, value=helper.make_tensor("zero", graph.tensor_dtype, [1], [0]))
+    h, _, sequence = graph.node("Scan", [zeros, zeros, x], hint=layer.name, outputs=3, body=body,
+                                num_scan_inputs=1, scan_input_axes=[1],
+                                scan_input_directions=[int(layer.go_backwards)], scan_output_axes=[1])
+    if layer.return_sequences:
+        return sequence
+    return graph.node("Transpose", h, hint=layer.name, perm=[0, *range(2, rank + 2), 1])
 
 
 @onnx_exporter(Bidirectional)

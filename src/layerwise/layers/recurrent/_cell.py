@@ -115,7 +115,7 @@ class RecurrentCell(Layer):
         if states is None:
             states = self.get_initial_state(batch)
         states = [states] if isinstance(states, np.ndarray) else list(states)
-        expected = [(batch, self.units)] * self.state_count
+        expected = [(batch, size) for size in self.flat_state_sizes]
         received = [np.shape(state) for state in states]
         if received != expected:
             raise ValueError(f"{type(self).__name__} '{self.name}': expected states of shapes {expected}, "
@@ -128,7 +128,7 @@ class RecurrentCell(Layer):
         """From dy = dJ/dy_t, or [dJ/dy_t, dJ/ds_t...] (None for zero), return (dJ/dx_t, [dJ/ds_{t-1}...])."""
         d_output, d_states = (dy[0], list(dy[1:])) if isinstance(dy, (list, tuple)) else (dy, [])
         d_states += [None] * (self.state_count - len(d_states))
-        zeros = np.zeros((len(self.previous[0][0]), self.units), self.dtype)
+        zeros = np.zeros((len(self.recurrent_inputs_by_step[0]), self.flat_state_sizes[0]), self.dtype)
         d_output = zeros if d_output is None else np.asarray(d_output, self.dtype)
         d_states = [zeros if d is None else np.asarray(d, self.dtype) for d in d_states]
         _, d_previous = self.step_backward(0, d_output, d_states)
@@ -207,6 +207,10 @@ class RecurrentCell(Layer):
     def recurrent_inputs(self):
         """h_{t-1} after recurrent dropout for every step, as a (steps * batch, units) matrix."""
         return self.recurrent_inputs_by_step.reshape(-1, self.units)
+
+    def recurrent_product(self, h_rec, out):
+        """out = h_{t-1} U (h_{t-1} after recurrent dropout), the recurrent part of the pre-activations."""
+        np.matmul(h_rec, self.recurrent_kernel.value, out=out)
 
     def recurrent_backward(self, d_preactivation, kernel):
         """dJ/dh_{t-1} through h_{t-1} U (times the recurrent dropout mask)."""

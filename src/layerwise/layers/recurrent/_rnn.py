@@ -32,11 +32,13 @@ class _Recurrent(RNN):
     """SimpleRNN, LSTM and GRU; a subclass names its cell class in ``cell_class``."""
 
     cell_class = None
+    #: The name of the first argument, the size of the state (``filters`` for a convolutional LSTM).
+    size_argument = "units"
 
     def __init__(self, units, return_sequences=False, return_state=False, go_backwards=False, stateful=False,
                  **kwargs):
         layer = type(self).__name__  # checked here too, so that the errors name the layer the user built
-        check_integer(units, "units", layer)
+        check_integer(units, self.size_argument, layer)
         for rate in ("dropout", "recurrent_dropout"):
             check_rate(layer, rate, kwargs.get(rate, 0.0))
         layer_arguments = {key: kwargs.pop(key) for key in _LAYER_ONLY if key in kwargs}

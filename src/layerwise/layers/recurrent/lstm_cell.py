@@ -82,7 +82,7 @@ class LSTMCell(RecurrentCell):
     def advance(self, t, xw_t, states, h_rec):
         u = self.units
         z = self.gate_values[t]
-        np.matmul(h_rec, self.recurrent_kernel.value, out=z)
+        self.recurrent_product(h_rec, out=z)
         z += xw_t
         i_f = self.activate(t, self.recurrent_activation, slice(0, 2 * u))
         g = self.activate(t, self.activation, slice(2 * u, 3 * u))

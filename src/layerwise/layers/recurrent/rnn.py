@@ -5,6 +5,7 @@ import numpy as np
 from layerwise.layers import serialization
 from layerwise.layers.base import Layer
 from layerwise.layers.core.masking import MaskConsumer
+from layerwise.layers.recurrent._cell import RecurrentCell
 from layerwise.layers.recurrent.stacked_rnn_cells import StackedRNNCells
 
 
@@ -60,7 +61,7 @@ class RNN(MaskConsumer, Layer):
             cell = serialization.deserialize(cell)
         if isinstance(cell, (list, tuple)):
             cell = StackedRNNCells(cell)
-        if not hasattr(cell, "flat_state_sizes"):
+        if not isinstance(cell, (RecurrentCell, StackedRNNCells)):
             raise ValueError(f"{type(self).__name__}: cell must be a recurrent cell (SimpleRNNCell, LSTMCell, "
                              f"GRUCell, StackedRNNCells) or a list of them, received {type(cell).__name__}")
         kwargs.setdefault("dtype", cell.dtype.name)
@@ -76,15 +77,20 @@ class RNN(MaskConsumer, Layer):
         # into the layer by filling it.
         self.states = []
 
+    #: The rank of the input and its axes, for the error message (a convolutional LSTM reads images).
+    input_axes = "(batch, time, features)"
+
     def build(self, input_shape):
-        if len(input_shape) != 3:
-            raise ValueError(f"{type(self).__name__} '{self.name}': expected input of rank 3 "
-                             f"(batch, time, features), received shape {tuple(input_shape)}")
+        if len(input_shape) != len(self.input_axes.split(",")):
+            raise ValueError(f"{type(self).__name__} '{self.name}': expected input of rank "
+                             f"{len(self.input_axes.split(','))} {self.input_axes}, received shape "
+                             f"{tuple(input_shape)}")
+        step_shape = tuple(input_shape[2:])
         if not self.cell.built:
-            self.cell.build_for((None, input_shape[-1]))
-        elif self.cell.input_spec != (input_shape[-1],):
+            self.cell.build_for((None,) + step_shape)
+        elif self.cell.input_spec != step_shape:
             raise ValueError(f"{type(self).__name__} '{self.name}': its cell '{self.cell.name}' was built for "
-                             f"{self.cell.input_spec[0]} features, received {input_shape[-1]}")
+                             f"steps of shape {self.cell.input_spec}, received {step_shape}")
         self._parameters = self.cell.weights
 
     def sublayers(self):
@@ -112,7 +118,7 @@ class RNN(MaskConsumer, Layer):
         return slice(None, None, -1) if self.go_backwards else slice(None)
 
     def forward(self, x, training=False, mask=None):
-        batch, steps, _ = x.shape
+        batch, steps = x.shape[:2]
         cell = self.cell
         self.sequence_shape = (steps, batch)
         inputs = np.ascontiguousarray(np.swapaxes(x, 0, 1)[self._order()])

@@ -4,6 +4,8 @@ import numpy as np
 
 from layerwise.layers import serialization
 from layerwise.layers.base import Layer
+from layerwise.layers.recurrent._cell import RecurrentCell
+from layerwise.layers.recurrent._conv_lstm_cell import ConvLSTMCell
 
 
 class StackedRNNCells(Layer):
@@ -47,7 +49,7 @@ class StackedRNNCells(Layer):
     def __init__(self, cells, **kwargs):
         cells = [serialization.deserialize(cell) if isinstance(cell, dict) else cell for cell in cells]
         for cell in cells:
-            if not hasattr(cell, "flat_state_sizes"):
+            if not isinstance(cell, RecurrentCell) or isinstance(cell, ConvLSTMCell):
                 raise ValueError(f"StackedRNNCells: cells must be recurrent cells, received {type(cell).__name__}")
         if not cells:
             raise ValueError("StackedRNNCells: cells must hold at least one cell, received []")
