@@ -182,6 +182,10 @@ LAYER_CASES = [
     LayerCase("conv_lstm1d_dilated_sequences", lambda: layers.ConvLSTM1D(
         3, 3, padding="same", dilation_rate=2, recurrent_activation="hard_sigmoid", return_sequences=True),
         (2, 4, 7, 2)),
+    LayerCase("conv_lstm3d_same_strided", lambda: layers.ConvLSTM3D(
+        2, (2, 3, 2), strides=(2, 1, 1), padding="same", bias_initializer="random_normal"), (2, 3, 3, 4, 3, 2)),
+    LayerCase("conv_lstm3d_dropout_sequences", lambda: layers.ConvLSTM3D(
+        2, 2, dropout=0.3, recurrent_dropout=0.3, seed=7, return_sequences=True), (2, 3, 3, 3, 3, 1)),
     LayerCase("embedding", lambda: layers.Embedding(7, 3), (2, 5), lambda rng, shape: rng.integers(0, 7, shape)),
     LayerCase("embedding_mask_zero", lambda: layers.Embedding(7, 3, mask_zero=True), (2, 5),
               lambda rng, shape: rng.integers(0, 7, shape)),

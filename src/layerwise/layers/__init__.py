@@ -27,8 +27,9 @@ from layerwise.layers.preprocessing import (AutoContrast, CenterCrop, Normalizat
 from layerwise.layers.preprocessing import (CategoryEncoding, CutMix, Discretization, Equalization, IntegerLookup,
                                             MixUp, RandomColorJitter, RandomErasing, RandomGaussianBlur, RandomHue,
                                             Pipeline, RandomPosterization, RandomSaturation, RandomSharpness)
-from layerwise.layers.recurrent import (GRU, LSTM, RNN, Bidirectional, ConvLSTM1D, ConvLSTM2D, GRUCell, LSTMCell,
-                                       SimpleRNN, SimpleRNNCell, StackedRNNCells, TimeDistributed)
+from layerwise.layers.recurrent import (GRU, LSTM, RNN, Bidirectional, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D,
+                                       GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell, StackedRNNCells,
+                                       TimeDistributed)
 from layerwise.layers.regularization import (AlphaDropout, DropConnect, Dropout, GaussianDropout, GaussianNoise,
                                              MaskingNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
 from layerwise.layers.reshaping import (Cropping1D, Cropping2D, Cropping3D, Permute, RepeatVector, UpSampling1D,
@@ -86,9 +87,8 @@ __all__ = [
     "RandomSaturation", "RandomSharpness", "CutMix", "MixUp", "CategoryEncoding", "Discretization", "IntegerLookup",
     "Pipeline",
     # recurrent
-    "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN",
-    "SimpleRNNCell", "StackedRNNCells",
-    "TimeDistributed",
+    "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN",
+    "SimpleRNN", "SimpleRNNCell", "StackedRNNCells", "TimeDistributed",
     # Keras's aliases
     "AvgPool1D", "AvgPool2D", "Convolution1D", "Convolution2D", "Convolution2DTranspose", "GlobalAvgPool1D",
     "GlobalAvgPool2D", "GlobalAvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D", "MaxPool1D",

@@ -1,4 +1,4 @@
-"""ConvLSTM1D and ConvLSTM2D: parity (float64) with a convolutional LSTM written with torch's conv2d/conv1d and
+"""ConvLSTM1D/2D/3D: parity (float64) with a convolutional LSTM written with torch's conv1d/conv2d/conv3d and
 differentiated by autograd (torch has no ConvLSTM layer), plus shapes, states, masks, Keras defaults, errors."""
 
 import numpy as np
@@ -12,12 +12,13 @@ from layerwise.layers import serialization
 
 
 def _torch_conv(x, kernel, geometry, rank):
-    """Channels-first x convolved as the layer's `ConvGeometry` says (explicit, possibly uneven, padding)."""
-    pads = geometry.pads[2 - rank:]
-    padded = F.pad(x, [p for before_after in reversed(pads) for p in before_after])
-    if rank == 1:
-        return F.conv1d(padded, kernel.permute(2, 1, 0), stride=geometry.strides[1], dilation=geometry.dilation[1])
-    return F.conv2d(padded, kernel.permute(3, 2, 0, 1), stride=geometry.strides, dilation=geometry.dilation)
+    """Channels-first x convolved as the layer's geometry says (explicit, possibly uneven, padding); a 1-D
+    layer's geometry is that of an image of height 1."""
+    axes = slice(len(geometry.strides) - rank, None)
+    padded = F.pad(x, [p for before_after in reversed(geometry.pads[axes]) for p in before_after])
+    convolve = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[rank]
+    return convolve(padded, kernel.permute(rank + 1, rank, *range(rank)), stride=geometry.strides[axes],
+                    dilation=geometry.dilation[axes])
 
 
 def _torch_conv_lstm(layer, x):
@@ -48,7 +49,12 @@ def _torch_conv_lstm(layer, x):
                                bias_initializer="random_normal"), (1, 4, 5, 5, 2)),
     (lambda: layers.ConvLSTM1D(3, 4, padding="same", strides=2, return_sequences=True,
                                bias_initializer="random_normal"), (2, 6, 7, 2)),
-], ids=["2d_same", "2d_valid_strided", "2d_same_dilated_even_kernel", "1d_same_strided_even_kernel"])
+    (lambda: layers.ConvLSTM3D(2, (2, 3, 2), padding="same", strides=(2, 1, 1), return_sequences=True,
+                               bias_initializer="random_normal"), (2, 3, 3, 4, 3, 2)),
+    (lambda: layers.ConvLSTM3D(2, 2, dilation_rate=(2, 1, 1), return_sequences=True,
+                               bias_initializer="random_normal"), (1, 3, 4, 3, 3, 1)),
+], ids=["2d_same", "2d_valid_strided", "2d_same_dilated_even_kernel", "1d_same_strided_even_kernel",
+        "3d_same_strided_even_kernel", "3d_valid_dilated"])
 def test_matches_a_torch_conv_lstm(make, shape, float64, rng):
     layer = make()
     x = rng.normal(size=shape)
@@ -135,6 +141,7 @@ def test_trains_in_a_sequential(rng):
     (lambda: layers.ConvLSTM2D(2, 3, dropout=1.5), "dropout must be in"),
     (lambda: layers.ConvLSTM2D(2, 3)(np.ones((1, 2, 5, 5))), r"rank 5 \(batch, time, rows, cols, channels\)"),
     (lambda: layers.ConvLSTM2D(2, 4)(np.ones((1, 2, 3, 5, 1))), "states of spatial size"),
+    (lambda: layers.ConvLSTM3D(2, 3)(np.ones((1, 2, 5, 5, 1))), r"rank 6 \(batch, time, depth, rows, cols, channels\)"),
 ])
 def test_errors_name_the_layer_and_argument(make, message):
     with pytest.raises(ValueError, match=message):

@@ -1,6 +1,6 @@
 """ONNX exporters of the recurrent layers: SimpleRNN, LSTM, GRU and RNN over their cells (SimpleRNNCell, LSTMCell,
-GRUCell, one after another for StackedRNNCells) as ONNX's RNN, LSTM and GRU operators; ConvLSTM1D/2D, which
-ONNX has no operator for, as a Scan over time of its step (two Conv nodes and the LSTM's gates).
+GRUCell, one after another for StackedRNNCells) as ONNX's RNN, LSTM and GRU operators; ConvLSTM1D/2D/3D,
+which ONNX has no operator for, as a Scan over time of its step (two Conv nodes and the LSTM's gates).
 
 Keras's layout (N, T, d) becomes ONNX's (T, N, d); W (d, gu) and U (u, gu) become W^T and U^T with
 the gates in ONNX's order (LSTM: Keras [i, f, c, o] -> ONNX [i, o, f, c]; GRU [z, r, h] is the same;
@@ -14,8 +14,8 @@ from onnx import helper
 from layerwise.errors import ExportError
 from layerwise.export.registry import onnx_exporter
 from layerwise.export.spatial import window_attributes
-from layerwise.layers import (RNN, Bidirectional, ConvLSTM1D, ConvLSTM2D, GRUCell, LSTMCell, SimpleRNNCell,
-                              StackedRNNCells, TimeDistributed)
+from layerwise.layers import (RNN, Bidirectional, ConvLSTM1D, ConvLSTM2D, ConvLSTM3D, GRUCell, LSTMCell,
+                              SimpleRNNCell, StackedRNNCells, TimeDistributed)
 
 # layerwise activation -> (ONNX RNN activation, its activation_alpha/beta values).
 _ACTIVATIONS = {"tanh": ("Tanh", ()), "sigmoid": ("Sigmoid", ()), "relu": ("Relu", ()),
@@ -137,6 +137,7 @@ def _conv_lstm_body(layer, graph, kernel, recurrent_kernel, bias):
 
 @onnx_exporter(ConvLSTM1D)
 @onnx_exporter(ConvLSTM2D)
+@onnx_exporter(ConvLSTM3D)
 def _conv_lstm(layer, graph, x):
     """A Scan over time (reversed with go_backwards) of one step: two Conv, the gates, and the update."""
     _refuse_unless_exportable(layer, graph, [])

@@ -3,6 +3,7 @@
 from layerwise.layers.recurrent.bidirectional import Bidirectional
 from layerwise.layers.recurrent.conv_lstm1d import ConvLSTM1D
 from layerwise.layers.recurrent.conv_lstm2d import ConvLSTM2D
+from layerwise.layers.recurrent.conv_lstm3d import ConvLSTM3D
 from layerwise.layers.recurrent.gru import GRU
 from layerwise.layers.recurrent.gru_cell import GRUCell
 from layerwise.layers.recurrent.lstm import LSTM
@@ -13,5 +14,5 @@ from layerwise.layers.recurrent.simple_rnn_cell import SimpleRNNCell
 from layerwise.layers.recurrent.stacked_rnn_cells import StackedRNNCells
 from layerwise.layers.recurrent.time_distributed import TimeDistributed
 
-__all__ = ["Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "SimpleRNN",
-           "SimpleRNNCell", "StackedRNNCells", "TimeDistributed"]
+__all__ = ["Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "GRU", "GRUCell", "LSTM", "LSTMCell", "RNN",
+           "SimpleRNN", "SimpleRNNCell", "StackedRNNCells", "TimeDistributed"]

@@ -1,6 +1,6 @@
-"""The base of ConvLSTM1D and ConvLSTM2D: an `RNN` over a `ConvLSTMCell` of the layer's rank."""
+"""The base of ConvLSTM1D, ConvLSTM2D and ConvLSTM3D: an `RNN` over a `ConvLSTMCell` of the layer's rank."""
 
-from layerwise.layers.recurrent._conv_lstm_cell import ConvLSTMCell
+from layerwise.layers.recurrent._conv_lstm_cell import _AXES, ConvLSTMCell
 from layerwise.layers.recurrent._rnn import _from_cell, _Recurrent
 
 
@@ -27,7 +27,7 @@ class BaseConvLSTM(_Recurrent):
 
     @property
     def input_axes(self):
-        return "(batch, time, " + ("rows, cols" if self.rank == 2 else "length") + ", channels)"
+        return f"(batch, time, {_AXES[self.rank]}, channels)"
 
     filters = _from_cell("filters")
     kernel_size = _from_cell("kernel_size")
