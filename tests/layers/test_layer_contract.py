@@ -186,6 +186,10 @@ LAYER_CASES = [
         2, (2, 3, 2), strides=(2, 1, 1), padding="same", bias_initializer="random_normal"), (2, 3, 3, 4, 3, 2)),
     LayerCase("conv_lstm3d_dropout_sequences", lambda: layers.ConvLSTM3D(
         2, 2, dropout=0.3, recurrent_dropout=0.3, seed=7, return_sequences=True), (2, 3, 3, 3, 3, 1)),
+    LayerCase("bidirectional_rnn_stacked_cells", lambda: layers.Bidirectional(layers.RNN(
+        [layers.GRUCell(3, dropout=0.2, seed=8), layers.LSTMCell(2)], return_sequences=True)), (2, 5, 4)),
+    LayerCase("bidirectional_conv_lstm2d_sum", lambda: layers.Bidirectional(
+        layers.ConvLSTM2D(2, 3, padding="same"), merge_mode="sum"), (2, 3, 4, 4, 1)),
     LayerCase("embedding", lambda: layers.Embedding(7, 3), (2, 5), lambda rng, shape: rng.integers(0, 7, shape)),
     LayerCase("embedding_mask_zero", lambda: layers.Embedding(7, 3, mask_zero=True), (2, 5),
               lambda rng, shape: rng.integers(0, 7, shape)),

@@ -220,6 +220,21 @@ def test_a_layer_called_twice_in_a_graph_keeps_each_calls_record(rng):
     assert model.evaluate([xa, xb], y, verbose=0) < first
 
 
+def test_bidirectional_rnn_over_cells_equals_bidirectional_lstm_and_names_its_cells(float64, rng):
+    x = rng.normal(size=(2, 5, 3))
+    builtin = layers.Bidirectional(layers.LSTM(4, return_sequences=True))
+    y = builtin(x)
+    generic = layers.Bidirectional(layers.RNN(layers.LSTMCell(4, name="cell"), return_sequences=True, name="rnn"))
+    generic.build_for(x.shape)
+    generic.set_weights(builtin.get_weights())
+    np.testing.assert_allclose(generic(x), y, rtol=1e-12)
+    names = [p.name for p in generic.weights]
+    assert names[0] == "forward_rnn/cell/kernel" and names[3] == "backward_rnn/cell/kernel"
+    stacked = layers.Bidirectional(layers.RNN([layers.GRUCell(2, name="a"), layers.GRUCell(2, name="b")]))
+    stacked.build_for(x.shape)
+    assert len({p.name for p in stacked.weights}) == len(stacked.weights) == 12
+
+
 @pytest.mark.parametrize("make, error, message", [
     (lambda: layers.RNN(layers.Dense(3)), ValueError, "cell must be a recurrent cell"),
     (lambda: layers.StackedRNNCells([]), ValueError, "at least one cell"),

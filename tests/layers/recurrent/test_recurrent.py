@@ -125,7 +125,7 @@ def test_dropout_masks_are_per_sequence_and_only_in_training(rng):
     (lambda: layers.GRU(3, dropout=1.0), "dropout must be in"),
     (lambda: layers.SimpleRNN(3, recurrent_dropout=-0.1), "recurrent_dropout must be in"),
     (lambda: layers.Bidirectional(layers.LSTM(3), merge_mode="max"), "merge_mode"),
-    (lambda: layers.Bidirectional(layers.Dense(3)), "must be a SimpleRNN, LSTM or GRU"),
+    (lambda: layers.Bidirectional(layers.Dense(3)), "must be a recurrent layer"),
     (lambda: layers.Bidirectional(layers.LSTM(3, return_state=True)), "return_state"),
     (lambda: layers.Embedding(0, 3), "input_dim must be a positive integer"),
 ])

@@ -5,14 +5,25 @@ import numpy as np
 from layerwise.layers import serialization
 from layerwise.layers.core.masking import MaskConsumer
 from layerwise.layers.core.wrapper import Wrapper
-from layerwise.layers.recurrent._rnn import _Recurrent
+from layerwise.layers.recurrent.rnn import RNN
 
 _MERGE_MODES = ("concat", "sum", "ave", "mul")
+
+
+def _renamed_cells(cell_config, prefix):
+    """A cell's (or a stack of cells') config with every cell named "<prefix>/<its name>", so that the two
+    copies of a generic RNN own weights of distinct names ("forward_rnn/lstm_cell/kernel", as Keras's paths)."""
+    config = {**cell_config["config"], "name": f"{prefix}/{cell_config['config']['name']}"}
+    if "cells" in config:
+        config["cells"] = [_renamed_cells(cell, prefix) for cell in config["cells"]]
+    return {**cell_config, "config": config}
 
 
 def _clone(layer, name, **changes):
     config = serialization.serialize(layer)
     config["config"] = {**config["config"], "name": name, **changes}
+    if "cell" in config["config"]:  # a generic RNN; SimpleRNN, LSTM ... name their cell after themselves
+        config["config"]["cell"] = _renamed_cells(config["config"]["cell"], name)
     return serialization.deserialize(config)
 
 
@@ -26,8 +37,9 @@ class Bidirectional(MaskConsumer, Wrapper):
     mul: dJ/dy * y_b and dJ/dy * y_f), and dJ/dx = dJ/dx_f + dJ/dx_b.
 
     Args:
-        layer: a SimpleRNN, LSTM or GRU (``return_state`` is not supported). Its copies are named
-            "forward_<name>" and "backward_<name>", as Keras names them.
+        layer: a recurrent layer: SimpleRNN, LSTM, GRU, ConvLSTM1D/2D/3D or RNN over cells (``return_state``
+            is not supported). Its copies are named "forward_<name>" and "backward_<name>", as Keras names
+            them (the cells of an RNN's copies: "forward_<name>/<cell name>").
         merge_mode: "concat" (default), "sum", "ave" or "mul".
         backward_layer: an optional recurrent layer to read backwards instead of the copy.
         **kwargs: `Layer` arguments.
@@ -51,9 +63,9 @@ class Bidirectional(MaskConsumer, Wrapper):
 
     def __init__(self, layer, merge_mode="concat", backward_layer=None, **kwargs):
         for argument, value in (("layer", layer), ("backward_layer", backward_layer)):
-            if value is not None and not isinstance(value, _Recurrent):
-                raise ValueError(f"Bidirectional: {argument} must be a SimpleRNN, LSTM or GRU, received "
-                                 f"{type(value).__name__}")
+            if value is not None and not isinstance(value, RNN):
+                raise ValueError(f"Bidirectional: {argument} must be a recurrent layer (SimpleRNN, LSTM, GRU, "
+                                 f"ConvLSTM1D/2D/3D, RNN), received {type(value).__name__}")
             if value is not None and value.return_state:
                 raise ValueError(f"Bidirectional: {argument} with return_state=True is not supported")
         if merge_mode not in _MERGE_MODES:
