@@ -1,4 +1,5 @@
-"""The base of SimpleRNN, LSTM and GRU: an `RNN` over its own cell, configured by the cell's arguments.
+"""The base of SimpleRNN, LSTM, GRU (and ConvLSTM1D/2D/3D): an `RNN` over its own cell, configured by the
+cell's arguments.
 
 As in Keras, ``LSTM(units, ...)`` is ``RNN(LSTMCell(units, ...))`` with the cell's arguments and weights
 (``layer.kernel``, ``layer.units`` ...) read through the layer. Unlike Keras, the cell carries the layer's
@@ -29,7 +30,7 @@ def _from_cell(name):
 
 
 class _Recurrent(RNN):
-    """SimpleRNN, LSTM and GRU; a subclass names its cell class in ``cell_class``."""
+    """SimpleRNN, LSTM, GRU and the ConvLSTMs; a subclass names its cell class in ``cell_class``."""
 
     cell_class = None
     #: The name of the first argument, the size of the state (``filters`` for a convolutional LSTM).

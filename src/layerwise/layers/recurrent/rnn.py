@@ -142,7 +142,7 @@ class RNN(MaskConsumer, Layer):
             output = np.swapaxes(outputs, 0, 1)
             self.output_mask = mask
         else:
-            output = outputs[-1]
+            output = outputs[-1].copy()
             self.output_mask = None
         if self.return_state:
             return [output] + [state.copy() for state in states]
