@@ -228,3 +228,17 @@ def test_a_functional_file_of_an_older_layerwise_that_says_model_still_loads():
     inputs = layerwise.Input(shape=(3,))
     config = layerwise.Model(inputs, Dense(2)(inputs)).get_config()
     assert isinstance(layerwise.Model.from_config(config), layerwise.models.Functional)
+
+
+def test_evaluate_counts_the_added_loss_as_keras_does(rng):
+    x = rng.uniform(size=(32, 6)).astype("float32")
+    vae = VariationalAutoEncoder(6, 5, 2)
+    vae.compile("adam", "mse")
+    loss = vae.evaluate(x, x, batch_size=32, verbose=0)
+    call = vae.new_call()
+    reconstructed = call(x)
+    kl = float(call.losses[0])
+    assert kl > 0 and call.added_loss == pytest.approx(kl)
+    # The sampling layer draws anew at each call, so the reconstruction term is recomputed from a call of its own.
+    assert loss == pytest.approx(float(np.mean((reconstructed - x) ** 2)) + kl, rel=0.2)
+    assert loss > float(np.mean((reconstructed - x) ** 2))

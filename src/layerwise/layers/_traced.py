@@ -25,12 +25,14 @@ _TRACE = contextvars.ContextVar("layerwise_trace", default=None)
 
 
 class _Trace:
-    """What one top-level call collects: its mode, the terms of ``add_loss``, the penalties of its nodes."""
+    """What one top-level call collects: its mode, the terms of ``add_loss``, the penalties and added losses of
+    its nodes."""
 
     def __init__(self, training):
         self.training = training
         self.losses = []
         self.penalty = 0.0
+        self.added = 0.0
 
 
 class CallRecord:
@@ -153,7 +155,8 @@ def call(layer, inputs, training, mask, input_gradient, arguments):
         _TRACE.reset(token)
     layer.call_record = CallRecord(_flatten(leaves), leaves, _flatten(outputs), trace.losses)
     layer.losses = [np.asarray(value_of(loss)) for loss in trace.losses]
-    layer.activity_penalty = trace.penalty + float(sum(float(np.sum(loss)) for loss in layer.losses))
+    layer.added_loss = trace.added + float(sum(float(np.sum(loss)) for loss in layer.losses))
+    layer.activity_penalty = trace.penalty + layer.added_loss
     return _map(lambda value: np.asarray(value_of(value)), outputs)
 
 
@@ -213,7 +216,8 @@ def node(layer, inputs, training, mask, arguments):
         y = record(arrays, training=trace.training if training is None else training, input_gradient=wanted, **arguments)
     finally:
         _TRACE.reset(token)
-    trace.penalty += record.activity_penalty
+    trace.penalty += record.activity_penalty - record.added_loss
+    trace.added += record.added_loss
     _remember_shape(layer, y)
     if not (wanted or any(p.trainable for p in layer.trainable_weights)):
         return _map(Tensor, y) if isinstance(y, list) else Tensor(y)

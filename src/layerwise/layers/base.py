@@ -196,6 +196,9 @@ class Layer:
     #: of the functional API, e.g. ``use_causal_mask``): plain values, kept in the node and in the model's
     #: config; `compute_output_shape` receives them too.
     symbolic_call_arguments = ()
+    #: The sum of the ``add_loss`` terms of the last call, in both modes (Keras trains and evaluates on them); the
+    #: activity penalties, which count in training only, are apart.
+    added_loss = 0.0
     #: Whether a model holding this layer runs its passes on all cores (`layerwise.ops._lanes`): layers
     #: whose memory-bound work weighs (convolution, pooling, batch normalization) say so. A model of dense
     #: or recurrent layers only keeps BLAS's own threads, which run its large matrix products faster;

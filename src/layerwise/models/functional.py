@@ -308,6 +308,7 @@ class Functional(Model):
             if released:
                 released[index] = None
         self.activity_penalty = sum(call.activity_penalty for call in self.calls)
+        self.added_loss = sum(call.added_loss for call in self.calls)
         self.output_mask = masks.get(self.outputs[0])
         outputs = [values[t] for t in self.outputs]
         return outputs[0] if self.single_output else outputs

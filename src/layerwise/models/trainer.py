@@ -334,6 +334,13 @@ class Trainer:
         """The outputs of one batch through a call of its own (re-entrant: no state is shared)."""
         return self.new_call()(self._inputs(x), training=training, input_gradient=False)
 
+    def _evaluated_loss(self, x, y, sample_weight):
+        """(the compiled loss plus the terms of ``add_loss``, the outputs) of one batch in inference mode: Keras
+        evaluates the loss it trains on, a VAE's KL term included."""
+        call = self.new_call()
+        y_pred = call(self._inputs(x), training=False, input_gradient=False)
+        return self.loss(self._inputs(y), y_pred, sample_weight) + call.added_loss, y_pred
+
     # ---- files (see layerwise.saving) ---------------------------------------------------------
     def save(self, filepath):
         """Save architecture, weights, compile config and optimizer state to one file, atomically."""
@@ -445,9 +452,8 @@ class Trainer:
         self._require_compiled("test_on_batch")
         x, y = self._prepare(x, y, "test_on_batch")
         weights = check_sample_weight(sample_weight, len(x), "test_on_batch")
-        y_pred = self._infer(self._cast(x))
-        return self._batch_result(self.loss(self._inputs(y), y_pred, weights), y, y_pred, weights, len(x),
-                                  return_dict)
+        loss_value, y_pred = self._evaluated_loss(self._cast(x), y, weights)
+        return self._batch_result(loss_value, y, y_pred, weights, len(x), return_dict)
 
     def _training_weights(self, y, sample_weight, class_weight, count, where):
         """The sample weights of one training call: ``sample_weight``, or those of ``class_weight``, or None."""
@@ -655,8 +661,8 @@ class Trainer:
         for step, raw_batch in enumerate(batches.epoch()):
             x_batch, y_batch, w_batch = convert(*raw_batch)
             callback_list.on_test_batch_begin(step)
-            y_pred = self._infer(x_batch)
-            loss_tracker.update_state(self.loss(self._inputs(y_batch), y_pred, w_batch), len(y_batch))
+            loss_value, y_pred = self._evaluated_loss(x_batch, y_batch, w_batch)
+            loss_tracker.update_state(loss_value, len(y_batch))
             self._update_metrics(y_batch, y_pred, w_batch)
             callback_list.on_test_batch_end(step, self._logs(loss_tracker))
         logs = self._logs(loss_tracker)
