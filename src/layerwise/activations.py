@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from layerwise.ops import special
-from layerwise.ops._autodiff import is_traced
+from layerwise.ops._autodiff import is_traced, operands, result
 from layerwise.ops._lanes import elementwise_in_lanes
 from layerwise.utils.identifiers import deserializer
 from layerwise.utils.registry import Registry
@@ -500,15 +500,28 @@ ALIASES = {"swish": "silu", "hard_swish": "hard_silu"}
 _BY_FUNCTION = {entry[0]: name for name, entry in _TABLE.items() if name not in ALIASES}
 
 
+def recorded(name, x, **kwargs):
+    """y = f(x) for the activation ``name`` (with its fixed ``kwargs``), recorded with its backward rule
+    dJ/dx = dJ/dy f'(x) when x is a Tensor of a layer's ``call`` (`layerwise.ops`' activations are this).
+
+    Example:
+        >>> import numpy as np
+        >>> recorded("relu", np.array([-1.0, 2.0]))
+        array([0., 2.])
+    """
+    function = get(name, **kwargs)
+    (x,), (xv,) = operands(x)
+    y = function(xv)
+    return result(y, (x,), lambda dy: (function.backward(dy, xv, y),))
+
+
 def _recorded_in_calls(name, function):
     """``function`` that, given a Tensor of a layer's ``call`` (keras.io writes ``keras.activations.relu(x)``
-    there), records itself with its gradient (`layerwise.ops.nn.activation`); layers use the table's plain
-    function."""
+    there), records itself with its gradient (`recorded`); layers use the table's plain function."""
     @functools.wraps(function)
     def apply(x, out=None, **kwargs):
         if out is None and is_traced(x):
-            from layerwise.ops.nn import activation
-            return activation(name, x, **kwargs)
+            return recorded(name, x, **kwargs)
         return function(x, out=out, **kwargs)
     return apply
 

@@ -242,7 +242,6 @@ def node(layer, inputs, training, mask, arguments):
 
 def _held(layer):
     """(attribute path, layer) for each layer held in an attribute, alone or in a list, tuple or dict."""
-    from layerwise.layers.base import Layer
     for attribute, value in vars(layer).items():
         if isinstance(value, dict):
             items = [(f"{attribute}/{key}", item) for key, item in value.items()]
@@ -252,7 +251,8 @@ def _held(layer):
             items = [(attribute, value)]
         for path, item in items:
             # A call's copy of the layer (a model keeps its last training call) shares its name.
-            if isinstance(item, Layer) and item.name != layer.name:
+            # A layer, told by its protocol (this module is imported by the one that defines Layer).
+            if hasattr(type(item), "derives_backward") and item.name != layer.name:
                 yield path, item
 
 

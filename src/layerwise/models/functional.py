@@ -499,6 +499,9 @@ class Functional(Model):
         return model
 
 
+Model.functional_class = Functional
+
+
 class _ShapeOnly:
     """A shape where `check_input` reads an array's ``shape`` and ``ndim``."""
 

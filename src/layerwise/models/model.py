@@ -48,12 +48,13 @@ class Model(Layer, Trainer):
 
     #: Whether the model takes one array and returns one (a subclass learns both at its first call).
     single_input = single_output = True
+    #: The class ``Model(inputs, outputs)`` builds: `Functional`, which sets it here when it is defined (it
+    #: subclasses Model, so this module cannot import it).
+    functional_class = None
 
     def __new__(cls, *args, **kwargs):
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
-            # Imported here: Functional is a subclass of this class (Keras's Model.__new__ does the same).
-            from layerwise.models.functional import Functional
-            return Functional.__new__(Functional)
+            return Model.functional_class.__new__(Model.functional_class)
         return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
@@ -86,7 +87,6 @@ class Model(Layer, Trainer):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         if cls is Model and "layers" in config:
-            from layerwise.models.functional import Functional
-            return Functional.from_config(config, custom_objects)
+            return Model.functional_class.from_config(config, custom_objects)
         return cls(**config)
 

@@ -2,29 +2,13 @@
 and its backward rule (the ``fn/grad`` pairs of lecture 001's non-linear layer) recorded as one op.
 """
 
-from layerwise.ops._autodiff import operands, result
-
-
-def activation(name, x, **kwargs):
-    """y = f(x) for the activation ``name`` of `layerwise.activations` (with its fixed ``kwargs``), recorded with
-    its backward rule dJ/dx = dJ/dy f'(x).
-
-    Example:
-        >>> import numpy as np
-        >>> activation("relu", np.array([-1.0, 2.0]))
-        array([0., 2.])
-    """
-    # Imported here: layerwise.activations imports layerwise.ops' kernels at its own import.
-    from layerwise import activations
-    function = activations.get(name, **kwargs)
-    (x,), (xv,) = operands(x)
-    y = function(xv)
-    return result(y, (x,), lambda dy: (function.backward(dy, xv, y),))
+# The module, not its names: layerwise.activations may be half-imported here (it imports layerwise.ops' kernels).
+from layerwise import activations
 
 
 def _activation(name, keras_defaults=None):
     def op(x, **kwargs):
-        return activation(name, x, **{**(keras_defaults or {}), **kwargs})
+        return activations.recorded(name, x, **{**(keras_defaults or {}), **kwargs})
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"The {name} activation, ``keras.ops.{name}`` (`layerwise.activations.{name}` and its gradient)"
                   f"; keyword arguments as the activation's{' (Keras ops defaults: ' + str(keras_defaults) + ')' if keras_defaults else ''}.\n\n"
