@@ -1,6 +1,7 @@
 """Shared fixtures: float64 layers for gradient checks, a fresh seed and names per test, ../shared data."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,10 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 def pytest_configure(config):
     """One BLAS, torch and layerwise thread per pytest-xdist worker: with `-n 2` on two cores, two threads
     each oversubscribe the machine and OpenBLAS's spinning threads slow matrix products tenfold. (The lanes
-    tests set their own thread count.)"""
+    tests set their own thread count.) A calibration a test makes is cached apart from the user's."""
+    os.environ["LAYERWISE_CACHE_DIR"] = tempfile.mkdtemp(prefix="layerwise-test-cache-")
+    # Programs the tests start (a run killed and resumed) keep one rule, whatever the load: bit-identical runs.
+    os.environ["LAYERWISE_CALIBRATION"] = "default"
     if os.environ.get("PYTEST_XDIST_WORKER"):
         from threadpoolctl import threadpool_limits
 
@@ -40,6 +44,8 @@ def _fresh_state():
     layerwise.config.set_floatx("float32")
     layerwise.utils.set_random_seed(0)
     layerwise.layers.base.clear_session()
+    # Tests run the same whatever this machine's calibration chose: lanes for memory-bound models only.
+    layerwise.config.set_calibration(memory_bound=True, dense=False)
     yield
     layerwise.config.set_floatx("float32")
 

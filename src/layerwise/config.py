@@ -68,6 +68,32 @@ def set_threads(count: int) -> None:
     _lanes.set_threads(count)
 
 
+def calibrate(force=False) -> dict:
+    """Measure (or read from the cache) how this machine runs model passes best, and use it from now on.
+
+    Whether a model's forward and backward passes split each batch over the cores (lanes, BLAS held to one
+    thread) or leave the cores to BLAS's threads is timed on two small training steps, one with convolution,
+    batch normalization and pooling, one of dense layers, and the faster way kept for each kind of model
+    (`layerwise.models._calibration`). Done on its own at the first model pass that could use lanes, and cached
+    per machine in the user's cache directory; ``force=True`` measures anew.
+
+    Returns:
+        {"memory_bound": bool, "dense": bool, "timings": {...}, "source": "cache" | "measured", ...}.
+    """
+    return _lanes.calibrate(force)
+
+
+def calibration() -> dict:
+    """The choices in force: {"memory_bound": bool or None, "dense": bool or None} (None: not decided yet)."""
+    return _lanes.policy()
+
+
+def set_calibration(memory_bound=None, dense=None) -> None:
+    """Override the calibration: whether passes of models with memory-bound layers (convolution, pooling, batch
+    normalization) / of other models run in lanes; None leaves that kind to the calibration."""
+    _lanes.set_policy(memory_bound=memory_bound, dense=dense)
+
+
 def cpu_model() -> str:
     """Return the CPU's model name as the kernel reports it (what `lscpu` shows)."""
     try:
@@ -84,7 +110,7 @@ def info() -> dict:
 
     Example:
         >>> sorted(info())
-        ['blas', 'cores', 'cpu', 'floatx', 'layerwise', 'numpy', 'python', 'threads']
+        ['blas', 'calibration', 'cores', 'cpu', 'floatx', 'layerwise', 'numpy', 'python', 'threads']
     """
     blas = "unknown (install layerwise[threads] for threadpoolctl)"
     if importlib.util.find_spec("threadpoolctl") is not None:
@@ -94,4 +120,5 @@ def info() -> dict:
                          f"({library['num_threads']} threads)"
                          for library in threadpool_info() if library["user_api"] == "blas") or "none found"
     return {"layerwise": __version__, "python": platform.python_version(), "numpy": np.__version__,
-            "cpu": cpu_model(), "cores": os.cpu_count(), "blas": blas, "threads": threads(), "floatx": floatx()}
+            "cpu": cpu_model(), "cores": os.cpu_count(), "blas": blas, "threads": threads(), "floatx": floatx(),
+            "calibration": calibration()}

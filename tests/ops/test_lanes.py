@@ -16,7 +16,7 @@ import layerwise
 from layerwise import layers
 from layerwise.ops import _lanes, conv, normalization, pooling
 from layerwise.ops._workspace import Workspace
-from layerwise.ops.dense import matmul_in_lanes
+from layerwise.ops.dense import product
 from layerwise.ops.normalization import fold_channels, folded_centered_moments, folded_sum_and_dot
 from layerwise.testing import check_gradients
 
@@ -249,7 +249,7 @@ def test_normalization_sums_and_matrix_products_in_lanes_match_one_lane(lanes, r
     assert_same(*one_lane_and_three(lambda: folded_sum_and_dot(folded_dy, folded, fold)))
     for rows, inner, columns in [(9, 4, 5), (4, 7, 9)]:  # split by rows, then by columns
         a, b = rng.normal(size=(rows, inner)), rng.normal(size=(inner, columns))
-        single, split = one_lane_and_three(lambda: matmul_in_lanes(a, b))
+        single, split = one_lane_and_three(lambda: product(a, b))
         assert_same(single, split)
         np.testing.assert_allclose(split, a @ b, rtol=1e-12)
 
@@ -323,8 +323,8 @@ def _residual_network():
 
 def test_a_model_with_convolutions_runs_its_passes_in_lanes(lanes, lanes_run, float64, rng):
     model = _residual_network()
-    assert model.prefers_all_cores
-    assert not layerwise.Sequential([layerwise.Input(shape=(3,)), layers.Dense(2)]).prefers_all_cores
+    assert model.memory_bound
+    assert not layerwise.Sequential([layerwise.Input(shape=(3,)), layers.Dense(2)]).memory_bound
     report = check_gradients(model, rng.normal(size=(7, 6, 6, 3)), modes=("inference", "training"), max_entries=16)
     assert report.passed, f"\n{report}"
     assert max(lanes_run) == 2  # lanes 0, 1 and 2

@@ -8,7 +8,7 @@ record of a top-level call spans the whole composition; its `backward` runs it i
 having added dJ/dθ into every parameter on the way.
 
 The trace of the running top-level call (its mode, the losses of ``add_loss``) is a context variable, so
-calls in two threads never meet.
+two calls made at once never meet.
 """
 
 import contextvars

@@ -17,7 +17,7 @@ from layerwise.layers.input_spec import InputSpec
 from layerwise.layers.symbolic import call_symbolic, format_shape, is_symbolic
 from layerwise.ops import Tensor
 from layerwise.ops._autodiff import value_of
-from layerwise.ops.dense import matmul_in_lanes
+from layerwise.ops.dense import add_product
 from layerwise.utils._arguments import check_integer, check_sample_shape
 
 _NAME_COUNTS: dict = {}
@@ -99,17 +99,12 @@ class Parameter:
         self._grad_is_zero = True
 
     def accumulate_matmul(self, a, b) -> None:
-        """grad += a @ b, with the product written straight into grad when grad is zero, split over the lanes
-        (`layerwise.ops.dense.matmul_in_lanes`).
-
-        The weight gradient of a dense layer is one large product per step; writing it in place saves a
+        """grad += a @ b, the product written straight into grad when grad is zero (`ops.dense.add_product`):
+        a dense layer's weight gradient is one large product per step, and writing it in place saves a
         temporary and an extra pass over the weights, the framework's main overhead over a bare NumPy loop.
         """
-        if self._grad_is_zero:
-            matmul_in_lanes(a, b, out=self._grad)
-            self._grad_is_zero = False
-        else:
-            self._grad += matmul_in_lanes(a, b)
+        add_product(self._grad, a, b, overwrite=self._grad_is_zero)
+        self._grad_is_zero = False
 
     @property
     def shape(self):
@@ -199,12 +194,10 @@ class Layer:
     #: The sum of the ``add_loss`` terms of the last call, in both modes (Keras trains and evaluates on them); the
     #: activity penalties, which count in training only, are apart.
     added_loss = 0.0
-    #: Whether a model holding this layer runs its passes on all cores (`layerwise.ops._lanes`): layers
-    #: whose memory-bound work weighs (convolution, pooling, batch normalization) say so. A model of dense
-    #: or recurrent layers only keeps BLAS's own threads, which run its large matrix products faster;
-    #: beside a convolution, their products are split over the lanes (the recurrent steps' small ones
-    #: run in the calling thread).
-    prefers_all_cores = False
+    #: Whether the layer's work is mostly memory-bound passes (copies, sums, broadcasts) rather than large
+    #: matrix products: convolution, pooling, batch normalization say so. What a model does with it (how its
+    #: passes use the cores) is the executor's choice, measured per machine (`layerwise.config.calibrate`).
+    memory_bound = False
 
     def __init_subclass__(cls, **kwargs):
         # Every layer class of layerwise is found by name when a saved model is loaded.
@@ -269,7 +262,7 @@ class Layer:
         attribute, and keeps what that call's `forward` saves for `backward` to itself.
 
         Models run each node through its own call, so a layer called at several nodes, inside nested
-        models, or from two threads at once never overwrites another call's state.
+        models, or by two callers at once never overwrites another call's state.
         """
         call = object.__new__(type(self))
         call.__dict__.update(self.__dict__)

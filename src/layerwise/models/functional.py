@@ -184,9 +184,9 @@ class Functional(Model):
         raise ValueError(f"{self.name}: no layer named {name!r}; layers are {[l.name for l in layers]}")
 
     @property
-    def prefers_all_cores(self):
+    def memory_bound(self):
         """Whether the model's passes run on all cores: when any of its layers prefers it (see `Layer`)."""
-        return any(layer.prefers_all_cores for layer in self.layers)
+        return any(layer.memory_bound for layer in self.layers)
 
     @property
     def weights(self):

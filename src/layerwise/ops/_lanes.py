@@ -2,13 +2,14 @@
 
 NumPy runs element-wise work (copies, ufuncs, reductions) on one thread; only its matrix products use
 OpenBLAS's threads. Splitting the element-wise passes over a thread pool while OpenBLAS keeps its own
-threads loses on this machine (measured 3-7% slower): after every matrix product OpenBLAS's worker spins
-on the second core, waiting for the next one (``OPENBLAS_THREAD_TIMEOUT``). So a model with layers that
-gain from it (`Layer.prefers_all_cores`: convolution, pooling, batch normalization) runs its forward and
-backward passes inside `all_cores`, which holds BLAS to one thread (threadpoolctl); there, kernels split
-their batch with `in_lanes` and run the matrix products of their slices in their lanes too, and
-OpenBLAS's worker never wakes. Measured on this machine (2 cores): a ResNet-20 training step of 128
-images went from 575 to 440-455 ms, a small CNN's from 60 to 50 ms.
+threads loses (measured 3-7% slower on the AMD Zen 3 machine): after every matrix product OpenBLAS's worker
+spins on the second core, waiting for the next one (``OPENBLAS_THREAD_TIMEOUT``). So a model whose passes
+gain from lanes runs them inside `all_cores`, which holds BLAS to one thread (threadpoolctl); there, kernels
+split their batch with `in_lanes` and run the matrix products of their slices in their lanes too, and
+OpenBLAS's worker never wakes. Measured on the AMD Zen 3 machine (2 cores): a ResNet-20 training step of
+128 images went from 575 to 440-455 ms, a small CNN's from 60 to 50 ms. Which models gain is a matter of
+the machine: `uses_lanes` asks the calibration (`layerwise.config.calibrate`), by the kind of work of the
+model's layers (`Layer.memory_bound`).
 
 Lanes need threadpoolctl (``pip install layerwise[threads]``); without it, with one core, after
 ``set_threads(1)``, or outside `all_cores` (a layer called on its own), every kernel runs in the calling
@@ -206,12 +207,62 @@ def elementwise_in_lanes(function, out, *inputs):
     return out
 
 
+#: Whether a model's passes run in lanes, by the kind of work of its layers: "memory_bound" (a model with a
+#: convolution, pooling or batch normalization layer) and "dense" (the others, whose large matrix products
+#: BLAS's own threads may run faster). None until decided: by `set_policy`, or on the first pass that could
+#: use lanes by the calibrator (`set_calibrator`: layerwise measures this machine once and caches the choice).
+_policy = {"memory_bound": None, "dense": None}
+_calibrator = None
+
+
+def set_calibrator(function):
+    """Register ``function(force) -> {"memory_bound": bool, "dense": bool, ...}``, which decides the policy on
+    first need (``force``: measure anew rather than read a cached choice)."""
+    global _calibrator
+    _calibrator = function
+
+
+def calibrate(force=False) -> dict:
+    """Decide the policy now through the calibrator, and return what it reported."""
+    if _calibrator is None:
+        raise RuntimeError("no calibrator is registered: import layerwise (its models register one)")
+    decided = _calibrator(force)
+    _policy.update({kind: bool(decided[kind]) for kind in _policy})
+    return decided
+
+
+def set_policy(**choices):
+    """Fix whether passes of ``memory_bound`` / ``dense`` models run in lanes (a bool), or leave it to the
+    calibrator (None)."""
+    unknown = set(choices) - set(_policy)
+    if unknown:
+        raise ValueError(f"set_policy: the kinds of work are {sorted(_policy)}, received {sorted(unknown)}")
+    _policy.update(choices)
+
+
+def policy() -> dict:
+    """The current choices (None where not decided yet)."""
+    return dict(_policy)
+
+
+def uses_lanes(memory_bound) -> bool:
+    """Whether a model of this kind of work runs its passes in lanes on this machine."""
+    if threads() == 1:
+        return False
+    kind = "memory_bound" if memory_bound else "dense"
+    if _policy[kind] is None:
+        decided = _calibrator(False) if _calibrator is not None else {}
+        # Without a calibrator, today's measured rule: lanes for memory-bound work, BLAS's threads for products.
+        _policy.update({k: decided.get(k, k == "memory_bound") for k, v in _policy.items() if v is None})
+    return _policy[kind]
+
+
 def on_all_cores(method):
-    """Decorate a model's forward or backward pass to run inside `all_cores` when the model
-    ``prefers_all_cores``."""
+    """Decorate a model's forward or backward pass to run inside `all_cores` when lanes pay on this machine for
+    the model's kind of work (`uses_lanes` of its ``memory_bound``)."""
     @functools.wraps(method)
     def on_cores(model, *args, **kwargs):
-        if not model.prefers_all_cores:
+        if not uses_lanes(model.memory_bound):
             return method(model, *args, **kwargs)
         with all_cores():
             return method(model, *args, **kwargs)

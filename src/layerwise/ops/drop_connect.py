@@ -7,7 +7,7 @@ elementwise factor S. `ScaledKernel` carries (V, S) in the place of a `Parameter
 
 import numpy as np
 
-from layerwise.ops.dense import dense_backward, dense_forward, matmul_in_lanes
+from layerwise.ops.dense import dense_backward, dense_forward, product
 
 
 class ScaledKernel:
@@ -25,9 +25,9 @@ class ScaledKernel:
         self.kernel, self.value, self.grad_scale = kernel, value, grad_scale
 
     def accumulate_matmul(self, a, b):
-        product = matmul_in_lanes(a, b)
-        product *= self.grad_scale
-        self.kernel.grad += product
+        scaled = product(a, b)
+        scaled *= self.grad_scale
+        self.kernel.grad += scaled
 
 
 def masked_kernel(kernel, mask):

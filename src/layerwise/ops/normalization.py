@@ -90,6 +90,32 @@ def folded_sum_and_dot(first, second, fold):
     return _per_channel(sums, fold), _per_channel(dots, fold)
 
 
+def folded_scale_shift(centered, scale, out, shift=None, folded=None, mean=None):
+    """out = centered * scale (+ shift) on `fold_channels` views, per-channel vectors tiled by `tile`; with
+    ``folded`` and ``mean``, ``centered`` is first filled with folded - mean in the same pass (the forward pass
+    of batch normalization in inference, y = (gamma inv_std) (x - mu) + beta)."""
+    def lane(_, start, stop):
+        if mean is not None:
+            np.subtract(folded[start:stop], mean, out=centered[start:stop])
+        part = np.multiply(centered[start:stop], scale, out=out[start:stop])
+        if shift is not None:
+            part += shift
+    in_row_lanes(lane, centered)
+    return out
+
+
+def folded_scale_combine(dy, scale, out, centered=None, on_centered=None, constant=None):
+    """out = dy * scale (+ centered * on_centered + constant) on `fold_channels` views: the input gradient of
+    batch normalization, dJ/dx = s dJ/dy + a (x - mu) + c with per-channel s, a and c tiled by `tile`."""
+    def lane(_, start, stop):
+        part = np.multiply(dy[start:stop], scale, out=out[start:stop])
+        if centered is not None:
+            part += centered[start:stop] * on_centered
+            part += constant
+    in_row_lanes(lane, dy)
+    return out
+
+
 def folded_centered_moments(folded, fold, count):
     """Per-channel mean and biased variance of a `fold_channels` view, and the centered view x - mu (a new
     array), centered and squared in one pass."""

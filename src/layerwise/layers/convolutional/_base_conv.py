@@ -20,7 +20,7 @@ class BaseConv(Layer):
 
     rank = 2
     paddings = ("valid", "same")
-    prefers_all_cores = True
+    memory_bound = True
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", dilation_rate=1, groups=1,
                  activation=None, use_bias=True, kernel_initializer="glorot_uniform",

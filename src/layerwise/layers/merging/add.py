@@ -3,7 +3,7 @@
 import numpy as np
 
 from layerwise.layers.merging._merge import Merge, functional_form
-from layerwise.ops._lanes import elementwise_in_lanes
+from layerwise.ops.elementwise import sum_into
 
 
 class Add(Merge):
@@ -30,16 +30,10 @@ class Add(Merge):
     def forward(self, inputs, training=False):
         self.count = len(inputs)
         y = np.empty(np.broadcast_shapes(*(x.shape for x in inputs)), np.result_type(*inputs))
-        return elementwise_in_lanes(_sum_into, y, *inputs)
+        return sum_into(y, inputs)
 
     def backward(self, dy):
         return [dy] * self.count
-
-
-def _sum_into(out, first, second, *rest):
-    np.add(first, second, out=out)
-    for x in rest:
-        out += x
 
 
 add = functional_form(Add)

@@ -4,8 +4,8 @@ import numpy as np
 
 from layerwise import initializers
 from layerwise.layers.normalization._base import Normalization
-from layerwise.ops.normalization import (fold_channels, folded_centered_moments, folded_sum_and_dot, in_row_lanes,
-                                         tile)
+from layerwise.ops.normalization import (fold_channels, folded_centered_moments, folded_scale_combine,
+                                         folded_scale_shift, folded_sum_and_dot, tile)
 
 
 class BatchNormalization(Normalization):
@@ -54,7 +54,7 @@ class BatchNormalization(Normalization):
         vs test time).
     """
 
-    prefers_all_cores = True
+    memory_bound = True
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
@@ -101,15 +101,7 @@ class BatchNormalization(Normalization):
         self.inv_std = 1.0 / np.sqrt(variance + self.epsilon)
         self.centered = centered
         scale, shift = tile(self._scale(), self.fold), tile(self.beta.value, self.fold) if self.center else None
-        y = np.empty_like(centered)
-
-        def lane(_, start, stop):
-            if tiled_mean is not None:
-                np.subtract(folded[start:stop], tiled_mean, out=centered[start:stop])
-            part = np.multiply(centered[start:stop], scale, out=y[start:stop])
-            if shift is not None:
-                part += shift
-        in_row_lanes(lane, centered)
+        y = folded_scale_shift(centered, scale, np.empty_like(centered), shift, folded, tiled_mean)
         y = y.reshape(x_last.shape)
         return y if x_last is x else np.ascontiguousarray(np.moveaxis(y, -1, channel_axis))
 
@@ -128,20 +120,14 @@ class BatchNormalization(Normalization):
         if self.scale:
             self.gamma.grad += sum_dy_x_hat
         scale = self._scale()
-        dx = np.empty_like(folded_dy)
+        statistics = {}
         if self.batch_statistics:
             # dJ/dx = gamma inv_std (dJ/dy - mean dJ/dy - x_hat mean(dJ/dy x_hat))
             #       = s dJ/dy + (-s inv_std^2 / m sum dJ/dy (x - mu)) (x - mu) - s / m sum dJ/dy, the sums reused.
-            on_centered = tile(sum_dy_x_hat * (-self.inv_std / self.count) * scale, self.fold)
-            constant = tile(sum_dy * (-1.0 / self.count) * scale, self.fold)
-        tiled_scale = tile(scale, self.fold)
-
-        def lane(_, start, stop):
-            part = np.multiply(folded_dy[start:stop], tiled_scale, out=dx[start:stop])
-            if self.batch_statistics:
-                part += self.centered[start:stop] * on_centered
-                part += constant
-        in_row_lanes(lane, folded_dy)
+            statistics = {"centered": self.centered,
+                          "on_centered": tile(sum_dy_x_hat * (-self.inv_std / self.count) * scale, self.fold),
+                          "constant": tile(sum_dy * (-1.0 / self.count) * scale, self.fold)}
+        dx = folded_scale_combine(folded_dy, tile(scale, self.fold), np.empty_like(folded_dy), **statistics)
         dx = dx.reshape(dy_last.shape)
         return dx if dy_last is dy else np.ascontiguousarray(np.moveaxis(dx, -1, channel_axis))
 

@@ -37,7 +37,7 @@ class BasePooling(Layer):
     """A pooling window over ``rank`` spatial axes; subclasses give one 2-D pass as `pool_forward`/`pool_backward`."""
 
     rank = 2
-    prefers_all_cores = True
+    memory_bound = True
 
     def __init__(self, pool_size=2, strides=None, padding="valid", **kwargs):
         super().__init__(**kwargs)

@@ -24,7 +24,7 @@ import numpy as np
 
 from layerwise import activations, initializers
 from layerwise.layers.base import Layer
-from layerwise.ops.dense import matmul_in_lanes
+from layerwise.ops.dense import product
 from layerwise.utils._arguments import check_integer
 from layerwise.utils.random import make_generator
 
@@ -150,7 +150,7 @@ class RecurrentCell(Layer):
             if self.input_keep is not None:
                 inputs = inputs * self.input_keep
             self.inputs = inputs
-            self.projections = matmul_in_lanes(inputs.reshape(steps * batch, features),
+            self.projections = product(inputs.reshape(steps * batch, features),
                                                self.kernel.value).reshape(steps, batch, -1)
             if self.use_bias:
                 self.projections += self.input_bias(self.bias.value)
@@ -198,7 +198,7 @@ class RecurrentCell(Layer):
             self.input_bias(self.bias.grad)[...] += d_inputs.sum(axis=0)
         if not (self.whole_sequence and input_gradient):
             return None
-        dx = matmul_in_lanes(d_inputs, self.kernel.value.T).reshape(steps, batch, -1)
+        dx = product(d_inputs, self.kernel.value.T).reshape(steps, batch, -1)
         if self.input_keep is not None:
             dx *= self.input_keep
         return dx

@@ -1,0 +1,117 @@
+"""The per-machine calibration of how model passes use the cores: measured, cached per machine, overridable,
+reported, and obeyed by the executor."""
+
+import json
+
+import numpy as np
+import pytest
+
+import layerwise
+from layerwise import layers
+from layerwise.models import _calibration
+from layerwise.ops import _lanes
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAYERWISE_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("LAYERWISE_CALIBRATION", raising=False)
+    monkeypatch.setattr(_calibration, "BUSY_CORES", float("inf"))
+    return tmp_path / "calibration.json"
+
+
+@pytest.fixture
+def fast_measure(monkeypatch):
+    calls = []
+
+    def measure(repeats=5):
+        calls.append(repeats)
+        return {"memory_bound": True, "dense": False, "timings": {}}
+    monkeypatch.setattr(_calibration, "measure", measure)
+    return calls
+
+
+def test_a_calibration_is_measured_once_then_read_from_the_cache_of_this_machine(cache, fast_measure):
+    first = layerwise.config.calibrate(force=True)
+    assert first["source"] == "measured" and len(fast_measure) == 1
+    entries = json.loads(cache.read_text())
+    assert list(entries) == [_calibration.machine_key()]
+    again = layerwise.config.calibrate()
+    assert again["source"] == "cache" and len(fast_measure) == 1
+    assert layerwise.config.calibration() == {"memory_bound": True, "dense": False}
+    assert layerwise.config.info()["calibration"] == {"memory_bound": True, "dense": False}
+
+
+def test_another_machine_key_measures_anew(cache, fast_measure, monkeypatch):
+    layerwise.config.calibrate()
+    monkeypatch.setattr(_calibration, "machine_key", lambda: "another CPU | another BLAS")
+    assert layerwise.config.calibrate()["source"] == "measured" and len(fast_measure) == 2
+    assert len(json.loads(cache.read_text())) == 2
+
+
+def test_a_busy_machine_keeps_the_default_rule_and_caches_nothing(cache, fast_measure, monkeypatch):
+    monkeypatch.setattr(_calibration, "BUSY_CORES", -1.0)
+    result = layerwise.config.calibrate(force=True)
+    assert "busy" in result["source"] and not fast_measure and not cache.exists()
+    assert {k: result[k] for k in ("memory_bound", "dense")} == _calibration.DEFAULT
+
+
+def test_the_environment_can_ask_for_the_default_rule(cache, fast_measure, monkeypatch):
+    monkeypatch.setenv("LAYERWISE_CALIBRATION", "default")
+    assert layerwise.config.calibrate(force=True)["source"].startswith("default") and not fast_measure
+
+
+def test_a_corrupt_cache_is_measured_over(cache, fast_measure):
+    cache.write_text("{not json")
+    assert layerwise.config.calibrate()["source"] == "measured"
+    assert json.loads(cache.read_text())
+
+
+def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
+    monkeypatch.setattr(_lanes, "ThreadpoolController", _lanes.ThreadpoolController)
+    threads = _lanes.threads()
+    _lanes.set_threads(2)
+    try:
+        result = _calibration.measure(repeats=1)
+    finally:
+        _lanes.set_threads(threads)
+    for kind in ("memory_bound", "dense"):
+        timing = result["timings"][kind]
+        assert timing["lanes_ms"] > 0 and timing["calling_thread_ms"] > 0
+        assert result[kind] == (timing["lanes_ms"] < (1 - _calibration.MARGIN) * timing["calling_thread_ms"])
+    assert layerwise.config.calibration() == {"memory_bound": True, "dense": False}  # left as it was
+
+
+@pytest.mark.parametrize("memory_bound", [True, False])
+def test_the_executor_obeys_the_choice(memory_bound, monkeypatch):
+    entered = []
+    monkeypatch.setattr(_lanes, "all_cores", lambda: entered.append(1) or _NoContext())
+    monkeypatch.setattr(_lanes, "threads", lambda: 2)
+    layerwise.config.set_calibration(memory_bound=memory_bound, dense=not memory_bound)
+    convolutional = layerwise.Sequential([layerwise.Input(shape=(6, 6, 1)), layers.Conv2D(2, 3)])
+    dense = layerwise.Sequential([layerwise.Input(shape=(4,)), layers.Dense(2)])
+    convolutional(np.zeros((2, 6, 6, 1)))
+    assert len(entered) == int(memory_bound)
+    dense(np.zeros((2, 4)))
+    assert len(entered) == 1
+
+
+def test_an_undecided_kind_is_calibrated_on_the_first_pass_that_could_use_lanes(cache, fast_measure, monkeypatch):
+    monkeypatch.setattr(_lanes, "threads", lambda: 2)
+    layerwise.config.set_calibration()
+    assert layerwise.config.calibration() == {"memory_bound": None, "dense": None}
+    layerwise.Sequential([layerwise.Input(shape=(4,)), layers.Dense(2)])(np.zeros((2, 4)))
+    assert len(fast_measure) == 1 and layerwise.config.calibration() == {"memory_bound": True, "dense": False}
+
+
+def test_an_unknown_kind_of_work_is_refused():
+    with pytest.raises(ValueError, match="kinds of work"):
+        _lanes.set_policy(sparse=True)
+
+
+class _NoContext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
