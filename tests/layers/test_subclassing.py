@@ -253,3 +253,88 @@ def test_a_lambda_of_a_registered_function_round_trips_through_a_model_file(tmp_
     model.save(tmp_path / "m.layerwise")
     loaded = layerwise.models.load_model(tmp_path / "m.layerwise")
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+# ---- found in review ------------------------------------------------------------------------------------------
+def test_tensor_equality_is_element_wise_as_numpy_s(rng):
+    class ZeroToOne(Layer):
+        def call(self, inputs):
+            return ops.where(inputs == 0.0, 1.0, inputs) + ops.where(inputs != 0.0, 0.0, 1.0)
+
+    assert ZeroToOne()(np.array([[0.0, 2.0]])).tolist() == [[2.0, 2.0]]
+    with pytest.raises(TypeError):
+        hash(ops.Tensor(np.zeros(2)))
+
+
+def test_joining_a_float32_tensor_with_float64_constants_stays_float32():
+    class Join(Layer):
+        def call(self, inputs):
+            return ops.concatenate([inputs, np.zeros((2, 1))], axis=-1) + ops.stack([inputs, np.ones((2, 3))])[0, :, :1]
+
+    y = Join()(np.ones((2, 3), dtype="float32"))
+    assert y.dtype == np.float32
+
+
+def test_gradients_of_reductions_are_writable_arrays_of_their_own():
+    layer = layerwise.layers.Lambda(lambda x: ops.sum(x, axis=1))
+    layer(np.ones((2, 3)))
+    dx = layer.backward(np.ones(2, dtype="float32"))
+    dx *= 2.0
+    assert dx.tolist() == [[2.0] * 3] * 2
+
+
+def test_a_call_layer_s_own_activity_regularizer_counts_in_training(float64):
+    layer = Linear(2, activity_regularizer="l2")
+    x = np.ones((3, 4))
+    y = layer(x, training=True)
+    assert layer.activity_penalty == pytest.approx(0.01 * float(np.sum(y ** 2)))
+    np.testing.assert_allclose(layer.activity_gradient, 0.02 * y)
+    layer(x, training=False)
+    assert layer.activity_penalty == 0.0 and layer.activity_gradient is None
+
+
+def test_a_call_without_input_gradient_returns_none():
+    layer = Linear(2)
+    layer(np.ones((3, 4)))
+    call = layer.new_call()
+    call(np.ones((3, 4)), input_gradient=False)
+    assert call.backward(np.ones((3, 2), dtype="float32")) is None and layer.w.grad.any()
+
+
+def test_a_list_of_input_specs_checks_the_number_of_inputs():
+    class Pair(Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.input_spec = [layerwise.layers.InputSpec(ndim=2), layerwise.layers.InputSpec(ndim=2)]
+
+        def call(self, inputs):
+            return inputs[0] + inputs[1]
+
+    layer = Pair(name="pair")
+    assert layer([np.ones((1, 2)), np.ones((1, 2))]).tolist() == [[2.0, 2.0]]
+    with pytest.raises(ValueError, match=r"'pair' \(Pair\) expects 2 input\(s\) by its input_spec, received 3"):
+        layer([np.ones((1, 2))] * 3)
+
+
+def test_a_protocol_layer_returning_a_tuple_enters_the_record_as_several_outputs(float64, rng):
+    class LastState(Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.rnn = layerwise.layers.GRU(3, return_state=True)
+
+        def call(self, inputs):
+            output, state = self.rnn(inputs)
+            return output * 2.0 + ops.tanh(state)
+
+    layer = LastState()
+    report = check_gradients(layer, rng.normal(size=(2, 4, 3)))
+    assert report.passed, f"\n{report}"
+
+
+def test_a_lambda_names_only_ops_and_activation_functions():
+    from layerwise.layers import Lambda
+    for name in ("layerwise.activations:get", "layerwise.activations:serialize", "layerwise.ops:Tensor",
+                 "layerwise.activations:elementwise_in_lanes"):
+        with pytest.raises(ValueError, match="unknown function"):
+            Lambda.from_config({"function": name})
+    assert Lambda.from_config({"function": "layerwise.activations:gelu"}).function is layerwise.activations.gelu

@@ -242,3 +242,92 @@ def test_evaluate_counts_the_added_loss_as_keras_does(rng):
     # The sampling layer draws anew at each call, so the reconstruction term is recomputed from a call of its own.
     assert loss == pytest.approx(float(np.mean((reconstructed - x) ** 2)) + kl, rel=0.2)
     assert loss > float(np.mean((reconstructed - x) ** 2))
+
+
+# ---- found in review ------------------------------------------------------------------------------------------
+class Scaled(layerwise.Model):
+    """A model with its own build and weight, an activity penalty inside and an added loss."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = Dense(3, activity_regularizer="l2")
+
+    def build(self, input_shape):
+        self.w = self.add_weight("w", (input_shape[-1],), "ones")
+
+    def call(self, inputs):
+        y = self.dense(inputs * self.w)
+        self.add_loss(0.1 * ops.sum(ops.square(self.w)))
+        return y
+
+
+def test_a_subclass_with_its_own_build_is_built_once(rng):
+    x, y = rng.normal(size=(16, 4)).astype("float32"), rng.normal(size=(16, 3)).astype("float32")
+    model = Scaled()
+    model.compile("sgd", "mse")
+    model.fit(x, y, epochs=1, verbose=0)
+    first = model.predict(x, verbose=0)
+    np.testing.assert_array_equal(model.predict(x, verbose=0), first)
+    assert [p.name.split("/")[-1] for p in model.weights].count("w") == 1 and model.count_params() == 4 + 15
+
+
+def test_loss_scaling_scales_the_added_losses_and_inner_penalties_too(rng):
+    x, y = rng.normal(size=(16, 4)).astype("float32"), rng.normal(size=(16, 3)).astype("float32")
+    plain, scaled = Scaled(), Scaled()
+    plain(x[:1])
+    scaled(x[:1])
+    scaled.set_weights(plain.get_weights())
+    plain.compile(layerwise.optimizers.SGD(0.1), "mse")
+    scaled.compile(layerwise.optimizers.LossScaleOptimizer(layerwise.optimizers.SGD(0.1), initial_scale=1024.0),
+                   "mse")
+    plain.train_on_batch(x, y)
+    scaled.train_on_batch(x, y)
+    for p, q in zip(plain.weights, scaled.weights):
+        np.testing.assert_allclose(q.value, p.value, rtol=1e-5, atol=1e-6)
+
+
+def test_a_colliding_weight_path_is_refused_rather_than_one_weight_dropped(tmp_path):
+    class Twice(layerwise.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.a = self.add_weight("w", (2,), "ones")
+            self.b = self.add_weight("w", (2,), "zeros")
+
+        def call(self, inputs):
+            return inputs * self.a + self.b
+
+    model = Twice()
+    model(np.ones((1, 2)))
+    with pytest.raises(ValueError, match="would both be saved as 'w'"):
+        model.save_weights(tmp_path / "w.safetensors")
+
+
+def test_a_subclass_with_an_input_spec_saves_and_loads(rng, tmp_path):
+    model = Classifier(units=4)
+    model.input_spec = layerwise.layers.InputSpec(ndim=2)
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    x, y = _blobs(rng, 16)
+    model.fit(x, y, verbose=0)
+    model.save(tmp_path / "m.layerwise")
+    loaded = layerwise.models.load_model(tmp_path / "m.layerwise")
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+@pytest.mark.parametrize("shape", [[None, 10**7, 10**6, 4], [None, -1], [3, 4], "oops", [None, 2.5]])
+def test_a_hostile_build_config_is_refused_before_anything_is_allocated(shape, rng, tmp_path):
+    import json
+    import zipfile
+
+    from layerwise.saving import model_file
+    model = Classifier(units=4)
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    x, y = _blobs(rng, 16)
+    model.fit(x, y, verbose=0)
+    entries = model_file.model_entries(model)
+    config = json.loads(entries["config.json"])
+    config["model"]["build_config"]["input_shape"] = shape
+    entries["config.json"] = json.dumps(config).encode()
+    model_file.write_model_file(tmp_path / "m.layerwise", entries)
+    assert zipfile.is_zipfile(tmp_path / "m.layerwise")
+    with pytest.raises(layerwise.errors.ModelFileError, match="build_config|cannot be built"):
+        layerwise.models.load_model(tmp_path / "m.layerwise")

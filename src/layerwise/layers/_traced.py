@@ -33,13 +33,18 @@ class _Trace:
         self.losses = []
         self.penalty = 0.0
         self.added = 0.0
+        self.nodes = []
 
 
 class CallRecord:
-    """What `backward` needs from one top-level call: its input leaves, its outputs and its added losses."""
+    """What `backward` needs from one top-level call: its input leaves, its outputs, its added losses, and the
+    calls of its protocol layers (``nodes``). ``loss_scale`` is the factor a scaled training step puts on every
+    term of the loss (`layerwise.optimizers.LossScaleOptimizer`): the added losses' seeds take it too."""
 
-    def __init__(self, inputs, structure, outputs, losses):
-        self.inputs, self.structure, self.outputs, self.losses = inputs, structure, outputs, losses
+    loss_scale = 1.0
+
+    def __init__(self, inputs, structure, outputs, losses, nodes):
+        self.inputs, self.structure, self.outputs, self.losses, self.nodes = inputs, structure, outputs, losses, nodes
 
 
 def _flatten(value):
@@ -73,46 +78,55 @@ def _sample_shapes(value):
     return _map(lambda leaf: list(np.shape(value_of(leaf)))[1:], value)
 
 
+def _specs(layer):
+    """The layer's own `InputSpec` (or list of them, one per input), as Keras's ``self.input_spec``; else None."""
+    spec = layer.input_spec
+    if isinstance(spec, InputSpec):
+        return [spec]
+    if isinstance(spec, list) and spec and all(isinstance(item, InputSpec) for item in spec):
+        return spec
+    return None
+
+
+def building(build):
+    """A ``call`` layer's own ``build``, made to mark the layer built and to run once (as Keras wraps it), so a
+    model built before its first call (``model.build(shape)``, or by `fit`) is not built again by that call."""
+    @functools.wraps(build)
+    def build_once(layer, input_shape):
+        if not layer.built:
+            build(layer, input_shape)
+            layer.built = True
+    return build_once
+
+
 def _build(layer, inputs):
     """Keras's lazy build: ``build`` receives the input shape (batch axis None), a structure of them for
-    structured inputs; the per-sample shapes are remembered, and every later call is held to them."""
-    if isinstance(layer.input_spec, InputSpec) or isinstance(layer.input_spec, list) and layer.input_spec and all(
-            isinstance(spec, InputSpec) for spec in layer.input_spec):
-        # The layer's own description of what it accepts (Keras's ``self.input_spec``) rules instead.
-        specs = layer.input_spec if isinstance(layer.input_spec, list) else [layer.input_spec]
-        for index, (spec, leaf) in enumerate(zip(specs, _flatten(inputs))):
+    structured inputs. The inputs are held to the layer's `InputSpec` if it set one, else to the per-sample
+    shapes of its first call."""
+    leaves, specs = _flatten(inputs), _specs(layer)
+    if specs is not None:
+        if len(specs) != len(leaves):
+            raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}) expects {len(specs)} input(s) by its "
+                             f"input_spec, received {len(leaves)}")
+        for index, (spec, leaf) in enumerate(zip(specs, leaves)):
             spec.check(leaf, layer, index)
-        if not layer.built:
-            layer.build(_map(lambda leaf: (None,) + tuple(np.shape(value_of(leaf)))[1:], inputs))
-            layer.built = True
-        layer.single_input = not isinstance(inputs, (list, tuple, dict))
-        return
-    shapes = _sample_shapes(inputs)
     if not layer.built:
-        layer.build(_map(lambda leaf: (None,) + tuple(np.shape(value_of(leaf)))[1:], inputs))
-        layer.input_spec, layer.built = shapes, True
-        layer.single_input = not isinstance(inputs, (list, tuple, dict))
-    elif shapes != _canonical(layer.input_spec):
+        if not getattr(type(layer).build, "builds_by_calling", False):
+            layer.build(_map(lambda leaf: (None,) + tuple(np.shape(value_of(leaf)))[1:], inputs))
+        layer.built = True
+    shapes = _sample_shapes(inputs)
+    if getattr(layer, "sample_shapes", None) is None:
+        layer.sample_shapes, layer.single_input = shapes, not isinstance(inputs, (list, tuple, dict))
+    elif specs is None and shapes != layer.sample_shapes:
         received = _map(lambda leaf: tuple(np.shape(value_of(leaf))), inputs)
         raise ValueError(f"Layer '{layer.name}' ({type(layer).__name__}) expected input of shape "
-                         f"{_describe(_canonical(layer.input_spec))}, received {received}")
-
-
-def _canonical(spec):
-    """Sample shapes as `_sample_shapes` gives them (`Layer.build_for` keeps one input's as a tuple)."""
-    if isinstance(spec, dict):
-        return {key: _canonical(value) for key, value in spec.items()}
-    if isinstance(spec, (list, tuple)) and all(isinstance(d, int) or d is None for d in spec):
-        return list(spec)
-    return type(spec)(_canonical(item) for item in spec)
+                         f"{_describe(layer.sample_shapes)}, received {received}")
 
 
 def _describe(shapes):
     if isinstance(shapes, dict):
         return "{" + ", ".join(f"{k!r}: {_describe(v)}" for k, v in shapes.items()) + "}"
-    if isinstance(shapes, tuple):
-        return "[" + ", ".join(_describe(shape) for shape in shapes) + "]"
-    if shapes and isinstance(shapes[0], list):
+    if isinstance(shapes, tuple) or shapes and isinstance(shapes[0], list):
         return "[" + ", ".join(_describe(shape) for shape in shapes) + "]"
     return format_shape((None,) + tuple(shapes))
 
@@ -137,6 +151,7 @@ def call(layer, inputs, training, mask, input_gradient, arguments):
         _remember_shape(layer, outputs)
         return outputs
     training = layer.resolve_training(training)
+    layer.needs_input_gradient = input_gradient
     for argument in ("trained", "previous"):  # a model's executor options, which a ``call`` does not take
         arguments.pop(argument, None)
 
@@ -153,11 +168,17 @@ def call(layer, inputs, training, mask, input_gradient, arguments):
         outputs = _run(layer, leaves, training, mask, arguments)
     finally:
         _TRACE.reset(token)
-    layer.call_record = CallRecord(_flatten(leaves), leaves, _flatten(outputs), trace.losses)
+    layer.call_record = CallRecord(_flatten(leaves), leaves, _flatten(outputs), trace.losses, trace.nodes)
     layer.losses = [np.asarray(value_of(loss)) for loss in trace.losses]
     layer.added_loss = trace.added + float(sum(float(np.sum(loss)) for loss in layer.losses))
     layer.activity_penalty = trace.penalty + layer.added_loss
-    return _map(lambda value: np.asarray(value_of(value)), outputs)
+    arrays = _map(lambda value: np.asarray(value_of(value)), outputs)
+    layer.activity_gradient = None
+    if training and layer.activity_regularizer is not None and isinstance(arrays, np.ndarray):
+        # R(y) of the layer's own output, whose gradient the enclosing model adds (`Layer.activity_backward`).
+        layer.activity_penalty += layer.activity_regularizer(arrays)
+        layer.activity_gradient = layer.activity_regularizer.gradient(arrays)
+    return arrays
 
 
 def _remember_shape(layer, outputs):
@@ -188,7 +209,7 @@ def backward(layer, dy):
         raise ValueError(f"Layer '{layer.name}': backward expected {len(record.outputs)} gradients, one per output, "
                          f"received {len(gradients)}")
     seeds = list(zip(record.outputs, gradients))
-    seeds += [(loss, np.ones_like(loss.value)) for loss in record.losses if isinstance(loss, Tensor)]
+    seeds += [(loss, np.full_like(loss.value, record.loss_scale)) for loss in record.losses if isinstance(loss, Tensor)]
     found = backpropagate(seeds, wanted=record.inputs)
     if not layer.needs_input_gradient:
         return None
@@ -218,13 +239,14 @@ def node(layer, inputs, training, mask, arguments):
         _TRACE.reset(token)
     trace.penalty += record.activity_penalty - record.added_loss
     trace.added += record.added_loss
+    trace.nodes.append(record)
     _remember_shape(layer, y)
     if not (wanted or any(p.trainable for p in layer.trainable_weights)):
-        return _map(Tensor, y) if isinstance(y, list) else Tensor(y)
+        return _map(Tensor, y)
     positions = [i for i, leaf in enumerate(leaves) if isinstance(leaf, Tensor)]
 
     def rule(dy):
-        if isinstance(dy, list):
+        if isinstance(y, (list, tuple)):
             dy = [np.zeros_like(v) if g is None else g for g, v in zip(dy, y)]
             dx = record.backward(dy)
         else:
@@ -233,11 +255,12 @@ def node(layer, inputs, training, mask, arguments):
             return (None,) * len(parents)
         dxs = dx if isinstance(dx, (list, tuple)) else [dx]
         return tuple(dxs[i] for i in positions)
-    if not isinstance(y, list):
+    if not isinstance(y, (list, tuple)):
         return Tensor(y, parents, rule, True)
     bundle = Tensor(None, parents, rule, True)
-    return [Tensor(value, (bundle,), lambda g, i=i: ([g if j == i else None for j in range(len(y))],), True)
-            for i, value in enumerate(y)]
+    outputs = [Tensor(value, (bundle,), lambda g, i=i: ([g if j == i else None for j in range(len(y))],), True)
+               for i, value in enumerate(y)]
+    return type(y)(outputs)
 
 
 def _held(layer):
@@ -270,14 +293,24 @@ def weight_paths(layer, prefix="") -> dict:
     """{path: parameter} of a ``call`` layer's weights, each keyed by the attributes that lead to it
     ("encoder/dense_mean/kernel"), so that another instance of the class finds its weights under the same
     keys whatever names its layers were given."""
-    found = {prefix + p.name.rsplit("/", 1)[-1]: p for p in layer._parameters}
+    found = {}
+
+    def keep(key, parameter):
+        if key in found and found[key] is not parameter:
+            raise ValueError(f"Layer '{layer.name}': the weights {found[key].name!r} and {parameter.name!r} would both "
+                             f"be saved as {key!r}; give them different names (add_weight(name=...))")
+        found[key] = parameter
+    for p in layer._parameters:
+        keep(prefix + p.name.rsplit("/", 1)[-1], p)
     for path, item in _held(layer):
         if item.derives_backward:
-            found.update(weight_paths(item, f"{prefix}{path}/"))
+            for key, p in weight_paths(item, f"{prefix}{path}/").items():
+                keep(key, p)
             continue
         for index, p in enumerate(item.weights):
             own = p.name.startswith(item.name + "/") and "/" not in p.name[len(item.name) + 1:]
-            found[f"{prefix}{path}/" + (p.name[len(item.name) + 1:] if own else f"{index}_{p.name.rsplit('/', 1)[-1]}")] = p
+            keep(f"{prefix}{path}/" + (p.name[len(item.name) + 1:] if own else f"{index}_{p.name.rsplit('/', 1)[-1]}"),
+                 p)
     return found
 
 

@@ -205,6 +205,8 @@ class Layer:
         serialization.register_builtin(cls)
         # A class written the Keras way (``call``, no ``forward``) gets its backward from each call's record.
         cls.derives_backward = callable(getattr(cls, "call", None)) and cls.forward is Layer.forward
+        if cls.derives_backward and "build" in cls.__dict__:
+            cls.build = _traced.building(cls.__dict__["build"])
 
     def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None,
                  activity_regularizer=None):

@@ -138,7 +138,8 @@ class Circle(Loss):
 
     def gradient(self, y_true, y_pred):
         pairs = self._pairs(y_true, y_pred)
-        weights = np.full(len(pairs.losses), 1.0 / (np.count_nonzero(pairs.losses > 0) + epsilon()))
+        weights = np.full(len(pairs.losses), 1.0 / (np.count_nonzero(pairs.losses > 0) + epsilon()),
+                          dtype=pairs.embeddings.dtype)
         g = -pairs.loss_gradient_by_distance(weights) * pairs.unclipped  # dJ/ds = -dJ/dD where D is not clipped
         return ((g + g.T) @ pairs.embeddings).astype(pairs.embeddings.dtype, copy=False)
 

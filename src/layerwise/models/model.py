@@ -70,12 +70,11 @@ class Model(Layer, Trainer):
 
     def build(self, input_shape):
         """Build the model for inputs of ``input_shape`` by calling it once on zeros (Keras's ``Model.build``)."""
-        if self.derives_backward and not self.built and not getattr(self, "_building", False):
-            self._building = True
-            try:
-                self.compute_output_shape(input_shape)
-            finally:
-                self._building = False
+        if self.derives_backward and not self.built:
+            self.compute_output_shape(input_shape)
+
+    # The first call builds by running; it must not call back into `build`, which would call again.
+    build.builds_by_calling = True
 
     def summary(self, print_fn=print, expand_nested=False):
         """Print the layer table: each layer the model holds, with its output shape at the model's last call."""

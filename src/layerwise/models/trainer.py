@@ -85,9 +85,13 @@ def _scaled(gradient, scale, like=None):
 
 
 def _scale_activity_gradients(call, scale) -> None:
-    """Multiply dR/dy of every activity penalty kept by a model's training call (nested models' too) by the
-    loss scale, before the backward pass adds them in."""
-    for layer_call in getattr(call, "calls", ()):
+    """Multiply dR/dy of every activity penalty kept by a model's training call (nested models' and the
+    protocol layers of a ``call``'s record too) by the loss scale, and seed the ``add_loss`` terms of a
+    ``call`` with it, before the backward pass adds them in."""
+    record = getattr(call, "call_record", None)
+    if record is not None:
+        record.loss_scale = scale
+    for layer_call in list(getattr(call, "calls", ())) + (record.nodes if record is not None else []):
         if getattr(layer_call, "activity_gradient", None) is not None:
             layer_call.activity_gradient = layer_call.activity_gradient * scale
         _scale_activity_gradients(layer_call, scale)

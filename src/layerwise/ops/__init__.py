@@ -57,8 +57,11 @@ for _operator, _function in {"add": add, "sub": subtract, "mul": multiply, "true
                              "matmul": matmul}.items():
     setattr(Tensor, f"__{_operator}__", _function)
     setattr(Tensor, f"__r{_operator}__", _swapped(_function))
-for _operator, _function in {"lt": less, "le": less_equal, "gt": greater, "ge": greater_equal}.items():
+for _operator, _function in {"lt": less, "le": less_equal, "gt": greater, "ge": greater_equal, "eq": equal,
+                             "ne": not_equal}.items():
     setattr(Tensor, f"__{_operator}__", _function)
+# Element-wise == makes a Tensor unhashable, as a NumPy array is (records are keyed by id).
+Tensor.__hash__ = None
 Tensor.__neg__ = negative
 Tensor.__abs__ = absolute
 Tensor.__getitem__ = getitem

@@ -31,9 +31,10 @@ def hue_rotate(x, turns):
     chroma = high - low
     after, before = (top + 1) % 3, (top + 2) % 3
     h = (np.take_along_axis(x, after, -1) - np.take_along_axis(x, before, -1)) / np.where(chroma > 0, chroma, 1)
-    k = (_OFFSETS + 2 * top + h + 6 * turns) % 6
+    # In x's float type throughout: the offsets and turns would otherwise promote the whole batch to float64.
+    k = (_OFFSETS.astype(x.dtype) + (2 * top).astype(x.dtype) + h + np.asarray(6 * turns, dtype=x.dtype)) % 6
     t = np.clip(np.minimum(k, 4 - k), 0, 1)
-    slope = np.where(k < 1, 1.0, 0.0) - ((k > 3) & (k < 4))
+    slope = (k < 1).astype(x.dtype) - ((k > 3) & (k < 4))
     y = (high - chroma * t).astype(x.dtype, copy=False)
     record = {"is_top": is_top, "is_bottom": is_bottom, "is_after": _CHANNELS == after,
               "is_before": _CHANNELS == before, "h": h, "t": t.astype(x.dtype), "slope": slope.astype(x.dtype)}

@@ -146,7 +146,7 @@ def einsum(subscripts, *operands):
             gradient = np.einsum(",".join([output] + others) + "->" + kept, dy,
                                  *[v for j, v in enumerate(values) if j != i])
             shape = [np.shape(value)[subscript.index(index)] if index in kept else 1 for index in subscript]
-            gradients.append(np.broadcast_to(gradient.reshape(shape), np.shape(value)))
+            gradients.append(np.broadcast_to(gradient.reshape(shape), np.shape(value)).copy())
         return tuple(gradients)
     return result(y, tuple(lifted), rule)
 
@@ -161,7 +161,8 @@ def _expand(dy, shape, axis, keepdims):
     """dJ/dy of a reduction over ``axis`` broadcast back to the input's ``shape``."""
     if not keepdims:
         dy = np.expand_dims(dy, _axes(axis, len(shape)))
-    return np.broadcast_to(dy, shape)
+    # A copy: a gradient handed back is an array of its own, never a read-only view of one value.
+    return np.broadcast_to(dy, shape).copy()
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001 -- keras.ops.sum

@@ -90,8 +90,8 @@ def concatenate(xs, axis=0):
         >>> ops.concatenate([np.zeros((2, 3)), np.ones((2, 1))], axis=-1).shape
         (2, 4)
     """
-    lifted = [lift(x) for x in xs]
-    values = [np.asarray(value_of(x)) for x in lifted]
+    lifted, values = operands(*xs)
+    values = [np.asarray(value) for value in values]
     ends = np.cumsum([value.shape[axis] for value in values])[:-1]
     return result(np.concatenate(values, axis=axis), tuple(lifted),
                   lambda dy: tuple(np.split(dy, ends, axis=axis)))
@@ -106,8 +106,8 @@ def stack(xs, axis=0):
         >>> ops.stack([np.zeros(3), np.ones(3)], axis=1).shape
         (3, 2)
     """
-    lifted = [lift(x) for x in xs]
-    y = np.stack([np.asarray(value_of(x)) for x in lifted], axis=axis)
+    lifted, values = operands(*xs)
+    y = np.stack([np.asarray(value) for value in values], axis=axis)
     return result(y, tuple(lifted), lambda dy: tuple(np.moveaxis(dy, axis, 0)))
 
 

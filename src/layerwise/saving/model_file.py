@@ -39,6 +39,7 @@ import collections
 import hashlib
 import io
 import json
+import math
 import os
 
 import numpy as np
@@ -62,7 +63,7 @@ ENTRIES = {archive.MANIFEST: MAX_JSON_BYTES, "config.json": MAX_JSON_BYTES, "mod
            "optimizer.safetensors": None, "training_state.json": MAX_JSON_BYTES}
 _ATTRIBUTE = "attribute:"
 # What a layer's constructor or from_config raises on arguments that make no sense.
-_BUILD_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)
+_BUILD_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError, MemoryError)
 
 
 def _json(value) -> bytes:
@@ -155,8 +156,8 @@ def model_entries(model) -> dict:
     description = serialize_keras_object(model)
     if model.derives_backward and model.built:
         # Keras's build config: a model written with ``call`` creates its weights by calling itself.
-        description["build_config"] = {"input_shape": [None, *model.input_spec] if model.single_input
-                                       else [[None, *shape] for shape in model.input_spec]}
+        description["build_config"] = {"input_shape": [None, *model.sample_shapes] if model.single_input
+                                       else [[None, *shape] for shape in model.sample_shapes]}
     config = {"model": description, "compile": _compile_config(model), "generators": generator_states(model)}
     entries = {"config.json": _json(config),
                "model.safetensors": _safetensors_bytes({key: p.value for key, p in weight_keys(model).items()})}
@@ -274,6 +275,21 @@ def assign_optimizer_state(model, tensors, where) -> None:
         setattr(optimizer, name, float(value))
 
 
+def _build_shape(build_config, weight_values):
+    """The input shape of a build config, checked: the model builds by calling itself on one sample of zeros,
+    so each input must be a list of sizes (None first) whose sample holds no more values than the file."""
+    shape = build_config.get("input_shape") if isinstance(build_config, dict) else None
+    shapes = shape if isinstance(shape, list) and shape and isinstance(shape[0], list) else [shape]
+    for item in shapes:
+        if not (isinstance(item, list) and item and item[0] is None and all(
+                isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in item[1:])):
+            raise ValueError(f"build_config's input_shape must be [None, sizes...] or a list of them, received "
+                             f"{shape!r}")
+        if math.prod(item[1:]) > max(weight_values, 2**20):
+            raise ValueError(f"build_config's input shape {item} holds more values than the file")
+    return tuple(shapes[0]) if len(shapes) == 1 and shapes[0] is shape else [tuple(item) for item in shapes]
+
+
 def _build_model(config, custom_objects, where, weight_values):
     """Build and compile the model, its layers creating at most ``weight_values`` weight values; its
     initializers' draws are undone, so that loading leaves the library's random stream (the next shuffles)
@@ -290,9 +306,7 @@ def _build_model(config, custom_objects, where, weight_values):
             model = cls.from_config(description.get("config", {}), custom_objects=custom_objects)
             build_config = description.get("build_config")
             if build_config is not None:
-                shape = build_config["input_shape"]
-                model.build(tuple(shape) if not shape or not isinstance(shape[0], list) else
-                            [tuple(item) for item in shape])
+                model.build(_build_shape(build_config, weight_values))
             compile_config = config.get("compile")
             if compile_config is not None:
                 loss = compile_config["loss"]

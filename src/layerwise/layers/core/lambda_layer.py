@@ -10,6 +10,23 @@ from layerwise.utils.registry import get_registered_name, get_registered_object
 _MODULES = ("layerwise.ops", "layerwise.activations")
 
 
+def _public(module):
+    """The functions of ``module`` a Lambda may name: the ops of `layerwise.ops.__all__`, the activation
+    functions of `layerwise.activations` (the names its ``get`` knows)."""
+    loaded = importlib.import_module(module)
+    if module == "layerwise.ops":
+        return set(loaded.__all__) - {"Tensor"}
+    return {name for name, value in vars(loaded).items() if callable(value) and _is_activation(loaded, name)}
+
+
+def _is_activation(activations, name):
+    try:
+        activations.get(name)
+    except ValueError:
+        return False
+    return True
+
+
 def _function_name(function, layer):
     """The name ``function`` is saved under: its registered name, or "module:name" for a public function of
     `layerwise.ops` or `layerwise.activations`."""
@@ -18,7 +35,7 @@ def _function_name(function, layer):
         return registered
     for module in _MODULES:
         name = getattr(function, "__name__", "")
-        if not name.startswith("_") and getattr(importlib.import_module(module), name, None) is function:
+        if name in _public(module) and getattr(importlib.import_module(module), name) is function:
             return f"{module}:{name}"
     raise ValueError(
         f"Lambda '{layer.name}': its function {function!r} cannot be saved by name, and layerwise never saves code "
@@ -31,8 +48,9 @@ def _resolve(name, custom_objects=None):
     if found is not None:
         return found
     module, _, attribute = str(name).partition(":")
-    found = getattr(importlib.import_module(module), attribute, None) if module in _MODULES else None
-    if attribute.startswith("_") or not callable(found) or isinstance(found, type):
+    found = getattr(importlib.import_module(module), attribute) if module in _MODULES and attribute in _public(
+        module) else None
+    if not callable(found) or isinstance(found, type):
         raise ValueError(f"Lambda: unknown function {name!r}; register it with "
                          "@layerwise.saving.register_keras_serializable() or pass it in custom_objects")
     return found
