@@ -167,3 +167,18 @@ def test_an_empty_folder_and_a_missing_pillow(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "PIL", None)
     with pytest.raises(ImportError, match=r"layerwise\[image\]"):
         image_dataset_from_directory(tmp_path, verbose=False)
+
+
+@pytest.mark.parametrize("labels", [[0.7, 1.9, 0.2], [0, -1, 1], [[0], [1], [2]]])
+def test_explicit_labels_must_be_non_negative_integers(folder, labels):
+    root, _ = folder
+    with pytest.raises(ValueError, match="labels must be non-negative integers"):
+        image_dataset_from_directory(root / "cat", labels=labels, image_size=2, verbose=False)
+
+
+def test_categorical_explicit_labels_have_a_column_for_every_class_up_to_the_largest(folder):
+    root, _ = folder
+    data = image_dataset_from_directory(root / "cat", labels=[0, 5, 5], label_mode="categorical", image_size=2,
+                                        shuffle=False, verbose=False)
+    _, y = next(iter(data))
+    assert y.shape == (3, 6) and y.argmax(axis=1).tolist() == [0, 5, 5]

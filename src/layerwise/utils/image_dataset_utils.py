@@ -52,7 +52,11 @@ def index_directory(directory, labels, class_names, follow_links):
     if len(labels) != len(paths):
         raise ValueError(f"{where}: labels must give one label per image file; received {len(labels)} labels for "
                          f"{len(paths)} files in {directory}")
-    return paths, np.asarray(labels, dtype=np.int32), [str(label) for label in sorted(set(labels))]
+    given = np.asarray(labels)
+    if given.ndim != 1 or given.dtype.kind not in "iu" or (given < 0).any():
+        raise ValueError(f"{where}: labels must be non-negative integers, one per image file; received {labels!r}")
+    # Classes 0 .. max(labels), so that each label indexes its one-hot column.
+    return paths, given.astype(np.int32), [str(k) for k in range(int(given.max(initial=-1)) + 1)]
 
 
 def _encoded(labels, label_mode, class_count):
