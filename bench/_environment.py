@@ -14,13 +14,32 @@ import layerwise
 from layerwise.config import cpu_model
 
 
+#: The instruction-set extensions that decide which kernels BLAS and NumPy run.
+_ISA = ("avx2", "fma", "avx512f", "avx512_bf16", "avx512_vnni", "amx_tile")
+
+
+def isa_extensions() -> str:
+    """The extensions of `_ISA` that /proc/cpuinfo lists for this CPU."""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            flags = next(line.split(":", 1)[1].split() for line in cpuinfo if line.startswith("flags"))
+    except (OSError, StopIteration):
+        return "unknown"
+    return " ".join(flag for flag in _ISA if flag in flags) or "none of " + " ".join(_ISA)
+
+
 def report_environment() -> None:
-    """Print the CPU model, the BLAS libraries threadpoolctl finds (kernel, version, threads), NumPy's and
-    torch's versions and threads, and the threads layerwise splits a convolutional network's batches over."""
-    print(f"CPU: {cpu_model()} ({os.cpu_count()} cores)")
+    """Print the CPU model and ISA extensions, the BLAS libraries threadpoolctl finds (kernel, version, threads),
+    NumPy's and torch's versions and threads, the lanes layerwise splits a batch into, and its calibration: how
+    this machine runs model passes best (measured once, then read from the cache)."""
+    print(f"CPU: {cpu_model()} ({os.cpu_count()} cores; {isa_extensions()})")
     for variable in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
         if variable in os.environ:
             print(f"warning: {variable}={os.environ[variable]} is set and may slow NumPy's BLAS")
     print("BLAS (threadpoolctl):", layerwise.config.info()["blas"])
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}; numpy {np.__version__}; layerwise "
-          f"threads {layerwise.config.threads()} (BLAS held to one thread meanwhile)")
+          f"lanes {layerwise.config.threads()} (BLAS held to one thread in them)")
+    calibration = layerwise.config.calibrate()
+    print(f"layerwise calibration ({calibration['source']}): lanes for memory-bound models "
+          f"{calibration['memory_bound']}, for dense models {calibration['dense']}; timings "
+          f"{calibration.get('timings', 'n/a')}")

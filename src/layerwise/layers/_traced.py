@@ -47,19 +47,25 @@ class CallRecord:
         self.inputs, self.structure, self.outputs, self.losses, self.nodes = inputs, structure, outputs, losses, nodes
 
 
-def _flatten(value):
+def _flatten(value, is_leaf=lambda value: False):
+    """The leaves of a structure of lists, tuples and dicts (``is_leaf`` stops at a node, e.g. a shape)."""
+    if is_leaf(value):
+        return [value]
     if isinstance(value, (list, tuple)):
-        return [leaf for item in value for leaf in _flatten(item)]
+        return [leaf for item in value for leaf in _flatten(item, is_leaf)]
     if isinstance(value, dict):
-        return [leaf for key in value for leaf in _flatten(value[key])]
+        return [leaf for key in value for leaf in _flatten(value[key], is_leaf)]
     return [value]
 
 
-def _map(function, value):
+def _map(function, value, is_leaf=lambda value: False):
+    """The structure with ``function`` applied to each leaf."""
+    if is_leaf(value):
+        return function(value)
     if isinstance(value, (list, tuple)):
-        return type(value)(_map(function, item) for item in value)
+        return type(value)(_map(function, item, is_leaf) for item in value)
     if isinstance(value, dict):
-        return {key: _map(function, item) for key, item in value.items()}
+        return {key: _map(function, item, is_leaf) for key, item in value.items()}
     return function(value)
 
 
@@ -314,15 +320,16 @@ def weight_paths(layer, prefix="") -> dict:
     return found
 
 
+def _is_shape(value):
+    """Whether a structure of shapes is one shape (its entries sizes or None) rather than a list of them."""
+    return isinstance(value, (list, tuple)) and all(d is None or isinstance(d, (int, np.integer)) for d in value)
+
+
 def output_shape(layer, input_shape):
     """The output shape of a ``call`` layer for ``input_shape``: its call in inference mode on one sample of
     zeros, the batch axis put back (Keras traces ``call`` symbolically to the same end)."""
-    def zeros(shape):
-        return np.zeros((1,) + tuple(shape[1:]), dtype=layer.dtype)
-    structured = isinstance(input_shape, (list, dict)) or (
-        isinstance(input_shape, tuple) and input_shape and isinstance(input_shape[0], (tuple, list)))
-    sample = _map_shapes(zeros, input_shape) if structured else zeros(input_shape)
-    batch = _flatten_shapes(input_shape)[0][0]
+    sample = _map(lambda shape: np.zeros((1,) + tuple(shape[1:]), dtype=layer.dtype), input_shape, _is_shape)
+    batch = _flatten(input_shape, _is_shape)[0][0]
     # Unbuilt, the layer itself runs, so that the weights its build creates are its own, not a call's copy's.
     runner = layer.new_call() if layer.built else layer
     token = _TRACE.set(None)
@@ -332,20 +339,3 @@ def output_shape(layer, input_shape):
         _TRACE.reset(token)
     layer.single_output = not isinstance(output, (list, tuple, dict))
     return _map(lambda value: (batch,) + np.shape(value)[1:], output)
-
-
-def _map_shapes(function, shapes):
-    if isinstance(shapes, dict):
-        return {key: _map_shapes(function, value) for key, value in shapes.items()}
-    if isinstance(shapes, (list, tuple)) and shapes and isinstance(shapes[0], (list, tuple, dict)):
-        return [_map_shapes(function, shape) for shape in shapes]
-    return function(shapes)
-
-
-def _flatten_shapes(shapes):
-    if isinstance(shapes, dict):
-        return [s for value in shapes.values() for s in _flatten_shapes(value)]
-    if isinstance(shapes, (list, tuple)) and shapes and isinstance(shapes[0], (list, tuple, dict)):
-        return [s for shape in shapes for s in _flatten_shapes(shape)]
-    return [shapes]
-

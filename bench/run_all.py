@@ -1,0 +1,71 @@
+"""Run every benchmark and write one Markdown table of their figures, with the date and the machine.
+
+Each benchmark runs alone, one after the other, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (as each
+benchmark's own command line says), and its ratio lines (layerwise against PyTorch or scikit-learn, as the
+benchmark itself prints them) go into the table verbatim; the full output of each is kept beside the table.
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/run_all.py [--only mlp_mnist cnn_mnist ...]
+        [--out docs/performance]
+"""
+
+import argparse
+import datetime
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+#: The benchmarks in the order they run, with their arguments (each script's defaults unless given); the
+#: accuracy run cnn_mnist_accuracy.py trains for minutes to a target accuracy and is run on its own.
+BENCHMARKS = {
+    "mlp_mnist": [], "cnn_mnist": [], "resnet": [], "rnn": [], "applications": [], "optimizer_steps": [],
+    "augmentation": [], "regularizer_units": [], "pretraining": [], "diagnostics": [], "executors": [],
+    "hyperband_vs_grid": [],
+}
+#: A figure line: a ratio of layerwise to another library (or the other way round), as the benchmarks print it.
+FIGURE = re.compile(r"(/ ?(PyTorch|torch|layerwise|scikit-learn|sklearn)\b|\bratio\b|\bx faster\b)", re.IGNORECASE)
+
+
+def run(name, arguments):
+    environment = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, str(HERE / f"{name}.py"), *arguments], capture_output=True, text=True,
+                          env=environment, cwd=HERE.parent)
+    return done.returncode, done.stdout + done.stderr, time.perf_counter() - start
+
+
+def table(results, header):
+    lines = ["# Benchmarks", "", f"Run {datetime.date.today().isoformat()} by `bench/run_all.py`, each benchmark alone "
+             "with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset.", "", "```", *header, "```", "",
+             "| benchmark | command | figures (as the benchmark prints them) | wall time |", "|---|---|---|---:|"]
+    for name, (code, output, seconds) in results.items():
+        figures = [line.strip() for line in output.splitlines() if FIGURE.search(line)]
+        shown = "<br>".join(f"`{figure}`" for figure in figures) if code == 0 else f"**failed** (exit {code})"
+        command = " ".join(["python", f"bench/{name}.py", *BENCHMARKS[name]])
+        lines.append(f"| [{name}]({name}.txt) | `{command}` | {shown or 'no ratio printed'} | {seconds:.0f} s |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), help="run these benchmarks only")
+    parser.add_argument("--out", default="docs/performance", help="folder of the table and the outputs")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for name in args.only or BENCHMARKS:
+        print(f"running {name} ...", flush=True)
+        results[name] = run(name, BENCHMARKS[name])
+        (out / f"{name}.txt").write_text(results[name][1])
+    first = next(iter(results.values()))[1].splitlines()
+    header = [line for line in first[:8] if line.startswith(("CPU", "BLAS", "torch", "layerwise calibration"))]
+    (out / "benchmarks.md").write_text(table(results, header))
+    print(f"wrote {out / 'benchmarks.md'}")
+
+
+if __name__ == "__main__":
+    main()
