@@ -27,7 +27,10 @@ class EarlyStopping(Callback):
         start_from_epoch: epochs (from 0) ignored at the start, a warm-up with no monitoring.
 
     Attributes:
-        best, best_epoch, stopped_epoch (0 if training was not stopped), wait.
+        best: the best monitored value so far.
+        best_epoch: the epoch (from 0) of that value.
+        stopped_epoch: the epoch training stopped at (0 if training was not stopped).
+        wait: the epochs since the last improvement.
 
     Example:
         >>> stopper = EarlyStopping(monitor="loss", patience=2)

@@ -23,8 +23,8 @@ class GroupQueryAttention(BaseMultiHeadAttention):
         num_key_value_heads: H_kv, the number of key and value heads; it divides H_q.
         dropout: the rate of dropout on the attention weights, in [0, 1).
         use_bias: whether the four projections add biases.
-        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, kernel_constraint,
-            bias_constraint: as `MultiHeadAttention`'s.
+        kernel_initializer, bias_initializer: as `MultiHeadAttention`'s.
+        kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: as `MultiHeadAttention`'s.
         seed: seed of the dropout's own generator (default: the library's generator).
         **kwargs: `Layer` arguments.
 

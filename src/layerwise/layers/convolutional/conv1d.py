@@ -16,9 +16,9 @@ class Conv1D(Conv2D):
         strides: s.
         padding: "valid", "same" or "causal".
         dilation_rate: d.
-        groups, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
-        bias_regularizer, kernel_constraint, bias_constraint, **kwargs: as `Conv2D` (a filter is
-            w[:, :, f], so ``MaxNorm(3, axis=[0, 1])`` bounds each filter's norm).
+        groups, activation, use_bias, kernel_initializer, bias_initializer: as `Conv2D`.
+        kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint, **kwargs: as `Conv2D` (a filter
+            is w[:, :, f], so ``MaxNorm(3, axis=[0, 1])`` bounds each filter's norm).
 
     Input shape:
         (batch, steps, channels).

@@ -22,8 +22,8 @@ class Conv2DTranspose(BaseConv):
 
     Args:
         filters: F, the number of output channels.
-        kernel_size, strides, padding, dilation_rate, activation, use_bias, kernel_initializer,
-        bias_initializer: as `Conv2D` (no groups).
+        kernel_size, strides, padding, dilation_rate: as `Conv2D`.
+        activation, use_bias, kernel_initializer, bias_initializer: as `Conv2D` (no groups).
         output_padding: None (the sizes above) or (o_h, o_w) / one int, each smaller than its stride.
         **kwargs: kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint as `Conv2D`
             (w is (kh, kw, F, C), so ``MaxNorm(3, axis=[0, 1, 2])`` bounds the weights w[:, :, :, c] of

@@ -22,9 +22,9 @@ class Conv3D(Conv2D):
         strides: (sd, sh, sw) or one int.
         padding: "valid" or "same".
         dilation_rate: (dd, dh, dw) or one int.
-        groups, activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
-        bias_regularizer, kernel_constraint, bias_constraint, **kwargs: as `Conv2D` (a filter is
-            w[..., f], so ``MaxNorm(3, axis=[0, 1, 2, 3])`` bounds each filter's norm).
+        groups, activation, use_bias, kernel_initializer, bias_initializer: as `Conv2D`.
+        kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint, **kwargs: as `Conv2D` (a filter
+            is w[..., f], so ``MaxNorm(3, axis=[0, 1, 2, 3])`` bounds each filter's norm).
 
     Input shape:
         (batch, depth, height, width, channels).

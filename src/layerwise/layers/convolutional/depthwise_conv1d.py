@@ -11,8 +11,9 @@ class DepthwiseConv1D(DepthwiseConv2D):
         kernel_size: k.
         strides: s.
         padding: "valid" or "same".
-        depth_multiplier, dilation_rate, activation, use_bias, depthwise_initializer, bias_initializer,
-        depthwise_regularizer, depthwise_constraint, **kwargs: as `DepthwiseConv2D`.
+        depth_multiplier, dilation_rate, activation, use_bias: as `DepthwiseConv2D`.
+        depthwise_initializer, bias_initializer, depthwise_regularizer, depthwise_constraint, **kwargs: as
+            `DepthwiseConv2D`.
 
     Input shape:
         (batch, steps, channels).

@@ -14,9 +14,10 @@ class SeparableConv1D(SeparableConv2D):
         strides: s.
         padding: "valid" or "same".
         dilation_rate: d.
-        depth_multiplier, activation, use_bias, depthwise_initializer, pointwise_initializer, bias_initializer,
-        depthwise_regularizer, pointwise_regularizer, bias_regularizer, depthwise_constraint,
-        pointwise_constraint, bias_constraint, **kwargs: as `SeparableConv2D`.
+        depth_multiplier, activation, use_bias: as `SeparableConv2D`.
+        depthwise_initializer, pointwise_initializer, bias_initializer: as `SeparableConv2D`.
+        depthwise_regularizer, pointwise_regularizer, bias_regularizer: as `SeparableConv2D`.
+        depthwise_constraint, pointwise_constraint, bias_constraint, **kwargs: as `SeparableConv2D`.
 
     Input shape:
         (batch, steps, channels).

@@ -112,7 +112,8 @@ class IntegerLookup(CategoricalLayer):
         self.tokens = tokens[order][:room]
 
     def get_vocabulary(self, include_special_tokens=True):
-        """The tokens in index order: [mask token] [OOV token per OOV index] vocabulary (or the vocabulary only)."""
+        """The tokens in index order: the mask token, one OOV token per OOV index, then the vocabulary (or the
+        vocabulary only)."""
         special = [self.mask_token] * self.mask_slots + [self.oov_token] * self.num_oov_indices
         return (special if include_special_tokens else []) + self.tokens.tolist()
 

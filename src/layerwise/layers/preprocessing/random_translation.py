@@ -9,7 +9,7 @@ class RandomTranslation(AffineAugmentation):
     """Shift every image by its own random (dy, dx) when training; the identity at inference.
 
     For image n, dy_n ~ U[h_lo, h_up] * H and dx_n ~ U[w_lo, w_up] * W (pixels, not rounded), and
-    y[n](row, col) = x[n](row - dy_n, col - dx_n), interpolated and filled per ``fill_mode``: content
+    y_n(row, col) = x_n(row - dy_n, col - dx_n), interpolated and filled per ``fill_mode``: content
     moves down by dy_n and right by dx_n. Backward: dJ/dx is the transposed resampling of dJ/dy (the
     shift in the opposite direction where nothing falls outside the image).
 

@@ -21,10 +21,12 @@ class ConvLSTM2D(BaseConvLSTM):
         kernel_size: (kh, kw) of W and U (an int for both).
         strides, padding ("valid" or "same"), dilation_rate: of the input convolution, as `Conv2D`.
         data_format: None or "channels_last" (channels-first inputs are not supported).
-        activation, recurrent_activation, use_bias, kernel_initializer, recurrent_initializer,
-        bias_initializer, unit_forget_bias, kernel_regularizer, recurrent_regularizer, bias_regularizer,
-        kernel_constraint, recurrent_constraint, bias_constraint, dropout, recurrent_dropout, seed:
-            as `LSTM` (Keras's defaults "tanh", "sigmoid", True, "glorot_uniform", "orthogonal", "zeros", True).
+        activation, recurrent_activation, use_bias: as `LSTM` (Keras's defaults "tanh", "sigmoid", True).
+        kernel_initializer, recurrent_initializer, bias_initializer, unit_forget_bias: as `LSTM` (Keras's
+            defaults "glorot_uniform", "orthogonal", "zeros", True).
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: as `LSTM`.
+        kernel_constraint, recurrent_constraint, bias_constraint: as `LSTM`.
+        dropout, recurrent_dropout, seed: as `LSTM`.
         return_sequences, return_state, go_backwards, stateful: as `LSTM`; states are (N, H', W', F).
         **kwargs: `Layer` arguments.
 

@@ -25,9 +25,10 @@ class GRU(_Recurrent):
         activation: phi (default "tanh").
         recurrent_activation: sigma of the gates (default "sigmoid").
         use_bias, kernel_initializer, recurrent_initializer, bias_initializer: as `LSTM`.
-        kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
-        recurrent_constraint, bias_constraint: see `SimpleRNN`; the bias ones act on the whole b
-            ((2, 3u) with ``reset_after``).
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: see `SimpleRNN`; the bias one acts on the
+            whole b ((2, 3u) with ``reset_after``).
+        kernel_constraint, recurrent_constraint, bias_constraint: see `SimpleRNN`; the bias one acts on the
+            whole b.
         reset_after: apply the reset gate after the recurrent product (default True, as Keras 2+ and
             PyTorch's GRU) or before it (Cho et al.'s original).
         dropout, recurrent_dropout, seed, return_sequences, return_state, go_backwards, stateful:

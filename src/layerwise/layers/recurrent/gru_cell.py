@@ -27,8 +27,10 @@ class GRUCell(RecurrentCell):
         activation: phi (default "tanh").
         recurrent_activation: sigma of the gates (default "sigmoid").
         use_bias, kernel_initializer, recurrent_initializer, bias_initializer: as `LSTMCell`.
-        kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
-        recurrent_constraint, bias_constraint: see `SimpleRNNCell`; the bias ones act on the whole b.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: see `SimpleRNNCell`; the bias one acts on
+            the whole b.
+        kernel_constraint, recurrent_constraint, bias_constraint: see `SimpleRNNCell`; the bias one acts on the
+            whole b.
         dropout, recurrent_dropout, seed: see `SimpleRNNCell`.
         reset_after: apply the reset gate after the recurrent product (default True, as Keras 2+ and
             PyTorch's GRU) or before it (Cho et al.'s original).

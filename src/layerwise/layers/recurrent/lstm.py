@@ -27,9 +27,10 @@ class LSTM(_Recurrent):
         kernel_initializer, recurrent_initializer, bias_initializer: Keras's defaults
             "glorot_uniform", "orthogonal", "zeros".
         unit_forget_bias: start the forget-gate bias at 1 (Jozefowicz et al., 2015), as Keras.
-        kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
-        recurrent_constraint, bias_constraint: see `SimpleRNN`; each applies to the whole W, U or b
-            (all four gates).
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: see `SimpleRNN`; each applies to the whole
+            W, U or b (all four gates).
+        kernel_constraint, recurrent_constraint, bias_constraint: see `SimpleRNN`; each applies to the whole
+            W, U or b.
         dropout, recurrent_dropout, seed, return_sequences, go_backwards, stateful: see `SimpleRNN`.
         return_state: return ``[output, h_T, c_T]``; backward then accepts ``[dy, dh_T, dc_T]``.
         **kwargs: `Layer` arguments.

@@ -29,8 +29,10 @@ class LSTMCell(RecurrentCell):
         kernel_initializer, recurrent_initializer, bias_initializer: Keras's defaults
             "glorot_uniform", "orthogonal", "zeros".
         unit_forget_bias: start the forget-gate bias at 1 (Jozefowicz et al., 2015), as Keras.
-        kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
-        recurrent_constraint, bias_constraint: see `SimpleRNNCell`; each applies to the whole W, U or b.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: see `SimpleRNNCell`; each applies to the
+            whole W, U or b.
+        kernel_constraint, recurrent_constraint, bias_constraint: see `SimpleRNNCell`; each applies to the
+            whole W, U or b.
         dropout, recurrent_dropout, seed: see `SimpleRNNCell`.
         **kwargs: `Layer` arguments.
 
