@@ -43,7 +43,15 @@ def test_the_site_builds_in_strict_mode_with_its_pages(site):
     for page in ["index.html", "getting-started.html", "changelog.html", "lab/index.html", "tuning.html",
                  "keras_coverage.html", "reference/index.html", "search/search_index.js"]:
         assert (site / page).is_file(), page
-    assert "[0.1.0]" in (site / "changelog.html").read_text(encoding="utf-8")
+
+
+def test_the_site_and_the_changelog_report_the_package_version(site):
+    from layerwise._version import __version__
+
+    assert f"## [{__version__}]" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"[{__version__}]" in (site / "changelog.html").read_text(encoding="utf-8")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert f"layerwise {__version__}" in index
 
 
 def test_every_public_module_has_a_reference_page_listing_its_names(site):
