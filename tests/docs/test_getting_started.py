@@ -4,20 +4,15 @@ MNIST is sliced (2,000 training and 500 test images) so the page's five epochs t
 else is the page's code as written. The assertions check what the page says the code does.
 """
 
-import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from pages import python_blocks, run_blocks
 
 import layerwise
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "getting-started.md"
-BLOCK = re.compile(r"^```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-
-
-def python_blocks():
-    return BLOCK.findall(PAGE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -32,7 +27,7 @@ def small_mnist(monkeypatch):
 
 
 def test_the_page_has_the_steps_it_promises():
-    code = "\n".join(python_blocks())
+    code = "\n".join(python_blocks(PAGE))
     for call in ["layerwise.datasets.mnist.load_data()", "layerwise.Sequential(", "model.compile(", "model.fit(",
                  "model.evaluate(", "model.predict(", "model.save(", "layerwise.models.load_model(",
                  "model.save_weights(", ".load_weights("]:
@@ -41,9 +36,7 @@ def test_the_page_has_the_steps_it_promises():
 
 def test_the_getting_started_code_runs(small_mnist, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    namespace = {"__name__": "__getting_started__"}
-    for number, block in enumerate(python_blocks(), 1):
-        exec(compile(block, f"{PAGE.name}, python block {number}", "exec"), namespace)
+    namespace = run_blocks(PAGE, "__getting_started__")
 
     model, history = namespace["model"], namespace["history"]
     assert [layer.__class__.__name__ for layer in model.layers] == ["Dense", "Dense"]
