@@ -140,7 +140,7 @@ def breakdown(batches):
     model = layerwise_model()
     train_layerwise(model, x, y, 3)
     clock = Clock()
-    for name in ("conv2d_forward", "conv2d_backward_kernel", "conv2d_backward_input"):
+    for name in ("conv_forward", "conv_backward_kernel", "conv_backward_input"):
         setattr(conv2d_module, name, clock.wrap(f"  {name}", getattr(conv2d_module, name)))
     for cls in {type(layer) for layer in model.layers}:
         for method in ("forward", "backward", "backward_preactivation"):

@@ -87,7 +87,7 @@ def breakdown(x, y, steps):
     model.compile(optimizer=SGD(learning_rate=LEARNING_RATE), loss="sparse_categorical_crossentropy")
     model.train_on_batch(x, y)
     clock = Clock()
-    for name in ("conv2d_forward", "conv2d_backward_kernel", "conv2d_backward_input"):
+    for name in ("conv_forward", "conv_backward_kernel", "conv_backward_input"):
         setattr(conv2d_module, name, clock.wrap(f"  {name}", getattr(conv2d_module, name)))
     for cls in {type(layer) for layer in model.layers}:
         for method in ("forward", "backward", "backward_preactivation"):

@@ -78,7 +78,10 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
     for kind in ("memory_bound", "dense"):
         timing = result["timings"][kind]
         assert timing["lanes_ms"] > 0 and timing["calling_thread_ms"] > 0
-        assert result[kind] == (timing["lanes_ms"] < (1 - _calibration.MARGIN) * timing["calling_thread_ms"])
+        lanes, alone = timing["lanes_ms"], timing["calling_thread_ms"]
+        overturned = (alone < (1 - _calibration.MARGIN) * lanes if _calibration.DEFAULT[kind]
+                      else lanes < (1 - _calibration.MARGIN) * alone)
+        assert result[kind] == (_calibration.DEFAULT[kind] != overturned)
     assert layerwise.config.calibration() == {"memory_bound": True, "dense": False}  # left as it was
 
 
@@ -115,3 +118,8 @@ class _NoContext:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_the_busy_cores_are_sampled_now():
+    busy = _calibration.busy_cores(window=0.05)
+    assert 0.0 <= busy <= (__import__("os").cpu_count() or 1) + 1e-9
