@@ -10,8 +10,8 @@ def python_blocks(page):
 
 
 def run_blocks(page, name):
-    """Run every Python block of ``page``; return the namespace they share."""
-    namespace = {"__name__": name}
+    """Run every Python block of ``page``; return the namespace they share (``__file__`` is the page's path)."""
+    namespace = {"__name__": name, "__file__": str(page)}
     for number, block in enumerate(python_blocks(page), 1):
         exec(compile(block, f"{page.name}, python block {number}", "exec"), namespace)
     return namespace
