@@ -37,15 +37,30 @@ def run(name, arguments):
     return done.returncode, done.stdout + done.stderr, time.perf_counter() - start
 
 
+def _figures(output):
+    """The ratio lines of a benchmark's output; a ratio column's header line brings its table's rows along."""
+    figures, in_table = [], False
+    for line in output.splitlines():
+        if in_table and line.strip():
+            figures.append(line.strip())
+            continue
+        in_table = False
+        if FIGURE.search(line):
+            figures.append(line.strip())
+            in_table = not any(character.isdigit() for character in line)
+    return figures
+
+
 def table(results, header):
     lines = ["# Benchmarks", "", f"Run {datetime.date.today().isoformat()} by `bench/run_all.py`, each benchmark alone "
              "with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset.", "", "```", *header, "```", "",
              "| benchmark | command | figures (as the benchmark prints them) | wall time |", "|---|---|---|---:|"]
     for name, (code, output, seconds) in results.items():
-        figures = [line.strip() for line in output.splitlines() if FIGURE.search(line)]
+        figures = _figures(output)
         shown = "<br>".join(f"`{figure}`" for figure in figures) if code == 0 else f"**failed** (exit {code})"
         command = " ".join(["python", f"bench/{name}.py", *BENCHMARKS[name]])
-        lines.append(f"| [{name}]({name}.txt) | `{command}` | {shown or 'no ratio printed'} | {seconds:.0f} s |")
+        wall = f"{seconds:.0f} s" if seconds == seconds else "-"  # NaN: not timed (a table assembled from files)
+        lines.append(f"| [{name}]({name}.txt) | `{command}` | {shown or 'no ratio printed'} | {wall} |")
     return "\n".join(lines) + "\n"
 
 
