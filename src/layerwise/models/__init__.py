@@ -15,4 +15,4 @@ __all__ = ["Functional", "Model", "Perceptron", "Sequential", "Trainer", "clone_
            "save_model"]
 
 # The calibrator decides, once per machine, how model passes use the cores (`layerwise.config.calibrate`).
-_lanes.set_calibrator(_calibration.decide)
+_lanes.set_calibrator(_calibration.calibrate)

@@ -152,18 +152,3 @@ def calibrate(force=False) -> dict:
     entries[key] = result
     _write_cache(entries)
     return {**result, "source": "measured"}
-
-
-_last = {}
-
-
-def decide(force=False) -> dict:
-    """The calibrator of `layerwise.ops._lanes`: `calibrate`, remembered for `layerwise.config.calibration`."""
-    _last.clear()
-    _last.update(calibrate(force))
-    return dict(_last)
-
-
-def last() -> dict:
-    return dict(_last)
-
