@@ -23,6 +23,15 @@ from layerwise.utils.identifiers import deserializer
 from layerwise.utils.registry import Registry
 
 
+__all__ = [
+    "ActivationFunction", "get", "serialize", "deserialize", "recorded", "celu", "elu", "exponential", "gelu",
+    "glu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh", "leaky_relu", "linear",
+    "log_sigmoid", "log_softmax", "mish", "relu", "relu6", "selu", "sigmoid", "sign", "silu", "soft_shrink",
+    "softmax", "softplus", "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "step", "swish",
+    "tanh", "tanh_shrink", "threshold",
+]
+
+
 def _store(value, out):
     """Return ``value``, written into ``out`` when one is given."""
     if out is None:
