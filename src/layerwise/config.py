@@ -23,6 +23,12 @@ _EPSILON = 1e-7
 _ALLOWED = ("float16", "float32", "float64")
 
 
+__all__ = [
+    "floatx", "set_floatx", "epsilon", "set_epsilon", "standardize_dtype", "threads", "set_threads", "calibrate",
+    "calibration", "set_calibration", "cpu_model", "info",
+]
+
+
 def floatx() -> str:
     """Return the default float type as a string ("float32" unless changed)."""
     return _FLOATX

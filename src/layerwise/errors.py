@@ -5,6 +5,11 @@ matching built-in (``ValueError``, ``NotImplementedError``) so existing ``except
 """
 
 
+__all__ = [
+    "LayerwiseError", "DatasetError", "ModelFileError", "DivergenceError", "ExportError",
+]
+
+
 class LayerwiseError(Exception):
     """Base class of every error raised on purpose by layerwise."""
 

@@ -34,6 +34,16 @@ from layerwise.utils.random import make_generator
 _TRUNCATED_STDDEV = 0.87962566103423978
 
 
+__all__ = [
+    "Initializer", "Zeros", "Ones", "Constant", "RandomNormal", "RandomUniform", "TruncatedNormal",
+    "VarianceScaling", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "LecunNormal", "LecunUniform",
+    "Orthogonal", "Identity", "IdentityInitializer", "OrthogonalInitializer", "zeros", "ones", "constant",
+    "identity", "random_normal", "random_uniform", "truncated_normal", "variance_scaling", "glorot_normal",
+    "glorot_uniform", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform", "orthogonal", "compute_fans",
+    "get", "serialize", "deserialize",
+]
+
+
 def compute_fans(shape):
     """Return ``(fan_in, fan_out)`` for a weight of ``shape``, as Keras computes them."""
     shape = tuple(shape)

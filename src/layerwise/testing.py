@@ -15,6 +15,11 @@ from layerwise import losses as losses_module
 from layerwise.utils import random as layerwise_random
 
 
+__all__ = [
+    "GradientCheckReport", "check_gradients",
+]
+
+
 class GradientCheckReport:
     """The outcome of `check_gradients`: one row per (mode, tensor).
 
