@@ -22,6 +22,7 @@ from layerwise.layers.symbolic import SymbolicTensor, format_shape
 from layerwise.models._summary import print_summary
 from layerwise.models.model import Model
 from layerwise.ops._lanes import on_all_cores
+from layerwise.ops._workspace import scratch_of
 
 
 def _as_list(tensors, what):
@@ -295,10 +296,11 @@ class Functional(Model):
             if node_mask is not None and getattr(node.layer, "supports_masking", False):
                 options["mask"] = node_mask
             call = node.layer.new_call()
-            result = call(arguments if node.list_call else arguments[0],
-                          training=training if node.training is None else node.training,
-                          input_gradient=self.plan is None or self.plan.input_gradient[node], **options,
-                          **node.arguments)
+            with scratch_of(node.layer):
+                result = call(arguments if node.list_call else arguments[0],
+                              training=training if node.training is None else node.training,
+                              input_gradient=self.plan is None or self.plan.input_gradient[node], **options,
+                              **node.arguments)
             output_mask = getattr(call, "output_mask", None)
             for tensor, value in zip(node.outputs, [result] if node.single_output else result):
                 values[tensor] = value
@@ -394,14 +396,13 @@ class Functional(Model):
             gradients = [pending.pop(t, [None])[0] for t in node.outputs]
             if all(g is None for g in gradients):
                 continue
-            if node.single_output:
-                gradient = gradients[0]
-                if fused_output and node is self.outputs[0].node:
-                    dx = call.backward_preactivation(gradient)
+            with scratch_of(node.layer):
+                if not node.single_output:
+                    dx = call.backward(gradients)
+                elif fused_output and node is self.outputs[0].node:
+                    dx = call.backward_preactivation(gradients[0])
                 else:
-                    dx = call.backward(call.activity_backward(gradient))
-            else:
-                dx = call.backward(gradients)
+                    dx = call.backward(call.activity_backward(gradients[0]))
             if call.needs_input_gradient:
                 for tensor, dx_tensor in zip(node.inputs, dx if node.list_call else [dx]):
                     accumulate(tensor, dx_tensor)

@@ -1,15 +1,19 @@
-"""Scratch buffers that a layer reuses from one batch to the next.
+"""Scratch buffers that kernels reuse from one batch to the next, owned by the executor, not by layers.
 
 A fresh multi-megabyte NumPy array is a fresh mmap: the kernel zero-fills every page on first touch, which
 costs more than the copy that fills it (an im2col buffer of 58 MB took 51 ms allocated fresh, 15 ms
-reused). Layers therefore keep their im2col and padding buffers in a `Workspace` across batches.
+reused). So the model's executor runs each layer's forward and backward inside `scratch_of(layer)`, and the
+kernels in `ops/` take their im2col and padding buffers from that layer's `Workspace` (`current`) across
+batches. A layer called outside a model has no workspace, and its kernels allocate afresh.
 
 The buffers are kept per thread (the thread that runs the pass, whose lanes share them): two threads
 calling one model at once never write into each other's buffers.
 """
 
 import math
+import threading
 import weakref
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -55,6 +59,30 @@ class Workspace:
         """Release every buffer."""
         self._buffers.clear()
         self._contents.clear()
+
+
+# The workspace of each layer the executor has run, kept as long as the layer lives.
+_workspaces = weakref.WeakKeyDictionary()
+_running = threading.local()
+
+
+@contextmanager
+def scratch_of(owner):
+    """Let the kernels called inside (in this thread) reuse the buffers of ``owner``, a layer."""
+    workspace = _workspaces.get(owner)
+    if workspace is None:
+        workspace = _workspaces[owner] = Workspace()
+    outer = getattr(_running, "workspace", None)
+    _running.workspace = workspace
+    try:
+        yield
+    finally:
+        _running.workspace = outer
+
+
+def current():
+    """The workspace of the layer the executor is running in this thread (`scratch_of`), or None."""
+    return getattr(_running, "workspace", None)
 
 
 def empty(workspace, key, shape, dtype):

@@ -17,7 +17,8 @@ Every loop runs over kernel offsets, groups or batch chunks, never over samples 
 split into one slice per core (`layerwise.ops._lanes`), and each lane gathers and multiplies its own
 chunks. The im2col matrix is kept for the weight gradient when the whole batch's fits
 `MEMORY_BUDGET_BYTES`; otherwise it is gathered in chunks below `CACHE_CHUNK_BYTES`, so that the GEMM
-reads it from cache. Large scratch buffers are reused from batch to batch (`layerwise.ops._workspace`).
+reads it from cache. Large scratch buffers are reused from batch to batch: each kernel's ``workspace`` is by
+default the one of the layer the model's executor is running (`layerwise.ops._workspace.current`).
 """
 
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ import numpy as np
 
 from layerwise.ops._blocks import for_each_block
 from layerwise.ops._lanes import in_lanes, run_lanes, sample_bytes
-from layerwise.ops._workspace import empty
+from layerwise.ops._workspace import current, empty
 from layerwise.ops.normalization import fold_channels, folded_sum
 
 #: The largest im2col matrix kept from forward to backward; a larger one is gathered again, chunk by chunk.
@@ -236,6 +237,7 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
     start:stop), one per lane. Otherwise None. With a `Workspace`, the padded input and the columns that
     are not kept live in its buffers ``key + " padded"`` and ``key`` followed by the lane number.
     """
+    workspace = current() if workspace is None else workspace
     n, g = len(x), geometry.groups
     (ho, wo), filters = geometry.output_hw, kernel.shape[-1]
     padded = pad_spatial(x, geometry.pads, workspace=workspace, key=key + " padded")
@@ -286,6 +288,7 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
     chunk by chunk from x (then ending with ones when there is a bias gradient and one group, as
     `conv2d_forward` gathers them). Each lane sums the product over its samples; the lanes' sums are added.
     """
+    workspace = current() if workspace is None else workspace
     g = geometry.groups
     dy_rows = _grouped_rows(dy, g)
     rows_per_sample = dy.shape[1] * dy.shape[2]
@@ -326,6 +329,7 @@ def sum_rows(matrix):
 
 def conv2d_backward_input(dy, kernel, geometry, workspace=None):
     """dJ/dx (N, H, W, C) from dJ/dy (N, Ho, Wo, F); also the forward pass of a transposed convolution."""
+    workspace = current() if workspace is None else workspace
     if geometry.strides == (1, 1):
         return _flipped_input_gradient(dy, kernel, geometry, workspace)
     return _scatter_input_gradient(dy, kernel, geometry, workspace)

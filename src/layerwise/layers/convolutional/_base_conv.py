@@ -4,7 +4,6 @@ from layerwise import activations, initializers
 from layerwise.layers._spatial import (LAYOUTS, as_image_tuple, as_images, check_rank, from_images,
                                        normalize_padding, normalize_tuple)
 from layerwise.layers.base import Layer
-from layerwise.ops._workspace import Workspace
 from layerwise.ops.conv import ConvGeometry
 from layerwise.utils._arguments import check_integer
 
@@ -43,7 +42,6 @@ class BaseConv(Layer):
         self.bias_initializer = bias_initializer
         self.set_weight_options(kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
                                 kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
-        self.workspace = Workspace()
 
     @property
     def output_activation(self):

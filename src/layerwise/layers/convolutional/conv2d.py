@@ -65,19 +65,18 @@ class Conv2D(BaseConv):
         self.x = self._as_images(x)
         self.conv_geometry = self.geometry(self.x.shape[1:-1], self.groups)
         z, self.columns = conv_forward(self.x, self._image_kernel(self.kernel.value), self._bias_value(),
-                                       self.conv_geometry, keep_columns=training, workspace=self.workspace,
-                                       activation=self._fused_activation)
+                                       self.conv_geometry, keep_columns=training, activation=self._fused_activation)
         return self._activate(self._from_images(z))
 
     def backward_preactivation(self, dz):
         dz = self._as_images(dz)
         conv_backward_kernel(dz, self.x, self.columns, self.conv_geometry, self._image_kernel(self.kernel.grad),
-                             self._bias_grad(), workspace=self.workspace)
+                             self._bias_grad())
         self.columns = None
         if not self.needs_input_gradient:
             return None
         return self._from_images(conv_backward_input(dz, self._image_kernel(self.kernel.value),
-                                                     self.conv_geometry, workspace=self.workspace))
+                                                     self.conv_geometry))
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + self._spatial_output(input_shape, self.groups) + (self.filters,)

@@ -101,21 +101,18 @@ class Conv2DTranspose(BaseConv):
     def forward(self, x, training=False):
         self.x = self._as_images(x)
         self.conv_geometry = self._conv_geometry(x.shape[1:-1])
-        z = conv_backward_input(self.x, self._image_kernel(self.kernel.value), self.conv_geometry,
-                                workspace=self.workspace)
+        z = conv_backward_input(self.x, self._image_kernel(self.kernel.value), self.conv_geometry)
         add_bias(z, self._bias_value(), self._fused_activation)
         return self._activate(self._from_images(z))
 
     def backward_preactivation(self, dz):
         dz = self._as_images(dz)
-        conv_backward_kernel(self.x, dz, None, self.conv_geometry, self._image_kernel(self.kernel.grad),
-                             workspace=self.workspace)
+        conv_backward_kernel(self.x, dz, None, self.conv_geometry, self._image_kernel(self.kernel.grad))
         if self.use_bias:
             self.bias.grad += sum_rows(dz.reshape(-1, self.filters))
         if not self.needs_input_gradient:
             return None
-        return self._from_images(conv_forward(dz, self._image_kernel(self.kernel.value), None, self.conv_geometry,
-                                              workspace=self.workspace)[0])
+        return self._from_images(conv_forward(dz, self._image_kernel(self.kernel.value), None, self.conv_geometry)[0])
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + self._output_hw(tuple(input_shape[1:-1])) + (self.filters,)

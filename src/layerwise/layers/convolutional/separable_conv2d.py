@@ -101,28 +101,26 @@ class SeparableConv2D(BaseConv):
         self.depthwise_geometry = self.geometry(self.x.shape[1:-1], self.x.shape[-1])
         self.h, self.depthwise_columns = conv_forward(
             self.x, self._depthwise_image_kernel(self.depthwise_kernel.value), None, self.depthwise_geometry,
-            keep_columns=training, workspace=self.workspace)
+            keep_columns=training)
         ones = (1,) * (self.h.ndim - 2)
         self.pointwise_geometry = ConvGeometry.create(self.h.shape[1:-1], ones, ones, ones, "valid")
         z, self.pointwise_columns = conv_forward(
             self.h, self._image_kernel(self.pointwise_kernel.value), self._bias_value(), self.pointwise_geometry,
-            keep_columns=training, workspace=self.workspace, activation=self._fused_activation)
+            keep_columns=training, activation=self._fused_activation)
         return self._activate(self._from_images(z))
 
     def backward_preactivation(self, dz):
         dz = self._as_images(dz)
         conv_backward_kernel(dz, self.h, self.pointwise_columns, self.pointwise_geometry,
-                             self._image_kernel(self.pointwise_kernel.grad), self._bias_grad(),
-                             workspace=self.workspace)
-        dh = conv_backward_input(dz, self._image_kernel(self.pointwise_kernel.value), self.pointwise_geometry,
-                                 workspace=self.workspace)
+                             self._image_kernel(self.pointwise_kernel.grad), self._bias_grad())
+        dh = conv_backward_input(dz, self._image_kernel(self.pointwise_kernel.value), self.pointwise_geometry)
         conv_backward_kernel(dh, self.x, self.depthwise_columns, self.depthwise_geometry,
-                             self._depthwise_image_kernel(self.depthwise_kernel.grad), workspace=self.workspace)
+                             self._depthwise_image_kernel(self.depthwise_kernel.grad))
         self.depthwise_columns = self.pointwise_columns = None
         if not self.needs_input_gradient:
             return None
         return self._from_images(conv_backward_input(dh, self._depthwise_image_kernel(self.depthwise_kernel.value),
-                                                     self.depthwise_geometry, workspace=self.workspace))
+                                                     self.depthwise_geometry))
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + self._spatial_output(input_shape, 1) + (self.filters,)
