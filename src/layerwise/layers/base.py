@@ -98,13 +98,17 @@ class Parameter:
         """Reset dJ/dθ to zero before a new backward pass."""
         self._grad_is_zero = True
 
+    def grad_buffer(self):
+        """(grad, overwrite) for a kernel that writes dJ/dθ straight into ``grad``: ``overwrite`` when it holds
+        stale values (after `zero_grad`), so that the kernel writes rather than adds; either way the parameter
+        holds a gradient afterwards."""
+        overwrite, self._grad_is_zero = self._grad_is_zero, False
+        return self._grad, overwrite
+
     def accumulate_matmul(self, a, b) -> None:
-        """grad += a @ b, the product written straight into grad when grad is zero (`ops.dense.add_product`):
-        a dense layer's weight gradient is one large product per step, and writing it in place saves a
-        temporary and an extra pass over the weights, the framework's main overhead over a bare NumPy loop.
-        """
-        add_product(self._grad, a, b, overwrite=self._grad_is_zero)
-        self._grad_is_zero = False
+        """grad += a @ b, the product written straight into grad when grad is zero (`ops.dense.add_product`)."""
+        grad, overwrite = self.grad_buffer()
+        add_product(grad, a, b, overwrite=overwrite)
 
     @property
     def shape(self):

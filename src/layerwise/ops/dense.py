@@ -44,21 +44,40 @@ def dense_forward(x, kernel, bias=None):
     return z
 
 
-def dense_backward(dz, x, kernel, bias=None, input_gradient=True):
-    """Add dJ/dW = x^T dz and dJ/db = sum dz into the parameters' grads; return dJ/dx = dz W^T.
+def dense_backward(dz, x, kernel, kernel_grad, bias_grad=None, input_gradient=True, overwrite=False,
+                   grad_scale=None):
+    """Add dJ/dW = x^T dz into ``kernel_grad`` and dJ/db = sum dz into ``bias_grad``; return dJ/dx = dz W^T.
 
     Args:
-        dz: dJ/dz, shape (..., n_out); x: the forward input (..., n_in).
-        kernel, bias: the `Parameter`s W and b (bias may be None).
+        dz: dJ/dz, shape (..., n_out); x: the forward input (..., n_in); kernel: W (n_in, n_out).
+        kernel_grad, bias_grad: the arrays the gradients are added into (bias_grad may be None).
         input_gradient: whether to compute dJ/dx (None is returned otherwise).
+        overwrite: write dJ/dW over ``kernel_grad`` instead of adding (it holds stale values: a weight
+            gradient is one large product per step, and writing it in place saves a temporary and a pass).
+        grad_scale: S, when W is a function V(W') of the trained weights W' elementwise (DropConnect's masked
+            or scaled kernels): dJ/dW' = S * (x^T dz) with S = dV/dW', an array or a scalar.
 
     Leading axes of x and dz beyond the last are treated as batch axes.
+
+    Example:
+        >>> import numpy as np
+        >>> x, w, dz = np.array([[1.0, 2.0]]), np.array([[1.0], [3.0]]), np.array([[0.5]])
+        >>> w_grad, b_grad = np.zeros((2, 1)), np.zeros(1)
+        >>> dense_backward(dz, x, w, w_grad, b_grad)
+        array([[0.5, 1.5]])
+        >>> w_grad.ravel(), b_grad
+        (array([0.5, 1. ]), array([0.5]))
     """
     x2 = x.reshape(-1, x.shape[-1])
     dz2 = dz.reshape(-1, dz.shape[-1])
-    kernel.accumulate_matmul(x2.T, dz2)
-    if bias is not None:
-        bias.grad += dz2.sum(axis=0)
+    if grad_scale is None:
+        add_product(kernel_grad, x2.T, dz2, overwrite=overwrite)
+    elif overwrite:
+        np.multiply(product(x2.T, dz2, out=kernel_grad), grad_scale, out=kernel_grad)
+    else:
+        kernel_grad += np.multiply(product(x2.T, dz2), grad_scale, dtype=kernel_grad.dtype)
+    if bias_grad is not None:
+        bias_grad += dz2.sum(axis=0)
     if not input_gradient:
         return None
-    return product(dz2, kernel.value.T).reshape(dz.shape[:-1] + kernel.value.shape[:1])
+    return product(dz2, kernel.T).reshape(dz.shape[:-1] + kernel.shape[:1])

@@ -117,24 +117,24 @@ def einsum_dense_forward(plan, x, kernel, bias=None):
     return z
 
 
-def einsum_dense_backward(plan, dz, x, kernel, bias=None, input_gradient=True):
-    """Add dJ/dW = einsum(X,Y->K) and dJ/db (dJ/dz summed to b's shape) into the parameters' grads; return
-    dJ/dx = einsum(Y,K->X), or None without ``input_gradient``.
+def einsum_dense_backward(plan, dz, x, kernel, kernel_grad, bias_grad=None, input_gradient=True):
+    """Add dJ/dW = einsum(X,Y->K) into ``kernel_grad`` and dJ/db (dJ/dz summed to b's shape) into
+    ``bias_grad``; return dJ/dx = einsum(Y,K->X), or None without ``input_gradient``.
 
     Args:
         plan: the `EinsumPlan` of the forward pass.
-        dz: dJ/dz; x: the forward input.
-        kernel, bias: the `Parameter`s W and b (bias may be None).
+        dz: dJ/dz; x: the forward input; kernel: W.
+        kernel_grad, bias_grad: the arrays the gradients are added into (bias_grad may be None).
         input_gradient: whether to compute dJ/dx.
     """
-    kernel.grad += np.einsum(plan.kernel_gradient, x, dz, optimize=True)
-    if bias is not None:
+    kernel_grad += np.einsum(plan.kernel_gradient, x, dz, optimize=True)
+    if bias_grad is not None:
         lead = dz.ndim - len(plan.bias_shape)
         ones = tuple(lead + i for i, size in enumerate(plan.bias_shape) if size == 1)
-        bias.grad += dz.sum(axis=tuple(range(lead)) + ones, keepdims=True).reshape(plan.bias_shape)
+        bias_grad += dz.sum(axis=tuple(range(lead)) + ones, keepdims=True).reshape(plan.bias_shape)
     if not input_gradient:
         return None
-    dx = np.einsum(plan.input_gradient, dz, kernel.value, optimize=True)
+    dx = np.einsum(plan.input_gradient, dz, kernel, optimize=True)
     if plan.summed_input_axes:
         dx = np.broadcast_to(np.expand_dims(dx, plan.summed_input_axes), x.shape).copy()
     return dx

@@ -83,8 +83,9 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
         return self.h
 
     def backward(self, dh):
-        return dense_backward(dh * self.h * (1 - self.h), self.v, self.kernel, self.hidden_bias,
-                              self.needs_input_gradient)
+        kernel_grad, overwrite = self.kernel.grad_buffer()
+        return dense_backward(dh * self.h * (1 - self.h), self.v, self.kernel.value, kernel_grad,
+                              self.hidden_bias.grad, self.needs_input_gradient, overwrite)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

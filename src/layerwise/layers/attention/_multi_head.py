@@ -109,9 +109,13 @@ class BaseMultiHeadAttention(SeededGenerator, Merge):
         kernel, bias = self.projections[name]
         return einsum_dense_forward(self.plans[name], x, kernel.value, None if bias is None else bias.value)
 
-    def _project_backward(self, name, dz, x):
+    def _weights_and_grads(self, name):
+        """(W, dJ/dW, dJ/db or None) of the projection ``name``."""
         kernel, bias = self.projections[name]
-        return einsum_dense_backward(self.plans[name], dz, x, kernel, bias, self.needs_input_gradient)
+        return kernel.value, kernel.grad, None if bias is None else bias.grad
+
+    def _project_backward(self, name, dz, x):
+        return einsum_dense_backward(self.plans[name], dz, x, *self._weights_and_grads(name), self.needs_input_gradient)
 
     def _heads(self, z):
         """(N, *steps, heads, dim) -> (N, heads, steps, dim), the steps flattened into one axis."""
@@ -176,7 +180,7 @@ class BaseMultiHeadAttention(SeededGenerator, Merge):
             d_weights = None if d_weights is None else d_weights.reshape(self.attention_weights.shape)
             if dy is None:
                 dy = np.zeros(self.compute_output_shape([self.query.shape, self.value.shape]), self.query.dtype)
-        d_combined = einsum_dense_backward(self.plans["output"], dy, self.combined, *self.projections["output"])
+        d_combined = einsum_dense_backward(self.plans["output"], dy, self.combined, *self._weights_and_grads("output"))
         d_heads = self._heads(d_combined)
         d_q, d_k, d_v = scaled_dot_product_attention_backward(
             d_heads, self.q, self.k, self.v, self.attention_weights, 1.0 / math.sqrt(self.key_dim), self.mask,

@@ -89,7 +89,9 @@ class Dense(Layer):
         return self.backward_preactivation(self.activation.backward(dy, self.z, self.y))
 
     def backward_preactivation(self, dz):
-        return dense_backward(dz, self.x, self.kernel, self.bias, self.needs_input_gradient)
+        kernel_grad, overwrite = self.kernel.grad_buffer()
+        return dense_backward(dz, self.x, self.kernel.value, kernel_grad, self.bias.grad if self.use_bias else None,
+                              self.needs_input_gradient, overwrite)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

@@ -90,7 +90,8 @@ class EinsumDense(Layer):
         return self.backward_preactivation(self.activation.backward(dy, self.z, self.y))
 
     def backward_preactivation(self, dz):
-        return einsum_dense_backward(self.plan, dz, self.x, self.kernel, self.bias, self.needs_input_gradient)
+        return einsum_dense_backward(self.plan, dz, self.x, self.kernel.value, self.kernel.grad,
+                                     None if self.bias is None else self.bias.grad, self.needs_input_gradient)
 
     def compute_output_shape(self, input_shape):
         plan = self.plan if self.built else einsum_dense_plan(self.equation, self.bias_axes, input_shape,

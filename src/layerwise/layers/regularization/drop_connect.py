@@ -87,16 +87,16 @@ class DropConnect(SeededGenerator, Dense):
             if self.per_sample:
                 z, self.sample_kernels = per_sample_dense_forward(x, self.kernel.value, self.mask, bias)
                 return self._activate(z)
-            self.effective_kernel = masked_kernel(self.kernel, self.mask)
+            self.effective_kernel, self.kernel_scale = masked_kernel(self.kernel.value, self.mask)
         elif self.inference == "gaussian":
             return self._gaussian_forward(x)
         else:
-            self.effective_kernel = scaled_kernel(self.kernel, self.keep)
-        return self._activate(dense_forward(x, self.effective_kernel.value, bias))
+            self.effective_kernel, self.kernel_scale = scaled_kernel(self.kernel.value, self.keep)
+        return self._activate(dense_forward(x, self.effective_kernel, bias))
 
     def _gaussian_forward(self, x):
         mean, self.std, self.moment_views = moment_matching_forward(
-            x, self.kernel, self.bias if self.use_bias else None, self.keep)
+            x, self.kernel.value, self.bias.value if self.use_bias else None, self.keep)
         self.noise = self.generator().standard_normal((self.inference_samples,) + mean.shape, dtype=self.dtype)
         u = self.noise * self.std
         u += mean
@@ -110,19 +110,21 @@ class DropConnect(SeededGenerator, Dense):
         dy_draws = np.broadcast_to(dy / self.inference_samples, self.draws.shape)
         du = self.activation.backward(dy_draws, self.u, self.draws)
         return moment_matching_backward(du.sum(axis=0), np.sum(du * self.noise, axis=0), self.x, self.std,
-                                        self.moment_views, self.bias if self.use_bias else None,
+                                        self.moment_views, self.kernel.grad, self.bias.grad if self.use_bias else None,
                                         self.needs_input_gradient)
 
     def backward_preactivation(self, dz):
-        bias = self.bias if self.use_bias else None
         if self.mode == "gaussian":
             raise ValueError(
                 f"Layer '{self.name}' (DropConnect): Gaussian inference averages phi over draws, so it has "
                 "no single pre-activation to backpropagate from; call backward(dy) instead")
+        bias_grad = self.bias.grad if self.use_bias else None
         if self.per_sample and self.mode == "training":
-            return per_sample_dense_backward(dz, self.x, self.sample_kernels, self.mask, self.kernel, bias,
+            return per_sample_dense_backward(dz, self.x, self.sample_kernels, self.mask, self.kernel.grad, bias_grad,
                                              self.needs_input_gradient)
-        return dense_backward(dz, self.x, self.effective_kernel, bias, self.needs_input_gradient)
+        kernel_grad, overwrite = self.kernel.grad_buffer()
+        return dense_backward(dz, self.x, self.effective_kernel, kernel_grad, bias_grad, self.needs_input_gradient,
+                              overwrite, grad_scale=self.kernel_scale)
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "per_sample": self.per_sample,
