@@ -41,12 +41,24 @@ def _store(value, out):
 
 
 def linear(x, out=None):
-    """f(x) = x."""
+    """f(x) = x.
+
+    Example:
+        >>> import numpy as np
+        >>> linear(np.array([-1.0, 2.0]))
+        array([-1.,  2.])
+    """
     return _store(x, out)
 
 
 def sigmoid(x, out=None):
-    """f(x) = 1 / (1 + exp(-x)), computed without overflow for large |x|."""
+    """f(x) = 1 / (1 + exp(-x)), computed without overflow for large |x|.
+
+    Example:
+        >>> import numpy as np
+        >>> sigmoid(np.array([0.0, 1000.0]))
+        array([0.5, 1. ])
+    """
     exp_neg_abs = np.exp(-np.abs(x))
     numerator = np.where(x >= 0, 1.0, exp_neg_abs).astype(exp_neg_abs.dtype, copy=False)
     exp_neg_abs += 1.0
@@ -54,7 +66,13 @@ def sigmoid(x, out=None):
 
 
 def tanh(x, out=None):
-    """f(x) = tanh(x)."""
+    """f(x) = tanh(x).
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(tanh(np.array([0.0, 1.0])), 4)
+        array([0.    , 0.7616])
+    """
     return np.tanh(x, out=out)
 
 
@@ -75,6 +93,11 @@ def relu(x, out=None):
     NumPy's maximum of an array and a scalar runs without SIMD, four times slower than the maximum of two
     arrays (measured on float32 in cache), so contiguous floating arrays are compared with a row of zeros
     broadcast over rows of `_ZERO_ROW` elements, and the remainder with a prefix of that row.
+
+    Example:
+        >>> import numpy as np
+        >>> relu(np.array([-1.0, 2.0]))
+        array([0., 2.])
     """
     x = np.asarray(x)
     if out is None:
@@ -93,47 +116,97 @@ def _relu_flat(out, x):
 
 
 def leaky_relu(x, out=None, negative_slope=0.2):
-    """f(x) = x for x > 0, negative_slope * x otherwise (Keras's default slope 0.2)."""
+    """f(x) = x for x > 0, negative_slope * x otherwise (Keras's default slope 0.2).
+
+    Example:
+        >>> import numpy as np
+        >>> leaky_relu(np.array([-1.0, 2.0]))
+        array([-0.2,  2. ])
+        >>> leaky_relu(np.array([-1.0, 2.0]), negative_slope=0.5)
+        array([-0.5,  2. ])
+    """
     return _store(np.where(x > 0, x, x * negative_slope), out)
 
 
 def elu(x, out=None, alpha=1.0):
-    """f(x) = x for x > 0, alpha (exp(x) - 1) otherwise."""
+    """f(x) = x for x > 0, alpha (exp(x) - 1) otherwise.
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(elu(np.array([-1.0, 2.0])), 4)  # exp(-1) - 1 = -0.6321
+        array([-0.6321,  2.    ])
+    """
     return _store(np.where(x > 0, x, np.expm1(np.minimum(x, 0)) * alpha), out)
 
 
 def selu(x, out=None):
-    """f(x) = scale * elu(x, alpha) with Klambauer et al.'s self-normalizing constants."""
+    """f(x) = scale * elu(x, alpha) with Klambauer et al.'s self-normalizing constants.
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(selu(np.array([0.0, 1.0])), 4)  # scale = 1.0507
+        array([0.    , 1.0507])
+    """
     y = elu(x, out=out, alpha=_SELU_ALPHA)
     y *= _SELU_SCALE
     return y
 
 
 def softplus(x, out=None):
-    """f(x) = log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|)) (lecture 004)."""
+    """f(x) = log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|)) (lecture 004).
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(softplus(np.array([0.0, 100.0])), 4)  # log 2, and x for large x
+        array([  0.6931, 100.    ])
+    """
     y = np.log1p(np.exp(-np.abs(x)))
     return np.add(y, np.maximum(x, 0), out=out)
 
 
 def softsign(x, out=None):
-    """f(x) = x / (1 + |x|)."""
+    """f(x) = x / (1 + |x|).
+
+    Example:
+        >>> import numpy as np
+        >>> softsign(np.array([-1.0, 3.0]))
+        array([-0.5 ,  0.75])
+    """
     return np.divide(x, np.abs(x) + 1, out=out)
 
 
 def silu(x, out=None):
-    """f(x) = x * sigmoid(x) (also called swish)."""
+    """f(x) = x * sigmoid(x) (also called swish).
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(silu(np.array([0.0, 1.0])), 4)  # 1 * sigmoid(1) = 0.7311
+        array([0.    , 0.7311])
+    """
     return np.multiply(x, sigmoid(x), out=out)
 
 
 def hard_sigmoid(x, out=None):
-    """f(x) = clip(x / 6 + 1/2, 0, 1), Keras 3's and PyTorch's piecewise-linear sigmoid."""
+    """f(x) = clip(x / 6 + 1/2, 0, 1), Keras 3's and PyTorch's piecewise-linear sigmoid.
+
+    Example:
+        >>> import numpy as np
+        >>> hard_sigmoid(np.array([-3.0, 0.0, 1.5, 3.0]))
+        array([0.  , 0.5 , 0.75, 1.  ])
+    """
     y = np.multiply(x, 1.0 / 6.0, out=out)
     y += 0.5
     return np.clip(y, 0.0, 1.0, out=y)
 
 
 def softmax(x, out=None, axis=-1):
-    """f(x)_i = exp(x_i) / sum_j exp(x_j) along ``axis`` (lecture 003: the softmax output layer)."""
+    """f(x)_i = exp(x_i) / sum_j exp(x_j) along ``axis`` (lecture 003: the softmax output layer).
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(softmax(np.array([0.0, np.log(3.0)])), 4)  # e^0 : e^log 3 = 1 : 3
+        array([0.25, 0.75])
+    """
     y = np.subtract(x, x.max(axis=axis, keepdims=True), out=out)
     np.exp(y, out=y)
     y /= y.sum(axis=axis, keepdims=True)
@@ -141,38 +214,82 @@ def softmax(x, out=None, axis=-1):
 
 
 def exponential(x, out=None):
-    """f(x) = exp(x)."""
+    """f(x) = exp(x).
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(exponential(np.array([0.0, 1.0])), 4)
+        array([1.    , 2.7183])
+    """
     return np.exp(x, out=out)
 
 
 def sign(x, out=None):
-    """The perceptron's sign function (lecture 001): +1 for x > 0, -1 for x < 0, 0 at 0."""
+    """The perceptron's sign function (lecture 001): +1 for x > 0, -1 for x < 0, 0 at 0.
+
+    Example:
+        >>> import numpy as np
+        >>> sign(np.array([-2.0, 0.0, 3.0]))
+        array([-1.,  0.,  1.])
+    """
     return np.sign(x, out=out)
 
 
 def step(x, out=None):
-    """The Heaviside step function: 1 for x >= 0, 0 otherwise."""
+    """The Heaviside step function: 1 for x >= 0, 0 otherwise.
+
+    Example:
+        >>> import numpy as np
+        >>> step(np.array([-2.0, 0.0, 3.0]))
+        array([0., 1., 1.])
+    """
     return _store((x >= 0).astype(x.dtype), out)
 
 
 def relu6(x, out=None):
-    """f(x) = min(max(x, 0), 6)."""
+    """f(x) = min(max(x, 0), 6).
+
+    Example:
+        >>> import numpy as np
+        >>> relu6(np.array([-1.0, 3.0, 8.0]))
+        array([0., 3., 6.])
+    """
     return np.clip(x, 0.0, 6.0, out=out)
 
 
 def hard_tanh(x, out=None):
-    """f(x) = clip(x, -1, 1)."""
+    """f(x) = clip(x, -1, 1).
+
+    Example:
+        >>> import numpy as np
+        >>> hard_tanh(np.array([-2.0, 0.5, 2.0]))
+        array([-1. ,  0.5,  1. ])
+    """
     return np.clip(x, -1.0, 1.0, out=out)
 
 
 def hard_silu(x, out=None):
-    """f(x) = x relu6(x + 3) / 6 (hard swish): 0 below -3, x above 3, x (x + 3) / 6 between."""
+    """f(x) = x relu6(x + 3) / 6 (hard swish): 0 below -3, x above 3, x (x + 3) / 6 between.
+
+    Example:
+        >>> import numpy as np
+        >>> hard_silu(np.array([0.0, 1.5, 6.0]))  # 1.5 (1.5 + 3) / 6 = 1.125
+        array([0.   , 1.125, 6.   ])
+    """
     return np.multiply(x, hard_sigmoid(x), out=out)
 
 
 def gelu(x, out=None, approximate=False):
     """f(x) = x Φ(x), Φ the standard normal CDF (Hendrycks & Gimpel); with ``approximate``,
-    x (1 + tanh(sqrt(2/π) (x + 0.044715 x^3))) / 2."""
+    x (1 + tanh(sqrt(2/π) (x + 0.044715 x^3))) / 2.
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(gelu(np.array([0.0, 1.0])), 4)  # Φ(1) = 0.8413
+        array([0.    , 0.8413])
+        >>> np.round(gelu(np.array([0.0, 1.0]), approximate=True), 4)
+        array([0.    , 0.8412])
+    """
     if approximate:
         return np.multiply(x, 0.5 * (1.0 + np.tanh(_gelu_inner(x))), out=out)
     return np.multiply(x, special.normal_cdf(x), out=out)
@@ -183,62 +300,130 @@ def _gelu_inner(x):
 
 
 def mish(x, out=None):
-    """f(x) = x tanh(softplus(x)) (Misra)."""
+    """f(x) = x tanh(softplus(x)) (Misra).
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(mish(np.array([0.0, 1.0])), 4)  # tanh(log(1 + e)) = 0.8651
+        array([0.    , 0.8651])
+    """
     return np.multiply(x, np.tanh(softplus(x)), out=out)
 
 
 def celu(x, out=None, alpha=1.0):
-    """f(x) = x for x > 0, alpha (exp(x / alpha) - 1) otherwise (Barron)."""
+    """f(x) = x for x > 0, alpha (exp(x / alpha) - 1) otherwise (Barron).
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(celu(np.array([-1.0, 2.0])), 4)  # exp(-1) - 1 = -0.6321
+        array([-0.6321,  2.    ])
+        >>> np.round(celu(np.array([-1.0, 2.0]), alpha=2.0), 4)  # 2 (exp(-1/2) - 1) = -0.7869
+        array([-0.7869,  2.    ])
+    """
     return _store(np.where(x > 0, x, np.expm1(np.minimum(x, 0) / alpha) * alpha), out)
 
 
 def log_sigmoid(x, out=None):
-    """f(x) = log sigmoid(x) = -softplus(-x)."""
+    """f(x) = log sigmoid(x) = -softplus(-x).
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(log_sigmoid(np.array([0.0, -100.0])), 4)  # log(1/2), and x for very negative x
+        array([  -0.6931, -100.    ])
+    """
     return np.negative(softplus(-x), out=out)
 
 
 def log_softmax(x, out=None, axis=-1):
-    """f(x)_i = x_i - log sum_j exp(x_j) along ``axis``, computed with the maximum subtracted."""
+    """f(x)_i = x_i - log sum_j exp(x_j) along ``axis``, computed with the maximum subtracted.
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(log_softmax(np.array([0.0, 0.0])), 4)  # log(1/2) each
+        array([-0.6931, -0.6931])
+    """
     y = np.subtract(x, x.max(axis=axis, keepdims=True), out=out)
     y -= np.log(np.exp(y).sum(axis=axis, keepdims=True))
     return y
 
 
 def tanh_shrink(x, out=None):
-    """f(x) = x - tanh(x)."""
+    """f(x) = x - tanh(x).
+
+    Example:
+        >>> import numpy as np
+        >>> np.round(tanh_shrink(np.array([0.0, 1.0])), 4)  # 1 - tanh(1) = 0.2384
+        array([0.    , 0.2384])
+    """
     return np.subtract(x, np.tanh(x), out=out)
 
 
 def hard_shrink(x, out=None, threshold=0.5):
-    """f(x) = x where |x| > threshold, 0 elsewhere."""
+    """f(x) = x where |x| > threshold, 0 elsewhere.
+
+    Example:
+        >>> import numpy as np
+        >>> hard_shrink(np.array([-1.0, 0.2, 0.7]))
+        array([-1. ,  0. ,  0.7])
+    """
     return _store(np.where(np.abs(x) > threshold, x, 0).astype(x.dtype, copy=False), out)
 
 
 def soft_shrink(x, out=None, threshold=0.5):
-    """f(x) = x - threshold above threshold, x + threshold below -threshold, 0 between."""
+    """f(x) = x - threshold above threshold, x + threshold below -threshold, 0 between.
+
+    Example:
+        >>> import numpy as np
+        >>> soft_shrink(np.array([-1.0, 0.2, 2.0]))
+        array([-0.5,  0. ,  1.5])
+    """
     return _store(np.sign(x) * np.maximum(np.abs(x) - threshold, 0), out)
 
 
 def threshold(x, out=None, threshold=0.0, default_value=0.0):
-    """f(x) = x where x > threshold, default_value elsewhere (Keras requires both arguments; 0 here)."""
+    """f(x) = x where x > threshold, default_value elsewhere (Keras requires both arguments; 0 here).
+
+    Example:
+        >>> import numpy as np
+        >>> threshold(np.array([0.0, 1.0, 2.0]), threshold=1.0, default_value=-1.0)
+        array([-1., -1.,  2.])
+    """
     return _store(np.where(x > threshold, x, default_value).astype(x.dtype, copy=False), out)
 
 
 def sparse_plus(x, out=None):
-    """f(x) = 0 for x <= -1, (x + 1)^2 / 4 for -1 < x < 1, x for x >= 1."""
+    """f(x) = 0 for x <= -1, (x + 1)^2 / 4 for -1 < x < 1, x for x >= 1.
+
+    Example:
+        >>> import numpy as np
+        >>> sparse_plus(np.array([-2.0, 0.0, 2.0]))
+        array([0.  , 0.25, 2.  ])
+    """
     inside = np.clip(x, -1.0, 1.0) + 1.0
     return _store(np.where(x >= 1, x, 0.25 * inside * inside), out)
 
 
 def sparse_sigmoid(x, out=None):
-    """f(x) = clip((x + 1) / 2, 0, 1) (Blondel et al.)."""
+    """f(x) = clip((x + 1) / 2, 0, 1) (Blondel et al.).
+
+    Example:
+        >>> import numpy as np
+        >>> sparse_sigmoid(np.array([-2.0, 0.0, 0.5, 2.0]))
+        array([0.  , 0.5 , 0.75, 1.  ])
+    """
     y = np.add(x, 1.0, out=out)
     y *= 0.5
     return np.clip(y, 0.0, 1.0, out=y)
 
 
 def squareplus(x, out=None, b=4.0):
-    """f(x) = (x + sqrt(x^2 + b)) / 2 (Barron), b >= 0."""
+    """f(x) = (x + sqrt(x^2 + b)) / 2 (Barron), b >= 0.
+
+    Example:
+        >>> import numpy as np
+        >>> squareplus(np.array([0.0, 3.0]), b=16.0)  # (0 + 4) / 2, (3 + 5) / 2
+        array([2., 4.])
+    """
     y = np.add(x, np.sqrt(x * x + b), out=out)
     y *= 0.5
     return y
@@ -246,7 +431,13 @@ def squareplus(x, out=None, b=4.0):
 
 def sparsemax(x, out=None, axis=-1):
     """f(x) = the Euclidean projection of x onto the probability simplex along ``axis`` (Martins & Astudillo):
-    f(x)_i = max(x_i - τ, 0), τ such that the outputs sum to 1."""
+    f(x)_i = max(x_i - τ, 0), τ such that the outputs sum to 1.
+
+    Example:
+        >>> import numpy as np
+        >>> sparsemax(np.array([1.0, 0.5, -1.0]))  # τ = 0.25; the outputs sum to 1
+        array([0.75, 0.25, 0.  ])
+    """
     moved = np.moveaxis(x, axis, -1)
     ranked = -np.sort(-moved, axis=-1)
     cumulative = np.cumsum(ranked, axis=-1)
@@ -259,7 +450,13 @@ def sparsemax(x, out=None, axis=-1):
 def glu(x, out=None, axis=-1):
     """Gated linear unit (Dauphin et al. 2017): x split in halves a, b along ``axis``, f(x) = a ⊙ sigmoid(b); the
     output has half of x's size along ``axis``. As a layer, ``Activation("glu")``; a layer's element-wise
-    ``activation=`` argument (Dense, Conv2D ...) keeps its units, so it does not take glu."""
+    ``activation=`` argument (Dense, Conv2D ...) keeps its units, so it does not take glu.
+
+    Example:
+        >>> import numpy as np
+        >>> glu(np.array([1.0, 2.0, 0.0, 0.0]))  # [1, 2] * sigmoid([0, 0])
+        array([0.5, 1. ])
+    """
     if x.shape[axis] % 2:
         raise ValueError(f"glu: the size of axis {axis} must be even (it is split in two halves), received an "
                          f"input of shape {x.shape}")
@@ -434,6 +631,18 @@ class ActivationFunction:
         gradient: (dy, x, y, **kwargs) -> dJ/dx.
         reads: "input", "output" or "nothing": what the gradient needs besides dy.
         **kwargs: fixed arguments of f (negative_slope, alpha, axis).
+
+    Example:
+        >>> import numpy as np
+        >>> f = get("leaky_relu", negative_slope=0.5)
+        >>> f, f.reads
+        (ActivationFunction('leaky_relu', negative_slope=0.5), 'input')
+        >>> x = np.array([-2.0, 3.0])
+        >>> y = f.forward(x)
+        >>> y
+        array([-1.,  3.])
+        >>> f.backward(np.ones(2), x, y)  # dJ/dy * f'(x), f' = 0.5 below 0 and 1 above
+        array([0.5, 1. ])
     """
 
     def __init__(self, name, function, gradient, reads, **kwargs):
@@ -572,10 +781,28 @@ def get(identifier, **kwargs) -> ActivationFunction:
 
 
 def serialize(activation: ActivationFunction):
-    """Return the name of an activation, or a dict with its fixed arguments."""
+    """Return the name of an activation, or a dict with its fixed arguments.
+
+    Example:
+        >>> serialize(get("relu"))
+        'relu'
+        >>> serialize(get("leaky_relu", negative_slope=0.5))
+        {'class_name': 'leaky_relu', 'config': {'negative_slope': 0.5}}
+    """
     if not activation.kwargs:
         return activation.name
     return {"class_name": activation.name, "config": dict(activation.kwargs)}
 
 
 deserialize = deserializer(get, "activation")
+deserialize.__doc__ += """
+
+Example:
+    >>> import numpy as np
+    >>> f = deserialize({"class_name": "leaky_relu", "config": {"negative_slope": 0.5}})
+    >>> f(np.array([-2.0, 3.0]))
+    array([-1.,  3.])
+"""
+# doctest collects the examples of the functions defined in this module; `deserialize` is made in
+# layerwise.utils.identifiers, so its example is listed here to run as well.
+__test__ = {"deserialize": deserialize}
