@@ -45,7 +45,14 @@ __all__ = [
 
 
 def compute_fans(shape):
-    """Return ``(fan_in, fan_out)`` for a weight of ``shape``, as Keras computes them."""
+    """Return ``(fan_in, fan_out)`` for a weight of ``shape``, as Keras computes them.
+
+    Example:
+        >>> compute_fans((784, 500))  # a Dense kernel
+        (784, 500)
+        >>> compute_fans((3, 3, 16, 32))  # a 3x3 convolution kernel: fans times the 9 positions
+        (144, 288)
+    """
     shape = tuple(shape)
     if len(shape) == 0:
         return 1, 1
@@ -68,7 +75,18 @@ def _truncated_normal(rng, shape, mean, stddev, dtype):
 
 
 class Initializer:
-    """Base class: a callable ``(shape, dtype=None) -> np.ndarray`` with a config."""
+    """Base class: a callable ``(shape, dtype=None) -> np.ndarray`` with a config.
+
+    Example:
+        >>> import numpy as np
+        >>> from layerwise.layers import Dense
+        >>> class Halves(Initializer):
+        ...     def __call__(self, shape, dtype=None):
+        ...         return np.full(shape, 0.5, dtype=dtype)
+        >>> layer = Dense(2, kernel_initializer=Halves(), input_dim=3)
+        >>> layer(np.ones((1, 3)))  # 3 inputs of 1 times weights of 0.5
+        array([[1.5, 1.5]], dtype=float32)
+    """
 
     def __call__(self, shape, dtype=None):
         raise NotImplementedError
@@ -82,21 +100,40 @@ class Initializer:
 
 
 class Zeros(Initializer):
-    """All zeros."""
+    """All zeros.
+
+    Example:
+        >>> Zeros()((2, 3))
+        array([[0., 0., 0.],
+               [0., 0., 0.]], dtype=float32)
+    """
 
     def __call__(self, shape, dtype=None):
         return np.zeros(shape, dtype=standardize_dtype(dtype))
 
 
 class Ones(Initializer):
-    """All ones."""
+    """All ones.
+
+    Example:
+        >>> Ones()((2,), dtype="float64")
+        array([1., 1.])
+    """
 
     def __call__(self, shape, dtype=None):
         return np.ones(shape, dtype=standardize_dtype(dtype))
 
 
 class Constant(Initializer):
-    """Every entry equal to ``value``."""
+    """Every entry equal to ``value``.
+
+    Example:
+        >>> Constant(0.5)((2, 2))
+        array([[0.5, 0.5],
+               [0.5, 0.5]], dtype=float32)
+        >>> Constant(0.5).get_config()
+        {'value': 0.5}
+    """
 
     def __init__(self, value=0.0):
         self.value = float(value)
@@ -122,7 +159,13 @@ class _Random(Initializer):
 
 
 class RandomNormal(_Random):
-    """w ~ N(mean, stddev^2)."""
+    """w ~ N(mean, stddev^2).
+
+    Example:
+        >>> w = RandomNormal(mean=1.0, stddev=0.1, seed=0)((100, 100))
+        >>> w.shape, round(float(w.mean()), 2), round(float(w.std()), 2)
+        ((100, 100), 1.0, 0.1)
+    """
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
@@ -137,7 +180,15 @@ class RandomNormal(_Random):
 
 
 class RandomUniform(_Random):
-    """w ~ U[minval, maxval]."""
+    """w ~ U[minval, maxval].
+
+    Example:
+        >>> w = RandomUniform(minval=0.0, maxval=2.0, seed=0)((100, 100))
+        >>> bool(w.min() >= 0.0 and w.max() <= 2.0)
+        True
+        >>> round(float(w.mean()), 2), round(float(w.var()), 2)  # (0 + 2) / 2 and 2^2 / 12
+        (1.0, 0.33)
+    """
 
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         super().__init__(seed)
@@ -154,7 +205,15 @@ class RandomUniform(_Random):
 
 
 class TruncatedNormal(_Random):
-    """w ~ N(mean, stddev^2) with samples beyond two standard deviations redrawn."""
+    """w ~ N(mean, stddev^2) with samples beyond two standard deviations redrawn.
+
+    Example:
+        >>> w = TruncatedNormal(mean=0.0, stddev=1.0, seed=0)((100, 100))
+        >>> bool(abs(w).max() <= 2.0)  # no sample beyond two standard deviations
+        True
+        >>> round(float(w.std()), 2)  # the truncated tails narrow it
+        0.88
+    """
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         super().__init__(seed)
@@ -176,6 +235,13 @@ class VarianceScaling(_Random):
         distribution: "truncated_normal", "untruncated_normal" or "uniform"
             (uniform on [-sqrt(3 scale / n), sqrt(3 scale / n)]).
         seed: optional seed for an independent stream.
+
+    Example:
+        >>> w = VarianceScaling(scale=2.0, mode="fan_out", distribution="uniform", seed=0)((50, 200))
+        >>> round(float(w.std()), 2)  # Var(w) = 2 / 200 = 0.01
+        0.1
+        >>> bool(abs(w).max() <= (3 * 0.01) ** 0.5)
+        True
     """
 
     _MODES = ("fan_in", "fan_out", "fan_avg")
@@ -213,7 +279,22 @@ class VarianceScaling(_Random):
 
 
 def _variance_scaling_preset(class_name, scale, mode, distribution, doc):
-    """Build a named VarianceScaling preset whose config holds only the seed, as in Keras."""
+    """Build a named VarianceScaling preset whose config holds only the seed, as in Keras.
+
+    Its docstring's example draws a weight whose fans make Var(w) = 0.01, a standard deviation of 0.1.
+    """
+    fan_in = round(100 * scale) if mode == "fan_in" else 100
+    shape = (fan_in, 10000 // fan_in)
+    variance = f"{2 * scale:g} / ({shape[0]} + {shape[1]})" if mode == "fan_avg" else f"{scale:g} / {fan_in}"
+    doc += f"""
+
+    Example:
+        >>> w = {class_name}(seed=0)({shape})
+        >>> w.shape, w.dtype
+        ({shape}, dtype('float32'))
+        >>> round(float(w.std()), 2)  # Var(w) = {variance} = 0.01
+        0.1
+    """
 
     def __init__(self, seed=None):
         VarianceScaling.__init__(self, scale, mode, distribution, seed)
@@ -249,6 +330,12 @@ class Orthogonal(_Random):
     """A (semi-)orthogonal matrix times ``gain``: the QR factor of a Gaussian matrix, sign-corrected.
 
     Weights of more than two dimensions are flattened to ``(prod(shape[:-1]), shape[-1])``.
+
+    Example:
+        >>> import numpy as np
+        >>> w = Orthogonal(gain=2.0, seed=0)((4, 2))
+        >>> bool(np.allclose(w.T @ w, 4.0 * np.eye(2), atol=1e-5))  # orthogonal columns of norm 2
+        True
     """
 
     def __init__(self, gain=1.0, seed=None):
@@ -317,7 +404,14 @@ _TABLE.register(Identity, "identity")
 
 
 def serialize(identifier):
-    """Return a name unchanged, or ``{"class_name": ..., "config": ...}`` for an initializer."""
+    """Return a name unchanged, or ``{"class_name": ..., "config": ...}`` for an initializer.
+
+    Example:
+        >>> serialize(HeNormal(seed=1))
+        {'module': 'layerwise.initializers', 'class_name': 'HeNormal', 'config': {'seed': 1}}
+        >>> serialize("he_normal")
+        'he_normal'
+    """
     return identifier if isinstance(identifier, str) else serialize_keras_object(get(identifier))
 
 
@@ -333,3 +427,12 @@ def get(identifier):
 
 
 deserialize = deserializer(get, "initializer")
+deserialize.__doc__ += """
+
+Example:
+    >>> deserialize({"class_name": "Constant", "config": {"value": 2.0}})((2,))
+    array([2., 2.], dtype=float32)
+"""
+# doctest collects the examples of the functions defined in this module; `deserialize` is made in
+# layerwise.utils.identifiers, so its example is listed here to run as well.
+__test__ = {"deserialize": deserialize}
