@@ -14,7 +14,21 @@ from layerwise.utils.serialization_lib import serialize_keras_object as serializ
 
 
 class Constraint:
-    """Base class: ``constraint(w)`` returns the constrained weights (same shape and dtype)."""
+    """Base class: ``constraint(w)`` returns the constrained weights (same shape and dtype).
+
+    Example:
+        >>> import numpy as np
+        >>> class ClipTo(Constraint):
+        ...     def __init__(self, limit=1.0):
+        ...         self.limit = limit
+        ...     def __call__(self, w):
+        ...         return np.clip(w, -self.limit, self.limit)
+        >>> constraint = ClipTo(0.5)
+        >>> constraint(np.array([-2.0, 0.25, 2.0]))
+        array([-0.5 ,  0.25,  0.5 ])
+        >>> constraint.get_config()
+        {'limit': 0.5}
+    """
 
     def __call__(self, w):
         raise NotImplementedError
@@ -145,6 +159,18 @@ def get(identifier):
 
 
 deserialize = deserializer(get, "constraint")
+deserialize.__doc__ += """
+
+Example:
+    >>> import numpy as np
+    >>> constraint = deserialize({"class_name": "MaxNorm", "config": {"max_value": 1.0, "axis": 0}})
+    >>> np.round(constraint(np.array([[3.0], [4.0]])), 4)  # the column of norm 5 rescaled to norm 1
+    array([[0.6],
+           [0.8]])
+"""
+# doctest collects the examples of the functions defined in this module; `deserialize` is made in
+# layerwise.utils.identifiers, so its example is listed here to run as well.
+__test__ = {"deserialize": deserialize}
 
 __all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get", "max_norm",
            "min_max_norm", "non_neg", "serialize", "unit_norm"]
