@@ -14,7 +14,21 @@ from layerwise.utils.serialization_lib import serialize_keras_object as serializ
 
 
 class Regularizer:
-    """Base class: ``regularizer(w)`` is the penalty (a float), ``regularizer.gradient(w)`` its gradient."""
+    """Base class: ``regularizer(w)`` is the penalty (a float), ``regularizer.gradient(w)`` its gradient.
+
+    Example:
+        >>> import numpy as np
+        >>> class SumOfSquares(Regularizer):
+        ...     def __call__(self, w):
+        ...         return float(np.sum(w * w))
+        ...     def gradient(self, w):
+        ...         return 2.0 * w
+        >>> regularizer = SumOfSquares()
+        >>> regularizer(np.array([1.0, -2.0]))
+        5.0
+        >>> regularizer.gradient(np.array([1.0, -2.0]))
+        array([ 2., -4.])
+    """
 
     def __call__(self, w) -> float:
         raise NotImplementedError
@@ -230,6 +244,17 @@ def get(identifier):
 
 
 deserialize = deserializer(get, "regularizer")
+deserialize.__doc__ += """
+
+Example:
+    >>> import numpy as np
+    >>> regularizer = deserialize({"class_name": "L2", "config": {"l2": 0.5}})
+    >>> regularizer(np.array([1.0, -3.0]))  # 0.5 (1 + 9)
+    5.0
+"""
+# doctest collects the examples of the functions defined in this module; `deserialize` is made in
+# layerwise.utils.identifiers, so its example is listed here to run as well.
+__test__ = {"deserialize": deserialize}
 
 __all__ = ["KLSparsity", "L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "deserialize", "get", "l1",
            "l1_l2", "l2", "orthogonal_regularizer", "serialize"]
