@@ -40,6 +40,16 @@ def get(identifier) -> Optimizer:
 
 
 deserialize = deserializer(get, "optimizer")
+deserialize.__doc__ += """
+
+Example:
+    >>> optimizer = deserialize({"class_name": "SGD", "config": {"learning_rate": 0.1, "momentum": 0.9}})
+    >>> type(optimizer).__name__, optimizer.learning_rate, optimizer.momentum
+    ('SGD', 0.1, 0.9)
+"""
+# doctest collects the examples of the functions defined in this module; `deserialize` is made in
+# layerwise.utils.identifiers, so its example is listed here to run as well.
+__test__ = {"deserialize": deserialize}
 
 __all__ = ["Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion", "LossScaleOptimizer",
            "Muon", "Nadam", "Optimizer", "RMSprop", "SGD", "ScheduleFreeAdamW", "deserialize", "get", "schedules",

@@ -47,6 +47,19 @@ class Optimizer:
         global_clipnorm: clip all gradients together to this global L2 norm.
 
     Slots whose names start with "_" are scratch buffers (preallocated to avoid temporaries), not state.
+
+    Example:
+        >>> import numpy as np
+        >>> from layerwise.layers import Parameter
+        >>> class SignSGD(Optimizer):
+        ...     def update_step(self, parameter, slots, learning_rate):
+        ...         parameter.value -= learning_rate * np.sign(parameter.grad)
+        >>> w = Parameter(np.array([1.0, 1.0]), "w")
+        >>> w.grad[:] = [3.0, -0.5]
+        >>> optimizer = SignSGD(learning_rate=0.1)
+        >>> optimizer.apply([w])  # θ ← θ - 0.1 sign(g)
+        >>> w.value, optimizer.iterations
+        (array([0.9, 1.1]), 1)
     """
 
     #: Names of scalar attributes that change during training besides `iterations` and the slots

@@ -12,7 +12,23 @@ from layerwise.utils.serialization_lib import serialize_keras_object
 
 
 class LearningRateSchedule:
-    """Base class: ``schedule(step) -> learning rate`` (a Python float), with a config round trip."""
+    """Base class: ``schedule(step) -> learning rate`` (a Python float), with a config round trip.
+
+    Example:
+        >>> class Halving(LearningRateSchedule):
+        ...     def __init__(self, initial_learning_rate, every):
+        ...         self.initial_learning_rate, self.every = initial_learning_rate, every
+        ...     def __call__(self, step):
+        ...         return self.initial_learning_rate * 0.5 ** (step // self.every)
+        >>> schedule = Halving(0.1, every=10)
+        >>> schedule(0), schedule(10), schedule(25)
+        (0.1, 0.05, 0.025)
+        >>> schedule.get_config()
+        {'initial_learning_rate': 0.1, 'every': 10}
+        >>> from layerwise.optimizers import SGD
+        >>> SGD(learning_rate=schedule).learning_rate  # evaluated at the optimizer's step, 0 here
+        0.1
+    """
 
     def __call__(self, step) -> float:
         raise NotImplementedError
@@ -252,7 +268,13 @@ for _class in _CLASSES:
 
 
 def serialize(schedule) -> dict:
-    """``{"class_name": ..., "config": ...}`` for a schedule."""
+    """``{"class_name": ..., "config": ...}`` for a schedule.
+
+    Example:
+        >>> config = serialize(ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5))
+        >>> config["class_name"], config["config"]["decay_rate"]
+        ('ExponentialDecay', 0.5)
+    """
     if not isinstance(schedule, LearningRateSchedule):
         raise ValueError(f"Cannot serialize learning rate {schedule!r}: only LearningRateSchedule "
                          "subclasses have a config")
@@ -260,7 +282,13 @@ def serialize(schedule) -> dict:
 
 
 def deserialize(config, custom_objects=None) -> LearningRateSchedule:
-    """Rebuild a schedule from `serialize`'s output (``custom_objects``: ``{name: class}`` of your own)."""
+    """Rebuild a schedule from `serialize`'s output (``custom_objects``: ``{name: class}`` of your own).
+
+    Example:
+        >>> schedule = deserialize(serialize(ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)))
+        >>> schedule(20)  # 0.1 * 0.5^(20 / 10)
+        0.025
+    """
     with custom_object_scope(custom_objects):
         return lookup("learning rate schedule", config, _TABLE, LearningRateSchedule)
 
