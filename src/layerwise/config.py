@@ -30,12 +30,26 @@ __all__ = [
 
 
 def floatx() -> str:
-    """Return the default float type as a string ("float32" unless changed)."""
+    """Return the default float type as a string ("float32" unless changed).
+
+    Example:
+        >>> floatx()
+        'float32'
+    """
     return _FLOATX
 
 
 def set_floatx(value: str) -> None:
-    """Set the default float type: one of "float16", "float32", "float64"."""
+    """Set the default float type: one of "float16", "float32", "float64".
+
+    Example:
+        >>> from layerwise import initializers
+        >>> saved = floatx()
+        >>> set_floatx("float64")
+        >>> initializers.GlorotUniform(seed=0)((2, 2)).dtype
+        dtype('float64')
+        >>> set_floatx(saved)  # back to what it was
+    """
     global _FLOATX
     try:
         name = np.dtype(value).name
@@ -47,30 +61,61 @@ def set_floatx(value: str) -> None:
 
 
 def epsilon() -> float:
-    """Return the fuzz factor used to keep logarithms and divisions finite (1e-7, as Keras)."""
+    """Return the fuzz factor used to keep logarithms and divisions finite (1e-7, as Keras).
+
+    Example:
+        >>> epsilon()
+        1e-07
+    """
     return _EPSILON
 
 
 def set_epsilon(value: float) -> None:
-    """Set the fuzz factor returned by `epsilon()`."""
+    """Set the fuzz factor returned by `epsilon()`.
+
+    Example:
+        >>> saved = epsilon()
+        >>> set_epsilon(1e-5)
+        >>> epsilon()
+        1e-05
+        >>> set_epsilon(saved)  # back to what it was
+    """
     global _EPSILON
     _EPSILON = float(value)
 
 
 def standardize_dtype(dtype) -> np.dtype:
-    """Return ``np.dtype(dtype)``, or the default float type when ``dtype`` is None."""
+    """Return ``np.dtype(dtype)``, or the default float type when ``dtype`` is None.
+
+    Example:
+        >>> standardize_dtype("float64"), standardize_dtype(None)  # None: floatx()
+        (dtype('float64'), dtype('float32'))
+    """
     return np.dtype(floatx() if dtype is None else dtype)
 
 
 def threads() -> int:
     """Return how many threads a model with convolution, pooling or batch normalization layers splits each
     batch over (the usable cores, at most 8, by default; 1 without threadpoolctl, ``pip install
-    layerwise[threads]``)."""
+    layerwise[threads]``).
+
+    Example:
+        >>> threads() >= 1
+        True
+    """
     return _lanes.threads()
 
 
 def set_threads(count: int) -> None:
-    """Set the number of threads `threads` returns; 1 runs every kernel in the calling thread."""
+    """Set the number of threads `threads` returns; 1 runs every kernel in the calling thread.
+
+    Example:
+        >>> saved = threads()
+        >>> set_threads(1)  # every kernel in the calling thread
+        >>> threads()
+        1
+        >>> set_threads(saved)  # back to what it was
+    """
     _lanes.set_threads(count)
 
 
@@ -85,23 +130,55 @@ def calibrate(force=False) -> dict:
 
     Returns:
         {"memory_bound": bool, "dense": bool, "timings": {...}, "source": "cache" | "measured", ...}.
+
+    Example:
+        >>> import os
+        >>> from unittest import mock
+        >>> saved = calibration()
+        >>> with mock.patch.dict(os.environ, LAYERWISE_CALIBRATION="default"):  # the default rule, nothing measured
+        ...     calibrate()
+        {'memory_bound': True, 'dense': False, 'source': 'default (LAYERWISE_CALIBRATION=default)'}
+        >>> calibration()
+        {'memory_bound': True, 'dense': False}
+        >>> set_calibration(**saved)  # back to what was in force
     """
     return _lanes.calibrate(force)
 
 
 def calibration() -> dict:
-    """The choices in force: {"memory_bound": bool or None, "dense": bool or None} (None: not decided yet)."""
+    """The choices in force: {"memory_bound": bool or None, "dense": bool or None} (None: not decided yet).
+
+    Example:
+        >>> saved = calibration()
+        >>> set_calibration(memory_bound=True, dense=False)
+        >>> calibration()
+        {'memory_bound': True, 'dense': False}
+        >>> set_calibration(**saved)  # back to what was in force
+    """
     return _lanes.policy()
 
 
 def set_calibration(memory_bound=None, dense=None) -> None:
     """Override the calibration: whether passes of models with memory-bound layers (convolution, pooling, batch
-    normalization) / of other models run in lanes; None leaves that kind to the calibration."""
+    normalization) / of other models run in lanes; None leaves that kind to the calibration.
+
+    Example:
+        >>> saved = calibration()
+        >>> set_calibration(memory_bound=True)  # lanes for convolutional models; dense ones left to the calibration
+        >>> calibration()
+        {'memory_bound': True, 'dense': None}
+        >>> set_calibration(**saved)  # back to what was in force
+    """
     _lanes.set_policy(memory_bound=memory_bound, dense=dense)
 
 
 def cpu_model() -> str:
-    """Return the CPU's model name as the kernel reports it (what `lscpu` shows)."""
+    """Return the CPU's model name as the kernel reports it (what `lscpu` shows).
+
+    Example:
+        >>> isinstance(cpu_model(), str), cpu_model() == info()["cpu"]
+        (True, True)
+    """
     try:
         with open("/proc/cpuinfo") as cpuinfo:
             return next(line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
