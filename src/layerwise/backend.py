@@ -21,17 +21,39 @@ _LAYOUTS = ("channels_last", "channels_first")
 
 
 def backend() -> str:
-    """The name of the backend: "numpy" (Keras's NumPy backend is the one layerwise's arrays correspond to)."""
+    """The name of the backend: "numpy" (Keras's NumPy backend is the one layerwise's arrays correspond to).
+
+    Example:
+        >>> backend()
+        'numpy'
+    """
     return "numpy"
 
 
 def image_data_format() -> str:
-    """The layout of images: always "channels_last", (N, H, W, C) (and (N, steps, C) for sequences)."""
+    """The layout of images: always "channels_last", (N, H, W, C) (and (N, steps, C) for sequences).
+
+    Example:
+        >>> image_data_format()
+        'channels_last'
+    """
     return "channels_last"
 
 
 def set_image_data_format(data_format: str) -> None:
-    """Accept "channels_last"; refuse "channels_first", which layerwise does not run, with how to convert."""
+    """Accept "channels_last"; refuse "channels_first", which layerwise does not run, with how to convert.
+
+    Example:
+        >>> import numpy as np
+        >>> set_image_data_format("channels_last")  # accepted: the only layout
+        >>> try:
+        ...     set_image_data_format("channels_first")
+        ... except ValueError as error:
+        ...     print("refused")
+        refused
+        >>> np.moveaxis(np.zeros((8, 3, 32, 32)), 1, -1).shape  # channels-first images, converted
+        (8, 32, 32, 3)
+    """
     if data_format not in _LAYOUTS:
         raise ValueError(f"set_image_data_format: expected one of {_LAYOUTS}, received {data_format!r}")
     if data_format == "channels_first":
@@ -44,19 +66,35 @@ _PYTHON_TYPES = {bool: "bool", int: "int32", "int": "int32", float: "float32", c
 
 
 def standardize_dtype(dtype=None) -> str:
-    """The name of a dtype, as Keras: "float32" for np.float32, "float32" or Python's float; None is `floatx()`."""
+    """The name of a dtype, as Keras: "float32" for np.float32, "float32" or Python's float; None is `floatx()`.
+
+    Example:
+        >>> import numpy as np
+        >>> standardize_dtype(np.float64), standardize_dtype(float), standardize_dtype(int), standardize_dtype(None)
+        ('float64', 'float32', 'int32', 'float32')
+    """
     if dtype is None:
         return floatx()
     return np.dtype(_PYTHON_TYPES.get(dtype, dtype)).name
 
 
 def is_float_dtype(dtype) -> bool:
-    """Whether ``dtype`` is a floating type."""
+    """Whether ``dtype`` is a floating type.
+
+    Example:
+        >>> is_float_dtype("float16"), is_float_dtype(float), is_float_dtype("int8")
+        (True, True, False)
+    """
     return np.dtype(standardize_dtype(dtype)).kind == "f"
 
 
 def is_int_dtype(dtype) -> bool:
-    """Whether ``dtype`` is a signed or unsigned integer type."""
+    """Whether ``dtype`` is a signed or unsigned integer type.
+
+    Example:
+        >>> is_int_dtype("uint8"), is_int_dtype(int), is_int_dtype("float32")
+        (True, True, False)
+    """
     return np.dtype(standardize_dtype(dtype)).kind in "iu"
 
 
@@ -146,7 +184,14 @@ def result_type(*dtypes) -> str:
 
 
 def is_keras_tensor(x) -> bool:
-    """Whether ``x`` is a symbolic tensor of the functional API (from `layerwise.Input` or a layer called on one)."""
+    """Whether ``x`` is a symbolic tensor of the functional API (from `layerwise.Input` or a layer called on one).
+
+    Example:
+        >>> import numpy as np
+        >>> from layerwise import Input
+        >>> is_keras_tensor(Input(shape=(3,))), is_keras_tensor(np.ones(3))
+        (True, False)
+    """
     return isinstance(x, SymbolicTensor)
 
 

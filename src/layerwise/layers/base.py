@@ -25,7 +25,13 @@ _NAME_COUNTS: dict = {}
 
 def get_uid(prefix: str = "") -> int:
     """Return 1, 2, 3 ... on successive calls with one ``prefix``, as `keras.backend.get_uid` (layer names count
-    with it, and `clear_session` restarts it)."""
+    with it, and `clear_session` restarts it).
+
+    Example:
+        >>> clear_session()
+        >>> get_uid("dense"), get_uid("dense")
+        (1, 2)
+    """
     _NAME_COUNTS[prefix] = _NAME_COUNTS.get(prefix, 0) + 1
     return _NAME_COUNTS[prefix]
 
@@ -37,7 +43,17 @@ def unique_name(prefix: str) -> str:
 
 
 def clear_session() -> None:
-    """Reset the automatic layer names (``dense``, ``dense_1`` ...), as `keras.backend.clear_session`."""
+    """Reset the automatic layer names (``dense``, ``dense_1`` ...), as `keras.backend.clear_session`.
+
+    Example:
+        >>> from layerwise.layers import Dense
+        >>> clear_session()
+        >>> Dense(2).name, Dense(2).name
+        ('dense', 'dense_1')
+        >>> clear_session()
+        >>> Dense(2).name
+        'dense'
+    """
     _NAME_COUNTS.clear()
 
 
