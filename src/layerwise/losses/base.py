@@ -22,6 +22,22 @@ class Loss:
     Subclasses implement `call` (per-sample losses) and `gradient` (dJ/dy_pred). With sample weights w_n the loss
     is Keras's "sum_over_batch_size" reduction J = (1/M) sum_n w_n l_n (M: the number of per-sample values, not the
     sum of the weights), whose gradient is the unweighted one with sample n's rows scaled by w_n (`weigh`).
+
+    Example:
+        >>> import numpy as np
+        >>> class TotalAbsoluteError(Loss):
+        ...     def call(self, y_true, y_pred):
+        ...         return np.sum(np.abs(y_pred - y_true), axis=-1)
+        ...     def gradient(self, y_true, y_pred):
+        ...         return np.sign(y_pred - y_true) / len(y_pred)
+        >>> loss = TotalAbsoluteError()
+        >>> loss.name
+        'total_absolute_error'
+        >>> y_true, y_pred = np.array([[0.0, 1.0], [2.0, 2.0]]), np.array([[1.0, 3.0], [2.0, 1.0]])
+        >>> loss.call(y_true, y_pred)  # per-sample losses l_n
+        array([3., 1.])
+        >>> loss(y_true, y_pred), loss(y_true, y_pred, sample_weight=[0.0, 2.0])  # (3 + 1) / 2, (0 * 3 + 2 * 1) / 2
+        (2.0, 1.0)
     """
 
     #: Name of the output activation whose fused gradient this loss offers, if any.

@@ -37,6 +37,14 @@ class Dice(_Overlap):
     Args:
         axis: the axes summed over (default None: all, so the batch has one value).
 
+    Example:
+        >>> import numpy as np
+        >>> y_true, y_pred = np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+        >>> round(Dice()(y_true, y_pred), 4)  # 1 - 2 * 2 / (3 + 2): I = 2, S_y = 3, S_p = 2
+        0.2
+        >>> np.round(Dice(axis=1).call(y_true, y_pred), 4)  # per row: 1 - 2 / 2 and 1 - 2 / 3
+        array([0.    , 0.3333])
+
     References:
         Milletari et al., "V-Net", 3DV 2016.
     """
@@ -56,6 +64,14 @@ class Tversky(_Overlap):
         alpha: α, the weight of F (default 0.5).
         beta: β, the weight of G (default 0.5).
         axis: the axes summed over (default None: all).
+
+    Example:
+        >>> import numpy as np
+        >>> y_true, y_pred = np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])
+        >>> round(Tversky()(y_true, y_pred), 4)  # α = β = 0.5: Dice's 1 - 2 / (2 + 0.5 * 1 + 0.5 * 0)
+        0.2
+        >>> round(Tversky(alpha=0.7, beta=0.3)(y_true, y_pred), 4)  # the missed target (F = 1) costs more: 1 - 2 / 2.7
+        0.2593
 
     References:
         Salehi et al., "Tversky loss function for image segmentation using 3D fully convolutional deep networks", 2017.
