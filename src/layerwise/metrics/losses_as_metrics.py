@@ -14,32 +14,62 @@ def loss_values(loss_class):
     return values
 
 
-def _metric_of(loss_class, class_name, default_name):
-    """A metric class whose value is the mean of ``loss_class``'s per-sample losses (no further arguments)."""
+def _metric_of(loss_class, class_name, default_name, y_true, y_pred, result):
+    """A metric class whose value is the mean of ``loss_class``'s per-sample losses (no further arguments).
+
+    Its docstring's example streams the batch ``y_true``, ``y_pred`` (their source text) and shows the result rounded
+    to 4 decimals (``result``, the loss of ``loss_class`` on that batch).
+    """
     def __init__(self, name=None, dtype=None):
         MeanMetricWrapper.__init__(self, loss_values(loss_class), name, dtype)
 
-    doc = f"The mean of `layerwise.losses.{loss_class.__name__}`'s per-sample values, as Keras's metric."
+    doc = (f"The mean of `layerwise.losses.{loss_class.__name__}`'s per-sample values, as Keras's metric.\n\n"
+           "    Example:\n"
+           f"        >>> metric = {class_name}()\n"
+           f"        >>> metric.update_state({y_true}, {y_pred})\n"
+           "        >>> round(metric.result(), 4)\n"
+           f"        {result}\n"
+           "        >>> metric.reset_state()\n"
+           "        >>> metric.result()\n"
+           "        0.0\n")
     return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "default_name": default_name,
                                                    "__doc__": doc, "__module__": __name__})
 
 
-MeanSquaredError = _metric_of(losses.MeanSquaredError, "MeanSquaredError", "mean_squared_error")
-MeanAbsoluteError = _metric_of(losses.MeanAbsoluteError, "MeanAbsoluteError", "mean_absolute_error")
+# The examples' inputs are those of the losses' examples, so the results are the losses there.
+_REGRESSION = "[[0.0, 1.0], [0.0, 0.0]]"
+_MARGINS = "[[0.6, 0.4], [0.4, 0.6]]"
+MeanSquaredError = _metric_of(losses.MeanSquaredError, "MeanSquaredError", "mean_squared_error", _REGRESSION,
+                              "[[1.0, 1.0], [1.0, 0.0]]", "0.5")
+MeanAbsoluteError = _metric_of(losses.MeanAbsoluteError, "MeanAbsoluteError", "mean_absolute_error", _REGRESSION,
+                               "[[1.0, 3.0], [1.0, 0.0]]", "1.0")
 MeanAbsolutePercentageError = _metric_of(losses.MeanAbsolutePercentageError, "MeanAbsolutePercentageError",
-                                         "mean_absolute_percentage_error")
+                                         "mean_absolute_percentage_error", "[[2.0, 1.0], [2.0, 3.0]]",
+                                         "[[1.0, 1.0], [1.0, 0.0]]", "50.0")
 MeanSquaredLogarithmicError = _metric_of(losses.MeanSquaredLogarithmicError, "MeanSquaredLogarithmicError",
-                                         "mean_squared_logarithmic_error")
-LogCoshError = _metric_of(losses.LogCosh, "LogCoshError", "logcosh")
-KLDivergence = _metric_of(losses.KLDivergence, "KLDivergence", "kl_divergence")
-Poisson = _metric_of(losses.Poisson, "Poisson", "poisson")
-Hinge = _metric_of(losses.Hinge, "Hinge", "hinge")
-SquaredHinge = _metric_of(losses.SquaredHinge, "SquaredHinge", "squared_hinge")
-CategoricalHinge = _metric_of(losses.CategoricalHinge, "CategoricalHinge", "categorical_hinge")
+                                         "mean_squared_logarithmic_error", _REGRESSION, "[[1.0, 1.0], [1.0, 0.0]]",
+                                         "0.2402")
+LogCoshError = _metric_of(losses.LogCosh, "LogCoshError", "logcosh", _REGRESSION, "[[1.0, 1.0], [0.0, 0.0]]",
+                          "0.1084")
+KLDivergence = _metric_of(losses.KLDivergence, "KLDivergence", "kl_divergence", "[[0.5, 0.5], [1.0, 0.0]]",
+                          "[[0.25, 0.75], [0.5, 0.5]]", "0.4185")
+Poisson = _metric_of(losses.Poisson, "Poisson", "poisson", _REGRESSION, "[[1.0, 1.0], [0.0, 0.0]]", "0.5")
+Hinge = _metric_of(losses.Hinge, "Hinge", "hinge", _REGRESSION, _MARGINS, "1.3")
+SquaredHinge = _metric_of(losses.SquaredHinge, "SquaredHinge", "squared_hinge", _REGRESSION, _MARGINS, "1.86")
+CategoricalHinge = _metric_of(losses.CategoricalHinge, "CategoricalHinge", "categorical_hinge",
+                              "[[0.0, 1.0], [1.0, 0.0]]", _MARGINS, "1.2")
 
 
 class BinaryCrossentropy(MeanMetricWrapper):
-    """The mean binary cross-entropy (`layerwise.losses.BinaryCrossentropy`) over every sample seen."""
+    """The mean binary cross-entropy (`layerwise.losses.BinaryCrossentropy`) over every sample seen.
+
+    Example:
+        >>> metric = BinaryCrossentropy()
+        >>> metric.update_state([[1.0]], [[0.8]])
+        >>> metric.update_state([[0.0]], [[0.4]])
+        >>> round(metric.result(), 4)  # (-log 0.8 - log 0.6) / 2, as the loss of the two samples in one batch
+        0.367
+    """
 
     default_name = "binary_crossentropy"
 
@@ -49,7 +79,14 @@ class BinaryCrossentropy(MeanMetricWrapper):
 
 
 class CategoricalCrossentropy(MeanMetricWrapper):
-    """The mean categorical cross-entropy (`layerwise.losses.CategoricalCrossentropy`) over every sample seen."""
+    """The mean categorical cross-entropy (`layerwise.losses.CategoricalCrossentropy`) over every sample seen.
+
+    Example:
+        >>> metric = CategoricalCrossentropy()
+        >>> metric.update_state([[0, 1, 0], [0, 0, 1]], [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+        >>> round(metric.result(), 4)  # (-log 0.95 - log 0.1) / 2
+        1.1769
+    """
 
     default_name = "categorical_crossentropy"
 
@@ -59,7 +96,14 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
-    """The mean cross-entropy of integer labels (`layerwise.losses.SparseCategoricalCrossentropy`)."""
+    """The mean cross-entropy of integer labels (`layerwise.losses.SparseCategoricalCrossentropy`).
+
+    Example:
+        >>> metric = SparseCategoricalCrossentropy()
+        >>> metric.update_state([1, 2], [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+        >>> round(metric.result(), 4)  # (-log 0.95 - log 0.1) / 2
+        1.1769
+    """
 
     default_name = "sparse_categorical_crossentropy"
 
