@@ -171,7 +171,16 @@ class _AtConstraint(ConfusionMetric):
 
 
 class SensitivityAtSpecificity(_AtConstraint):
-    """The best sensitivity (recall) at a specificity tn / (tn + fp) of at least ``specificity``."""
+    """The best sensitivity (recall) at a specificity tn / (tn + fp) of at least ``specificity``.
+
+    Example:
+        >>> metric = SensitivityAtSpecificity(0.5)
+        >>> metric.update_state([0, 0, 0, 1, 1], [0.0, 0.3, 0.8, 0.3, 0.8])
+        >>> # Above 0.3: 1 of the 2 positives found, 2 of the 3 negatives rejected (specificity 2/3 >= 0.5);
+        >>> # below 0.3 the specificity falls to 1/3.
+        >>> metric.result()
+        0.5
+    """
 
     default_name, argument = "sensitivity_at_specificity", "specificity"
 
@@ -183,7 +192,15 @@ class SensitivityAtSpecificity(_AtConstraint):
 
 
 class SpecificityAtSensitivity(_AtConstraint):
-    """The best specificity tn / (tn + fp) at a sensitivity (recall) of at least ``sensitivity``."""
+    """The best specificity tn / (tn + fp) at a sensitivity (recall) of at least ``sensitivity``.
+
+    Example:
+        >>> metric = SpecificityAtSensitivity(0.5)
+        >>> metric.update_state([0, 0, 0, 1, 1], [0.0, 0.3, 0.8, 0.3, 0.8])
+        >>> # Above 0.3: recall 1/2 >= 0.5, 2 of the 3 negatives rejected; below 0.3: recall 1, specificity 1/3.
+        >>> round(metric.result(), 4)
+        0.6667
+    """
 
     default_name, argument = "specificity_at_sensitivity", "sensitivity"
 
@@ -195,7 +212,15 @@ class SpecificityAtSensitivity(_AtConstraint):
 
 
 class PrecisionAtRecall(_AtConstraint):
-    """The best precision at a recall of at least ``recall``."""
+    """The best precision at a recall of at least ``recall``.
+
+    Example:
+        >>> metric = PrecisionAtRecall(0.5)
+        >>> metric.update_state([0, 0, 0, 1, 1], [0.0, 0.3, 0.8, 0.3, 0.8])
+        >>> # Recall >= 0.5 holds up to threshold 0.8; the precision there is 1/2 (above 0.3) or 2/4 (below).
+        >>> metric.result()
+        0.5
+    """
 
     default_name, argument = "precision_at_recall", "recall"
 
@@ -207,7 +232,15 @@ class PrecisionAtRecall(_AtConstraint):
 
 
 class RecallAtPrecision(_AtConstraint):
-    """The best recall at a precision of at least ``precision``."""
+    """The best recall at a precision of at least ``precision``.
+
+    Example:
+        >>> metric = RecallAtPrecision(0.8)
+        >>> metric.update_state([0, 0, 1, 1], [0.0, 0.5, 0.3, 0.9])
+        >>> # Only above 0.5 is the precision (1/1) at least 0.8: 1 of the 2 positives is found.
+        >>> metric.result()
+        0.5
+    """
 
     default_name, argument = "recall_at_precision", "precision"
 

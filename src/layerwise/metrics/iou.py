@@ -119,7 +119,15 @@ class BinaryIoU(IoU):
 
 
 class OneHotIoU(IoU):
-    """`IoU` of one-hot targets and scores (the arg max along ``axis`` is each's class)."""
+    """`IoU` of one-hot targets and scores (the arg max along ``axis`` is each's class).
+
+    Example:
+        >>> metric = OneHotIoU(num_classes=2, target_class_ids=[0])
+        >>> metric.update_state([[1, 0], [1, 0], [0, 1], [0, 1]], [[0.9, 0.1], [0.6, 0.4], [0.7, 0.3], [0.2, 0.8]])
+        >>> # Classes 0, 0, 1, 1 predicted 0, 0, 0, 1: class 0 has tp = 2, fp = 1, fn = 0.
+        >>> round(metric.result(), 4)
+        0.6667
+    """
 
     default_name = "one_hot_iou"
 
@@ -134,7 +142,15 @@ class OneHotIoU(IoU):
 
 
 class OneHotMeanIoU(MeanIoU):
-    """`MeanIoU` of one-hot targets and scores (the arg max along ``axis`` is each's class)."""
+    """`MeanIoU` of one-hot targets and scores (the arg max along ``axis`` is each's class).
+
+    Example:
+        >>> metric = OneHotMeanIoU(num_classes=2)
+        >>> metric.update_state([[1, 0], [1, 0], [0, 1], [0, 1]], [[0.9, 0.1], [0.6, 0.4], [0.7, 0.3], [0.2, 0.8]])
+        >>> # Classes 0, 0, 1, 1 predicted 0, 0, 0, 1: IoU 2/3 for class 0, 1/2 for class 1.
+        >>> round(metric.result(), 4)
+        0.5833
+    """
 
     default_name = "one_hot_mean_iou"
 

@@ -101,7 +101,12 @@ class R2Score(Metric):
 
 
 def pearson_correlation(y_true, y_pred, axis=-1):
-    """Per-sample Pearson correlation along ``axis``: mean((y - ȳ)/σ_y (p - p̄)/σ_p)."""
+    """Per-sample Pearson correlation along ``axis``: mean((y - ȳ)/σ_y (p - p̄)/σ_p).
+
+    Example:
+        >>> pearson_correlation([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]], [[2.0, 4.0, 6.0], [3.0, 2.0, 1.0]])
+        array([ 1., -1.])
+    """
     y_pred = np.asarray(y_pred, np.float64)
     y_true = np.asarray(y_true, np.float64).reshape(y_pred.shape)
     centered = [v - v.mean(axis=axis, keepdims=True) for v in (y_true, y_pred)]
@@ -111,7 +116,15 @@ def pearson_correlation(y_true, y_pred, axis=-1):
 
 def concordance_correlation(y_true, y_pred, axis=-1):
     """Per-sample concordance correlation along ``axis``, as Keras computes it: mean(2 c / (σ_y² + σ_p² + (ȳ - p̄)² +
-    eps)) with Keras's c = (y - p̄)(p - p̄) (Keras centres y on p's mean; Lin's coefficient uses ȳ)."""
+    eps)) with Keras's c = (y - p̄)(p - p̄) (Keras centres y on p's mean; Lin's coefficient uses ȳ).
+
+    Example:
+        >>> import numpy as np
+        >>> # Equal rows agree (1); predictions shifted by 1: 2 (2/3) / (2/3 + 2/3 + 1²) = 4/7.
+        >>> y_true, y_pred = [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]], [[1.0, 2.0, 3.0], [2.0, 3.0, 4.0]]
+        >>> np.round(concordance_correlation(y_true, y_pred), 4)
+        array([1.    , 0.5714])
+    """
     y_pred = np.asarray(y_pred, np.float64)
     y_true = np.asarray(y_true, np.float64).reshape(y_pred.shape)
     true_mean, pred_mean = y_true.mean(axis=axis, keepdims=True), y_pred.mean(axis=axis, keepdims=True)
@@ -135,6 +148,13 @@ class PearsonCorrelation(MeanMetricWrapper):
 
 class ConcordanceCorrelation(MeanMetricWrapper):
     """The mean over samples of `concordance_correlation` along ``axis``, as Keras's (see that function).
+
+    Example:
+        >>> metric = ConcordanceCorrelation()
+        >>> metric.update_state([[1.0, 2.0, 3.0]], [[1.0, 2.0, 3.0]])  # perfect agreement: 1
+        >>> metric.update_state([[1.0, 2.0, 3.0]], [[2.0, 3.0, 4.0]])  # shifted by 1: 4/7
+        >>> round(metric.result(), 4)  # their mean, 11/14
+        0.7857
 
     References:
         Lin, "A Concordance Correlation Coefficient to Evaluate Reproducibility", Biometrics 1989.
