@@ -67,7 +67,15 @@ def _resolve_accuracy(loss, output_shape, y_true_shape):
 
 def check(identifier) -> None:
     """Raise a ValueError listing the known names unless ``identifier`` is a Metric, a config or a known name (what
-    `Model.compile` checks before any data is seen)."""
+    `Model.compile` checks before any data is seen).
+
+    Example:
+        >>> check("auc")  # a known name: nothing happens
+        >>> check("acuracy")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        ValueError: Unknown metric 'acuracy'; known names: ['AUC', 'Accuracy', ...]
+    """
     if isinstance(identifier, str) and identifier not in _ACCURACY_NAMES and _TABLE.find(identifier) is None \
             and identifier.lower() not in _TABLE:
         raise ValueError(f"Unknown metric {identifier!r}; known names: {sorted({*_TABLE, *_ACCURACY_NAMES})}")
@@ -96,6 +104,17 @@ def get(identifier, loss=None, output_shape=None, y_true_shape=None) -> Metric:
 
 
 deserialize = deserializer(get, "metric")
+deserialize.__doc__ += """
+
+    Example:
+        >>> metric = deserialize(serialize(Precision(thresholds=0.7)))
+        >>> type(metric).__name__, metric.get_config()["thresholds"]
+        ('Precision', 0.7)
+        >>> deserialize({"class_name": "mae", "config": {}}).name
+        'mean_absolute_error'
+    """
+# deserialize is made in layerwise.utils.identifiers: doctest collects its example here only when told to.
+__test__ = {"deserialize": deserialize}
 
 __all__ = [
     "AUC", "Accuracy", "BinaryAccuracy", "BinaryCrossentropy", "BinaryIoU", "CategoricalAccuracy",

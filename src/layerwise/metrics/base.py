@@ -28,6 +28,27 @@ class Metric:
     Args:
         name: the name logged (default: `default_name`).
         dtype: the dtype of the result, as Keras's argument (results are Python floats or float64 arrays).
+
+    Example:
+        >>> import numpy as np
+        >>> class Maximum(Metric):
+        ...     default_name = "maximum"
+        ...     state_names = ("largest",)
+        ...     def reset_state(self):
+        ...         self.largest = -np.inf
+        ...     def update_state(self, values):
+        ...         self.largest = max(self.largest, float(np.max(values)))
+        ...     def result(self):
+        ...         return self.largest
+        >>> metric = Maximum()
+        >>> metric.update_state([1.0, 3.0])
+        >>> metric([2.0])  # update with one more batch, then the result
+        3.0
+        >>> metric.name, metric.variables
+        ('maximum', [3.0])
+        >>> metric.reset_state()
+        >>> metric.result()
+        -inf
     """
 
     default_name = None
