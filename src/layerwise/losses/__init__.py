@@ -35,16 +35,45 @@ _TABLE = Registry("loss", module="layerwise.losses")
 _CLASS_OF = {}  # Keras's loss function -> its class
 
 
-def _per_sample(cls, name, y_true, y_pred, values, mean):
+# Each function's example: the source text of y_true and y_pred (those of its class's example), its per-sample losses
+# as NumPy prints them rounded to 4 decimals, and the class's loss, their mean, rounded to 4 decimals.
+_REGRESSION = "[[0.0, 1.0], [0.0, 0.0]]"
+_MARGINS = "[[0.6, 0.4], [0.4, 0.6]]"
+_ONE_HOT = "[[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]", "[[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]"
+_OVERLAP = "[[1.0, 0.0], [1.0, 1.0]]", "[[1.0, 0.0], [0.0, 1.0]]"  # Dice, Tversky: one value for the whole batch
+_EXAMPLES = {
+    "mean_squared_error": (_REGRESSION, "[[1.0, 1.0], [1.0, 0.0]]", "[0.5 0.5]", "0.5"),
+    "mean_absolute_error": (_REGRESSION, "[[1.0, 3.0], [1.0, 0.0]]", "[1.5 0.5]", "1.0"),
+    "mean_absolute_percentage_error": ("[[2.0, 1.0], [2.0, 3.0]]", "[[1.0, 1.0], [1.0, 0.0]]", "[25. 75.]", "50.0"),
+    "mean_squared_logarithmic_error": (_REGRESSION, "[[1.0, 1.0], [1.0, 0.0]]", "[0.2402 0.2402]", "0.2402"),
+    "huber": (_REGRESSION, _MARGINS, "[0.18 0.13]", "0.155"),
+    "log_cosh": (_REGRESSION, "[[1.0, 1.0], [0.0, 0.0]]", "[0.2169 0.    ]", "0.1084"),
+    "cosine_similarity": ("[[3.0, 4.0], [1.0, 0.0]]", "[[4.0, 3.0], [2.0, 0.0]]", "[-0.96 -1.  ]", "-0.98"),
+    "binary_crossentropy": ("[[1.0], [0.0]]", "[[0.8], [0.4]]", "[0.2231 0.5108]", "0.367"),
+    "binary_focal_crossentropy": ("[[1.0], [0.0]]", "[[0.5], [0.5]]", "[0.1733 0.1733]", "0.1733"),
+    "categorical_crossentropy": (*_ONE_HOT, "[0.0513 2.3026]", "1.1769"),
+    "categorical_focal_crossentropy": (*_ONE_HOT, "[0.     0.4663]", "0.2332"),
+    "sparse_categorical_crossentropy": ("[1, 2]", _ONE_HOT[1], "[0.0513 2.3026]", "1.1769"),
+    "categorical_generalized_cross_entropy": ("[0, 1]", "[[0.25, 0.75], [0.36, 0.64]]", "[1.  0.4]", "0.7"),
+    "kl_divergence": ("[[0.5, 0.5], [1.0, 0.0]]", "[[0.25, 0.75], [0.5, 0.5]]", "[0.1438 0.6931]", "0.4185"),
+    "poisson": (_REGRESSION, "[[1.0, 1.0], [0.0, 0.0]]", "[1. 0.]", "0.5"),
+    "hinge": (_REGRESSION, _MARGINS, "[1.1 1.5]", "1.3"),
+    "squared_hinge": (_REGRESSION, _MARGINS, "[1.46 2.26]", "1.86"),
+    "categorical_hinge": ("[[0.0, 1.0], [1.0, 0.0]]", _MARGINS, "[1.2 1.2]", "1.2"),
+    "dice": (*_OVERLAP, "0.2", "0.2"),
+    "tversky": (*_OVERLAP, "0.2", "0.2"),
+}
+
+
+def _per_sample(cls, name):
     """Keras's function ``name`` of a loss class: the per-sample losses; the class is registered under ``name``.
 
-    Its docstring's example evaluates the function and the class on the arrays ``y_true`` and ``y_pred`` (their
-    source text) and shows the per-sample losses as NumPy prints them rounded to 4 decimals (``values``) and the
-    class's loss, their mean (``mean``).
+    Its docstring has an example of its own, from ``_EXAMPLES[name]``.
     """
     def loss_function(y_true, y_pred):
         return cls().call(np.asarray(y_true), np.asarray(y_pred))
 
+    y_true, y_pred, values, mean = _EXAMPLES[name]
     loss_function.__name__ = loss_function.__qualname__ = name
     loss_function.__doc__ = (
         f"Per-sample losses of `{cls.__name__}` (as Keras's function of that name); their mean is the loss.\n\n"
@@ -62,47 +91,27 @@ def _per_sample(cls, name, y_true, y_pred, values, mean):
     return loss_function
 
 
-# The examples' inputs are those of the classes' examples.
-_REGRESSION = "[[0.0, 1.0], [0.0, 0.0]]"
-_ONE_HOT = "[[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]", "[[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]"
-_MARGINS = "[[0.6, 0.4], [0.4, 0.6]]"
-_OVERLAP = "[[1.0, 0.0], [1.0, 1.0]]", "[[1.0, 0.0], [0.0, 1.0]]"
-mean_squared_error = _per_sample(MeanSquaredError, "mean_squared_error", _REGRESSION, "[[1.0, 1.0], [1.0, 0.0]]",
-                                 "[0.5 0.5]", "0.5")
-mean_absolute_error = _per_sample(MeanAbsoluteError, "mean_absolute_error", _REGRESSION, "[[1.0, 3.0], [1.0, 0.0]]",
-                                  "[1.5 0.5]", "1.0")
-mean_absolute_percentage_error = _per_sample(MeanAbsolutePercentageError, "mean_absolute_percentage_error",
-                                             "[[2.0, 1.0], [2.0, 3.0]]", "[[1.0, 1.0], [1.0, 0.0]]", "[25. 75.]",
-                                             "50.0")
-mean_squared_logarithmic_error = _per_sample(MeanSquaredLogarithmicError, "mean_squared_logarithmic_error",
-                                             _REGRESSION, "[[1.0, 1.0], [1.0, 0.0]]", "[0.2402 0.2402]", "0.2402")
-huber = _per_sample(Huber, "huber", _REGRESSION, _MARGINS, "[0.18 0.13]", "0.155")
-log_cosh = _per_sample(LogCosh, "log_cosh", _REGRESSION, "[[1.0, 1.0], [0.0, 0.0]]", "[0.2169 0.    ]", "0.1084")
-cosine_similarity = _per_sample(CosineSimilarity, "cosine_similarity", "[[3.0, 4.0], [1.0, 0.0]]",
-                                "[[4.0, 3.0], [2.0, 0.0]]", "[-0.96 -1.  ]", "-0.98")
-binary_crossentropy = _per_sample(BinaryCrossentropy, "binary_crossentropy", "[[1.0], [0.0]]", "[[0.8], [0.4]]",
-                                  "[0.2231 0.5108]", "0.367")
-binary_focal_crossentropy = _per_sample(BinaryFocalCrossentropy, "binary_focal_crossentropy", "[[1.0], [0.0]]",
-                                        "[[0.5], [0.5]]", "[0.1733 0.1733]", "0.1733")
-categorical_crossentropy = _per_sample(CategoricalCrossentropy, "categorical_crossentropy", *_ONE_HOT,
-                                       "[0.0513 2.3026]", "1.1769")
-categorical_focal_crossentropy = _per_sample(CategoricalFocalCrossentropy, "categorical_focal_crossentropy",
-                                             *_ONE_HOT, "[0.     0.4663]", "0.2332")
-sparse_categorical_crossentropy = _per_sample(SparseCategoricalCrossentropy, "sparse_categorical_crossentropy",
-                                              "[1, 2]", _ONE_HOT[1], "[0.0513 2.3026]", "1.1769")
+mean_squared_error = _per_sample(MeanSquaredError, "mean_squared_error")
+mean_absolute_error = _per_sample(MeanAbsoluteError, "mean_absolute_error")
+mean_absolute_percentage_error = _per_sample(MeanAbsolutePercentageError, "mean_absolute_percentage_error")
+mean_squared_logarithmic_error = _per_sample(MeanSquaredLogarithmicError, "mean_squared_logarithmic_error")
+huber = _per_sample(Huber, "huber")
+log_cosh = _per_sample(LogCosh, "log_cosh")
+cosine_similarity = _per_sample(CosineSimilarity, "cosine_similarity")
+binary_crossentropy = _per_sample(BinaryCrossentropy, "binary_crossentropy")
+binary_focal_crossentropy = _per_sample(BinaryFocalCrossentropy, "binary_focal_crossentropy")
+categorical_crossentropy = _per_sample(CategoricalCrossentropy, "categorical_crossentropy")
+categorical_focal_crossentropy = _per_sample(CategoricalFocalCrossentropy, "categorical_focal_crossentropy")
+sparse_categorical_crossentropy = _per_sample(SparseCategoricalCrossentropy, "sparse_categorical_crossentropy")
 categorical_generalized_cross_entropy = _per_sample(CategoricalGeneralizedCrossEntropy,
-                                                    "categorical_generalized_cross_entropy", "[0, 1]",
-                                                    "[[0.25, 0.75], [0.36, 0.64]]", "[1.  0.4]", "0.7")
-kl_divergence = _per_sample(KLDivergence, "kl_divergence", "[[0.5, 0.5], [1.0, 0.0]]", "[[0.25, 0.75], [0.5, 0.5]]",
-                            "[0.1438 0.6931]", "0.4185")
-poisson = _per_sample(Poisson, "poisson", _REGRESSION, "[[1.0, 1.0], [0.0, 0.0]]", "[1. 0.]", "0.5")
-hinge = _per_sample(Hinge, "hinge", _REGRESSION, _MARGINS, "[1.1 1.5]", "1.3")
-squared_hinge = _per_sample(SquaredHinge, "squared_hinge", _REGRESSION, _MARGINS, "[1.46 2.26]", "1.86")
-categorical_hinge = _per_sample(CategoricalHinge, "categorical_hinge", "[[0.0, 1.0], [1.0, 0.0]]", _MARGINS,
-                                "[1.2 1.2]", "1.2")
-# Dice and Tversky sum over every axis by default: one value for the batch.
-dice = _per_sample(Dice, "dice", *_OVERLAP, "0.2", "0.2")
-tversky = _per_sample(Tversky, "tversky", *_OVERLAP, "0.2", "0.2")
+                                                    "categorical_generalized_cross_entropy")
+kl_divergence = _per_sample(KLDivergence, "kl_divergence")
+poisson = _per_sample(Poisson, "poisson")
+hinge = _per_sample(Hinge, "hinge")
+squared_hinge = _per_sample(SquaredHinge, "squared_hinge")
+categorical_hinge = _per_sample(CategoricalHinge, "categorical_hinge")
+dice = _per_sample(Dice, "dice")
+tversky = _per_sample(Tversky, "tversky")
 # Circle's function has arguments of its own (reference embeddings and labels): it is Keras's, not a wrapper.
 _TABLE.register(Circle, "circle")
 _CLASS_OF[circle] = Circle

@@ -14,15 +14,31 @@ def loss_values(loss_class):
     return values
 
 
-def _metric_of(loss_class, class_name, default_name, y_true, y_pred, result):
-    """A metric class whose value is the mean of ``loss_class``'s per-sample losses (no further arguments).
+# Each class's example: the source text of a batch's y_true and y_pred (those of its loss's example) and the result,
+# the loss on that batch, rounded to 4 decimals.
+_REGRESSION = "[[0.0, 1.0], [0.0, 0.0]]"
+_MARGINS = "[[0.6, 0.4], [0.4, 0.6]]"
+_EXAMPLES = {
+    "MeanSquaredError": (_REGRESSION, "[[1.0, 1.0], [1.0, 0.0]]", "0.5"),
+    "MeanAbsoluteError": (_REGRESSION, "[[1.0, 3.0], [1.0, 0.0]]", "1.0"),
+    "MeanAbsolutePercentageError": ("[[2.0, 1.0], [2.0, 3.0]]", "[[1.0, 1.0], [1.0, 0.0]]", "50.0"),
+    "MeanSquaredLogarithmicError": (_REGRESSION, "[[1.0, 1.0], [1.0, 0.0]]", "0.2402"),
+    "LogCoshError": (_REGRESSION, "[[1.0, 1.0], [0.0, 0.0]]", "0.1084"),
+    "KLDivergence": ("[[0.5, 0.5], [1.0, 0.0]]", "[[0.25, 0.75], [0.5, 0.5]]", "0.4185"),
+    "Poisson": (_REGRESSION, "[[1.0, 1.0], [0.0, 0.0]]", "0.5"),
+    "Hinge": (_REGRESSION, _MARGINS, "1.3"),
+    "SquaredHinge": (_REGRESSION, _MARGINS, "1.86"),
+    "CategoricalHinge": ("[[0.0, 1.0], [1.0, 0.0]]", _MARGINS, "1.2"),
+}
 
-    Its docstring's example streams the batch ``y_true``, ``y_pred`` (their source text) and shows the result rounded
-    to 4 decimals (``result``, the loss of ``loss_class`` on that batch).
-    """
+
+def _metric_of(loss_class, class_name, default_name):
+    """A metric class whose value is the mean of ``loss_class``'s per-sample losses (no further arguments); its
+    docstring has an example of its own, from ``_EXAMPLES[class_name]``."""
     def __init__(self, name=None, dtype=None):
         MeanMetricWrapper.__init__(self, loss_values(loss_class), name, dtype)
 
+    y_true, y_pred, result = _EXAMPLES[class_name]
     doc = (f"The mean of `layerwise.losses.{loss_class.__name__}`'s per-sample values, as Keras's metric.\n\n"
            "    Example:\n"
            f"        >>> metric = {class_name}()\n"
@@ -36,28 +52,18 @@ def _metric_of(loss_class, class_name, default_name, y_true, y_pred, result):
                                                    "__doc__": doc, "__module__": __name__})
 
 
-# The examples' inputs are those of the losses' examples, so the results are the losses there.
-_REGRESSION = "[[0.0, 1.0], [0.0, 0.0]]"
-_MARGINS = "[[0.6, 0.4], [0.4, 0.6]]"
-MeanSquaredError = _metric_of(losses.MeanSquaredError, "MeanSquaredError", "mean_squared_error", _REGRESSION,
-                              "[[1.0, 1.0], [1.0, 0.0]]", "0.5")
-MeanAbsoluteError = _metric_of(losses.MeanAbsoluteError, "MeanAbsoluteError", "mean_absolute_error", _REGRESSION,
-                               "[[1.0, 3.0], [1.0, 0.0]]", "1.0")
+MeanSquaredError = _metric_of(losses.MeanSquaredError, "MeanSquaredError", "mean_squared_error")
+MeanAbsoluteError = _metric_of(losses.MeanAbsoluteError, "MeanAbsoluteError", "mean_absolute_error")
 MeanAbsolutePercentageError = _metric_of(losses.MeanAbsolutePercentageError, "MeanAbsolutePercentageError",
-                                         "mean_absolute_percentage_error", "[[2.0, 1.0], [2.0, 3.0]]",
-                                         "[[1.0, 1.0], [1.0, 0.0]]", "50.0")
+                                         "mean_absolute_percentage_error")
 MeanSquaredLogarithmicError = _metric_of(losses.MeanSquaredLogarithmicError, "MeanSquaredLogarithmicError",
-                                         "mean_squared_logarithmic_error", _REGRESSION, "[[1.0, 1.0], [1.0, 0.0]]",
-                                         "0.2402")
-LogCoshError = _metric_of(losses.LogCosh, "LogCoshError", "logcosh", _REGRESSION, "[[1.0, 1.0], [0.0, 0.0]]",
-                          "0.1084")
-KLDivergence = _metric_of(losses.KLDivergence, "KLDivergence", "kl_divergence", "[[0.5, 0.5], [1.0, 0.0]]",
-                          "[[0.25, 0.75], [0.5, 0.5]]", "0.4185")
-Poisson = _metric_of(losses.Poisson, "Poisson", "poisson", _REGRESSION, "[[1.0, 1.0], [0.0, 0.0]]", "0.5")
-Hinge = _metric_of(losses.Hinge, "Hinge", "hinge", _REGRESSION, _MARGINS, "1.3")
-SquaredHinge = _metric_of(losses.SquaredHinge, "SquaredHinge", "squared_hinge", _REGRESSION, _MARGINS, "1.86")
-CategoricalHinge = _metric_of(losses.CategoricalHinge, "CategoricalHinge", "categorical_hinge",
-                              "[[0.0, 1.0], [1.0, 0.0]]", _MARGINS, "1.2")
+                                         "mean_squared_logarithmic_error")
+LogCoshError = _metric_of(losses.LogCosh, "LogCoshError", "logcosh")
+KLDivergence = _metric_of(losses.KLDivergence, "KLDivergence", "kl_divergence")
+Poisson = _metric_of(losses.Poisson, "Poisson", "poisson")
+Hinge = _metric_of(losses.Hinge, "Hinge", "hinge")
+SquaredHinge = _metric_of(losses.SquaredHinge, "SquaredHinge", "squared_hinge")
+CategoricalHinge = _metric_of(losses.CategoricalHinge, "CategoricalHinge", "categorical_hinge")
 
 
 class BinaryCrossentropy(MeanMetricWrapper):
