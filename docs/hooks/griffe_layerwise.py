@@ -28,9 +28,13 @@ def _runtime_object(module_path, name):
 
 
 def _describe(module_path, name, target):
-    """The docstring of a module-level name bound to ``target``, or None to leave it as it is."""
+    """The docstring of a module-level name bound to ``target``, or None to leave it as it is.
+
+    A docstring taken from the run-time object gets its ``Example:`` titles renamed here: `on_instance` has seen the
+    attribute before it had this docstring."""
     if target.__name__ == name:
-        return inspect.getdoc(target)
+        doc = inspect.getdoc(target)
+        return doc and _EXAMPLE_TITLE.sub(r"\1Examples:", doc)
     module = importlib.import_module(module_path)
     here = getattr(module, target.__name__, None) is target
     where = f"{module_path}.{target.__name__}" if here else f"{target.__module__}.{target.__qualname__}"
