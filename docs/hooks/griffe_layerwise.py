@@ -42,6 +42,14 @@ def _describe(module_path, name, target):
     return f"Keras's other name of [`{target.__name__}`][{where}]: the same {kind}."
 
 
+def _docstring(text, module, parent=None):
+    """A Docstring of ``text`` parsed as ``module``'s own (Google style, with the handler's options), so that its
+    sections (``Examples:``) render as sections; without a parser Griffe would render it as one paragraph."""
+    source = module.docstring
+    return Docstring(text, parent=parent, parser=source and source.parser,
+                     parser_options=source and source.parser_options)
+
+
 def _is_module(alias):
     try:
         return alias.final_target.is_module
@@ -73,7 +81,7 @@ class LayerwiseDocstrings(Extension):
         if inspect.isclass(target) or inspect.isfunction(target):
             text = _describe(parent.path, attr.name, target)
             if text:
-                attr.docstring = Docstring(text, parent=attr)
+                attr.docstring = _docstring(text, parent, attr)
 
     def on_package(self, *, pkg, **kwargs):
         for module in _modules(pkg):
@@ -87,6 +95,6 @@ class LayerwiseDocstrings(Extension):
                 if inspect.isclass(target) or inspect.isfunction(target):
                     text = _describe(module.path, name, target)
                     if text:
-                        module.set_member(name, Attribute(name, docstring=Docstring(text)))
+                        module.set_member(name, Attribute(name, docstring=_docstring(text, module)))
 
     on_package_loaded = on_package  # Griffe 1's name of the same event
