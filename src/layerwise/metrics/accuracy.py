@@ -117,7 +117,7 @@ class CategoricalAccuracy(MeanMetricWrapper):
         >>> round(metric.result(), 4)
         0.6667
         >>> metric.update_state([[1, 0, 0], [0, 1, 0]], [[0.2, 0.8, 0.0], [0.1, 0.2, 0.7]], sample_weight=[0.0, 1.0])
-        >>> metric.result()  # the miss of weight 0 is not counted: 2 hits in 4
+        >>> metric.result()  # two misses, but the first weighs 0: 2 hits in 4 counted samples
         0.5
     """
 

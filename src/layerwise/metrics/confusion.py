@@ -80,8 +80,15 @@ class ConfusionMetric(Metric):
         return {**super().get_config(), "thresholds": thresholds, "top_k": self.top_k, "class_id": self.class_id}
 
 
+# The count metrics' example: labels 1, 1, 1, 1, 0, 0, 0, 1 predicted 0.9, 0.8, 0.7, 0.3, 0.6, 0.1, 0.2, 0.4, and
+# each count at threshold 0.5 and at thresholds [0.5, 0.75] (as the metrics print them).
+_COUNTS = {"true_positives": ("3.0", "[3., 2.]"), "false_positives": ("1.0", "[1., 0.]"),
+           "true_negatives": ("2.0", "[2., 3.]"), "false_negatives": ("2.0", "[2., 3.]")}
+
+
 def _count_metric(class_name, state, default_name):
-    """TruePositives ...: the weighted count of one cell of the confusion matrix at each threshold."""
+    """TruePositives ...: the weighted count of one cell of the confusion matrix at each threshold; its docstring's
+    example shows its own counts, ``_COUNTS[state]``."""
     def __init__(self, thresholds=None, name=None, dtype=None):
         ConfusionMetric.__init__(self, 0.5 if thresholds is None else thresholds, name=name, dtype=dtype)
 
@@ -92,9 +99,16 @@ def _count_metric(class_name, state, default_name):
         config = ConfusionMetric.get_config(self)
         return {key: config[key] for key in ("name", "dtype", "thresholds")}
 
+    at_half, at_both = _COUNTS[state]
     doc = (f"The weighted number of {state.replace('_', ' ')} (at threshold 0.5, or at each of ``thresholds``).\n\n"
-           f"    Example:\n        >>> {class_name}()([0, 1, 1, 0], [0.2, 0.9, 0.4, 0.7])\n"
-           "        1.0\n")
+           "    Example:\n"
+           "        >>> y_true, y_pred = [1, 1, 1, 1, 0, 0, 0, 1], [0.9, 0.8, 0.7, 0.3, 0.6, 0.1, 0.2, 0.4]\n"
+           f"        >>> metric = {class_name}()\n"
+           "        >>> metric.update_state(y_true, y_pred)\n"
+           "        >>> metric.result()\n"
+           f"        {at_half}\n"
+           f"        >>> {class_name}(thresholds=[0.5, 0.75])(y_true, y_pred)\n"
+           f"        array({at_both})\n")
     return type(class_name, (ConfusionMetric,), {"__init__": __init__, "result": result, "get_config": get_config,
                                                  "default_name": default_name, "__doc__": doc,
                                                  "__module__": __name__})
