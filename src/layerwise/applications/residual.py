@@ -40,6 +40,20 @@ def residual_block(x, residual, project, shortcut="identity", plain=False, short
 
     Returns:
         The block's symbolic output.
+
+    Example:
+        With F(x) = 0 (a zero-initialized Dense layer), the identity block computes relu(x) and the
+        "scaling" block relu(0.5 x):
+
+        >>> import numpy as np
+        >>> import layerwise
+        >>> from layerwise import layers
+        >>> x = layerwise.Input(shape=(2,))
+        >>> zero = lambda t: layers.Dense(2, kernel_initializer="zeros")(t)
+        >>> layerwise.Model(x, residual_block(x, zero, None))(np.array([[-1.0, 2.0]])).tolist()
+        [[0.0, 2.0]]
+        >>> layerwise.Model(x, residual_block(x, zero, None, shortcut="scaling"))(np.array([[-1.0, 2.0]])).tolist()
+        [[0.0, 1.0]]
     """
     check_shortcut(shortcut)
     f = residual(x)

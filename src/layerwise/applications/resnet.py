@@ -102,6 +102,11 @@ def resnet(depth, include_top=True, weights=None, input_shape=None, pooling=None
 
     Args:
         depth: one of `RESNET_DEPTHS` (18, 34, 50, 101, 152).
+
+    Example:
+        >>> model = resnet(18, input_shape=(32, 32, 3), classes=10, width_multiplier=0.125)
+        >>> model.name, model.output.shape
+        ('resnet18', (None, 10))
     """
     if depth not in RESNET_DEPTHS:
         raise ValueError(f"resnet: depth must be one of {tuple(RESNET_DEPTHS)}, received {depth!r}")
@@ -174,8 +179,16 @@ def _builder(depth):
                       width_multiplier, name)
     kind, blocks = RESNET_DEPTHS[depth]
     builder.__name__ = builder.__qualname__ = f"ResNet{depth}"
+    # conv5's output has 512 base filters, times 4 for bottleneck blocks; x 0.125 in the example.
+    conv5 = 64 * (BOTTLENECK_EXPANSION if kind == "bottleneck" else 1)
     builder.__doc__ = (f"ResNet-{depth}: the ImageNet stem, 4 stages of {blocks} {kind} blocks, global average, "
-                       f"Dense; the arguments and the layout are `ResNet50`'s.")
+                       f"Dense; the arguments and the layout are `ResNet50`'s.\n\n"
+                       f"Example:\n"
+                       f"    >>> model = ResNet{depth}(input_shape=(32, 32, 3), classes=10, width_multiplier=0.125)\n"
+                       f"    >>> model.name, model.output.shape\n"
+                       f"    ('resnet{depth}', (None, 10))\n"
+                       f"    >>> model.get_layer(\"conv5\").output.shape\n"
+                       f"    (None, 1, 1, {conv5})\n")
     return builder
 
 

@@ -35,6 +35,19 @@ def resnet_cifar(depth, shortcut="identity", plain=False, input_shape=(32, 32, 3
     Returns:
         A `layerwise.Model`.
 
+    Example:
+        ResNet-20 (n = 3) has 6 * 3 + 2 = 20 weighted layers, plus the two projection shortcuts where the
+        stages change the shape; its plain counterpart has exactly 20:
+
+        >>> model = resnet_cifar(20, filters=(8, 16, 32))
+        >>> model.name, model.output.shape
+        ('resnet20', (None, 10))
+        >>> sum(type(layer).__name__ in ("Conv2D", "Dense") for layer in model.layers)
+        22
+        >>> plain = resnet_cifar(20, plain=True, filters=(8, 16, 32))
+        >>> plain.name, sum(type(layer).__name__ in ("Conv2D", "Dense") for layer in plain.layers)
+        ('plain20', 20)
+
     References:
         He et al., "Deep Residual Learning for Image Recognition", CVPR 2016 (section 4.2); He et al.,
         "Identity Mappings in Deep Residual Networks", ECCV 2016 (shortcut study); lectures 000 and 001.

@@ -111,7 +111,14 @@ def _vgg_builder(depth):
                    width_multiplier, name)
 
     builder.__name__ = builder.__qualname__ = f"VGG{depth}"
-    builder.__doc__ = f"VGG-{depth} (configuration {'ABDE'[list(VGG_CONFIGS).index(depth)]}): see `vgg`."
+    builder.__doc__ = (f"VGG-{depth} (configuration {'ABDE'[list(VGG_CONFIGS).index(depth)]}): see `vgg`.\n\n"
+                       f"Example:\n"
+                       f"    >>> model = VGG{depth}(input_shape=(32, 32, 3), classes=10, width_multiplier=0.125)\n"
+                       f"    >>> model.name, model.output.shape\n"
+                       f"    ('vgg{depth}', (None, 10))\n"
+                       f"    >>> [sum(\"conv\" in layer.name for layer in model.get_layer(f\"block{{i}}\").layers)\n"
+                       f"    ...  for i in range(1, 6)]  # convolutions per stage\n"
+                       f"    {list(VGG_CONFIGS[depth])}\n")
     return builder
 
 
