@@ -11,6 +11,24 @@ class Callback:
     Attributes:
         model: the model being trained (set by `set_model`).
         params: ``{"epochs", "steps", "verbose"}`` (set by `set_params`).
+
+    Example:
+        A callback that counts the training batches: 10 samples in batches of 4 are 3 batches an epoch.
+
+        >>> import numpy as np
+        >>> import layerwise
+        >>> class CountBatches(Callback):
+        ...     def on_train_begin(self, logs=None):
+        ...         self.batches = 0
+        ...     def on_train_batch_end(self, batch, logs=None):
+        ...         self.batches += 1
+        >>> model = layerwise.Sequential([layerwise.layers.Dense(1, input_dim=2)])
+        >>> model.compile(optimizer="sgd", loss="mse")
+        >>> counter = CountBatches()
+        >>> _ = model.fit(np.zeros((10, 2)), np.zeros((10, 1)), batch_size=4, epochs=2, verbose=0,
+        ...               callbacks=[counter])
+        >>> counter.batches, counter.params["steps"], counter.params["epochs"]
+        (6, 3, 2)
     """
 
     def __init__(self):
@@ -43,7 +61,22 @@ _HOOKS = [name for name in vars(Callback) if name.startswith("on_")]
 
 
 class CallbackList(Callback):
-    """Forwards every hook to each callback in order."""
+    """Forwards every hook to each callback in order.
+
+    Args:
+        callbacks: the callbacks.
+        model: the model to give each callback (`set_model`), if any.
+        **params: the ``params`` to give each callback (`set_params`), e.g. ``epochs=2``.
+
+    Example:
+        >>> from layerwise.callbacks import History
+        >>> history = History()
+        >>> callbacks = CallbackList([history], epochs=2)
+        >>> callbacks.on_train_begin()
+        >>> callbacks.on_epoch_end(0, {"loss": 0.5})
+        >>> history.history, history.params
+        ({'loss': [0.5]}, {'epochs': 2})
+    """
 
     def __init__(self, callbacks, model=None, **params):
         super().__init__()

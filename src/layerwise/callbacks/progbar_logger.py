@@ -21,6 +21,13 @@ class ProgbarLogger(Callback):
     Args:
         verbose: 1 for a live bar, 2 for one line per epoch.
         file: where to draw (default sys.stderr for the bar, sys.stdout for the lines).
+
+    Example:
+        >>> logger = ProgbarLogger(verbose=2)
+        >>> logger.set_params({"epochs": 2, "steps": 3, "verbose": 2})
+        >>> logger.on_epoch_begin(0)
+        >>> logger.on_epoch_end(0, {"loss": 0.25, "accuracy": 0.5, "grad_norm/dense": 1.0})
+        Epoch 1/2 - loss: 0.2500 - accuracy: 0.5000
     """
 
     def __init__(self, verbose=1, file=None):
