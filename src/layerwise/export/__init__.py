@@ -76,6 +76,29 @@ def to_onnx(model, path=None, opset=DEFAULT_OPSET):
         layerwise.errors.ExportError: (a NotImplementedError) a layer or activation has no exporter,
             or its inference cannot be exported; the message names it and says why.
         ValueError: the model is not built, or the opset is unsupported.
+
+    Example:
+        relu(x I + 1) of x = [1, -2] is [2, 0], in layerwise and in the exported file:
+
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> import onnx
+        >>> import layerwise
+        >>> from onnx.reference import ReferenceEvaluator
+        >>> dense = layerwise.layers.Dense(2, activation="relu", kernel_initializer="identity",
+        ...                                bias_initializer="ones")
+        >>> model = layerwise.Sequential([layerwise.Input((2,)), dense])
+        >>> x = np.array([[1.0, -2.0]], "float32")
+        >>> model.predict(x, verbose=0).tolist()
+        [[2.0, 0.0]]
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = os.path.join(directory, "model.onnx")
+        ...     _ = to_onnx(model, path)
+        ...     proto = onnx.load(path)
+        >>> [node.op_type for node in proto.graph.node], proto.opset_import[0].version
+        (['MatMul', 'Add', 'Relu', 'Identity'], 17)
+        >>> ReferenceEvaluator(proto).run(None, {"input": x})[0].tolist()
+        [[2.0, 0.0]]
     """
     try:
         import onnx
