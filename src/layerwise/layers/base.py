@@ -84,6 +84,20 @@ class Parameter:
         trainable: whether optimizers update it.
         regularizer: a penalty callable on ``value``, or None.
         constraint: a projection applied to ``value`` after each update, or None.
+
+    Example:
+        >>> import numpy as np
+        >>> bias = Parameter(np.zeros(2), "dense/bias")
+        >>> bias.assign([1.0, 2.0])
+        >>> bias.assign_add(np.ones(2))
+        >>> bias.value.tolist(), bias.shape
+        ([2.0, 3.0], (2,))
+        >>> bias.grad += np.array([0.5, -0.5])  # what a backward pass does
+        >>> bias.grad.tolist()
+        [0.5, -0.5]
+        >>> bias.zero_grad()
+        >>> bias.grad.tolist()
+        [0.0, 0.0]
     """
 
     __slots__ = ("value", "_grad", "_grad_is_zero", "name", "trainable", "regularizer", "constraint")
@@ -193,6 +207,28 @@ class Layer:
             and dR/dy in ``activity_gradient``; the model adds the penalty to the loss and, through
             `activity_backward`, the gradient to dJ/dy before this layer's backward. As in Keras 3, R is
             applied to the whole batch's output (not divided by the batch size).
+
+    Example:
+        y = x * s with one learned scale per unit: dJ/ds = sum over the batch of dJ/dy * x, and
+        dJ/dx = dJ/dy * s.
+
+        >>> import numpy as np
+        >>> class ScaleUnits(Layer):
+        ...     def build(self, input_shape):
+        ...         self.scale = self.add_weight("scale", (input_shape[-1],), initializer="ones")
+        ...     def forward(self, x, training=False):
+        ...         self.x = x
+        ...         return x * self.scale.value
+        ...     def backward(self, dy):
+        ...         self.scale.grad += (dy * self.x).sum(axis=0)
+        ...         return dy * self.scale.value
+        >>> layer = ScaleUnits(name="scale")
+        >>> layer(np.array([[1.0, -2.0]])).tolist()
+        [[1.0, -2.0]]
+        >>> layer.backward(np.array([[3.0, 3.0]])).tolist(), layer.scale.grad.tolist()
+        ([[3.0, 3.0]], [3.0, -6.0])
+        >>> [weight.name for weight in layer.weights], layer.count_params()
+        (['scale/scale'], 2)
     """
 
     #: An activation applied last, which a loss may fuse with (see `backward_preactivation`).

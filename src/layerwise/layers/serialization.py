@@ -39,7 +39,14 @@ def lookup(name, custom_objects=None):
 
 
 def serialize(layer) -> dict:
-    """Return a layer's registered class name and constructor arguments (`serialize_keras_object`)."""
+    """Return a layer's registered class name and constructor arguments (`serialize_keras_object`).
+
+    Example:
+        >>> from layerwise.layers import Dense
+        >>> config = serialize(Dense(3, activation="relu", name="hidden"))
+        >>> config["class_name"], config["config"]["units"], config["config"]["activation"]
+        ('Dense', 3, 'relu')
+    """
     return serialize_keras_object(layer)
 
 

@@ -12,3 +12,6 @@ from layerwise.layers.merging.subtract import Subtract, subtract
 
 __all__ = ["Add", "Average", "Concatenate", "Dot", "Maximum", "Merge", "Minimum", "Multiply", "Subtract", "add",
            "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract"]
+
+# The lowercase functions are made in _merge.py (`functional_form`), where doctest does not look for their examples.
+__test__ = {name: globals()[name] for name in __all__ if name.islower()}

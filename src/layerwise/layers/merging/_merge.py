@@ -78,11 +78,22 @@ class Selection(Merge):
         return [np.where(self.chosen == i, dy, 0).astype(dy.dtype, copy=False) for i in range(len(self.input_spec))]
 
 
-def functional_form(cls):
-    """Keras's lowercase function of a merge layer: ``add([a, b], **kwargs)`` is ``Add(**kwargs)([a, b])``."""
+def functional_form(cls, expected, arguments=""):
+    """Keras's lowercase function of a merge layer: ``add([a, b], **kwargs)`` is ``Add(**kwargs)([a, b])``.
+
+    Its docstring's example merges [[1, 2]] and [[3, -4]] (with ``arguments``, e.g. ``", axes=1"``, after the
+    inputs) and prints ``expected``, the result as a list. The example runs as a doctest through the merging
+    package's ``__test__`` (doctest finds no function of this module in the layer's own module).
+    """
     def merge(inputs, **kwargs):
         return cls(**kwargs)(inputs)
 
     merge.__name__ = merge.__qualname__ = "".join("_" + c.lower() if c.isupper() else c for c in cls.__name__)[1:]
-    merge.__doc__ = f"``{merge.__name__}(inputs, **kwargs)`` is ``{cls.__name__}(**kwargs)(inputs)``, as in Keras."
+    merge.__doc__ = (f"``{merge.__name__}(inputs, **kwargs)`` is ``{cls.__name__}(**kwargs)(inputs)``, as in Keras.\n\n"
+                     f"Example:\n"
+                     f"    >>> import numpy as np\n"
+                     f"    >>> from layerwise.layers import {merge.__name__}\n"
+                     f"    >>> a, b = np.array([[1.0, 2.0]]), np.array([[3.0, -4.0]])\n"
+                     f"    >>> {merge.__name__}([a, b]{arguments}).tolist()\n"
+                     f"    {expected}\n")
     return merge

@@ -36,4 +36,4 @@ class Add(Merge):
         return [dy] * self.count
 
 
-add = functional_form(Add)
+add = functional_form(Add, "[[4.0, -2.0]]")

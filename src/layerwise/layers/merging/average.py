@@ -33,4 +33,4 @@ class Average(Merge):
         return [dy * (1.0 / self.count)] * self.count
 
 
-average = functional_form(Average)
+average = functional_form(Average, "[[2.0, -1.0]]")

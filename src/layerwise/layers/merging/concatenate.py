@@ -66,4 +66,4 @@ class Concatenate(Merge):
         return {**super().get_config(), "axis": self.axis}
 
 
-concatenate = functional_form(Concatenate)
+concatenate = functional_form(Concatenate, "[[1.0, 2.0, 3.0, -4.0]]")

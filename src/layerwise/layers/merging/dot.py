@@ -86,4 +86,4 @@ class Dot(Merge):
         return {**super().get_config(), "axes": self.axes, "normalize": self.normalize}
 
 
-dot = functional_form(Dot)
+dot = functional_form(Dot, "[[-5.0]]", ", axes=1")

@@ -26,4 +26,4 @@ class Maximum(Selection):
     choose = staticmethod(np.argmax)
 
 
-maximum = functional_form(Maximum)
+maximum = functional_form(Maximum, "[[3.0, 2.0]]")

@@ -26,4 +26,4 @@ class Minimum(Selection):
     choose = staticmethod(np.argmin)
 
 
-minimum = functional_form(Minimum)
+minimum = functional_form(Minimum, "[[1.0, -4.0]]")

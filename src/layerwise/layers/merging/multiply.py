@@ -41,4 +41,4 @@ class Multiply(Merge):
         return gradients
 
 
-multiply = functional_form(Multiply)
+multiply = functional_form(Multiply, "[[3.0, -8.0]]")

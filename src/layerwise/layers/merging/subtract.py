@@ -30,4 +30,4 @@ class Subtract(Merge):
         return [dy, -dy]
 
 
-subtract = functional_form(Subtract)
+subtract = functional_form(Subtract, "[[-2.0, 6.0]]")
