@@ -98,7 +98,28 @@ def _scale_activity_gradients(call, scale) -> None:
 
 
 class Trainer:
-    """Keras's compile / fit / evaluate / predict, on top of a model's forward and backward passes."""
+    """Keras's compile / fit / evaluate / predict, on top of a model's forward and backward passes.
+
+    Every model class (`Sequential`, the functional `Model`) has these methods through this mixin.
+
+    Example:
+        Gradient descent (SGD, the whole batch of 4 at each step) finds y = 2x + 1:
+
+        >>> import numpy as np
+        >>> import layerwise
+        >>> model = layerwise.Sequential([layerwise.layers.Dense(1, input_dim=1, kernel_initializer="zeros")])
+        >>> isinstance(model, Trainer)
+        True
+        >>> model.compile(optimizer=layerwise.optimizers.SGD(0.1), loss="mse", metrics=["mae"])
+        >>> x = np.array([[0.0], [1.0], [2.0], [3.0]])
+        >>> _ = model.fit(x, 2 * x + 1, epochs=200, batch_size=4, verbose=0)
+        >>> [np.round(weight.ravel(), 3).tolist() for weight in model.get_weights()]
+        [[2.0], [1.0]]
+        >>> {name: round(value, 4) for name, value in model.evaluate(x, 2 * x + 1, verbose=0, return_dict=True).items()}
+        {'loss': 0.0, 'mae': 0.0}
+        >>> np.round(model.predict(np.array([[4.0]]), verbose=0), 3).tolist()
+        [[9.0]]
+    """
 
     optimizer = None
     loss = None
