@@ -178,7 +178,20 @@ def write_model_file(filepath, entries) -> None:
 
 
 def save_model(model, filepath) -> None:
-    """Write ``model`` to one file, atomically (the format is described in this module's docstring)."""
+    """Write ``model`` to one file, atomically (the format is described in this module's docstring).
+
+    Example:
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> import layerwise
+        >>> model = layerwise.Sequential([layerwise.Input((2,)), layerwise.layers.Dense(1, kernel_initializer="ones")])
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = os.path.join(directory, "model.keras")
+        ...     save_model(model, path)
+        ...     restored = load_model(path)
+        >>> restored.predict(np.array([[1.0, 2.0]]), verbose=0).tolist()  # 1 + 2, with the saved weights
+        [[3.0]]
+    """
     write_model_file(filepath, model_entries(model))
 
 
@@ -357,6 +370,25 @@ def load_model(filepath, custom_objects=None):
             foreign, from a newer layerwise, lacks an entry its manifest lists or its model needs (the
             optimizer state of a compiled model), exceeds a limit, or does not describe a model this
             installation can build.
+
+    Example:
+        A compiled model comes back compiled, its optimizer's state included, so training continues:
+
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> import layerwise
+        >>> model = layerwise.Sequential([layerwise.Input((2,)), layerwise.layers.Dense(1)])
+        >>> model.compile(optimizer="adam", loss="mse")
+        >>> _ = model.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=3, batch_size=2, verbose=0)
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = os.path.join(directory, "model.keras")
+        ...     save_model(model, path)
+        ...     restored = load_model(path)
+        >>> type(restored.optimizer).__name__, int(restored.optimizer.iterations)
+        ('Adam', 6)
+        >>> x = np.array([[1.0, -1.0]])
+        >>> bool(np.array_equal(restored.predict(x, verbose=0), model.predict(x, verbose=0)))
+        True
     """
     where = os.fspath(filepath)
     contents = read_model_file(filepath)
@@ -384,7 +416,20 @@ def restore_state(model, contents, where) -> None:
 
 
 def save_weights(model, filepath) -> None:
-    """Write the model's weights, keyed by parameter name, to a safetensors file atomically."""
+    """Write the model's weights, keyed by parameter name, to a safetensors file atomically.
+
+    Example:
+        >>> import os, tempfile
+        >>> import layerwise
+        >>> from layerwise.saving import safetensors
+        >>> model = layerwise.Sequential([layerwise.Input((2,)), layerwise.layers.Dense(3, name="hidden")])
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = os.path.join(directory, "model.weights.safetensors")
+        ...     save_weights(model, path)
+        ...     tensors = safetensors.load_file(path)
+        >>> {name: tensor.shape for name, tensor in sorted(tensors.items())}
+        {'hidden/bias': (3,), 'hidden/kernel': (2, 3)}
+    """
     safetensors.save_file({key: p.value for key, p in weight_keys(model).items()}, filepath)
 
 
@@ -399,6 +444,23 @@ def load_weights(model, filepath) -> None:
     Raises:
         ModelFileError: a malformed file, or weights that do not match the model (the message lists
             the missing, unexpected and mis-shaped names).
+
+    Example:
+        Weights go by name: a model whose layers have the same names takes them.
+
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> import layerwise
+        >>> def build(initializer):
+        ...     dense = layerwise.layers.Dense(1, kernel_initializer=initializer, name="out")
+        ...     return layerwise.Sequential([layerwise.Input((2,)), dense])
+        >>> trained, fresh = build("ones"), build("zeros")
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = os.path.join(directory, "model.weights.safetensors")
+        ...     save_weights(trained, path)
+        ...     load_weights(fresh, path)
+        >>> fresh.predict(np.array([[1.0, 2.0]]), verbose=0).tolist()
+        [[3.0]]
     """
     where = os.fspath(filepath)
     data = safetensors.read_bytes(filepath, _check_weights_magic)

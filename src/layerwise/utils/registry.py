@@ -160,13 +160,37 @@ register_serializable = register_keras_serializable
 
 
 def get_registered_name(obj) -> str:
-    """The name ``obj`` is saved under: its ``"package>name"`` if registered, else its ``__name__``."""
+    """The name ``obj`` is saved under: its ``"package>name"`` if registered, else its ``__name__``.
+
+    Example:
+        >>> from layerwise.layers import Dense
+        >>> get_registered_name(Dense)
+        'Dense'
+        >>> @register_keras_serializable(package="my_package")
+        ... class Triple:
+        ...     def get_config(self):
+        ...         return {}
+        >>> get_registered_name(Triple)
+        'my_package>Triple'
+    """
     return _GLOBAL_CUSTOM_NAMES.get(obj, obj.__name__)
 
 
 def get_registered_object(name, custom_objects=None, module_objects=None):
     """The object called ``name`` in the active scopes, the global custom objects, ``custom_objects`` or
-    ``module_objects`` (searched in that order, as Keras does), or None."""
+    ``module_objects`` (searched in that order, as Keras does), or None.
+
+    Example:
+        >>> def cube(x):
+        ...     return x ** 3
+        >>> get_registered_object("cube", custom_objects={"cube": cube})(2)
+        8
+        >>> with custom_object_scope({"cube": abs}):  # an active scope is searched first
+        ...     get_registered_object("cube", custom_objects={"cube": cube})(-2)
+        2
+        >>> get_registered_object("unknown") is None
+        True
+    """
     for table in (*reversed(_scopes()), _GLOBAL_CUSTOM_OBJECTS, custom_objects or {}, module_objects or {}):
         if name in table:
             return table[name]

@@ -47,6 +47,26 @@ def deserialize_keras_object(config, custom_objects=None):
 
     Raises:
         ValueError: the class name is unknown, or names classes of several families and no ``module``.
+
+    Example:
+        ``module`` tells the loss ``MeanSquaredError`` from the metric of that name; a class of your own
+        is found in ``custom_objects``:
+
+        >>> import layerwise
+        >>> config = {"module": "layerwise.losses", "class_name": "MeanSquaredError", "config": {}}
+        >>> isinstance(deserialize_keras_object(config), layerwise.losses.Loss)
+        True
+        >>> class Offset:
+        ...     def __init__(self, amount):
+        ...         self.amount = amount
+        ...     def get_config(self):
+        ...         return {"amount": self.amount}
+        ...     @classmethod
+        ...     def from_config(cls, config):
+        ...         return cls(**config)
+        >>> config = {"class_name": "Offset", "config": {"amount": 2.5}}
+        >>> deserialize_keras_object(config, custom_objects={"Offset": Offset}).amount
+        2.5
     """
     if isinstance(config, list):
         return [deserialize_keras_object(item, custom_objects) for item in config]
