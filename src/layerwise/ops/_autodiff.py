@@ -31,6 +31,22 @@ class Tensor:
         parents: the operands it was computed from (Tensors), or () for a leaf.
         rule: ``rule(dJ/dy)`` -> one dJ/dx per parent; None for a leaf.
         requires_grad: whether a gradient flows back through it (to an input or a trainable parameter).
+
+    Example:
+        A layer's ``call`` builds such a record; here one is built by hand from a leaf x and run backwards
+        (`backpropagate`): y = x^2 + 3x has dy/dx = 2x + 3, which is 5 and -1 at x = 1 and x = -2.
+
+        >>> import numpy as np
+        >>> x = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+        >>> y = x * x + 3 * x
+        >>> y.shape, y.numpy().tolist()
+        ((2,), [4.0, -2.0])
+        >>> [dx] = backpropagate([(y, np.ones(2))], wanted=[x])
+        >>> dx.tolist()
+        [5.0, -1.0]
+        >>> np.sort(y)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        TypeError: np.sort was applied to a layerwise Tensor inside a layer's call, and layerwise cannot ...
     """
 
     __slots__ = ("value", "parents", "rule", "requires_grad")
