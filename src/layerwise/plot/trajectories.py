@@ -107,6 +107,24 @@ def animate_optimizer_trajectories(surface, trajectories, path, fps=10, extent=N
 
     Returns:
         The matplotlib Figure, showing the last frame.
+
+    Example:
+        SGD's and Adam's first 4 steps from (1, 0.1) on the saddle: 5 frames, 6 x 5 inches at 20 dpi.
+
+        >>> import os, tempfile
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> from PIL import Image
+        >>> from layerwise.datasets.toy import saddle, saddle_gradient
+        >>> paths = {name: optimizer_trajectory(name, saddle_gradient, (1.0, 0.1), 4) for name in ("sgd", "adam")}
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = os.path.join(directory, "saddle.gif")
+        ...     figure = animate_optimizer_trajectories(saddle, paths, path, levels=5, dpi=20)
+        ...     with Image.open(path) as gif:
+        ...         print(gif.format, gif.n_frames, gif.size)
+        GIF 5 (120, 100)
+        >>> plt.close(figure)
     """
     if Path(path).suffix.lower() != ".gif":
         raise ValueError(f"animate_optimizer_trajectories: path must end in .gif, received {str(path)!r}")
