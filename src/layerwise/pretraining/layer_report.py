@@ -10,6 +10,23 @@ class LayerReport(History):
     Attributes:
         layer_name: the name of the layer of the model that was pre-trained.
         method: how ("autoencoder", "denoising", "sparse", "rbm" or "supervised").
+
+    Example:
+        `layerwise.pretraining.pretrain` returns one per pre-trained layer (here the one hidden layer; the
+        output layer is left for fine-tuning):
+
+        >>> import numpy as np
+        >>> import layerwise
+        >>> from layerwise.layers import Dense
+        >>> from layerwise.pretraining import pretrain
+        >>> model = layerwise.Sequential([layerwise.Input(shape=(6,)), Dense(3, activation="sigmoid", name="hidden"),
+        ...                               Dense(2, activation="softmax")])
+        >>> reports = pretrain(model, np.random.default_rng(0).random((20, 6)), method="rbm", epochs_per_layer=2,
+        ...                    verbose=0, seed=0)
+        >>> reports
+        [<LayerReport layer_name='hidden' method='rbm' epochs=2>]
+        >>> sorted(reports[0].history), len(reports[0].history["loss"])
+        (['free_energy', 'loss', 'pseudo_log_likelihood'], 2)
     """
 
     def __init__(self, layer_name, method):
