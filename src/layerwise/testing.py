@@ -26,6 +26,25 @@ class GradientCheckReport:
     Attributes:
         rows: tuples (mode, tensor name, max absolute error, max relative error, passed).
         passed: whether every row passed.
+
+    Example:
+        >>> import numpy as np
+        >>> from layerwise.layers import Dense
+        >>> layer = Dense(3, activation="tanh", dtype="float64", name="dense")
+        >>> report = check_gradients(layer, np.random.default_rng(0).normal(size=(4, 5)), modes=("inference",))
+        >>> report.passed, [(mode, tensor, ok) for mode, tensor, _, _, ok in report.rows]
+        (True, [('inference', 'input', True), ('inference', 'dense/kernel', True), ('inference', 'dense/bias', True)])
+
+        A report with a wrong gradient fails, and prints the row that went wrong:
+
+        >>> report = GradientCheckReport([("training", "dense/kernel", 1e-10, 2e-9, True),
+        ...                               ("training", "dense/bias", 0.5, 0.25, False)])
+        >>> report.passed
+        False
+        >>> print(report)
+        mode      tensor                               max abs err   max rel err  ok
+        training  dense/kernel                           1.000e-10     2.000e-09  yes
+        training  dense/bias                             5.000e-01     2.500e-01  NO
     """
 
     def __init__(self, rows):
