@@ -99,7 +99,34 @@ class Executor:
 
 
 class InProcess(Executor):
-    """One trial after another, in this process."""
+    """One trial after another, in this process (the tuners' default executor).
+
+    Args:
+        threads: the threads each trial runs on (BLAS and layerwise's lanes); None leaves the process's.
+
+    Example:
+        >>> [(configuration, result) for configuration, result in InProcess().map(abs, [-1, 2, -3])]
+        [(-1, 1), (2, 2), (-3, 3)]
+
+        Given to a tuner:
+
+        >>> import tempfile
+        >>> import numpy as np
+        >>> import layerwise
+        >>> def build_model(hp):
+        ...     output = layerwise.layers.Dense(2, activation="softmax", kernel_initializer="zeros")
+        ...     model = layerwise.Sequential([layerwise.Input(shape=(2,)), output])
+        ...     model.compile(optimizer=layerwise.optimizers.SGD(hp.Choice("learning_rate", [0.0, 0.5])),
+        ...                   loss="sparse_categorical_crossentropy")
+        ...     return model
+        >>> x, y = np.eye(2), np.array([0, 1])
+        >>> from layerwise.tuning import GridSearch
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     tuner = GridSearch(build_model, objective="loss", directory=directory, executor=InProcess(threads=1))
+        ...     rows = tuner.search(x, y, epochs=1, verbose=0).results()
+        >>> [row["state"] for row in rows]
+        ['complete', 'complete']
+    """
 
     def map(self, function, configurations, shared=None):
         for configuration in configurations:
@@ -152,6 +179,23 @@ class ProcessPool(Executor):
 
     The processes are started afresh ("spawn") for each `map`, so ``function`` must be importable (defined
     at a module's top level) and the configurations picklable.
+
+    Args:
+        workers: how many processes, so how many trials at once.
+        threads: the threads each trial runs on.
+
+    Example:
+        >>> pool = ProcessPool(workers=2)
+        >>> pool.parallelism, pool.threads
+        (2, 1)
+
+        Given to a tuner, whose ``build_model`` is then a function of an importable module (not run here:
+        each search starts its worker processes):
+
+        >>> from layerwise.tuning import RandomSearch
+        >>> from my_search import build_model  # doctest: +SKIP
+        >>> tuner = RandomSearch(build_model, objective="val_loss", max_trials=8, executor=pool)  # doctest: +SKIP
+        >>> tuner.search(x, y, epochs=5, validation_data=(x_val, y_val))  # doctest: +SKIP
     """
 
     def __init__(self, workers=None, threads=1):
@@ -178,6 +222,22 @@ class Dask(Executor):
         threads: the threads each trial runs on.
         retries: how many times a trial that raised is run again; a trial whose worker died is rescheduled
             by Dask itself (its ``distributed.scheduler.allowed-failures``, 3 by default).
+
+    Example:
+        Constructing the executor connects to the cluster (or starts the LocalCluster), so these lines are
+        not run here; `close` (or the end of a ``with`` block) stops what it started:
+
+        >>> from layerwise.tuning import Hyperband
+        >>> with Dask(scheduler="tcp://scheduler.example:8786") as executor:  # doctest: +SKIP
+        ...     tuner = Hyperband(build_model, objective="val_accuracy", max_epochs=9, executor=executor)
+        ...     tuner.search(x, y, validation_data=(x_val, y_val))
+        >>> executor = Dask(workers=2)  # a LocalCluster of 2 one-thread processes  # doctest: +SKIP
+
+        The arguments are checked before anything starts:
+
+        >>> Dask(scheduler="tcp://scheduler.example:8786", workers=2)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ValueError: Dask: give a scheduler address or a number of workers, not both (received scheduler=...)
     """
 
     def __init__(self, scheduler=None, workers=None, threads=1, retries=2):

@@ -181,6 +181,19 @@ class HyperParameters:
         values: name -> the value each hyperparameter asked for so far took.
         space: name -> its definition (`Int`, `Float` or `Choice`).
         trial: the Optuna trial that chooses the values not fixed, during a search (set by the tuner).
+
+    Example:
+        Outside a search each hyperparameter takes its default (or its first value, or its minimum):
+
+        >>> hp = HyperParameters()
+        >>> hp.Int("units", 32, 512, step=32), hp.Choice("activation", ["relu", "tanh"])
+        (32, 'relu')
+        >>> hp.Float("learning_rate", 1e-3, 1e-1, sampling="log", default=1e-2)
+        0.01
+        >>> hp.values
+        {'units': 32, 'activation': 'relu', 'learning_rate': 0.01}
+        >>> HyperParameters({"units": 128}).Int("units", 32, 512, step=32)  # a trial's fixed value
+        128
     """
 
     def __init__(self, values=None):

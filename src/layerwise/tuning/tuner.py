@@ -42,6 +42,14 @@ class Objective:
     Args:
         name: the log's name.
         direction: "max" or "min".
+
+    Example:
+        >>> Objective.get("val_loss")
+        Objective(name='val_loss', direction='min')
+        >>> Objective.get("val_accuracy").direction
+        'max'
+        >>> Objective("val_f1", "max")  # a log whose name does not tell its direction
+        Objective(name='val_f1', direction='max')
     """
 
     name: str
@@ -90,6 +98,33 @@ class Tuner:
         storage: an Optuna storage URL (default: SQLite in the project's directory).
         overwrite: start afresh, deleting a previous search's project directory.
         pruner: None, "hyperband", "successive_halving" or an Optuna pruner.
+
+    Example:
+        The workflow, with `layerwise.tuning.GridSearch` (every tuner is a Tuner): search, then read the best
+        trial's hyperparameters and trained model.
+
+        >>> import tempfile
+        >>> import numpy as np
+        >>> import layerwise
+        >>> def build_model(hp):
+        ...     output = layerwise.layers.Dense(2, activation="softmax", kernel_initializer="zeros")
+        ...     model = layerwise.Sequential([layerwise.Input(shape=(2,)), output])
+        ...     model.compile(optimizer=layerwise.optimizers.SGD(hp.Choice("learning_rate", [0.0, 0.5])),
+        ...                   loss="sparse_categorical_crossentropy")
+        ...     return model
+        >>> x, y = np.eye(2), np.array([0, 1])
+        >>> from layerwise.tuning import GridSearch
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     tuner = GridSearch(build_model, objective="loss", directory=directory, project_name="demo")
+        ...     _ = tuner.search(x, y, epochs=3, verbose=0)
+        ...     best_model = tuner.get_best_models(1)[0]
+        ...     best_hp = tuner.get_best_hyperparameters(1)[0]
+        >>> isinstance(tuner, Tuner), tuner.objective, len(tuner.results())
+        (True, Objective(name='loss', direction='min'), 2)
+        >>> best_hp
+        HyperParameters({'learning_rate': 0.5})
+        >>> best_model.predict(x, verbose=0).shape
+        (2, 2)
     """
 
     def __init__(self, build_model, objective="val_accuracy", max_trials=10, seed=0, directory=".",
