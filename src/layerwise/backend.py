@@ -70,8 +70,10 @@ def standardize_dtype(dtype=None) -> str:
 
     Example:
         >>> import numpy as np
-        >>> standardize_dtype(np.float64), standardize_dtype(float), standardize_dtype(int), standardize_dtype(None)
-        ('float64', 'float32', 'int32', 'float32')
+        >>> standardize_dtype(np.float64), standardize_dtype("int64"), standardize_dtype(np.dtype("uint8"))
+        ('float64', 'int64', 'uint8')
+        >>> standardize_dtype(float), standardize_dtype(int)  # Python's types, as Keras's NumPy backend
+        ('float32', 'int32')
     """
     if dtype is None:
         return floatx()
@@ -188,9 +190,11 @@ def is_keras_tensor(x) -> bool:
 
     Example:
         >>> import numpy as np
-        >>> from layerwise import Input
-        >>> is_keras_tensor(Input(shape=(3,))), is_keras_tensor(np.ones(3))
-        (True, False)
+        >>> import layerwise
+        >>> inputs = layerwise.Input(shape=(3,))
+        >>> outputs = layerwise.layers.Dense(2)(inputs)
+        >>> is_keras_tensor(inputs), is_keras_tensor(outputs), is_keras_tensor(np.zeros((1, 3)))
+        (True, True, False)
     """
     return isinstance(x, SymbolicTensor)
 

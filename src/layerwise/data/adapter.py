@@ -32,7 +32,16 @@ def split_batch(item, where):
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
     """One batch from its parts, as `keras.utils.pack_x_y_sample_weight`: x (or ``(x,)`` when x is itself a
-    tuple or list), ``(x, y)`` or ``(x, y, sample_weight)``."""
+    tuple or list), ``(x, y)`` or ``(x, y, sample_weight)``.
+
+    Example:
+        >>> pack_x_y_sample_weight("x", "y"), pack_x_y_sample_weight("x", "y", "w")
+        (('x', 'y'), ('x', 'y', 'w'))
+        >>> pack_x_y_sample_weight("x")
+        'x'
+        >>> pack_x_y_sample_weight(("a", "b"))  # two inputs: wrapped, so as not to read as (x, y)
+        (('a', 'b'),)
+    """
     if y is None:
         return (x,) if isinstance(x, (tuple, list)) else x
     return (x, y) if sample_weight is None else (x, y, sample_weight)

@@ -38,6 +38,23 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
 
     Returns:
         The path of the file (or of the directory it was extracted into), as a str.
+
+    Example:
+        A local file (a ``file://`` URL) fetched into a cache, checked against its SHA-256; once cached, the
+        copy is used even when the origin is gone:
+
+        >>> import hashlib, os, tempfile
+        >>> from pathlib import Path
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     source = Path(directory, "data.csv")
+        ...     _ = source.write_text("x,y")
+        ...     digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        ...     cache = os.path.join(directory, "cache")
+        ...     path = get_file(origin=source.as_uri(), file_hash=digest, cache_dir=cache)
+        ...     source.unlink()
+        ...     again = get_file(origin=source.as_uri(), file_hash=digest, cache_dir=cache)
+        ...     print(Path(path).relative_to(directory).as_posix(), again == path, Path(path).read_text())
+        cache/datasets/data.csv True x,y
     """
     if origin is None:
         raise ValueError("get_file: origin (the URL of the file) is required")

@@ -25,7 +25,16 @@ def _channels_last(data_format, where):
 
 
 def img_to_array(img, data_format=None, dtype=None):
-    """An image (a Pillow image) as a float array (height, width, channels); a grayscale image has 1 channel."""
+    """An image (a Pillow image) as a float array (height, width, channels); a grayscale image has 1 channel.
+
+    Example:
+        >>> from PIL import Image
+        >>> array = img_to_array(Image.new("L", (3, 2), color=7))  # Pillow's size is (width, height)
+        >>> array.shape, array.dtype, float(array.max())
+        ((2, 3, 1), dtype('float32'), 7.0)
+        >>> img_to_array(Image.new("RGB", (3, 2), color=(255, 0, 0)))[0, 0].tolist()
+        [255.0, 0.0, 0.0]
+    """
     _channels_last(data_format, "img_to_array")
     array = np.asarray(img, dtype=dtype or floatx())
     return array[..., None] if array.ndim == 2 else array
@@ -55,7 +64,17 @@ def array_to_img(x, data_format=None, scale=True, dtype=None):
 def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest", keep_aspect_ratio=False):
     """Read an image file as a Pillow image in ``color_mode`` ("grayscale", "rgb" or "rgba"), resized to
     ``target_size`` (height, width) with ``interpolation`` ("nearest", "bilinear", "bicubic", ...), after cutting
-    the centred window of the target's aspect ratio when ``keep_aspect_ratio``."""
+    the centred window of the target's aspect ratio when ``keep_aspect_ratio``.
+
+    Example:
+        >>> import os, tempfile
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = os.path.join(directory, "image.png")
+        ...     save_img(path, np.zeros((2, 3, 3)))
+        ...     img = load_img(path, color_mode="grayscale", target_size=(4, 6))
+        ...     print(img.mode, img.size, img_to_array(img).shape)
+        L (6, 4) (4, 6, 1)
+    """
     if color_mode not in _MODES:
         raise ValueError(f"load_img: color_mode must be one of {sorted(_MODES)}, received {color_mode!r}")
     Image = _pillow()
@@ -76,5 +95,17 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest", 
 
 
 def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
-    """Write an array (height, width, channels) as an image file (`array_to_img`, then Pillow's ``save``)."""
+    """Write an array (height, width, channels) as an image file (`array_to_img`, then Pillow's ``save``).
+
+    Example:
+        With ``scale``, the values 0 .. 3 become 0 .. 255:
+
+        >>> import os, tempfile
+        >>> with tempfile.TemporaryDirectory() as directory:
+        ...     path = os.path.join(directory, "ramp.png")
+        ...     save_img(path, np.array([[[0.0], [1.0]], [[2.0], [3.0]]]))
+        ...     pixels = img_to_array(load_img(path, color_mode="grayscale"))
+        >>> pixels[..., 0].tolist()
+        [[0.0, 85.0], [170.0, 255.0]]
+    """
     array_to_img(x, data_format, scale).save(path, format=file_format, **kwargs)
