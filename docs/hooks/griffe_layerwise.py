@@ -5,10 +5,12 @@
   admonition, its ``>>>`` lines as nested quotes.
 - A module-level name bound to a class or function defined elsewhere, without a docstring of its own, gets one:
   Keras's other names (``Convolution2D = Conv2D``) say which class they name, with a link, and functions made by
-  a factory (``add = functional_form(Add)``) take the docstring the function carries at run time. Names that the
-  static analysis does not see (``A, B = X, Y``) or mistakes for a submodule (``merging.add``, the function, shadows
-  ``merging/add.py``, the module) are added from the module's run-time ``__all__``. Without this mkdocstrings
-  leaves such names out, and the reference would miss names that ``__all__`` exports.
+  a factory (``add = functional_form(Add)``) take the docstring the function carries at run time (its
+  ``Example:`` renamed too). Names that the static analysis does not see (``A, B = X, Y``, or an import of such a
+  name: ``from .resnet import ResNet18``) or mistakes for a submodule (``merging.add``, the function, shadows
+  ``merging/add.py``, the module) are added from the module's run-time ``__all__`` (read at run time too when
+  it is not a plain list of names: ``[..., *_ELSEWHERE]``). Without this mkdocstrings leaves such names out, and
+  the reference would miss names that ``__all__`` exports.
 """
 
 import importlib
@@ -33,8 +35,7 @@ def _describe(module_path, name, target):
     A docstring taken from the run-time object gets its ``Example:`` titles renamed here: `on_instance` has seen the
     attribute before it had this docstring."""
     if target.__name__ == name:
-        doc = inspect.getdoc(target)
-        return doc and _EXAMPLE_TITLE.sub(r"\1Examples:", doc)
+        return _EXAMPLE_TITLE.sub(r"\1Examples:", inspect.getdoc(target) or "")
     module = importlib.import_module(module_path)
     here = getattr(module, target.__name__, None) is target
     where = f"{module_path}.{target.__name__}" if here else f"{target.__module__}.{target.__qualname__}"
@@ -43,11 +44,11 @@ def _describe(module_path, name, target):
 
 
 def _docstring(text, module, parent=None):
-    """A Docstring of ``text`` parsed as ``module``'s own (Google style, with the handler's options), so that its
-    sections (``Examples:``) render as sections; without a parser Griffe would render it as one paragraph."""
-    source = module.docstring
-    return Docstring(text, parent=parent, parser=source and source.parser,
-                     parser_options=source and source.parser_options)
+    """A Docstring parsed as ``module``'s are (the Google style the reference is configured with): one made here
+    after loading has no parser, and mkdocstrings would render its sections (an example) as prose."""
+    template = module.docstring
+    return Docstring(text, parent=parent, parser=template.parser if template else "google",
+                     parser_options=template.parser_options if template else None)
 
 
 def _is_module(alias):
@@ -55,6 +56,15 @@ def _is_module(alias):
         return alias.final_target.is_module
     except Exception:  # an alias Griffe cannot resolve
         return False
+
+
+def _resolves(alias):
+    """Whether Griffe finds what an imported name points at (not a name bound by ``A, B = f(1), f(2)``)."""
+    try:
+        alias.final_target
+    except Exception:
+        return False
+    return True
 
 
 def _modules(module):
@@ -86,10 +96,16 @@ class LayerwiseDocstrings(Extension):
     def on_package(self, *, pkg, **kwargs):
         for module in _modules(pkg):
             members = module.members
-            exported = [name for name in (module.exports or []) if isinstance(name, str)]
-            # Statically: names __all__ lists that are missing, or that resolve to a module (shadowed).
+            exported = list(module.exports or [])
+            if not all(isinstance(name, str) for name in exported):  # ``[..., *_ELSEWHERE]``: read it at run time
+                exported = list(_runtime_object(module.path, "__all__") or [])
+                module.exports = exported  # what mkdocstrings lists
+            exported = [name for name in exported if isinstance(name, str)]
+            # Statically: names __all__ lists that are missing, that resolve to a module (shadowed), or that are
+            # imported from a module where the static analysis does not see them bound.
             suspects = [name for name in exported if name not in members
-                        or (_is_module(members[name]) if members[name].is_alias else members[name].is_module)]
+                        or (not _resolves(members[name]) or _is_module(members[name]) if members[name].is_alias
+                            else members[name].is_module)]
             for name in suspects:
                 target = _runtime_object(module.path, name)
                 if inspect.isclass(target) or inspect.isfunction(target):
