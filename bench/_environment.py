@@ -41,5 +41,6 @@ def report_environment() -> None:
           f"lanes {layerwise.config.threads()} (BLAS held to one thread in them)")
     calibration = layerwise.config.calibrate()
     print(f"layerwise calibration ({calibration['source']}): lanes for memory-bound models "
-          f"{calibration['memory_bound']}, for dense models {calibration['dense']}; timings "
+          f"{calibration['memory_bound']}, for dense models {calibration['dense']}; im2col chunks of "
+          f"{calibration['conv_chunk_bytes'] / 2**20:g} MB; timings "
           f"{calibration.get('timings', 'n/a')}")

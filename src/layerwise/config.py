@@ -16,7 +16,7 @@ import platform
 import numpy as np
 
 from layerwise._version import __version__
-from layerwise.ops import _lanes
+from layerwise.ops import _lanes, conv
 
 _FLOATX = "float32"
 _EPSILON = 1e-7
@@ -125,50 +125,56 @@ def calibrate(force=False) -> dict:
     Whether a model's forward and backward passes split each batch over the cores (lanes, BLAS held to one
     thread) or leave the cores to BLAS's threads is timed on two small training steps, one with convolution,
     batch normalization and pooling, one of dense layers, and the faster way kept for each kind of model
-    (`layerwise.models._calibration`). Done on its own at the first model pass that could use lanes, and cached
-    per machine in the user's cache directory; ``force=True`` measures anew.
+    (`layerwise.models._calibration`). The convolutional step is then timed with im2col chunks of 1 to 8 MB
+    (`layerwise.ops.conv.CACHE_CHUNK_BYTES`), and the fastest kept. Done on its own at the first model pass that
+    could use lanes, and cached per machine in the user's cache directory; ``force=True`` measures anew.
 
     Returns:
-        {"memory_bound": bool, "dense": bool, "timings": {...}, "source": "cache" | "measured", ...}.
+        {"memory_bound": bool, "dense": bool, "conv_chunk_bytes": int, "timings": {...},
+        "source": "cache" | "measured", ...}.
 
     Example:
         >>> import os
         >>> from unittest import mock
         >>> saved = calibration()
         >>> with mock.patch.dict(os.environ, LAYERWISE_CALIBRATION="default"):  # the default rule, nothing measured
-        ...     calibrate()
-        {'memory_bound': True, 'dense': False, 'source': 'default (LAYERWISE_CALIBRATION=default)'}
+        ...     decided = calibrate()
+        >>> decided["source"], decided["memory_bound"], decided["dense"], decided["conv_chunk_bytes"] // 2**20
+        ('default (LAYERWISE_CALIBRATION=default)', True, False, 4)
         >>> calibration()
-        {'memory_bound': True, 'dense': False}
+        {'memory_bound': True, 'dense': False, 'conv_chunk_bytes': 4194304}
         >>> set_calibration(**saved)  # back to what was in force
     """
     return _lanes.calibrate(force)
 
 
 def calibration() -> dict:
-    """The choices in force: {"memory_bound": bool or None, "dense": bool or None} (None: not decided yet).
+    """The choices in force: {"memory_bound": bool or None, "dense": bool or None, "conv_chunk_bytes": int}
+    (None: not decided yet).
 
     Example:
         >>> saved = calibration()
         >>> set_calibration(memory_bound=True, dense=False)
         >>> calibration()
-        {'memory_bound': True, 'dense': False}
+        {'memory_bound': True, 'dense': False, 'conv_chunk_bytes': 4194304}
         >>> set_calibration(**saved)  # back to what was in force
     """
-    return _lanes.policy()
+    return {**_lanes.policy(), "conv_chunk_bytes": conv.CACHE_CHUNK_BYTES}
 
 
-def set_calibration(memory_bound=None, dense=None) -> None:
+def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None) -> None:
     """Override the calibration: whether passes of models with memory-bound layers (convolution, pooling, batch
-    normalization) / of other models run in lanes; None leaves that kind to the calibration.
+    normalization) / of other models run in lanes, and the size of the chunks in which convolutions gather their
+    im2col columns; None leaves a kind to the calibration, and the chunk size to it (the default until it runs).
 
     Example:
         >>> saved = calibration()
         >>> set_calibration(memory_bound=True)  # lanes for convolutional models; dense ones left to the calibration
         >>> calibration()
-        {'memory_bound': True, 'dense': None}
+        {'memory_bound': True, 'dense': None, 'conv_chunk_bytes': 4194304}
         >>> set_calibration(**saved)  # back to what was in force
     """
+    conv.set_chunk_bytes(conv_chunk_bytes)
     _lanes.set_policy(memory_bound=memory_bound, dense=dense)
 
 

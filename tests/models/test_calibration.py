@@ -9,7 +9,9 @@ import pytest
 import layerwise
 from layerwise import layers
 from layerwise.models import _calibration
-from layerwise.ops import _lanes
+from layerwise.ops import _lanes, conv
+
+CHOSEN = {"memory_bound": True, "dense": False, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES}
 
 
 @pytest.fixture
@@ -26,7 +28,7 @@ def fast_measure(monkeypatch):
 
     def measure(repeats=5):
         calls.append(repeats)
-        return {"memory_bound": True, "dense": False, "timings": {}}
+        return {"memory_bound": True, "dense": False, "conv_chunk_bytes": 2**21, "timings": {}}
     monkeypatch.setattr(_calibration, "measure", measure)
     return calls
 
@@ -38,8 +40,9 @@ def test_a_calibration_is_measured_once_then_read_from_the_cache_of_this_machine
     assert list(entries) == [_calibration.machine_key()]
     again = layerwise.config.calibrate()
     assert again["source"] == "cache" and len(fast_measure) == 1
-    assert layerwise.config.calibration() == {"memory_bound": True, "dense": False}
-    assert layerwise.config.info()["calibration"] == {"memory_bound": True, "dense": False}
+    assert layerwise.config.calibration() == {**CHOSEN, "conv_chunk_bytes": 2**21}
+    assert layerwise.config.info()["calibration"] == {**CHOSEN, "conv_chunk_bytes": 2**21}
+    assert conv.CACHE_CHUNK_BYTES == 2**21
 
 
 def test_another_machine_key_measures_anew(cache, fast_measure, monkeypatch):
@@ -54,6 +57,7 @@ def test_a_busy_machine_keeps_the_default_rule_and_caches_nothing(cache, fast_me
     result = layerwise.config.calibrate(force=True)
     assert "busy" in result["source"] and not fast_measure and not cache.exists()
     assert {k: result[k] for k in ("memory_bound", "dense")} == _calibration.DEFAULT
+    assert result["conv_chunk_bytes"] == conv.DEFAULT_CHUNK_BYTES
 
 
 def test_the_environment_can_ask_for_the_default_rule(cache, fast_measure, monkeypatch):
@@ -82,7 +86,12 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
         overturned = (alone < (1 - _calibration.MARGIN) * lanes if _calibration.DEFAULT[kind]
                       else lanes < (1 - _calibration.MARGIN) * alone)
         assert result[kind] == (_calibration.DEFAULT[kind] != overturned)
-    assert layerwise.config.calibration() == {"memory_bound": True, "dense": False}  # left as it was
+    chunk_ms = {int(size.split()[0]) * 2**20: ms for size, ms in result["timings"]["conv_chunk_ms"].items()}
+    assert set(chunk_ms) == set(_calibration.CHUNK_CANDIDATES) and min(chunk_ms.values()) > 0
+    best = min(chunk_ms, key=chunk_ms.get)
+    overturned = chunk_ms[best] < (1 - _calibration.MARGIN) * chunk_ms[conv.DEFAULT_CHUNK_BYTES]
+    assert result["conv_chunk_bytes"] == (best if overturned else conv.DEFAULT_CHUNK_BYTES)
+    assert layerwise.config.calibration() == CHOSEN  # left as it was
 
 
 @pytest.mark.parametrize("memory_bound", [True, False])
@@ -102,9 +111,37 @@ def test_the_executor_obeys_the_choice(memory_bound, monkeypatch):
 def test_an_undecided_kind_is_calibrated_on_the_first_pass_that_could_use_lanes(cache, fast_measure, monkeypatch):
     monkeypatch.setattr(_lanes, "threads", lambda: 2)
     layerwise.config.set_calibration()
-    assert layerwise.config.calibration() == {"memory_bound": None, "dense": None}
+    assert layerwise.config.calibration() == {**CHOSEN, "memory_bound": None, "dense": None}
     layerwise.Sequential([layerwise.Input(shape=(4,)), layers.Dense(2)])(np.zeros((2, 4)))
-    assert len(fast_measure) == 1 and layerwise.config.calibration() == {"memory_bound": True, "dense": False}
+    assert len(fast_measure) == 1 and layerwise.config.calibration() == {**CHOSEN, "conv_chunk_bytes": 2**21}
+
+
+def test_a_chunk_size_set_by_the_user_stands_against_the_calibration(cache, fast_measure):
+    layerwise.config.set_calibration(memory_bound=True, dense=False, conv_chunk_bytes=2**20)
+    layerwise.config.calibrate(force=True)
+    assert conv.CACHE_CHUNK_BYTES == 2**20
+    layerwise.config.set_calibration(memory_bound=True, dense=False)
+    assert conv.CACHE_CHUNK_BYTES == conv.DEFAULT_CHUNK_BYTES
+    layerwise.config.calibrate()
+    assert conv.CACHE_CHUNK_BYTES == 2**21
+    with pytest.raises(ValueError, match="count"):
+        layerwise.config.set_calibration(conv_chunk_bytes=0)
+
+
+def test_the_chunk_size_shapes_the_gathering_but_not_the_result(monkeypatch, rng):
+    model = layerwise.Sequential([layerwise.Input(shape=(12, 12, 3)), layers.Conv2D(8, 3, padding="same"),
+                                  layers.Flatten(), layers.Dense(2)])
+    x = rng.standard_normal((16, 12, 12, 3)).astype("float32")
+    monkeypatch.setattr(conv, "MEMORY_BUDGET_BYTES", 0)
+    gathered = []
+    original = conv._column_chunks
+    monkeypatch.setattr(conv, "_column_chunks", lambda *a: gathered.append(len(original(*a))) or original(*a))
+    results = []
+    for count in (2**20, 12 * 12 * 27 * 4 * 3):
+        layerwise.config.set_calibration(memory_bound=True, dense=False, conv_chunk_bytes=count)
+        results.append(model.predict(x, verbose=0))
+    assert gathered[0] < gathered[-1]
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-6)
 
 
 def test_an_unknown_kind_of_work_is_refused():

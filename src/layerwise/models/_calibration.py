@@ -1,11 +1,18 @@
 """How this machine runs a model's passes best, measured once and cached (`layerwise.config.calibrate`).
 
-The one choice today: whether a model's forward and backward passes run in lanes (`layerwise.ops._lanes`:
-the batch split over the cores, BLAS held to one thread) or in the calling thread with BLAS's own threads.
-It depends on the CPU, its memory and its BLAS: on the AMD Zen 3 machine lanes made a ResNet-20 step 20%
-faster and left an MLP's large products to BLAS's threads; on the Intel VM two threads lose on purely
-memory-bound work. So layerwise times both ways on two small models, one of each kind of work (convolution,
-batch normalization and pooling; dense layers), and keeps the faster, a few seconds once per machine.
+Two choices today:
+
+* whether a model's forward and backward passes run in lanes (`layerwise.ops._lanes`: the batch split over the
+  cores, BLAS held to one thread) or in the calling thread with BLAS's own threads. It depends on the CPU, its
+  memory and its BLAS: on the AMD Zen 3 machine lanes made a ResNet-20 step 20% faster and left an MLP's large
+  products to BLAS's threads; on the Intel VM two threads lose on purely memory-bound work. So layerwise times
+  both ways on two small models, one of each kind of work (convolution, batch normalization and pooling; dense
+  layers), and keeps the faster;
+* the size of the chunks in which a convolution gathers its im2col columns (`layerwise.ops.conv.CACHE_CHUNK_BYTES`),
+  which should stay in this CPU's caches from the copy to the matrix product: the convolutional model's step is
+  timed with each of `CHUNK_CANDIDATES`.
+
+A few seconds, once per machine.
 
 The choice is cached in the user's cache directory (``$LAYERWISE_CACHE_DIR``, else ``$XDG_CACHE_HOME/layerwise``
 or ``~/.cache/layerwise``), keyed by what it depends on: the CPU model, the BLAS library (kernel and version),
@@ -23,7 +30,7 @@ import numpy as np
 from layerwise import config
 from layerwise.layers import BatchNormalization, Conv2D, Dense, Flatten, Input, MaxPooling2D, ReLU
 from layerwise.models.sequential import Sequential
-from layerwise.ops import _lanes
+from layerwise.ops import _lanes, conv
 
 #: The other way must beat the default rule (`DEFAULT`) by this fraction to be chosen: between runs on one machine
 #: the two ways of a convolutional step differed by 5-10% in either direction (noise), so a smaller margin would
@@ -36,6 +43,8 @@ BUSY_CORES = 0.75
 #: kept unless the other way is clearly faster here: lanes for memory-bound
 #: models, BLAS's threads for dense ones. ``LAYERWISE_CALIBRATION=default`` asks for it without measuring.
 DEFAULT = {"memory_bound": True, "dense": False}
+#: The im2col chunk sizes tried: around the L2 (1-2 MB per core) and L3 shares of the machines measured so far.
+CHUNK_CANDIDATES = (1 * 2**20, 2 * 2**20, conv.DEFAULT_CHUNK_BYTES, 8 * 2**20)
 
 
 def cache_path() -> Path:
@@ -62,40 +71,54 @@ def _workloads():
                                name="calibration_convolutional")
     dense = Sequential([Input(shape=(784,)), Dense(512, activation="relu"), Dense(512, activation="relu"),
                         Dense(10)], name="calibration_dense")
-    return {"memory_bound": (convolutional, rng.normal(size=(128, 28, 28, 1)).astype("float32")),
-            "dense": (dense, rng.normal(size=(128, 784)).astype("float32"))}
+    labels = rng.integers(0, 10, size=128)
+    for model in (convolutional, dense):
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    return {"memory_bound": (convolutional, rng.random(size=(128, 28, 28, 1), dtype="float32"), labels),
+            "dense": (dense, rng.random(size=(128, 784), dtype="float32"), labels)}
 
 
-def _step(model, x):
-    call = model.new_call()
-    y = call(x, training=True, input_gradient=False)
-    call.backward(np.ones_like(y))
+def _median_times(model, x, y, settings, apply, repeats):
+    """{setting: median seconds of a training step} with each setting applied in turn, interleaved (A B A B ...).
+
+    Each setting's timed step follows an untimed one: the first step after a switch pays for the switch (BLAS's
+    threads and the lanes' pool waking, scratch buffers resized), 40 ms more than the 57 of the lectures' CNN
+    step on the AMD Zen 4 machine, which would measure the switching rather than the setting."""
+    times = {setting: [] for setting in settings}
+    for _ in range(repeats):
+        for setting in settings:
+            apply(setting)
+            model.train_on_batch(x, y)
+            start = time.perf_counter()
+            model.train_on_batch(x, y)
+            times[setting].append(time.perf_counter() - start)
+    return {setting: float(np.median(values)) for setting, values in times.items()}
 
 
-def measure(repeats=7) -> dict:
-    """Time each workload's training step in lanes and in the calling thread, interleaved (A B A B ...), and
-    return the choices (the default rule unless the other way is faster by `MARGIN`) with the median times in
-    milliseconds."""
-    saved = _lanes.policy()
+def measure(repeats=5) -> dict:
+    """Time each workload's training step in lanes and in the calling thread, then the convolutional one with
+    each im2col chunk size, and return the choices (the default unless another is faster by `MARGIN`) with the
+    median times in milliseconds."""
+    saved, saved_chunk = _lanes.policy(), conv.CACHE_CHUNK_BYTES
     choices, timings = {}, {}
+    workloads = _workloads()
     try:
-        for kind, (model, x) in _workloads().items():
-            times = {True: [], False: []}
-            for lanes in (True, False):  # a warm-up of each: first calls allocate
-                _lanes.set_policy(**{kind: lanes})
-                _step(model, x)
-            for _ in range(repeats):
-                for lanes in (True, False):
-                    _lanes.set_policy(**{kind: lanes})
-                    start = time.perf_counter()
-                    _step(model, x)
-                    times[lanes].append(time.perf_counter() - start)
-            in_lanes, alone = (float(np.median(times[lanes])) for lanes in (True, False))
-            usual, other = (in_lanes, alone) if DEFAULT[kind] else (alone, in_lanes)
+        for kind, (model, x, y) in workloads.items():
+            times = _median_times(model, x, y, (True, False), lambda lanes: _lanes.set_policy(**{kind: lanes}),
+                                  repeats)
+            usual, other = times[DEFAULT[kind]], times[not DEFAULT[kind]]
             choices[kind] = DEFAULT[kind] != (other < (1.0 - MARGIN) * usual)
-            timings[kind] = {"lanes_ms": round(1e3 * in_lanes, 2), "calling_thread_ms": round(1e3 * alone, 2)}
+            timings[kind] = {"lanes_ms": round(1e3 * times[True], 2), "calling_thread_ms": round(1e3 * times[False], 2)}
+        _lanes.set_policy(memory_bound=choices["memory_bound"])
+        times = _median_times(*workloads["memory_bound"], CHUNK_CANDIDATES,
+                              lambda count: setattr(conv, "CACHE_CHUNK_BYTES", count), repeats)
+        best = min(times, key=times.get)
+        choices["conv_chunk_bytes"] = (best if times[best] < (1.0 - MARGIN) * times[conv.DEFAULT_CHUNK_BYTES]
+                                       else conv.DEFAULT_CHUNK_BYTES)
+        timings["conv_chunk_ms"] = {f"{count // 2**20} MB": round(1e3 * seconds, 2) for count, seconds in times.items()}
     finally:
         _lanes.set_policy(**saved)
+        conv.CACHE_CHUNK_BYTES = saved_chunk
     return {**choices, "timings": timings}
 
 
@@ -138,15 +161,22 @@ def _write_cache(entries):
 
 def calibrate(force=False) -> dict:
     """The choices for this machine: from the cache, or measured (``force``: measured anew) and cached."""
+    decided = _decide(force)
+    conv.set_chunk_bytes(decided.get("conv_chunk_bytes"), calibrated=True)
+    return decided
+
+
+def _decide(force):
+    default = {**DEFAULT, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES}
     if os.environ.get("LAYERWISE_CALIBRATION") == "default":
-        return {**DEFAULT, "source": "default (LAYERWISE_CALIBRATION=default)"}
+        return {**default, "source": "default (LAYERWISE_CALIBRATION=default)"}
     key = machine_key()
     entries = _read_cache()
-    if not force and isinstance(entries.get(key), dict) and {"memory_bound", "dense"} <= set(entries[key]):
+    if not force and isinstance(entries.get(key), dict) and set(default) <= set(entries[key]):
         return {**entries[key], "source": "cache"}
     busy = busy_cores()
     if busy > BUSY_CORES:
-        return {**DEFAULT, "busy_cores": round(busy, 2), "source": "default: the machine was busy, nothing measured"}
+        return {**default, "busy_cores": round(busy, 2), "source": "default: the machine was busy, nothing measured"}
     result = {**measure(), "measured": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "busy_cores": round(busy, 2)}
     entries[key] = result

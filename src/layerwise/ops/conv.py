@@ -32,8 +32,30 @@ from layerwise.ops.normalization import fold_channels, folded_sum
 
 #: The largest im2col matrix kept from forward to backward; a larger one is gathered again, chunk by chunk.
 MEMORY_BUDGET_BYTES = 16 * 2**20
-#: Columns that are not kept are gathered in chunks this small, which stay in cache from im2col to GEMM.
-CACHE_CHUNK_BYTES = 4 * 2**20
+#: Columns that are not kept are gathered in chunks this small, which stay in cache from im2col to GEMM. The
+#: default was chosen on the AMD Zen 3 machine; on the AMD Zen 4 one (1 MB of L2 per core, 32 MB of L3), 2 and
+#: 4 MB were the fastest of 0.25-64 MB (within 5%) for the lectures' CNN's convolutions (one 64 MB chunk: 1.4-1.9x
+#: slower). Each machine
+#: times its own candidates in the calibration (`layerwise.config.calibrate`), which sets `CACHE_CHUNK_BYTES`.
+DEFAULT_CHUNK_BYTES = 4 * 2**20
+CACHE_CHUNK_BYTES = DEFAULT_CHUNK_BYTES
+_chunk_fixed = False
+
+
+def set_chunk_bytes(count=None, calibrated=False):
+    """Gather columns that are not kept in chunks of about ``count`` bytes (None: `DEFAULT_CHUNK_BYTES`).
+
+    A count set by the user (``calibrated`` False) stands until set again; the calibration's (``calibrated``)
+    applies only while the user has set none.
+    """
+    global CACHE_CHUNK_BYTES, _chunk_fixed
+    if calibrated and _chunk_fixed:
+        return
+    if count is not None and (not isinstance(count, int) or count < 1):
+        raise ValueError(f"set_chunk_bytes: count must be a positive number of bytes or None, received {count!r}")
+    CACHE_CHUNK_BYTES = DEFAULT_CHUNK_BYTES if count is None else count
+    if not calibrated:
+        _chunk_fixed = count is not None
 #: `im2col` copies whole kernel rows at once when a row holds at least this many elements (kw*C).
 MIN_ROW_ELEMENTS = 6
 
