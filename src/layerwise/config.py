@@ -16,7 +16,7 @@ import platform
 import numpy as np
 
 from layerwise._version import __version__
-from layerwise.ops import _lanes, conv
+from layerwise.ops import _compiled, _lanes, conv
 
 _FLOATX = "float32"
 _EPSILON = 1e-7
@@ -25,7 +25,7 @@ _ALLOWED = ("float16", "float32", "float64")
 
 __all__ = [
     "floatx", "set_floatx", "epsilon", "set_epsilon", "standardize_dtype", "threads", "set_threads", "calibrate",
-    "calibration", "set_calibration", "cpu_model", "info",
+    "calibration", "set_calibration", "kernels", "set_kernels", "cpu_model", "info",
 ]
 
 
@@ -178,6 +178,31 @@ def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None) -> Non
     _lanes.set_policy(memory_bound=memory_bound, dense=dense)
 
 
+def kernels() -> str:
+    """Which implementation runs the kernels that have a compiled twin (max pooling's tiling windows): "numba"
+    when Numba is installed (``pip install layerwise[numba]``), unless ``LAYERWISE_KERNELS=numpy`` or
+    `set_kernels` chose NumPy's, which are the reference (`layerwise.ops._compiled` has the measurements).
+
+    Example:
+        >>> kernels() in ("numba", "numpy")
+        True
+    """
+    return _compiled.kernels()
+
+
+def set_kernels(name: str) -> None:
+    """Run the kernels that have a compiled twin with ``name``: "numba" (refused without Numba) or "numpy".
+
+    Example:
+        >>> saved = kernels()
+        >>> set_kernels("numpy")
+        >>> kernels()
+        'numpy'
+        >>> set_kernels(saved)
+    """
+    _compiled.set_kernels(name)
+
+
 def cpu_model() -> str:
     """Return the CPU's model name as the kernel reports it (what `lscpu` shows).
 
@@ -199,7 +224,7 @@ def info() -> dict:
 
     Example:
         >>> sorted(info())
-        ['blas', 'calibration', 'cores', 'cpu', 'floatx', 'layerwise', 'numpy', 'python', 'threads']
+        ['blas', 'calibration', 'cores', 'cpu', 'floatx', 'kernels', 'layerwise', 'numpy', 'python', 'threads']
     """
     blas = "unknown (install layerwise[threads] for threadpoolctl)"
     if importlib.util.find_spec("threadpoolctl") is not None:
@@ -210,4 +235,4 @@ def info() -> dict:
                          for library in threadpool_info() if library["user_api"] == "blas") or "none found"
     return {"layerwise": __version__, "python": platform.python_version(), "numpy": np.__version__,
             "cpu": cpu_model(), "cores": os.cpu_count(), "blas": blas, "threads": threads(), "floatx": floatx(),
-            "calibration": calibration()}
+            "calibration": calibration(), "kernels": kernels()}

@@ -14,6 +14,7 @@ position (max) or spreads dJ/dy / count over the window (average); overlapping w
 
 import numpy as np
 
+from layerwise.ops import _compiled
 from layerwise.ops._lanes import in_lanes, sample_bytes
 from layerwise.ops.conv import ConvGeometry, crop_spatial, pad_spatial
 
@@ -32,16 +33,28 @@ def max_pool_forward(x, geometry, with_argmax=True):
     """Return (y, argmax): the window maxima and the index arrays that locate each one (None unless
     ``with_argmax``: inference needs no backward, and the comparisons cost as much as the maxima).
 
-    Tiling windows (pool size = strides, no padding) are reduced along the width, then along the height,
-    on reshaped views whose inner loops run over whole rows, the batch split over lanes
-    (`layerwise.ops._lanes`); ties go to the first offset in row-major order (as PyTorch). Other windows
+    Tiling windows (pool size = strides, no padding) run compiled (`layerwise.ops._compiled`: one pass,
+    argmax = the window offset i*pw + j) or, with NumPy, are reduced along the width, then along the height,
+    on reshaped views whose inner loops run over whole rows; either way the batch is split over lanes
+    (`layerwise.ops._lanes`), and ties go to the first offset in row-major order (as PyTorch). Other windows
     run one offset at a time over strided views.
     """
     if _is_tiling(geometry):
         n, c = len(x), x.shape[-1]
-        (ho, wo), (ph, _) = geometry.output_hw, geometry.kernel_size
+        (ho, wo), (ph, pw) = geometry.output_hw, geometry.kernel_size
         y = np.empty((n, ho, wo, c), dtype=x.dtype)
         argmax = None
+        if _compiled.compiled():
+            if with_argmax:
+                argmax = (np.empty((n, ho, wo, c), np.uint8),)
+
+            def compiled_lane(_, start, stop):
+                if argmax is None:
+                    _compiled.max_tiles(x[start:stop], ph, pw, y[start:stop])
+                else:
+                    _compiled.max_pool_tiles(x[start:stop], ph, pw, y[start:stop], argmax[0][start:stop])
+            in_lanes(compiled_lane, n, sample_bytes(x))
+            return y, argmax
         if with_argmax:
             argmax = (np.empty((n, ho * ph, wo, c), np.uint8), np.empty((n, ho, wo, c), np.uint8))
 
@@ -103,6 +116,10 @@ def max_pool_backward(dy, argmax, geometry):
     if _is_tiling(geometry):
         covered = (ho * ph, wo * pw) == (h, w)
         dx = (np.empty if covered else np.zeros)((n, h, w, c), dtype=dy.dtype)
+        if len(argmax) == 1:  # the compiled forward's window offsets
+            in_lanes(lambda _, start, stop: _compiled.route_tiles(dy[start:stop], argmax[0][start:stop], ph, pw,
+                                                                  dx[start:stop]), n, sample_bytes(dx))
+            return dx
 
         def lane(_, start, stop):
             column_argmax, row_argmax = (indices[start:stop] for indices in argmax)

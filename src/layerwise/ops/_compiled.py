@@ -1,0 +1,104 @@
+"""Compiled kernels (Numba) for memory-bound steps where NumPy's passes cost more than the arithmetic.
+
+NumPy runs a max pooling window as one ufunc call per offset over strided views, each with an inner loop as
+short as the channel count and a temporary per comparison; compiled, the window's maximum, its argmax and the
+backward routing are one pass each. Measured on the AMD Zen 4 machine, one thread, 2x2 pooling of
+(128, 28, 28, 32) float32: forward with argmax 7.2 ms (NumPy) against 1.5 ms (compiled), backward 7.5 against
+2.4 ms; of (128, 14, 14, 64): 2.7 against 0.5 ms and 2.4 against 1.2 ms. A compiled im2col was slower than
+NumPy's strided copy (2.2 against 6.6 ms for (128, 14, 14, 32)), so convolutions keep NumPy's.
+
+Numba is optional (``pip install layerwise[numba]``): without it, or with ``LAYERWISE_KERNELS=numpy`` or
+``layerwise.config.set_kernels("numpy")``, every kernel runs NumPy's code, which stays the reference that the
+tests compare the compiled kernels with. The kernels release the GIL, so the executor's lanes run them side by
+side; they are compiled on first use and cached on disk by Numba.
+"""
+
+import os
+
+try:
+    import numba
+except ImportError:  # an optional dependency: NumPy's kernels run instead
+    numba = None
+
+#: The kernel implementations there are: "numba" when Numba is installed, and NumPy's reference.
+CHOICES = ("numba", "numpy") if numba is not None else ("numpy",)
+_kernels = "numpy" if os.environ.get("LAYERWISE_KERNELS") == "numpy" else CHOICES[0]
+
+
+def set_kernels(name):
+    """Run the kernels that have a compiled twin with ``name`` ("numba" or "numpy")."""
+    global _kernels
+    if name not in ("numba", "numpy"):
+        raise ValueError(f"set_kernels: name must be 'numba' or 'numpy', received {name!r}")
+    if name not in CHOICES:
+        raise ValueError("set_kernels: Numba is not installed (pip install layerwise[numba])")
+    _kernels = name
+
+
+def kernels():
+    """Which kernels run: "numba" or "numpy"."""
+    return _kernels
+
+
+def compiled():
+    """Whether the compiled kernels run."""
+    return _kernels == "numba"
+
+
+def _jit(function):
+    return numba.njit(nogil=True, cache=True)(function) if numba is not None else None
+
+
+def _max_pool_tiles(x, ph, pw, y, argmax):
+    """y = the maximum of each ph x pw tile of x (N, H, W, C), argmax = its offset i*pw + j (the first, in
+    row-major order, on ties; a NaN wins, as np.maximum propagates it)."""
+    n, ho, wo, c = y.shape
+    for s in range(n):
+        for p in range(ho):
+            for q in range(wo):
+                # Offset by offset, each a pass over the channels (contiguous, so the compiler vectorizes it).
+                for k in range(c):
+                    y[s, p, q, k] = x[s, p * ph, q * pw, k]
+                    argmax[s, p, q, k] = 0
+                for i in range(ph):
+                    for j in range(pw):
+                        for k in range(c):
+                            value, best = x[s, p * ph + i, q * pw + j, k], y[s, p, q, k]
+                            if not (value <= best or best != best):  # greater, or the first NaN
+                                y[s, p, q, k] = value
+                                argmax[s, p, q, k] = i * pw + j
+
+
+def _max_tiles(x, ph, pw, y):
+    """y = the maximum of each ph x pw tile of x (inference: no argmax)."""
+    n, ho, wo, c = y.shape
+    for s in range(n):
+        for p in range(ho):
+            for q in range(wo):
+                for k in range(c):
+                    y[s, p, q, k] = x[s, p * ph, q * pw, k]
+                for i in range(ph):
+                    for j in range(pw):
+                        for k in range(c):
+                            value, best = x[s, p * ph + i, q * pw + j, k], y[s, p, q, k]
+                            if not (value <= best or best != best):
+                                y[s, p, q, k] = value
+
+
+def _route_tiles(dy, argmax, ph, pw, dx):
+    """dx = dy at each tile's argmax, 0 elsewhere in the tile (the rows and columns no tile covers untouched)."""
+    n, ho, wo, c = dy.shape
+    zero = dy.dtype.type(0)
+    for s in range(n):
+        for p in range(ho):
+            for q in range(wo):
+                for i in range(ph):
+                    for j in range(pw):
+                        index = i * pw + j
+                        for k in range(c):
+                            dx[s, p * ph + i, q * pw + j, k] = dy[s, p, q, k] if argmax[s, p, q, k] == index else zero
+
+
+max_pool_tiles = _jit(_max_pool_tiles)
+max_tiles = _jit(_max_tiles)
+route_tiles = _jit(_route_tiles)

@@ -1,0 +1,92 @@
+"""The compiled kernels (Numba) against NumPy's reference kernels: the same outputs, argmax routing and gradients,
+in both dtypes, on windows that tile exactly or leave rows and columns uncovered, with ties and NaNs, in lanes;
+and the switch between them."""
+
+import importlib.util
+import os
+
+import numpy as np
+import pytest
+
+import layerwise
+from layerwise.ops import _compiled, _lanes
+from layerwise.ops.pooling import max_pool_backward, max_pool_forward, pool_geometry
+
+if importlib.util.find_spec("numba") is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("CI must test the compiled kernels: the test extra includes the numba extra")
+    pytest.skip("the numba extra is not installed", allow_module_level=True)
+
+
+@pytest.fixture(params=["numba", "numpy"])
+def kernels(request):
+    saved = layerwise.config.kernels()
+    layerwise.config.set_kernels(request.param)
+    yield request.param
+    layerwise.config.set_kernels(saved)
+
+
+def _both(function):
+    """function() with the NumPy kernels, then with the compiled ones."""
+    saved, results = layerwise.config.kernels(), []
+    try:
+        for name in ("numpy", "numba"):
+            layerwise.config.set_kernels(name)
+            results.append(function())
+    finally:
+        layerwise.config.set_kernels(saved)
+    return results
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape, pool", [((5, 8, 8, 3), 2), ((3, 9, 7, 4), 2), ((2, 9, 9, 5), 3), ((4, 6, 10, 1), (3, 2))])
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_compiled_max_pooling_is_numpys(shape, pool, dtype, lanes, rng):
+    pool = (pool, pool) if isinstance(pool, int) else pool
+    # Few distinct values: many ties, which must go to the first offset in row-major order in both.
+    x = rng.integers(0, 3, size=shape).astype(dtype)
+    geometry = pool_geometry(shape[1:3], pool, pool, "valid")
+    dy = rng.standard_normal((shape[0],) + geometry.output_hw + shape[-1:]).astype(dtype)
+    threads = _lanes.threads()
+    _lanes.set_threads(lanes)
+    try:
+        def passes():
+            with _lanes.all_cores():
+                y, argmax = max_pool_forward(x, geometry)
+                inference = max_pool_forward(x, geometry, with_argmax=False)[0]
+                return y, inference, max_pool_backward(dy, argmax, geometry)
+        reference, compiled = _both(passes)
+    finally:
+        _lanes.set_threads(threads)
+    for expected, received in zip(reference, compiled):
+        assert received.dtype == dtype
+        np.testing.assert_array_equal(received, expected)
+
+
+def test_a_nan_in_a_window_is_its_maximum_as_numpys(rng):
+    x = rng.standard_normal((2, 4, 4, 3)).astype(np.float32)
+    x[0, 0, 0, 0] = x[0, 1, 3, 1] = x[1, 2, 2, 2] = np.nan
+    geometry = pool_geometry((4, 4), (2, 2), (2, 2), "valid")
+    reference, compiled = _both(lambda: max_pool_forward(x, geometry)[0])
+    np.testing.assert_array_equal(compiled, reference)
+    assert np.isnan(compiled).sum() == 3
+
+
+def test_the_max_pooling_layer_trains_alike_with_either_kernels(kernels, rng, float64):
+    x = rng.standard_normal((3, 6, 6, 2))
+    layer = layerwise.layers.MaxPooling2D()
+    check = layerwise.testing.check_gradients(layer, x)
+    assert check.passed, check
+
+
+def test_the_kernels_are_chosen_and_reported():
+    saved = layerwise.config.kernels()
+    try:
+        layerwise.config.set_kernels("numpy")
+        assert layerwise.config.info()["kernels"] == "numpy" and not _compiled.compiled()
+        layerwise.config.set_kernels("numba")
+        assert layerwise.config.kernels() == "numba" and _compiled.compiled()
+        with pytest.raises(ValueError, match="'numba' or 'numpy'"):
+            layerwise.config.set_kernels("cython")
+    finally:
+        layerwise.config.set_kernels(saved)
