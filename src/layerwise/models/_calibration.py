@@ -53,11 +53,24 @@ def cache_path() -> Path:
     return Path(root) / "calibration.json"
 
 
+def numpy_blas() -> str:
+    """NumPy's own BLAS, kernel and version. Other BLAS libraries in the process (SciPy's, which scikit-learn
+    loads) come and go with what a program imports, and must not change the machine's key."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown"
+    libraries = [library for library in threadpool_info() if library["user_api"] == "blas"]
+    own = [library for library in libraries if "numpy" in Path(library["filepath"]).parent.name] or libraries
+    return (f"{own[0]['internal_api']} {own[0].get('version')} {own[0].get('architecture')}" if own
+            else "none found")
+
+
 def machine_key() -> str:
     """What the choice depends on, as one string."""
     facts = config.info()
-    blas = facts["blas"].split(" (")[0]
-    return f"{facts['cpu']} | {blas} | {facts['cores']} cores | {_lanes.threads()} lanes | numpy {facts['numpy']}"
+    return (f"{facts['cpu']} | {numpy_blas()} | {facts['cores']} cores | {_lanes.threads()} lanes | "
+            f"numpy {facts['numpy']}")
 
 
 def _workloads():
