@@ -164,10 +164,10 @@ def test_the_busy_cores_are_sampled_now():
 
 def test_the_machine_key_names_numpys_blas_whatever_else_is_loaded(monkeypatch):
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    libraries = [{"user_api": "blas", "internal_api": "openblas", "version": "0.3.30", "architecture": "Haswell",
-                  "filepath": "/site-packages/scipy.libs/libscipy_openblas.so"},
-                 {"user_api": "blas", "internal_api": "openblas", "version": "0.3.31", "architecture": "SkylakeX",
-                  "filepath": "/site-packages/numpy.libs/libscipy_openblas64_.so"}]
-    monkeypatch.setattr(threadpoolctl, "threadpool_info", lambda: libraries)
+    scipy = {"user_api": "blas", "internal_api": "openblas", "version": "0.3.30", "architecture": "Haswell",
+             "num_threads": 2, "filepath": "/site-packages/scipy.libs/libscipy_openblas.so"}
+    numpy = {**scipy, "version": "0.3.31", "architecture": "SkylakeX",
+             "filepath": "/site-packages/numpy.libs/libscipy_openblas64_.so"}
+    monkeypatch.setattr(threadpoolctl, "threadpool_info", lambda: [scipy, numpy])
     assert _calibration.numpy_blas() == "openblas 0.3.31 SkylakeX"
     assert "| openblas 0.3.31 SkylakeX |" in _calibration.machine_key()
