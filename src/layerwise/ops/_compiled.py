@@ -69,22 +69,6 @@ def _max_pool_tiles(x, ph, pw, y, argmax):
                                 argmax[s, p, q, k] = i * pw + j
 
 
-def _max_tiles(x, ph, pw, y):
-    """y = the maximum of each ph x pw tile of x (inference: no argmax)."""
-    n, ho, wo, c = y.shape
-    for s in range(n):
-        for p in range(ho):
-            for q in range(wo):
-                for k in range(c):
-                    y[s, p, q, k] = x[s, p * ph, q * pw, k]
-                for i in range(ph):
-                    for j in range(pw):
-                        for k in range(c):
-                            value, best = x[s, p * ph + i, q * pw + j, k], y[s, p, q, k]
-                            if not (value <= best or best != best):
-                                y[s, p, q, k] = value
-
-
 def _route_tiles(dy, argmax, ph, pw, dx):
     """dx = dy at each tile's argmax, 0 elsewhere in the tile (the rows and columns no tile covers untouched)."""
     n, ho, wo, c = dy.shape
@@ -100,5 +84,4 @@ def _route_tiles(dy, argmax, ph, pw, dx):
 
 
 max_pool_tiles = _jit(_max_pool_tiles)
-max_tiles = _jit(_max_tiles)
 route_tiles = _jit(_route_tiles)
