@@ -2,7 +2,9 @@
 
 Each benchmark runs alone, one after the other, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (as each
 benchmark's own command line says), and its ratio lines (layerwise against PyTorch or scikit-learn, as the
-benchmark itself prints them) go into the table verbatim; the full output of each is kept beside the table.
+benchmark itself prints them) go into the table verbatim; the full output of each is kept beside the table, and
+when and how long each ran in ``runs.json``. ``--only`` runs some of them again: the table is rebuilt from every
+output in the folder, each row with the date of its own run.
 
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/run_all.py [--only mlp_mnist cnn_mnist ...]
         [--out docs/performance]
@@ -10,6 +12,7 @@ benchmark itself prints them) go into the table verbatim; the full output of eac
 
 import argparse
 import datetime
+import json
 import os
 import re
 import subprocess
@@ -47,20 +50,29 @@ def _figures(output):
         in_table = False
         if FIGURE.search(line):
             figures.append(line.strip())
-            in_table = not any(character.isdigit() for character in line)
+            # A header names its columns ("torch 1T ms   ratio") and holds no measured value (a decimal number).
+            in_table = re.search(r"\d\.\d", line) is None
     return figures
 
 
-def table(results, header):
-    lines = ["# Benchmarks", "", f"Run {datetime.date.today().isoformat()} by `bench/run_all.py`, each benchmark alone "
-             "with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset.", "", "```", *header, "```", "",
-             "| benchmark | command | figures (as the benchmark prints them) | wall time |", "|---|---|---|---:|"]
-    for name, (code, output, seconds) in results.items():
+def table(results, runs, header):
+    """The Markdown table of ``results`` ({name: output}), with ``runs`` ({name: {"date", "seconds", "exit"}})."""
+    lines = ["# Benchmarks", "", "Written by `bench/run_all.py`, each benchmark run alone with OPENBLAS_CORETYPE and "
+             "OPENBLAS_L2_SIZE unset, on this machine:", "", "```", *header, "```", "",
+             "| benchmark | command | figures (as the benchmark prints them) | run on | wall time |",
+             "|---|---|---|---|---:|"]
+    for name, output in results.items():
+        run_facts = runs.get(name, {})
         figures = _figures(output)
+        code = run_facts.get("exit", 0)
         shown = "<br>".join(f"`{figure}`" for figure in figures) if code == 0 else f"**failed** (exit {code})"
         command = " ".join(["python", f"bench/{name}.py", *BENCHMARKS[name]])
-        wall = f"{seconds:.0f} s" if seconds == seconds else "-"  # NaN: not timed (a table assembled from files)
-        lines.append(f"| [{name}]({name}.txt) | `{command}` | {shown or 'no ratio printed'} | {wall} |")
+        wall = f"{run_facts['seconds']:.0f} s" if "seconds" in run_facts else "-"
+        lines.append(f"| [{name}]({name}.txt) | `{command}` | {shown or 'no ratio printed'} | "
+                     f"{run_facts.get('date', '-')} | {wall} |")
+    missing = [name for name in BENCHMARKS if name not in results]
+    if missing:
+        lines += ["", f"Not run on this machine yet: {', '.join(missing)}."]
     return "\n".join(lines) + "\n"
 
 
@@ -71,14 +83,20 @@ def main():
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    results = {}
+    runs_file = out / "runs.json"
+    runs = json.loads(runs_file.read_text()) if runs_file.exists() else {}
+    header = []
     for name in args.only or BENCHMARKS:
         print(f"running {name} ...", flush=True)
-        results[name] = run(name, BENCHMARKS[name])
-        (out / f"{name}.txt").write_text(results[name][1])
-    first = next(iter(results.values()))[1].splitlines()
-    header = [line for line in first[:8] if line.startswith(("CPU", "BLAS", "torch", "layerwise calibration"))]
-    (out / "benchmarks.md").write_text(table(results, header))
+        code, output, seconds = run(name, BENCHMARKS[name])
+        (out / f"{name}.txt").write_text(output)
+        runs[name] = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), "seconds": round(seconds, 1),
+                      "exit": code}
+        runs_file.write_text(json.dumps(runs, indent=1, sort_keys=True) + "\n")
+        header = header or [line for line in output.splitlines()[:8]
+                            if line.startswith(("CPU", "BLAS", "torch", "layerwise calibration", "layerwise kernels"))]
+    results = {name: (out / f"{name}.txt").read_text() for name in BENCHMARKS if (out / f"{name}.txt").exists()}
+    (out / "benchmarks.md").write_text(table(results, runs, header))
     print(f"wrote {out / 'benchmarks.md'}")
 
 
