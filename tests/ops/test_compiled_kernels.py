@@ -63,6 +63,15 @@ def test_compiled_max_pooling_is_numpys(shape, pool, dtype, lanes, rng):
         np.testing.assert_array_equal(received, expected)
 
 
+def test_windows_of_more_offsets_than_a_byte_counts_run_numpys(rng):
+    x = rng.standard_normal((2, 17, 17, 2)).astype(np.float32)
+    geometry = pool_geometry((17, 17), (17, 17), (17, 17), "valid")
+    dy = rng.standard_normal((2, 1, 1, 2)).astype(np.float32)
+    reference, compiled = _both(lambda: max_pool_backward(dy, max_pool_forward(x, geometry)[1], geometry))
+    np.testing.assert_array_equal(compiled, reference)
+    assert (compiled != 0).sum() == 4
+
+
 def test_a_nan_in_a_window_is_its_maximum_as_numpys(rng):
     x = rng.standard_normal((2, 4, 4, 3)).astype(np.float32)
     x[0, 0, 0, 0] = x[0, 1, 3, 1] = x[1, 2, 2, 2] = np.nan
