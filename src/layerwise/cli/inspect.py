@@ -5,6 +5,7 @@ import sys
 
 #: Optional packages that switch features on: their extra, and what they enable.
 OPTIONAL = (("threadpoolctl", "threads", "both cores for convolutional networks"),
+            ("numba", "numba", "compiled kernels for max pooling"),
             ("matplotlib", "plot", "plots"),
             ("onnx", "onnx", "ONNX export"),
             ("onnxruntime", "onnx", "running exported ONNX files"),
@@ -21,7 +22,7 @@ def info(args) -> int:
     print(f"layerwise {facts['layerwise']} (Python {facts['python']}, NumPy {facts['numpy']})")
     print(f"CPU: {facts['cpu']} ({facts['cores']} cores); layerwise threads: {facts['threads']}; float type: "
           f"{facts['floatx']}")
-    print(f"BLAS: {facts['blas']}")
+    print(f"BLAS: {facts['blas']}; kernels: {facts['kernels']}")
     for module, extra, feature in OPTIONAL:
         found = importlib.util.find_spec(module) is not None
         print(f"  {module:<14} {'found' if found else 'missing':<8} {feature} (layerwise[{extra}])")
