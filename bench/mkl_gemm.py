@@ -66,7 +66,8 @@ def main():
     report_environment()
     mkl = load_mkl()
     rng = np.random.default_rng(0)
-    print(f"\nmedian of 3 blocks of {args.repeats} calls each; ratio = MKL / NumPy (OpenBLAS) time, below 1: MKL faster")
+    print(f"\nmedian of 3 blocks of {args.repeats} calls each; ratio = MKL / NumPy (OpenBLAS) time, "
+          "below 1: MKL faster")
     print(f"{'product':52s} {'threads':>7s} {'NumPy ms':>9s} {'MKL ms':>8s} {'ratio':>6s}")
     for name, m, k, n, transposed in SHAPES:
         a = rng.standard_normal((k, m) if transposed else (m, k), dtype=np.float32)

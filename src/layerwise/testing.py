@@ -141,8 +141,8 @@ def check_gradients(target, x, y=None, loss=None, modes=("inference", "training"
 
         def scalar(output):
             # A model's backward adds its layers' activity-penalty gradients, so J includes the penalties.
-            penalty = (target.activity_penalty if hasattr(target, "layers") or getattr(target, "derives_backward", False)
-                       else 0.0)
+            traced = hasattr(target, "layers") or getattr(target, "derives_backward", False)
+            penalty = target.activity_penalty if traced else 0.0
             if loss is None:
                 return float(sum(np.sum(r * o) for r, o in zip(_flat(projection), _flat(output)))) + penalty
             return float(np.mean(loss.call(y, output))) + penalty

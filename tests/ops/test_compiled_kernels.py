@@ -39,7 +39,8 @@ def _both(function):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("shape, pool", [((5, 8, 8, 3), 2), ((3, 9, 7, 4), 2), ((2, 9, 9, 5), 3), ((4, 6, 10, 1), (3, 2))])
+@pytest.mark.parametrize("shape, pool",
+                         [((5, 8, 8, 3), 2), ((3, 9, 7, 4), 2), ((2, 9, 9, 5), 3), ((4, 6, 10, 1), (3, 2))])
 @pytest.mark.parametrize("lanes", [1, 2])
 def test_compiled_max_pooling_is_numpys(shape, pool, dtype, lanes, rng):
     pool = (pool, pool) if isinstance(pool, int) else pool

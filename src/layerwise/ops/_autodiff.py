@@ -158,7 +158,8 @@ def unbroadcast(gradient, shape):
     if gradient.shape == tuple(shape):
         return gradient
     extra = gradient.ndim - len(shape)
-    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and gradient.shape[extra + i] != 1)
+    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape)
+                                       if n == 1 and gradient.shape[extra + i] != 1)
     return gradient.sum(axis=axes, keepdims=True).reshape(shape) if axes else gradient.reshape(shape)
 
 
