@@ -44,4 +44,4 @@ def report_environment() -> None:
           f"{calibration['memory_bound']}, for dense models {calibration['dense']}; im2col chunks of "
           f"{calibration['conv_chunk_bytes'] / 2**20:g} MB; timings "
           f"{calibration.get('timings', 'n/a')}")
-    print(f"layerwise kernels: {layerwise.config.kernels()} (max pooling's tiling windows; NumPy's elsewhere)")
+    print(f"layerwise kernels: {layerwise.config.kernels()} (max pooling, batch normalization; NumPy's elsewhere)")

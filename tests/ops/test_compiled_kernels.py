@@ -100,3 +100,33 @@ def test_the_kernels_are_chosen_and_reported():
             layerwise.config.set_kernels("cython")
     finally:
         layerwise.config.set_kernels(saved)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_normalization_computes_alike_with_either_kernels(dtype, training, rng):
+    x = rng.standard_normal((6, 5, 4, 3)).astype(dtype) * 2 + 1
+    dy = rng.standard_normal(x.shape).astype(dtype)
+
+    def passes():
+        layerwise.utils.set_random_seed(0)
+        layer = layerwise.layers.BatchNormalization(dtype=dtype, center=True, scale=True)
+        layer(x)
+        layer.gamma.assign(rng_gamma)
+        layer.moving_variance.assign(np.full(3, 2.0))
+        with _lanes.all_cores():
+            y = layer.forward(x, training=training)
+            dx = layer.backward(dy)
+        return y, dx, layer.gamma.grad.copy(), layer.beta.grad.copy()
+    rng_gamma = rng.uniform(0.5, 2.0, 3)
+    reference, compiled = _both(passes)
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    for expected, received in zip(reference, compiled):
+        assert received.dtype == dtype
+        np.testing.assert_allclose(received, expected, rtol=tolerance, atol=tolerance)
+
+
+def test_batch_normalization_trains_alike_with_either_kernels(kernels, rng, float64):
+    layer = layerwise.layers.BatchNormalization()
+    check = layerwise.testing.check_gradients(layer, rng.standard_normal((4, 3, 3, 2)))
+    assert check.passed, check

@@ -5,7 +5,7 @@ import sys
 
 #: Optional packages that switch features on: their extra, and what they enable.
 OPTIONAL = (("threadpoolctl", "threads", "both cores for convolutional networks"),
-            ("numba", "numba", "compiled kernels for max pooling"),
+            ("numba", "numba", "compiled kernels for max pooling and batch normalization"),
             ("matplotlib", "plot", "plots"),
             ("onnx", "onnx", "ONNX export"),
             ("onnxruntime", "onnx", "running exported ONNX files"),

@@ -7,7 +7,8 @@ backward routing are one pass each. Measured on the AMD Zen 4 machine, one threa
 2.4 ms; of (128, 14, 14, 64): 2.7 against 0.5 ms and 2.4 against 1.2 ms. A compiled im2col was slower than
 NumPy's strided copy (2.2 against 6.6 ms for (128, 14, 14, 32)), and compiled direct sums for convolutions over
 one to three channels were slower than im2col and a matrix product (5.5 against 2.6 ms for the forward pass of
-the lectures' first convolution, 1 channel to 32, both cores): convolutions keep NumPy's.
+the lectures' first convolution, 1 channel to 32, both cores): convolutions keep NumPy's. Batch normalization's
+element-wise passes are compiled too (below).
 
 Numba is optional (``pip install layerwise[numba]``): without it, or with ``LAYERWISE_KERNELS=numpy`` or
 ``layerwise.config.set_kernels("numpy")``, every kernel runs NumPy's code, which stays the reference that the
@@ -87,3 +88,41 @@ def _route_tiles(dy, argmax, ph, pw, dx):
 
 max_pool_tiles = _jit(_max_pool_tiles)
 route_tiles = _jit(_route_tiles)
+
+
+# Batch normalization's element-wise passes over a `layerwise.ops.normalization.fold_channels` view (rows of f C
+# values, per-column vectors tiled f times), each reading its operands and writing its output once where NumPy takes
+# a pass and often a temporary per operation. Measured on the AMD Zen 4 machine, one thread, a (128, 32, 32, 16)
+# float32 batch: out = x s + b 1.7 ms (NumPy) against 0.7 ms; the input gradient s dy + a (x - mu) + c 3.8 against
+# 1.2 ms. The column sums (sum dy, sum dy (x - mu)) were not faster compiled (1.2 against 0.8 ms), and stay NumPy's.
+
+def _affine(source, scale, shift, out):
+    """out = source * scale + shift, per column."""
+    rows, width = source.shape
+    for row in range(rows):
+        for column in range(width):
+            out[row, column] = source[row, column] * scale[column] + shift[column]
+
+
+def _center_affine(folded, mean, scale, shift, centered, out):
+    """centered = folded - mean; out = centered * scale + shift, per column."""
+    rows, width = folded.shape
+    for row in range(rows):
+        for column in range(width):
+            value = folded[row, column] - mean[column]
+            centered[row, column] = value
+            out[row, column] = value * scale[column] + shift[column]
+
+
+def _combine(dy, scale, centered, on_centered, constant, out):
+    """out = dy * scale + centered * on_centered + constant, per column."""
+    rows, width = dy.shape
+    for row in range(rows):
+        for column in range(width):
+            out[row, column] = (dy[row, column] * scale[column] + centered[row, column] * on_centered[column]
+                                + constant[column])
+
+
+affine = _jit(_affine)
+center_affine = _jit(_center_affine)
+combine = _jit(_combine)

@@ -6,6 +6,7 @@ Batch, layer, group and instance normalization differ only in the axes the stati
 
 import numpy as np
 
+from layerwise.ops import _compiled
 from layerwise.ops._lanes import in_lanes, sample_bytes
 
 
@@ -93,7 +94,19 @@ def folded_sum_and_dot(first, second, fold):
 def folded_scale_shift(centered, scale, out, shift=None, folded=None, mean=None):
     """out = centered * scale (+ shift) on `fold_channels` views, per-channel vectors tiled by `tile`; with
     ``folded`` and ``mean``, ``centered`` is first filled with folded - mean in the same pass (the forward pass
-    of batch normalization in inference, y = (gamma inv_std) (x - mu) + beta)."""
+    of batch normalization in inference, y = (gamma inv_std) (x - mu) + beta). One pass each, compiled
+    (`layerwise.ops._compiled`), when the compiled kernels run."""
+    if _compiled.compiled():
+        shift = np.zeros_like(scale) if shift is None else shift
+
+        def compiled_lane(_, start, stop):
+            if mean is None:
+                _compiled.affine(centered[start:stop], scale, shift, out[start:stop])
+            else:
+                _compiled.center_affine(folded[start:stop], mean, scale, shift, centered[start:stop], out[start:stop])
+        in_row_lanes(compiled_lane, centered)
+        return out
+
     def lane(_, start, stop):
         if mean is not None:
             np.subtract(folded[start:stop], mean, out=centered[start:stop])
@@ -106,7 +119,13 @@ def folded_scale_shift(centered, scale, out, shift=None, folded=None, mean=None)
 
 def folded_scale_combine(dy, scale, out, centered=None, on_centered=None, constant=None):
     """out = dy * scale (+ centered * on_centered + constant) on `fold_channels` views: the input gradient of
-    batch normalization, dJ/dx = s dJ/dy + a (x - mu) + c with per-channel s, a and c tiled by `tile`."""
+    batch normalization, dJ/dx = s dJ/dy + a (x - mu) + c with per-channel s, a and c tiled by `tile`; in one
+    pass, compiled (`layerwise.ops._compiled`), when the compiled kernels run and there is a centered term."""
+    if centered is not None and _compiled.compiled():
+        in_row_lanes(lambda _, start, stop: _compiled.combine(dy[start:stop], scale, centered[start:stop],
+                                                              on_centered, constant, out[start:stop]), dy)
+        return out
+
     def lane(_, start, stop):
         part = np.multiply(dy[start:stop], scale, out=out[start:stop])
         if centered is not None:
