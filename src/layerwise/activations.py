@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from layerwise.ops import special
+from layerwise.ops import _compiled, special
 from layerwise.ops._autodiff import is_traced, operands, result
 from layerwise.ops._lanes import elementwise_in_lanes
 from layerwise.utils.identifiers import deserializer
@@ -494,7 +494,10 @@ def _relu_grad(dy, x, y):
 
 
 def _relu_grad_flat(out, dy, y):
-    np.multiply(dy, y > 0, out=out)
+    if out.ndim == 1 and _compiled.compiled():  # the flat slices of `elementwise_in_lanes`
+        _compiled.relu_gradient(out, dy, y)
+    else:
+        np.multiply(dy, y > 0, out=out)
 
 
 def _leaky_relu_grad(dy, x, y, negative_slope=0.2):

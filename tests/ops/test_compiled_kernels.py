@@ -130,3 +130,16 @@ def test_batch_normalization_trains_alike_with_either_kernels(kernels, rng, floa
     layer = layerwise.layers.BatchNormalization()
     check = layerwise.testing.check_gradients(layer, rng.standard_normal((4, 3, 3, 2)))
     assert check.passed, check
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relus_gradient_is_numpys_nan_and_infinity_included(dtype, rng):
+    from layerwise import activations
+    y = activations.relu(rng.standard_normal((4, 6, 5)).astype(dtype))
+    dy = rng.standard_normal(y.shape).astype(dtype)
+    dy[0, 0, :2], dy[1, 1, :2] = np.nan, np.inf
+    relu = activations.get("relu")
+    with np.errstate(invalid="ignore"):  # NumPy warns of inf * 0
+        reference, compiled = _both(lambda: relu.backward(dy, None, y))
+    assert compiled.dtype == dtype and np.isnan(compiled).any()
+    np.testing.assert_array_equal(compiled, reference)
