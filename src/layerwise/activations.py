@@ -494,7 +494,7 @@ def _relu_grad(dy, x, y):
 
 
 def _relu_grad_flat(out, dy, y):
-    if out.ndim == 1 and _compiled.compiled():  # the flat slices of `elementwise_in_lanes`
+    if out.ndim == 1 and _compiled.runs_on(out, dy, y):  # the flat slices of `elementwise_in_lanes`
         _compiled.relu_gradient(out, dy, y)
     else:
         np.multiply(dy, y > 0, out=out)

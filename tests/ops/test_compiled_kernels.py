@@ -143,3 +143,36 @@ def test_relus_gradient_is_numpys_nan_and_infinity_included(dtype, rng):
         reference, compiled = _both(lambda: relu.backward(dy, None, y))
     assert compiled.dtype == dtype and np.isnan(compiled).any()
     np.testing.assert_array_equal(compiled, reference)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_plain_gradient_step_is_numpys(dtype, rng):
+    from layerwise.ops.elementwise import add_scaled
+    value, grad = rng.standard_normal((7, 5)).astype(dtype), rng.standard_normal((7, 5)).astype(dtype)
+    reference, compiled = _both(lambda: add_scaled(value.copy(), grad, -0.1))
+    assert compiled.dtype == dtype
+    np.testing.assert_allclose(compiled, reference, rtol=1e-6 if dtype == np.float32 else 1e-15, atol=0)
+    np.testing.assert_allclose(compiled, value - dtype(0.1) * grad, rtol=1e-6, atol=1e-7)
+
+
+def test_sgd_trains_alike_with_either_kernels(rng):
+    x, y = rng.standard_normal((64, 8)).astype(np.float32), rng.integers(0, 3, 64)
+
+    def train():
+        layerwise.utils.set_random_seed(0)
+        model = layerwise.Sequential([layerwise.Input((8,)), layerwise.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=layerwise.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy")
+        model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+        return model.get_weights()
+    reference, compiled = _both(train)
+    for expected, received in zip(reference, compiled):
+        np.testing.assert_allclose(received, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_float16_runs_numpys_kernels_which_numba_cannot_compile(rng):
+    x = rng.standard_normal((2, 4, 4, 3)).astype(np.float16)
+    geometry = pool_geometry((4, 4), (2, 2), (2, 2), "valid")
+    reference, compiled = _both(lambda: max_pool_forward(x, geometry)[0])
+    assert compiled.dtype == np.float16
+    np.testing.assert_array_equal(compiled, reference)
+    assert not _compiled.runs_on(x) and _compiled.runs_on(x.astype(np.float32)) == _compiled.compiled()

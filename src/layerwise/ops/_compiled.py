@@ -8,7 +8,7 @@ backward routing are one pass each. Measured on the AMD Zen 4 machine, one threa
 NumPy's strided copy (2.2 against 6.6 ms for (128, 14, 14, 32)), and compiled direct sums for convolutions over
 one to three channels were slower than im2col and a matrix product (5.5 against 2.6 ms for the forward pass of
 the lectures' first convolution, 1 channel to 32, both cores): convolutions keep NumPy's. Batch normalization's
-element-wise passes are compiled too (below).
+element-wise passes, ReLU's gradient and plain gradient descent's step are compiled too (below).
 
 Numba is optional (``pip install layerwise[numba]``): without it, or with ``LAYERWISE_KERNELS=numpy`` or
 ``layerwise.config.set_kernels("numpy")``, every kernel runs NumPy's code, which stays the reference that the
@@ -18,6 +18,8 @@ side; they are compiled on first use and cached on disk by Numba.
 
 import os
 
+import numpy as np
+
 try:
     import numba
 except ImportError:  # an optional dependency: NumPy's kernels run instead
@@ -26,6 +28,7 @@ except ImportError:  # an optional dependency: NumPy's kernels run instead
 #: The kernel implementations there are: "numba" when Numba is installed, and NumPy's reference.
 CHOICES = ("numba", "numpy") if numba is not None else ("numpy",)
 _kernels = "numpy" if os.environ.get("LAYERWISE_KERNELS") == "numpy" else CHOICES[0]
+_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def set_kernels(name):
@@ -46,6 +49,11 @@ def kernels():
 def compiled():
     """Whether the compiled kernels run."""
     return _kernels == "numba"
+
+
+def runs_on(*arrays):
+    """Whether the compiled kernels run on these arrays: Numba compiles float32 and float64, not float16."""
+    return _kernels == "numba" and all(array.dtype in _DTYPES for array in arrays)
 
 
 def _jit(function):
@@ -132,7 +140,15 @@ def _relu_gradient(out, dy, y):
         out[index] = dy[index] * (one if y[index] > 0 else zero)
 
 
+def _add_scaled(out, x, alpha):
+    """out += alpha * x (1-D arrays) in one pass: a plain gradient-descent step, which NumPy takes in two, through
+    a temporary (a whole MLP epoch, 784-1024-1024-10 on MNIST, 6% faster on the AMD Zen 4 machine)."""
+    for index in range(out.size):
+        out[index] += alpha * x[index]
+
+
 relu_gradient = _jit(_relu_gradient)
+add_scaled_flat = _jit(_add_scaled)
 affine = _jit(_affine)
 center_affine = _jit(_center_affine)
 combine = _jit(_combine)

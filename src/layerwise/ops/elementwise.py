@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from layerwise.ops import _compiled
 from layerwise.ops._lanes import elementwise_in_lanes
 
 
@@ -20,3 +21,20 @@ def sum_into(out, arrays):
         array([4., 4.])
     """
     return elementwise_in_lanes(_sum, out, *arrays)
+
+
+def add_scaled(out, x, alpha, scratch=None):
+    """out += alpha * x for arrays of one shape, in one compiled pass when the compiled kernels run and both are
+    contiguous (`layerwise.ops._compiled`), else through ``scratch`` (or a temporary); alpha in ``out``'s dtype.
+
+    Example:
+        >>> import numpy as np
+        >>> add_scaled(np.ones(3), np.array([1.0, 2.0, 3.0]), -0.5)
+        array([ 0.5,  0. , -0.5])
+    """
+    alpha = out.dtype.type(alpha)
+    if _compiled.runs_on(out, x) and out.flags.c_contiguous and x.flags.c_contiguous and out.shape == x.shape:
+        _compiled.add_scaled_flat(out.reshape(-1), x.reshape(-1), alpha)
+        return out
+    out += np.multiply(x, alpha, out=scratch)
+    return out

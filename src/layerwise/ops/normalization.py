@@ -96,7 +96,7 @@ def folded_scale_shift(centered, scale, out, shift=None, folded=None, mean=None)
     ``folded`` and ``mean``, ``centered`` is first filled with folded - mean in the same pass (the forward pass
     of batch normalization in inference, y = (gamma inv_std) (x - mu) + beta). One pass each, compiled
     (`layerwise.ops._compiled`), when the compiled kernels run."""
-    if _compiled.compiled():
+    if _compiled.runs_on(centered, out, scale):
         shift = np.zeros_like(scale) if shift is None else shift
 
         def compiled_lane(_, start, stop):
@@ -121,7 +121,7 @@ def folded_scale_combine(dy, scale, out, centered=None, on_centered=None, consta
     """out = dy * scale (+ centered * on_centered + constant) on `fold_channels` views: the input gradient of
     batch normalization, dJ/dx = s dJ/dy + a (x - mu) + c with per-channel s, a and c tiled by `tile`; in one
     pass, compiled (`layerwise.ops._compiled`), when the compiled kernels run and there is a centered term."""
-    if centered is not None and _compiled.compiled():
+    if centered is not None and _compiled.runs_on(dy, centered, out, scale, on_centered, constant):
         in_row_lanes(lambda _, start, stop: _compiled.combine(dy[start:stop], scale, centered[start:stop],
                                                               on_centered, constant, out[start:stop]), dy)
         return out

@@ -44,7 +44,7 @@ def max_pool_forward(x, geometry, with_argmax=True):
         (ho, wo), (ph, pw) = geometry.output_hw, geometry.kernel_size
         y = np.empty((n, ho, wo, c), dtype=x.dtype)
         argmax = None
-        if _compiled.compiled() and ph * pw <= 256:  # the offsets must fit the uint8 argmax
+        if _compiled.runs_on(x) and ph * pw <= 256:  # the offsets must fit the uint8 argmax
             # Inference keeps no argmax, but computing one costs a tenth of the pass: one kernel serves both.
             offsets = np.empty((n, ho, wo, c), np.uint8)
             in_lanes(lambda _, start, stop: _compiled.max_pool_tiles(x[start:stop], ph, pw, y[start:stop],

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from layerwise.ops.elementwise import add_scaled
 from layerwise.optimizers.base import Optimizer
 
 
@@ -51,6 +52,9 @@ class SGD(Optimizer):
         return slots
 
     def update_step(self, parameter, slots, learning_rate):
+        if not self.momentum:
+            add_scaled(parameter.value, parameter.grad, -learning_rate, scratch=slots["_step"])
+            return
         step = np.multiply(parameter.grad, -learning_rate, out=slots["_step"])
         if self.momentum:
             velocity = slots["momentum"]
