@@ -35,8 +35,8 @@ MEMORY_BUDGET_BYTES = 16 * 2**20
 #: Columns that are not kept are gathered in chunks this small, which stay in cache from im2col to GEMM. The
 #: default was chosen on the AMD Zen 3 machine; on the AMD Zen 4 one (1 MB of L2 per core, 32 MB of L3), 2 and
 #: 4 MB were the fastest of 0.25-64 MB (within 5%) for the lectures' CNN's convolutions (one 64 MB chunk: 1.4-1.9x
-#: slower). Each machine
-#: times its own candidates in the calibration (`layerwise.config.calibrate`), which sets `CACHE_CHUNK_BYTES`.
+#: slower). Each machine times its own candidates in the calibration (`layerwise.config.calibrate`), which sets
+#: `CACHE_CHUNK_BYTES`.
 DEFAULT_CHUNK_BYTES = 4 * 2**20
 CACHE_CHUNK_BYTES = DEFAULT_CHUNK_BYTES
 _chunk_fixed = False
