@@ -42,6 +42,7 @@ def report_environment() -> None:
     calibration = layerwise.config.calibrate()
     print(f"layerwise calibration ({calibration['source']}): lanes for memory-bound models "
           f"{calibration['memory_bound']}, for dense models {calibration['dense']}; im2col chunks of "
-          f"{calibration['conv_chunk_bytes'] / 2**20:g} MB; timings "
-          f"{calibration.get('timings', 'n/a')}")
-    print(f"layerwise kernels: {layerwise.config.kernels()} (max pooling, batch normalization; NumPy's elsewhere)")
+          f"{calibration['conv_chunk_bytes'] / 2**20:g} MB; stride-1 input gradients "
+          f"{calibration['conv_input_gradient']}; timings {calibration.get('timings', 'n/a')}")
+    print(f"layerwise kernels: {layerwise.config.kernels()} (max pooling, batch normalization, ReLU's gradient, "
+          "SGD's step; NumPy's elsewhere)")

@@ -126,12 +126,14 @@ def calibrate(force=False) -> dict:
     thread) or leave the cores to BLAS's threads is timed on two small training steps, one with convolution,
     batch normalization and pooling, one of dense layers, and the faster way kept for each kind of model
     (`layerwise.models._calibration`). The convolutional step is then timed with im2col chunks of 1 to 8 MB
-    (`layerwise.ops.conv.CACHE_CHUNK_BYTES`), and the fastest kept. Done on its own at the first model pass that
-    could use lanes, and cached per machine in the user's cache directory; ``force=True`` measures anew.
+    (`layerwise.ops.conv.CACHE_CHUNK_BYTES`), and the fastest kept, and a stride-1 convolution's input gradient
+    is timed as a convolution with the flipped kernel and as a scatter (`layerwise.ops.conv.INPUT_GRADIENT`).
+    Done on its own at the first model pass that could use lanes, and cached per machine in the user's cache
+    directory; ``force=True`` measures anew.
 
     Returns:
-        {"memory_bound": bool, "dense": bool, "conv_chunk_bytes": int, "timings": {...},
-        "source": "cache" | "measured", ...}.
+        {"memory_bound": bool, "dense": bool, "conv_chunk_bytes": int, "conv_input_gradient": "flipped" or
+        "scatter", "timings": {...}, "source": "cache" | "measured", ...}.
 
     Example:
         >>> import os
@@ -141,40 +143,42 @@ def calibrate(force=False) -> dict:
         ...     decided = calibrate()
         >>> decided["source"], decided["memory_bound"], decided["dense"], decided["conv_chunk_bytes"] // 2**20
         ('default (LAYERWISE_CALIBRATION=default)', True, False, 4)
-        >>> calibration()
-        {'memory_bound': True, 'dense': False, 'conv_chunk_bytes': 4194304}
+        >>> calibration()["memory_bound"], calibration()["conv_input_gradient"]
+        (True, 'flipped')
         >>> set_calibration(**saved)  # back to what was in force
     """
     return _lanes.calibrate(force)
 
 
 def calibration() -> dict:
-    """The choices in force: {"memory_bound": bool or None, "dense": bool or None, "conv_chunk_bytes": int}
-    (None: not decided yet).
+    """The choices in force: {"memory_bound": bool or None, "dense": bool or None, "conv_chunk_bytes": int,
+    "conv_input_gradient": "flipped" or "scatter"} (None: not decided yet).
 
     Example:
         >>> saved = calibration()
-        >>> set_calibration(memory_bound=True, dense=False)
+        >>> set_calibration(memory_bound=True, dense=False, conv_input_gradient="flipped")
         >>> calibration()
-        {'memory_bound': True, 'dense': False, 'conv_chunk_bytes': 4194304}
+        {'memory_bound': True, 'dense': False, 'conv_chunk_bytes': 4194304, 'conv_input_gradient': 'flipped'}
         >>> set_calibration(**saved)  # back to what was in force
     """
-    return {**_lanes.policy(), "conv_chunk_bytes": conv.CACHE_CHUNK_BYTES}
+    return {**_lanes.policy(), "conv_chunk_bytes": conv.CACHE_CHUNK_BYTES, "conv_input_gradient": conv.INPUT_GRADIENT}
 
 
-def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None) -> None:
+def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_input_gradient=None) -> None:
     """Override the calibration: whether passes of models with memory-bound layers (convolution, pooling, batch
-    normalization) / of other models run in lanes, and the size of the chunks in which convolutions gather their
-    im2col columns; None leaves a kind to the calibration, and the chunk size to it (the default until it runs).
+    normalization) / of other models run in lanes, the size of the chunks in which convolutions gather their
+    im2col columns, and how a stride-1 convolution's input gradient is computed ("flipped" or "scatter"); None
+    leaves a choice to the calibration (its default until the calibration runs).
 
     Example:
         >>> saved = calibration()
         >>> set_calibration(memory_bound=True)  # lanes for convolutional models; dense ones left to the calibration
-        >>> calibration()
-        {'memory_bound': True, 'dense': None, 'conv_chunk_bytes': 4194304}
+        >>> calibration()["memory_bound"], calibration()["dense"]
+        (True, None)
         >>> set_calibration(**saved)  # back to what was in force
     """
     conv.set_chunk_bytes(conv_chunk_bytes)
+    conv.set_input_gradient(conv_input_gradient)
     _lanes.set_policy(memory_bound=memory_bound, dense=dense)
 
 

@@ -11,7 +11,9 @@ from layerwise import layers
 from layerwise.models import _calibration
 from layerwise.ops import _lanes, conv
 
-CHOSEN = {"memory_bound": True, "dense": False, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES}
+CHOSEN = {"memory_bound": True, "dense": False, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
+          "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT}
+MEASURED = {**CHOSEN, "conv_chunk_bytes": 2**21, "conv_input_gradient": "scatter"}  # what fast_measure returns
 
 
 @pytest.fixture
@@ -28,7 +30,8 @@ def fast_measure(monkeypatch):
 
     def measure(repeats=5):
         calls.append(repeats)
-        return {"memory_bound": True, "dense": False, "conv_chunk_bytes": 2**21, "timings": {}}
+        return {"memory_bound": True, "dense": False, "conv_chunk_bytes": 2**21, "conv_input_gradient": "scatter",
+                "timings": {}}
     monkeypatch.setattr(_calibration, "measure", measure)
     return calls
 
@@ -40,8 +43,8 @@ def test_a_calibration_is_measured_once_then_read_from_the_cache_of_this_machine
     assert list(entries) == [_calibration.machine_key()]
     again = layerwise.config.calibrate()
     assert again["source"] == "cache" and len(fast_measure) == 1
-    assert layerwise.config.calibration() == {**CHOSEN, "conv_chunk_bytes": 2**21}
-    assert layerwise.config.info()["calibration"] == {**CHOSEN, "conv_chunk_bytes": 2**21}
+    assert layerwise.config.calibration() == MEASURED
+    assert layerwise.config.info()["calibration"] == MEASURED
     assert conv.CACHE_CHUNK_BYTES == 2**21
 
 
@@ -91,6 +94,10 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
     best = min(chunk_ms, key=chunk_ms.get)
     overturned = chunk_ms[best] < (1 - _calibration.MARGIN) * chunk_ms[conv.DEFAULT_CHUNK_BYTES]
     assert result["conv_chunk_bytes"] == (best if overturned else conv.DEFAULT_CHUNK_BYTES)
+    gradient_ms = result["timings"]["conv_input_gradient_ms"]
+    assert set(gradient_ms) == {"flipped", "scatter"} and min(gradient_ms.values()) > 0
+    scatter = gradient_ms["scatter"] < (1 - _calibration.MARGIN) * gradient_ms["flipped"]
+    assert result["conv_input_gradient"] == ("scatter" if scatter else "flipped")
     assert layerwise.config.calibration() == CHOSEN  # left as it was
 
 
@@ -113,7 +120,7 @@ def test_an_undecided_kind_is_calibrated_on_the_first_pass_that_could_use_lanes(
     layerwise.config.set_calibration()
     assert layerwise.config.calibration() == {**CHOSEN, "memory_bound": None, "dense": None}
     layerwise.Sequential([layerwise.Input(shape=(4,)), layers.Dense(2)])(np.zeros((2, 4)))
-    assert len(fast_measure) == 1 and layerwise.config.calibration() == {**CHOSEN, "conv_chunk_bytes": 2**21}
+    assert len(fast_measure) == 1 and layerwise.config.calibration() == MEASURED
 
 
 def test_a_chunk_size_set_by_the_user_stands_against_the_calibration(cache, fast_measure):
@@ -126,6 +133,11 @@ def test_a_chunk_size_set_by_the_user_stands_against_the_calibration(cache, fast
     assert conv.CACHE_CHUNK_BYTES == 2**21
     with pytest.raises(ValueError, match="count"):
         layerwise.config.set_calibration(conv_chunk_bytes=0)
+    layerwise.config.set_calibration(memory_bound=True, dense=False, conv_input_gradient="flipped")
+    layerwise.config.calibrate()
+    assert conv.INPUT_GRADIENT == "flipped"
+    with pytest.raises(ValueError, match="'flipped', 'scatter'"):
+        layerwise.config.set_calibration(conv_input_gradient="fft")
 
 
 def test_the_chunk_size_shapes_the_gathering_but_not_the_result(monkeypatch, rng):

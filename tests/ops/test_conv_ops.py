@@ -135,3 +135,17 @@ def test_the_weight_gradient_takes_the_forward_padding_only_of_the_same_array(rn
     conv.pad_spatial(other, pads, workspace=workspace, key="k")
     np.testing.assert_array_equal(conv.pad_spatial(x, pads, workspace=workspace, key="k", recall=True)[:, 1:-1, 1:-1],
                                   x)
+
+
+@pytest.mark.parametrize("dilation, groups, padding", [(1, 1, "same"), (2, 1, "same"), (1, 2, "valid"), (2, 4, "same")])
+def test_a_stride_1_input_gradient_is_the_same_flipped_or_scattered(dilation, groups, padding, rng):
+    x_shape, kernel = (3, 9, 8, 4), rng.standard_normal((3, 2, 4 // groups, 8))
+    geometry = conv.ConvGeometry.create(x_shape[1:3], (3, 2), (1, 1), (dilation, dilation), padding, groups)
+    dy = rng.standard_normal((3,) + geometry.output_hw + (8,))
+    gradients = []
+    for kind in ("flipped", "scatter"):
+        conv.set_input_gradient(kind)
+        gradients.append(conv.conv2d_backward_input(dy, kernel, geometry))
+    conv.set_input_gradient(None)
+    assert gradients[0].shape == x_shape
+    np.testing.assert_allclose(gradients[1], gradients[0], rtol=1e-10, atol=1e-12)

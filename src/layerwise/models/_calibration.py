@@ -1,6 +1,6 @@
 """How this machine runs a model's passes best, measured once and cached (`layerwise.config.calibrate`).
 
-Two choices today:
+Three choices today:
 
 * whether a model's forward and backward passes run in lanes (`layerwise.ops._lanes`: the batch split over the
   cores, BLAS held to one thread) or in the calling thread with BLAS's own threads. It depends on the CPU, its
@@ -10,7 +10,10 @@ Two choices today:
   layers), and keeps the faster;
 * the size of the chunks in which a convolution gathers its im2col columns (`layerwise.ops.conv.CACHE_CHUNK_BYTES`),
   which should stay in this CPU's caches from the copy to the matrix product: the convolutional model's step is
-  timed with each of `CHUNK_CANDIDATES`.
+  timed with each of `CHUNK_CANDIDATES`;
+* how a stride-1 convolution's input gradient is computed (`layerwise.ops.conv.INPUT_GRADIENT`): as a convolution
+  with the flipped kernel, or by scattering dJ/dY W^T onto the input; the input gradient of the CNN's second
+  convolution is timed both ways (the whole step would hide a difference in one of its passes).
 
 A few seconds, once per machine.
 
@@ -19,6 +22,7 @@ or ``~/.cache/layerwise``), keyed by what it depends on: the CPU model, the BLAS
 the core and lane counts and NumPy's version.
 """
 
+import contextlib
 import datetime
 import json
 import os
@@ -31,6 +35,7 @@ from layerwise import config
 from layerwise.layers import BatchNormalization, Conv2D, Dense, Flatten, Input, MaxPooling2D, ReLU
 from layerwise.models.sequential import Sequential
 from layerwise.ops import _lanes, conv
+from layerwise.ops._workspace import Workspace
 
 #: The other way must beat the default rule (`DEFAULT`) by this fraction to be chosen: between runs on one machine
 #: the two ways of a convolutional step differed by 5-10% in either direction (noise), so a smaller margin would
@@ -91,7 +96,7 @@ def _workloads():
             "dense": (dense, rng.random(size=(128, 784), dtype="float32"), labels)}
 
 
-def _median_times(model, x, y, settings, apply, repeats):
+def _median_times(step, settings, apply, repeats):
     """{setting: median seconds of a training step} with each setting applied in turn, interleaved (A B A B ...).
 
     Each setting's timed step follows an untimed one: the first step after a switch pays for the switch (BLAS's
@@ -101,9 +106,9 @@ def _median_times(model, x, y, settings, apply, repeats):
     for _ in range(repeats):
         for setting in settings:
             apply(setting)
-            model.train_on_batch(x, y)
+            step()
             start = time.perf_counter()
-            model.train_on_batch(x, y)
+            step()
             times[setting].append(time.perf_counter() - start)
     return {setting: float(np.median(values)) for setting, values in times.items()}
 
@@ -112,27 +117,49 @@ def measure(repeats=5) -> dict:
     """Time each workload's training step in lanes and in the calling thread, then the convolutional one with
     each im2col chunk size, and return the choices (the default unless another is faster by `MARGIN`) with the
     median times in milliseconds."""
-    saved, saved_chunk = _lanes.policy(), conv.CACHE_CHUNK_BYTES
+    saved, saved_conv = _lanes.policy(), (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT)
     choices, timings = {}, {}
     workloads = _workloads()
     try:
         for kind, (model, x, y) in workloads.items():
-            times = _median_times(model, x, y, (True, False), lambda lanes: _lanes.set_policy(**{kind: lanes}),
-                                  repeats)
+            times = _median_times(lambda: model.train_on_batch(x, y), (True, False),
+                                  lambda lanes: _lanes.set_policy(**{kind: lanes}), repeats)
             usual, other = times[DEFAULT[kind]], times[not DEFAULT[kind]]
             choices[kind] = DEFAULT[kind] != (other < (1.0 - MARGIN) * usual)
             timings[kind] = {"lanes_ms": round(1e3 * times[True], 2), "calling_thread_ms": round(1e3 * times[False], 2)}
         _lanes.set_policy(memory_bound=choices["memory_bound"])
-        times = _median_times(*workloads["memory_bound"], CHUNK_CANDIDATES,
+        model, x, y = workloads["memory_bound"]
+        times = _median_times(lambda: model.train_on_batch(x, y), CHUNK_CANDIDATES,
                               lambda count: setattr(conv, "CACHE_CHUNK_BYTES", count), repeats)
         best = min(times, key=times.get)
         choices["conv_chunk_bytes"] = (best if times[best] < (1.0 - MARGIN) * times[conv.DEFAULT_CHUNK_BYTES]
                                        else conv.DEFAULT_CHUNK_BYTES)
         timings["conv_chunk_ms"] = {f"{count // 2**20} MB": round(1e3 * seconds, 2) for count, seconds in times.items()}
+        times = _median_times(_input_gradient(choices["memory_bound"]), ("flipped", "scatter"),
+                              lambda kind: setattr(conv, "INPUT_GRADIENT", kind), repeats)
+        default = conv.DEFAULT_INPUT_GRADIENT
+        other = next(kind for kind in times if kind != default)
+        choices["conv_input_gradient"] = other if times[other] < (1.0 - MARGIN) * times[default] else default
+        timings["conv_input_gradient_ms"] = {kind: round(1e3 * seconds, 2) for kind, seconds in times.items()}
     finally:
         _lanes.set_policy(**saved)
-        conv.CACHE_CHUNK_BYTES = saved_chunk
+        conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT = saved_conv
     return {**choices, "timings": timings}
+
+
+def _input_gradient(lanes):
+    """The input gradient of the CNN's second convolution (3x3, 32 channels to 64, 14x14, a batch of 128), as a
+    model runs it (in lanes or not, with a workspace)."""
+    rng = np.random.default_rng(0)
+    kernel = rng.normal(size=(3, 3, 32, 64)).astype("float32")
+    dy = rng.normal(size=(128, 14, 14, 64)).astype("float32")
+    geometry = conv.ConvGeometry.create((14, 14), (3, 3), (1, 1), (1, 1), "same")
+    workspace = Workspace()
+
+    def step():
+        with _lanes.all_cores() if lanes else contextlib.nullcontext():
+            conv.conv2d_backward_input(dy, kernel, geometry, workspace=workspace)
+    return step
 
 
 def _cpu_times():
@@ -176,11 +203,13 @@ def calibrate(force=False) -> dict:
     """The choices for this machine: from the cache, or measured (``force``: measured anew) and cached."""
     decided = _decide(force)
     conv.set_chunk_bytes(decided.get("conv_chunk_bytes"), calibrated=True)
+    conv.set_input_gradient(decided.get("conv_input_gradient"), calibrated=True)
     return decided
 
 
 def _decide(force):
-    default = {**DEFAULT, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES}
+    default = {**DEFAULT, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
+               "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT}
     if os.environ.get("LAYERWISE_CALIBRATION") == "default":
         return {**default, "source": "default (LAYERWISE_CALIBRATION=default)"}
     key = machine_key()

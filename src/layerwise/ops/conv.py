@@ -39,23 +39,43 @@ MEMORY_BUDGET_BYTES = 16 * 2**20
 #: `CACHE_CHUNK_BYTES`.
 DEFAULT_CHUNK_BYTES = 4 * 2**20
 CACHE_CHUNK_BYTES = DEFAULT_CHUNK_BYTES
-_chunk_fixed = False
+#: How a stride-1 convolution's input gradient is computed: "flipped", the convolution of dJ/dy with the flipped
+#: kernel (an im2col of dJ/dy and one GEMM, no scatter), or "scatter", dJ/dY W^T with each kernel offset's block
+#: added onto its window (as strided convolutions always do). "flipped" was the faster on the AMD Zen 3 and Zen 4
+#: machines (Zen 4, the lectures' second convolution, half a batch on one thread: 7.4 against 9.3 ms); each machine
+#: times both in the calibration, which sets `INPUT_GRADIENT`.
+DEFAULT_INPUT_GRADIENT = "flipped"
+INPUT_GRADIENT = DEFAULT_INPUT_GRADIENT
+# The settings the user fixed, which the calibration leaves alone.
+_fixed = set()
+
+
+def _tune(name, value, default, calibrated):
+    """Set the module setting ``name`` to ``value`` (None: ``default``); a value the user set (``calibrated``
+    False) stands until the user sets it again, and the calibration's applies only while the user has set none."""
+    if calibrated and name in _fixed:
+        return
+    globals()[name] = default if value is None else value
+    if not calibrated:
+        (_fixed.add if value is not None else _fixed.discard)(name)
 
 
 def set_chunk_bytes(count=None, calibrated=False):
-    """Gather columns that are not kept in chunks of about ``count`` bytes (None: `DEFAULT_CHUNK_BYTES`).
-
-    A count set by the user (``calibrated`` False) stands until set again; the calibration's (``calibrated``)
-    applies only while the user has set none.
-    """
-    global CACHE_CHUNK_BYTES, _chunk_fixed
-    if calibrated and _chunk_fixed:
-        return
+    """Gather columns that are not kept in chunks of about ``count`` bytes (None: `DEFAULT_CHUNK_BYTES`), set by
+    the user or by the calibration (``calibrated``), which leaves the user's setting alone."""
     if count is not None and (not isinstance(count, int) or count < 1):
         raise ValueError(f"set_chunk_bytes: count must be a positive number of bytes or None, received {count!r}")
-    CACHE_CHUNK_BYTES = DEFAULT_CHUNK_BYTES if count is None else count
-    if not calibrated:
-        _chunk_fixed = count is not None
+    _tune("CACHE_CHUNK_BYTES", count, DEFAULT_CHUNK_BYTES, calibrated)
+
+
+def set_input_gradient(kind=None, calibrated=False):
+    """Compute stride-1 input gradients as "flipped" or "scatter" (None: `DEFAULT_INPUT_GRADIENT`), set by the
+    user or by the calibration (``calibrated``), which leaves the user's setting alone."""
+    if kind not in (None, "flipped", "scatter"):
+        raise ValueError(f"set_input_gradient: kind must be 'flipped', 'scatter' or None, received {kind!r}")
+    _tune("INPUT_GRADIENT", kind, DEFAULT_INPUT_GRADIENT, calibrated)
+
+
 #: `im2col` copies whole kernel rows at once when a row holds at least this many elements (kw*C).
 MIN_ROW_ELEMENTS = 6
 
@@ -352,7 +372,7 @@ def sum_rows(matrix):
 def conv2d_backward_input(dy, kernel, geometry, workspace=None):
     """dJ/dx (N, H, W, C) from dJ/dy (N, Ho, Wo, F); also the forward pass of a transposed convolution."""
     workspace = current() if workspace is None else workspace
-    if geometry.strides == (1, 1):
+    if geometry.strides == (1, 1) and INPUT_GRADIENT == "flipped":
         return _flipped_input_gradient(dy, kernel, geometry, workspace)
     return _scatter_input_gradient(dy, kernel, geometry, workspace)
 
