@@ -258,6 +258,13 @@ def _column_chunks(start, stop, per_sample):
     return [(first, min(first + chunk, stop)) for first in range(start, stop, chunk)]
 
 
+def _chunk(lane):
+    """The workspace key of a lane's chunk buffer, which the forward pass, the weight gradient and the input
+    gradient of a layer share: each uses it only within its own call, so one buffer per lane serves all three
+    (two, of the lectures' second convolution's 4 MB each, fewer than a buffer per kernel)."""
+    return "chunk", lane
+
+
 def _gathered_chunks(padded, geometry, chunks, workspace, key, ones=False):
     """Yield (start, stop, columns) per chunk, the columns in one reused buffer."""
     (ho, wo), g = geometry.output_hw, geometry.groups
@@ -276,8 +283,8 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
 
     ``columns`` is the im2col matrix, returned when ``keep_columns`` and it fits `MEMORY_BUDGET_BYTES`, so
     that `conv2d_backward_kernel` need not gather it again: a list of (start, stop, columns of samples
-    start:stop), one per lane. Otherwise None. With a `Workspace`, the padded input and the columns that
-    are not kept live in its buffers ``key + " padded"`` and ``key`` followed by the lane number.
+    start:stop), one per lane. Otherwise None. With a `Workspace`, the padded input lives in its buffer
+    ``key + " padded"`` and the columns that are not kept in its chunk buffer of each lane (`_chunk`).
     """
     workspace = current() if workspace is None else workspace
     n, g = len(x), geometry.groups
@@ -296,7 +303,7 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
         chunks = [(start, stop)] if keep else _column_chunks(start, stop, per_sample)
         # Kept columns get arrays of their own: a layer called at several nodes of a graph keeps one per call.
         for first, last, columns in _gathered_chunks(padded, geometry, chunks, None if keep else workspace,
-                                                     f"{key} {index}", ones=in_product):
+                                                     _chunk(index), ones=in_product):
             _matmul_into(columns, weights, _grouped_rows(y[first:last], g))
         if bias is not None or activation is not None:
             add_bias(y[start:stop], bias, activation)
@@ -348,7 +355,7 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
         def lane(index, start, stop):
             product = 0
             for first, last, part in _gathered_chunks(padded, geometry, _column_chunks(start, stop, per_sample),
-                                                      workspace, f"columns {index}", ones):
+                                                      workspace, _chunk(index), ones):
                 product = product + np.matmul(part.transpose(0, 2, 1),
                                               dy_rows[:, first * rows_per_sample:last * rows_per_sample])
             return product
@@ -409,7 +416,7 @@ def _scatter_input_gradient(dy, kernel, geometry, workspace=None):
         padded_grad[start:stop] = 0
         chunks = _column_chunks(start, stop, per_sample)
         rows = (chunks[0][1] - chunks[0][0]) * ho * wo
-        buffer = empty(workspace, f"gradient columns {index}", (g, rows, weights_t.shape[2]), dy.dtype)
+        buffer = empty(workspace, _chunk(index), (g, rows, weights_t.shape[2]), dy.dtype)
         for first, last in chunks:
             part = buffer[:, :(last - first) * ho * wo]
             _matmul_into(dy_rows[:, first * ho * wo:last * ho * wo], weights_t, part)
