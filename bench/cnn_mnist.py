@@ -8,7 +8,8 @@ Dense(10), batch 128, plain SGD, float32. Prints
   * where layerwise spends its training time, per layer and per step (forward, weight gradient, input
     gradient, pooling ...);
   * the inference throughput ratio on the 10,000 test images;
-  * the peak memory of training, each library in its own subprocess (growth of the resident set, VmHWM).
+  * the peak memory of training, each library in its own subprocess (growth of the resident set, VmHWM), the
+    median of three processes each.
 
 Run (the two OpenBLAS variables are unset for this command only, so OpenBLAS picks its own kernels):
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /work/venv/bin/python bench/cnn_mnist.py [--batches 60]
@@ -178,16 +179,20 @@ def memory_child(library, batches):
     print(json.dumps({"peak_growth_mib": (_resident_kib("VmHWM") - before) / 1024}))
 
 
-def memory(batches):
-    results = {}
-    for library in ("layerwise", "torch"):
-        output = subprocess.run([sys.executable, __file__, "--memory-child", library, "--batches", str(batches)],
-                                check=True, capture_output=True, text=True).stdout
-        results[library] = json.loads(output.strip().splitlines()[-1])["peak_growth_mib"]
+def memory(batches, repeats=3):
+    """The median peak growth of ``repeats`` fresh processes per library, interleaved: one process's figure moved
+    by a fifth from run to run (PyTorch's allocator and threads start differently each time)."""
+    runs = {"layerwise": [], "torch": []}
+    for _ in range(repeats):
+        for library in runs:
+            output = subprocess.run([sys.executable, __file__, "--memory-child", library, "--batches", str(batches)],
+                                    check=True, capture_output=True, text=True).stdout
+            runs[library].append(json.loads(output.strip().splitlines()[-1])["peak_growth_mib"])
+    results = {library: statistics.median(values) for library, values in runs.items()}
     print(f"peak memory of training {batches} batches: peak resident set minus the resident set with data, "
-          "model and library initialised, each library in its own process:")
+          f"model and library initialised, each library in its own process (median of {repeats}):")
     for library, mib in results.items():
-        print(f"  {library:<10} {mib:7.1f} MiB")
+        print(f"  {library:<10} {mib:7.1f} MiB   runs: {', '.join(f'{value:.1f}' for value in runs[library])}")
     print(f"  ratio layerwise / torch: {results['layerwise'] / max(results['torch'], 1e-9):.2f}")
 
 
