@@ -35,7 +35,8 @@ try:
 except ImportError:  # an optional dependency: without it, kernels run as one lane
     ThreadpoolController = None
 
-#: Slices smaller than this many bytes are not worth a thread's round trip (about 20-50 us).
+#: Slices smaller than this many bytes are not worth a thread's round trip (about 20-50 us on the AMD Zen 3 machine,
+#: where it was set; a slower round trip elsewhere only moves the point where two lanes start to pay).
 MIN_LANE_BYTES = 256 * 2**10
 #: The default lane count is the usable cores, at most this many: every kernel call pays a round trip per
 #: lane, and more than two lanes have only been measured for correctness, not speed.
