@@ -59,7 +59,7 @@ def test_a_busy_machine_keeps_the_default_rule_and_caches_nothing(cache, fast_me
     monkeypatch.setattr(_calibration, "BUSY_CORES", -1.0)
     result = layerwise.config.calibrate(force=True)
     assert "busy" in result["source"] and not fast_measure and not cache.exists()
-    assert {k: result[k] for k in ("memory_bound", "dense")} == _calibration.DEFAULT
+    assert {k: result[k] for k in ("memory_bound", "dense")} == _lanes.DEFAULT_POLICY
     assert result["conv_chunk_bytes"] == conv.DEFAULT_CHUNK_BYTES
 
 
@@ -86,9 +86,9 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
         timing = result["timings"][kind]
         assert timing["lanes_ms"] > 0 and timing["calling_thread_ms"] > 0
         lanes, alone = timing["lanes_ms"], timing["calling_thread_ms"]
-        overturned = (alone < (1 - _calibration.MARGIN) * lanes if _calibration.DEFAULT[kind]
+        overturned = (alone < (1 - _calibration.MARGIN) * lanes if _lanes.DEFAULT_POLICY[kind]
                       else lanes < (1 - _calibration.MARGIN) * alone)
-        assert result[kind] == (_calibration.DEFAULT[kind] != overturned)
+        assert result[kind] == (_lanes.DEFAULT_POLICY[kind] != overturned)
     chunk_ms = {int(size.split()[0]) * 2**20: ms for size, ms in result["timings"]["conv_chunk_ms"].items()}
     assert set(chunk_ms) == set(_calibration.CHUNK_CANDIDATES) and min(chunk_ms.values()) > 0
     best = min(chunk_ms, key=chunk_ms.get)

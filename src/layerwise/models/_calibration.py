@@ -37,17 +37,14 @@ from layerwise.models.sequential import Sequential
 from layerwise.ops import _lanes, conv
 from layerwise.ops._workspace import Workspace
 
-#: The other way must beat the default rule (`DEFAULT`) by this fraction to be chosen: between runs on one machine
-#: the two ways of a convolutional step differed by 5-10% in either direction (noise), so a smaller margin would
-#: flip the choice from one calibration to the next.
+#: Another choice must beat the default (the lanes' rule `layerwise.ops._lanes.DEFAULT_POLICY`, the convolutions'
+#: defaults; ``LAYERWISE_CALIBRATION=default`` asks for them all without measuring) by this fraction to be chosen:
+#: between runs on one machine the two ways of a convolutional step differed by 5-10% in either direction (noise),
+#: so a smaller margin would flip the choice from one calibration to the next.
 MARGIN = 0.10
 #: Above this many cores kept busy by other work (`busy_cores`), a choice measured then would say more about
 #: that work than about the machine: the default rule is kept, for this process only.
 BUSY_CORES = 0.75
-#: The rule measured on the AMD Zen 3 machine and the Intel VM (lanes made a ResNet-20 step 10-20% faster on both),
-#: kept unless the other way is clearly faster here: lanes for memory-bound
-#: models, BLAS's threads for dense ones. ``LAYERWISE_CALIBRATION=default`` asks for it without measuring.
-DEFAULT = {"memory_bound": True, "dense": False}
 #: The im2col chunk sizes tried: around the L2 (1-2 MB per core) and L3 shares of the machines measured so far.
 CHUNK_CANDIDATES = (1 * 2**20, 2 * 2**20, conv.DEFAULT_CHUNK_BYTES, 8 * 2**20)
 
@@ -124,8 +121,8 @@ def measure(repeats=5) -> dict:
         for kind, (model, x, y) in workloads.items():
             times = _median_times(lambda: model.train_on_batch(x, y), (True, False),
                                   lambda lanes: _lanes.set_policy(**{kind: lanes}), repeats)
-            usual, other = times[DEFAULT[kind]], times[not DEFAULT[kind]]
-            choices[kind] = DEFAULT[kind] != (other < (1.0 - MARGIN) * usual)
+            usual, other = times[_lanes.DEFAULT_POLICY[kind]], times[not _lanes.DEFAULT_POLICY[kind]]
+            choices[kind] = _lanes.DEFAULT_POLICY[kind] != (other < (1.0 - MARGIN) * usual)
             timings[kind] = {"lanes_ms": round(1e3 * times[True], 2), "calling_thread_ms": round(1e3 * times[False], 2)}
         _lanes.set_policy(memory_bound=choices["memory_bound"])
         model, x, y = workloads["memory_bound"]
@@ -208,7 +205,7 @@ def calibrate(force=False) -> dict:
 
 
 def _decide(force):
-    default = {**DEFAULT, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
+    default = {**_lanes.DEFAULT_POLICY, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
                "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT}
     if os.environ.get("LAYERWISE_CALIBRATION") == "default":
         return {**default, "source": "default (LAYERWISE_CALIBRATION=default)"}

@@ -46,11 +46,6 @@ def kernels():
     return _kernels
 
 
-def compiled():
-    """Whether the compiled kernels run."""
-    return _kernels == "numba"
-
-
 def runs_on(*arrays):
     """Whether the compiled kernels run on these arrays: Numba compiles float32 and float64, not float16."""
     return _kernels == "numba" and all(array.dtype in _DTYPES for array in arrays)
