@@ -85,11 +85,11 @@ def test_a_keras_script_runs_with_string_identifiers():
     assert model.predict(x, verbose=0).shape == (20, 3)
 
 
-def test_import_pulls_in_neither_matplotlib_nor_the_cli_nor_the_lab_nor_optuna_nor_dask():
+def test_import_pulls_in_neither_matplotlib_nor_the_cli_nor_the_lab_nor_optuna_nor_dask_nor_numba():
     src = Path(layerwise.__file__).resolve().parents[1]
     script = ("import sys; import layerwise; "
               "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-              "('matplotlib', 'layerwise_lab', 'torch', 'sklearn', 'optuna', 'dask', 'distributed') "
+              "('matplotlib', 'layerwise_lab', 'torch', 'sklearn', 'optuna', 'dask', 'distributed', 'numba') "
               "or m.startswith('layerwise.cli')))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                             env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"})
