@@ -117,7 +117,7 @@ def test_im2col_matches_its_definition(channels, strides, dilation, layout, ones
 
 
 def test_a_refilled_input_array_is_padded_anew(rng):
-    """The forward pass never takes a remembered padding: callers refill one array batch after batch."""
+    """The padding is made anew on every call: callers refill one array batch after batch."""
     layer = layers.Conv2D(3, 3, padding="same")
     batch = rng.standard_normal((2, 6, 6, 2)).astype(np.float32)
     layer(batch)
@@ -125,16 +125,19 @@ def test_a_refilled_input_array_is_padded_anew(rng):
     np.testing.assert_array_equal(layer(batch), layer(batch.copy()))
 
 
-def test_the_weight_gradient_takes_the_forward_padding_only_of_the_same_array(rng):
+def test_chunks_are_padded_one_by_one_into_shared_buffers(rng):
+    """Each chunk of samples is padded just before its im2col, in the lane's buffer: what is gathered is the
+    same as the im2col of the whole padded batch, and the buffers are the size of one chunk, not of the batch."""
     workspace = Workspace()
-    x, other = (rng.standard_normal((2, 4, 4, 3)).astype(np.float32) for _ in range(2))
-    pads = ((1, 1), (1, 1))
-    padded = conv.pad_spatial(x, pads, workspace=workspace, key="k")
-    assert conv.pad_spatial(x, pads, workspace=workspace, key="k", recall=True) is padded
-    assert conv.pad_spatial(x, ((1, 1), (0, 2)), workspace=workspace, key="k", recall=True) is not padded
-    conv.pad_spatial(other, pads, workspace=workspace, key="k")
-    np.testing.assert_array_equal(conv.pad_spatial(x, pads, workspace=workspace, key="k", recall=True)[:, 1:-1, 1:-1],
-                                  x)
+    x = rng.standard_normal((5, 6, 6, 3)).astype(np.float32)
+    geometry = conv.ConvGeometry.create((6, 6), (3, 3), (1, 1), (1, 1), "same")
+    expected = conv.im2col(conv.pad_spatial(x, geometry.pads), geometry)
+    rows = 36
+    for start, stop, columns in conv._gathered_chunks(x, geometry, [(0, 2), (2, 4), (4, 5)], workspace, 0):
+        np.testing.assert_array_equal(columns, expected[:, start * rows:stop * rows])
+    padded_key, columns_key = conv._chunk(0)
+    sizes = {key[1]: buffer.size for key, buffer in workspace._buffers.items()}
+    assert sizes == {padded_key: 2 * 8 * 8 * 3, columns_key: 2 * rows * 27}
 
 
 @pytest.mark.parametrize("dilation, groups, padding", [(1, 1, "same"), (2, 1, "same"), (1, 2, "valid"), (2, 4, "same")])

@@ -1,49 +1,50 @@
-"""The executor owns the scratch buffers: each layer a model runs gets a workspace that its kernels reuse from
-batch to batch; a layer called on its own gets none; a workspace lives as long as its layer."""
-
-import gc
+"""The executor owns the scratch buffers: each model's passes get a workspace that its kernels reuse from batch
+to batch, shared by all its layers and by the models nested in it; a layer called on its own gets none; a
+workspace lives as long as its model."""
 
 import numpy as np
 
 import layerwise
 from layerwise import layers
 from layerwise.ops import _workspace
+from layerwise.ops._workspace import Workspace
 
 
-def test_scratch_of_a_layer_is_its_own_and_nests():
-    first, second = layers.Dense(2), layers.Dense(2)
+def test_a_pass_inside_another_shares_the_outer_workspace():
+    outer, inner, other = Workspace(), Workspace(), Workspace()
     assert _workspace.current() is None
-    with _workspace.scratch_of(first):
-        outer = _workspace.current()
-        with _workspace.scratch_of(second):
-            assert _workspace.current() not in (None, outer)
+    with _workspace.scratch_of(outer):
+        assert _workspace.current() is outer
+        with _workspace.scratch_of(inner):
+            assert _workspace.current() is outer
         assert _workspace.current() is outer
     assert _workspace.current() is None
-    with _workspace.scratch_of(first):
-        assert _workspace.current() is outer
+    with _workspace.scratch_of(other):
+        assert _workspace.current() is other
 
 
-def test_a_model_reuses_its_convolutions_buffers_across_batches():
-    conv = layers.Conv2D(4, 3, padding="same")
-    model = layerwise.Sequential([layerwise.Input((8, 8, 3)), conv, layers.Flatten(), layers.Dense(2)])
+def _convolutions():
+    return [layers.Conv2D(4, 3, padding="same"), layers.Conv2D(4, 3, padding="same")]
+
+
+def test_a_model_reuses_one_set_of_buffers_across_layers_and_batches():
+    model = layerwise.Sequential([layerwise.Input((8, 8, 3)), *_convolutions(), layers.Flatten(), layers.Dense(2)])
     x = np.random.default_rng(0).standard_normal((16, 8, 8, 3)).astype(np.float32)
     first = model.predict(x, verbose=0)
-    buffers = dict(_workspace._workspaces[conv]._buffers)
-    assert buffers, "the convolution ran without its workspace"
+    buffers = dict(model.workspace._buffers)
+    # One columns buffer and one padded-chunk buffer, for the two convolutions.
+    assert len(buffers) == 2, buffers.keys()
     second = model.predict(x, verbose=0)
-    assert {key: id(array) for key, array in _workspace._workspaces[conv]._buffers.items()} == \
+    assert {key: id(array) for key, array in model.workspace._buffers.items()} == \
         {key: id(array) for key, array in buffers.items()}
     np.testing.assert_array_equal(first, second)
 
 
-def test_a_layer_called_alone_allocates_and_its_workspace_dies_with_it():
+def test_a_nested_model_runs_on_its_outer_models_buffers_and_a_layer_alone_on_none():
     conv = layers.Conv2D(4, 3, padding="same")
     conv(np.ones((2, 8, 8, 3), np.float32))
-    assert conv not in _workspace._workspaces
-    model = layerwise.Sequential([layerwise.Input((8, 8, 3)), conv])
-    model.predict(np.ones((2, 8, 8, 3), np.float32), verbose=0)
-    assert conv in _workspace._workspaces
-    count = len(_workspace._workspaces)
-    del model, conv
-    gc.collect()
-    assert len(_workspace._workspaces) < count
+    assert _workspace.current() is None
+    inner = layerwise.Sequential([layerwise.Input((8, 8, 3)), conv])
+    outer = layerwise.Sequential([layerwise.Input((8, 8, 3)), inner, layers.Flatten(), layers.Dense(2)])
+    outer.predict(np.ones((2, 8, 8, 3), np.float32), verbose=0)
+    assert outer.workspace._buffers and not inner.workspace._buffers

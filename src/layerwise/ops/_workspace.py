@@ -2,17 +2,18 @@
 
 A fresh multi-megabyte NumPy array is a fresh mmap: the kernel zero-fills every page on first touch, which
 costs more than the copy that fills it (an im2col buffer of 58 MB took 51 ms allocated fresh, 15 ms
-reused). So the model's executor runs each layer's forward and backward inside `scratch_of(layer)`, and the
-kernels in `ops/` take their im2col and padding buffers from that layer's `Workspace` (`current`) across
-batches. A layer called outside a model has no workspace, and its kernels allocate afresh.
+reused). So a model's executor runs each pass inside `scratch_of` its `Workspace`, and the kernels in `ops/` take their
+im2col and padding buffers from it (`current`) across batches. The buffers hold nothing from one
+kernel call to the next, so every layer of the pass shares them: a ResNet-20's 19 convolutions use the buffers
+of one, which stay in cache. A layer called outside a model has no workspace, and its kernels allocate afresh.
 
 The buffers are kept per thread (the thread that runs the pass, whose lanes share them): two threads
 calling one model at once never write into each other's buffers.
 """
 
+import functools
 import math
 import threading
-import weakref
 from contextlib import contextmanager
 
 import numpy as np
@@ -21,21 +22,14 @@ from layerwise.ops._lanes import pass_owner
 
 
 class Workspace:
-    """Named buffers that grow on demand and are handed out as views of the requested shape.
-
-    A buffer can also remember what it was filled from (`remember`), so that a caller who would fill it
-    again from the same array (the weight gradient padding the input the forward pass padded) can take
-    it as it is (`recall`). Any `empty` of the key forgets.
-    """
+    """Named buffers that grow on demand and are handed out as views of the requested shape."""
 
     def __init__(self):
         self._buffers = {}
-        self._contents = {}
 
     def empty(self, key, shape, dtype):
         """An uninitialized array of ``shape`` backed by the buffer ``key`` (a view; valid until reused)."""
         key = (pass_owner(), key)
-        self._contents.pop(key, None)
         size = math.prod(shape)
         buffer = self._buffers.get(key)
         if buffer is None or buffer.size < size or buffer.dtype != dtype:
@@ -43,45 +37,37 @@ class Workspace:
             self._buffers[key] = buffer
         return buffer[:size].reshape(shape)
 
-    def remember(self, key, view, source, recipe):
-        """Note that ``view`` (from `empty` of ``key``) now holds ``recipe`` applied to the array ``source``."""
-        self._contents[(pass_owner(), key)] = (view, weakref.ref(source), recipe)
-
-    def recall(self, key, source, recipe):
-        """The view that `remember` noted for ``key`` if it holds ``recipe`` of this very ``source``, else None.
-
-        The source is held by a weak reference, so a new array at a recycled address is never mistaken for it.
-        """
-        view, remembered, remembered_recipe = self._contents.get((pass_owner(), key), (None, lambda: None, None))
-        return view if remembered() is source and remembered_recipe == recipe else None
-
     def clear(self):
         """Release every buffer."""
         self._buffers.clear()
-        self._contents.clear()
 
 
-# The workspace of each layer the executor has run, kept as long as the layer lives.
-_workspaces = weakref.WeakKeyDictionary()
 _running = threading.local()
 
 
 @contextmanager
-def scratch_of(owner):
-    """Let the kernels called inside (in this thread) reuse the buffers of ``owner``, a layer."""
-    workspace = _workspaces.get(owner)
-    if workspace is None:
-        workspace = _workspaces[owner] = Workspace()
+def scratch_of(workspace):
+    """Let the kernels called inside (in this thread) reuse the buffers of ``workspace``, unless they already
+    reuse those of an enclosing pass (a model nested in another runs on its outer model's buffers)."""
     outer = getattr(_running, "workspace", None)
-    _running.workspace = workspace
+    _running.workspace = workspace if outer is None else outer
     try:
         yield
     finally:
         _running.workspace = outer
 
 
+def with_workspace(method):
+    """Decorate a model's forward or backward pass to run inside `scratch_of` the model's ``workspace``."""
+    @functools.wraps(method)
+    def in_workspace(model, *args, **kwargs):
+        with scratch_of(model.workspace):
+            return method(model, *args, **kwargs)
+    return in_workspace
+
+
 def current():
-    """The workspace of the layer the executor is running in this thread (`scratch_of`), or None."""
+    """The workspace of the pass the executor is running in this thread (`scratch_of`), or None."""
     return getattr(_running, "workspace", None)
 
 

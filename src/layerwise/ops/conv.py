@@ -146,21 +146,14 @@ class ConvGeometry:
         return padded[:, i * dh:i * dh + sh * (ho - 1) + 1:sh, j * dw:j * dw + sw * (wo - 1) + 1:sw]
 
 
-def pad_spatial(x, pads, value=0.0, workspace=None, key="padded", recall=False):
+def pad_spatial(x, pads, value=0.0, workspace=None, key="padded"):
     """x (N, H, W, C) with its H and W axes padded by ``pads`` ((top, bottom), (left, right)) of ``value``.
 
-    With a `Workspace`, the padded array lives in its buffer ``key``. With ``recall``, a buffer that still
-    holds x padded the same way is returned as it is: the weight gradient takes what the forward pass
-    padded. (A forward pass always pads anew: its caller may have refilled the same array since.)
+    With a `Workspace`, the padded array lives in its buffer ``key``.
     """
     (top, bottom), (left, right) = pads
     if not (top or bottom or left or right):
         return x
-    recipe = (pads, value)
-    if workspace is not None and recall:
-        padded = workspace.recall(key, x, recipe)
-        if padded is not None:
-            return padded
     n, h, w, c = x.shape
     padded = empty(workspace, key, (n, h + top + bottom, w + left + right, c), x.dtype)
 
@@ -172,8 +165,6 @@ def pad_spatial(x, pads, value=0.0, workspace=None, key="padded", recall=False):
         part[:, top:top + h, left + w:] = value
         part[:, top:top + h, left:left + w] = x[start:stop]
     in_lanes(fill, n, sample_bytes(padded))
-    if workspace is not None:
-        workspace.remember(key, padded, x, recipe)
     return padded
 
 
@@ -261,23 +252,28 @@ def _column_chunks(start, stop, per_sample):
 
 
 def _chunk(lane):
-    """The workspace key of a lane's chunk buffer, which the forward pass, the weight gradient and the input
-    gradient of a layer share: each uses it only within its own call, so one buffer per lane serves all three
-    (two, of the lectures' second convolution's 4 MB each, fewer than a buffer per kernel)."""
-    return "chunk", lane
+    """The workspace keys of a lane's chunk buffers (its padded samples, its columns), which every convolution's
+    forward pass, weight gradient and input gradient share: each uses them only within its own call."""
+    return ("padded chunk", lane), ("chunk", lane)
 
 
-def _gathered_chunks(padded, geometry, chunks, workspace, key, ones=False):
-    """Yield (start, stop, columns) per chunk, the columns in one reused buffer."""
+def _gathered_chunks(x, geometry, chunks, workspace, lane, ones=False):
+    """Yield (start, stop, columns) per chunk of x's samples, padded and gathered in reused buffers.
+
+    Each chunk is padded on its own, just before its im2col reads it: the padded samples are still in cache,
+    and no padded copy of the whole batch is ever made (the second convolution of the lectures' CNN kept 12 MB
+    of them per step, its input's and its output gradient's)."""
     (ho, wo), g = geometry.output_hw, geometry.groups
-    (kh, kw), channels = geometry.kernel_size, padded.shape[-1]
+    (kh, kw), channels = geometry.kernel_size, x.shape[-1]
+    padded_key, columns_key = _chunk(lane)
     rows = (chunks[0][1] - chunks[0][0]) * ho * wo
-    buffer = empty(workspace, key, (g, rows, kh * kw * channels // g + bool(ones)), padded.dtype)
+    buffer = empty(workspace, columns_key, (g, rows, kh * kw * channels // g + bool(ones)), x.dtype)
     for start, stop in chunks:
-        yield start, stop, im2col(padded[start:stop], geometry, buffer[:, :(stop - start) * ho * wo], ones)
+        padded = pad_spatial(x[start:stop], geometry.pads, workspace=workspace, key=padded_key)
+        yield start, stop, im2col(padded, geometry, buffer[:, :(stop - start) * ho * wo], ones)
 
 
-def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None, key="columns", activation=None):
+def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None, activation=None):
     """y = x * w + b (see the module docstring), or phi(x * w + b); returns (y, columns).
 
     ``activation`` is an element-wise phi(z, out=z) applied in place in the same cache-blocked pass as the
@@ -285,13 +281,12 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
 
     ``columns`` is the im2col matrix, returned when ``keep_columns`` and it fits `MEMORY_BUDGET_BYTES`, so
     that `conv2d_backward_kernel` need not gather it again: a list of (start, stop, columns of samples
-    start:stop), one per lane. Otherwise None. With a `Workspace`, the padded input lives in its buffer
-    ``key + " padded"`` and the columns that are not kept in its chunk buffer of each lane (`_chunk`).
+    start:stop), one per lane. Otherwise None. With a `Workspace`, each lane pads and gathers its chunks in its
+    chunk buffers (`_chunk`); kept columns get arrays of their own.
     """
     workspace = current() if workspace is None else workspace
     n, g = len(x), geometry.groups
     (ho, wo), filters = geometry.output_hw, kernel.shape[-1]
-    padded = pad_spatial(x, geometry.pads, workspace=workspace, key=key + " padded")
     weights = grouped_kernel(kernel, g)
     in_product = bias is not None and g == 1
     if in_product:
@@ -304,8 +299,8 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
     def lane(index, start, stop):
         chunks = [(start, stop)] if keep else _column_chunks(start, stop, per_sample)
         # Kept columns get arrays of their own: a layer called at several nodes of a graph keeps one per call.
-        for first, last, columns in _gathered_chunks(padded, geometry, chunks, None if keep else workspace,
-                                                     _chunk(index), ones=in_product):
+        for first, last, columns in _gathered_chunks(x, geometry, chunks, None if keep else workspace, index,
+                                                     ones=in_product):
             _matmul_into(columns, weights, _grouped_rows(y[first:last], g))
         if bias is not None or activation is not None:
             add_bias(y[start:stop], bias, activation)
@@ -350,14 +345,13 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
                              dy_rows[:, start * rows_per_sample:stop * rows_per_sample])
         products = run_lanes(lane, [(start, stop) for start, stop, _ in columns])
     else:
-        padded = pad_spatial(x, geometry.pads, workspace=workspace, key="columns padded", recall=True)
         per_sample = _column_bytes(geometry, x.shape[-1], x.itemsize)
         ones = bias_grad is not None and g == 1
 
         def lane(index, start, stop):
             product = 0
-            for first, last, part in _gathered_chunks(padded, geometry, _column_chunks(start, stop, per_sample),
-                                                      workspace, _chunk(index), ones):
+            for first, last, part in _gathered_chunks(x, geometry, _column_chunks(start, stop, per_sample),
+                                                      workspace, index, ones):
                 product = product + np.matmul(part.transpose(0, 2, 1),
                                               dy_rows[:, first * rows_per_sample:last * rows_per_sample])
             return product
@@ -401,7 +395,7 @@ def _flipped_input_gradient(dy, kernel, geometry, workspace=None):
     (top, bottom), (left, right) = geometry.pads
     pads = (((kh - 1) * dh - top, (kh - 1) * dh - bottom), ((kw - 1) * dw - left, (kw - 1) * dw - right))
     gradient_geometry = ConvGeometry(tuple(dy.shape[1:3]), (kh, kw), (1, 1), (dh, dw), pads, g)
-    return conv2d_forward(dy, flipped, None, gradient_geometry, workspace=workspace, key="input gradient")[0]
+    return conv2d_forward(dy, flipped, None, gradient_geometry, workspace=workspace)[0]
 
 
 def _scatter_input_gradient(dy, kernel, geometry, workspace=None):
@@ -418,7 +412,7 @@ def _scatter_input_gradient(dy, kernel, geometry, workspace=None):
         padded_grad[start:stop] = 0
         chunks = _column_chunks(start, stop, per_sample)
         rows = (chunks[0][1] - chunks[0][0]) * ho * wo
-        buffer = empty(workspace, _chunk(index), (g, rows, weights_t.shape[2]), dy.dtype)
+        buffer = empty(workspace, _chunk(index)[1], (g, rows, weights_t.shape[2]), dy.dtype)
         for first, last in chunks:
             part = buffer[:, :(last - first) * ho * wo]
             _matmul_into(dy_rows[:, first * ho * wo:last * ho * wo], weights_t, part)
