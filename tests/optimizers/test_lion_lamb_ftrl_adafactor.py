@@ -84,7 +84,7 @@ def test_steps_follow_kerass_update_rule(factory, reference, shape, float64, rng
 
 
 def test_lamb_and_adafactor_read_the_whole_tensor_even_when_large(float64, rng):
-    """Their norms and means span the tensor, so a large one is not updated as two halves in parallel."""
+    """Their norms and means span the whole tensor, also of a large one."""
     start = rng.normal(size=(300, 200))
     grads = [rng.normal(size=start.shape) for _ in range(3)]
     for factory, reference in ((lambda: optimizers.Lamb(0.01), lamb_reference),

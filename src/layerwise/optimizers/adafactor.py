@@ -42,8 +42,6 @@ class Adafactor(Optimizer):
         Shazeer & Stern, "Adafactor: Adaptive Learning Rates with Sublinear Memory Cost", ICML 2018.
     """
 
-    elementwise = False  # the row and column statistics and the rms read the whole tensor
-
     def __init__(self, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30, epsilon_2=1e-3, clip_threshold=1.0,
                  relative_step=True, name=None, **kwargs):
         super().__init__(learning_rate, name, **kwargs)

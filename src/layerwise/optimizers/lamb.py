@@ -30,8 +30,6 @@ class Lamb(Optimizer):
         You et al., "Large Batch Optimization for Deep Learning: Training BERT in 76 minutes", ICLR 2020.
     """
 
-    elementwise = False  # the trust ratio reads the norms of the whole tensor
-
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name=None, **kwargs):
         super().__init__(learning_rate, name, **kwargs)
         self.beta_1 = check_fraction("Lamb", "beta_1", beta_1)

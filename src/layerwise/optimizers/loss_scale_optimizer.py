@@ -60,7 +60,6 @@ class LossScaleOptimizer(Optimizer):
 
     #: `Model` training leaves gradients that are not finite to `apply` (the step is skipped).
     handles_non_finite_gradients = True
-    elementwise = False
 
     def __init__(self, inner_optimizer, initial_scale=2.0 ** 15, dynamic_growth_steps=2000, name=None, **kwargs):
         # Not Optimizer.__init__: learning rate, iterations and clipping are the inner optimizer's, which it

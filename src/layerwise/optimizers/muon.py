@@ -89,8 +89,6 @@ class Muon(Optimizer):
         (arXiv:2502.16982). Lecture 001 (momentum, Adam).
     """
 
-    elementwise = False  # the Newton-Schulz iteration reads the whole matrix
-
     def __init__(self, learning_rate=0.001, adam_beta_1=0.9, adam_beta_2=0.999, adam_weight_decay=0.004,
                  epsilon=1e-7, weight_decay=0.004, name=None, exclude_layers=None, exclude_embeddings=True,
                  muon_a=3.4445, muon_b=-4.7750, muon_c=2.0315, adam_lr_ratio=1, momentum=0.95, ns_steps=5,
