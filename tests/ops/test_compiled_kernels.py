@@ -133,6 +133,22 @@ def test_batch_normalization_trains_alike_with_either_kernels(kernels, rng, floa
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("in_place", [False, True])
+def test_relu_is_numpys_nan_and_infinities_included(dtype, in_place, rng):
+    from layerwise import activations
+    x = rng.standard_normal((3, 7, 5)).astype(dtype)
+    x[0, 0, :3] = np.nan, np.inf, -np.inf
+
+    def relu():
+        source = x.copy()
+        return activations.relu(source, out=source if in_place else None)
+    reference, compiled = _both(relu)
+    assert compiled.dtype == dtype and np.isnan(compiled[0, 0, 0]) and compiled[0, 0, 1] == np.inf
+    np.testing.assert_array_equal(compiled, reference)
+    np.testing.assert_array_equal(compiled[~np.isnan(x)], np.where(x > 0, x, 0)[~np.isnan(x)])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_relus_gradient_is_numpys_nan_and_infinity_included(dtype, rng):
     from layerwise import activations
     y = activations.relu(rng.standard_normal((4, 6, 5)).astype(dtype))

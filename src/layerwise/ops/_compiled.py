@@ -104,6 +104,26 @@ max_pool_tiles = _Kernel(_max_pool_tiles)
 route_tiles = _Kernel(_route_tiles)
 
 
+def _relu(out, x):
+    """out = max(x, 0) (1-D arrays, distinct; a NaN stays NaN, as NumPy's maximum): one vectorized select, where
+    NumPy's maximum took 1.6x as long (6.4 MB of float32 in cache, on the AMD Zen 4 machine: 0.28 against 0.18 ms).
+    For out and x the same array, `relu_in_place`: the compiler's check that out and x do not overlap fails
+    there, and its scalar fallback was 2.4x slower."""
+    zero = x.dtype.type(0)
+    for index in range(out.size):
+        value = x[index]
+        out[index] = zero if value < zero else value
+
+
+def _relu_in_place(x):
+    """x = max(x, 0) in place (a 1-D array): a store only where x < 0 (6.4 MB of float32 in cache, on the AMD Zen 4
+    machine: 0.10 ms, NumPy's maximum 0.16 ms)."""
+    zero = x.dtype.type(0)
+    for index in range(x.size):
+        if x[index] < zero:
+            x[index] = zero
+
+
 def _relu_gradient(out, dy, y):
     """out = dy * (y > 0) (1-D arrays; a NaN or infinite dy stays NaN, as NumPy's product): ReLU's backward pass
     in one pass, without NumPy's boolean temporary (a 1.6M-value float32 slice: 0.81 ms with NumPy, 0.43 ms
@@ -120,6 +140,8 @@ def _add_scaled_flat(out, x, alpha):
         out[index] += alpha * x[index]
 
 
+relu = _Kernel(_relu)
+relu_in_place = _Kernel(_relu_in_place)
 relu_gradient = _Kernel(_relu_gradient)
 add_scaled_flat = _Kernel(_add_scaled_flat)
 
