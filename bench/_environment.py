@@ -44,5 +44,5 @@ def report_environment() -> None:
           f"{calibration['memory_bound']}, for dense models {calibration['dense']}; im2col chunks of "
           f"{calibration['conv_chunk_bytes'] / 2**20:g} MB; stride-1 input gradients "
           f"{calibration['conv_input_gradient']}; timings {calibration.get('timings', 'n/a')}")
-    print(f"layerwise kernels: {layerwise.config.kernels()} (max pooling, batch normalization, ReLU's gradient, "
-          "SGD's step; NumPy's elsewhere)")
+    print(f"layerwise kernels: {layerwise.config.kernels()} (max pooling, batch normalization, ReLU and its "
+          "gradient, SGD's step; NumPy's elsewhere)")

@@ -132,6 +132,8 @@ def measure(repeats=5) -> dict:
         choices["conv_chunk_bytes"] = (best if times[best] < (1.0 - MARGIN) * times[conv.DEFAULT_CHUNK_BYTES]
                                        else conv.DEFAULT_CHUNK_BYTES)
         timings["conv_chunk_ms"] = {f"{count // 2**20} MB": round(1e3 * seconds, 2) for count, seconds in times.items()}
+        # The input gradient is timed with the chunks chosen, not with the last candidate tried.
+        conv.CACHE_CHUNK_BYTES = choices["conv_chunk_bytes"]
         times = _median_times(_input_gradient(choices["memory_bound"]), ("flipped", "scatter"),
                               lambda kind: setattr(conv, "INPUT_GRADIENT", kind), repeats)
         default = conv.DEFAULT_INPUT_GRADIENT
