@@ -15,7 +15,7 @@ Three choices today:
   with the flipped kernel, or by scattering dJ/dY W^T onto the input; the input gradient of the CNN's second
   convolution is timed both ways (the whole step would hide a difference in one of its passes).
 
-A few seconds, once per machine.
+About ten seconds, once per machine.
 
 The choice is cached in the user's cache directory (``$LAYERWISE_CACHE_DIR``, else ``$XDG_CACHE_HOME/layerwise``
 or ``~/.cache/layerwise``), keyed by what it depends on: the CPU model, the BLAS library (kernel and version),
@@ -45,6 +45,8 @@ MARGIN = 0.10
 #: Above this many cores kept busy by other work (`busy_cores`), a choice measured then would say more about
 #: that work than about the machine: the default rule is kept, for this process only.
 BUSY_CORES = 0.75
+#: Untimed steps after each switch of setting, then timed ones (see `_median_times`).
+WARM_STEPS, TIMED_STEPS = 2, 2
 #: The im2col chunk sizes tried: around the L2 (1-2 MB per core) and L3 shares of the machines measured so far.
 CHUNK_CANDIDATES = (1 * 2**20, 2 * 2**20, conv.DEFAULT_CHUNK_BYTES, 8 * 2**20)
 
@@ -96,17 +98,21 @@ def _workloads():
 def _median_times(step, settings, apply, repeats):
     """{setting: median seconds of a training step} with each setting applied in turn, interleaved (A B A B ...).
 
-    Each setting's timed step follows an untimed one: the first step after a switch pays for the switch (BLAS's
-    threads and the lanes' pool waking, scratch buffers resized), 40 ms more than the 57 of the lectures' CNN
-    step on the AMD Zen 4 machine, which would measure the switching rather than the setting."""
+    Each setting's `TIMED_STEPS` timed steps follow `WARM_STEPS` untimed ones: the first steps after a switch pay for it (BLAS's
+    threads and the lanes' pool waking, scratch buffers resized). On the AMD Zen 4 machine the lectures' CNN step
+    took 75 and 62 ms on the first two steps after a switch into lanes, then 45-47 ms; in the calling thread 54-55
+    ms throughout. Timed after one untimed step, the calling thread looked 10-15% faster, and lanes, 17% faster
+    for that step (and 25% for a ResNet-20 step), were turned down in one calibration out of two."""
     times = {setting: [] for setting in settings}
     for _ in range(repeats):
         for setting in settings:
             apply(setting)
-            step()
-            start = time.perf_counter()
-            step()
-            times[setting].append(time.perf_counter() - start)
+            for _ in range(WARM_STEPS):
+                step()
+            for _ in range(TIMED_STEPS):
+                start = time.perf_counter()
+                step()
+                times[setting].append(time.perf_counter() - start)
     return {setting: float(np.median(values)) for setting, values in times.items()}
 
 
