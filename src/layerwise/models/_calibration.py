@@ -99,10 +99,10 @@ def _median_times(step, settings, apply, repeats):
     """{setting: median seconds of a training step} with each setting applied in turn, interleaved (A B A B ...).
 
     Each setting's `TIMED_STEPS` timed steps follow `WARM_STEPS` untimed ones: the first steps after a switch pay
-    for it (BLAS's threads and the lanes' pool waking, scratch buffers resized). On the AMD Zen 4 machine the lectures' CNN step
-    took 75 and 62 ms on the first two steps after a switch into lanes, then 45-47 ms; in the calling thread 54-55
-    ms throughout. Timed after one untimed step, the calling thread looked 10-15% faster, and lanes, 17% faster
-    for that step (and 25% for a ResNet-20 step), were turned down in one calibration out of two."""
+    for it (BLAS's threads and the lanes' pool waking, scratch buffers resized). On the AMD Zen 4 machine the
+    lectures' CNN step took 75 and 62 ms on the first two steps after a switch into lanes, then 45-47 ms; in the
+    calling thread 54-55 ms throughout. Timed after one untimed step, the calling thread looked 10-15% faster, and
+    lanes, 17% faster for that step (and 25% for a ResNet-20 step), were turned down in one calibration out of two."""
     times = {setting: [] for setting in settings}
     for _ in range(repeats):
         for setting in settings:

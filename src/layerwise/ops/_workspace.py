@@ -2,10 +2,10 @@
 
 A fresh multi-megabyte NumPy array is a fresh mmap: the kernel zero-fills every page on first touch, which
 costs more than the copy that fills it (an im2col buffer of 58 MB took 51 ms allocated fresh, 15 ms
-reused). So a model's executor runs each pass inside `scratch_of` its `Workspace`, and the kernels in `ops/` take their
-im2col and padding buffers from it (`current`) across batches. The buffers hold nothing from one
-kernel call to the next, so every layer of the pass shares them: a ResNet-20's 19 convolutions use the buffers
-of one, which stay in cache. A layer called outside a model has no workspace, and its kernels allocate afresh.
+reused). So a model's executor runs each pass inside `scratch_of` its `Workspace`, and the kernels in `ops/` take
+their im2col and padding buffers from it (`current`) across batches. The buffers hold nothing from one kernel call
+to the next, so every layer of the pass shares them: a ResNet-20's 19 convolutions use the buffers of one, which
+stay in cache. A layer called outside a model has no workspace, and its kernels allocate afresh.
 
 The buffers are kept per thread (the thread that runs the pass, whose lanes share them): two threads
 calling one model at once never write into each other's buffers.
@@ -36,10 +36,6 @@ class Workspace:
             buffer = np.empty(size, dtype=dtype)
             self._buffers[key] = buffer
         return buffer[:size].reshape(shape)
-
-    def clear(self):
-        """Release every buffer."""
-        self._buffers.clear()
 
 
 _running = threading.local()

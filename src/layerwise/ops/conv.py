@@ -17,8 +17,8 @@ Every loop runs over kernel offsets, groups or batch chunks, never over samples 
 split into one slice per core (`layerwise.ops._lanes`), and each lane gathers and multiplies its own
 chunks. The im2col matrix is kept for the weight gradient when the whole batch's fits
 `MEMORY_BUDGET_BYTES`; otherwise it is gathered in chunks below `CACHE_CHUNK_BYTES`, so that the GEMM
-reads it from cache. Large scratch buffers are reused from batch to batch: each kernel's ``workspace`` is by
-default the one of the layer the model's executor is running (`layerwise.ops._workspace.current`).
+reads it from cache. Scratch buffers are reused from batch to batch and from layer to layer: each kernel's
+``workspace`` is by default the one of the model pass the executor is running (`layerwise.ops._workspace.current`).
 """
 
 from dataclasses import dataclass
