@@ -2,6 +2,8 @@
 return conventions, the *_on_batch methods, compile errors, bad data, divergence, dtypes, progress output
 and Keras's resolution of "accuracy"."""
 
+import weakref
+
 import numpy as np
 import pytest
 
@@ -424,3 +426,35 @@ def test_a_callback_can_stop_training(rng):
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
     history = model.fit(x, y, epochs=5, batch_size=5, callbacks=[HookRecorder(stop_at_batch=1)], verbose=0)
     assert history.epoch == [0] and model.optimizer.iterations == 2
+
+
+class _RecordProbe(Layer):
+    """An identity layer whose call record holds an array of its own, and which notes, as it runs, whether the
+    array of the last training step's record is still alive."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.last = []
+        self.seen_alive = []
+
+    def forward(self, x, training=False):
+        self.seen_alive.append(any(reference() is not None for reference in self.last))
+        self.held = np.ones(1000)
+        self.last[:] = [weakref.ref(self.held)]
+        return x
+
+    def backward(self, dy):
+        return dy
+
+
+def test_the_last_steps_record_of_a_node_is_released_before_the_node_runs_again(rng):
+    """So that the node's new arrays can take its old ones' memory (not allocated on top of them)."""
+    probe = _RecordProbe()
+    model = layerwise.Sequential([Input((4,)), Dense(3), probe, Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = rng.standard_normal((8, 4)), rng.standard_normal((8, 2))
+    for _ in range(3):
+        model.train_on_batch(x, y)
+    assert probe.seen_alive == [False, False, False]
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    assert probe.seen_alive == [False] * 5
