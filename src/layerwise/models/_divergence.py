@@ -5,7 +5,8 @@ more than ``max_loss_growth`` times the run's first positive batch loss) and tha
 finite; after the update, that every parameter and every optimizer state array is finite. A tensor is
 checked by one BLAS dot product, ||a||^2 = a . a, finite exactly when every entry is finite and the norm
 does not overflow (in float32, ||a|| < 1.8e19: a tensor that large has diverged anyway). That is one read
-of each tensor per step, about 0.2% of an MLP's step, so the checks are always on.
+of each tensor per step: 0.23 s of a 4.8 s epoch of bench/mlp_mnist.py's MLP (784-1024-1024-10, batch 128, on the AMD
+Zen 4 machine), whose weights are large against its batch; the checks are always on.
 
 Only when a check fails is the culprit looked for: the first non-finite parameter or state array in the
 model's order, the first layer whose output on the batch is non-finite, the gradient that went non-finite
