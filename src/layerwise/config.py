@@ -184,7 +184,7 @@ def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_i
 
 def kernels() -> str:
     """Which implementation runs the kernels that have a compiled twin (max pooling's tiling windows, batch
-    normalization's element-wise passes, ReLU's gradient, SGD's step): "numba" when Numba is installed
+    normalization's element-wise passes, ReLU and its gradient, SGD's step): "numba" when Numba is installed
     (``pip install layerwise[numba]``), unless ``LAYERWISE_KERNELS=numpy`` or `set_kernels` chose NumPy's, which
     are the reference (`layerwise.ops._compiled` has the measurements).
 

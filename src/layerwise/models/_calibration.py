@@ -116,6 +116,13 @@ def _median_times(step, settings, apply, repeats):
     return {setting: float(np.median(values)) for setting, values in times.items()}
 
 
+def _chosen(times, default):
+    """The fastest setting of ``times`` ({setting: seconds}) if it beats ``default``'s time by `MARGIN`, else
+    ``default``."""
+    best = min(times, key=times.get)
+    return best if times[best] < (1.0 - MARGIN) * times[default] else default
+
+
 def measure(repeats=5) -> dict:
     """Time each workload's training step in lanes and in the calling thread, then the convolutional one with
     each im2col chunk size, and return the choices (the default unless another is faster by `MARGIN`) with the
@@ -127,24 +134,19 @@ def measure(repeats=5) -> dict:
         for kind, (model, x, y) in workloads.items():
             times = _median_times(lambda: model.train_on_batch(x, y), (True, False),
                                   lambda lanes: _lanes.set_policy(**{kind: lanes}), repeats)
-            usual, other = times[_lanes.DEFAULT_POLICY[kind]], times[not _lanes.DEFAULT_POLICY[kind]]
-            choices[kind] = _lanes.DEFAULT_POLICY[kind] != (other < (1.0 - MARGIN) * usual)
+            choices[kind] = _chosen(times, _lanes.DEFAULT_POLICY[kind])
             timings[kind] = {"lanes_ms": round(1e3 * times[True], 2), "calling_thread_ms": round(1e3 * times[False], 2)}
         _lanes.set_policy(memory_bound=choices["memory_bound"])
         model, x, y = workloads["memory_bound"]
         times = _median_times(lambda: model.train_on_batch(x, y), CHUNK_CANDIDATES,
                               lambda count: setattr(conv, "CACHE_CHUNK_BYTES", count), repeats)
-        best = min(times, key=times.get)
-        choices["conv_chunk_bytes"] = (best if times[best] < (1.0 - MARGIN) * times[conv.DEFAULT_CHUNK_BYTES]
-                                       else conv.DEFAULT_CHUNK_BYTES)
+        choices["conv_chunk_bytes"] = _chosen(times, conv.DEFAULT_CHUNK_BYTES)
         timings["conv_chunk_ms"] = {f"{count // 2**20} MB": round(1e3 * seconds, 2) for count, seconds in times.items()}
         # The input gradient is timed with the chunks chosen, not with the last candidate tried.
         conv.CACHE_CHUNK_BYTES = choices["conv_chunk_bytes"]
         times = _median_times(_input_gradient(choices["memory_bound"]), ("flipped", "scatter"),
                               lambda kind: setattr(conv, "INPUT_GRADIENT", kind), repeats)
-        default = conv.DEFAULT_INPUT_GRADIENT
-        other = next(kind for kind in times if kind != default)
-        choices["conv_input_gradient"] = other if times[other] < (1.0 - MARGIN) * times[default] else default
+        choices["conv_input_gradient"] = _chosen(times, conv.DEFAULT_INPUT_GRADIENT)
         timings["conv_input_gradient_ms"] = {kind: round(1e3 * seconds, 2) for kind, seconds in times.items()}
     finally:
         _lanes.set_policy(**saved)

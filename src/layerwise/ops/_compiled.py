@@ -8,7 +8,7 @@ backward routing are one pass each. Measured on the AMD Zen 4 machine, one threa
 NumPy's strided copy (2.2 against 6.6 ms for (128, 14, 14, 32)), and compiled direct sums for convolutions over
 one to three channels were slower than im2col and a matrix product (5.5 against 2.6 ms for the forward pass of
 the lectures' first convolution, 1 channel to 32, both cores): convolutions keep NumPy's. Batch normalization's
-element-wise passes, ReLU's gradient and plain gradient descent's step are compiled too (below).
+element-wise passes, ReLU and its gradient, and plain gradient descent's step are compiled too (below).
 
 Numba is optional (``pip install layerwise[numba]``): without it, or with ``LAYERWISE_KERNELS=numpy`` or
 ``layerwise.config.set_kernels("numpy")``, every kernel runs NumPy's code, which stays the reference that the
@@ -62,8 +62,6 @@ class _Kernel:
 
             self.compiled = numba.njit(nogil=True, cache=True)(self.function)
         return self.compiled(*args)
-
-
 
 
 def _max_pool_tiles(x, ph, pw, y, argmax):
