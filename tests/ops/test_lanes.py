@@ -14,6 +14,7 @@ import pytest
 
 import layerwise
 from layerwise import layers
+from layerwise.models import trainer
 from layerwise.ops import _lanes, conv, normalization, pooling
 from layerwise.ops._workspace import Workspace
 from layerwise.ops.dense import product
@@ -344,3 +345,99 @@ def test_training_in_lanes_follows_the_one_lane_run(lanes, rng):
     np.testing.assert_allclose(loss_three, loss_one, rtol=1e-5)
     for a, b in zip(weights_one, weights_three):
         np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
+
+
+def test_side_by_side_spreads_whole_passes_over_the_lanes_each_its_own_owner(lanes):
+    all_started = threading.Barrier(3, timeout=10)  # broken, and raising, unless three passes overlap
+
+    def run(index):
+        if index < 3:
+            all_started.wait()
+        # Inside a pass, kernels run as one lane, and scratch buffers belong to the thread running the pass.
+        return index, threading.get_ident(), _lanes.pass_owner(), _lanes.lane_slices(9)
+
+    results = _lanes.side_by_side([lambda index=index: run(index) for index in range(7)])
+    assert [index for index, *_ in results] == list(range(7))
+    assert len({ident for _, ident, _, _ in results}) == 3
+    for _, ident, owner, slices in results:
+        assert owner == ident and slices == [(0, 9)]
+    assert _lanes.side_by_side([lambda: _lanes.lane_slices(9)]) == [[(0, 9)]]  # one pass: the caller's own
+
+
+def test_an_error_in_a_pass_run_side_by_side_is_raised_after_the_others_finished(lanes):
+    finished = []
+
+    def run(index):
+        if index == 1:
+            raise ValueError("pass 1 failed")
+        finished.append(index)
+
+    with pytest.raises(ValueError, match="pass 1 failed"):
+        _lanes.side_by_side([lambda index=index: run(index) for index in range(3)])
+    assert sorted(finished) == [0, 2]
+
+
+class RecordedBatches(layerwise.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.events = []
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        self.events.append(("begin", batch))
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self.events.append(("end", batch))
+
+
+def test_predict_and_evaluate_run_batches_side_by_side_as_one_after_another(lanes, lanes_run, rng):
+    model = _residual_network()
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    x, y = rng.normal(size=(70, 6, 6, 3)).astype("float32"), rng.integers(0, 3, 70)
+    assert model.independent_batches and model._batches_at_once() == 3 * 8 == 3 * trainer._BATCHES_PER_LANE
+    recorded = RecordedBatches()
+    side = (model.predict(x, batch_size=2, verbose=0, callbacks=[recorded]),
+            model.evaluate(x, y, batch_size=2, verbose=0))
+    assert 2 in lanes_run
+    # 35 batches in groups of 24: each group's begins, then its ends, in order.
+    groups = (range(24), range(24, 35))
+    assert recorded.events == [(event, step) for group in groups for event in ("begin", "end") for step in group]
+    model._batches_at_once = lambda stochastic=False: 1
+    one_by_one = model.predict(x, batch_size=2, verbose=0), model.evaluate(x, y, batch_size=2, verbose=0)
+    # A pass in one lane splits no product, and rounds as the products split over three lanes may not.
+    np.testing.assert_allclose(side[0], one_by_one[0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(side[1], one_by_one[1], rtol=1e-5)
+
+
+class Shifted(layers.Layer):
+    """A user's layer: layerwise cannot know whether its inference keeps state or draws random numbers."""
+
+    def forward(self, x, training=False):
+        return x + 1.0
+
+    def backward(self, dy):
+        return dy
+
+
+class DeclaredShifted(Shifted):
+    independent_batches = True
+
+
+def test_only_batches_known_to_be_independent_run_side_by_side(lanes):
+    def model(*inner):
+        return layerwise.Sequential([layerwise.Input(shape=(4, 4, 2)), layers.Conv2D(2, 3, padding="same"), *inner])
+
+    assert model(layers.MaxPooling2D()).independent_batches
+    assert model(model(layers.Flatten())).independent_batches
+    assert not model(Shifted()).independent_batches
+    assert not model(model(Shifted())).independent_batches
+    assert model(DeclaredShifted()).independent_batches
+    assert not model(layers.Lambda(layerwise.ops.relu)).independent_batches
+    recurrent = layerwise.Sequential([layerwise.Input(shape=(3, 2), batch_size=4), layers.GRU(2, stateful=True)])
+    assert not recurrent.independent_batches and layers.GRU(2).independent_batches
+    assert layers.Bidirectional(layers.GRU(2)).independent_batches
+    assert not layers.Bidirectional(layers.GRU(2, stateful=True)).independent_batches
+    kept = model(Shifted())
+    kept.compile(optimizer="sgd", loss="mse")
+    assert kept._batches_at_once() == 1
+    sampled = model(layers.Dropout(0.5))
+    assert sampled._batches_at_once() == 3 * trainer._BATCHES_PER_LANE and sampled._batches_at_once(stochastic=True) == 1

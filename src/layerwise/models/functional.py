@@ -192,6 +192,10 @@ class Functional(Model):
         return any(layer.memory_bound for layer in self.layers)
 
     @property
+    def independent_batches(self):
+        return super().independent_batches and all(layer.independent_batches for layer in self.layers)
+
+    @property
     def weights(self):
         return _unique(p for layer in self.layers for p in layer.weights)
 

@@ -12,6 +12,7 @@ The data may be arrays, a `layerwise.data.Dataset`, a `layerwise.data.Sequence` 
 of (x, y) batches (`layerwise.data.adapter`); arrays are prepared once, other sources batch by batch.
 """
 
+import functools
 import json
 import numbers
 
@@ -29,9 +30,15 @@ from layerwise.models._data_checks import as_numbers, check_finite
 from layerwise.models._divergence import DivergenceWatch
 from layerwise.models._multi_io import OutputLosses, SampleArrays
 from layerwise.models._sample_weights import check_class_weight, check_sample_weight, class_sample_weights
+from layerwise.ops._lanes import side_by_side, threads, uses_lanes
 from layerwise.utils._arguments import check_integer
 
 _DEFAULT_BATCH_SIZE = 32
+#: `predict` and `evaluate` run batches side by side in groups of this many per lane, a callback's
+#: ``on_*_batch_begin`` called for each batch of a group before it runs and ``on_*_batch_end`` after: every group
+#: ends with a wait for the last lane. The lectures' CNN's inference of 10,000 images on the AMD Zen 4 machine
+#: (two lanes): 0.88 s with 1 batch per lane and group, 0.83 s with 8, 0.81 s with the whole set as one group.
+_BATCHES_PER_LANE = 8
 
 
 def verbose_level(verbose, where) -> int:
@@ -362,9 +369,23 @@ class Trainer:
     def _evaluated_loss(self, x, y, sample_weight):
         """(the compiled loss plus the terms of ``add_loss``, the outputs) of one batch in inference mode: Keras
         evaluates the loss it trains on, a VAE's KL term included."""
+        y_pred, added_loss = self._evaluated_outputs(x)
+        return self.loss(self._inputs(y), y_pred, sample_weight) + added_loss, y_pred
+
+    def _evaluated_outputs(self, x):
+        """(the outputs, the sum of the ``add_loss`` terms) of one batch in inference mode."""
         call = self.new_call()
-        y_pred = call(self._inputs(x), training=False, input_gradient=False)
-        return self.loss(self._inputs(y), y_pred, sample_weight) + call.added_loss, y_pred
+        return call(self._inputs(x), training=False, input_gradient=False), call.added_loss
+
+    def _batches_at_once(self, stochastic=False):
+        """How many batches' inference `predict` and `evaluate` run side by side (`side_by_side`):
+        `_BATCHES_PER_LANE` per lane when the model's passes use lanes on this machine and its batches are
+        independent (`Layer.independent_batches`), else 1.
+        Monte Carlo passes (``stochastic``) draw from shared generators, and run one after another so that a
+        seed gives the same draws."""
+        if stochastic or not getattr(self, "independent_batches", False) or not uses_lanes(self.memory_bound):
+            return 1
+        return threads() * _BATCHES_PER_LANE
 
     # ---- files (see layerwise.saving) ---------------------------------------------------------
     def save(self, filepath):
@@ -683,13 +704,17 @@ class Trainer:
         self._reset_metrics()
         callback_list, _ = self._callbacks(callbacks, 0)
         callback_list.on_test_begin()
-        for step, raw_batch in enumerate(batches.epoch()):
-            x_batch, y_batch, w_batch = convert(*raw_batch)
-            callback_list.on_test_batch_begin(step)
-            loss_value, y_pred = self._evaluated_loss(x_batch, y_batch, w_batch)
-            loss_tracker.update_state(loss_value, len(y_batch))
-            self._update_metrics(y_batch, y_pred, w_batch)
-            callback_list.on_test_batch_end(step, self._logs(loss_tracker))
+        for group in _groups(enumerate(batches.epoch()), self._batches_at_once()):
+            group = [(step, convert(*raw_batch)) for step, raw_batch in group]
+            for step, _ in group:
+                callback_list.on_test_batch_begin(step)
+            results = side_by_side([functools.partial(self._evaluated_outputs, x_batch)
+                                    for _, (x_batch, _, _) in group])
+            for (step, (_, y_batch, w_batch)), (y_pred, added_loss) in zip(group, results):
+                loss_value = self.loss(self._inputs(y_batch), y_pred, w_batch) + added_loss
+                loss_tracker.update_state(loss_value, len(y_batch))
+                self._update_metrics(y_batch, y_pred, w_batch)
+                callback_list.on_test_batch_end(step, self._logs(loss_tracker))
         logs = self._logs(loss_tracker)
         callback_list.on_test_end(logs)
         if verbose:
@@ -708,6 +733,11 @@ class Trainer:
                 scaling"): the mean of N forward passes in which only the stochastic layers (dropout,
                 noise) run in training mode, so every pass draws fresh masks while layers such as batch
                 normalization stay in inference mode. None: one deterministic pass (weight scaling).
+
+        Where the model's passes use lanes on this machine and its batches are independent
+        (`Layer.independent_batches`), `predict` and `evaluate` run several batches side by side, one per lane,
+        in groups of 8 per lane: the callbacks see each group's ``on_predict_batch_begin``
+        calls before it runs, and its ``on_predict_batch_end`` calls after.
         """
         check_integer(mc_samples, "mc_samples", "predict", allow_none=True)
         batch_size = _batch_size(batch_size, "predict")
@@ -716,10 +746,14 @@ class Trainer:
         callback_list, _ = self._callbacks(callbacks, 0)
         callback_list.on_predict_begin()
         outputs = []
-        for step, (x_batch, _, _) in enumerate(batches.epoch()):
-            callback_list.on_predict_batch_begin(step)
-            outputs.append(self._predict_batch(convert(x_batch, None, None)[0], mc_samples))
-            callback_list.on_predict_batch_end(step)
+        for group in _groups(enumerate(batches.epoch()), self._batches_at_once(mc_samples is not None)):
+            x_batches = [convert(x_batch, None, None)[0] for _, (x_batch, _, _) in group]
+            for step, _ in group:
+                callback_list.on_predict_batch_begin(step)
+            outputs += side_by_side([functools.partial(self._predict_batch, x_batch, mc_samples)
+                                     for x_batch in x_batches])
+            for step, _ in group:
+                callback_list.on_predict_batch_end(step)
         callback_list.on_predict_end()
         if not outputs:
             if not isinstance(batches, ArrayBatches):
@@ -742,6 +776,18 @@ class Trainer:
             total += self._infer(x_batch, training="stochastic")
         total /= mc_samples
         return total
+
+
+def _groups(items, size):
+    """Lists of ``size`` consecutive items (the last may be shorter)."""
+    group = []
+    for item in items:
+        group.append(item)
+        if len(group) == size:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def _as_config(metric):

@@ -22,6 +22,7 @@ one lane count to another.
 import functools
 import math
 import os
+import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -153,14 +154,17 @@ def pass_owner() -> int:
     return getattr(_state, "owner", None) or threading.get_ident()
 
 
-def run_lanes(function, slices):
+def run_lanes(function, slices, own_passes=False):
     """[function(lane, start, stop) for each slice]: the first in the calling thread, the others in the
-    pool, side by side (inside `all_cores`; elsewhere one after the other in the calling thread)."""
+    pool, side by side (inside `all_cores`; elsewhere one after the other in the calling thread).
+
+    Each lane works for the caller's pass (its scratch buffers are the caller's, `pass_owner`), unless
+    ``own_passes``: then each lane runs a pass of its own, with buffers of its own."""
     if len(slices) <= 1 or getattr(_state, "mode", None) != "all cores":
         return [function(lane, *bounds) for lane, bounds in enumerate(slices)]
     executor, _ = _resources()
     # The caller's floating-point error handling holds in every lane (np.errstate is per thread before NumPy 2).
-    errors, owner = np.geterr(), pass_owner()
+    errors, owner = np.geterr(), None if own_passes else pass_owner()
     futures = [executor.submit(_in_lane, function, lane, *bounds, errors=errors, owner=owner)
                for lane, bounds in enumerate(slices[1:], 1)]
     try:
@@ -174,7 +178,8 @@ def run_lanes(function, slices):
 
 def _in_lane(function, lane, start, stop, errors=None, owner=None):
     """function(lane, start, stop), with the kernels it calls kept to this lane (and ``errors``, the
-    caller's np.geterr(), in force in another thread, whose pass belongs to the thread ``owner``)."""
+    caller's np.geterr(), in force in another thread, whose pass belongs to the thread ``owner``, or to this
+    thread for None)."""
     _state.mode = "lane"
     if errors is None:
         return function(lane, start, stop)
@@ -184,6 +189,32 @@ def _in_lane(function, lane, start, stop, errors=None, owner=None):
             return function(lane, start, stop)
     finally:
         _state.owner = None
+
+
+def side_by_side(passes):
+    """``[run() for run in passes]`` for independent passes (one batch's inference each), spread over the lanes
+    inside `all_cores`: each lane takes the next pass no lane has taken, runs it as its owner (with scratch
+    buffers of its own) and the pass's kernels in that lane alone.
+
+    One dispatch for many passes instead of one per kernel: the lectures' CNN called its lanes about ten times
+    per batch of inference, and every call costs a round trip to the pool and a wait for the slower lane. Taking
+    passes one at a time keeps the lanes even when one is slowed down."""
+    if len(passes) == 1:
+        return [passes[0]()]
+    results, untaken = [None] * len(passes), queue.SimpleQueue()
+    for index in range(len(passes)):
+        untaken.put(index)
+
+    def lane(_lane, _start, _stop):
+        while True:
+            try:
+                index = untaken.get_nowait()
+            except queue.Empty:
+                return
+            results[index] = passes[index]()
+    with all_cores():
+        run_lanes(lane, [(0, 0)] * min(threads(), len(passes)), own_passes=True)
+    return results
 
 
 def in_lanes(function, batch, bytes_per_sample=None):

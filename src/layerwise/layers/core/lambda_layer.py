@@ -94,6 +94,9 @@ class Lambda(Layer):
         Keras ``keras.layers.Lambda``.
     """
 
+    #: f is the user's, and may draw random numbers or keep state.
+    independent_batches = False
+
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
         if not callable(function):

@@ -96,6 +96,10 @@ class RNN(MaskConsumer, Layer):
     def sublayers(self):
         return [self.cell]
 
+    @property
+    def independent_batches(self):
+        return not self.stateful and super().independent_batches
+
     def new_call(self):
         # What a call's backward needs lives in its cell: each call gets its own (sharing the weights).
         call = super().new_call()
