@@ -440,4 +440,5 @@ def test_only_batches_known_to_be_independent_run_side_by_side(lanes):
     kept.compile(optimizer="sgd", loss="mse")
     assert kept._batches_at_once() == 1
     sampled = model(layers.Dropout(0.5))
-    assert sampled._batches_at_once() == 3 * trainer._BATCHES_PER_LANE and sampled._batches_at_once(stochastic=True) == 1
+    assert sampled._batches_at_once() == 3 * trainer._BATCHES_PER_LANE
+    assert sampled._batches_at_once(stochastic=True) == 1

@@ -101,7 +101,8 @@ class Lambda(Layer):
         super().__init__(**kwargs)
         if not callable(function):
             raise TypeError(f"Lambda '{self.name}': function must be callable, received {function!r}")
-        self.function, self.output_shape, self.mask, self.arguments = function, output_shape, mask, dict(arguments or {})
+        self.function, self.output_shape, self.mask = function, output_shape, mask
+        self.arguments = dict(arguments or {})
 
     def call(self, inputs):
         return self.function(inputs, **self.arguments)
