@@ -260,9 +260,9 @@ class Layer:
         """Whether this layer's inference on one batch is independent of its inference on any other: it carries
         no state from one call to the next and draws no random numbers in inference mode. Then the executor may
         run several batches' inference at once (`Model.predict` and `Model.evaluate` do, where that pays on this
-        machine). Every layer of layerwise is, but for a stateful
-        recurrent layer and `Lambda` (whose function is the user's); a layer class defined elsewhere may keep state
-        or draw random numbers in inference, so it is not, unless it says so (``independent_batches = True``)."""
+        machine). Every layer of layerwise is, but for a stateful recurrent layer and `Lambda` (whose function is
+        the user's); a layer class defined elsewhere may keep state or draw random numbers in inference, so it is
+        not, unless it says so (``independent_batches = True``)."""
         return (type(self).__module__.partition(".")[0] == "layerwise"
                 and all(layer.independent_batches for layer in self.sublayers()))
 

@@ -378,11 +378,10 @@ class Trainer:
         return call(self._inputs(x), training=False, input_gradient=False), call.added_loss
 
     def _batches_at_once(self, stochastic=False):
-        """How many batches' inference `predict` and `evaluate` run side by side (`side_by_side`):
-        `_BATCHES_PER_LANE` per lane when the model's passes use lanes on this machine and its batches are
-        independent (`Layer.independent_batches`), else 1.
-        Monte Carlo passes (``stochastic``) draw from shared generators, and run one after another so that a
-        seed gives the same draws."""
+        """How many batches' inference `predict` and `evaluate` run side by side (`side_by_side`), after the first
+        batch: `_BATCHES_PER_LANE` per lane when the model's passes use lanes on this machine and its batches are
+        independent (`Layer.independent_batches`), else 1. Monte Carlo passes (``stochastic``) draw from shared
+        generators, and run one after another so that a seed gives the same draws."""
         if stochastic or not getattr(self, "independent_batches", False) or not uses_lanes(self.memory_bound):
             return 1
         return threads() * _BATCHES_PER_LANE
@@ -735,9 +734,9 @@ class Trainer:
                 normalization stay in inference mode. None: one deterministic pass (weight scaling).
 
         Where the model's passes use lanes on this machine and its batches are independent
-        (`Layer.independent_batches`), `predict` and `evaluate` run several batches side by side, one per lane,
-        in groups of 8 per lane: the callbacks see each group's ``on_predict_batch_begin``
-        calls before it runs, and its ``on_predict_batch_end`` calls after.
+        (`Layer.independent_batches`), `predict` and `evaluate` run the batches after the first side by side, one
+        per lane, in groups of 8 per lane: the callbacks see each group's ``on_predict_batch_begin`` calls before
+        it runs, and its ``on_predict_batch_end`` calls after.
         """
         check_integer(mc_samples, "mc_samples", "predict", allow_none=True)
         batch_size = _batch_size(batch_size, "predict")
@@ -779,13 +778,14 @@ class Trainer:
 
 
 def _groups(items, size):
-    """Lists of ``size`` consecutive items (the last may be shorter)."""
-    group = []
+    """The first item alone, then lists of ``size`` consecutive items (the last may be shorter): a model that builds
+    its weights on its first call builds them in the calling thread, before any batches run side by side."""
+    group, first = [], True
     for item in items:
         group.append(item)
-        if len(group) == size:
+        if first or len(group) == size:
             yield group
-            group = []
+            group, first = [], False
     if group:
         yield group
 
