@@ -171,6 +171,22 @@ def test_a_plain_gradient_step_is_numpys(dtype, rng):
     np.testing.assert_allclose(compiled, value - dtype(0.1) * grad, rtol=1e-6, atol=1e-7)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_compiled_step_sums_the_squared_norm_of_its_result_in_the_same_pass(dtype, rng):
+    from layerwise.ops.elementwise import add_scaled_norm
+    value, grad = rng.standard_normal((7, 5)).astype(dtype), rng.standard_normal((7, 5)).astype(dtype)
+    def step():
+        out = value.copy()
+        return out, add_scaled_norm(out, grad, -0.1)
+    (_, numpy_norm), (stepped, norm) = _both(step)
+    assert numpy_norm is None  # NumPy's step would take another pass to sum it: the caller reads the result itself
+    np.testing.assert_allclose(norm, np.vdot(stepped, stepped), rtol=1e-5 if dtype == np.float32 else 1e-12)
+    grad[3, 1] = np.nan
+    assert np.isnan(_both(lambda: add_scaled_norm(value.copy(), grad, -0.1))[1])
+    huge = np.full((4,), np.finfo(dtype).max / 4, dtype)  # finite, but too large to square
+    assert np.isinf(_both(lambda: add_scaled_norm(huge.copy(), huge, 1.0))[1])
+
+
 def test_sgd_trains_alike_with_either_kernels(rng):
     x, y = rng.standard_normal((64, 8)).astype(np.float32), rng.integers(0, 3, 64)
 

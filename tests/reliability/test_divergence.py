@@ -9,6 +9,8 @@ import layerwise
 from layerwise import callbacks
 from layerwise.errors import DivergenceError
 from layerwise.layers import Dense, Input
+from layerwise.models import _divergence
+from layerwise.ops import _compiled
 from layerwise.optimizers import SGD, Adam
 
 
@@ -88,6 +90,29 @@ def test_a_parameter_made_non_finite_by_the_update_is_reported_at_that_batch(rng
     with pytest.raises(DivergenceError, match=r"Parameter (hidden|out)/(kernel|bias) became .* in the update at "
                                               r"epoch 1, batch 1"):
         model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+
+
+@pytest.mark.parametrize("kernels", ["numba", "numpy"])
+def test_a_parameter_whose_update_summed_its_norm_is_not_read_again(kernels, rng, monkeypatch):
+    if kernels not in _compiled.CHOICES:
+        pytest.skip("Numba is not installed")
+    saved = layerwise.config.kernels()
+    layerwise.config.set_kernels(kernels)
+    read = []
+    finite = _divergence._finite
+    monkeypatch.setattr(_divergence, "_finite", lambda array: read.append(array) or finite(array))
+    x, y = _regression(rng, scale=1.0)
+    model = _model(SGD(learning_rate=0.01))
+    model.build((None, 3))
+    model.get_layer("out").kernel.constraint = layerwise.constraints.MaxNorm(1.0)
+    try:
+        model.train_on_batch(x[:8], y[:8])
+    finally:
+        layerwise.config.set_kernels(saved)
+    parameters = {id(w.value): w.name for w in model.weights}
+    read_after = [parameters[id(a)] for a in read if id(a) in parameters]  # the gradients are arrays of their own
+    # The constrained kernel's values changed after its step summed them: it is read; with NumPy's step, every one.
+    assert read_after == (["out/kernel"] if kernels == "numba" else [w.name for w in model.weights])
 
 
 def test_a_non_finite_gradient_is_refused_before_the_update(rng):

@@ -53,14 +53,14 @@ class _Kernel:
     layerwise: importing it took 0.2 s, half of ``import layerwise``, which a program that never reaches a compiled
     kernel should not pay."""
 
-    def __init__(self, function):
-        self.function, self.compiled = function, None
+    def __init__(self, function, **options):
+        self.function, self.options, self.compiled = function, options, None
 
     def __call__(self, *args):
         if self.compiled is None:
             import numba
 
-            self.compiled = numba.njit(nogil=True, cache=True)(self.function)
+            self.compiled = numba.njit(nogil=True, cache=True, **self.options)(self.function)
         return self.compiled(*args)
 
 
@@ -132,16 +132,24 @@ def _relu_gradient(out, dy, y):
 
 
 def _add_scaled_flat(out, x, alpha):
-    """out += alpha * x (1-D arrays) in one pass: a plain gradient-descent step, which NumPy takes in two, through
-    a temporary (a whole MLP epoch, 784-1024-1024-10 on MNIST, 6% faster on the AMD Zen 4 machine)."""
+    """out += alpha * x (1-D arrays) in one pass, which returns sum(out^2) of the result: a plain gradient-descent
+    step, which NumPy takes in two, through a temporary (a whole MLP epoch, 784-1024-1024-10 on MNIST, 6% faster on
+    the AMD Zen 4 machine), and the squared norm by which `fit` checks that the parameter is still finite, without
+    reading it again (the MLP's parameters, after two matrix products: 0.57 ms for the step with its sum, as for
+    the step alone, against 0.87 ms for the step and a BLAS dot product). The sum may be added in any order
+    (compiled with reassociation, so that it vectorizes); the step itself is computed exactly as NumPy's."""
+    total = out.dtype.type(0)
     for index in range(out.size):
-        out[index] += alpha * x[index]
+        value = out[index] + alpha * x[index]
+        out[index] = value
+        total += value * value
+    return total
 
 
 relu = _Kernel(_relu)
 relu_in_place = _Kernel(_relu_in_place)
 relu_gradient = _Kernel(_relu_gradient)
-add_scaled_flat = _Kernel(_add_scaled_flat)
+add_scaled_flat = _Kernel(_add_scaled_flat, fastmath={"reassoc"})
 
 
 # Batch normalization's element-wise passes over a `layerwise.ops.normalization.fold_channels` view (rows of f C

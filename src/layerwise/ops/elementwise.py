@@ -24,17 +24,32 @@ def sum_into(out, arrays):
 
 
 def add_scaled(out, x, alpha, scratch=None):
-    """out += alpha * x for arrays of one shape, in one compiled pass when the compiled kernels run and both are
-    contiguous (`layerwise.ops._compiled`), else through ``scratch`` (or a temporary); alpha in ``out``'s dtype.
+    """out += alpha * x for arrays of one shape (see `add_scaled_norm`); returns ``out``.
 
     Example:
         >>> import numpy as np
         >>> add_scaled(np.ones(3), np.array([1.0, 2.0, 3.0]), -0.5)
         array([ 0.5,  0. , -0.5])
     """
+    add_scaled_norm(out, x, alpha, scratch)
+    return out
+
+
+def add_scaled_norm(out, x, alpha, scratch=None):
+    """out += alpha * x for arrays of one shape, and the squared norm of the result: in one compiled pass when the
+    compiled kernels run and both are contiguous (`layerwise.ops._compiled`), else through ``scratch`` (or a
+    temporary) and then None, as a norm would take another pass; alpha in ``out``'s dtype. The norm is summed in
+    ``out``'s dtype and in any order: it tells whether the result is finite and not too large to square.
+
+    Example:
+        >>> import numpy as np
+        >>> out = np.ones(2)
+        >>> norm = add_scaled_norm(out, np.array([2.0, 4.0]), -0.5)
+        >>> out, norm in (None, 1.0)  # 1.0 where the step ran compiled
+        (array([ 0., -1.]), True)
+    """
     alpha = out.dtype.type(alpha)
     if _compiled.runs_on(out, x) and out.flags.c_contiguous and x.flags.c_contiguous and out.shape == x.shape:
-        _compiled.add_scaled_flat(out.reshape(-1), x.reshape(-1), alpha)
-        return out
+        return float(_compiled.add_scaled_flat(out.reshape(-1), x.reshape(-1), alpha))
     out += np.multiply(x, alpha, out=scratch)
-    return out
+    return None

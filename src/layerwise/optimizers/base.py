@@ -93,6 +93,9 @@ class Optimizer:
         self.clipvalue, self.global_clipnorm = clipvalue, global_clipnorm
         self.iterations = 0
         self._slots = {}
+        #: {parameter: ||θ||²} after the last `apply`, for the parameters whose update step found it in its own
+        #: pass (plain gradient descent's compiled step): `fit`'s checks need not read those parameters again.
+        self.updated_squared_norms = {}
 
     @property
     def learning_rate(self) -> float:
@@ -140,14 +143,18 @@ class Optimizer:
         self.build(parameters)
         learning_rate = self.learning_rate
         self.clip_gradients([p.grad for p in parameters])
+        self.updated_squared_norms = {}
         for parameter in parameters:
             weight_decay = self.weight_decay_of(parameter)
             if weight_decay:
                 parameter.value *= 1.0 - learning_rate * weight_decay
-            self.update_step(parameter, self._slots[parameter], learning_rate)
+            squared_norm = self.update_step(parameter, self._slots[parameter], learning_rate)
+            if squared_norm is not None:
+                self.updated_squared_norms[parameter] = squared_norm
         for parameter in parameters:
             if parameter.constraint is not None:
                 parameter.value[...] = parameter.constraint(parameter.value)
+                self.updated_squared_norms.pop(parameter, None)
         self.iterations += 1
 
     def weight_decay_of(self, parameter):
@@ -159,7 +166,9 @@ class Optimizer:
         `LossScaleOptimizer` multiplies it by its loss scale."""
         return loss
 
-    def update_step(self, parameter, slots, learning_rate) -> None:
+    def update_step(self, parameter, slots, learning_rate):
+        """Update ``parameter.value`` from ``parameter.grad``; return its squared norm afterwards where the update
+        found it in the same pass (`updated_squared_norms`), else None."""
         raise NotImplementedError
 
     @property

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise.ops.elementwise import add_scaled
+from layerwise.ops.elementwise import add_scaled_norm
 from layerwise.optimizers.base import Optimizer
 
 
@@ -53,8 +53,7 @@ class SGD(Optimizer):
 
     def update_step(self, parameter, slots, learning_rate):
         if not self.momentum:
-            add_scaled(parameter.value, parameter.grad, -learning_rate, scratch=slots["_step"])
-            return
+            return add_scaled_norm(parameter.value, parameter.grad, -learning_rate, scratch=slots["_step"])
         step = np.multiply(parameter.grad, -learning_rate, out=slots["_step"])
         if self.momentum:
             velocity = slots["momentum"]
