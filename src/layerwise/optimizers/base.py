@@ -149,7 +149,7 @@ class Optimizer:
             if weight_decay:
                 parameter.value *= 1.0 - learning_rate * weight_decay
             squared_norm = self.update_step(parameter, self._slots[parameter], learning_rate)
-            if squared_norm is not None:
+            if isinstance(squared_norm, numbers.Real):  # a step of another kind may return anything else
                 self.updated_squared_norms[parameter] = squared_norm
         for parameter in parameters:
             if parameter.constraint is not None:
