@@ -10,8 +10,9 @@ def _activation(name, keras_defaults=None):
     def op(x, **kwargs):
         return activations.recorded(name, x, **{**(keras_defaults or {}), **kwargs})
     op.__name__ = op.__qualname__ = name
+    defaults = f" (Keras ops defaults: {keras_defaults})" if keras_defaults else ""
     op.__doc__ = (f"The {name} activation, ``keras.ops.{name}`` (`layerwise.activations.{name}` and its gradient)"
-                  f"; keyword arguments as the activation's{' (Keras ops defaults: ' + str(keras_defaults) + ')' if keras_defaults else ''}.\n\n"
+                  f"; keyword arguments as the activation's{defaults}.\n\n"
                   f"    Example:\n        >>> import numpy as np\n        >>> from layerwise import ops\n"
                   f"        >>> ops.{name}(np.zeros((2, 3))).shape\n        (2, 3)\n    ")
     return op
