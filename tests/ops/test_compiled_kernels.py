@@ -163,9 +163,14 @@ def test_relus_gradient_is_numpys_nan_and_infinity_included(dtype, rng):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_a_plain_gradient_step_is_numpys(dtype, rng):
-    from layerwise.ops.elementwise import add_scaled
+    from layerwise.ops.elementwise import add_scaled_norm
     value, grad = rng.standard_normal((7, 5)).astype(dtype), rng.standard_normal((7, 5)).astype(dtype)
-    reference, compiled = _both(lambda: add_scaled(value.copy(), grad, -0.1))
+
+    def step():
+        out = value.copy()
+        add_scaled_norm(out, grad, -0.1)
+        return out
+    reference, compiled = _both(step)
     assert compiled.dtype == dtype
     np.testing.assert_allclose(compiled, reference, rtol=1e-6 if dtype == np.float32 else 1e-15, atol=0)
     np.testing.assert_allclose(compiled, value - dtype(0.1) * grad, rtol=1e-6, atol=1e-7)

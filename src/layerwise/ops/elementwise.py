@@ -23,18 +23,6 @@ def sum_into(out, arrays):
     return elementwise_in_lanes(_sum, out, *arrays)
 
 
-def add_scaled(out, x, alpha, scratch=None):
-    """out += alpha * x for arrays of one shape (see `add_scaled_norm`); returns ``out``.
-
-    Example:
-        >>> import numpy as np
-        >>> add_scaled(np.ones(3), np.array([1.0, 2.0, 3.0]), -0.5)
-        array([ 0.5,  0. , -0.5])
-    """
-    add_scaled_norm(out, x, alpha, scratch)
-    return out
-
-
 def add_scaled_norm(out, x, alpha, scratch=None):
     """out += alpha * x for arrays of one shape, and the squared norm of the result: in one compiled pass when the
     compiled kernels run and both are contiguous (`layerwise.ops._compiled`), else through ``scratch`` (or a
