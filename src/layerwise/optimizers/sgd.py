@@ -55,14 +55,13 @@ class SGD(Optimizer):
         if not self.momentum:
             return add_scaled_norm(parameter.value, parameter.grad, -learning_rate, scratch=slots["_step"])
         step = np.multiply(parameter.grad, -learning_rate, out=slots["_step"])
-        if self.momentum:
-            velocity = slots["momentum"]
-            velocity *= self.momentum
-            velocity += step
-            if self.nesterov:
-                step += velocity * self.momentum
-            else:
-                step = velocity
+        velocity = slots["momentum"]
+        velocity *= self.momentum
+        velocity += step
+        if self.nesterov:
+            step += velocity * self.momentum
+        else:
+            step = velocity
         parameter.value += step
 
     def get_config(self):
