@@ -127,13 +127,15 @@ def calibrate(force=False) -> dict:
     batch normalization and pooling, one of dense layers, and the faster way kept for each kind of model
     (`layerwise.models._calibration`). The convolutional step is then timed with im2col chunks of 1 to 8 MB
     (`layerwise.ops.conv.CACHE_CHUNK_BYTES`), and the fastest kept, and a stride-1 convolution's input gradient
-    is timed as a convolution with the flipped kernel and as a scatter (`layerwise.ops.conv.INPUT_GRADIENT`).
+    is timed as a convolution with the flipped kernel and as a scatter (`layerwise.ops.conv.INPUT_GRADIENT`), and 3x3
+    stride-1 convolutions by im2col and by Winograd's minimal filtering (`layerwise.ops.conv.ALGORITHM`).
     Done on its own at the first model pass that could use lanes, and cached per machine in the user's cache
     directory; ``force=True`` measures anew.
 
     Returns:
         {"memory_bound": bool, "dense": bool, "conv_chunk_bytes": int, "conv_input_gradient": "flipped" or
-        "scatter", "timings": {...}, "source": "cache" | "measured", ...}.
+        "scatter", "conv_algorithm": "im2col" or "winograd", "timings": {...}, "source": "cache" | "measured",
+        ...}.
 
     Example:
         >>> import os
@@ -143,8 +145,8 @@ def calibrate(force=False) -> dict:
         ...     decided = calibrate()
         >>> decided["source"], decided["memory_bound"], decided["dense"], decided["conv_chunk_bytes"] // 2**20
         ('default (LAYERWISE_CALIBRATION=default)', True, False, 4)
-        >>> calibration()["memory_bound"], calibration()["conv_input_gradient"]
-        (True, 'flipped')
+        >>> calibration()["memory_bound"], calibration()["conv_input_gradient"], calibration()["conv_algorithm"]
+        (True, 'flipped', 'im2col')
         >>> set_calibration(**saved)  # back to what was in force
     """
     return _lanes.calibrate(force)
@@ -152,23 +154,29 @@ def calibrate(force=False) -> dict:
 
 def calibration() -> dict:
     """The choices in force: {"memory_bound": bool or None, "dense": bool or None, "conv_chunk_bytes": int,
-    "conv_input_gradient": "flipped" or "scatter"} (None: not decided yet).
+    "conv_input_gradient": "flipped" or "scatter", "conv_algorithm": "im2col" or "winograd"} (None: not decided
+    yet).
 
     Example:
         >>> saved = calibration()
-        >>> set_calibration(memory_bound=True, dense=False, conv_input_gradient="flipped")
-        >>> calibration()
-        {'memory_bound': True, 'dense': False, 'conv_chunk_bytes': 4194304, 'conv_input_gradient': 'flipped'}
+        >>> set_calibration(memory_bound=True, dense=False, conv_chunk_bytes=4 * 2**20, conv_input_gradient="flipped",
+        ...                 conv_algorithm="winograd")
+        >>> calibration()  # doctest: +NORMALIZE_WHITESPACE
+        {'memory_bound': True, 'dense': False, 'conv_chunk_bytes': 4194304, 'conv_input_gradient': 'flipped',
+         'conv_algorithm': 'winograd'}
         >>> set_calibration(**saved)  # back to what was in force
     """
-    return {**_lanes.policy(), "conv_chunk_bytes": conv.CACHE_CHUNK_BYTES, "conv_input_gradient": conv.INPUT_GRADIENT}
+    return {**_lanes.policy(), "conv_chunk_bytes": conv.CACHE_CHUNK_BYTES, "conv_input_gradient": conv.INPUT_GRADIENT,
+            "conv_algorithm": conv.ALGORITHM}
 
 
-def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_input_gradient=None) -> None:
+def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_input_gradient=None,
+                    conv_algorithm=None) -> None:
     """Override the calibration: whether passes of models with memory-bound layers (convolution, pooling, batch
     normalization) / of other models run in lanes, the size of the chunks in which convolutions gather their
-    im2col columns, and how a stride-1 convolution's input gradient is computed ("flipped" or "scatter"); None
-    leaves a choice to the calibration (its default until the calibration runs).
+    im2col columns, how a stride-1 convolution's input gradient is computed ("flipped" or "scatter"), and how
+    3x3 stride-1 convolutions are ("im2col" or "winograd", `layerwise.ops.winograd`); None leaves a choice to the
+    calibration (its default until the calibration runs).
 
     Example:
         >>> saved = calibration()
@@ -179,14 +187,15 @@ def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_i
     """
     conv.set_chunk_bytes(conv_chunk_bytes)
     conv.set_input_gradient(conv_input_gradient)
+    conv.set_algorithm(conv_algorithm)
     _lanes.set_policy(memory_bound=memory_bound, dense=dense)
 
 
 def kernels() -> str:
     """Which implementation runs the kernels that have a compiled twin (max pooling's tiling windows, batch
-    normalization's element-wise passes, ReLU and its gradient, SGD's step): "numba" when Numba is installed
-    (``pip install layerwise[numba]``), unless ``LAYERWISE_KERNELS=numpy`` or `set_kernels` chose NumPy's, which
-    are the reference (`layerwise.ops._compiled` has the measurements).
+    normalization's element-wise passes, ReLU and its gradient, SGD's step, Winograd's transforms): "numba" when
+    Numba is installed (``pip install layerwise[numba]``), unless ``LAYERWISE_KERNELS=numpy`` or `set_kernels`
+    chose NumPy's, which are the reference (`layerwise.ops._compiled` has the measurements).
 
     Example:
         >>> kernels() in ("numba", "numpy")

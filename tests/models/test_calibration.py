@@ -12,8 +12,9 @@ from layerwise.models import _calibration
 from layerwise.ops import _lanes, conv
 
 CHOSEN = {"memory_bound": True, "dense": False, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
-          "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT}
-MEASURED = {**CHOSEN, "conv_chunk_bytes": 2**21, "conv_input_gradient": "scatter"}  # what fast_measure returns
+          "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM}
+# What fast_measure returns.
+MEASURED = {**CHOSEN, "conv_chunk_bytes": 2**21, "conv_input_gradient": "scatter", "conv_algorithm": "winograd"}
 
 
 @pytest.fixture
@@ -30,8 +31,7 @@ def fast_measure(monkeypatch):
 
     def measure(repeats=5):
         calls.append(repeats)
-        return {"memory_bound": True, "dense": False, "conv_chunk_bytes": 2**21, "conv_input_gradient": "scatter",
-                "timings": {}}
+        return {**MEASURED, "timings": {}}
     monkeypatch.setattr(_calibration, "measure", measure)
     return calls
 
@@ -98,6 +98,10 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
     assert set(gradient_ms) == {"flipped", "scatter"} and min(gradient_ms.values()) > 0
     scatter = gradient_ms["scatter"] < (1 - _calibration.MARGIN) * gradient_ms["flipped"]
     assert result["conv_input_gradient"] == ("scatter" if scatter else "flipped")
+    algorithm_ms = result["timings"]["conv_algorithm_ms"]
+    assert set(algorithm_ms) == {"im2col", "winograd"} and min(algorithm_ms.values()) > 0
+    winograd = algorithm_ms["winograd"] < (1 - _calibration.MARGIN) * algorithm_ms["im2col"]
+    assert result["conv_algorithm"] == ("winograd" if winograd else "im2col")
     assert layerwise.config.calibration() == CHOSEN  # left as it was
 
 

@@ -1,6 +1,6 @@
 """How this machine runs a model's passes best, measured once and cached (`layerwise.config.calibrate`).
 
-Three choices today:
+Four choices today:
 
 * whether a model's forward and backward passes run in lanes (`layerwise.ops._lanes`: the batch split over the
   cores, BLAS held to one thread) or in the calling thread with BLAS's own threads. It depends on the CPU, its
@@ -13,7 +13,10 @@ Three choices today:
   timed with each of `CHUNK_CANDIDATES`;
 * how a stride-1 convolution's input gradient is computed (`layerwise.ops.conv.INPUT_GRADIENT`): as a convolution
   with the flipped kernel, or by scattering dJ/dY W^T onto the input; the input gradient of the CNN's second
-  convolution is timed both ways (the whole step would hide a difference in one of its passes).
+  convolution is timed both ways (the whole step would hide a difference in one of its passes);
+* how 3x3 stride-1 convolutions are computed (`layerwise.ops.conv.ALGORITHM`): by im2col and a matrix product, or
+  by Winograd's minimal filtering (`layerwise.ops.winograd`); the forward pass and both gradients of two such
+  convolutions, the CNN's second and one of ResNet-20's second stage, are timed both ways.
 
 About ten seconds, once per machine.
 
@@ -127,7 +130,7 @@ def measure(repeats=5) -> dict:
     """Time each workload's training step in lanes and in the calling thread, then the convolutional one with
     each im2col chunk size, and return the choices (the default unless another is faster by `MARGIN`) with the
     median times in milliseconds."""
-    saved, saved_conv = _lanes.policy(), (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT)
+    saved, saved_conv = _lanes.policy(), (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM)
     choices, timings = {}, {}
     workloads = _workloads()
     try:
@@ -148,9 +151,14 @@ def measure(repeats=5) -> dict:
                               lambda kind: setattr(conv, "INPUT_GRADIENT", kind), repeats)
         choices["conv_input_gradient"] = _chosen(times, conv.DEFAULT_INPUT_GRADIENT)
         timings["conv_input_gradient_ms"] = {kind: round(1e3 * seconds, 2) for kind, seconds in times.items()}
+        conv.INPUT_GRADIENT = choices["conv_input_gradient"]
+        times = _median_times(_three_by_three(choices["memory_bound"]), ("im2col", "winograd"),
+                              lambda name: setattr(conv, "ALGORITHM", name), repeats)
+        choices["conv_algorithm"] = _chosen(times, conv.DEFAULT_ALGORITHM)
+        timings["conv_algorithm_ms"] = {name: round(1e3 * seconds, 2) for name, seconds in times.items()}
     finally:
         _lanes.set_policy(**saved)
-        conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT = saved_conv
+        conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM = saved_conv
     return {**choices, "timings": timings}
 
 
@@ -166,6 +174,28 @@ def _input_gradient(lanes):
     def step():
         with _lanes.all_cores() if lanes else contextlib.nullcontext():
             conv.conv2d_backward_input(dy, kernel, geometry, workspace=workspace)
+    return step
+
+
+def _three_by_three(lanes):
+    """The forward pass, weight gradient and input gradient of two 3x3 stride-1 convolutions, batches of 128: the
+    CNN's second (14x14, 32 channels to 64) and one of ResNet-20's second stage (16x16, 32 to 32)."""
+    rng = np.random.default_rng(0)
+    cases = []
+    for size, channels, filters in ((14, 32, 64), (16, 32, 32)):
+        x = rng.normal(size=(128, size, size, channels)).astype("float32")
+        kernel = rng.normal(size=(3, 3, channels, filters)).astype("float32")
+        geometry = conv.ConvGeometry.create((size, size), (3, 3), (1, 1), (1, 1), "same")
+        cases.append((x, kernel, np.zeros_like(kernel), geometry, rng.normal(size=(128, size, size, filters))
+                      .astype("float32")))
+    workspace = Workspace()
+
+    def step():
+        with _lanes.all_cores() if lanes else contextlib.nullcontext():
+            for x, kernel, kernel_grad, geometry, dy in cases:
+                conv.conv2d_forward(x, kernel, None, geometry, workspace=workspace)
+                conv.conv2d_backward_kernel(dy, x, None, geometry, kernel_grad, workspace=workspace)
+                conv.conv2d_backward_input(dy, kernel, geometry, workspace=workspace)
     return step
 
 
@@ -211,12 +241,13 @@ def calibrate(force=False) -> dict:
     decided = _decide(force)
     conv.set_chunk_bytes(decided.get("conv_chunk_bytes"), calibrated=True)
     conv.set_input_gradient(decided.get("conv_input_gradient"), calibrated=True)
+    conv.set_algorithm(decided.get("conv_algorithm"), calibrated=True)
     return decided
 
 
 def _decide(force):
     default = {**_lanes.DEFAULT_POLICY, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
-               "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT}
+               "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM}
     if os.environ.get("LAYERWISE_CALIBRATION") == "default":
         return {**default, "source": "default (LAYERWISE_CALIBRATION=default)"}
     key = machine_key()

@@ -189,3 +189,81 @@ def _combine(dy, scale, centered, on_centered, constant, out):
 affine = _Kernel(_affine)
 center_affine = _Kernel(_center_affine)
 combine = _Kernel(_combine)
+
+
+def _winograd_input(padded, th, tw, out):
+    """out[4a + b, tile] = (B^T d B)[a, b] of each 4x4 tile d of padded (n, 2 th + 2, 2 tw + 2, C), tiles in
+    (n, row, column) order (`layerwise.ops.winograd.input_tiles`): B along the tile's columns into a 4x4xC scratch,
+    then B^T along its rows, each a pass over the channels (contiguous, so the compiler vectorizes it). Writing
+    the 16 results of a channel at once, from 16 scalar loads, was 3-6 times slower: that loop did not vectorize."""
+    channels = padded.shape[3]
+    rows = np.empty((4, 4, channels), dtype=padded.dtype)
+    tile = 0
+    for s in range(len(padded)):
+        for i in range(th):
+            for j in range(tw):
+                for a in range(4):
+                    d0, d1 = padded[s, 2 * i + a, 2 * j], padded[s, 2 * i + a, 2 * j + 1]
+                    d2, d3 = padded[s, 2 * i + a, 2 * j + 2], padded[s, 2 * i + a, 2 * j + 3]
+                    for c in range(channels):
+                        rows[a, 0, c] = d0[c] - d2[c]
+                        rows[a, 1, c] = d1[c] + d2[c]
+                        rows[a, 2, c] = d2[c] - d1[c]
+                        rows[a, 3, c] = d1[c] - d3[c]
+                for b in range(4):
+                    for c in range(channels):
+                        out[b, tile, c] = rows[0, b, c] - rows[2, b, c]
+                        out[4 + b, tile, c] = rows[1, b, c] + rows[2, b, c]
+                        out[8 + b, tile, c] = rows[2, b, c] - rows[1, b, c]
+                        out[12 + b, tile, c] = rows[1, b, c] - rows[3, b, c]
+                tile += 1
+
+
+def _winograd_output(products, th, tw, y):
+    """y's 2x2 tiles = A^T M A of each tile's 16 products (`layerwise.ops.winograd.output_tiles`)."""
+    filters = y.shape[3]
+    summed = np.empty((2, 4, filters), dtype=products.dtype)
+    tile = 0
+    for s in range(len(y)):
+        for i in range(th):
+            for j in range(tw):
+                for b in range(4):
+                    for f in range(filters):
+                        m1, m2 = products[4 + b, tile, f], products[8 + b, tile, f]
+                        summed[0, b, f] = products[b, tile, f] + m1 + m2
+                        summed[1, b, f] = m1 - m2 - products[12 + b, tile, f]
+                for a in range(2):
+                    left, right = y[s, 2 * i + a, 2 * j], y[s, 2 * i + a, 2 * j + 1]
+                    for f in range(filters):
+                        left[f] = summed[a, 0, f] + summed[a, 1, f] + summed[a, 2, f]
+                        right[f] = summed[a, 1, f] - summed[a, 2, f] - summed[a, 3, f]
+                tile += 1
+
+
+def _winograd_output_gradient(dy, th, tw, out):
+    """out = A dJ/dY A^T of each 2x2 tile of dy (`layerwise.ops.winograd.output_gradient_tiles`)."""
+    filters = dy.shape[3]
+    rows = np.empty((4, 2, filters), dtype=dy.dtype)
+    tile = 0
+    for s in range(len(dy)):
+        for i in range(th):
+            for j in range(tw):
+                for b in range(2):
+                    top, bottom = dy[s, 2 * i, 2 * j + b], dy[s, 2 * i + 1, 2 * j + b]
+                    for f in range(filters):
+                        rows[0, b, f] = top[f]
+                        rows[1, b, f] = top[f] + bottom[f]
+                        rows[2, b, f] = top[f] - bottom[f]
+                        rows[3, b, f] = -bottom[f]
+                for a in range(4):
+                    for f in range(filters):
+                        out[4 * a, tile, f] = rows[a, 0, f]
+                        out[4 * a + 1, tile, f] = rows[a, 0, f] + rows[a, 1, f]
+                        out[4 * a + 2, tile, f] = rows[a, 0, f] - rows[a, 1, f]
+                        out[4 * a + 3, tile, f] = -rows[a, 1, f]
+                tile += 1
+
+
+winograd_input = _Kernel(_winograd_input)
+winograd_output = _Kernel(_winograd_output)
+winograd_output_gradient = _Kernel(_winograd_output_gradient)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from layerwise.ops import winograd
 from layerwise.ops._blocks import for_each_block
 from layerwise.ops._lanes import in_lanes, run_lanes, sample_bytes
 from layerwise.ops._workspace import current, empty
@@ -46,6 +47,12 @@ CACHE_CHUNK_BYTES = DEFAULT_CHUNK_BYTES
 #: times both in the calibration, which sets `INPUT_GRADIENT`.
 DEFAULT_INPUT_GRADIENT = "flipped"
 INPUT_GRADIENT = DEFAULT_INPUT_GRADIENT
+#: How 3x3 stride-1 convolutions of one group (`layerwise.ops.winograd.applies`) are computed: "im2col", as every
+#: other convolution, or "winograd" (`layerwise.ops.winograd`: 2.25 times fewer multiplications, no im2col
+#: matrix, but transforms that pay only when compiled). Each machine times both in the calibration, which sets
+#: `ALGORITHM`; the default is the one that every convolution can run.
+DEFAULT_ALGORITHM = "im2col"
+ALGORITHM = DEFAULT_ALGORITHM
 # The settings the user fixed, which the calibration leaves alone.
 _fixed = set()
 
@@ -74,6 +81,18 @@ def set_input_gradient(kind=None, calibrated=False):
     if kind not in (None, "flipped", "scatter"):
         raise ValueError(f"set_input_gradient: kind must be 'flipped', 'scatter' or None, received {kind!r}")
     _tune("INPUT_GRADIENT", kind, DEFAULT_INPUT_GRADIENT, calibrated)
+
+
+def set_algorithm(name=None, calibrated=False):
+    """Compute 3x3 stride-1 convolutions by "im2col" or "winograd" (None: `DEFAULT_ALGORITHM`), set by the user
+    or by the calibration (``calibrated``), which leaves the user's setting alone."""
+    if name not in (None, "im2col", "winograd"):
+        raise ValueError(f"set_algorithm: name must be 'im2col', 'winograd' or None, received {name!r}")
+    _tune("ALGORITHM", name, DEFAULT_ALGORITHM, calibrated)
+
+
+def _winograd(geometry, kernel_shape):
+    return ALGORITHM == "winograd" and winograd.applies(geometry, kernel_shape)
 
 
 #: `im2col` copies whole kernel rows at once when a row holds at least this many elements (kw*C); shorter rows go a
@@ -285,6 +304,8 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
     chunk buffers (`_chunk`); kept columns get arrays of their own.
     """
     workspace = current() if workspace is None else workspace
+    if _winograd(geometry, kernel.shape):
+        return _winograd_forward(x, kernel, bias, geometry, workspace, activation), None
     n, g = len(x), geometry.groups
     (ho, wo), filters = geometry.output_hw, kernel.shape[-1]
     weights = grouped_kernel(kernel, g)
@@ -307,6 +328,27 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
         return start, stop, columns
     kept = in_lanes(lane, n, per_sample)
     return y, (kept if keep else None)
+
+
+def _winograd_forward(x, kernel, bias, geometry, workspace, activation):
+    """`conv2d_forward` by `layerwise.ops.winograd`: each lane transforms and multiplies its samples chunk by chunk,
+    each chunk padded just before its transform reads it."""
+    n, channels, filters = len(x), x.shape[-1], kernel.shape[-1]
+    y = np.empty((n, *geometry.output_hw, filters), dtype=x.dtype)
+    weights, tiles = winograd.kernel_transform(kernel), winograd.tile_counts(geometry)
+    per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
+    chunk = max(1, winograd.CHUNK_BYTES // per_sample)
+
+    def lane(index, start, stop):
+        for first in range(start, stop, chunk):
+            last = min(first + chunk, stop)
+            padded = pad_spatial(x[first:last], winograd.padded_for_tiles(geometry), workspace=workspace,
+                                 key=_chunk(index)[0])
+            winograd.forward_chunk(padded, weights, tiles, y[first:last], workspace, index)
+        if bias is not None or activation is not None:
+            add_bias(y[start:stop], bias, activation)
+    in_lanes(lane, n, per_sample)
+    return y
 
 
 def add_bias(y, bias, activation=None):
@@ -335,6 +377,9 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
     `conv2d_forward` gathers them). Each lane sums the product over its samples; the lanes' sums are added.
     """
     workspace = current() if workspace is None else workspace
+    if columns is None and _winograd(geometry, kernel_grad.shape):
+        _winograd_backward_kernel(dy, x, geometry, kernel_grad, bias_grad, workspace)
+        return
     g = geometry.groups
     dy_rows = _grouped_rows(dy, g)
     rows_per_sample = dy.shape[1] * dy.shape[2]
@@ -364,6 +409,30 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
     if bias_grad is not None:
         with_ones = product.shape[1] > grad.shape[1]
         bias_grad += product[0, -1] if with_ones else sum_rows(dy.reshape(-1, dy.shape[-1]))
+
+
+def _winograd_backward_kernel(dy, x, geometry, kernel_grad, bias_grad, workspace):
+    """`conv2d_backward_kernel` by `layerwise.ops.winograd`: each lane sums dJ/dU over its chunks' tiles; the
+    lanes' sums are added, then turned into dJ/dw."""
+    channels, filters = x.shape[-1], dy.shape[-1]
+    tiles = winograd.tile_counts(geometry)
+    per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
+    chunk = max(1, winograd.CHUNK_BYTES // per_sample)
+
+    def lane(index, start, stop):
+        total = 0
+        for first in range(start, stop, chunk):
+            last = min(first + chunk, stop)
+            padded = pad_spatial(x[first:last], winograd.padded_for_tiles(geometry), workspace=workspace,
+                                 key=_chunk(index)[0])
+            total = total + winograd.kernel_gradient_chunk(padded, dy[first:last], tiles, workspace, index)
+        return total
+    sums = in_lanes(lane, len(x), per_sample)
+    if not sums:  # an empty batch
+        return
+    kernel_grad += winograd.kernel_gradient(sum(sums[1:], sums[0]))
+    if bias_grad is not None:
+        bias_grad += sum_rows(dy.reshape(-1, filters))
 
 
 def sum_rows(matrix):
