@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 #: network and stacked denoising autoencoder (half an hour each by default); here pretraining.py times its RBM
 #: against scikit-learn's.
 BENCHMARKS = {
-    "mlp_mnist": [], "cnn_mnist": [], "resnet": [], "rnn": [], "applications": [], "optimizer_steps": [],
+    "mlp_mnist": [], "cnn_mnist": [], "resnet": [], "conv_algorithms": [], "rnn": [], "applications": [], "optimizer_steps": [],
     "augmentation": [], "regularizer_units": [], "pretraining": ["--part", "rbm"], "diagnostics": [],
     "executors": [], "hyperband_vs_grid": [],
 }

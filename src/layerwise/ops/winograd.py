@@ -44,11 +44,12 @@ _G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.
 
 
 #: Winograd's products save multiplications in proportion to C F per tile, and its transforms cost passes in
-#: proportion to C + F: it pays only where C F / (C + F) is at least this. Measured on the AMD Zen 4 machine, a batch
-#: of 128 in two lanes, forward + weight gradient + input gradient against im2col's: 1 channel to 32 (0.97) 3.8 times
-#: slower, 3 to 16 (2.5) 1.15 times slower, 8 to 16 (5.3) 1.18 times slower, 16 to 16 (8) even, 32 to 32 (16) 1.27
-#: times faster, 32 to 64 (21) 1.14 times, 64 to 64 (32) 1.3-1.7 times. Whether it pays at all on a machine is
-#: the calibration's choice (`layerwise.ops.conv.ALGORITHM`), timed on convolutions above this threshold.
+#: proportion to C + F: it pays only where C F / (C + F) is at least this. Measured by `bench/conv_algorithms.py` on
+#: the AMD Zen 4 machine (3x3 'same' convolutions of a batch of 128 in two lanes, forward + weight gradient + input
+#: gradient), im2col's time over Winograd's: 1 channel to 32 (C F / (C + F) = 1) 0.36, 3 to 16 (2.5) 0.89, 8 to 16
+#: (5.3) 0.84, 16 to 16 (8) 1.02, 16 to 32 (10.7) 1.01, 32 to 32 (16) 1.32, 32 to 64 (21) 1.47, 64 to 64 (32) 1.67.
+#: Whether it pays at all on a machine is the calibration's choice (`layerwise.ops.conv.ALGORITHM`), timed on
+#: convolutions above this threshold.
 MIN_CHANNEL_RATIO = 12
 
 
