@@ -191,20 +191,28 @@ center_affine = _Kernel(_center_affine)
 combine = _Kernel(_combine)
 
 
-def _winograd_input(padded, th, tw, out):
-    """out[4a + b, tile] = (B^T d B)[a, b] of each 4x4 tile d of padded (n, 2 th + 2, 2 tw + 2, C), tiles in
-    (n, row, column) order (`layerwise.ops.winograd.input_tiles`): B along the tile's columns into a 4x4xC scratch,
-    then B^T along its rows, each a pass over the channels (contiguous, so the compiler vectorizes it). Writing
-    the 16 results of a channel at once, from 16 scalar loads, was 3-6 times slower: that loop did not vectorize."""
-    channels = padded.shape[3]
-    rows = np.empty((4, 4, channels), dtype=padded.dtype)
+def _winograd_input(x, top, left, th, tw, out):
+    """out[4a + b, tile] = (B^T d B)[a, b] of each 4x4 tile d of x (n, H, W, C) zero-padded by ``top`` rows and
+    ``left`` columns (and as many as the tiles need after), tiles in (n, row, column) order
+    (`layerwise.ops.winograd.input_tiles`). The padding is never written: a row or column outside x reads zeros.
+    B along the tile's columns into a 4x4xC scratch, then B^T along its rows, each a pass over the channels
+    (contiguous, so the compiler vectorizes it). Writing the 16 results of a channel at once, from 16 scalar loads,
+    was 3-6 times slower: that loop did not vectorize."""
+    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    rows = np.empty((4, 4, channels), dtype=x.dtype)
+    zero = np.zeros(channels, dtype=x.dtype)
     tile = 0
-    for s in range(len(padded)):
+    for s in range(len(x)):
         for i in range(th):
             for j in range(tw):
+                q = 2 * j - left
                 for a in range(4):
-                    d0, d1 = padded[s, 2 * i + a, 2 * j], padded[s, 2 * i + a, 2 * j + 1]
-                    d2, d3 = padded[s, 2 * i + a, 2 * j + 2], padded[s, 2 * i + a, 2 * j + 3]
+                    r = 2 * i + a - top
+                    inside = 0 <= r < height
+                    d0 = x[s, r, q] if inside and 0 <= q < width else zero
+                    d1 = x[s, r, q + 1] if inside and 0 <= q + 1 < width else zero
+                    d2 = x[s, r, q + 2] if inside and 0 <= q + 2 < width else zero
+                    d3 = x[s, r, q + 3] if inside and 0 <= q + 3 < width else zero
                     for c in range(channels):
                         rows[a, 0, c] = d0[c] - d2[c]
                         rows[a, 1, c] = d1[c] + d2[c]

@@ -335,20 +335,19 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
 
 
 def _winograd_forward(x, kernel, bias, geometry, workspace, activation):
-    """`conv2d_forward` by `layerwise.ops.winograd`: each lane transforms and multiplies its samples chunk by chunk,
-    each chunk padded just before its transform reads it."""
+    """`conv2d_forward` by `layerwise.ops.winograd`: each lane transforms and multiplies its samples chunk by
+    chunk."""
     n, channels, filters = len(x), x.shape[-1], kernel.shape[-1]
     y = np.empty((n, *geometry.output_hw, filters), dtype=x.dtype)
     weights, tiles = winograd.kernel_transform(kernel), winograd.tile_counts(geometry)
+    pads = winograd.padded_for_tiles(geometry)
     per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
     chunk = max(1, winograd.CHUNK_BYTES // per_sample)
 
     def lane(index, start, stop):
         for first in range(start, stop, chunk):
             last = min(first + chunk, stop)
-            padded = pad_spatial(x[first:last], winograd.padded_for_tiles(geometry), workspace=workspace,
-                                 key=_chunk(index)[0])
-            winograd.forward_chunk(padded, weights, tiles, y[first:last], workspace, index)
+            winograd.forward_chunk(x[first:last], pads, weights, tiles, y[first:last], workspace, index)
         if bias is not None or activation is not None:
             add_bias(y[start:stop], bias, activation)
     in_lanes(lane, n, per_sample)
@@ -419,7 +418,7 @@ def _winograd_backward_kernel(dy, x, geometry, kernel_grad, bias_grad, workspace
     """`conv2d_backward_kernel` by `layerwise.ops.winograd`: each lane sums dJ/dU over its chunks' tiles; the
     lanes' sums are added, then turned into dJ/dw."""
     channels, filters = x.shape[-1], dy.shape[-1]
-    tiles = winograd.tile_counts(geometry)
+    tiles, pads = winograd.tile_counts(geometry), winograd.padded_for_tiles(geometry)
     per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
     chunk = max(1, winograd.CHUNK_BYTES // per_sample)
 
@@ -427,9 +426,8 @@ def _winograd_backward_kernel(dy, x, geometry, kernel_grad, bias_grad, workspace
         total = 0
         for first in range(start, stop, chunk):
             last = min(first + chunk, stop)
-            padded = pad_spatial(x[first:last], winograd.padded_for_tiles(geometry), workspace=workspace,
-                                 key=_chunk(index)[0])
-            total = total + winograd.kernel_gradient_chunk(padded, dy[first:last], tiles, workspace, index)
+            total = total + winograd.kernel_gradient_chunk(x[first:last], pads, dy[first:last], tiles, workspace,
+                                                           index)
         return total
     sums = in_lanes(lane, len(x), per_sample)
     if not sums:  # an empty batch

@@ -97,15 +97,19 @@ def _input_rule(d0, d1, d2, d3, outs):
     np.subtract(d1, d3, out=outs[3])
 
 
-def input_tiles(padded, tiles, out):
-    """V = B^T d B of every 4x4 tile d of ``padded`` (n, 2 th + 2, 2 tw + 2, C) into ``out`` (16, n th tw, C),
-    tiles in (n, row, column) order."""
-    (th, tw), channels = tiles, padded.shape[-1]
-    if _compiled.runs_on(padded):
-        _compiled.winograd_input(padded, th, tw, out)
+def input_tiles(x, pads, tiles, out, workspace=None, lane=0):
+    """V = B^T d B of every 4x4 tile d of x (n, H, W, C) zero-padded by ``pads`` (`padded_for_tiles`) into ``out``
+    (16, n th tw, C), tiles in (n, row, column) order. NumPy's reference pads x first, in the workspace's buffer for
+    ``lane``; the compiled kernel reads zeros outside x instead."""
+    (th, tw), (n, height, width, channels) = tiles, x.shape
+    (top, _), (left, _) = pads
+    if _compiled.runs_on(x):
+        _compiled.winograd_input(np.ascontiguousarray(x), top, left, th, tw, out)
         return out
-    n = len(padded)
-    rows = np.empty((4, n, th, padded.shape[2], channels), dtype=padded.dtype)
+    padded = empty(workspace, ("winograd padded", lane), (n, 2 * th + 2, 2 * tw + 2, channels), x.dtype)
+    padded[...] = 0
+    padded[:, top:top + height, left:left + width] = x
+    rows = np.empty((4, n, th, padded.shape[2], channels), dtype=x.dtype)
     _input_rule(*(padded[:, i:i + 2 * th:2] for i in range(4)), rows)
     tiled = out.reshape(4, 4, n, th, tw, channels)
     for a in range(4):
@@ -163,12 +167,13 @@ def sample_bytes(tiles, channels, filters, itemsize):
     return 16 * tiles[0] * tiles[1] * (channels + filters) * itemsize
 
 
-def forward_chunk(padded, weights, tiles, y, workspace, lane):
-    """y = the convolution of ``padded`` (a chunk of samples, padded by `padded_for_tiles`) with the kernel whose
-    transform is ``weights`` (U, `kernel_transform`), into ``y`` (the chunk's output)."""
-    n, channels, filters = len(padded), padded.shape[-1], weights.shape[-1]
-    count = n * tiles[0] * tiles[1]
-    v = input_tiles(padded, tiles, empty(workspace, ("winograd tiles", lane), (16, count, channels), padded.dtype))
+def forward_chunk(x, pads, weights, tiles, y, workspace, lane):
+    """y = the convolution of ``x`` (a chunk of samples, to be padded by ``pads``, `padded_for_tiles`) with the
+    kernel whose transform is ``weights`` (U, `kernel_transform`), into ``y`` (the chunk's output)."""
+    channels, filters = x.shape[-1], weights.shape[-1]
+    count = len(x) * tiles[0] * tiles[1]
+    v = input_tiles(x, pads, tiles, empty(workspace, ("winograd tiles", lane), (16, count, channels), x.dtype),
+                    workspace, lane)
     m = np.matmul(v, weights, out=empty(workspace, ("winograd products", lane), (16, count, filters), y.dtype))
     evened = _evened(y, tiles)
     output_tiles(m, evened)
@@ -176,11 +181,12 @@ def forward_chunk(padded, weights, tiles, y, workspace, lane):
         y[...] = evened[:, :y.shape[1], :y.shape[2]]
 
 
-def kernel_gradient_chunk(padded, dy, tiles, workspace, lane):
+def kernel_gradient_chunk(x, pads, dy, tiles, workspace, lane):
     """sum over the chunk's tiles of V[xi]^T dJ/dM[xi]: its part of dJ/dU (16, C, F)."""
-    n, channels, filters = len(padded), padded.shape[-1], dy.shape[-1]
-    count = n * tiles[0] * tiles[1]
-    v = input_tiles(padded, tiles, empty(workspace, ("winograd tiles", lane), (16, count, channels), padded.dtype))
+    channels, filters = x.shape[-1], dy.shape[-1]
+    count = len(x) * tiles[0] * tiles[1]
+    v = input_tiles(x, pads, tiles, empty(workspace, ("winograd tiles", lane), (16, count, channels), x.dtype),
+                    workspace, lane)
     dm = output_gradient_tiles(_evened(dy, tiles),
                                empty(workspace, ("winograd products", lane), (16, count, filters), dy.dtype))
     return np.matmul(v.transpose(0, 2, 1), dm)
