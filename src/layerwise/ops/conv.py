@@ -342,11 +342,9 @@ def _winograd_forward(x, kernel, bias, geometry, workspace, activation):
     weights, tiles = winograd.kernel_transform(kernel), winograd.tile_counts(geometry)
     pads = winograd.padded_for_tiles(geometry)
     per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
-    chunk = max(1, winograd.CHUNK_BYTES // per_sample)
 
     def lane(index, start, stop):
-        for first in range(start, stop, chunk):
-            last = min(first + chunk, stop)
+        for first, last in winograd.chunks(start, stop, per_sample):
             winograd.forward_chunk(x[first:last], pads, weights, tiles, y[first:last], workspace, index)
         if bias is not None or activation is not None:
             add_bias(y[start:stop], bias, activation)
@@ -420,15 +418,10 @@ def _winograd_backward_kernel(dy, x, geometry, kernel_grad, bias_grad, workspace
     channels, filters = x.shape[-1], dy.shape[-1]
     tiles, pads = winograd.tile_counts(geometry), winograd.padded_for_tiles(geometry)
     per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
-    chunk = max(1, winograd.CHUNK_BYTES // per_sample)
 
     def lane(index, start, stop):
-        total = 0
-        for first in range(start, stop, chunk):
-            last = min(first + chunk, stop)
-            total = total + winograd.kernel_gradient_chunk(x[first:last], pads, dy[first:last], tiles, workspace,
-                                                           index)
-        return total
+        return sum(winograd.kernel_gradient_chunk(x[first:last], pads, dy[first:last], tiles, workspace, index)
+                   for first, last in winograd.chunks(start, stop, per_sample))
     sums = in_lanes(lane, len(x), per_sample)
     if not sums:  # an empty batch
         return

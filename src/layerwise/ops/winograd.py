@@ -167,6 +167,12 @@ def sample_bytes(tiles, channels, filters, itemsize):
     return 16 * tiles[0] * tiles[1] * (channels + filters) * itemsize
 
 
+def chunks(start, stop, per_sample):
+    """(first, last) slices of samples start:stop whose V and M (``per_sample`` bytes each) fit `CHUNK_BYTES`."""
+    size = max(1, CHUNK_BYTES // per_sample)
+    return [(first, min(first + size, stop)) for first in range(start, stop, size)]
+
+
 def forward_chunk(x, pads, weights, tiles, y, workspace, lane):
     """y = the convolution of ``x`` (a chunk of samples, to be padded by ``pads``, `padded_for_tiles`) with the
     kernel whose transform is ``weights`` (U, `kernel_transform`), into ``y`` (the chunk's output)."""
