@@ -128,14 +128,15 @@ def calibrate(force=False) -> dict:
     (`layerwise.models._calibration`). The convolutional step is then timed with im2col chunks of 1 to 8 MB
     (`layerwise.ops.conv.CACHE_CHUNK_BYTES`), and the fastest kept, and a stride-1 convolution's input gradient
     is timed as a convolution with the flipped kernel and as a scatter (`layerwise.ops.conv.INPUT_GRADIENT`), and 3x3
-    stride-1 convolutions by im2col and by Winograd's minimal filtering (`layerwise.ops.conv.ALGORITHM`).
+    stride-1 convolutions by im2col and by Winograd's minimal filtering (`layerwise.ops.conv.ALGORITHM`), with
+    Winograd's chunks of 1 to 4 MB where it is chosen (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`).
     Done on its own at the first model pass that could use lanes, and cached per machine in the user's cache
     directory; ``force=True`` measures anew.
 
     Returns:
         {"memory_bound": bool, "dense": bool, "conv_chunk_bytes": int, "conv_input_gradient": "flipped" or
-        "scatter", "conv_algorithm": "im2col" or "winograd", "timings": {...}, "source": "cache" | "measured",
-        ...}.
+        "scatter", "conv_algorithm": "im2col" or "winograd", "winograd_chunk_bytes": int, "timings": {...},
+        "source": "cache" | "measured", ...}.
 
     Example:
         >>> import os
@@ -154,29 +155,29 @@ def calibrate(force=False) -> dict:
 
 def calibration() -> dict:
     """The choices in force: {"memory_bound": bool or None, "dense": bool or None, "conv_chunk_bytes": int,
-    "conv_input_gradient": "flipped" or "scatter", "conv_algorithm": "im2col" or "winograd"} (None: not decided
-    yet).
+    "conv_input_gradient": "flipped" or "scatter", "conv_algorithm": "im2col" or "winograd",
+    "winograd_chunk_bytes": int} (None: not decided yet).
 
     Example:
         >>> saved = calibration()
         >>> set_calibration(memory_bound=True, dense=False, conv_chunk_bytes=4 * 2**20, conv_input_gradient="flipped",
-        ...                 conv_algorithm="winograd")
+        ...                 conv_algorithm="winograd", winograd_chunk_bytes=2**20)
         >>> calibration()  # doctest: +NORMALIZE_WHITESPACE
         {'memory_bound': True, 'dense': False, 'conv_chunk_bytes': 4194304, 'conv_input_gradient': 'flipped',
-         'conv_algorithm': 'winograd'}
+         'conv_algorithm': 'winograd', 'winograd_chunk_bytes': 1048576}
         >>> set_calibration(**saved)  # back to what was in force
     """
     return {**_lanes.policy(), "conv_chunk_bytes": conv.CACHE_CHUNK_BYTES, "conv_input_gradient": conv.INPUT_GRADIENT,
-            "conv_algorithm": conv.ALGORITHM}
+            "conv_algorithm": conv.ALGORITHM, "winograd_chunk_bytes": conv.WINOGRAD_CHUNK_BYTES}
 
 
 def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_input_gradient=None,
-                    conv_algorithm=None) -> None:
+                    conv_algorithm=None, winograd_chunk_bytes=None) -> None:
     """Override the calibration: whether passes of models with memory-bound layers (convolution, pooling, batch
     normalization) / of other models run in lanes, the size of the chunks in which convolutions gather their
     im2col columns, how a stride-1 convolution's input gradient is computed ("flipped" or "scatter"), and how
-    3x3 stride-1 convolutions are ("im2col" or "winograd", `layerwise.ops.winograd`); None leaves a choice to the
-    calibration (its default until the calibration runs).
+    3x3 stride-1 convolutions are ("im2col" or "winograd", `layerwise.ops.winograd`) and in chunks of how many
+    bytes Winograd's run; None leaves a choice to the calibration (its default until the calibration runs).
 
     Example:
         >>> saved = calibration()
@@ -188,6 +189,7 @@ def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_i
     conv.set_chunk_bytes(conv_chunk_bytes)
     conv.set_input_gradient(conv_input_gradient)
     conv.set_algorithm(conv_algorithm)
+    conv.set_winograd_chunk_bytes(winograd_chunk_bytes)
     _lanes.set_policy(memory_bound=memory_bound, dense=dense)
 
 

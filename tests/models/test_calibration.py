@@ -12,9 +12,11 @@ from layerwise.models import _calibration
 from layerwise.ops import _lanes, conv
 
 CHOSEN = {"memory_bound": True, "dense": False, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
-          "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM}
+          "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM,
+          "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES}
 # What fast_measure returns.
-MEASURED = {**CHOSEN, "conv_chunk_bytes": 2**21, "conv_input_gradient": "scatter", "conv_algorithm": "winograd"}
+MEASURED = {**CHOSEN, "conv_chunk_bytes": 2**21, "conv_input_gradient": "scatter", "conv_algorithm": "winograd",
+            "winograd_chunk_bytes": 2**22}
 
 
 @pytest.fixture
@@ -102,6 +104,15 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
     assert set(algorithm_ms) == {"im2col", "winograd"} and min(algorithm_ms.values()) > 0
     winograd = algorithm_ms["winograd"] < (1 - _calibration.MARGIN) * algorithm_ms["im2col"]
     assert result["conv_algorithm"] == ("winograd" if winograd else "im2col")
+    if winograd:
+        winograd_ms = {int(size.split()[0]) * 2**20: ms for size, ms in result["timings"]["winograd_chunk_ms"].items()}
+        assert set(winograd_ms) == set(_calibration.WINOGRAD_CHUNK_CANDIDATES) and min(winograd_ms.values()) > 0
+        best = min(winograd_ms, key=winograd_ms.get)
+        overturned = winograd_ms[best] < (1 - _calibration.MARGIN) * winograd_ms[conv.DEFAULT_WINOGRAD_CHUNK_BYTES]
+        assert result["winograd_chunk_bytes"] == (best if overturned else conv.DEFAULT_WINOGRAD_CHUNK_BYTES)
+    else:
+        assert result["winograd_chunk_bytes"] == conv.DEFAULT_WINOGRAD_CHUNK_BYTES
+        assert "winograd_chunk_ms" not in result["timings"]
     assert layerwise.config.calibration() == CHOSEN  # left as it was
 
 

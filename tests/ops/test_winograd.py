@@ -91,7 +91,7 @@ def test_lanes_and_chunks_split_the_batch_without_changing_the_result(every_shap
     geometry = conv.ConvGeometry.create((10, 12), (3, 3), (1, 1), (1, 1), "same")
     dy = rng.normal(size=(37, 10, 12, 4))
     whole = _passes("winograd", x, kernel, bias, geometry, dy)
-    monkeypatch.setattr(winograd, "CHUNK_BYTES", 1)  # one sample per chunk
+    monkeypatch.setattr(conv, "WINOGRAD_CHUNK_BYTES", 1)  # one sample per chunk
     monkeypatch.setattr(_lanes, "MIN_LANE_BYTES", 1)
     for got, want in zip(_passes("winograd", x, kernel, bias, geometry, dy, lanes=3), whole):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
@@ -110,15 +110,14 @@ def test_an_empty_batch_gives_empty_results(every_shape, rng):
 def test_the_compiled_transforms_match_numpys(dtype, rng):
     if "numba" not in KERNELS:
         pytest.skip("the numba extra is not installed")
-    # 5x8 inputs padded by ((1, 2), (2, 0)) to the 8x10 under 3x4 tiles: zeros on every side but the right.
-    x, dy = rng.normal(size=(3, 5, 8, 5)).astype(dtype), rng.normal(size=(3, 6, 8, 4)).astype(dtype)
+    padded, dy = rng.normal(size=(3, 8, 10, 5)).astype(dtype), rng.normal(size=(3, 6, 8, 4)).astype(dtype)
     products = rng.normal(size=(16, 3 * 3 * 4, 4)).astype(dtype)
     results = {}
     saved = layerwise.config.kernels()
     try:
         for name in ("numpy", "numba"):
             layerwise.config.set_kernels(name)
-            results[name] = (winograd.input_tiles(x, ((1, 2), (2, 0)), (3, 4), np.empty((16, 36, 5), dtype)),
+            results[name] = (winograd.input_tiles(padded, (3, 4), np.empty((16, 36, 5), dtype)),
                              winograd.output_tiles(products, np.empty((3, 6, 8, 4), dtype)),
                              winograd.output_gradient_tiles(dy, np.empty((16, 36, 4), dtype)))
     finally:
@@ -180,8 +179,9 @@ def test_a_conv2d_layer_by_winograd_matches_torch(every_shape, calls, rng):
 def test_it_takes_only_3x3_stride_1_convolutions_with_enough_channels():
     same = conv.ConvGeometry.create((8, 8), (3, 3), (1, 1), (1, 1), "same")
     assert winograd.applies(same, (3, 3, 32, 32)) and winograd.applies(same, (3, 3, 32, 64))
+    assert winograd.applies(same, (3, 3, 16, 16)) and winograd.applies(same, (3, 3, 8, 16))
     assert not winograd.applies(same, (3, 3, 1, 32))  # C F / (C + F) below MIN_CHANNEL_RATIO
-    assert not winograd.applies(same, (3, 3, 16, 16))
+    assert not winograd.applies(same, (3, 3, 3, 16))
     for other in (conv.ConvGeometry.create((8, 8), (3, 3), (2, 2), (1, 1), "same"),
                   conv.ConvGeometry.create((8, 8), (3, 3), (1, 1), (2, 2), "same"),
                   conv.ConvGeometry.create((8, 8), (3, 3), (1, 1), (1, 1), "same", groups=2)):
@@ -198,3 +198,8 @@ def test_the_algorithm_is_a_setting_the_user_can_fix():
     assert conv.ALGORITHM == conv.DEFAULT_ALGORITHM
     with pytest.raises(ValueError, match="'im2col', 'winograd'"):
         layerwise.config.set_calibration(conv_algorithm="fft")
+    layerwise.config.set_calibration(winograd_chunk_bytes=2**19)
+    conv.set_winograd_chunk_bytes(2**22, calibrated=True)
+    assert conv.WINOGRAD_CHUNK_BYTES == 2**19
+    with pytest.raises(ValueError, match="set_winograd_chunk_bytes: count must be a positive number of bytes"):
+        layerwise.config.set_calibration(winograd_chunk_bytes=0)

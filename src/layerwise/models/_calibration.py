@@ -16,7 +16,8 @@ Four choices today:
   convolution is timed both ways (the whole step would hide a difference in one of its passes);
 * how 3x3 stride-1 convolutions are computed (`layerwise.ops.conv.ALGORITHM`): by im2col and a matrix product, or
   by Winograd's minimal filtering (`layerwise.ops.winograd`); the forward pass and both gradients of two such
-  convolutions, the CNN's second and one of ResNet-20's second stage, are timed both ways.
+  convolutions, the CNN's second and one of ResNet-20's second stage, are timed both ways, and, where Winograd is
+  chosen, with each of `WINOGRAD_CHUNK_CANDIDATES` (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`).
 
 About ten seconds, once per machine.
 
@@ -52,6 +53,8 @@ BUSY_CORES = 0.75
 WARM_STEPS, TIMED_STEPS = 2, 2
 #: The im2col chunk sizes tried: around the L2 (1-2 MB per core) and L3 shares of the machines measured so far.
 CHUNK_CANDIDATES = (1 * 2**20, 2 * 2**20, conv.DEFAULT_CHUNK_BYTES, 8 * 2**20)
+#: The sizes tried for Winograd's chunks: around the L2 cache of a core (1-2 MB on the machines measured so far).
+WINOGRAD_CHUNK_CANDIDATES = (1 * 2**20, conv.DEFAULT_WINOGRAD_CHUNK_BYTES, 4 * 2**20)
 
 
 def cache_path() -> Path:
@@ -130,7 +133,8 @@ def measure(repeats=5) -> dict:
     """Time each workload's training step in lanes and in the calling thread, then the convolutional one with
     each im2col chunk size, and return the choices (the default unless another is faster by `MARGIN`) with the
     median times in milliseconds."""
-    saved, saved_conv = _lanes.policy(), (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM)
+    saved = _lanes.policy()
+    saved_conv = (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES)
     choices, timings = {}, {}
     workloads = _workloads()
     try:
@@ -156,9 +160,17 @@ def measure(repeats=5) -> dict:
                               lambda name: setattr(conv, "ALGORITHM", name), repeats)
         choices["conv_algorithm"] = _chosen(times, conv.DEFAULT_ALGORITHM)
         timings["conv_algorithm_ms"] = {name: round(1e3 * seconds, 2) for name, seconds in times.items()}
+        choices["winograd_chunk_bytes"] = conv.DEFAULT_WINOGRAD_CHUNK_BYTES
+        if choices["conv_algorithm"] == "winograd":
+            conv.ALGORITHM = "winograd"
+            times = _median_times(_three_by_three(choices["memory_bound"]), WINOGRAD_CHUNK_CANDIDATES,
+                                  lambda count: setattr(conv, "WINOGRAD_CHUNK_BYTES", count), repeats)
+            choices["winograd_chunk_bytes"] = _chosen(times, conv.DEFAULT_WINOGRAD_CHUNK_BYTES)
+            timings["winograd_chunk_ms"] = {f"{count // 2**20} MB": round(1e3 * seconds, 2)
+                                            for count, seconds in times.items()}
     finally:
         _lanes.set_policy(**saved)
-        conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM = saved_conv
+        conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES = saved_conv
     return {**choices, "timings": timings}
 
 
@@ -242,12 +254,14 @@ def calibrate(force=False) -> dict:
     conv.set_chunk_bytes(decided.get("conv_chunk_bytes"), calibrated=True)
     conv.set_input_gradient(decided.get("conv_input_gradient"), calibrated=True)
     conv.set_algorithm(decided.get("conv_algorithm"), calibrated=True)
+    conv.set_winograd_chunk_bytes(decided.get("winograd_chunk_bytes"), calibrated=True)
     return decided
 
 
 def _decide(force):
     default = {**_lanes.DEFAULT_POLICY, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
-               "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM}
+               "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM,
+               "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES}
     if os.environ.get("LAYERWISE_CALIBRATION") == "default":
         return {**default, "source": "default (LAYERWISE_CALIBRATION=default)"}
     key = machine_key()

@@ -25,8 +25,8 @@ and dJ/dx is the convolution of dJ/dy with the flipped kernel, itself a 3x3 stri
 (`layerwise.ops.conv`'s "flipped" input gradient), so it runs here too.
 
 The transforms are element-wise passes over tiles; `layerwise.ops._compiled` has compiled twins of the NumPy code
-below (the reference). A batch is transformed and multiplied in chunks of samples whose V and M fit `CHUNK_BYTES`,
-so that they stay in a core's cache from the transform to the product.
+below (the reference). `layerwise.ops.conv` transforms and multiplies a batch in chunks of samples whose V and M fit
+its `WINOGRAD_CHUNK_BYTES`, so that they stay in a core's cache from the transform to the product.
 """
 
 import numpy as np
@@ -34,23 +34,17 @@ import numpy as np
 from layerwise.ops import _compiled
 from layerwise.ops._workspace import empty
 
-#: V and M of a chunk of samples (see above) stay below this many bytes, to stay in a core's L2 cache between the
-#: transforms and the products. Measured on the AMD Zen 4 machine (1 MB of L2 per core), a forward pass of 64
-#: samples, 16x16x32 to 32 channels, one thread: chunks of 0.5+0.5 MB 2.6 ms, 1+1 MB 2.6 ms, 2+2 MB 3.0 ms,
-#: 4+4 MB 3.4 ms. Intel's server CPUs since Skylake have 1-2 MB of L2 per core, so the chunks fit there too.
-CHUNK_BYTES = 2**20
-
 _G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
 
 
 #: Winograd's products save multiplications in proportion to C F per tile, and its transforms cost passes in
 #: proportion to C + F: it pays only where C F / (C + F) is at least this. Measured by `bench/conv_algorithms.py` on
 #: the AMD Zen 4 machine (3x3 'same' convolutions of a batch of 128 in two lanes, forward + weight gradient + input
-#: gradient), im2col's time over Winograd's: 1 channel to 32 (C F / (C + F) = 1) 0.36, 3 to 16 (2.5) 0.89, 8 to 16
-#: (5.3) 0.84, 16 to 16 (8) 1.02, 16 to 32 (10.7) 1.01, 32 to 32 (16) 1.32, 32 to 64 (21) 1.47, 64 to 64 (32) 1.67.
+#: gradient), im2col's time over Winograd's: 1 channel to 32 (C F / (C + F) = 1) 0.42, 3 to 16 (2.5) 1.07, 8 to 16
+#: (5.3) 1.32, 16 to 16 (8) 1.29, 16 to 32 (10.7) 1.38, 32 to 32 (16) 1.60, 32 to 64 (21) 1.77, 64 to 64 (32) 1.69.
 #: Whether it pays at all on a machine is the calibration's choice (`layerwise.ops.conv.ALGORITHM`), timed on
 #: convolutions above this threshold.
-MIN_CHANNEL_RATIO = 12
+MIN_CHANNEL_RATIO = 4
 
 
 def applies(geometry, kernel_shape):
@@ -97,19 +91,15 @@ def _input_rule(d0, d1, d2, d3, outs):
     np.subtract(d1, d3, out=outs[3])
 
 
-def input_tiles(x, pads, tiles, out, workspace=None, lane=0):
-    """V = B^T d B of every 4x4 tile d of x (n, H, W, C) zero-padded by ``pads`` (`padded_for_tiles`) into ``out``
-    (16, n th tw, C), tiles in (n, row, column) order. NumPy's reference pads x first, in the workspace's buffer for
-    ``lane``; the compiled kernel reads zeros outside x instead."""
-    (th, tw), (n, height, width, channels) = tiles, x.shape
-    (top, _), (left, _) = pads
-    if _compiled.runs_on(x):
-        _compiled.winograd_input(np.ascontiguousarray(x), top, left, th, tw, out)
+def input_tiles(padded, tiles, out):
+    """V = B^T d B of every 4x4 tile d of ``padded`` (n, 2 th + 2, 2 tw + 2, C) into ``out`` (16, n th tw, C),
+    tiles in (n, row, column) order."""
+    (th, tw), channels = tiles, padded.shape[-1]
+    if _compiled.runs_on(padded):
+        _compiled.winograd_input(padded, th, tw, out)
         return out
-    padded = empty(workspace, ("winograd padded", lane), (n, 2 * th + 2, 2 * tw + 2, channels), x.dtype)
-    padded[...] = 0
-    padded[:, top:top + height, left:left + width] = x
-    rows = np.empty((4, n, th, padded.shape[2], channels), dtype=x.dtype)
+    n = len(padded)
+    rows = np.empty((4, n, th, padded.shape[2], channels), dtype=padded.dtype)
     _input_rule(*(padded[:, i:i + 2 * th:2] for i in range(4)), rows)
     tiled = out.reshape(4, 4, n, th, tw, channels)
     for a in range(4):
@@ -167,19 +157,12 @@ def sample_bytes(tiles, channels, filters, itemsize):
     return 16 * tiles[0] * tiles[1] * (channels + filters) * itemsize
 
 
-def chunks(start, stop, per_sample):
-    """(first, last) slices of samples start:stop whose V and M (``per_sample`` bytes each) fit `CHUNK_BYTES`."""
-    size = max(1, CHUNK_BYTES // per_sample)
-    return [(first, min(first + size, stop)) for first in range(start, stop, size)]
-
-
-def forward_chunk(x, pads, weights, tiles, y, workspace, lane):
-    """y = the convolution of ``x`` (a chunk of samples, to be padded by ``pads``, `padded_for_tiles`) with the
-    kernel whose transform is ``weights`` (U, `kernel_transform`), into ``y`` (the chunk's output)."""
-    channels, filters = x.shape[-1], weights.shape[-1]
-    count = len(x) * tiles[0] * tiles[1]
-    v = input_tiles(x, pads, tiles, empty(workspace, ("winograd tiles", lane), (16, count, channels), x.dtype),
-                    workspace, lane)
+def forward_chunk(padded, weights, tiles, y, workspace, lane):
+    """y = the convolution of ``padded`` (a chunk of samples, padded by `padded_for_tiles`) with the kernel whose
+    transform is ``weights`` (U, `kernel_transform`), into ``y`` (the chunk's output)."""
+    channels, filters = padded.shape[-1], weights.shape[-1]
+    count = len(padded) * tiles[0] * tiles[1]
+    v = input_tiles(padded, tiles, empty(workspace, ("winograd tiles", lane), (16, count, channels), padded.dtype))
     m = np.matmul(v, weights, out=empty(workspace, ("winograd products", lane), (16, count, filters), y.dtype))
     evened = _evened(y, tiles)
     output_tiles(m, evened)
@@ -187,12 +170,12 @@ def forward_chunk(x, pads, weights, tiles, y, workspace, lane):
         y[...] = evened[:, :y.shape[1], :y.shape[2]]
 
 
-def kernel_gradient_chunk(x, pads, dy, tiles, workspace, lane):
-    """sum over the chunk's tiles of V[xi]^T dJ/dM[xi]: its part of dJ/dU (16, C, F)."""
-    channels, filters = x.shape[-1], dy.shape[-1]
-    count = len(x) * tiles[0] * tiles[1]
-    v = input_tiles(x, pads, tiles, empty(workspace, ("winograd tiles", lane), (16, count, channels), x.dtype),
-                    workspace, lane)
+def kernel_gradient_chunk(padded, dy, tiles, workspace, lane):
+    """sum over the chunk's tiles of V[xi]^T dJ/dM[xi]: its part of dJ/dU (16, C, F), ``padded`` as in
+    `forward_chunk`."""
+    channels, filters = padded.shape[-1], dy.shape[-1]
+    count = len(padded) * tiles[0] * tiles[1]
+    v = input_tiles(padded, tiles, empty(workspace, ("winograd tiles", lane), (16, count, channels), padded.dtype))
     dm = output_gradient_tiles(_evened(dy, tiles),
                                empty(workspace, ("winograd products", lane), (16, count, filters), dy.dtype))
     return np.matmul(v.transpose(0, 2, 1), dm)
