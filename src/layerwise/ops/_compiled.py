@@ -7,7 +7,8 @@ backward routing are one pass each. Measured on the AMD Zen 4 machine, one threa
 2.4 ms; of (128, 14, 14, 64): 2.7 against 0.5 ms and 2.4 against 1.2 ms. A compiled im2col was slower than
 NumPy's strided copy (2.2 against 6.6 ms for (128, 14, 14, 32)), and compiled direct sums for convolutions over
 one to three channels were slower than im2col and a matrix product (5.5 against 2.6 ms for the forward pass of
-the lectures' first convolution, 1 channel to 32, both cores): convolutions keep NumPy's. Batch normalization's
+the lectures' first convolution, 1 channel to 32, both cores): convolutions keep NumPy's, but for the transforms of
+Winograd's minimal filtering (`layerwise.ops.winograd`), compiled below. Batch normalization's
 element-wise passes, ReLU and its gradient, and plain gradient descent's step are compiled too (below).
 
 Numba is optional (``pip install layerwise[numba]``): without it, or with ``LAYERWISE_KERNELS=numpy`` or
