@@ -289,8 +289,8 @@ def _column_bytes(geometry, channels, itemsize):
 
 
 def _column_chunks(start, stop, per_sample, chunk_bytes=None):
-    """(start, stop) slices of a lane's samples whose columns (``per_sample`` bytes each) fit ``chunk_bytes``
-    (None: `CACHE_CHUNK_BYTES`)."""
+    """(start, stop) slices of a lane's samples whose scratch (im2col's columns, or Winograd's V and M: ``per_sample``
+    bytes a sample) fits ``chunk_bytes`` (None: `CACHE_CHUNK_BYTES`)."""
     chunk = max(1, (CACHE_CHUNK_BYTES if chunk_bytes is None else chunk_bytes) // max(per_sample, 1))
     return [(first, min(first + chunk, stop)) for first in range(start, stop, chunk)]
 
