@@ -301,19 +301,24 @@ def _chunk(lane):
     return ("padded chunk", lane), ("chunk", lane)
 
 
-def _gathered_chunks(x, geometry, chunks, workspace, lane, ones=False):
-    """Yield (start, stop, columns) per chunk of x's samples, padded and gathered in reused buffers.
+def _padded_chunks(x, pads, chunks, workspace, lane):
+    """Yield (start, stop, padded) per chunk of x's samples, each padded by ``pads`` into the lane's reused buffer.
 
-    Each chunk is padded on its own, just before its im2col reads it: the padded samples are still in cache,
-    and no padded copy of the whole batch is ever made (the second convolution of the lectures' CNN kept 12 MB
-    of them per step, its input's and its output gradient's)."""
+    Each chunk is padded on its own, just before the caller reads it (im2col, or Winograd's input transform): the
+    padded samples are still in cache, and no padded copy of the whole batch is ever made (the second convolution of
+    the lectures' CNN kept 12 MB of them per step, its input's and its output gradient's)."""
+    for start, stop in chunks:
+        yield start, stop, pad_spatial(x[start:stop], pads, workspace=workspace, key=_chunk(lane)[0])
+
+
+def _gathered_chunks(x, geometry, chunks, workspace, lane, ones=False):
+    """Yield (start, stop, columns) per chunk of x's samples, padded (`_padded_chunks`) and gathered in reused
+    buffers."""
     (ho, wo), g = geometry.output_hw, geometry.groups
     (kh, kw), channels = geometry.kernel_size, x.shape[-1]
-    padded_key, columns_key = _chunk(lane)
     rows = (chunks[0][1] - chunks[0][0]) * ho * wo
-    buffer = empty(workspace, columns_key, (g, rows, kh * kw * channels // g + bool(ones)), x.dtype)
-    for start, stop in chunks:
-        padded = pad_spatial(x[start:stop], geometry.pads, workspace=workspace, key=padded_key)
+    buffer = empty(workspace, _chunk(lane)[1], (g, rows, kh * kw * channels // g + bool(ones)), x.dtype)
+    for start, stop, padded in _padded_chunks(x, geometry.pads, chunks, workspace, lane):
         yield start, stop, im2col(padded, geometry, buffer[:, :(stop - start) * ho * wo], ones)
 
 
@@ -365,8 +370,8 @@ def _winograd_forward(x, kernel, bias, geometry, workspace, activation):
     per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
 
     def lane(index, start, stop):
-        for first, last in _column_chunks(start, stop, per_sample, WINOGRAD_CHUNK_BYTES):
-            padded = pad_spatial(x[first:last], pads, workspace=workspace, key=_chunk(index)[0])
+        chunks = _column_chunks(start, stop, per_sample, WINOGRAD_CHUNK_BYTES)
+        for first, last, padded in _padded_chunks(x, pads, chunks, workspace, index):
             winograd.forward_chunk(padded, weights, tiles, y[first:last], workspace, index)
         if bias is not None or activation is not None:
             add_bias(y[start:stop], bias, activation)
@@ -443,8 +448,8 @@ def _winograd_backward_kernel(dy, x, geometry, kernel_grad, bias_grad, workspace
 
     def lane(index, start, stop):
         total = 0
-        for first, last in _column_chunks(start, stop, per_sample, WINOGRAD_CHUNK_BYTES):
-            padded = pad_spatial(x[first:last], pads, workspace=workspace, key=_chunk(index)[0])
+        chunks = _column_chunks(start, stop, per_sample, WINOGRAD_CHUNK_BYTES)
+        for first, last, padded in _padded_chunks(x, pads, chunks, workspace, index):
             total = total + winograd.kernel_gradient_chunk(padded, dy[first:last], tiles, workspace, index)
         return total
     sums = in_lanes(lane, len(x), per_sample)
