@@ -156,14 +156,15 @@ def measure(repeats=5) -> dict:
         choices["conv_input_gradient"] = _chosen(times, conv.DEFAULT_INPUT_GRADIENT)
         timings["conv_input_gradient_ms"] = {kind: round(1e3 * seconds, 2) for kind, seconds in times.items()}
         conv.INPUT_GRADIENT = choices["conv_input_gradient"]
-        times = _median_times(_three_by_three(choices["memory_bound"]), ("im2col", "winograd"),
-                              lambda name: setattr(conv, "ALGORITHM", name), repeats)
+        three_by_three = _three_by_three(choices["memory_bound"])
+        times = _median_times(three_by_three, ("im2col", "winograd"), lambda name: setattr(conv, "ALGORITHM", name),
+                              repeats)
         choices["conv_algorithm"] = _chosen(times, conv.DEFAULT_ALGORITHM)
         timings["conv_algorithm_ms"] = {name: round(1e3 * seconds, 2) for name, seconds in times.items()}
         choices["winograd_chunk_bytes"] = conv.DEFAULT_WINOGRAD_CHUNK_BYTES
         if choices["conv_algorithm"] == "winograd":
             conv.ALGORITHM = "winograd"
-            times = _median_times(_three_by_three(choices["memory_bound"]), WINOGRAD_CHUNK_CANDIDATES,
+            times = _median_times(three_by_three, WINOGRAD_CHUNK_CANDIDATES,
                                   lambda count: setattr(conv, "WINOGRAD_CHUNK_BYTES", count), repeats)
             choices["winograd_chunk_bytes"] = _chosen(times, conv.DEFAULT_WINOGRAD_CHUNK_BYTES)
             timings["winograd_chunk_ms"] = {f"{count // 2**20} MB": round(1e3 * seconds, 2)
