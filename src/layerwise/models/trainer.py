@@ -366,11 +366,10 @@ class Trainer:
         """The outputs of one batch through a call of its own (re-entrant: no state is shared)."""
         return self.new_call()(self._inputs(x), training=training, input_gradient=False)
 
-    def _evaluated_loss(self, x, y, sample_weight):
-        """(the compiled loss plus the terms of ``add_loss``, the outputs) of one batch in inference mode: Keras
-        evaluates the loss it trains on, a VAE's KL term included."""
-        y_pred, added_loss = self._evaluated_outputs(x)
-        return self.loss(self._inputs(y), y_pred, sample_weight) + added_loss, y_pred
+    def _evaluated_loss(self, y, y_pred, sample_weight, added_loss):
+        """The compiled loss of one batch's outputs in inference mode plus the terms of ``add_loss``
+        (`_evaluated_outputs`): Keras evaluates the loss it trains on, a VAE's KL term included."""
+        return self.loss(self._inputs(y), y_pred, sample_weight) + added_loss
 
     def _evaluated_outputs(self, x):
         """(the outputs, the sum of the ``add_loss`` terms) of one batch in inference mode."""
@@ -497,7 +496,8 @@ class Trainer:
         self._require_compiled("test_on_batch")
         x, y = self._prepare(x, y, "test_on_batch")
         weights = check_sample_weight(sample_weight, len(x), "test_on_batch")
-        loss_value, y_pred = self._evaluated_loss(self._cast(x), y, weights)
+        y_pred, added_loss = self._evaluated_outputs(self._cast(x))
+        loss_value = self._evaluated_loss(y, y_pred, weights, added_loss)
         return self._batch_result(loss_value, y, y_pred, weights, len(x), return_dict)
 
     def _training_weights(self, y, sample_weight, class_weight, count, where):
@@ -710,7 +710,7 @@ class Trainer:
             results = side_by_side([functools.partial(self._evaluated_outputs, x_batch)
                                     for _, (x_batch, _, _) in group])
             for (step, (_, y_batch, w_batch)), (y_pred, added_loss) in zip(group, results):
-                loss_value = self.loss(self._inputs(y_batch), y_pred, w_batch) + added_loss
+                loss_value = self._evaluated_loss(y_batch, y_pred, w_batch, added_loss)
                 loss_tracker.update_state(loss_value, len(y_batch))
                 self._update_metrics(y_batch, y_pred, w_batch)
                 callback_list.on_test_batch_end(step, self._logs(loss_tracker))
