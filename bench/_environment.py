@@ -44,7 +44,7 @@ def report_environment() -> None:
           f"{calibration['memory_bound']}, for dense models {calibration['dense']}; im2col chunks of "
           f"{calibration['conv_chunk_bytes'] / 2**20:g} MB; stride-1 input gradients "
           f"{calibration['conv_input_gradient']}; 3x3 stride-1 convolutions by {calibration['conv_algorithm']} "
-          f"(Winograd's chunks of {calibration['winograd_chunk_bytes'] / 2**20:g} MB); "
-          f"timings {calibration.get('timings', 'n/a')}")
+          f"(Winograd's chunks of {calibration['winograd_chunk_bytes'] / 2**20:g} MB); plain SGD's step by "
+          f"{calibration['step_kernel']}; timings {calibration.get('timings', 'n/a')}")
     print(f"layerwise kernels: {layerwise.config.kernels()} (max pooling, batch normalization, ReLU and its "
           "gradient, SGD's step, Winograd's transforms; NumPy's elsewhere)")

@@ -9,14 +9,14 @@ import pytest
 import layerwise
 from layerwise import layers
 from layerwise.models import _calibration
-from layerwise.ops import _lanes, conv
+from layerwise.ops import _blas, _lanes, conv, elementwise
 
 CHOSEN = {"memory_bound": True, "dense": False, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
           "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM,
-          "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES}
+          "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES, "step_kernel": elementwise.DEFAULT_STEP_KERNEL}
 # What fast_measure returns.
 MEASURED = {**CHOSEN, "conv_chunk_bytes": 2**21, "conv_input_gradient": "scatter", "conv_algorithm": "winograd",
-            "winograd_chunk_bytes": 2**22}
+            "winograd_chunk_bytes": 2**22, "step_kernel": "blas"}
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_a_calibration_is_measured_once_then_read_from_the_cache_of_this_machine
     assert again["source"] == "cache" and len(fast_measure) == 1
     assert layerwise.config.calibration() == MEASURED
     assert layerwise.config.info()["calibration"] == MEASURED
-    assert conv.CACHE_CHUNK_BYTES == 2**21
+    assert conv.CACHE_CHUNK_BYTES == 2**21 and elementwise.STEP_KERNEL == "blas"
 
 
 def test_another_machine_key_measures_anew(cache, fast_measure, monkeypatch):
@@ -113,6 +113,13 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
     else:
         assert result["winograd_chunk_bytes"] == conv.DEFAULT_WINOGRAD_CHUNK_BYTES
         assert "winograd_chunk_ms" not in result["timings"]
+    if _blas.available():
+        step_ms = result["timings"]["step_kernel_ms"]
+        assert set(step_ms) == {"compiled", "blas"} and min(step_ms.values()) > 0
+        blas = step_ms["blas"] < (1 - _calibration.MARGIN) * step_ms["compiled"]
+        assert result["step_kernel"] == ("blas" if blas else "compiled")
+    else:
+        assert result["step_kernel"] == "compiled" and "step_kernel_ms" not in result["timings"]
     assert layerwise.config.calibration() == CHOSEN  # left as it was
 
 

@@ -1,6 +1,6 @@
 """How this machine runs a model's passes best, measured once and cached (`layerwise.config.calibrate`).
 
-Four choices today:
+Five choices today:
 
 * whether a model's forward and backward passes run in lanes (`layerwise.ops._lanes`: the batch split over the
   cores, BLAS held to one thread) or in the calling thread with BLAS's own threads. It depends on the CPU, its
@@ -17,7 +17,10 @@ Four choices today:
 * how 3x3 stride-1 convolutions are computed (`layerwise.ops.conv.ALGORITHM`): by im2col and a matrix product, or
   by Winograd's minimal filtering (`layerwise.ops.winograd`); the forward pass and both gradients of two such
   convolutions, the CNN's second and one of ResNet-20's second stage, are timed both ways, and, where Winograd is
-  chosen, with each of `WINOGRAD_CHUNK_CANDIDATES` (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`).
+  chosen, with each of `WINOGRAD_CHUNK_CANDIDATES` (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`);
+* how plain gradient descent takes its step (`layerwise.ops.elementwise.STEP_KERNEL`): in one compiled pass on the
+  calling thread, or by BLAS's axpy on BLAS's own threads (where NumPy's BLAS can be called, `layerwise.ops._blas`);
+  the dense model's update is timed both ways, right after its training step.
 
 About ten seconds, once per machine.
 
@@ -38,7 +41,8 @@ import numpy as np
 from layerwise import config
 from layerwise.layers import BatchNormalization, Conv2D, Dense, Flatten, Input, MaxPooling2D, ReLU
 from layerwise.models.sequential import Sequential
-from layerwise.ops import _lanes, conv
+from layerwise.ops import _blas, _lanes, conv, elementwise
+from layerwise.ops._blas import numpy_blas_library
 from layerwise.ops._workspace import Workspace
 
 #: Another choice must beat the default (the lanes' rule `layerwise.ops._lanes.DEFAULT_POLICY`, the convolutions'
@@ -64,16 +68,11 @@ def cache_path() -> Path:
 
 
 def numpy_blas() -> str:
-    """NumPy's own BLAS, kernel and version. Other BLAS libraries in the process (SciPy's, which scikit-learn
-    loads) come and go with what a program imports, and must not change the machine's key."""
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
+    """NumPy's own BLAS, kernel and version (`layerwise.ops._blas.numpy_blas_library`)."""
+    library = numpy_blas_library()
+    if library is None:
         return "unknown"
-    libraries = [library for library in threadpool_info() if library["user_api"] == "blas"]
-    own = [library for library in libraries if "numpy" in Path(library["filepath"]).parent.name] or libraries
-    return (f"{own[0]['internal_api']} {own[0].get('version')} {own[0].get('architecture')}" if own
-            else "none found")
+    return f"{library['internal_api']} {library.get('version')} {library.get('architecture')}"
 
 
 def machine_key() -> str:
@@ -101,8 +100,9 @@ def _workloads():
             "dense": (dense, rng.random(size=(128, 784), dtype="float32"), labels)}
 
 
-def _median_times(step, settings, apply, repeats):
-    """{setting: median seconds of a training step} with each setting applied in turn, interleaved (A B A B ...).
+def _median_times(step, settings, apply, repeats, prepare=None):
+    """{setting: median seconds of a training step} with each setting applied in turn, interleaved (A B A B ...);
+    ``prepare()``, where given, runs untimed before each timed step.
 
     Each setting's `TIMED_STEPS` timed steps follow `WARM_STEPS` untimed ones: the first steps after a switch pay
     for it (BLAS's threads and the lanes' pool waking, scratch buffers resized). On the AMD Zen 4 machine the
@@ -116,6 +116,8 @@ def _median_times(step, settings, apply, repeats):
             for _ in range(WARM_STEPS):
                 step()
             for _ in range(TIMED_STEPS):
+                if prepare is not None:
+                    prepare()
                 start = time.perf_counter()
                 step()
                 times[setting].append(time.perf_counter() - start)
@@ -134,7 +136,8 @@ def measure(repeats=5) -> dict:
     each im2col chunk size, and return the choices (the default unless another is faster by `MARGIN`) with the
     median times in milliseconds."""
     saved = _lanes.policy()
-    saved_conv = (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES)
+    saved_ops = (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES,
+                 elementwise.STEP_KERNEL)
     choices, timings = {}, {}
     workloads = _workloads()
     try:
@@ -143,7 +146,17 @@ def measure(repeats=5) -> dict:
                                   lambda lanes: _lanes.set_policy(**{kind: lanes}), repeats)
             choices[kind] = _chosen(times, _lanes.DEFAULT_POLICY[kind])
             timings[kind] = {"lanes_ms": round(1e3 * times[True], 2), "calling_thread_ms": round(1e3 * times[False], 2)}
-        _lanes.set_policy(memory_bound=choices["memory_bound"])
+        _lanes.set_policy(memory_bound=choices["memory_bound"], dense=choices["dense"])
+        model, x, y = workloads["dense"]
+        choices["step_kernel"] = elementwise.DEFAULT_STEP_KERNEL
+        if _blas.available():
+            # The update alone, right after a training step's matrix products (as in `fit`): in the whole step, a
+            # difference of 5-15% in the update is lost in the noise of the products.
+            times = _median_times(lambda: model.optimizer.apply(model.trainable_weights), ("compiled", "blas"),
+                                  lambda name: setattr(elementwise, "STEP_KERNEL", name), repeats,
+                                  prepare=lambda: model.train_on_batch(x, y))
+            choices["step_kernel"] = _chosen(times, elementwise.DEFAULT_STEP_KERNEL)
+            timings["step_kernel_ms"] = {name: round(1e3 * seconds, 3) for name, seconds in times.items()}
         model, x, y = workloads["memory_bound"]
         times = _median_times(lambda: model.train_on_batch(x, y), CHUNK_CANDIDATES,
                               lambda count: setattr(conv, "CACHE_CHUNK_BYTES", count), repeats)
@@ -171,7 +184,8 @@ def measure(repeats=5) -> dict:
                                             for count, seconds in times.items()}
     finally:
         _lanes.set_policy(**saved)
-        conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES = saved_conv
+        (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES,
+         elementwise.STEP_KERNEL) = saved_ops
     return {**choices, "timings": timings}
 
 
@@ -256,13 +270,15 @@ def calibrate(force=False) -> dict:
     conv.set_input_gradient(decided.get("conv_input_gradient"), calibrated=True)
     conv.set_algorithm(decided.get("conv_algorithm"), calibrated=True)
     conv.set_winograd_chunk_bytes(decided.get("winograd_chunk_bytes"), calibrated=True)
+    elementwise.set_step_kernel(decided.get("step_kernel"), calibrated=True)
     return decided
 
 
 def _decide(force):
     default = {**_lanes.DEFAULT_POLICY, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
                "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM,
-               "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES}
+               "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES,
+               "step_kernel": elementwise.DEFAULT_STEP_KERNEL}
     if os.environ.get("LAYERWISE_CALIBRATION") == "default":
         return {**default, "source": "default (LAYERWISE_CALIBRATION=default)"}
     key = machine_key()

@@ -32,6 +32,7 @@ import numpy as np
 from layerwise.ops import winograd
 from layerwise.ops._blocks import for_each_block
 from layerwise.ops._lanes import in_lanes, run_lanes, sample_bytes
+from layerwise.ops._settings import tune
 from layerwise.ops._workspace import current, empty
 from layerwise.ops.normalization import fold_channels, folded_sum
 
@@ -66,18 +67,6 @@ ALGORITHM = DEFAULT_ALGORITHM
 #: `WINOGRAD_CHUNK_BYTES`.
 DEFAULT_WINOGRAD_CHUNK_BYTES = 2 * 2**20
 WINOGRAD_CHUNK_BYTES = DEFAULT_WINOGRAD_CHUNK_BYTES
-# The settings the user fixed, which the calibration leaves alone.
-_fixed = set()
-
-
-def _tune(name, value, default, calibrated):
-    """Set the module setting ``name`` to ``value`` (None: ``default``); a value the user set (``calibrated``
-    False) stands until the user sets it again, and the calibration's applies only while the user has set none."""
-    if calibrated and name in _fixed:
-        return
-    globals()[name] = default if value is None else value
-    if not calibrated:
-        (_fixed.add if value is not None else _fixed.discard)(name)
 
 
 def _checked_bytes(count, caller):
@@ -89,14 +78,14 @@ def _checked_bytes(count, caller):
 def set_chunk_bytes(count=None, calibrated=False):
     """Gather columns that are not kept in chunks of about ``count`` bytes (None: `DEFAULT_CHUNK_BYTES`), set by
     the user or by the calibration (``calibrated``), which leaves the user's setting alone."""
-    _tune("CACHE_CHUNK_BYTES", _checked_bytes(count, "set_chunk_bytes"), DEFAULT_CHUNK_BYTES, calibrated)
+    tune(globals(), "CACHE_CHUNK_BYTES", _checked_bytes(count, "set_chunk_bytes"), DEFAULT_CHUNK_BYTES, calibrated)
 
 
 def set_winograd_chunk_bytes(count=None, calibrated=False):
     """Run Winograd's passes in chunks of about ``count`` bytes (None: `DEFAULT_WINOGRAD_CHUNK_BYTES`), set by the
     user or by the calibration (``calibrated``), which leaves the user's setting alone."""
-    _tune("WINOGRAD_CHUNK_BYTES", _checked_bytes(count, "set_winograd_chunk_bytes"), DEFAULT_WINOGRAD_CHUNK_BYTES,
-          calibrated)
+    tune(globals(), "WINOGRAD_CHUNK_BYTES", _checked_bytes(count, "set_winograd_chunk_bytes"),
+         DEFAULT_WINOGRAD_CHUNK_BYTES, calibrated)
 
 
 def set_input_gradient(kind=None, calibrated=False):
@@ -104,7 +93,7 @@ def set_input_gradient(kind=None, calibrated=False):
     user or by the calibration (``calibrated``), which leaves the user's setting alone."""
     if kind not in (None, "flipped", "scatter"):
         raise ValueError(f"set_input_gradient: kind must be 'flipped', 'scatter' or None, received {kind!r}")
-    _tune("INPUT_GRADIENT", kind, DEFAULT_INPUT_GRADIENT, calibrated)
+    tune(globals(), "INPUT_GRADIENT", kind, DEFAULT_INPUT_GRADIENT, calibrated)
 
 
 def set_algorithm(name=None, calibrated=False):
@@ -112,7 +101,7 @@ def set_algorithm(name=None, calibrated=False):
     or by the calibration (``calibrated``), which leaves the user's setting alone."""
     if name not in (None, "im2col", "winograd"):
         raise ValueError(f"set_algorithm: name must be 'im2col', 'winograd' or None, received {name!r}")
-    _tune("ALGORITHM", name, DEFAULT_ALGORITHM, calibrated)
+    tune(globals(), "ALGORITHM", name, DEFAULT_ALGORITHM, calibrated)
 
 
 def _winograd(geometry, kernel_shape):

@@ -135,9 +135,10 @@ class Optimizer:
         """Clip, decay and update every trainable parameter from its ``grad``, then apply its constraint.
 
         Each update runs on the calling thread: the compiled step of plain gradient descent is one pass at the
-        memory's speed, and a second thread taking half of each large parameter did not pay (the AMD Zen 4
-        machine: MLP and CNN epochs with SGD, momentum and Adam within noise of one thread; the Intel VM's two
-        threads get less memory bandwidth in total than one).
+        memory's speed, and a second thread of layerwise's own taking half of each large parameter did not pay (the
+        AMD Zen 4 machine: MLP and CNN epochs with SGD, momentum and Adam within noise of one thread; the Intel VM's
+        two threads get less memory bandwidth in total than one). Plain gradient descent's step may run on BLAS's
+        threads instead, where the calibration measured that faster (`layerwise.ops.elementwise.STEP_KERNEL`).
         """
         parameters = [p for p in parameters if p.trainable]
         self.build(parameters)

@@ -1,0 +1,100 @@
+"""NumPy's own BLAS, called directly for what NumPy does not expose: y ← y + α x (axpy).
+
+A plain gradient-descent step θ ← θ - α g is an axpy. NumPy runs element-wise work on one thread, while OpenBLAS
+runs its axpy on its own threads: the ones that ran the step's matrix products a moment before and still spin on
+the other cores waiting for the next (a second pool of threads would fight them for those cores, see
+`layerwise.ops._lanes`). Whether that pays depends on the machine's memory, so the calibration decides
+(`layerwise.ops.elementwise.STEP_KERNEL`).
+
+The library is the one threadpoolctl finds NumPy using, and only OpenBLAS: its symbol names (a prefix and suffix
+that wheels add) and its integer width (``openblas_get_config``) can be read from the library itself. The routines
+work on the arrays' memory, without copies, and are checked against NumPy on a small case when first bound. Without
+threadpoolctl, or with another BLAS, `axpy` does nothing and says so.
+"""
+
+import ctypes
+import functools
+from pathlib import Path
+
+import numpy as np
+
+_ROUTINES = {np.dtype(np.float32): (ctypes.c_float, "cblas_saxpy"), np.dtype(np.float64): (ctypes.c_double,
+                                                                                           "cblas_daxpy")}
+
+
+def numpy_blas_library():
+    """threadpoolctl's record of the BLAS library NumPy's matrix products use, or None (no threadpoolctl, no BLAS
+    found). Other BLAS libraries in the process (SciPy's, which scikit-learn loads) come and go with what a program
+    imports: NumPy's is the one in NumPy's own folder of libraries, or the only one loaded."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return None
+    libraries = [library for library in threadpool_info() if library["user_api"] == "blas"]
+    own = [library for library in libraries if "numpy" in Path(library["filepath"]).parent.name]
+    return own[0] if own else libraries[0] if len(libraries) == 1 else None
+
+
+def _symbol(library, name):
+    """The function ``name`` of an OpenBLAS library under the prefix and suffix its build gave its symbols (the
+    scipy-openblas wheels NumPy ships add "scipy_" and, for 64-bit integers, "64_"), or None."""
+    for prefix in ("scipy_", ""):
+        for suffix in ("64_", ""):
+            function = getattr(library, f"{prefix}{name}{suffix}", None)
+            if function is not None:
+                return function
+    return None
+
+
+@functools.cache
+def _routines():
+    """{dtype: axpy function} of NumPy's OpenBLAS, each checked on a small case, or {} where it cannot be bound."""
+    record = numpy_blas_library()
+    if record is None or record.get("internal_api") != "openblas":
+        return {}
+    try:
+        library = ctypes.CDLL(record["filepath"])
+    except OSError:
+        return {}
+    get_config = _symbol(library, "openblas_get_config")
+    if get_config is None:
+        return {}
+    get_config.restype = ctypes.c_char_p
+    integer = ctypes.c_int64 if b"USE64BITINT" in (get_config() or b"") else ctypes.c_int32
+    routines = {}
+    for dtype, (scalar, name) in _ROUTINES.items():
+        function = _symbol(library, name)
+        if function is None:
+            continue
+        function.restype = None
+        function.argtypes = [integer, scalar, ctypes.c_void_p, integer, ctypes.c_void_p, integer]
+        x, y = np.arange(1, 6, dtype=dtype), np.full(5, 0.5, dtype=dtype)
+        function(x.size, -2.0, x.ctypes.data, 1, y.ctypes.data, 1)
+        if np.array_equal(y, 0.5 - 2.0 * np.arange(1, 6, dtype=dtype)):
+            routines[dtype] = (function, np.iinfo(integer).max)
+    return routines
+
+
+def available() -> bool:
+    """Whether `axpy` runs through NumPy's BLAS here (for float32 and float64)."""
+    return len(_routines()) == len(_ROUTINES)
+
+
+def axpy(alpha, x, y) -> bool:
+    """y ← y + α x through NumPy's BLAS, for C-contiguous arrays of one floating dtype and size, y writable and
+    apart from x; returns False, having done nothing, where it cannot (then the caller takes another way).
+
+    Example:
+        >>> import numpy as np
+        >>> y = np.ones(3, dtype=np.float32)
+        >>> done = axpy(-0.5, np.array([2.0, 4.0, 6.0], dtype=np.float32), y)
+        >>> y if done else y - 0.5 * np.array([2.0, 4.0, 6.0], dtype=np.float32)
+        array([ 0., -1., -2.], dtype=float32)
+    """
+    routine = _routines().get(y.dtype)
+    if (routine is None or x.dtype != y.dtype or x.size != y.size or y.size > routine[1]
+            or not (x.flags.c_contiguous and y.flags.c_contiguous and y.flags.writeable)
+            or np.may_share_memory(x, y)):
+        return False
+    routine[0](y.size, float(alpha), x.ctypes.data, 1, y.ctypes.data, 1)
+    return True

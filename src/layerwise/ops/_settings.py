@@ -1,0 +1,17 @@
+"""The machine-dependent settings of `layerwise.ops` modules (chunk sizes, algorithms, kernels): each is set by the
+calibration (`layerwise.config.calibrate`) unless the user has set it (`layerwise.config.set_calibration`)."""
+
+# (module, setting) of the settings the user fixed, which the calibration leaves alone.
+_fixed = set()
+
+
+def tune(namespace, name, value, default, calibrated):
+    """Set the setting ``name`` of the module whose globals are ``namespace`` to ``value`` (None: ``default``); a
+    value the user set (``calibrated`` False) stands until the user sets it again, and the calibration's applies
+    only while the user has set none."""
+    key = (namespace["__name__"], name)
+    if calibrated and key in _fixed:
+        return
+    namespace[name] = default if value is None else value
+    if not calibrated:
+        (_fixed.add if value is not None else _fixed.discard)(key)
