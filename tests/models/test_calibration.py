@@ -116,8 +116,9 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
     if _blas.available():
         step_ms = result["timings"]["step_kernel_ms"]
         assert set(step_ms) == {"compiled", "blas"} and min(step_ms.values()) > 0
-        blas = step_ms["blas"] < (1 - _calibration.MARGIN) * step_ms["compiled"]
-        assert result["step_kernel"] == ("blas" if blas else "compiled")
+        margin = (1 - _calibration.MARGIN) * step_ms["compiled"] - step_ms["blas"]
+        if abs(margin) > 0.002:  # the timings are rounded to the microsecond; at the boundary either may win
+            assert result["step_kernel"] == ("blas" if margin > 0 else "compiled")
     else:
         assert result["step_kernel"] == "compiled" and "step_kernel_ms" not in result["timings"]
     assert layerwise.config.calibration() == CHOSEN  # left as it was

@@ -36,6 +36,7 @@ def test_axpy_refuses_what_blas_cannot_take_and_leaves_it_unchanged(rng):
     y = rng.standard_normal((4, 6)).astype(np.float32)
     refused = {"another dtype": (y.astype(np.float64), y.copy()),
                "not contiguous": (y[:, ::2].copy(), y.copy()[:, ::2]),
+               "x not contiguous": (y[:, ::2], np.zeros((4, 3), dtype=np.float32)),
                "integers": (np.ones(5, dtype=np.int64), np.ones(5, dtype=np.int64)),
                "another size": (y.ravel()[:5].copy(), y.copy())}
     for name, (x, target) in refused.items():
@@ -63,17 +64,23 @@ def test_without_numpys_openblas_nothing_is_bound_and_the_step_stays_compiled(mo
         _blas._routines.cache_clear()
 
 
-def _step(kernel, value, grad, alpha):
+def _step(kernel, value, grad, alpha, monkeypatch):
+    """The step by ``kernel``, which must take BLAS's axpy exactly when it is "blas"."""
     layerwise.config.set_calibration(step_kernel=kernel)
+    calls = []
+    monkeypatch.setattr(_blas, "axpy", lambda *args, axpy=_blas.axpy: calls.append(axpy(*args)) or calls[-1])
     out = value.copy()
-    return out, elementwise.add_scaled_norm(out, grad, alpha)
+    norm = elementwise.add_scaled_norm(out, grad, alpha)
+    assert calls == ([True] if kernel == "blas" else [])
+    return out, norm
 
 
 @needs_blas
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_the_blas_step_is_the_compiled_steps_result_and_norm(dtype, rng):
+def test_the_blas_step_is_the_compiled_steps_result_and_norm(dtype, rng, monkeypatch):
     value, grad = rng.standard_normal((300, 70)).astype(dtype), rng.standard_normal((300, 70)).astype(dtype)
-    (blas, blas_norm), (compiled, compiled_norm) = (_step(kernel, value, grad, -0.1) for kernel in ("blas", "compiled"))
+    (blas, blas_norm), (compiled, compiled_norm) = (_step(kernel, value, grad, -0.1, monkeypatch)
+                                                    for kernel in ("blas", "compiled"))
     tolerance = 1e-6 if dtype == np.float32 else 1e-14
     np.testing.assert_allclose(blas, compiled, rtol=tolerance, atol=tolerance)
     np.testing.assert_allclose(blas_norm, np.vdot(blas, blas), rtol=tolerance * 10)
@@ -83,12 +90,23 @@ def test_the_blas_step_is_the_compiled_steps_result_and_norm(dtype, rng):
 
 @needs_blas
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_the_blas_steps_norm_reports_a_parameter_gone_wrong(dtype, rng):
+def test_the_blas_steps_norm_reports_a_parameter_gone_wrong(dtype, rng, monkeypatch):
     value, grad = rng.standard_normal((20, 30)).astype(dtype), rng.standard_normal((20, 30)).astype(dtype)
     grad[3, 1] = np.nan
-    assert np.isnan(_step("blas", value, grad, -0.1)[1])
+    assert np.isnan(_step("blas", value, grad, -0.1, monkeypatch)[1])
     huge = np.full((4,), np.finfo(dtype).max / 4, dtype)  # finite, but too large to square
-    assert np.isinf(_step("blas", huge, huge, 1.0)[1])
+    assert np.isinf(_step("blas", huge, huge, 1.0, monkeypatch)[1])
+
+
+@needs_blas
+def test_a_zero_step_reads_its_gradient_as_the_compiled_one_does(monkeypatch):
+    # BLAS's axpy returns at once for alpha 0; the compiled pass multiplies, and a NaN gradient makes a NaN.
+    layerwise.config.set_calibration(step_kernel="blas")
+    calls = []
+    monkeypatch.setattr(_blas, "axpy", lambda *args: calls.append(1))
+    value = np.ones(4, dtype=np.float32)
+    norm = elementwise.add_scaled_norm(value, np.array([np.nan, 1, 2, 3], dtype=np.float32), 0.0)
+    assert not calls and (norm is None or np.isnan(norm)) and np.isnan(value[0])
 
 
 @needs_blas

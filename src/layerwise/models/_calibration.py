@@ -42,7 +42,6 @@ from layerwise import config
 from layerwise.layers import BatchNormalization, Conv2D, Dense, Flatten, Input, MaxPooling2D, ReLU
 from layerwise.models.sequential import Sequential
 from layerwise.ops import _blas, _lanes, conv, elementwise
-from layerwise.ops._blas import numpy_blas_library
 from layerwise.ops._workspace import Workspace
 
 #: Another choice must beat the default (the lanes' rule `layerwise.ops._lanes.DEFAULT_POLICY`, the convolutions'
@@ -69,7 +68,7 @@ def cache_path() -> Path:
 
 def numpy_blas() -> str:
     """NumPy's own BLAS, kernel and version (`layerwise.ops._blas.numpy_blas_library`)."""
-    library = numpy_blas_library()
+    library = _blas.numpy_blas_library()
     if library is None:
         return "unknown"
     return f"{library['internal_api']} {library.get('version')} {library.get('architecture')}"

@@ -8,7 +8,8 @@ does not overflow (in float32, ||a|| < 1.8e19: a tensor that large has diverged 
 of each tensor per step: 0.23 s of a 4.8 s epoch of bench/mlp_mnist.py's MLP (784-1024-1024-10, batch 128, on the AMD
 Zen 4 machine), whose weights are large against its batch; the checks are always on. Where the update itself
 summed ||θ||^2 as it wrote θ (plain gradient descent's compiled step, `Optimizer.updated_squared_norms`), the check
-of θ takes that sum instead of reading θ again, which halves the cost.
+of θ takes that sum instead of reading θ again, which halves the cost (BLAS's step, where the calibration chose
+it, reads θ again for its dot product, on BLAS's threads: `layerwise.ops.elementwise.STEP_KERNEL`).
 
 Only when a check fails is the culprit looked for: the first non-finite parameter or state array in the
 model's order, the first layer whose output on the batch is non-finite, the gradient that went non-finite

@@ -25,14 +25,16 @@ _ROUTINES = {np.dtype(np.float32): (ctypes.c_float, "cblas_saxpy"), np.dtype(np.
 def numpy_blas_library():
     """threadpoolctl's record of the BLAS library NumPy's matrix products use, or None (no threadpoolctl, no BLAS
     found). Other BLAS libraries in the process (SciPy's, which scikit-learn loads) come and go with what a program
-    imports: NumPy's is the one in NumPy's own folder of libraries, or the only one loaded."""
+    imports: NumPy's is the one in a folder of NumPy's own (``numpy.libs`` in Linux wheels, ``numpy/.dylibs`` in
+    macOS ones), else, as for a conda or system NumPy linked to a shared BLAS, the first one loaded."""
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
         return None
     libraries = [library for library in threadpool_info() if library["user_api"] == "blas"]
-    own = [library for library in libraries if "numpy" in Path(library["filepath"]).parent.name]
-    return own[0] if own else libraries[0] if len(libraries) == 1 else None
+    own = [library for library in libraries
+           if any("numpy" in part for part in Path(library["filepath"]).parent.parts[-2:])]
+    return (own or libraries or [None])[0]
 
 
 def _symbol(library, name):

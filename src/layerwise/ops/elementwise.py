@@ -13,7 +13,9 @@ from layerwise.ops._settings import tune
 #: float32) right after their matrix products took 1.30 ms compiled and 1.16 ms by BLAS in an hour when the host's
 #: other work held the memory back, 0.56-0.67 and 0.54-0.68 ms in a quieter one; the MLP's training steps
 #: (784-1024-1024-10, batch 128) took 11.50 and 10.83 ms (medians of 14 interleaved rounds). Each machine times both
-#: in the calibration, which sets `STEP_KERNEL`; the default is the one that runs everywhere.
+#: in the calibration, which sets `STEP_KERNEL`; the default is the one that runs everywhere. BLAS's axpy fuses the
+#: multiply and the add, so its results may differ from the compiled pass's (NumPy's) in the last bit; with alpha 0
+#: it returns without reading x, so a zero step stays the compiled pass (a NaN in x still makes the result NaN).
 DEFAULT_STEP_KERNEL = "compiled"
 STEP_KERNEL = DEFAULT_STEP_KERNEL
 
@@ -59,7 +61,7 @@ def add_scaled_norm(out, x, alpha, scratch=None):
         (array([ 0., -1.]), True)
     """
     alpha = out.dtype.type(alpha)
-    if STEP_KERNEL == "blas" and out.shape == x.shape and _blas.axpy(alpha, x, out):
+    if STEP_KERNEL == "blas" and alpha != 0 and out.shape == x.shape and _blas.axpy(alpha, x, out):
         return float(np.vdot(out, out))
     if _compiled.runs_on(out, x) and out.flags.c_contiguous and x.flags.c_contiguous and out.shape == x.shape:
         return float(_compiled.add_scaled_flat(out.reshape(-1), x.reshape(-1), alpha))
