@@ -157,13 +157,23 @@ def sample_bytes(tiles, channels, filters, itemsize):
     return 16 * tiles[0] * tiles[1] * (channels + filters) * itemsize
 
 
+def _chunk_input_tiles(padded, tiles, workspace, lane):
+    """V of a chunk of samples (`input_tiles`), in the lane's reused buffer."""
+    count = len(padded) * tiles[0] * tiles[1]
+    return input_tiles(padded, tiles, empty(workspace, ("winograd tiles", lane), (16, count, padded.shape[-1]),
+                                            padded.dtype))
+
+
+def _chunk_products(v, filters, dtype, workspace, lane):
+    """The lane's reused buffer for a chunk's M or dJ/dM (16, tiles, F), the tiles of ``v``."""
+    return empty(workspace, ("winograd products", lane), (16, v.shape[1], filters), dtype)
+
+
 def forward_chunk(padded, weights, tiles, y, workspace, lane):
     """y = the convolution of ``padded`` (a chunk of samples, padded by `padded_for_tiles`) with the kernel whose
     transform is ``weights`` (U, `kernel_transform`), into ``y`` (the chunk's output)."""
-    channels, filters = padded.shape[-1], weights.shape[-1]
-    count = len(padded) * tiles[0] * tiles[1]
-    v = input_tiles(padded, tiles, empty(workspace, ("winograd tiles", lane), (16, count, channels), padded.dtype))
-    m = np.matmul(v, weights, out=empty(workspace, ("winograd products", lane), (16, count, filters), y.dtype))
+    v = _chunk_input_tiles(padded, tiles, workspace, lane)
+    m = np.matmul(v, weights, out=_chunk_products(v, weights.shape[-1], y.dtype, workspace, lane))
     evened = _evened(y, tiles)
     output_tiles(m, evened)
     if evened is not y:
@@ -173,9 +183,6 @@ def forward_chunk(padded, weights, tiles, y, workspace, lane):
 def kernel_gradient_chunk(padded, dy, tiles, workspace, lane):
     """sum over the chunk's tiles of V[xi]^T dJ/dM[xi]: its part of dJ/dU (16, C, F), ``padded`` as in
     `forward_chunk`."""
-    channels, filters = padded.shape[-1], dy.shape[-1]
-    count = len(padded) * tiles[0] * tiles[1]
-    v = input_tiles(padded, tiles, empty(workspace, ("winograd tiles", lane), (16, count, channels), padded.dtype))
-    dm = output_gradient_tiles(_evened(dy, tiles),
-                               empty(workspace, ("winograd products", lane), (16, count, filters), dy.dtype))
+    v = _chunk_input_tiles(padded, tiles, workspace, lane)
+    dm = output_gradient_tiles(_evened(dy, tiles), _chunk_products(v, dy.shape[-1], dy.dtype, workspace, lane))
     return np.matmul(v.transpose(0, 2, 1), dm)

@@ -93,8 +93,9 @@ class Optimizer:
         self.clipvalue, self.global_clipnorm = clipvalue, global_clipnorm
         self.iterations = 0
         self._slots = {}
-        #: {parameter: ||θ||²} after the last `apply`, for the parameters whose update step found it in its own
-        #: pass (plain gradient descent's compiled step): `fit`'s checks need not read those parameters again.
+        #: {parameter: ||θ||²} after the last `apply`, for the parameters whose update step found it itself (plain
+        #: gradient descent's step, `layerwise.ops.elementwise.add_scaled_norm`): `fit`'s checks need not read those
+        #: parameters again.
         self.updated_squared_norms = {}
 
     @property
