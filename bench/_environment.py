@@ -28,6 +28,10 @@ def isa_extensions() -> str:
     return " ".join(flag for flag in _ISA if flag in flags) or "none of " + " ".join(_ISA)
 
 
+def _columns(count):
+    return f"in blocks of {count} columns" if count else "in one call"
+
+
 def report_environment() -> None:
     """Print the CPU model and ISA extensions, the BLAS libraries threadpoolctl finds (kernel, version, threads),
     NumPy's and torch's versions and threads, the lanes layerwise splits a batch into, and its calibration: how
@@ -45,6 +49,7 @@ def report_environment() -> None:
           f"{calibration['conv_chunk_bytes'] / 2**20:g} MB; stride-1 input gradients "
           f"{calibration['conv_input_gradient']}; 3x3 stride-1 convolutions by {calibration['conv_algorithm']} "
           f"(Winograd's chunks of {calibration['winograd_chunk_bytes'] / 2**20:g} MB); plain SGD's step by "
-          f"{calibration['step_kernel']}; timings {calibration.get('timings', 'n/a')}")
+          f"{calibration['step_kernel']}; weight gradients {_columns(calibration['weight_gradient_columns'])}; "
+          f"timings {calibration.get('timings', 'n/a')}")
     print(f"layerwise kernels: {layerwise.config.kernels()} (max pooling, batch normalization, ReLU and its "
           "gradient, SGD's step, Winograd's transforms; NumPy's elsewhere)")

@@ -17,6 +17,7 @@ import numpy as np
 
 from layerwise._version import __version__
 from layerwise.ops import _compiled, _lanes, conv, elementwise
+from layerwise.ops import dense as dense_ops
 
 _FLOATX = "float32"
 _EPSILON = 1e-7
@@ -129,16 +130,18 @@ def calibrate(force=False) -> dict:
     (`layerwise.ops.conv.CACHE_CHUNK_BYTES`), and the fastest kept, and a stride-1 convolution's input gradient
     is timed as a convolution with the flipped kernel and as a scatter (`layerwise.ops.conv.INPUT_GRADIENT`), and 3x3
     stride-1 convolutions by im2col and by Winograd's minimal filtering (`layerwise.ops.conv.ALGORITHM`), with
-    Winograd's chunks of 1 to 4 MB where it is chosen (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`). Last, plain
-    gradient descent's update of the dense model is timed in one compiled pass and by BLAS's axpy on BLAS's own
-    threads (`layerwise.ops.elementwise.STEP_KERNEL`; only where NumPy's BLAS can be called, `layerwise.ops._blas`).
-    Done on its own at the first model pass that could use lanes, and cached per machine in the user's cache
-    directory; ``force=True`` measures anew.
+    Winograd's chunks of 1 to 4 MB where it is chosen (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`). Plain gradient
+    descent's update of the dense model is timed in one compiled pass and by BLAS's axpy on BLAS's own threads
+    (`layerwise.ops.elementwise.STEP_KERNEL`; only where NumPy's BLAS can be called, `layerwise.ops._blas`), and a
+    wide MLP's weight gradients x^T dJ/dz in one BLAS call and in blocks of 256 and 512 columns
+    (`layerwise.ops.dense.WEIGHT_GRADIENT_COLUMNS`). Done on its own at the first model pass that could use lanes,
+    and cached per machine in the user's cache directory; ``force=True`` measures anew.
 
     Returns:
         {"memory_bound": bool, "dense": bool, "conv_chunk_bytes": int, "conv_input_gradient": "flipped" or
         "scatter", "conv_algorithm": "im2col" or "winograd", "winograd_chunk_bytes": int, "step_kernel":
-        "compiled" or "blas", "timings": {...}, "source": "cache" | "measured", ...}.
+        "compiled" or "blas", "weight_gradient_columns": int (0: one call), "timings": {...}, "source": "cache" |
+        "measured", ...}.
 
     Example:
         >>> import os
@@ -150,8 +153,8 @@ def calibrate(force=False) -> dict:
         ('default (LAYERWISE_CALIBRATION=default)', True, False, 4)
         >>> calibration()["memory_bound"], calibration()["conv_input_gradient"], calibration()["conv_algorithm"]
         (True, 'flipped', 'im2col')
-        >>> calibration()["step_kernel"]
-        'compiled'
+        >>> calibration()["step_kernel"], calibration()["weight_gradient_columns"]
+        ('compiled', 0)
         >>> set_calibration(**saved)  # back to what was in force
     """
     return _lanes.calibrate(force)
@@ -160,31 +163,36 @@ def calibrate(force=False) -> dict:
 def calibration() -> dict:
     """The choices in force: {"memory_bound": bool or None, "dense": bool or None, "conv_chunk_bytes": int,
     "conv_input_gradient": "flipped" or "scatter", "conv_algorithm": "im2col" or "winograd",
-    "winograd_chunk_bytes": int, "step_kernel": "compiled" or "blas"} (None: not decided yet).
+    "winograd_chunk_bytes": int, "step_kernel": "compiled" or "blas", "weight_gradient_columns": int} (None: not
+    decided yet).
 
     Example:
         >>> saved = calibration()
         >>> set_calibration(memory_bound=True, dense=False, conv_chunk_bytes=4 * 2**20, conv_input_gradient="flipped",
-        ...                 conv_algorithm="winograd", winograd_chunk_bytes=2**20, step_kernel="blas")
+        ...                 conv_algorithm="winograd", winograd_chunk_bytes=2**20, step_kernel="blas",
+        ...                 weight_gradient_columns=512)
         >>> calibration()  # doctest: +NORMALIZE_WHITESPACE
         {'memory_bound': True, 'dense': False, 'conv_chunk_bytes': 4194304, 'conv_input_gradient': 'flipped',
-         'conv_algorithm': 'winograd', 'winograd_chunk_bytes': 1048576, 'step_kernel': 'blas'}
+         'conv_algorithm': 'winograd', 'winograd_chunk_bytes': 1048576, 'step_kernel': 'blas',
+         'weight_gradient_columns': 512}
         >>> set_calibration(**saved)  # back to what was in force
     """
     return {**_lanes.policy(), "conv_chunk_bytes": conv.CACHE_CHUNK_BYTES, "conv_input_gradient": conv.INPUT_GRADIENT,
             "conv_algorithm": conv.ALGORITHM, "winograd_chunk_bytes": conv.WINOGRAD_CHUNK_BYTES,
-            "step_kernel": elementwise.STEP_KERNEL}
+            "step_kernel": elementwise.STEP_KERNEL, "weight_gradient_columns": dense_ops.WEIGHT_GRADIENT_COLUMNS}
 
 
 def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_input_gradient=None,
-                    conv_algorithm=None, winograd_chunk_bytes=None, step_kernel=None) -> None:
+                    conv_algorithm=None, winograd_chunk_bytes=None, step_kernel=None,
+                    weight_gradient_columns=None) -> None:
     """Override the calibration: whether passes of models with memory-bound layers (convolution, pooling, batch
     normalization) / of other models run in lanes, the size of the chunks in which convolutions gather their
     im2col columns, how a stride-1 convolution's input gradient is computed ("flipped" or "scatter"), and how
     3x3 stride-1 convolutions are ("im2col" or "winograd", `layerwise.ops.winograd`) and in chunks of how many
     bytes Winograd's run, and how plain gradient descent takes its step ("compiled" or "blas", which falls back to
-    the compiled pass where NumPy's BLAS cannot be called, `layerwise.ops._blas`); None leaves a choice to the
-    calibration (its default until the calibration runs).
+    the compiled pass where NumPy's BLAS cannot be called, `layerwise.ops._blas`), and in blocks of how many columns
+    BLAS writes a weight gradient (0: one call); None leaves a choice to the calibration (its default until the
+    calibration runs).
 
     Example:
         >>> saved = calibration()
@@ -198,6 +206,7 @@ def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_i
     conv.set_algorithm(conv_algorithm)
     conv.set_winograd_chunk_bytes(winograd_chunk_bytes)
     elementwise.set_step_kernel(step_kernel)
+    dense_ops.set_weight_gradient_columns(weight_gradient_columns)
     _lanes.set_policy(memory_bound=memory_bound, dense=dense)
 
 

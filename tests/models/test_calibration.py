@@ -9,14 +9,15 @@ import pytest
 import layerwise
 from layerwise import layers
 from layerwise.models import _calibration
-from layerwise.ops import _blas, _lanes, conv, elementwise
+from layerwise.ops import _blas, _lanes, conv, dense, elementwise
 
 CHOSEN = {"memory_bound": True, "dense": False, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
           "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM,
-          "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES, "step_kernel": elementwise.DEFAULT_STEP_KERNEL}
+          "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES, "step_kernel": elementwise.DEFAULT_STEP_KERNEL,
+          "weight_gradient_columns": dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS}
 # What fast_measure returns.
 MEASURED = {**CHOSEN, "conv_chunk_bytes": 2**21, "conv_input_gradient": "scatter", "conv_algorithm": "winograd",
-            "winograd_chunk_bytes": 2**22, "step_kernel": "blas"}
+            "winograd_chunk_bytes": 2**22, "step_kernel": "blas", "weight_gradient_columns": 512}
 
 
 @pytest.fixture
@@ -48,6 +49,7 @@ def test_a_calibration_is_measured_once_then_read_from_the_cache_of_this_machine
     assert layerwise.config.calibration() == MEASURED
     assert layerwise.config.info()["calibration"] == MEASURED
     assert conv.CACHE_CHUNK_BYTES == 2**21 and elementwise.STEP_KERNEL == "blas"
+    assert dense.WEIGHT_GRADIENT_COLUMNS == 512
 
 
 def test_another_machine_key_measures_anew(cache, fast_measure, monkeypatch):
@@ -121,6 +123,13 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
             assert result["step_kernel"] == ("blas" if margin > 0 else "compiled")
     else:
         assert result["step_kernel"] == "compiled" and "step_kernel_ms" not in result["timings"]
+    columns_ms = result["timings"]["weight_gradient_ms"]
+    tried = {0 if name == "one call" else int(name.split()[0]): ms for name, ms in columns_ms.items()}
+    assert set(tried) == {0, *_calibration.WEIGHT_GRADIENT_COLUMN_CANDIDATES} and min(tried.values()) > 0
+    best = min(tried, key=tried.get)
+    margin = (1 - _calibration.MARGIN) * tried[0] - tried[best]
+    if abs(margin) > 0.002:
+        assert result["weight_gradient_columns"] == (best if margin > 0 else 0)
     assert layerwise.config.calibration() == CHOSEN  # left as it was
 
 

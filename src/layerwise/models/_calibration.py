@@ -1,6 +1,6 @@
 """How this machine runs a model's passes best, measured once and cached (`layerwise.config.calibrate`).
 
-Five choices today:
+Six choices today:
 
 * whether a model's forward and backward passes run in lanes (`layerwise.ops._lanes`: the batch split over the
   cores, BLAS held to one thread) or in the calling thread with BLAS's own threads. It depends on the CPU, its
@@ -20,7 +20,10 @@ Five choices today:
   chosen, with each of `WINOGRAD_CHUNK_CANDIDATES` (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`);
 * how plain gradient descent takes its step (`layerwise.ops.elementwise.STEP_KERNEL`): in one compiled pass on the
   calling thread, or by BLAS's axpy on BLAS's own threads (where NumPy's BLAS can be called, `layerwise.ops._blas`);
-  the dense model's update is timed both ways, right after its training step.
+  the dense model's update is timed both ways, right after its training step;
+* in blocks of how many columns BLAS writes a weight gradient x^T dJ/dz (`layerwise.ops.dense.WEIGHT_GRADIENT_COLUMNS`):
+  the weight gradients of a wide MLP's two 1024-unit layers are timed in one call and with each of
+  `WEIGHT_GRADIENT_COLUMN_CANDIDATES`.
 
 About ten seconds, once per machine.
 
@@ -41,7 +44,7 @@ import numpy as np
 from layerwise import config
 from layerwise.layers import BatchNormalization, Conv2D, Dense, Flatten, Input, MaxPooling2D, ReLU
 from layerwise.models.sequential import Sequential
-from layerwise.ops import _blas, _lanes, conv, elementwise
+from layerwise.ops import _blas, _lanes, conv, dense, elementwise
 from layerwise.ops._workspace import Workspace
 
 #: Another choice must beat the default (the lanes' rule `layerwise.ops._lanes.DEFAULT_POLICY`, the convolutions'
@@ -58,6 +61,9 @@ WARM_STEPS, TIMED_STEPS = 2, 2
 CHUNK_CANDIDATES = (1 * 2**20, 2 * 2**20, conv.DEFAULT_CHUNK_BYTES, 8 * 2**20)
 #: The sizes tried for Winograd's chunks: around the L2 cache of a core (1-2 MB on the machines measured so far).
 WINOGRAD_CHUNK_CANDIDATES = (1 * 2**20, conv.DEFAULT_WINOGRAD_CHUNK_BYTES, 4 * 2**20)
+#: The blocks tried for weight gradients, in columns: 1 and 2 MB of a 1024-row float32 gradient, a core's L2 cache
+#: or half of it on the machines measured so far (0: one call, the default).
+WEIGHT_GRADIENT_COLUMN_CANDIDATES = (256, 512)
 
 
 def cache_path() -> Path:
@@ -136,7 +142,7 @@ def measure(repeats=5) -> dict:
     median times in milliseconds."""
     saved = _lanes.policy()
     saved_ops = (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES,
-                 elementwise.STEP_KERNEL)
+                 elementwise.STEP_KERNEL, dense.WEIGHT_GRADIENT_COLUMNS)
     choices, timings = {}, {}
     workloads = _workloads()
     try:
@@ -156,6 +162,12 @@ def measure(repeats=5) -> dict:
                                   prepare=lambda: model.train_on_batch(x, y))
             choices["step_kernel"] = _chosen(times, elementwise.DEFAULT_STEP_KERNEL)
             timings["step_kernel_ms"] = {name: round(1e3 * seconds, 3) for name, seconds in times.items()}
+        times = _median_times(_weight_gradients(choices["dense"]),
+                              (dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS, *WEIGHT_GRADIENT_COLUMN_CANDIDATES),
+                              lambda columns: setattr(dense, "WEIGHT_GRADIENT_COLUMNS", columns), repeats)
+        choices["weight_gradient_columns"] = _chosen(times, dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS)
+        timings["weight_gradient_ms"] = {f"{columns} columns" if columns else "one call": round(1e3 * seconds, 3)
+                                         for columns, seconds in times.items()}
         model, x, y = workloads["memory_bound"]
         times = _median_times(lambda: model.train_on_batch(x, y), CHUNK_CANDIDATES,
                               lambda count: setattr(conv, "CACHE_CHUNK_BYTES", count), repeats)
@@ -184,7 +196,7 @@ def measure(repeats=5) -> dict:
     finally:
         _lanes.set_policy(**saved)
         (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES,
-         elementwise.STEP_KERNEL) = saved_ops
+         elementwise.STEP_KERNEL, dense.WEIGHT_GRADIENT_COLUMNS) = saved_ops
     return {**choices, "timings": timings}
 
 
@@ -200,6 +212,21 @@ def _input_gradient(lanes):
     def step():
         with _lanes.all_cores() if lanes else contextlib.nullcontext():
             conv.conv2d_backward_input(dy, kernel, geometry, workspace=workspace)
+    return step
+
+
+def _weight_gradients(lanes):
+    """The weight gradients x^T dJ/dz of a 784-1024-1024 MLP's two hidden layers (3 and 4 MB of float32), a batch
+    of 128, as a dense model forms them (in lanes or not): the calibration's dense model is too narrow for its
+    gradients to leave a core's L2 cache, where the way they are written matters."""
+    rng = np.random.default_rng(0)
+    cases = [(rng.normal(size=(128, inputs)).astype("float32"), rng.normal(size=(128, 1024)).astype("float32"),
+              np.empty((inputs, 1024), dtype="float32")) for inputs in (784, 1024)]
+
+    def step():
+        with _lanes.all_cores() if lanes else contextlib.nullcontext():
+            for x, dz, kernel_grad in cases:
+                dense.add_product(kernel_grad, x.T, dz, overwrite=True)
     return step
 
 
@@ -270,6 +297,7 @@ def calibrate(force=False) -> dict:
     conv.set_algorithm(decided.get("conv_algorithm"), calibrated=True)
     conv.set_winograd_chunk_bytes(decided.get("winograd_chunk_bytes"), calibrated=True)
     elementwise.set_step_kernel(decided.get("step_kernel"), calibrated=True)
+    dense.set_weight_gradient_columns(decided.get("weight_gradient_columns"), calibrated=True)
     return decided
 
 
@@ -277,7 +305,8 @@ def _decide(force):
     default = {**_lanes.DEFAULT_POLICY, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
                "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM,
                "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES,
-               "step_kernel": elementwise.DEFAULT_STEP_KERNEL}
+               "step_kernel": elementwise.DEFAULT_STEP_KERNEL,
+               "weight_gradient_columns": dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS}
     if os.environ.get("LAYERWISE_CALIBRATION") == "default":
         return {**default, "source": "default (LAYERWISE_CALIBRATION=default)"}
     key = machine_key()

@@ -3,22 +3,58 @@
 import numpy as np
 
 from layerwise.ops._lanes import in_lanes
+from layerwise.ops._settings import tune
+
+#: How many columns of a weight gradient x^T dJ/dz (`add_product`) one call of BLAS writes: 0, all of them at
+#: once (NumPy's matmul as it is), or blocks of this many. OpenBLAS first zeroes the part of the product each of its
+#: threads writes and then adds the product into it; a weight gradient is large (4 MB for a 1024x1024 layer, in
+#: float32) against a small inner dimension (the batch), so each thread's part leaves its core's L2 cache between
+#: the two passes, unless the product is written in blocks (OpenBLAS's zeroing took 8% of the CPU samples of an MLP's
+#: epoch, in a profile; on one thread the blocks made no difference). On the AMD Zen 4 machine (1 MB of L2 a core, a shared
+#: host), while other work on the host held the memory back, the 1024x1024 weight gradient of a batch of 128 took
+#: 2.4 ms in one call and 1.6-1.8 ms in blocks of 256 or 512 columns, and an MLP's training steps (784-1024-1024-10)
+#: were 1-6% faster; in a quiet hour, 1.48 ms in one call and 1.48-1.52 ms in blocks, and 16 MB products took
+#: 1.03-1.10 times as long in blocks (each call packs all of x again). Each machine times both in the calibration,
+#: which sets this; the products agree to rounding (BLAS may sum a narrower product in another order).
+DEFAULT_WEIGHT_GRADIENT_COLUMNS = 0
+WEIGHT_GRADIENT_COLUMNS = DEFAULT_WEIGHT_GRADIENT_COLUMNS
 
 
-def product(a, b, out=None):
+def set_weight_gradient_columns(columns=None, calibrated=False):
+    """Write weight gradients in blocks of ``columns`` columns per BLAS call (0: in one call; None:
+    `DEFAULT_WEIGHT_GRADIENT_COLUMNS`), set by the user or by the calibration (``calibrated``), which leaves the
+    user's setting alone."""
+    if columns is not None and (isinstance(columns, bool) or not isinstance(columns, (int, np.integer))
+                                or columns < 0):
+        raise ValueError("set_weight_gradient_columns: columns must be an int >= 0 (0: one call) or None, received "
+                         f"{columns!r}")
+    tune(globals(), "WEIGHT_GRADIENT_COLUMNS", None if columns is None else int(columns),
+         DEFAULT_WEIGHT_GRADIENT_COLUMNS, calibrated)
+
+
+def _matmul(a, b, out, block_columns):
+    """out = a @ b, in calls of at most ``block_columns`` columns each (0: one call)."""
+    columns = b.shape[1]
+    width = block_columns or max(columns, 1)
+    for start in range(0, columns, width):
+        np.matmul(a, b[:, start:start + width], out=out[:, start:start + width])
+
+
+def product(a, b, out=None, block_columns=0):
     """a @ b for matrices, written into ``out`` when given, split over the executor's lanes
     (`layerwise.ops._lanes`), each lane writing its own block of the product: the rows of a when a is the
     larger operand, else the columns of b. Each lane packs only its part of the larger operand (split by rows,
-    both lanes packed all of an MLP's 3-4 MB weight matrices, and its epoch took 6.2 s instead of 5.5 s)."""
+    both lanes packed all of an MLP's 3-4 MB weight matrices, and its epoch took 6.2 s instead of 5.5 s). Each
+    lane's part is written in calls of at most ``block_columns`` columns each (0: one call)."""
     (rows, inner), columns = a.shape, b.shape[1]
     if out is None:
         out = np.empty((rows, columns), dtype=np.result_type(a, b))
 
     def by_rows(_, start, stop):
-        np.matmul(a[start:stop], b, out=out[start:stop])
+        _matmul(a[start:stop], b, out[start:stop], block_columns)
 
     def by_columns(_, start, stop):
-        np.matmul(a, b[:, start:stop], out=out[:, start:stop])
+        _matmul(a, b[:, start:stop], out[:, start:stop], block_columns)
     if rows >= columns:
         in_lanes(by_rows, rows, inner * a.itemsize)
     else:
@@ -28,11 +64,12 @@ def product(a, b, out=None):
 
 def add_product(out, a, b, overwrite=False):
     """out += a @ b, or out = a @ b with ``overwrite`` (the product then written straight into ``out``: a
-    weight gradient is one large product per step, and writing it in place saves a temporary and a pass)."""
+    weight gradient is one large product per step, and writing it in place saves a temporary and a pass); in
+    blocks of `WEIGHT_GRADIENT_COLUMNS` columns, as this is how weight gradients x^T dJ/dz are formed."""
     if overwrite:
-        product(a, b, out=out)
+        product(a, b, out=out, block_columns=WEIGHT_GRADIENT_COLUMNS)
     else:
-        out += product(a, b)
+        out += product(a, b, block_columns=WEIGHT_GRADIENT_COLUMNS)
     return out
 
 
@@ -73,9 +110,11 @@ def dense_backward(dz, x, kernel, kernel_grad, bias_grad=None, input_gradient=Tr
     if grad_scale is None:
         add_product(kernel_grad, x2.T, dz2, overwrite=overwrite)
     elif overwrite:
-        np.multiply(product(x2.T, dz2, out=kernel_grad), grad_scale, out=kernel_grad)
+        np.multiply(product(x2.T, dz2, out=kernel_grad, block_columns=WEIGHT_GRADIENT_COLUMNS), grad_scale,
+                    out=kernel_grad)
     else:
-        kernel_grad += np.multiply(product(x2.T, dz2), grad_scale, dtype=kernel_grad.dtype)
+        kernel_grad += np.multiply(product(x2.T, dz2, block_columns=WEIGHT_GRADIENT_COLUMNS), grad_scale,
+                                   dtype=kernel_grad.dtype)
     if bias_grad is not None:
         bias_grad += dz2.sum(axis=0)
     if not input_gradient:

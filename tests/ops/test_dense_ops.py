@@ -1,0 +1,100 @@
+"""Weight gradients written in blocks of columns (`layerwise.ops.dense.WEIGHT_GRADIENT_COLUMNS`, a calibrated
+setting): the same gradients as in one call, through every path that forms one, and a setting the user can fix."""
+
+import numpy as np
+import pytest
+
+import layerwise
+from layerwise import layers
+from layerwise.ops import _lanes, dense
+from layerwise.testing import check_gradients
+
+
+@pytest.fixture
+def matmul_calls(monkeypatch):
+    """The column counts of the np.matmul calls made while the test runs."""
+    calls, original = [], np.matmul
+
+    def spy(a, b, *args, **kwargs):
+        calls.append(b.shape[-1])
+        return original(a, b, *args, **kwargs)
+    monkeypatch.setattr(np, "matmul", spy)
+    return calls
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 1e-5), (np.float64, 1e-12)])
+@pytest.mark.parametrize("columns", [1, 7, 64, 100, 1000])
+@pytest.mark.parametrize("overwrite", [True, False])
+def test_blocks_of_columns_give_the_product_of_one_call(rng, dtype, rtol, columns, overwrite):
+    x, dz = rng.standard_normal((32, 120)).astype(dtype), rng.standard_normal((32, 100)).astype(dtype)
+    start = rng.standard_normal((120, 100)).astype(dtype)
+    expected = x.T @ dz if overwrite else start + x.T @ dz
+    layerwise.config.set_calibration(weight_gradient_columns=columns)
+    got = dense.add_product(start.copy(), x.T, dz, overwrite=overwrite)
+    assert got.dtype == dtype
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol)
+
+
+@pytest.mark.parametrize("columns, calls", [(0, [100]), (32, [32, 32, 32, 4]), (100, [100]), (500, [100])])
+def test_a_weight_gradient_takes_one_blas_call_per_block(rng, matmul_calls, columns, calls):
+    x, dz = rng.standard_normal((16, 50)).astype("float32"), rng.standard_normal((16, 100)).astype("float32")
+    layerwise.config.set_calibration(weight_gradient_columns=columns)
+    dense.add_product(np.empty((50, 100), dtype="float32"), x.T, dz, overwrite=True)
+    assert matmul_calls == calls
+
+
+def test_in_lanes_each_lane_writes_its_own_columns_in_blocks(rng, matmul_calls, monkeypatch):
+    monkeypatch.setattr(_lanes, "threads", lambda: 2)
+    x, dz = rng.standard_normal((16, 50)).astype("float32"), rng.standard_normal((16, 300)).astype("float32")
+    layerwise.config.set_calibration(weight_gradient_columns=64)
+    grad = np.empty((50, 300), dtype="float32")
+    with _lanes.all_cores():
+        dense.add_product(grad, x.T, dz, overwrite=True)
+    assert sum(matmul_calls) == 300 and max(matmul_calls) <= 64 and len(matmul_calls) >= 5
+    np.testing.assert_allclose(grad, x.T @ dz, rtol=1e-5, atol=1e-5)
+
+
+def test_only_weight_gradients_are_written_in_blocks(rng, matmul_calls):
+    layerwise.config.set_calibration(weight_gradient_columns=2)
+    dense.dense_forward(rng.standard_normal((4, 3)), rng.standard_normal((3, 8)))
+    assert matmul_calls == [8]
+
+
+@pytest.mark.parametrize("layer", [lambda: layers.Dense(5, activation="tanh"),
+                                   lambda: layers.Dense(5, use_bias=False)])
+def test_a_dense_layer_passes_its_gradient_check_with_weight_gradients_in_blocks(rng, float64, layer):
+    layerwise.config.set_calibration(weight_gradient_columns=2)
+    report = check_gradients(layer(), rng.normal(size=(3, 4)))
+    assert report.passed, str(report)
+
+
+def test_a_model_trains_alike_with_weight_gradients_in_blocks_or_not(rng):
+    x, y = rng.standard_normal((64, 20)).astype("float32"), rng.integers(0, 3, size=64)
+    weights = []
+    for columns in (0, 8):
+        layerwise.utils.set_random_seed(0)
+        layerwise.config.set_calibration(weight_gradient_columns=columns)
+        model = layerwise.Sequential([layerwise.Input(shape=(20,)), layers.Dense(24, activation="relu"),
+                                      layers.Dense(3, activation="softmax")])
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+        weights.append(model.get_weights())
+    for blocked, whole in zip(*weights):
+        np.testing.assert_allclose(blocked, whole, rtol=1e-5, atol=1e-6)
+
+
+def test_the_block_width_is_a_setting_the_user_can_fix():
+    layerwise.config.set_calibration(weight_gradient_columns=256)
+    assert layerwise.config.calibration()["weight_gradient_columns"] == dense.WEIGHT_GRADIENT_COLUMNS == 256
+    dense.set_weight_gradient_columns(512, calibrated=True)  # the calibration leaves the user's choice alone
+    assert dense.WEIGHT_GRADIENT_COLUMNS == 256
+    layerwise.config.set_calibration(weight_gradient_columns=0)  # one call, fixed too
+    dense.set_weight_gradient_columns(512, calibrated=True)
+    assert dense.WEIGHT_GRADIENT_COLUMNS == 0
+    layerwise.config.set_calibration()
+    assert dense.WEIGHT_GRADIENT_COLUMNS == dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS
+    dense.set_weight_gradient_columns(512, calibrated=True)  # and applies while the user has set none
+    assert dense.WEIGHT_GRADIENT_COLUMNS == 512
+    for wrong in (-1, 2.5, True, "256"):
+        with pytest.raises(ValueError, match="columns must be an int >= 0"):
+            layerwise.config.set_calibration(weight_gradient_columns=wrong)
