@@ -31,7 +31,6 @@ def test_blocks_of_columns_give_the_product_of_one_call(rng, dtype, rtol, column
     expected = x.T @ dz if overwrite else start + x.T @ dz
     layerwise.config.set_calibration(weight_gradient_columns=columns)
     got = dense.add_product(start.copy(), x.T, dz, overwrite=overwrite)
-    assert got.dtype == dtype
     np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol)
 
 
@@ -43,21 +42,58 @@ def test_a_weight_gradient_takes_one_blas_call_per_block(rng, matmul_calls, colu
     assert matmul_calls == calls
 
 
-def test_in_lanes_each_lane_writes_its_own_columns_in_blocks(rng, matmul_calls, monkeypatch):
+@pytest.mark.parametrize("inputs, outputs, calls", [(50, 300, [22, 22, 64, 64, 64, 64]),  # lanes split the columns
+                                                    (300, 100, [36, 36, 64, 64])])  # lanes split the rows
+def test_in_lanes_each_lane_writes_its_part_in_blocks(rng, matmul_calls, monkeypatch, inputs, outputs, calls):
     monkeypatch.setattr(_lanes, "threads", lambda: 2)
-    x, dz = rng.standard_normal((16, 50)).astype("float32"), rng.standard_normal((16, 300)).astype("float32")
+    monkeypatch.setattr(_lanes, "MIN_LANE_BYTES", 0)
+    x, dz = rng.standard_normal((16, inputs)).astype("float32"), rng.standard_normal((16, outputs)).astype("float32")
     layerwise.config.set_calibration(weight_gradient_columns=64)
-    grad = np.empty((50, 300), dtype="float32")
+    grad = np.empty((inputs, outputs), dtype="float32")
     with _lanes.all_cores():
         dense.add_product(grad, x.T, dz, overwrite=True)
-    assert sum(matmul_calls) == 300 and max(matmul_calls) <= 64 and len(matmul_calls) >= 5
+    assert sorted(matmul_calls) == calls
     np.testing.assert_allclose(grad, x.T @ dz, rtol=1e-5, atol=1e-5)
+
+
+def test_a_batch_above_the_measured_regime_takes_one_call(rng, matmul_calls):
+    batch = dense.BLOCKED_BATCH_MAX + 1
+    x, dz = rng.standard_normal((batch, 8)).astype("float32"), rng.standard_normal((batch, 100)).astype("float32")
+    layerwise.config.set_calibration(weight_gradient_columns=32)
+    dense.add_product(np.empty((8, 100), dtype="float32"), x.T, dz, overwrite=True)
+    assert matmul_calls == [100]
+
+
+def test_a_product_written_over_its_own_operand_is_not_cut_into_blocks(rng):
+    # A block would overwrite the operand before the next block reads it.
+    m, b = rng.standard_normal((7, 7)), rng.standard_normal((7, 7))
+    expected = m @ b
+    layerwise.config.set_calibration(weight_gradient_columns=3)
+    np.testing.assert_allclose(dense.add_product(m, m, b, overwrite=True), expected, rtol=1e-12)
 
 
 def test_only_weight_gradients_are_written_in_blocks(rng, matmul_calls):
     layerwise.config.set_calibration(weight_gradient_columns=2)
-    dense.dense_forward(rng.standard_normal((4, 3)), rng.standard_normal((3, 8)))
-    assert matmul_calls == [8]
+    x, kernel, dz = rng.standard_normal((4, 3)), rng.standard_normal((3, 5)), rng.standard_normal((4, 5))
+    dense.dense_forward(x, kernel)
+    assert matmul_calls == [5]
+    matmul_calls.clear()
+    dense.dense_backward(dz, x, kernel, np.empty((3, 5)), np.zeros(5), overwrite=True)
+    assert matmul_calls == [2, 2, 1, 3]  # dJ/dW = x^T dz in blocks, then dJ/dx = dz W^T in one call
+
+
+@pytest.mark.parametrize("overwrite", [True, False])
+def test_scaled_weight_gradients_in_blocks_give_those_of_one_call(rng, overwrite):
+    # DropConnect's kernels: dJ/dW' = S * (x^T dz).
+    x, kernel, dz = rng.standard_normal((6, 4)), rng.standard_normal((4, 9)), rng.standard_normal((6, 9))
+    scale, start = rng.random((4, 9)), rng.standard_normal((4, 9))
+    grads = []
+    for columns in (0, 2):
+        layerwise.config.set_calibration(weight_gradient_columns=columns)
+        grads.append(start.copy())
+        dense.dense_backward(dz, x, kernel, grads[-1], input_gradient=False, overwrite=overwrite, grad_scale=scale)
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12)
+    np.testing.assert_allclose(grads[0], scale * (x.T @ dz) + (0 if overwrite else start), rtol=1e-12)
 
 
 @pytest.mark.parametrize("layer", [lambda: layers.Dense(5, activation="tanh"),

@@ -61,8 +61,9 @@ WARM_STEPS, TIMED_STEPS = 2, 2
 CHUNK_CANDIDATES = (1 * 2**20, 2 * 2**20, conv.DEFAULT_CHUNK_BYTES, 8 * 2**20)
 #: The sizes tried for Winograd's chunks: around the L2 cache of a core (1-2 MB on the machines measured so far).
 WINOGRAD_CHUNK_CANDIDATES = (1 * 2**20, conv.DEFAULT_WINOGRAD_CHUNK_BYTES, 4 * 2**20)
-#: The blocks tried for weight gradients, in columns: 1 and 2 MB of a 1024-row float32 gradient, a core's L2 cache
-#: or half of it on the machines measured so far (0: one call, the default).
+#: The blocks tried for weight gradients, in columns (0: one call, the default): blocks of 1 and 2 MB of a 1024-row
+#: float32 gradient, whose part for each of two BLAS threads, 0.5 and 1 MB, fits a core's L2 cache on the machines
+#: measured so far.
 WEIGHT_GRADIENT_COLUMN_CANDIDATES = (256, 512)
 
 
@@ -137,15 +138,16 @@ def _chosen(times, default):
 
 
 def measure(repeats=5) -> dict:
-    """Time each workload's training step in lanes and in the calling thread, then the convolutional one with
-    each im2col chunk size, and return the choices (the default unless another is faster by `MARGIN`) with the
-    median times in milliseconds."""
-    saved = _lanes.policy()
-    saved_ops = (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES,
-                 elementwise.STEP_KERNEL, dense.WEIGHT_GRADIENT_COLUMNS)
+    """Time each workload's training step in lanes and in the calling thread, the dense one's update by each step
+    kernel, a wide MLP's weight gradients in one call and in blocks, then the convolutional step with each im2col
+    chunk size, a convolution's input gradient both ways and 3x3 convolutions by each algorithm (and Winograd's
+    chunk sizes), and return the choices (the default unless another is faster by `MARGIN`) with the median times
+    in milliseconds. Each setting not yet chosen is at its default while the others are timed."""
+    saved, saved_ops = _lanes.policy(), _ops_settings()
     choices, timings = {}, {}
     workloads = _workloads()
     try:
+        _set_ops_settings(_ops_defaults())
         for kind, (model, x, y) in workloads.items():
             times = _median_times(lambda: model.train_on_batch(x, y), (True, False),
                                   lambda lanes: _lanes.set_policy(**{kind: lanes}), repeats)
@@ -160,12 +162,13 @@ def measure(repeats=5) -> dict:
             times = _median_times(lambda: model.optimizer.apply(model.trainable_weights), ("compiled", "blas"),
                                   lambda name: setattr(elementwise, "STEP_KERNEL", name), repeats,
                                   prepare=lambda: model.train_on_batch(x, y))
-            choices["step_kernel"] = _chosen(times, elementwise.DEFAULT_STEP_KERNEL)
+            choices["step_kernel"] = elementwise.STEP_KERNEL = _chosen(times, elementwise.DEFAULT_STEP_KERNEL)
             timings["step_kernel_ms"] = {name: round(1e3 * seconds, 3) for name, seconds in times.items()}
         times = _median_times(_weight_gradients(choices["dense"]),
                               (dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS, *WEIGHT_GRADIENT_COLUMN_CANDIDATES),
                               lambda columns: setattr(dense, "WEIGHT_GRADIENT_COLUMNS", columns), repeats)
-        choices["weight_gradient_columns"] = _chosen(times, dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS)
+        choices["weight_gradient_columns"] = dense.WEIGHT_GRADIENT_COLUMNS = _chosen(
+            times, dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS)
         timings["weight_gradient_ms"] = {f"{columns} columns" if columns else "one call": round(1e3 * seconds, 3)
                                          for columns, seconds in times.items()}
         model, x, y = workloads["memory_bound"]
@@ -195,9 +198,32 @@ def measure(repeats=5) -> dict:
                                             for count, seconds in times.items()}
     finally:
         _lanes.set_policy(**saved)
-        (conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT, conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES,
-         elementwise.STEP_KERNEL, dense.WEIGHT_GRADIENT_COLUMNS) = saved_ops
+        _set_ops_settings(saved_ops)
     return {**choices, "timings": timings}
+
+
+def _ops_defaults():
+    """{choice: its default} of the choices made after the lanes."""
+    return {"conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES, "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT,
+            "conv_algorithm": conv.DEFAULT_ALGORITHM, "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES,
+            "step_kernel": elementwise.DEFAULT_STEP_KERNEL,
+            "weight_gradient_columns": dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS}
+
+
+def _ops_settings():
+    """{choice: the setting in force} of the same choices."""
+    return {"conv_chunk_bytes": conv.CACHE_CHUNK_BYTES, "conv_input_gradient": conv.INPUT_GRADIENT,
+            "conv_algorithm": conv.ALGORITHM, "winograd_chunk_bytes": conv.WINOGRAD_CHUNK_BYTES,
+            "step_kernel": elementwise.STEP_KERNEL, "weight_gradient_columns": dense.WEIGHT_GRADIENT_COLUMNS}
+
+
+def _set_ops_settings(settings):
+    """Put ``settings`` ({choice: setting}, as `_ops_settings` gives) in force while `measure` times, whatever the
+    user fixed (`measure` restores it after)."""
+    conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT = settings["conv_chunk_bytes"], settings["conv_input_gradient"]
+    conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES = settings["conv_algorithm"], settings["winograd_chunk_bytes"]
+    elementwise.STEP_KERNEL = settings["step_kernel"]
+    dense.WEIGHT_GRADIENT_COLUMNS = settings["weight_gradient_columns"]
 
 
 def _input_gradient(lanes):
@@ -302,11 +328,7 @@ def calibrate(force=False) -> dict:
 
 
 def _decide(force):
-    default = {**_lanes.DEFAULT_POLICY, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
-               "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM,
-               "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES,
-               "step_kernel": elementwise.DEFAULT_STEP_KERNEL,
-               "weight_gradient_columns": dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS}
+    default = {**_lanes.DEFAULT_POLICY, **_ops_defaults()}
     if os.environ.get("LAYERWISE_CALIBRATION") == "default":
         return {**default, "source": "default (LAYERWISE_CALIBRATION=default)"}
     key = machine_key()

@@ -5,19 +5,24 @@ import numpy as np
 from layerwise.ops._lanes import in_lanes
 from layerwise.ops._settings import tune
 
-#: How many columns of a weight gradient x^T dJ/dz (`add_product`) one call of BLAS writes: 0, all of them at
+#: How many columns of a weight gradient x^T dJ/dz (`weight_gradient`) one call of BLAS writes: 0, all of them at
 #: once (NumPy's matmul as it is), or blocks of this many. OpenBLAS first zeroes the part of the product each of its
 #: threads writes and then adds the product into it; a weight gradient is large (4 MB for a 1024x1024 layer, in
 #: float32) against a small inner dimension (the batch), so each thread's part leaves its core's L2 cache between
-#: the two passes, unless the product is written in blocks (OpenBLAS's zeroing took 8% of the CPU samples of an MLP's
-#: epoch, in a profile; on one thread the blocks made no difference). On the AMD Zen 4 machine (1 MB of L2 a core, a shared
-#: host), while other work on the host held the memory back, the 1024x1024 weight gradient of a batch of 128 took
-#: 2.4 ms in one call and 1.6-1.8 ms in blocks of 256 or 512 columns, and an MLP's training steps (784-1024-1024-10)
-#: were 1-6% faster; in a quiet hour, 1.48 ms in one call and 1.48-1.52 ms in blocks, and 16 MB products took
-#: 1.03-1.10 times as long in blocks (each call packs all of x again). Each machine times both in the calibration,
-#: which sets this; the products agree to rounding (BLAS may sum a narrower product in another order).
+#: the two passes, unless the product is written in blocks (OpenBLAS's zeroing took 8% of the CPU samples of an
+#: MLP's epoch, in a profile; on one thread the blocks made no difference). On the AMD Zen 4 machine (1 MB of L2 a
+#: core, a shared host), while other work on the host held the memory back, the 1024x1024 weight gradient of a batch
+#: of 128 took 2.4 ms in one call and 1.6-1.8 ms in blocks of 256 or 512 columns, and an MLP's training steps
+#: (784-1024-1024-10) were 1-6% faster; in a quiet hour, 1.48 ms in one call and 1.48-1.52 ms in blocks, and 16 MB
+#: products took 1.03-1.10 times as long in blocks (each call packs all of x again). Each machine times both in the
+#: calibration, which sets this; the products agree to rounding (BLAS may sum a narrower product in another order).
 DEFAULT_WEIGHT_GRADIENT_COLUMNS = 0
 WEIGHT_GRADIENT_COLUMNS = DEFAULT_WEIGHT_GRADIENT_COLUMNS
+#: Blocks are kept to weight gradients over at most this many rows of x (the batch): what they save, a pass of the
+#: product through the caches, weighs less against the arithmetic as the batch grows (2 x batch flops per value of
+#: the product), while the packing each extra call adds stays the same share; the calibration measures a batch of
+#: 128, and its choice is applied up to twice that.
+BLOCKED_BATCH_MAX = 256
 
 
 def set_weight_gradient_columns(columns=None, calibrated=False):
@@ -33,9 +38,11 @@ def set_weight_gradient_columns(columns=None, calibrated=False):
 
 
 def _matmul(a, b, out, block_columns):
-    """out = a @ b, in calls of at most ``block_columns`` columns each (0: one call)."""
+    """out = a @ b, in calls of at most ``block_columns`` columns each (0: one call; one call too where ``out``
+    shares memory with a or b, which a block would overwrite before the next one reads it)."""
     columns = b.shape[1]
-    width = block_columns or max(columns, 1)
+    blocks = block_columns and not (np.may_share_memory(out, a) or np.may_share_memory(out, b))
+    width = block_columns if blocks else max(columns, 1)
     for start in range(0, columns, width):
         np.matmul(a, b[:, start:start + width], out=out[:, start:start + width])
 
@@ -62,14 +69,21 @@ def product(a, b, out=None, block_columns=0):
     return out
 
 
+def weight_gradient(xt, dz, out=None):
+    """x^T dJ/dz for ``xt`` = x^T (n_in, batch) and dz (batch, n_out), written into ``out`` when given, as
+    `product`: in blocks of `WEIGHT_GRADIENT_COLUMNS` columns for a batch of at most `BLOCKED_BATCH_MAX`."""
+    blocks = WEIGHT_GRADIENT_COLUMNS if xt.shape[1] <= BLOCKED_BATCH_MAX else 0
+    return product(xt, dz, out=out, block_columns=blocks)
+
+
 def add_product(out, a, b, overwrite=False):
     """out += a @ b, or out = a @ b with ``overwrite`` (the product then written straight into ``out``: a
-    weight gradient is one large product per step, and writing it in place saves a temporary and a pass); in
-    blocks of `WEIGHT_GRADIENT_COLUMNS` columns, as this is how weight gradients x^T dJ/dz are formed."""
+    weight gradient is one large product per step, and writing it in place saves a temporary and a pass); a
+    `weight_gradient`, as this is how weight gradients x^T dJ/dz are added into their parameters."""
     if overwrite:
-        product(a, b, out=out, block_columns=WEIGHT_GRADIENT_COLUMNS)
+        weight_gradient(a, b, out=out)
     else:
-        out += product(a, b, block_columns=WEIGHT_GRADIENT_COLUMNS)
+        out += weight_gradient(a, b)
     return out
 
 
@@ -110,11 +124,9 @@ def dense_backward(dz, x, kernel, kernel_grad, bias_grad=None, input_gradient=Tr
     if grad_scale is None:
         add_product(kernel_grad, x2.T, dz2, overwrite=overwrite)
     elif overwrite:
-        np.multiply(product(x2.T, dz2, out=kernel_grad, block_columns=WEIGHT_GRADIENT_COLUMNS), grad_scale,
-                    out=kernel_grad)
+        np.multiply(weight_gradient(x2.T, dz2, out=kernel_grad), grad_scale, out=kernel_grad)
     else:
-        kernel_grad += np.multiply(product(x2.T, dz2, block_columns=WEIGHT_GRADIENT_COLUMNS), grad_scale,
-                                   dtype=kernel_grad.dtype)
+        kernel_grad += np.multiply(weight_gradient(x2.T, dz2), grad_scale, dtype=kernel_grad.dtype)
     if bias_grad is not None:
         bias_grad += dz2.sum(axis=0)
     if not input_gradient:
