@@ -19,6 +19,19 @@ from layerwise._version import __version__
 from layerwise.ops import _compiled, _lanes, conv, elementwise
 from layerwise.ops import dense as dense_ops
 
+#: The calibrated settings of `layerwise.ops` modules beside the lanes' policy: {choice: (module, the module's
+#: attribute, its default, the setter by which a user's value stands against the calibration's)}.
+OPS_SETTINGS = {
+    "conv_chunk_bytes": (conv, "CACHE_CHUNK_BYTES", conv.DEFAULT_CHUNK_BYTES, conv.set_chunk_bytes),
+    "conv_input_gradient": (conv, "INPUT_GRADIENT", conv.DEFAULT_INPUT_GRADIENT, conv.set_input_gradient),
+    "conv_algorithm": (conv, "ALGORITHM", conv.DEFAULT_ALGORITHM, conv.set_algorithm),
+    "winograd_chunk_bytes": (conv, "WINOGRAD_CHUNK_BYTES", conv.DEFAULT_WINOGRAD_CHUNK_BYTES,
+                             conv.set_winograd_chunk_bytes),
+    "step_kernel": (elementwise, "STEP_KERNEL", elementwise.DEFAULT_STEP_KERNEL, elementwise.set_step_kernel),
+    "weight_gradient_columns": (dense_ops, "WEIGHT_GRADIENT_COLUMNS", dense_ops.DEFAULT_WEIGHT_GRADIENT_COLUMNS,
+                                dense_ops.set_weight_gradient_columns),
+}
+
 _FLOATX = "float32"
 _EPSILON = 1e-7
 _ALLOWED = ("float16", "float32", "float64")
@@ -177,9 +190,8 @@ def calibration() -> dict:
          'weight_gradient_columns': 512}
         >>> set_calibration(**saved)  # back to what was in force
     """
-    return {**_lanes.policy(), "conv_chunk_bytes": conv.CACHE_CHUNK_BYTES, "conv_input_gradient": conv.INPUT_GRADIENT,
-            "conv_algorithm": conv.ALGORITHM, "winograd_chunk_bytes": conv.WINOGRAD_CHUNK_BYTES,
-            "step_kernel": elementwise.STEP_KERNEL, "weight_gradient_columns": dense_ops.WEIGHT_GRADIENT_COLUMNS}
+    settings = {choice: getattr(module, name) for choice, (module, name, _, _) in OPS_SETTINGS.items()}
+    return {**_lanes.policy(), **settings}
 
 
 def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_input_gradient=None,
@@ -201,12 +213,9 @@ def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_i
         (True, None)
         >>> set_calibration(**saved)  # back to what was in force
     """
-    conv.set_chunk_bytes(conv_chunk_bytes)
-    conv.set_input_gradient(conv_input_gradient)
-    conv.set_algorithm(conv_algorithm)
-    conv.set_winograd_chunk_bytes(winograd_chunk_bytes)
-    elementwise.set_step_kernel(step_kernel)
-    dense_ops.set_weight_gradient_columns(weight_gradient_columns)
+    arguments = locals()
+    for choice, (_, _, _, setter) in OPS_SETTINGS.items():
+        setter(arguments[choice])
     _lanes.set_policy(memory_bound=memory_bound, dense=dense)
 
 

@@ -203,27 +203,20 @@ def measure(repeats=5) -> dict:
 
 
 def _ops_defaults():
-    """{choice: its default} of the choices made after the lanes."""
-    return {"conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES, "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT,
-            "conv_algorithm": conv.DEFAULT_ALGORITHM, "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES,
-            "step_kernel": elementwise.DEFAULT_STEP_KERNEL,
-            "weight_gradient_columns": dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS}
+    """{choice: its default} of the choices made after the lanes (`layerwise.config.OPS_SETTINGS`)."""
+    return {choice: default for choice, (_, _, default, _) in config.OPS_SETTINGS.items()}
 
 
 def _ops_settings():
     """{choice: the setting in force} of the same choices."""
-    return {"conv_chunk_bytes": conv.CACHE_CHUNK_BYTES, "conv_input_gradient": conv.INPUT_GRADIENT,
-            "conv_algorithm": conv.ALGORITHM, "winograd_chunk_bytes": conv.WINOGRAD_CHUNK_BYTES,
-            "step_kernel": elementwise.STEP_KERNEL, "weight_gradient_columns": dense.WEIGHT_GRADIENT_COLUMNS}
+    return {choice: getattr(module, name) for choice, (module, name, _, _) in config.OPS_SETTINGS.items()}
 
 
 def _set_ops_settings(settings):
     """Put ``settings`` ({choice: setting}, as `_ops_settings` gives) in force while `measure` times, whatever the
     user fixed (`measure` restores it after)."""
-    conv.CACHE_CHUNK_BYTES, conv.INPUT_GRADIENT = settings["conv_chunk_bytes"], settings["conv_input_gradient"]
-    conv.ALGORITHM, conv.WINOGRAD_CHUNK_BYTES = settings["conv_algorithm"], settings["winograd_chunk_bytes"]
-    elementwise.STEP_KERNEL = settings["step_kernel"]
-    dense.WEIGHT_GRADIENT_COLUMNS = settings["weight_gradient_columns"]
+    for choice, (module, name, _, _) in config.OPS_SETTINGS.items():
+        setattr(module, name, settings[choice])
 
 
 def _input_gradient(lanes):
@@ -318,12 +311,8 @@ def _write_cache(entries):
 def calibrate(force=False) -> dict:
     """The choices for this machine: from the cache, or measured (``force``: measured anew) and cached."""
     decided = _decide(force)
-    conv.set_chunk_bytes(decided.get("conv_chunk_bytes"), calibrated=True)
-    conv.set_input_gradient(decided.get("conv_input_gradient"), calibrated=True)
-    conv.set_algorithm(decided.get("conv_algorithm"), calibrated=True)
-    conv.set_winograd_chunk_bytes(decided.get("winograd_chunk_bytes"), calibrated=True)
-    elementwise.set_step_kernel(decided.get("step_kernel"), calibrated=True)
-    dense.set_weight_gradient_columns(decided.get("weight_gradient_columns"), calibrated=True)
+    for choice, (_, _, _, setter) in config.OPS_SETTINGS.items():
+        setter(decided.get(choice), calibrated=True)
     return decided
 
 
