@@ -127,16 +127,3 @@ def test_sgd_trains_alike_with_either_step_kernel_and_fit_still_reports_divergen
     np.testing.assert_allclose(blas_loss, compiled_loss, rtol=1e-4)
     with pytest.raises(layerwise.errors.DivergenceError):
         train("blas", learning_rate=1e30)
-
-
-def test_the_step_kernel_is_a_setting_the_user_can_fix():
-    layerwise.config.set_calibration(step_kernel="blas")
-    assert layerwise.config.calibration()["step_kernel"] == elementwise.STEP_KERNEL == "blas"
-    elementwise.set_step_kernel("compiled", calibrated=True)  # the calibration leaves the user's choice alone
-    assert elementwise.STEP_KERNEL == "blas"
-    layerwise.config.set_calibration()
-    assert elementwise.STEP_KERNEL == elementwise.DEFAULT_STEP_KERNEL
-    elementwise.set_step_kernel("blas", calibrated=True)  # and applies while the user has set none
-    assert elementwise.STEP_KERNEL == "blas"
-    with pytest.raises(ValueError, match="'compiled', 'blas'"):
-        layerwise.config.set_calibration(step_kernel="numpy")

@@ -1,5 +1,6 @@
 """Weight gradients written in blocks of columns (`layerwise.ops.dense.WEIGHT_GRADIENT_COLUMNS`, a calibrated
-setting): the same gradients as in one call, through every path that forms one, and a setting the user can fix."""
+setting): the same gradients as in one call, through every path that forms one (the setting's rule is tested with the
+others', in test_settings.py)."""
 
 import numpy as np
 import pytest
@@ -117,20 +118,3 @@ def test_a_model_trains_alike_with_weight_gradients_in_blocks_or_not(rng):
         weights.append(model.get_weights())
     for blocked, whole in zip(*weights):
         np.testing.assert_allclose(blocked, whole, rtol=1e-5, atol=1e-6)
-
-
-def test_the_block_width_is_a_setting_the_user_can_fix():
-    layerwise.config.set_calibration(weight_gradient_columns=256)
-    assert layerwise.config.calibration()["weight_gradient_columns"] == dense.WEIGHT_GRADIENT_COLUMNS == 256
-    dense.set_weight_gradient_columns(512, calibrated=True)  # the calibration leaves the user's choice alone
-    assert dense.WEIGHT_GRADIENT_COLUMNS == 256
-    layerwise.config.set_calibration(weight_gradient_columns=0)  # one call, fixed too
-    dense.set_weight_gradient_columns(512, calibrated=True)
-    assert dense.WEIGHT_GRADIENT_COLUMNS == 0
-    layerwise.config.set_calibration()
-    assert dense.WEIGHT_GRADIENT_COLUMNS == dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS
-    dense.set_weight_gradient_columns(512, calibrated=True)  # and applies while the user has set none
-    assert dense.WEIGHT_GRADIENT_COLUMNS == 512
-    for wrong in (-1, 2.5, True, "256"):
-        with pytest.raises(ValueError, match="columns must be an int >= 0"):
-            layerwise.config.set_calibration(weight_gradient_columns=wrong)

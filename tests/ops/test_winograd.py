@@ -187,19 +187,3 @@ def test_it_takes_only_3x3_stride_1_convolutions_with_enough_channels():
                   conv.ConvGeometry.create((8, 8), (3, 3), (1, 1), (1, 1), "same", groups=2)):
         assert not winograd.applies(other, (3, 3, 32, 32))
     assert not winograd.applies(conv.ConvGeometry.create((8, 8), (5, 5), (1, 1), (1, 1), "same"), (5, 5, 32, 32))
-
-
-def test_the_algorithm_is_a_setting_the_user_can_fix():
-    layerwise.config.set_calibration(conv_algorithm="winograd")
-    assert layerwise.config.calibration()["conv_algorithm"] == conv.ALGORITHM == "winograd"
-    conv.set_algorithm("im2col", calibrated=True)  # the calibration leaves the user's choice alone
-    assert conv.ALGORITHM == "winograd"
-    layerwise.config.set_calibration()
-    assert conv.ALGORITHM == conv.DEFAULT_ALGORITHM
-    with pytest.raises(ValueError, match="'im2col', 'winograd'"):
-        layerwise.config.set_calibration(conv_algorithm="fft")
-    layerwise.config.set_calibration(winograd_chunk_bytes=2**19)
-    conv.set_winograd_chunk_bytes(2**22, calibrated=True)
-    assert conv.WINOGRAD_CHUNK_BYTES == 2**19
-    with pytest.raises(ValueError, match="set_winograd_chunk_bytes: count must be a positive number of bytes"):
-        layerwise.config.set_calibration(winograd_chunk_bytes=0)

@@ -1,0 +1,40 @@
+"""The calibrated settings of `layerwise.ops` (`layerwise.config.OPS_SETTINGS`): each is the user's to fix, and the
+calibration leaves a fixed one alone (`layerwise.ops._settings.tune`)."""
+
+import pytest
+
+import layerwise
+from layerwise.config import OPS_SETTINGS
+
+CASES = [  # (choice, the user's value, another value, the calibration's value, wrong values, the error's words)
+    ("conv_chunk_bytes", 2**20, 2**21, 2**21, [0], "set_chunk_bytes: count must be a positive number of bytes"),
+    ("conv_input_gradient", "scatter", "flipped", "scatter", ["fft"], "'flipped', 'scatter'"),
+    ("conv_algorithm", "winograd", "im2col", "winograd", ["fft"], "'im2col', 'winograd'"),
+    ("winograd_chunk_bytes", 2**19, 2**22, 2**22, [0],
+     "set_winograd_chunk_bytes: count must be a positive number of bytes"),
+    ("step_kernel", "blas", "compiled", "blas", ["numpy"], "'compiled', 'blas'"),
+    ("weight_gradient_columns", 256, 512, 512, [-1, 2.5, True, "256"], "columns must be an int >= 0"),
+    ("weight_gradient_columns", 0, 512, 512, [], ""),  # one call, fixed too
+]
+
+
+@pytest.mark.parametrize("choice, user, other, calibrated, wrong, words", CASES)
+def test_a_setting_is_the_users_to_fix_and_the_calibrations_while_the_user_sets_none(choice, user, other, calibrated,
+                                                                                    wrong, words):
+    module, name, default, setter = OPS_SETTINGS[choice]
+    assert calibrated != default and other != user
+    layerwise.config.set_calibration(**{choice: user})
+    assert layerwise.config.calibration()[choice] == getattr(module, name) == user
+    setter(other, calibrated=True)  # the calibration leaves the user's choice alone
+    assert getattr(module, name) == user
+    layerwise.config.set_calibration()
+    assert getattr(module, name) == default
+    setter(calibrated, calibrated=True)  # and applies while the user has set none
+    assert getattr(module, name) == calibrated
+    for value in wrong:
+        with pytest.raises(ValueError, match=words):
+            layerwise.config.set_calibration(**{choice: value})
+
+
+def test_every_calibrated_setting_is_covered():
+    assert {case[0] for case in CASES} == set(OPS_SETTINGS)
