@@ -17,6 +17,7 @@ from layerwise.layers.input_spec import InputSpec
 from layerwise.layers.symbolic import call_symbolic, format_shape, is_symbolic
 from layerwise.ops import Tensor
 from layerwise.ops._autodiff import value_of
+from layerwise.ops._memory import aligned, aligned_zeros_like
 from layerwise.ops.dense import add_product
 from layerwise.utils._arguments import check_integer, check_sample_shape
 
@@ -104,7 +105,7 @@ class Parameter:
 
     def __init__(self, value, name, trainable=True, regularizer=None, constraint=None):
         self.value = value
-        self._grad = np.zeros_like(value)
+        self._grad = aligned_zeros_like(value)
         self._grad_is_zero = False
         self.name = name
         self.trainable = trainable
@@ -358,7 +359,7 @@ class Layer:
         shape = (shape,) if isinstance(shape, int) else shape
         initializer = "glorot_uniform" if initializer is None else initializer
         serialization.charge_weight(f"{self.name}/{name}", shape)
-        value = initializers.get(initializer)(tuple(shape), dtype=self.dtype)
+        value = aligned(initializers.get(initializer)(tuple(shape), dtype=self.dtype))
         parameter = Parameter(value, f"{self.name}/{name}", trainable, regularizer, constraint)
         self._parameters.append(parameter)
         return parameter

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 
+from layerwise.ops._memory import aligned
 from layerwise.optimizers import schedules
 
 
@@ -117,7 +118,7 @@ class Optimizer:
         """Create the state of every parameter not seen before."""
         for parameter in parameters:
             if parameter not in self._slots:
-                self._slots[parameter] = self.build_slots(parameter)
+                self._slots[parameter] = {name: aligned(array) for name, array in self.build_slots(parameter).items()}
 
     def clip_gradients(self, gradients) -> None:
         """Clip the gradient arrays in place by ``clipvalue``, ``clipnorm`` or ``global_clipnorm``."""

@@ -1,0 +1,74 @@
+"""Weights, gradients and optimizer state start on a cache line (`layerwise.ops._memory`), and stay there through
+training, saving and loading."""
+
+import numpy as np
+import pytest
+
+import layerwise
+from layerwise import layers
+from layerwise.ops._memory import ALIGNMENT, aligned, aligned_empty, aligned_zeros_like, is_aligned
+
+
+def _offsets(arrays):
+    return [array.ctypes.data % ALIGNMENT for array in arrays]
+
+
+def test_the_alignment_is_at_least_an_avx512_vector_and_a_power_of_two():
+    assert ALIGNMENT >= 64 and ALIGNMENT & (ALIGNMENT - 1) == 0
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int8", "complex64"])
+@pytest.mark.parametrize("shape", [(), (0,), 1, (3,), (7, 5), (2, 3, 4)])
+def test_aligned_empty_starts_on_the_boundary_with_its_shape_and_dtype(dtype, shape):
+    for _ in range(8):  # the allocator's offsets vary from one block to the next
+        array = aligned_empty(shape, dtype)
+        assert is_aligned(array) and array.flags.writeable
+        assert array.size == 0 or array.ctypes.data % ALIGNMENT == 0
+        assert array.shape == ((shape,) if isinstance(shape, int) else shape) and array.dtype == np.dtype(dtype)
+
+
+def test_aligned_copies_a_misaligned_or_strided_array_and_keeps_an_aligned_one(rng):
+    base = aligned_empty(65, "float32")
+    base[:] = rng.standard_normal(65)
+    misaligned = base[1:]  # 4 bytes past the boundary
+    assert not is_aligned(misaligned)
+    copy = aligned(misaligned)
+    assert is_aligned(copy) and np.array_equal(copy, misaligned) and not np.shares_memory(copy, base)
+    strided = aligned(base.reshape(5, 13)[:, ::2])
+    assert is_aligned(strided) and np.array_equal(strided, base.reshape(5, 13)[:, ::2])
+    assert aligned(copy) is copy
+
+
+def test_aligned_zeros_like_is_zero_in_the_same_dtype():
+    zeros = aligned_zeros_like(np.ones((3, 4), dtype=np.float32))
+    assert is_aligned(zeros) and zeros.dtype == np.float32 and not zeros.any()
+
+
+def _mlp(optimizer):
+    model = layerwise.Sequential([layers.Dense(37, activation="relu", input_dim=13),
+                                  layers.BatchNormalization(), layers.Dense(3)])
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
+    return model
+
+
+@pytest.mark.parametrize("optimizer", [layerwise.optimizers.SGD(momentum=0.9), "adam", "rmsprop", "adagrad",
+                                       "adafactor", "nadam"])
+def test_weights_gradients_and_optimizer_state_are_aligned_and_stay_so_through_training(rng, optimizer):
+    model = _mlp(optimizer)
+    x, y = rng.standard_normal((64, 13)).astype(np.float32), rng.integers(0, 3, 64)
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    assert _offsets(p.value for p in model.weights) == [0] * len(model.weights)
+    assert _offsets(p.grad for p in model.trainable_weights) == [0] * len(model.trainable_weights)
+    state = list(model.optimizer.slot_variables().values())
+    assert state and _offsets(state) == [0] * len(state)
+
+
+def test_weights_stay_aligned_when_set_and_when_loaded(rng, tmp_path):
+    model = _mlp("sgd")
+    model.set_weights([rng.standard_normal(w.shape) for w in model.get_weights()])
+    assert _offsets(p.value for p in model.weights) == [0] * len(model.weights)
+    model.save(tmp_path / "model.keras")
+    loaded = layerwise.models.load_model(tmp_path / "model.keras")
+    assert _offsets(p.value for p in loaded.weights) == [0] * len(loaded.weights)
+    for a, b in zip(loaded.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(a, b)
