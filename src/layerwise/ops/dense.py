@@ -1,5 +1,7 @@
 """The affine map z = x W + b and its backward pass, on the last axis of x."""
 
+import math
+
 import numpy as np
 
 from layerwise.ops._lanes import in_lanes
@@ -87,9 +89,15 @@ def add_product(out, a, b, overwrite=False):
     return out
 
 
+def _rows(array):
+    """``array`` as a matrix of its last axis, the leading ones as rows (counted, as -1 cannot be inferred for a
+    last axis of length 0)."""
+    return array.reshape(math.prod(array.shape[:-1]), array.shape[-1])
+
+
 def dense_forward(x, kernel, bias=None):
     """z = x W + b for x of shape (..., n_in), W (n_in, n_out), b (n_out,)."""
-    z = product(x.reshape(-1, x.shape[-1]), kernel).reshape(x.shape[:-1] + kernel.shape[-1:])
+    z = product(_rows(x), kernel).reshape(x.shape[:-1] + kernel.shape[-1:])
     if bias is not None:
         z += bias
     return z
@@ -119,8 +127,7 @@ def dense_backward(dz, x, kernel, kernel_grad, bias_grad=None, input_gradient=Tr
         >>> w_grad.ravel(), b_grad
         (array([0.5, 1. ]), array([0.5]))
     """
-    x2 = x.reshape(-1, x.shape[-1])
-    dz2 = dz.reshape(-1, dz.shape[-1])
+    x2, dz2 = _rows(x), _rows(dz)
     if grad_scale is None:
         add_product(kernel_grad, x2.T, dz2, overwrite=overwrite)
     elif overwrite:
