@@ -16,7 +16,7 @@ import platform
 import numpy as np
 
 from layerwise._version import __version__
-from layerwise.ops import _compiled, _lanes, conv, elementwise
+from layerwise.ops import _compiled, _lanes, _settings, conv, elementwise
 from layerwise.ops import dense as dense_ops
 
 #: The calibrated settings of `layerwise.ops` modules beside the lanes' policy: {choice: (module, the module's
@@ -214,9 +214,23 @@ def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_i
         >>> set_calibration(**saved)  # back to what was in force
     """
     arguments = locals()
-    for choice, (_, _, _, setter) in OPS_SETTINGS.items():
-        setter(arguments[choice])
-    _lanes.set_policy(memory_bound=memory_bound, dense=dense)
+    for kind in ("memory_bound", "dense"):
+        if arguments[kind] is not None and not isinstance(arguments[kind], (bool, np.bool_)):
+            raise ValueError(f"set_calibration: {kind} must be True, False or None, received {arguments[kind]!r}")
+    # Each setter checks its own value: one refused leaves every setting as it was, not the ones before it changed.
+    saved = {choice: getattr(module, name) for choice, (module, name, _, _) in OPS_SETTINGS.items()}
+    fixed = set(_settings._fixed)
+    try:
+        for choice, (_, _, _, setter) in OPS_SETTINGS.items():
+            setter(arguments[choice])
+    except ValueError:
+        for choice, (module, name, _, _) in OPS_SETTINGS.items():
+            setattr(module, name, saved[choice])
+        _settings._fixed.clear()
+        _settings._fixed.update(fixed)
+        raise
+    _lanes.set_policy(memory_bound=None if memory_bound is None else bool(memory_bound),
+                      dense=None if dense is None else bool(dense))
 
 
 def kernels() -> str:

@@ -38,3 +38,26 @@ def test_a_setting_is_the_users_to_fix_and_the_calibrations_while_the_user_sets_
 
 def test_every_calibrated_setting_is_covered():
     assert {case[0] for case in CASES} == set(OPS_SETTINGS)
+
+
+@pytest.mark.parametrize("choice, user, other, calibrated, wrong, words", [case for case in CASES if case[4]])
+def test_a_refused_value_leaves_every_setting_as_it_was(choice, user, other, calibrated, wrong, words):
+    """set_calibration checks its values in the table's order; one refused after others were applied undoes them,
+    the user's fixed choices included, so that a calibration that runs later still leaves the fixed ones alone."""
+    layerwise.config.set_calibration(conv_chunk_bytes=2**20)  # fixed by the user
+    before = layerwise.config.calibration()
+    everything_else = {case[0]: case[2] for case in CASES if case[0] not in (choice, "conv_chunk_bytes")}
+    with pytest.raises(ValueError, match=words):
+        layerwise.config.set_calibration(memory_bound=True, **everything_else, **{choice: wrong[0]})
+    assert layerwise.config.calibration() == before
+    module, name, _, setter = OPS_SETTINGS["conv_chunk_bytes"]
+    setter(2**22, calibrated=True)
+    assert getattr(module, name) == 2**20
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None.__class__])
+def test_the_lanes_choices_are_booleans_or_none(value):
+    before = layerwise.config.calibration()
+    with pytest.raises(ValueError, match="memory_bound must be True, False or None"):
+        layerwise.config.set_calibration(memory_bound=value, step_kernel="blas")
+    assert layerwise.config.calibration() == before
