@@ -218,17 +218,9 @@ def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_i
         if arguments[kind] is not None and not isinstance(arguments[kind], (bool, np.bool_)):
             raise ValueError(f"set_calibration: {kind} must be True, False or None, received {arguments[kind]!r}")
     # Each setter checks its own value: one refused leaves every setting as it was, not the ones before it changed.
-    saved = {choice: getattr(module, name) for choice, (module, name, _, _) in OPS_SETTINGS.items()}
-    fixed = set(_settings._fixed)
-    try:
+    with _settings.all_or_none([(module, name) for module, name, _, _ in OPS_SETTINGS.values()]):
         for choice, (_, _, _, setter) in OPS_SETTINGS.items():
             setter(arguments[choice])
-    except ValueError:
-        for choice, (module, name, _, _) in OPS_SETTINGS.items():
-            setattr(module, name, saved[choice])
-        _settings._fixed.clear()
-        _settings._fixed.update(fixed)
-        raise
     _lanes.set_policy(memory_bound=None if memory_bound is None else bool(memory_bound),
                       dense=None if dense is None else bool(dense))
 

@@ -1,6 +1,8 @@
 """The machine-dependent settings of `layerwise.ops` modules (chunk sizes, algorithms, kernels): each is set by the
 calibration (`layerwise.config.calibrate`) unless the user has set it (`layerwise.config.set_calibration`)."""
 
+from contextlib import contextmanager
+
 # (module, setting) of the settings the user fixed, which the calibration leaves alone.
 _fixed = set()
 
@@ -15,3 +17,18 @@ def tune(namespace, name, value, default, calibrated):
     namespace[name] = default if value is None else value
     if not calibrated:
         (_fixed.add if value is not None else _fixed.discard)(key)
+
+
+@contextmanager
+def all_or_none(settings):
+    """Set several settings inside, all or none: a ValueError raised inside (a setter refusing its value) puts
+    back the value of every (module, attribute) of ``settings`` and which of them the user had fixed."""
+    saved, fixed = [(module, name, getattr(module, name)) for module, name in settings], set(_fixed)
+    try:
+        yield
+    except ValueError:
+        for module, name, value in saved:
+            setattr(module, name, value)
+        _fixed.clear()
+        _fixed.update(fixed)
+        raise
