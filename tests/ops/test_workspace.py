@@ -48,3 +48,12 @@ def test_a_nested_model_runs_on_its_outer_models_buffers_and_a_layer_alone_on_no
     outer = layerwise.Sequential([layerwise.Input((8, 8, 3)), inner, layers.Flatten(), layers.Dense(2)])
     outer.predict(np.ones((2, 8, 8, 3), np.float32), verbose=0)
     assert outer.workspace._buffers and not inner.workspace._buffers
+
+
+def test_the_buffers_start_on_a_cache_line_whatever_their_size_and_dtype():
+    from layerwise.ops._memory import ALIGNMENT
+    workspace = Workspace()
+    for key, shape, dtype in [("a", (3, 5), "float32"), ("b", (7,), "float64"), ("a", (40, 9), "float32"),
+                              ("c", (2, 2, 2), "float16")]:
+        view = workspace.empty(key, shape, dtype)
+        assert view.shape == shape and view.dtype == np.dtype(dtype) and view.ctypes.data % ALIGNMENT == 0
