@@ -214,15 +214,11 @@ def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_i
         >>> set_calibration(**saved)  # back to what was in force
     """
     arguments = locals()
-    for kind in ("memory_bound", "dense"):
-        if arguments[kind] is not None and not isinstance(arguments[kind], (bool, np.bool_)):
-            raise ValueError(f"set_calibration: {kind} must be True, False or None, received {arguments[kind]!r}")
     # Each setter checks its own value: one refused leaves every setting as it was, not the ones before it changed.
     with _settings.all_or_none([(module, name) for module, name, _, _ in OPS_SETTINGS.values()]):
         for choice, (_, _, _, setter) in OPS_SETTINGS.items():
             setter(arguments[choice])
-    _lanes.set_policy(memory_bound=None if memory_bound is None else bool(memory_bound),
-                      dense=None if dense is None else bool(dense))
+        _lanes.set_policy(memory_bound=memory_bound, dense=dense)
 
 
 def kernels() -> str:

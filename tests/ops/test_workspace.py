@@ -7,6 +7,7 @@ import numpy as np
 import layerwise
 from layerwise import layers
 from layerwise.ops import _workspace
+from layerwise.ops._memory import ALIGNMENT
 from layerwise.ops._workspace import Workspace
 
 
@@ -51,7 +52,6 @@ def test_a_nested_model_runs_on_its_outer_models_buffers_and_a_layer_alone_on_no
 
 
 def test_the_buffers_start_on_a_cache_line_whatever_their_size_and_dtype():
-    from layerwise.ops._memory import ALIGNMENT
     workspace = Workspace()
     for key, shape, dtype in [("a", (3, 5), "float32"), ("b", (7,), "float64"), ("a", (40, 9), "float32"),
                               ("c", (2, 2, 2), "float16")]:

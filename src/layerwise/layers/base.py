@@ -17,7 +17,7 @@ from layerwise.layers.input_spec import InputSpec
 from layerwise.layers.symbolic import call_symbolic, format_shape, is_symbolic
 from layerwise.ops import Tensor
 from layerwise.ops._autodiff import value_of
-from layerwise.ops._memory import aligned, aligned_zeros_like
+from layerwise.ops._memory import aligned_copy, aligned_zeros_like
 from layerwise.ops.dense import add_product
 from layerwise.utils._arguments import check_integer, check_sample_shape
 
@@ -359,7 +359,7 @@ class Layer:
         shape = (shape,) if isinstance(shape, int) else shape
         initializer = "glorot_uniform" if initializer is None else initializer
         serialization.charge_weight(f"{self.name}/{name}", shape)
-        value = aligned(initializers.get(initializer)(tuple(shape), dtype=self.dtype))
+        value = aligned_copy(initializers.get(initializer)(tuple(shape), dtype=self.dtype))
         parameter = Parameter(value, f"{self.name}/{name}", trainable, regularizer, constraint)
         self._parameters.append(parameter)
         return parameter

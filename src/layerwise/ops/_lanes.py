@@ -273,7 +273,10 @@ def set_policy(**choices):
     unknown = set(choices) - set(_policy)
     if unknown:
         raise ValueError(f"set_policy: the kinds of work are {sorted(_policy)}, received {sorted(unknown)}")
-    _policy.update(choices)
+    for kind, lanes in choices.items():
+        if lanes is not None and not isinstance(lanes, (bool, np.bool_)):
+            raise ValueError(f"set_policy: {kind} must be True, False or None, received {lanes!r}")
+    _policy.update({kind: None if lanes is None else bool(lanes) for kind, lanes in choices.items()})
 
 
 def policy() -> dict:

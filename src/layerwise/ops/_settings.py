@@ -21,12 +21,13 @@ def tune(namespace, name, value, default, calibrated):
 
 @contextmanager
 def all_or_none(settings):
-    """Set several settings inside, all or none: a ValueError raised inside (a setter refusing its value) puts
-    back the value of every (module, attribute) of ``settings`` and which of them the user had fixed."""
+    """Set several settings inside, all or none: an exception raised inside (a setter refusing its value, an
+    interrupt) puts back the value of every (module, attribute) of ``settings`` and which of them the user had
+    fixed."""
     saved, fixed = [(module, name, getattr(module, name)) for module, name in settings], set(_fixed)
     try:
         yield
-    except ValueError:
+    except BaseException:
         for module, name, value in saved:
             setattr(module, name, value)
         _fixed.clear()

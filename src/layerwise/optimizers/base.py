@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from layerwise.ops._memory import aligned
+from layerwise.ops._memory import aligned_copy
 from layerwise.optimizers import schedules
 
 
@@ -111,14 +111,17 @@ class Optimizer:
         self._learning_rate = value
 
     def build_slots(self, parameter) -> dict:
-        """The state arrays of one parameter, by name (none for plain gradient descent)."""
+        """The state arrays of one parameter, by name (none for plain gradient descent). `build` keeps copies of
+        them on a cache line (`layerwise.ops._memory`), so `update_step` must reach the state through its
+        ``slots``, not through arrays kept from here."""
         return {}
 
     def build(self, parameters) -> None:
         """Create the state of every parameter not seen before."""
         for parameter in parameters:
             if parameter not in self._slots:
-                self._slots[parameter] = {name: aligned(array) for name, array in self.build_slots(parameter).items()}
+                self._slots[parameter] = {name: aligned_copy(array)
+                                          for name, array in self.build_slots(parameter).items()}
 
     def clip_gradients(self, gradients) -> None:
         """Clip the gradient arrays in place by ``clipvalue``, ``clipnorm`` or ``global_clipnorm``."""
