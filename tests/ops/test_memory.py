@@ -1,6 +1,8 @@
 """Weights, gradients and optimizer state start on a cache line (`layerwise.ops._memory`), and stay there through
 training, saving and loading."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -40,6 +42,20 @@ def test_aligned_copy_copies_a_misaligned_a_strided_and_an_aligned_array(rng):
 def test_aligned_zeros_like_is_zero_in_the_same_dtype():
     zeros = aligned_zeros_like(np.ones((3, 4), dtype=np.float32))
     assert zeros.ctypes.data % ALIGNMENT == 0 and zeros.dtype == np.float32 and not zeros.any()
+
+
+def _resident_mib():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096 / 2**20
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads the resident set from /proc")
+def test_aligned_zeros_take_memory_only_where_written():
+    before = _resident_mib()
+    zeros = aligned_zeros_like(np.empty((4096, 4096), dtype=np.float32))  # 64 MiB
+    assert _resident_mib() - before < 8
+    zeros[:256] = 1.0  # 4 MiB written
+    assert 3 < _resident_mib() - before < 12 and zeros.sum() == 256 * 4096
 
 
 def _mlp(optimizer):

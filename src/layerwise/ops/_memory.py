@@ -29,6 +29,15 @@ def _alignment() -> int:
 ALIGNMENT = _alignment()
 
 
+def _aligned(shape, dtype, allocate) -> np.ndarray:
+    dtype = np.dtype(dtype)
+    shape = tuple(operator.index(n) for n in shape) if np.iterable(shape) else (operator.index(shape),)
+    size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    buffer = allocate(size + ALIGNMENT, dtype=np.uint8)
+    start = -buffer.ctypes.data % ALIGNMENT
+    return buffer[start:start + size].view(dtype).reshape(shape)
+
+
 def aligned_empty(shape, dtype) -> np.ndarray:
     """An uninitialized C-contiguous array whose data starts on an `ALIGNMENT` boundary: a view into a byte buffer
     `ALIGNMENT` bytes longer. ``shape`` is a tuple or an integer, as for ``np.empty``.
@@ -38,12 +47,7 @@ def aligned_empty(shape, dtype) -> np.ndarray:
         >>> a.shape, a.dtype.name, a.ctypes.data % ALIGNMENT
         ((3, 5), 'float32', 0)
     """
-    dtype = np.dtype(dtype)
-    shape = tuple(operator.index(n) for n in shape) if np.iterable(shape) else (operator.index(shape),)
-    size = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    buffer = np.empty(size + ALIGNMENT, dtype=np.uint8)
-    start = -buffer.ctypes.data % ALIGNMENT
-    return buffer[start:start + size].view(dtype).reshape(shape)
+    return _aligned(shape, dtype, np.empty)
 
 
 def aligned_copy(array) -> np.ndarray:
@@ -64,13 +68,13 @@ def aligned_copy(array) -> np.ndarray:
 
 
 def aligned_zeros_like(array) -> np.ndarray:
-    """Zeros of ``array``'s shape and dtype, aligned (`aligned_empty`).
+    """Zeros of ``array``'s shape and dtype, aligned as `aligned_empty`'s. Like ``np.zeros``, a large one takes
+    memory only where it is written (the system hands out zeroed pages as they are touched): a gradient nobody
+    writes, a frozen layer's, costs none.
 
     Example:
         >>> import numpy as np
         >>> aligned_zeros_like(np.ones((2, 2), dtype="float32")).tolist()
         [[0.0, 0.0], [0.0, 0.0]]
     """
-    zeros = aligned_empty(np.shape(array), np.asarray(array).dtype)
-    zeros.fill(0)
-    return zeros
+    return _aligned(np.shape(array), np.asarray(array).dtype, np.zeros)
