@@ -4,13 +4,15 @@ Should layerwise route its own matrix products through MKL's ``cblas_sgemm`` (th
 memory, no copies) where MKL is installed? This times both on the products of the benchmarks: the MLP's forward
 and gradient products (bench/mlp_mnist.py), the CNN's second convolution (bench/cnn_mnist.py, im2col rows of a
 lane's half batch) and ResNet-20's first stage (bench/resnet.py), with one and two threads. The libraries take
-turns in blocks of ``--repeats`` calls, three blocks each, the first call of a block untimed: after a call each
-library's threads spin, waiting for the next (MKL's OpenMP threads for 200 ms), on the cores the other library's
-call would need, so alternating call by call would time the other's spinning. Median of each library's calls; a
-ratio below 1 means MKL is faster. MKL is not a dependency of layerwise: install the wheel
+turns in blocks of ``--repeats`` calls, three blocks each, the first call of a block untimed. After a call each
+library's threads spin, waiting for the next, on the cores the other library's call would need (MKL's OpenMP threads
+for 200 ms, OpenBLAS's for about 2^28 cycles, 0.1 s at 2.7 GHz), so each block starts after a pause of ``--pause``
+seconds in which the other's threads go to sleep: without it, MKL's two threads took 1.7-4 times NumPy's time, the
+cost of sharing both cores with OpenBLAS's spinning threads. Median of each library's calls; a ratio below 1 means
+MKL is faster. MKL is not a dependency of layerwise: install the wheel
 (``pip install mkl``) to run this.
 
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/mkl_gemm.py [--repeats 7]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python bench/mkl_gemm.py [--repeats 7] [--pause 0.5]
 """
 
 import argparse
@@ -62,6 +64,7 @@ def mkl_matmul(mkl, a, b, out, a_transposed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--pause", type=float, default=0.5)
     args = parser.parse_args()
     report_environment()
     mkl = load_mkl()
@@ -82,6 +85,7 @@ def main():
                 times = {"numpy": [], "mkl": []}
                 for _ in range(3):
                     for library, call in calls.items():
+                        time.sleep(args.pause)
                         call()
                         for _ in range(args.repeats):
                             start = time.perf_counter()
