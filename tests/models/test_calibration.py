@@ -34,7 +34,8 @@ def fast_measure(monkeypatch):
 
     def measure(repeats=5):
         calls.append(repeats)
-        return {**MEASURED, "timings": {}}
+        # As today's measure() records a BLAS step it chose: checked on a memory-bound model's whole step.
+        return {**MEASURED, "timings": {"step_kernel_memory_bound_ms": {"compiled": 40.0, "blas": 41.0}}}
     monkeypatch.setattr(_calibration, "measure", measure)
     return calls
 
@@ -57,6 +58,15 @@ def test_a_cached_choice_without_a_newer_setting_is_measured_anew(cache, fast_me
     cache.write_text(json.dumps({_calibration.machine_key(): older}))
     assert layerwise.config.calibrate()["source"] == "measured" and len(fast_measure) == 1
     assert json.loads(cache.read_text())[_calibration.machine_key()]["weight_gradient_columns"] == 512
+
+
+def test_a_cached_blas_step_not_timed_on_a_memory_bound_step_is_measured_anew(cache, fast_measure):
+    older = {**MEASURED, "timings": {"step_kernel_ms": {"compiled": 0.2, "blas": 0.1}}}
+    cache.write_text(json.dumps({_calibration.machine_key(): older}))
+    assert layerwise.config.calibrate()["source"] == "measured" and len(fast_measure) == 1
+    checked = {**older, "timings": {**older["timings"], "step_kernel_memory_bound_ms": {"compiled": 40, "blas": 41}}}
+    cache.write_text(json.dumps({_calibration.machine_key(): checked}))
+    assert layerwise.config.calibrate()["source"] == "cache" and len(fast_measure) == 1
 
 
 def test_another_machine_key_measures_anew(cache, fast_measure, monkeypatch):
@@ -129,8 +139,13 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
         step_ms = result["timings"]["step_kernel_ms"]
         assert set(step_ms) == {"compiled", "blas"} and min(step_ms.values()) > 0
         margin = (1 - _calibration.MARGIN) * step_ms["compiled"] - step_ms["blas"]
-        if abs(margin) > 0.002:  # the timings are rounded to the microsecond; at the boundary either may win
-            assert result["step_kernel"] == ("blas" if margin > 0 else "compiled")
+        if margin < -0.002:  # the timings are rounded to the microsecond; at the boundary either may win
+            assert result["step_kernel"] == "compiled"
+            assert "step_kernel_memory_bound_ms" not in result["timings"]
+        elif margin > 0.002:
+            steps_ms = result["timings"]["step_kernel_memory_bound_ms"]
+            slowed = steps_ms["blas"] > (1 + _calibration.MARGIN) * steps_ms["compiled"]
+            assert result["step_kernel"] == ("compiled" if slowed else "blas")
     else:
         assert result["step_kernel"] == "compiled" and "step_kernel_ms" not in result["timings"]
     columns_ms = result["timings"]["weight_gradient_ms"]
@@ -142,6 +157,27 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
         assert tried[result["weight_gradient_columns"]] == best
     elif margin < -0.002:
         assert result["weight_gradient_columns"] == 0
+    assert layerwise.config.calibration() == CHOSEN  # left as it was
+
+
+@pytest.mark.parametrize("memory_bound_ms, chosen", [({"compiled": 40.0, "blas": 59.0}, "compiled"),
+                                                     ({"compiled": 40.0, "blas": 42.0}, "blas")])
+def test_blas_step_is_chosen_only_if_it_does_not_slow_a_memory_bound_models_whole_step(memory_bound_ms, chosen,
+                                                                                        monkeypatch):
+    """BLAS's step faster on the dense model's update, then timed on the convolutional model's whole step: a
+    step 10% slower or more there keeps the compiled one."""
+    kernel_timings = iter([{"compiled": 0.2, "blas": 0.1}, {k: v / 1e3 for k, v in memory_bound_ms.items()}])
+
+    def median_times(step, settings, apply, repeats, prepare=None):
+        if tuple(settings) == ("compiled", "blas"):
+            return next(kernel_timings)
+        return {setting: 0.01 for setting in settings}  # a tie elsewhere: every default stands
+    monkeypatch.setattr(_calibration, "_median_times", median_times)
+    monkeypatch.setattr(_blas, "available", lambda: True)
+    result = _calibration.measure(repeats=1)
+    assert result["step_kernel"] == chosen
+    assert result["timings"]["step_kernel_memory_bound_ms"] == memory_bound_ms
+    assert next(kernel_timings, None) is None  # both were timed
     assert layerwise.config.calibration() == CHOSEN  # left as it was
 
 

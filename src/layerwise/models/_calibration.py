@@ -20,7 +20,8 @@ Six choices today:
   chosen, with each of `WINOGRAD_CHUNK_CANDIDATES` (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`);
 * how plain gradient descent takes its step (`layerwise.ops.elementwise.STEP_KERNEL`): in one compiled pass on the
   calling thread, or by BLAS's axpy on BLAS's own threads (where NumPy's BLAS can be called, `layerwise.ops._blas`);
-  the dense model's update is timed both ways, right after its training step;
+  the dense model's update is timed both ways, right after its training step, and where BLAS's is faster, the
+  convolutional model's whole step too, which BLAS's step must not slow;
 * in blocks of how many columns BLAS writes a weight gradient x^T dJ/dz (`layerwise.ops.dense.WEIGHT_GRADIENT_COLUMNS`):
   the weight gradients of a wide MLP's two 1024-unit layers are timed in one call and with each of
   `WEIGHT_GRADIENT_COLUMN_CANDIDATES`.
@@ -162,8 +163,21 @@ def measure(repeats=5) -> dict:
             times = _median_times(lambda: model.optimizer.apply(model.trainable_weights), ("compiled", "blas"),
                                   lambda name: setattr(elementwise, "STEP_KERNEL", name), repeats,
                                   prepare=lambda: model.train_on_batch(x, y))
-            choices["step_kernel"] = elementwise.STEP_KERNEL = _chosen(times, elementwise.DEFAULT_STEP_KERNEL)
+            chosen = _chosen(times, elementwise.DEFAULT_STEP_KERNEL)
             timings["step_kernel_ms"] = {name: round(1e3 * seconds, 3) for name, seconds in times.items()}
+            if chosen == "blas":
+                # Every model shares the choice. A memory-bound model runs its passes in lanes, BLAS's threads
+                # parked, and each parameter's step then wakes them to meet the lanes' threads on the cores: on the
+                # AMD Zen 4 machine BLAS's step made the lectures' CNN's training steps 1.48 times as long and
+                # ResNet-20's 1.16 (bench/step_kernel.py). So its whole step is timed both ways too.
+                convolutional, cx, cy = workloads["memory_bound"]
+                steps = _median_times(lambda: convolutional.train_on_batch(cx, cy), ("compiled", "blas"),
+                                      lambda name: setattr(elementwise, "STEP_KERNEL", name), repeats)
+                timings["step_kernel_memory_bound_ms"] = {name: round(1e3 * seconds, 2) for name, seconds in
+                                                          steps.items()}
+                if steps["blas"] > (1.0 + MARGIN) * steps["compiled"]:
+                    chosen = "compiled"
+            choices["step_kernel"] = elementwise.STEP_KERNEL = chosen
         times = _median_times(_weight_gradients(choices["dense"]),
                               (dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS, *WEIGHT_GRADIENT_COLUMN_CANDIDATES),
                               lambda columns: setattr(dense, "WEIGHT_GRADIENT_COLUMNS", columns), repeats)
@@ -316,13 +330,20 @@ def calibrate(force=False) -> dict:
     return decided
 
 
+def _current(entry, default) -> bool:
+    """Whether a cached entry was measured by today's rules: it has every choice, and a BLAS step in it was also
+    timed on the convolutional model's whole step (entries from before that rule are measured anew)."""
+    return (isinstance(entry, dict) and set(default) <= set(entry)
+            and (entry["step_kernel"] != "blas" or "step_kernel_memory_bound_ms" in entry.get("timings", {})))
+
+
 def _decide(force):
     default = {**_lanes.DEFAULT_POLICY, **_ops_defaults()}
     if os.environ.get("LAYERWISE_CALIBRATION") == "default":
         return {**default, "source": "default (LAYERWISE_CALIBRATION=default)"}
     key = machine_key()
     entries = _read_cache()
-    if not force and isinstance(entries.get(key), dict) and set(default) <= set(entries[key]):
+    if not force and _current(entries.get(key), default):
         return {**entries[key], "source": "cache"}
     busy = busy_cores()
     if busy > BUSY_CORES:
