@@ -10,12 +10,14 @@ from layerwise.ops._settings import tune
 #: result (`layerwise.ops._compiled`; NumPy's two passes without Numba), or "blas", BLAS's axpy and then its dot
 #: product, both on BLAS's own threads (`layerwise.ops._blas`, where NumPy's BLAS can be called). The step is a pass
 #: over memory: on the AMD Zen 4 machine, the step of an MLP's two large weight matrices (784x1024 and 1024x1024,
-#: float32) right after their matrix products took 1.30 ms compiled and 1.16 ms by BLAS in an hour when the host's
-#: other work held the memory back, 0.56-0.67 and 0.54-0.68 ms in a quieter one; the MLP's training steps
-#: (784-1024-1024-10, batch 128) took 11.50 and 10.83 ms (medians of 14 interleaved rounds). Each machine times both
-#: in the calibration, which sets `STEP_KERNEL`; the default is the one that runs everywhere. BLAS's axpy fuses the
-#: multiply and the add, so its results may differ from the compiled pass's (NumPy's) in the last bit; with alpha 0
-#: it returns without reading x, so a zero step stays the compiled pass (a NaN in x still makes the result NaN).
+#: float32) right after their matrix products took 1.30 ms compiled and 1.16 ms by BLAS in an hour when the host's other
+#: work held the memory back, 0.56-0.67 and 0.54-0.68 ms in a quieter one; the MLP's training steps (784-1024-1024-10,
+#: batch 128) took 11.50 and 10.83 ms (medians of 14 interleaved rounds). But a model whose passes run in lanes, BLAS's
+#: threads parked, took longer with BLAS's step (the lectures' CNN 1.5 times, ResNet-20 1.17, `bench/step_kernel.py`).
+#: Each machine times both in the calibration, which sets `STEP_KERNEL`; the default is the one that runs everywhere.
+#: BLAS's axpy fuses the multiply and the add, so its results may differ from the compiled pass's (NumPy's) in the last
+#: bit; with alpha 0 it returns without reading x, so a zero step stays the compiled pass (a NaN in x still makes the
+#: result NaN).
 DEFAULT_STEP_KERNEL = "compiled"
 STEP_KERNEL = DEFAULT_STEP_KERNEL
 
