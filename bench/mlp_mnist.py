@@ -36,9 +36,14 @@ def epoch_flops(samples):
     return samples * (3 * per_sample - first)
 
 
+def layerwise_network():
+    """The benchmark's MLP, not yet compiled (also used by step_kernel.py)."""
+    return layerwise.Sequential([Dense(SIZES[1], activation="relu", input_dim=SIZES[0]),
+                                 Dense(SIZES[2], activation="relu"), Dense(SIZES[3], activation="softmax")])
+
+
 def run_layerwise(x, y):
-    model = layerwise.Sequential([Dense(SIZES[1], activation="relu", input_dim=SIZES[0]),
-                                  Dense(SIZES[2], activation="relu"), Dense(SIZES[3], activation="softmax")])
+    model = layerwise_network()
     model.compile(optimizer=SGD(learning_rate=LEARNING_RATE), loss="sparse_categorical_crossentropy")
     start = time.perf_counter()
     model.fit(x, y, batch_size=BATCH, epochs=1, verbose=0)

@@ -18,25 +18,14 @@ import time
 import numpy as np
 
 from _environment import report_environment
+from cnn_mnist import layerwise_network as cnn
+from mlp_mnist import layerwise_network as mlp
 import layerwise
-from layerwise import layers
 from layerwise.applications import resnet_cifar
 from layerwise.ops import _blas, elementwise
 from layerwise.optimizers import SGD
 
 BATCH = 128
-
-
-def mlp():
-    return layerwise.Sequential([layers.Dense(1024, activation="relu", input_dim=784),
-                                 layers.Dense(1024, activation="relu"), layers.Dense(10, activation="softmax")])
-
-
-def cnn():
-    return layerwise.Sequential([
-        layers.Input(shape=(28, 28, 1)), layers.Conv2D(32, 3, padding="same", activation="relu"),
-        layers.MaxPooling2D(), layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
 
 
 def data(name, rng):
@@ -67,9 +56,10 @@ def compare(name, build, steps, rounds, rng):
                 model.train_on_batch(x[first:first + BATCH], y[first:first + BATCH])
             times[kernel].append((time.perf_counter() - start) / steps)
         ratios.append(times["blas"][-1] / times["compiled"][-1])
-    quartiles = statistics.quantiles(ratios, n=4)
-    print(f"{name:<10}{1e3 * statistics.median(times['compiled']):10.2f}{1e3 * statistics.median(times['blas']):10.2f}"
-          f"{statistics.median(ratios):9.3f}   {quartiles[0]:.3f}-{quartiles[2]:.3f}   {min(ratios):.3f}-{max(ratios):.3f}")
+    low, _, high = statistics.quantiles(ratios, n=4)
+    compiled_ms, blas_ms = (1e3 * statistics.median(times[kernel]) for kernel in ("compiled", "blas"))
+    print(f"{name:<10}{compiled_ms:10.2f}{blas_ms:10.2f}{statistics.median(ratios):9.3f}   {low:.3f}-{high:.3f}   "
+          f"{min(ratios):.3f}-{max(ratios):.3f}")
 
 
 def main():

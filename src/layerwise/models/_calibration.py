@@ -158,11 +158,13 @@ def measure(repeats=5) -> dict:
         model, x, y = workloads["dense"]
         choices["step_kernel"] = elementwise.DEFAULT_STEP_KERNEL
         if _blas.available():
+            def use_step_kernel(name):
+                elementwise.STEP_KERNEL = name
+
             # The update alone, right after a training step's matrix products (as in `fit`): in the whole step, a
             # difference of 5-15% in the update is lost in the noise of the products.
             times = _median_times(lambda: model.optimizer.apply(model.trainable_weights), ("compiled", "blas"),
-                                  lambda name: setattr(elementwise, "STEP_KERNEL", name), repeats,
-                                  prepare=lambda: model.train_on_batch(x, y))
+                                  use_step_kernel, repeats, prepare=lambda: model.train_on_batch(x, y))
             chosen = _chosen(times, elementwise.DEFAULT_STEP_KERNEL)
             timings["step_kernel_ms"] = {name: round(1e3 * seconds, 3) for name, seconds in times.items()}
             if chosen == "blas":
@@ -172,7 +174,7 @@ def measure(repeats=5) -> dict:
                 # ResNet-20's 1.16 (bench/step_kernel.py). So its whole step is timed both ways too.
                 convolutional, cx, cy = workloads["memory_bound"]
                 steps = _median_times(lambda: convolutional.train_on_batch(cx, cy), ("compiled", "blas"),
-                                      lambda name: setattr(elementwise, "STEP_KERNEL", name), repeats)
+                                      use_step_kernel, repeats)
                 timings["step_kernel_memory_bound_ms"] = {name: round(1e3 * seconds, 2) for name, seconds in
                                                           steps.items()}
                 if steps["blas"] > (1.0 + MARGIN) * steps["compiled"]:
