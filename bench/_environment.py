@@ -12,6 +12,7 @@ import torch
 
 import layerwise
 from layerwise.config import cpu_model
+from layerwise.ops import _mkl
 
 
 #: The instruction-set extensions that decide which kernels BLAS and NumPy run.
@@ -45,7 +46,8 @@ def report_environment() -> None:
           f"lanes {layerwise.config.threads()} (BLAS held to one thread in them)")
     calibration = layerwise.config.calibrate()
     print(f"layerwise calibration ({calibration['source']}): lanes for memory-bound models "
-          f"{calibration['memory_bound']}, for dense models {calibration['dense']}; im2col chunks of "
+          f"{calibration['memory_bound']}, for dense models {calibration['dense']}; matrix products by "
+          f"{calibration['matrix_products']} (MKL here: {_mkl.version() or 'none'}); im2col chunks of "
           f"{calibration['conv_chunk_bytes'] / 2**20:g} MB; stride-1 input gradients "
           f"{calibration['conv_input_gradient']}; 3x3 stride-1 convolutions by {calibration['conv_algorithm']} "
           f"(Winograd's chunks of {calibration['winograd_chunk_bytes'] / 2**20:g} MB); plain SGD's step by "

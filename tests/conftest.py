@@ -1,6 +1,7 @@
 """Shared fixtures: float64 layers for gradient checks, a fresh seed and names per test, ../shared data."""
 
 import os
+import platform
 import tempfile
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def pytest_configure(config):
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
+        os.environ["MKL_NUM_THREADS"] = "1"  # MKL is loaded later, when a test first asks for it
         layerwise.config.set_threads(1)
         import torch
 
@@ -48,6 +50,22 @@ def _fresh_state():
     layerwise.config.set_calibration(memory_bound=True, dense=False)
     yield
     layerwise.config.set_floatx("float32")
+
+
+@pytest.fixture(params=["numpy", "mkl"])
+def matrix_products(request, monkeypatch):
+    """Run the test with each library of matrix products (`layerwise.ops.products`): NumPy's matmul, then MKL's where
+    it can be called (the test extra installs it on x86-64, where CI must test it). The library is the default for
+    the test's duration, so a test's own `set_calibration` keeps it."""
+    from layerwise.ops import _mkl, products
+
+    if request.param == "mkl" and not _mkl.available():
+        if os.environ.get("CI") and platform.machine() in ("x86_64", "AMD64"):
+            raise RuntimeError("CI must test MKL's matrix products on x86-64: the test extra includes the mkl extra")
+        pytest.skip("MKL is not installed (pip install layerwise[mkl])")
+    monkeypatch.setattr(products, "DEFAULT_LIBRARY", request.param)
+    monkeypatch.setattr(products, "LIBRARY", request.param)
+    return request.param
 
 
 @pytest.fixture

@@ -16,12 +16,13 @@ import platform
 import numpy as np
 
 from layerwise._version import __version__
-from layerwise.ops import _compiled, _lanes, _settings, conv, elementwise
+from layerwise.ops import _compiled, _lanes, _settings, conv, elementwise, products
 from layerwise.ops import dense as dense_ops
 
 #: The calibrated settings of `layerwise.ops` modules beside the lanes' policy: {choice: (module, the module's
 #: attribute, its default, the setter by which a user's value stands against the calibration's)}.
 OPS_SETTINGS = {
+    "matrix_products": (products, "LIBRARY", products.DEFAULT_LIBRARY, products.set_library),
     "conv_chunk_bytes": (conv, "CACHE_CHUNK_BYTES", conv.DEFAULT_CHUNK_BYTES, conv.set_chunk_bytes),
     "conv_input_gradient": (conv, "INPUT_GRADIENT", conv.DEFAULT_INPUT_GRADIENT, conv.set_input_gradient),
     "conv_algorithm": (conv, "ALGORITHM", conv.DEFAULT_ALGORITHM, conv.set_algorithm),
@@ -147,13 +148,16 @@ def calibrate(force=False) -> dict:
     descent's update of the dense model is timed in one compiled pass and by BLAS's axpy on BLAS's own threads
     (`layerwise.ops.elementwise.STEP_KERNEL`; only where NumPy's BLAS can be called, `layerwise.ops._blas`), and a
     wide MLP's weight gradients x^T dJ/dz in one BLAS call and in blocks of 256 and 512 columns
-    (`layerwise.ops.dense.WEIGHT_GRADIENT_COLUMNS`). Done on its own at the first model pass that could use lanes,
+    (`layerwise.ops.dense.WEIGHT_GRADIENT_COLUMNS`). Where MKL can be called (``pip install layerwise[mkl]``), the
+    matrix products of both kinds of model are timed by NumPy's matmul and by MKL, before the choices that depend on
+    them (`layerwise.ops.products.LIBRARY`). Done on its own at the first model pass that could use lanes,
     and cached per machine in the user's cache directory; ``force=True`` measures anew.
 
     Returns:
-        {"memory_bound": bool, "dense": bool, "conv_chunk_bytes": int, "conv_input_gradient": "flipped" or
-        "scatter", "conv_algorithm": "im2col" or "winograd", "winograd_chunk_bytes": int, "step_kernel":
-        "compiled" or "blas", "weight_gradient_columns": int (0: one call), "timings": {...}, "source": "cache" |
+        {"memory_bound": bool, "dense": bool, "matrix_products": "numpy" or "mkl", "conv_chunk_bytes": int,
+        "conv_input_gradient": "flipped" or "scatter", "conv_algorithm": "im2col" or "winograd",
+        "winograd_chunk_bytes": int, "step_kernel": "compiled" or "blas", "weight_gradient_columns": int (0: one
+        call), "timings": {...}, "source": "cache" |
         "measured", ...}.
 
     Example:
@@ -174,20 +178,20 @@ def calibrate(force=False) -> dict:
 
 
 def calibration() -> dict:
-    """The choices in force: {"memory_bound": bool or None, "dense": bool or None, "conv_chunk_bytes": int,
-    "conv_input_gradient": "flipped" or "scatter", "conv_algorithm": "im2col" or "winograd",
-    "winograd_chunk_bytes": int, "step_kernel": "compiled" or "blas", "weight_gradient_columns": int} (None: not
-    decided yet).
+    """The choices in force: {"memory_bound": bool or None, "dense": bool or None, "matrix_products": "numpy" or
+    "mkl", "conv_chunk_bytes": int, "conv_input_gradient": "flipped" or "scatter", "conv_algorithm": "im2col" or
+    "winograd", "winograd_chunk_bytes": int, "step_kernel": "compiled" or "blas", "weight_gradient_columns": int}
+    (None: not decided yet).
 
     Example:
         >>> saved = calibration()
-        >>> set_calibration(memory_bound=True, dense=False, conv_chunk_bytes=4 * 2**20, conv_input_gradient="flipped",
-        ...                 conv_algorithm="winograd", winograd_chunk_bytes=2**20, step_kernel="blas",
-        ...                 weight_gradient_columns=512)
+        >>> set_calibration(memory_bound=True, dense=False, matrix_products="numpy", conv_chunk_bytes=4 * 2**20,
+        ...                 conv_input_gradient="flipped", conv_algorithm="winograd", winograd_chunk_bytes=2**20,
+        ...                 step_kernel="blas", weight_gradient_columns=512)
         >>> calibration()  # doctest: +NORMALIZE_WHITESPACE
-        {'memory_bound': True, 'dense': False, 'conv_chunk_bytes': 4194304, 'conv_input_gradient': 'flipped',
-         'conv_algorithm': 'winograd', 'winograd_chunk_bytes': 1048576, 'step_kernel': 'blas',
-         'weight_gradient_columns': 512}
+        {'memory_bound': True, 'dense': False, 'matrix_products': 'numpy', 'conv_chunk_bytes': 4194304,
+         'conv_input_gradient': 'flipped', 'conv_algorithm': 'winograd', 'winograd_chunk_bytes': 1048576,
+         'step_kernel': 'blas', 'weight_gradient_columns': 512}
         >>> set_calibration(**saved)  # back to what was in force
     """
     settings = {choice: getattr(module, name) for choice, (module, name, _, _) in OPS_SETTINGS.items()}
@@ -196,14 +200,15 @@ def calibration() -> dict:
 
 def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_input_gradient=None,
                     conv_algorithm=None, winograd_chunk_bytes=None, step_kernel=None,
-                    weight_gradient_columns=None) -> None:
+                    weight_gradient_columns=None, matrix_products=None) -> None:
     """Override the calibration: whether passes of models with memory-bound layers (convolution, pooling, batch
     normalization) / of other models run in lanes, the size of the chunks in which convolutions gather their
     im2col columns, how a stride-1 convolution's input gradient is computed ("flipped" or "scatter"), and how
     3x3 stride-1 convolutions are ("im2col" or "winograd", `layerwise.ops.winograd`) and in chunks of how many
     bytes Winograd's run, and how plain gradient descent takes its step ("compiled" or "blas", which falls back to
     the compiled pass where NumPy's BLAS cannot be called, `layerwise.ops._blas`), and in blocks of how many columns
-    BLAS writes a weight gradient (0: one call); None leaves a choice to the calibration (its default until the
+    BLAS writes a weight gradient (0: one call), and which library runs the matrix products ("numpy" or "mkl",
+    `layerwise.ops.products`); None leaves a choice to the calibration (its default until the
     calibration runs).
 
     Example:

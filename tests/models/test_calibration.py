@@ -9,15 +9,17 @@ import pytest
 import layerwise
 from layerwise import layers
 from layerwise.models import _calibration
-from layerwise.ops import _blas, _lanes, conv, dense, elementwise
+from layerwise.ops import _blas, _lanes, _mkl, conv, dense, elementwise, products
 
-CHOSEN = {"memory_bound": True, "dense": False, "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
+CHOSEN = {"memory_bound": True, "dense": False, "matrix_products": products.DEFAULT_LIBRARY,
+          "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
           "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM,
           "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES, "step_kernel": elementwise.DEFAULT_STEP_KERNEL,
           "weight_gradient_columns": dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS}
 # What fast_measure returns.
 MEASURED = {**CHOSEN, "conv_chunk_bytes": 2**21, "conv_input_gradient": "scatter", "conv_algorithm": "winograd",
-            "winograd_chunk_bytes": 2**22, "step_kernel": "blas", "weight_gradient_columns": 512}
+            "winograd_chunk_bytes": 2**22, "step_kernel": "blas", "weight_gradient_columns": 512,
+            "matrix_products": "mkl" if _mkl.available() else "numpy"}
 
 
 @pytest.fixture
@@ -148,6 +150,16 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
             assert result["step_kernel"] == ("compiled" if slowed else "blas")
     else:
         assert result["step_kernel"] == "compiled" and "step_kernel_ms" not in result["timings"]
+    if _mkl.available():
+        library_ms = result["timings"]["matrix_products_ms"]
+        assert set(library_ms) == {"dense", "memory_bound"}
+        ratios = [ms["mkl"] / ms["numpy"] for ms in library_ms.values()]
+        if min(ratios) < 1 - _calibration.MARGIN - 0.01 and max(ratios) < 1 + _calibration.MARGIN - 0.01:
+            assert result["matrix_products"] == "mkl"
+        elif min(ratios) > 1 - _calibration.MARGIN + 0.01 or max(ratios) > 1 + _calibration.MARGIN + 0.01:
+            assert result["matrix_products"] == "numpy"
+    else:
+        assert result["matrix_products"] == "numpy" and "matrix_products_ms" not in result["timings"]
     columns_ms = result["timings"]["weight_gradient_ms"]
     tried = {0 if name == "one call" else int(name.split()[0]): ms for name, ms in columns_ms.items()}
     assert set(tried) == {0, *_calibration.WEIGHT_GRADIENT_COLUMN_CANDIDATES} and min(tried.values()) > 0
@@ -179,6 +191,36 @@ def test_blas_step_is_chosen_only_if_it_does_not_slow_a_memory_bound_models_whol
     assert result["timings"]["step_kernel_memory_bound_ms"] == memory_bound_ms
     assert next(kernel_timings, None) is None  # both were timed
     assert layerwise.config.calibration() == CHOSEN  # left as it was
+
+
+@pytest.mark.parametrize("dense_ratio, memory_bound_ratio, chosen", [(0.75, 0.85, "mkl"), (1.0, 0.85, "mkl"),
+                                                                     (0.75, 1.15, "numpy"), (0.95, 0.95, "numpy")])
+def test_mkl_runs_the_products_where_it_is_faster_on_one_kind_of_model_and_not_slower_on_the_other(
+        dense_ratio, memory_bound_ratio, chosen, monkeypatch):
+    """Each kind of model's products timed by each library (MKL's / NumPy's time): MKL is chosen when it is faster by
+    `MARGIN` on one and not slower by as much on the other, and the choices after it are timed with it."""
+    library_timings = iter([{"numpy": 0.01, "mkl": 0.01 * ratio} for ratio in (dense_ratio, memory_bound_ratio)])
+    libraries_in_force = []
+
+    def median_times(step, settings, apply, repeats, prepare=None):
+        if tuple(settings) == ("numpy", "mkl"):
+            return next(library_timings)
+        libraries_in_force.append(products.LIBRARY)
+        return {setting: 0.01 for setting in settings}  # a tie elsewhere: every default stands
+    monkeypatch.setattr(_calibration, "_median_times", median_times)
+    monkeypatch.setattr(_mkl, "available", lambda: True)
+    result = _calibration.measure(repeats=1)
+    assert result["matrix_products"] == chosen
+    assert result["timings"]["matrix_products_ms"] == {"dense": {"numpy": 10.0, "mkl": round(10 * dense_ratio, 3)},
+                                                       "memory_bound": {"numpy": 10.0,
+                                                                        "mkl": round(10 * memory_bound_ratio, 3)}}
+    assert libraries_in_force[:2] == ["numpy", "numpy"]  # the lanes, timed before the library is chosen
+    assert set(libraries_in_force[2:]) == {chosen}
+    assert layerwise.config.calibration() == CHOSEN  # left as it was
+
+
+def test_the_machine_key_names_mkl():
+    assert _calibration.machine_key().endswith(f"| MKL {_mkl.version() or 'none'}")
 
 
 @pytest.mark.parametrize("memory_bound", [True, False])

@@ -11,15 +11,18 @@ from layerwise.ops import _lanes, dense
 from layerwise.testing import check_gradients
 
 
+pytestmark = pytest.mark.usefixtures("matrix_products")
+
+
 @pytest.fixture
 def matmul_calls(monkeypatch):
-    """The column counts of the np.matmul calls made while the test runs."""
-    calls, original = [], np.matmul
+    """The column counts of the matrix products (`layerwise.ops.products.matmul`) made while the test runs."""
+    calls, original = [], dense.matmul
 
     def spy(a, b, *args, **kwargs):
         calls.append(b.shape[-1])
         return original(a, b, *args, **kwargs)
-    monkeypatch.setattr(np, "matmul", spy)
+    monkeypatch.setattr(dense, "matmul", spy)
     return calls
 
 
@@ -46,7 +49,7 @@ def test_a_weight_gradient_takes_one_blas_call_per_block(rng, matmul_calls, colu
 @pytest.mark.parametrize("inputs, outputs, calls", [(50, 300, [22, 22, 64, 64, 64, 64]),  # lanes split the columns
                                                     (300, 100, [36, 36, 64, 64])])  # lanes split the rows
 def test_in_lanes_each_lane_writes_its_part_in_blocks(rng, matmul_calls, monkeypatch, inputs, outputs, calls):
-    monkeypatch.setattr(_lanes, "threads", lambda: 2)
+    monkeypatch.setattr(_lanes, "_threads", 2)  # the pool grows to match (xdist workers run with one lane)
     monkeypatch.setattr(_lanes, "MIN_LANE_BYTES", 0)
     x, dz = rng.standard_normal((16, inputs)).astype("float32"), rng.standard_normal((16, outputs)).astype("float32")
     layerwise.config.set_calibration(weight_gradient_columns=64)

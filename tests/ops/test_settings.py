@@ -5,6 +5,7 @@ import pytest
 
 import layerwise
 from layerwise.config import OPS_SETTINGS
+from layerwise.ops import _mkl
 
 CASES = [  # (choice, the user's value, another value, the calibration's value, wrong values, the error's words)
     ("conv_chunk_bytes", 2**20, 2**21, 2**21, [0], "set_chunk_bytes: count must be a positive number of bytes"),
@@ -15,6 +16,9 @@ CASES = [  # (choice, the user's value, another value, the calibration's value, 
     ("step_kernel", "blas", "compiled", "blas", ["numpy"], "'compiled', 'blas'"),
     ("weight_gradient_columns", 256, 512, 512, [-1, 2.5, True, "256"], "columns must be an int >= 0"),
     ("weight_gradient_columns", 0, 512, 512, [], ""),  # one call, fixed too
+    # Where MKL cannot be called, "mkl" is refused (test_products.py).
+    pytest.param("matrix_products", "mkl", "numpy", "mkl", ["openblas"], "'numpy', 'mkl'",
+                 marks=pytest.mark.skipif(not _mkl.available(), reason="MKL is not installed")),
 ]
 
 
@@ -36,17 +40,22 @@ def test_a_setting_is_the_users_to_fix_and_the_calibrations_while_the_user_sets_
             layerwise.config.set_calibration(**{choice: value})
 
 
+def _values(case):
+    return case.values if hasattr(case, "values") else case
+
+
 def test_every_calibrated_setting_is_covered():
-    assert {case[0] for case in CASES} == set(OPS_SETTINGS)
+    assert {_values(case)[0] for case in CASES} == set(OPS_SETTINGS)
 
 
-@pytest.mark.parametrize("choice, user, other, calibrated, wrong, words", [case for case in CASES if case[4]])
+@pytest.mark.parametrize("choice, user, other, calibrated, wrong, words", [case for case in CASES if _values(case)[4]])
 def test_a_refused_value_leaves_every_setting_as_it_was(choice, user, other, calibrated, wrong, words):
     """set_calibration checks its values in the table's order; one refused after others were applied undoes them,
     the user's fixed choices included, so that a calibration that runs later still leaves the fixed ones alone."""
     layerwise.config.set_calibration(conv_chunk_bytes=2**20)  # fixed by the user
     before = layerwise.config.calibration()
-    everything_else = {case[0]: case[2] for case in CASES if case[0] not in (choice, "conv_chunk_bytes")}
+    everything_else = {_values(case)[0]: _values(case)[2] for case in CASES
+                       if _values(case)[0] not in (choice, "conv_chunk_bytes")}
     with pytest.raises(ValueError, match=words):
         layerwise.config.set_calibration(memory_bound=True, **everything_else, **{choice: wrong[0]})
     assert layerwise.config.calibration() == before

@@ -14,6 +14,8 @@ from layerwise.ops import _lanes, conv, winograd
 from layerwise.ops._workspace import Workspace
 from layerwise.testing import check_gradients
 
+pytestmark = pytest.mark.usefixtures("matrix_products")
+
 KERNELS = ["numpy"] + (["numba"] if importlib.util.find_spec("numba") is not None else [])
 
 

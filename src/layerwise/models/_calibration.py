@@ -1,6 +1,6 @@
 """How this machine runs a model's passes best, measured once and cached (`layerwise.config.calibrate`).
 
-Six choices today:
+Seven choices today:
 
 * whether a model's forward and backward passes run in lanes (`layerwise.ops._lanes`: the batch split over the
   cores, BLAS held to one thread) or in the calling thread with BLAS's own threads. It depends on the CPU, its
@@ -8,6 +8,10 @@ Six choices today:
   products to BLAS's threads; on the Intel VM two threads lose on purely memory-bound work. So layerwise times
   both ways on two small models, one of each kind of work (convolution, batch normalization and pooling; dense
   layers), and keeps the faster;
+* which library runs the matrix products (`layerwise.ops.products.LIBRARY`), where MKL can be called besides NumPy's
+  BLAS (`layerwise.ops._mkl`): a wide MLP's products and two 3x3 convolutions' passes are timed by each, as the
+  models run them (in lanes or not), and MKL is kept where it is faster on one by `MARGIN` and not slower on the other
+  by as much; the choices below are timed with the library chosen;
 * the size of the chunks in which a convolution gathers its im2col columns (`layerwise.ops.conv.CACHE_CHUNK_BYTES`),
   which should stay in this CPU's caches from the copy to the matrix product: the convolutional model's step is
   timed with each of `CHUNK_CANDIDATES`;
@@ -26,11 +30,11 @@ Six choices today:
   the weight gradients of a wide MLP's two 1024-unit layers are timed in one call and with each of
   `WEIGHT_GRADIENT_COLUMN_CANDIDATES`.
 
-About ten seconds, once per machine.
+About twenty seconds, once per machine (five more where MKL is installed).
 
 The choice is cached in the user's cache directory (``$LAYERWISE_CACHE_DIR``, else ``$XDG_CACHE_HOME/layerwise``
 or ``~/.cache/layerwise``), keyed by what it depends on: the CPU model, the BLAS library (kernel and version),
-the core and lane counts and NumPy's version.
+the core and lane counts, NumPy's version and MKL's.
 """
 
 import contextlib
@@ -45,7 +49,7 @@ import numpy as np
 from layerwise import config
 from layerwise.layers import BatchNormalization, Conv2D, Dense, Flatten, Input, MaxPooling2D, ReLU
 from layerwise.models.sequential import Sequential
-from layerwise.ops import _blas, _lanes, conv, dense, elementwise
+from layerwise.ops import _blas, _lanes, _mkl, conv, dense, elementwise, products
 from layerwise.ops._workspace import Workspace
 
 #: Another choice must beat the default (the lanes' rule `layerwise.ops._lanes.DEFAULT_POLICY`, the convolutions'
@@ -66,6 +70,11 @@ WINOGRAD_CHUNK_CANDIDATES = (1 * 2**20, conv.DEFAULT_WINOGRAD_CHUNK_BYTES, 4 * 2
 #: float32 gradient, whose part for each of two BLAS threads, 0.5 and 1 MB, fits a core's L2 cache on the machines
 #: measured so far.
 WEIGHT_GRADIENT_COLUMN_CANDIDATES = (256, 512)
+#: Seconds of rest after switching the library of the matrix products, before its first product: the other library's
+#: threads spin for a while after their last product, waiting for the next, on the cores this one's need (OpenBLAS's
+#: for about 2^28 cycles, 0.1 s at 2.7 GHz; MKL's OpenMP threads for 200 ms, ``KMP_BLOCKTIME``). Timed without the
+#: rest, MKL's two threads took 1.7-4 times NumPy's time on the AMD Zen 4 machine (bench/mkl_gemm.py).
+LIBRARY_SWITCH_REST = 0.25
 
 
 def cache_path() -> Path:
@@ -86,7 +95,7 @@ def machine_key() -> str:
     """What the choice depends on, as one string."""
     facts = config.info()
     return (f"{facts['cpu']} | {numpy_blas()} | {facts['cores']} cores | {_lanes.threads()} lanes | "
-            f"numpy {facts['numpy']}")
+            f"numpy {facts['numpy']} | MKL {_mkl.version() or 'none'}")
 
 
 def _workloads():
@@ -155,6 +164,21 @@ def measure(repeats=5) -> dict:
             choices[kind] = _chosen(times, _lanes.DEFAULT_POLICY[kind])
             timings[kind] = {"lanes_ms": round(1e3 * times[True], 2), "calling_thread_ms": round(1e3 * times[False], 2)}
         _lanes.set_policy(memory_bound=choices["memory_bound"], dense=choices["dense"])
+        choices["matrix_products"] = products.DEFAULT_LIBRARY
+        if _mkl.available():
+            def use_library(name):
+                products.LIBRARY = name
+                time.sleep(LIBRARY_SWITCH_REST)
+
+            times = {kind: _median_times(step, ("numpy", "mkl"), use_library, repeats)
+                     for kind, step in (("dense", _wide_mlp(choices["dense"])),
+                                        ("memory_bound", _three_by_three(choices["memory_bound"])))}
+            timings["matrix_products_ms"] = {kind: {name: round(1e3 * seconds, 3) for name, seconds in by.items()}
+                                             for kind, by in times.items()}
+            ratios = [by["mkl"] / by["numpy"] for by in times.values()]
+            if min(ratios) < 1.0 - MARGIN and max(ratios) < 1.0 + MARGIN:
+                choices["matrix_products"] = "mkl"
+            products.LIBRARY = choices["matrix_products"]
         model, x, y = workloads["dense"]
         choices["step_kernel"] = elementwise.DEFAULT_STEP_KERNEL
         if _blas.available():
@@ -180,7 +204,7 @@ def measure(repeats=5) -> dict:
                 if steps["blas"] > (1.0 + MARGIN) * steps["compiled"]:
                     chosen = "compiled"
             choices["step_kernel"] = elementwise.STEP_KERNEL = chosen
-        times = _median_times(_weight_gradients(choices["dense"]),
+        times = _median_times(_wide_mlp(choices["dense"], weight_gradients_only=True),
                               (dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS, *WEIGHT_GRADIENT_COLUMN_CANDIDATES),
                               lambda columns: setattr(dense, "WEIGHT_GRADIENT_COLUMNS", columns), repeats)
         choices["weight_gradient_columns"] = dense.WEIGHT_GRADIENT_COLUMNS = _chosen(
@@ -250,17 +274,22 @@ def _input_gradient(lanes):
     return step
 
 
-def _weight_gradients(lanes):
-    """The weight gradients x^T dJ/dz of a 784-1024-1024 MLP's two hidden layers (3 and 4 MB of float32), a batch
-    of 128, as a dense model forms them (in lanes or not): the calibration's dense model is too narrow for its
-    gradients to leave a core's L2 cache, where the way they are written matters."""
+def _wide_mlp(lanes, weight_gradients_only=False):
+    """The matrix products of a 784-1024-1024 MLP's two hidden layers, a batch of 128, as a dense model forms them (in
+    lanes or not): x W, the weight gradients x^T dJ/dz (3 and 4 MB of float32) and dJ/dz W^T, or only the weight
+    gradients. The calibration's dense model is too narrow for its gradients to leave a core's L2 cache, where the
+    way they are written matters."""
     rng = np.random.default_rng(0)
-    cases = [(rng.normal(size=(128, inputs)).astype("float32"), rng.normal(size=(128, 1024)).astype("float32"),
-              np.empty((inputs, 1024), dtype="float32")) for inputs in (784, 1024)]
+    cases = [(rng.normal(size=(128, inputs)).astype("float32"), rng.normal(size=(inputs, 1024)).astype("float32"),
+              rng.normal(size=(128, 1024)).astype("float32"), np.empty((inputs, 1024), dtype="float32"))
+             for inputs in (784, 1024)]
 
     def step():
         with _lanes.all_cores() if lanes else contextlib.nullcontext():
-            for x, dz, kernel_grad in cases:
+            for x, kernel, dz, kernel_grad in cases:
+                if not weight_gradients_only:
+                    dense.product(x, kernel)
+                    dense.product(dz, kernel.T)
                 dense.add_product(kernel_grad, x.T, dz, overwrite=True)
     return step
 
@@ -347,6 +376,9 @@ def _decide(force):
     entries = _read_cache()
     if not force and _current(entries.get(key), default):
         return {**entries[key], "source": "cache"}
+    if _mkl.available():
+        # The key's MKL version loaded MKL, and its check's products left an OpenMP thread spinning: 0.8 cores busy.
+        time.sleep(LIBRARY_SWITCH_REST)
     busy = busy_cores()
     if busy > BUSY_CORES:
         return {**default, "busy_cores": round(busy, 2), "source": "default: the machine was busy, nothing measured"}

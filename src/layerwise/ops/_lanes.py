@@ -55,8 +55,9 @@ _threads = min(_usable_cores(), MAX_DEFAULT_THREADS)
 _executor, _executor_workers = None, 0
 _controller = None
 _lock = threading.Lock()
-# BLAS's thread count is one setting for the whole process: the first thread to enter `all_cores` holds it
-# at one, the last to leave restores it.
+# OpenBLAS's thread count is one setting for the whole process: the first thread to enter `all_cores` holds it
+# at one, the last to leave restores it. MKL's, as threadpoolctl sets it, is one per thread: each pool thread holds
+# its own (`_hold_blas_in_pool_thread`).
 _blas_holders, _blas_limit = 0, None
 # Per thread: "all cores" inside `all_cores`, "lane" inside a lane, absent elsewhere.
 _state = threading.local()
@@ -86,6 +87,14 @@ def _forget_pool():
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_pool)
+
+
+def forget_blas_controller():
+    """Make the BLAS controller again at the next `all_cores`: threadpoolctl knows only the libraries loaded when it
+    was made, and a BLAS loaded since (MKL, `layerwise.ops._mkl`) would keep all its threads in the lanes."""
+    global _controller
+    with _lock:
+        _controller = None
 
 
 def _resources():
@@ -183,12 +192,24 @@ def _in_lane(function, lane, start, stop, errors=None, owner=None):
     _state.mode = "lane"
     if errors is None:
         return function(lane, start, stop)
+    _hold_blas_in_pool_thread()
     _state.owner = owner
     try:
         with np.errstate(**errors):
             return function(lane, start, stop)
     finally:
         _state.owner = None
+
+
+def _hold_blas_in_pool_thread():
+    """Hold BLAS to one thread in this pool thread too, once per controller: a limit a library keeps per thread
+    (MKL's) set by the thread that entered `all_cores` does not reach the pool's threads, whose products then ran on
+    all the cores at once, beside the other lanes (the lectures' CNN's 3x3 convolutions in lanes took 1.3-1.6 times
+    as long by MKL as by OpenBLAS, on the Intel Xeon VM). Pool threads run nothing but lanes, so the limit stays."""
+    controller = _controller
+    if controller is not None and getattr(_state, "held_by", None) is not controller:
+        controller.limit(limits=1, user_api="blas")
+        _state.held_by = controller
 
 
 def side_by_side(passes):

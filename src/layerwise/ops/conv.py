@@ -35,6 +35,7 @@ from layerwise.ops._lanes import in_lanes, run_lanes, sample_bytes
 from layerwise.ops._settings import tune
 from layerwise.ops._workspace import current, empty
 from layerwise.ops.normalization import fold_channels, folded_sum
+from layerwise.ops.products import matmul
 
 #: The largest im2col matrix kept from forward to backward; a larger one is gathered again, chunk by chunk.
 MEMORY_BUDGET_BYTES = 16 * 2**20
@@ -266,9 +267,9 @@ def _grouped_rows(y, groups):
 def _matmul_into(a, b, out):
     """out[...] = a @ b for stacks of matrices, straight into ``out`` when it is one contiguous matrix."""
     if len(a) == 1:
-        np.matmul(a[0], b[0], out=out[0])
+        matmul(a[0], b[0], out=out[0])
     else:
-        out[...] = np.matmul(a, b)
+        out[...] = matmul(a, b)
 
 
 def _column_bytes(geometry, channels, itemsize):
@@ -403,7 +404,7 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
     grad = grouped_kernel(kernel_grad, g)
     if columns is not None:
         def lane(index, start, stop):
-            return np.matmul(columns[index][2].transpose(0, 2, 1),
+            return matmul(columns[index][2].transpose(0, 2, 1),
                              dy_rows[:, start * rows_per_sample:stop * rows_per_sample])
         products = run_lanes(lane, [(start, stop) for start, stop, _ in columns])
     else:
@@ -414,7 +415,7 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
             product = 0
             for first, last, part in _gathered_chunks(x, geometry, _column_chunks(start, stop, per_sample),
                                                       workspace, index, ones):
-                product = product + np.matmul(part.transpose(0, 2, 1),
+                product = product + matmul(part.transpose(0, 2, 1),
                                               dy_rows[:, first * rows_per_sample:last * rows_per_sample])
             return product
         products = in_lanes(lane, len(x), per_sample)

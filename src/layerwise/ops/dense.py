@@ -6,6 +6,7 @@ import numpy as np
 
 from layerwise.ops._lanes import in_lanes
 from layerwise.ops._settings import tune
+from layerwise.ops.products import matmul
 
 #: How many columns of a weight gradient x^T dJ/dz (`weight_gradient`) one call of BLAS writes: 0, all of them at
 #: once (NumPy's matmul as it is), or blocks of this many. OpenBLAS first zeroes the part of the product each of its
@@ -46,7 +47,7 @@ def _matmul(a, b, out, block_columns):
     blocks = block_columns and not (np.may_share_memory(out, a) or np.may_share_memory(out, b))
     width = block_columns if blocks else max(columns, 1)
     for start in range(0, columns, width):
-        np.matmul(a, b[:, start:start + width], out=out[:, start:start + width])
+        matmul(a, b[:, start:start + width], out=out[:, start:start + width])
 
 
 def product(a, b, out=None, block_columns=0):

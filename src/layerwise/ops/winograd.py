@@ -33,6 +33,7 @@ import numpy as np
 
 from layerwise.ops import _compiled
 from layerwise.ops._workspace import empty
+from layerwise.ops.products import matmul
 
 _G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
 
@@ -173,7 +174,7 @@ def forward_chunk(padded, weights, tiles, y, workspace, lane):
     """y = the convolution of ``padded`` (a chunk of samples, padded by `padded_for_tiles`) with the kernel whose
     transform is ``weights`` (U, `kernel_transform`), into ``y`` (the chunk's output)."""
     v = _chunk_input_tiles(padded, tiles, workspace, lane)
-    m = np.matmul(v, weights, out=_chunk_products(v, weights.shape[-1], y.dtype, workspace, lane))
+    m = matmul(v, weights, out=_chunk_products(v, weights.shape[-1], y.dtype, workspace, lane))
     evened = _evened(y, tiles)
     output_tiles(m, evened)
     if evened is not y:
@@ -185,4 +186,4 @@ def kernel_gradient_chunk(padded, dy, tiles, workspace, lane):
     `forward_chunk`."""
     v = _chunk_input_tiles(padded, tiles, workspace, lane)
     dm = output_gradient_tiles(_evened(dy, tiles), _chunk_products(v, dy.shape[-1], dy.dtype, workspace, lane))
-    return np.matmul(v.transpose(0, 2, 1), dm)
+    return matmul(v.transpose(0, 2, 1), dm)

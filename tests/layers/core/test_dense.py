@@ -8,6 +8,8 @@ import torch
 import layerwise
 from layerwise.layers import Dense
 
+pytestmark = pytest.mark.usefixtures("matrix_products")
+
 TORCH_ACTIVATIONS = {
     None: lambda t: t, "relu": torch.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh,
     "softmax": lambda t: torch.softmax(t, dim=-1), "elu": torch.nn.functional.elu,

@@ -1,0 +1,135 @@
+"""Matrix products by MKL (`layerwise.ops._mkl`) against NumPy's matmul: every layout MKL takes in place, every one
+it must refuse, stacks, both dtypes; MKL held to one thread in every lane; and the setting that chooses the library
+(`layerwise.ops.products`). The layers' gradient checks and PyTorch parity tests run with each library too (the
+``matrix_products`` fixture)."""
+
+import os
+import platform
+
+import numpy as np
+import pytest
+
+import layerwise
+from layerwise.ops import _lanes, _mkl, products
+
+if not _mkl.available():
+    if os.environ.get("CI") and platform.machine() in ("x86_64", "AMD64"):
+        raise RuntimeError("CI must test MKL's matrix products on x86-64: the test extra includes the mkl extra")
+    pytest.skip("MKL is not installed (pip install layerwise[mkl])", allow_module_level=True)
+
+DTYPES = [(np.float32, 1e-5), (np.float64, 1e-12)]
+
+
+def _views(rng, dtype, shape):
+    """The ways one (rows, columns) operand reaches a product: contiguous, transposed, a row-strided block of a wider
+    array, a transposed one, a stack's slice."""
+    rows, columns = shape
+    wide = rng.standard_normal((rows + 2, columns + 5)).astype(dtype)
+    tall = rng.standard_normal((columns + 3, rows + 4)).astype(dtype)
+    return {"contiguous": rng.standard_normal(shape).astype(dtype),
+            "transposed": np.ascontiguousarray(rng.standard_normal(shape[::-1]).astype(dtype)).T,
+            "block": wide[1:rows + 1, 2:columns + 2], "transposed block": tall[2:columns + 2, 1:rows + 1].T,
+            "slice of a stack": rng.standard_normal((3,) + shape).astype(dtype)[1]}
+
+
+@pytest.mark.parametrize("dtype, rtol", DTYPES)
+@pytest.mark.parametrize("m, k, n", [(7, 5, 3), (1, 4, 6), (6, 4, 1), (5, 1, 4), (1, 1, 1), (64, 33, 17)])
+def test_every_layout_mkl_takes_in_place_gives_numpys_product(rng, dtype, rtol, m, k, n):
+    for a_name, a in _views(rng, dtype, (m, k)).items():
+        for b_name, b in _views(rng, dtype, (k, n)).items():
+            wider = np.full((m + 1, n + 3), np.nan, dtype=dtype)
+            for out in (np.full((m, n), np.nan, dtype=dtype), wider[1:, 2:n + 2]):
+                assert _mkl.gemm(a, b, out), (a_name, b_name)
+                np.testing.assert_allclose(out, a @ b, rtol=rtol, atol=rtol, err_msg=f"{a_name} @ {b_name}")
+
+
+@pytest.mark.parametrize("dtype, rtol", DTYPES)
+def test_stacks_of_products_are_numpys(rng, dtype, rtol):
+    a, b = rng.standard_normal((4, 6, 5)).astype(dtype), rng.standard_normal((4, 5, 3)).astype(dtype)
+    cases = {"contiguous": (a, b), "transposed": (np.ascontiguousarray(a.transpose(0, 2, 1)).transpose(0, 2, 1),
+                                                   np.ascontiguousarray(b.transpose(0, 2, 1)).transpose(0, 2, 1)),
+             "every other matrix": (np.repeat(a, 2, axis=0)[::2], b), "one matrix": (a[:1], b[:1]),
+             "one matrix repeated": (np.broadcast_to(a[:1], a.shape), b)}
+    for name, (x, y) in cases.items():
+        out = np.full((len(x), 6, 3), np.nan, dtype=dtype)
+        assert _mkl.gemm(x, y, out), name
+        np.testing.assert_allclose(out, x @ y, rtol=rtol, atol=rtol, err_msg=name)
+
+
+def test_what_mkl_cannot_take_in_place_is_refused_untouched(rng):
+    a, b = rng.standard_normal((6, 4)).astype("float32"), rng.standard_normal((4, 5)).astype("float32")
+    out = np.full((6, 5), 7.0, dtype="float32")
+    readonly = out.copy()
+    readonly.flags.writeable = False
+    refused = {
+        "mixed dtypes": (a.astype("float64"), b, out),
+        "integers": (a.astype("int32"), b.astype("int32"), out.astype("int32")),
+        "no unit stride": (np.repeat(a, 2, axis=1)[:, ::2], b, out),
+        "a transposed output": (a, b, np.full((5, 6), 7.0, dtype="float32").T),
+        "an output over an operand": (a[:, :4], np.eye(4, dtype="float32"), a[:, :4]),
+        "a read-only output": (a, b, readonly),
+        "an empty inner axis": (a[:, :0], b[:0], out),
+        "mismatched shapes": (a, b[:3], out),
+        "a broadcast stack": (a[None], np.stack([b, b]), np.full((2, 6, 5), 7.0, dtype="float32")),
+        "overlapping output matrices": (np.stack([a, a]), np.stack([b, b]),
+                                        np.lib.stride_tricks.as_strided(out, (2, 6, 5), (4,) + out.strides)),
+    }
+    for name, (x, y, target) in refused.items():
+        before = target.copy()
+        assert not _mkl.gemm(x, y, target), name
+        np.testing.assert_array_equal(target, before, err_msg=name)
+
+
+@pytest.mark.parametrize("library", ["numpy", "mkl"])
+def test_matmul_takes_either_library_and_falls_back_to_numpy(rng, library, monkeypatch):
+    monkeypatch.setattr(products, "LIBRARY", library)
+    calls, original = [], _mkl.gemm
+    monkeypatch.setattr(_mkl, "gemm", lambda *arrays: calls.append(1) or original(*arrays))
+    a, b = rng.standard_normal((6, 4)).astype("float32"), rng.standard_normal((4, 5)).astype("float32")
+    np.testing.assert_allclose(products.matmul(a, b), a @ b, rtol=1e-5)
+    out = np.empty((6, 5), dtype="float32")
+    assert products.matmul(a, b, out=out) is out
+    np.testing.assert_allclose(out, a @ b, rtol=1e-5)
+    assert len(calls) == (2 if library == "mkl" else 0)
+    for x, y in [(a, b.astype("float64")), (a[:, ::2], b[::2]), (a[None], np.stack([b, b]))]:  # not in place
+        np.testing.assert_allclose(products.matmul(x, y), np.matmul(x, y), rtol=1e-5)
+
+
+def test_every_lane_holds_mkl_to_one_thread(monkeypatch):
+    """threadpoolctl holds MKL per thread: each pool thread holds its own, or its products would take every core
+    beside the other lanes."""
+    from threadpoolctl import threadpool_info
+
+    monkeypatch.setattr(_lanes, "_threads", 2)
+
+    def mkl_threads(_lane, _start, _stop):
+        return [library["num_threads"] for library in threadpool_info() if library["internal_api"] == "mkl"]
+    with _lanes.all_cores():
+        held = _lanes.run_lanes(mkl_threads, [(0, 1), (1, 2)])
+    assert held == [[1], [1]]
+
+
+def test_the_library_is_a_calibrated_setting_refused_where_mkl_cannot_be_called(monkeypatch):
+    layerwise.config.set_calibration(matrix_products="mkl")
+    assert products.LIBRARY == "mkl" and layerwise.config.calibration()["matrix_products"] == "mkl"
+    layerwise.config.set_calibration()
+    assert products.LIBRARY == products.DEFAULT_LIBRARY == "numpy"
+    monkeypatch.setattr(_mkl, "available", lambda: False)
+    with pytest.raises(ValueError, match="MKL cannot be called here"):
+        layerwise.config.set_calibration(matrix_products="mkl")
+    assert products.LIBRARY == "numpy"
+
+
+def test_a_model_trains_alike_by_either_library(rng):
+    x, y = rng.standard_normal((64, 20)).astype("float32"), rng.integers(0, 3, size=64)
+    weights = []
+    for library in ("numpy", "mkl"):
+        layerwise.utils.set_random_seed(0)
+        layerwise.config.set_calibration(matrix_products=library)
+        model = layerwise.Sequential([layerwise.Input(shape=(20,)), layerwise.layers.Dense(24, activation="relu"),
+                                      layerwise.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+        weights.append(model.get_weights())
+    for by_mkl, by_numpy in zip(*weights):
+        np.testing.assert_allclose(by_mkl, by_numpy, rtol=1e-5, atol=1e-6)
