@@ -1,8 +1,10 @@
 """Plain SGD's step by BLAS's axpy against the compiled one-pass step, on whole training steps, in one run.
 
-The calibration chooses the step kernel (`layerwise.ops.elementwise.STEP_KERNEL`) from the update alone; this times
-what a user gets, whole training steps, for three models: the 784-1024-1024-10 MLP of bench/mlp_mnist.py on MNIST,
-the lectures' CNN of bench/cnn_mnist.py and ResNet-20 of bench/resnet.py (random data of their shapes, batch 128).
+The calibration chooses the step kernel (`layerwise.ops.elementwise.STEP_KERNEL`: the axpy and dot product of the
+library that runs the products, MKL's or NumPy's BLAS, taken only where a model's passes leave the cores to BLAS) from
+the update alone; this times what a user gets, whole training steps, for three models: the 784-1024-1024-10 MLP of
+bench/mlp_mnist.py on MNIST, the lectures' CNN of bench/cnn_mnist.py and ResNet-20 of bench/resnet.py (random data of
+their shapes, batch 128).
 Two copies of each model, one per kernel, take turns in blocks of ``--steps`` steps for ``--rounds`` rounds, the
 one going first alternating from round to round (the second of two blocks can gain a few percent from the first).
 Printed: the median time of a step by each kernel, and the median, quartiles and extremes of the rounds' ratios
@@ -22,7 +24,7 @@ from cnn_mnist import layerwise_network as cnn
 from mlp_mnist import layerwise_network as mlp
 import layerwise
 from layerwise.applications import resnet_cifar
-from layerwise.ops import _blas, elementwise
+from layerwise.ops import _blas, _mkl, elementwise
 from layerwise.optimizers import SGD
 
 BATCH = 128
@@ -68,7 +70,8 @@ def main():
     parser.add_argument("--steps", type=int, default=0, help="steps per block (0: 20 MLP, 10 CNN, 2 ResNet-20)")
     args = parser.parse_args()
     report_environment()
-    if not _blas.available():
+    library = _mkl if layerwise.config.calibration()["matrix_products"] == "mkl" else _blas
+    if not library.available():
         raise SystemExit("NumPy's BLAS cannot be called here (not OpenBLAS): there is no BLAS step to time")
     saved, rng = elementwise.STEP_KERNEL, np.random.default_rng(0)
     print(f"\nms per training step, batch {BATCH}; ratio = BLAS / compiled, by round ({args.rounds} rounds)")

@@ -36,8 +36,7 @@ def fast_measure(monkeypatch):
 
     def measure(repeats=5):
         calls.append(repeats)
-        # As today's measure() records a BLAS step it chose: checked on a memory-bound model's whole step.
-        return {**MEASURED, "timings": {"step_kernel_memory_bound_ms": {"compiled": 40.0, "blas": 41.0}}}
+        return {**MEASURED, "timings": {"step_kernel_ms": {"compiled": 1.0, "blas": 0.8}}}
     monkeypatch.setattr(_calibration, "measure", measure)
     return calls
 
@@ -60,15 +59,6 @@ def test_a_cached_choice_without_a_newer_setting_is_measured_anew(cache, fast_me
     cache.write_text(json.dumps({_calibration.machine_key(): older}))
     assert layerwise.config.calibrate()["source"] == "measured" and len(fast_measure) == 1
     assert json.loads(cache.read_text())[_calibration.machine_key()]["weight_gradient_columns"] == 512
-
-
-def test_a_cached_blas_step_not_timed_on_a_memory_bound_step_is_measured_anew(cache, fast_measure):
-    older = {**MEASURED, "timings": {"step_kernel_ms": {"compiled": 0.2, "blas": 0.1}}}
-    cache.write_text(json.dumps({_calibration.machine_key(): older}))
-    assert layerwise.config.calibrate()["source"] == "measured" and len(fast_measure) == 1
-    checked = {**older, "timings": {**older["timings"], "step_kernel_memory_bound_ms": {"compiled": 40, "blas": 41}}}
-    cache.write_text(json.dumps({_calibration.machine_key(): checked}))
-    assert layerwise.config.calibrate()["source"] == "cache" and len(fast_measure) == 1
 
 
 def test_another_machine_key_measures_anew(cache, fast_measure, monkeypatch):
@@ -137,17 +127,13 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
     else:
         assert result["winograd_chunk_bytes"] == conv.DEFAULT_WINOGRAD_CHUNK_BYTES
         assert "winograd_chunk_ms" not in result["timings"]
-    if _blas.available():
+    library = _mkl if result["matrix_products"] == "mkl" else _blas
+    if library.available() and not result["dense"]:
         step_ms = result["timings"]["step_kernel_ms"]
         assert set(step_ms) == {"compiled", "blas"} and min(step_ms.values()) > 0
         margin = (1 - _calibration.MARGIN) * step_ms["compiled"] - step_ms["blas"]
-        if margin < -0.002:  # the timings are rounded to the microsecond; at the boundary either may win
-            assert result["step_kernel"] == "compiled"
-            assert "step_kernel_memory_bound_ms" not in result["timings"]
-        elif margin > 0.002:
-            steps_ms = result["timings"]["step_kernel_memory_bound_ms"]
-            slowed = steps_ms["blas"] > (1 + _calibration.MARGIN) * steps_ms["compiled"]
-            assert result["step_kernel"] == ("compiled" if slowed else "blas")
+        if abs(margin) > 0.002:  # the timings are rounded to the microsecond; at the boundary either may win
+            assert result["step_kernel"] == ("blas" if margin > 0 else "compiled")
     else:
         assert result["step_kernel"] == "compiled" and "step_kernel_ms" not in result["timings"]
     if _mkl.available():
@@ -172,24 +158,29 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
     assert layerwise.config.calibration() == CHOSEN  # left as it was
 
 
-@pytest.mark.parametrize("memory_bound_ms, chosen", [({"compiled": 40.0, "blas": 59.0}, "compiled"),
-                                                     ({"compiled": 40.0, "blas": 42.0}, "blas")])
-def test_blas_step_is_chosen_only_if_it_does_not_slow_a_memory_bound_models_whole_step(memory_bound_ms, chosen,
-                                                                                        monkeypatch):
-    """BLAS's step faster on the dense model's update, then timed on the convolutional model's whole step: a
-    step 10% slower or more there keeps the compiled one."""
-    kernel_timings = iter([{"compiled": 0.2, "blas": 0.1}, {k: v / 1e3 for k, v in memory_bound_ms.items()}])
+@pytest.mark.parametrize("dense_lanes, library", [(False, "numpy"), (False, "mkl"), (True, "numpy")])
+def test_the_step_kernel_is_timed_where_dense_models_leave_the_cores_to_blas(dense_lanes, library, monkeypatch):
+    """BLAS's step is taken only outside lanes (`Trainer._checked_update`): it is timed, on the library chosen for
+    the products, where dense models do not run in lanes, and chosen when faster by `MARGIN`."""
+    timed = []
 
     def median_times(step, settings, apply, repeats, prepare=None):
+        if tuple(settings) == (True, False):  # the lanes
+            return {True: 0.01 if dense_lanes else 0.02, False: 0.02 if dense_lanes else 0.01}
+        if tuple(settings) == ("numpy", "mkl"):
+            return {"numpy": 0.01, "mkl": 0.005 if library == "mkl" else 0.02}
         if tuple(settings) == ("compiled", "blas"):
-            return next(kernel_timings)
+            timed.append(products.LIBRARY)
+            return {"compiled": 0.002, "blas": 0.001}
         return {setting: 0.01 for setting in settings}  # a tie elsewhere: every default stands
     monkeypatch.setattr(_calibration, "_median_times", median_times)
     monkeypatch.setattr(_blas, "available", lambda: True)
+    monkeypatch.setattr(_mkl, "available", lambda: True)
     result = _calibration.measure(repeats=1)
-    assert result["step_kernel"] == chosen
-    assert result["timings"]["step_kernel_memory_bound_ms"] == memory_bound_ms
-    assert next(kernel_timings, None) is None  # both were timed
+    assert result["dense"] == dense_lanes and result["matrix_products"] == library
+    assert timed == ([] if dense_lanes else [library])
+    assert result["step_kernel"] == ("compiled" if dense_lanes else "blas")
+    assert ("step_kernel_ms" in result["timings"]) != dense_lanes
     assert layerwise.config.calibration() == CHOSEN  # left as it was
 
 

@@ -133,3 +133,54 @@ def test_a_model_trains_alike_by_either_library(rng):
         weights.append(model.get_weights())
     for by_mkl, by_numpy in zip(*weights):
         np.testing.assert_allclose(by_mkl, by_numpy, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype, rtol", DTYPES)
+def test_mkls_step_and_squared_norm_are_numpys(rng, dtype, rtol):
+    x, y = rng.standard_normal(10_001).astype(dtype), rng.standard_normal(10_001).astype(dtype)
+    expected, target = y + dtype(-0.25) * x, y
+    assert _mkl.axpy(-0.25, x, y)
+    assert y is target
+    np.testing.assert_allclose(y, expected, rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(_mkl.squared_norm(y), np.vdot(y, y), rtol=10 * rtol)
+    assert _mkl.squared_norm(y[::2]) == np.vdot(y[::2], y[::2])  # not contiguous: NumPy's
+
+
+def test_mkls_step_refuses_what_it_cannot_take_and_leaves_it_unchanged(rng):
+    y = rng.standard_normal((4, 6)).astype(np.float32)
+    frozen = y.copy()
+    frozen.flags.writeable = False
+    refused = {"another dtype": (y.astype(np.float64), y.copy()),
+               "not contiguous": (y[:, ::2].copy(), y.copy()[:, ::2]), "integers": (np.ones(5, dtype=np.int64), np.ones(5, dtype=np.int64)),
+               "another size": (y.ravel()[:5].copy(), y.copy()), "overlapping": (y, y), "read-only": (y, frozen)}
+    for name, (x, target) in refused.items():
+        before = target.copy()
+        assert not _mkl.axpy(1.0, x, target), name
+        np.testing.assert_array_equal(target, before, err_msg=name)
+
+
+@pytest.mark.parametrize("library", ["numpy", "mkl"])
+def test_blas_step_and_checks_take_the_library_of_the_products_outside_lanes_only(library, monkeypatch):
+    """A model whose passes run in lanes takes the compiled step and NumPy's checks (BLAS held to one thread); a dense
+    model, whose passes leave the cores to BLAS, takes the axpy and the dot product of the library of its products."""
+    from layerwise.ops import _blas
+
+    monkeypatch.setattr(_lanes, "_threads", 2)
+    layerwise.config.set_calibration(memory_bound=True, dense=False, matrix_products=library, step_kernel="blas")
+    own, other = (_mkl, _blas) if library == "mkl" else (_blas, _mkl)
+    calls = []
+    for module in (own, other):
+        for name in ("axpy", "squared_norm"):
+            monkeypatch.setattr(module, name, lambda *args, module=module, name=name, original=getattr(module, name):
+                                calls.append((module, name)) or original(*args))
+    convolutional = layerwise.Sequential([layerwise.Input((8, 8, 1)), layerwise.layers.Conv2D(4, 3),
+                                          layerwise.layers.Flatten(), layerwise.layers.Dense(2)])
+    dense = layerwise.Sequential([layerwise.Input((6,)), layerwise.layers.Dense(2)])
+    for model, x in ((convolutional, np.ones((4, 8, 8, 1), "float32")), (dense, np.ones((4, 6), "float32"))):
+        model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+        calls.clear()
+        model.train_on_batch(x, np.array([0, 1, 0, 1]))
+        if model is convolutional:
+            assert calls == []
+        else:  # the gradients checked, then each parameter stepped with its norm
+            assert calls == [(own, "squared_norm")] * 2 + [(own, "axpy"), (own, "squared_norm")] * 2

@@ -22,10 +22,10 @@ Seven choices today:
   by Winograd's minimal filtering (`layerwise.ops.winograd`); the forward pass and both gradients of two such
   convolutions, the CNN's second and one of ResNet-20's second stage, are timed both ways, and, where Winograd is
   chosen, with each of `WINOGRAD_CHUNK_CANDIDATES` (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`);
-* how plain gradient descent takes its step (`layerwise.ops.elementwise.STEP_KERNEL`): in one compiled pass on the
-  calling thread, or by BLAS's axpy on BLAS's own threads (where NumPy's BLAS can be called, `layerwise.ops._blas`);
-  the dense model's update is timed both ways, right after its training step, and where BLAS's is faster, the
-  convolutional model's whole step too, which BLAS's step must not slow;
+* how plain gradient descent takes its step where a model's passes leave the cores to BLAS
+  (`layerwise.ops.elementwise.STEP_KERNEL`): in one compiled pass on the calling thread, or by the axpy of the
+  library that runs the products, on its own threads (MKL's, or NumPy's BLAS where it can be called,
+  `layerwise.ops._blas`); a wide MLP's update is timed both ways, right after its products;
 * in blocks of how many columns BLAS writes a weight gradient x^T dJ/dz (`layerwise.ops.dense.WEIGHT_GRADIENT_COLUMNS`):
   the weight gradients of a wide MLP's two 1024-unit layers are timed in one call and with each of
   `WEIGHT_GRADIENT_COLUMN_CANDIDATES`.
@@ -179,31 +179,21 @@ def measure(repeats=5) -> dict:
             if min(ratios) < 1.0 - MARGIN and max(ratios) < 1.0 + MARGIN:
                 choices["matrix_products"] = "mkl"
             products.LIBRARY = choices["matrix_products"]
-        model, x, y = workloads["dense"]
         choices["step_kernel"] = elementwise.DEFAULT_STEP_KERNEL
-        if _blas.available():
+        # BLAS's step is taken only where a model's passes leave the cores to BLAS (`Trainer._update`): timed where
+        # dense models do, on BLAS's threads of the library that runs the products.
+        if (_mkl if choices["matrix_products"] == "mkl" else _blas).available() and not choices["dense"]:
             def use_step_kernel(name):
                 elementwise.STEP_KERNEL = name
 
             # The update alone, right after a training step's matrix products (as in `fit`): in the whole step, a
-            # difference of 5-15% in the update is lost in the noise of the products.
-            times = _median_times(lambda: model.optimizer.apply(model.trainable_weights), ("compiled", "blas"),
-                                  use_step_kernel, repeats, prepare=lambda: model.train_on_batch(x, y))
-            chosen = _chosen(times, elementwise.DEFAULT_STEP_KERNEL)
+            # difference of 5-15% in the update is lost in the noise of the products. On a wide MLP's weights (7 MB
+            # of float32), as the calibration's dense model's fit in the caches where an MLP's do not.
+            layers = _wide_mlp_layers()
+            times = _median_times(_wide_mlp_update(layers), ("compiled", "blas"), use_step_kernel, repeats,
+                                  prepare=_wide_mlp(False, layers=layers))
+            choices["step_kernel"] = elementwise.STEP_KERNEL = _chosen(times, elementwise.DEFAULT_STEP_KERNEL)
             timings["step_kernel_ms"] = {name: round(1e3 * seconds, 3) for name, seconds in times.items()}
-            if chosen == "blas":
-                # Every model shares the choice. A memory-bound model runs its passes in lanes, BLAS's threads
-                # parked, and each parameter's step then wakes them to meet the lanes' threads on the cores: on the
-                # AMD Zen 4 machine BLAS's step made the lectures' CNN's training steps 1.48 times as long and
-                # ResNet-20's 1.16 (bench/step_kernel.py). So its whole step is timed both ways too.
-                convolutional, cx, cy = workloads["memory_bound"]
-                steps = _median_times(lambda: convolutional.train_on_batch(cx, cy), ("compiled", "blas"),
-                                      use_step_kernel, repeats)
-                timings["step_kernel_memory_bound_ms"] = {name: round(1e3 * seconds, 2) for name, seconds in
-                                                          steps.items()}
-                if steps["blas"] > (1.0 + MARGIN) * steps["compiled"]:
-                    chosen = "compiled"
-            choices["step_kernel"] = elementwise.STEP_KERNEL = chosen
         times = _median_times(_wide_mlp(choices["dense"], weight_gradients_only=True),
                               (dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS, *WEIGHT_GRADIENT_COLUMN_CANDIDATES),
                               lambda columns: setattr(dense, "WEIGHT_GRADIENT_COLUMNS", columns), repeats)
@@ -274,24 +264,37 @@ def _input_gradient(lanes):
     return step
 
 
-def _wide_mlp(lanes, weight_gradients_only=False):
-    """The matrix products of a 784-1024-1024 MLP's two hidden layers, a batch of 128, as a dense model forms them (in
-    lanes or not): x W, the weight gradients x^T dJ/dz (3 and 4 MB of float32) and dJ/dz W^T, or only the weight
-    gradients. The calibration's dense model is too narrow for its gradients to leave a core's L2 cache, where the
-    way they are written matters."""
+def _wide_mlp_layers():
+    """(x, W, dJ/dz, dJ/dW) of a 784-1024-1024 MLP's two hidden layers, a batch of 128, float32: the calibration's
+    dense model is too narrow for its weights and gradients to leave a core's L2 cache, where the way they are
+    written and stepped matters."""
     rng = np.random.default_rng(0)
-    cases = [(rng.normal(size=(128, inputs)).astype("float32"), rng.normal(size=(inputs, 1024)).astype("float32"),
-              rng.normal(size=(128, 1024)).astype("float32"), np.empty((inputs, 1024), dtype="float32"))
-             for inputs in (784, 1024)]
+    return [(rng.normal(size=(128, inputs)).astype("float32"), rng.normal(size=(inputs, 1024)).astype("float32"),
+             rng.normal(size=(128, 1024)).astype("float32"), np.zeros((inputs, 1024), dtype="float32"))
+            for inputs in (784, 1024)]
+
+
+def _wide_mlp(lanes, weight_gradients_only=False, layers=None):
+    """The matrix products of `_wide_mlp_layers` (or of ``layers``, as it gives them), as a dense model forms them (in
+    lanes or not): x W, the weight gradients x^T dJ/dz (3 and 4 MB) and dJ/dz W^T, or only the weight gradients."""
+    layers = _wide_mlp_layers() if layers is None else layers
 
     def step():
         with _lanes.all_cores() if lanes else contextlib.nullcontext():
-            for x, kernel, dz, kernel_grad in cases:
+            for x, kernel, dz, kernel_grad in layers:
                 if not weight_gradients_only:
                     dense.product(x, kernel)
                     dense.product(dz, kernel.T)
                 dense.add_product(kernel_grad, x.T, dz, overwrite=True)
     return step
+
+
+def _wide_mlp_update(layers):
+    """Plain gradient descent's step of the weights of ``layers`` (`_wide_mlp_layers`) by their gradients."""
+    def update():
+        for _, kernel, _, kernel_grad in layers:
+            elementwise.add_scaled_norm(kernel, kernel_grad, -1e-6)
+    return update
 
 
 def _three_by_three(lanes):
@@ -362,10 +365,8 @@ def calibrate(force=False) -> dict:
 
 
 def _current(entry, default) -> bool:
-    """Whether a cached entry was measured by today's rules: it has every choice, and a BLAS step in it was also
-    timed on the convolutional model's whole step (entries from before that rule are measured anew)."""
-    return (isinstance(entry, dict) and set(default) <= set(entry)
-            and (entry["step_kernel"] != "blas" or "step_kernel_memory_bound_ms" in entry.get("timings", {})))
+    """Whether a cached entry was measured by today's rules: it has every choice."""
+    return isinstance(entry, dict) and set(default) <= set(entry)
 
 
 def _decide(force):

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from layerwise.ops.elementwise import squared_norm
+
 _ADVICE = "lower the learning rate, check the data scaling, or clip gradients"
 
 
@@ -49,7 +51,7 @@ class Divergence:
 
 
 def _finite(array) -> bool:
-    return math.isfinite(float(np.vdot(array, array)))
+    return math.isfinite(squared_norm(array))
 
 
 def _layer(name):

@@ -82,6 +82,17 @@ def available() -> bool:
     return len(_routines()) == len(_ROUTINES)
 
 
+def squared_norm(x) -> float:
+    """||x||^2 by NumPy's vdot (its BLAS's dot product), summed in the array's dtype.
+
+    Example:
+        >>> import numpy as np
+        >>> squared_norm(np.array([3.0, 4.0]))
+        25.0
+    """
+    return float(np.vdot(x, x))
+
+
 def axpy(alpha, x, y) -> bool:
     """y ← y + α x through NumPy's BLAS, for C-contiguous arrays of one floating dtype and size, y writable and
     apart from x; returns False, having done nothing, where it cannot (then the caller takes another way).

@@ -127,6 +127,11 @@ def _release_blas():
             _blas_limit = None
 
 
+def holds_blas() -> bool:
+    """Whether a thread inside `all_cores` holds BLAS to one thread now."""
+    return _blas_holders > 0
+
+
 @contextmanager
 def all_cores():
     """Let kernels split their batch over `threads` lanes, with BLAS held to one thread, for the duration.

@@ -15,6 +15,7 @@ import ctypes
 import ctypes.util
 import functools
 import importlib.metadata
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,8 +23,7 @@ from layerwise.ops import _lanes
 
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 _LP64, _ILP64 = 0, 1
-_ROUTINES = {np.dtype(np.float32): (ctypes.c_float, "cblas_sgemm"),
-             np.dtype(np.float64): (ctypes.c_double, "cblas_dgemm")}
+_ROUTINES = {np.dtype(np.float32): (ctypes.c_float, "s"), np.dtype(np.float64): (ctypes.c_double, "d")}
 
 
 def _library_paths():
@@ -60,39 +60,63 @@ def version():
     return text.value.decode(errors="replace").strip()
 
 
+@dataclass(frozen=True)
+class _Routines:
+    """MKL's CBLAS routines for one dtype, and the largest integer they take."""
+
+    gemm: object
+    gemm_batch: object
+    axpy: object
+    dot: object
+    largest: int
+
+
+def _bind(library, scalar, prefix, integer):
+    """The `_Routines` of one dtype's CBLAS ``prefix`` ("s" or "d"), their argument types set, or None."""
+    functions = [getattr(library, f"cblas_{prefix}{name}", None) for name in ("gemm", "gemm_batch_strided", "axpy",
+                                                                               "dot")]
+    if None in functions:
+        return None
+    gemm, batch, axpy, dot = functions
+    gemm.restype = batch.restype = axpy.restype = None
+    dot.restype = scalar
+    gemm.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, integer, integer, integer, scalar, ctypes.c_void_p,
+                     integer, ctypes.c_void_p, integer, scalar, ctypes.c_void_p, integer]
+    batch.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, integer, integer, integer, scalar, ctypes.c_void_p,
+                      integer, integer, ctypes.c_void_p, integer, integer, scalar, ctypes.c_void_p, integer, integer,
+                      integer]
+    axpy.argtypes = [integer, scalar, ctypes.c_void_p, integer, ctypes.c_void_p, integer]
+    dot.argtypes = [integer, ctypes.c_void_p, integer, ctypes.c_void_p, integer]
+    return _Routines(gemm, batch, axpy, dot, np.iinfo(integer).max)
+
+
+def _works(routines, dtype):
+    """Whether ``routines`` give NumPy's results on small cases: products of rows in place, of columns of row-strided
+    views (transposed, leading dimensions 4 and 3) and of a stack of both; a step and a squared norm."""
+    a, b = np.arange(6, dtype=dtype).reshape(2, 3), np.arange(12, dtype=dtype).reshape(3, 4)
+    out, transposed = np.empty((2, 4), dtype=dtype), np.empty((2, 2), dtype=dtype)
+    stack_a, stack_b = np.stack([a, b[:, :2].T]), np.stack([b[:, :2], a.T])
+    stacked = np.empty((2, 2, 2), dtype=dtype)
+    y = np.full(6, 0.5, dtype=dtype)
+    routines.axpy(6, -2.0, a.ctypes.data, 1, y.ctypes.data, 1)
+    return (_call(routines, a, b, out) and np.array_equal(out, a @ b)
+            and _call(routines, b[:, :2].T, a.T, transposed) and np.array_equal(transposed, b[:, :2].T @ a.T)
+            and _call(routines, stack_a, stack_b, stacked) and np.array_equal(stacked, stack_a @ stack_b)
+            and np.array_equal(y, 0.5 - 2.0 * a.ravel()) and routines.dot(6, y.ctypes.data, 1, y.ctypes.data, 1)
+            == np.vdot(y, y))
+
+
 @functools.cache
 def _routines():
-    """{dtype: (cblas gemm, cblas gemm_batch_strided, largest integer)} of MKL, each checked on small cases, or {} where
-    MKL is not found."""
+    """{dtype: `_Routines`} of MKL, each checked on small cases (`_works`), or {} where MKL is not found."""
     library = _library()
     if library is None:
         return {}
     set_interface = library.MKL_Set_Interface_Layer
     set_interface.restype, set_interface.argtypes = ctypes.c_int, [ctypes.c_int]
     integer = ctypes.c_int64 if set_interface(_LP64) == _ILP64 else ctypes.c_int32
-    routines = {}
-    for dtype, (scalar, name) in _ROUTINES.items():
-        single, batch = getattr(library, name, None), getattr(library, f"{name}_batch_strided", None)
-        if single is None or batch is None:
-            continue
-        single.restype = batch.restype = None
-        single.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, integer, integer, integer, scalar, ctypes.c_void_p,
-                           integer, ctypes.c_void_p, integer, scalar, ctypes.c_void_p, integer]
-        batch.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, integer, integer, integer, scalar, ctypes.c_void_p,
-                          integer, integer, ctypes.c_void_p, integer, integer, scalar, ctypes.c_void_p, integer,
-                          integer, integer]
-        routines[dtype] = (single, batch, np.iinfo(integer).max)
-        # Rows in place, columns of row-strided views (transposed, leading dimensions 4 and 3), and a stack of both.
-        a, b = np.arange(6, dtype=dtype).reshape(2, 3), np.arange(12, dtype=dtype).reshape(3, 4)
-        out, transposed = np.empty((2, 4), dtype=dtype), np.empty((2, 2), dtype=dtype)
-        stack_a, stack_b = np.stack([a, b[:, :2].T]), np.stack([b[:, :2], a.T])
-        stacked = np.empty((2, 2, 2), dtype=dtype)
-        if not (_call(routines[dtype], a, b, out) and np.array_equal(out, a @ b)
-                and _call(routines[dtype], b[:, :2].T, a.T, transposed)
-                and np.array_equal(transposed, b[:, :2].T @ a.T)
-                and _call(routines[dtype], stack_a, stack_b, stacked)
-                and np.array_equal(stacked, stack_a @ stack_b)):
-            del routines[dtype]
+    routines = {dtype: _bind(library, scalar, prefix, integer) for dtype, (scalar, prefix) in _ROUTINES.items()}
+    routines = {dtype: bound for dtype, bound in routines.items() if bound is not None and _works(bound, dtype)}
     # threadpoolctl lists the libraries loaded when its controller is made: the lanes make theirs again.
     _lanes.forget_blas_controller()
     return routines
@@ -121,10 +145,10 @@ def _address(array):
     return array.__array_interface__["data"][0]
 
 
-def _call(routine, a, b, out):
+def _call(routines, a, b, out):
     """out = a @ b by CBLAS for matrices, or stacks of as many, of one dtype, laid out as `_layout` reads them (a
     stack's matrices ``out``'s apart); False where they are not."""
-    single, batch, largest = routine
+    largest = routines.largest
     m, k, n = a.shape[-2], a.shape[-1], b.shape[-1]
     itemsize = out.itemsize
     a_layout, b_layout = _layout(a.strides[-2:], itemsize, m, k), _layout(b.strides[-2:], itemsize, k, n)
@@ -133,15 +157,15 @@ def _call(routine, a, b, out):
             or max(m, n, k, a_layout[1], b_layout[1], out_layout[1], len(out)) > largest):
         return False
     if out.ndim == 2:
-        single(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, 1.0, _address(a), a_layout[1], _address(b),
+        routines.gemm(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, 1.0, _address(a), a_layout[1], _address(b),
                b_layout[1], 0.0, _address(out), out_layout[1])
         return True
     strides = [array.strides[0] // itemsize for array in (a, b, out)]
     if any(stride < 0 or stride * itemsize != array.strides[0] for stride, array in zip(strides, (a, b, out))) or (
             len(out) > 1 and strides[2] < m * out_layout[1]):
         return False
-    batch(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, 1.0, _address(a), a_layout[1], strides[0], _address(b),
-          b_layout[1], strides[1], 0.0, _address(out), out_layout[1], strides[2], len(out))
+    routines.gemm_batch(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, 1.0, _address(a), a_layout[1], strides[0],
+                        _address(b), b_layout[1], strides[1], 0.0, _address(out), out_layout[1], strides[2], len(out))
     return True
 
 
@@ -160,10 +184,45 @@ def gemm(a, b, out) -> bool:
         array([[3., 3.],
                [3., 3.]], dtype=float32)
     """
-    routine = _routines().get(out.dtype)
-    if (routine is None or not a.ndim == b.ndim == out.ndim or a.ndim not in (2, 3) or a.dtype != out.dtype
+    routines = _routines().get(out.dtype)
+    if (routines is None or not a.ndim == b.ndim == out.ndim or a.ndim not in (2, 3) or a.dtype != out.dtype
             or b.dtype != out.dtype or a.shape[:-2] != b.shape[:-2] or a.shape[-1] != b.shape[-2]
             or out.shape != (*a.shape[:-1], b.shape[-1]) or out.size == 0 or a.shape[-1] == 0
             or not out.flags.writeable or np.may_share_memory(out, a) or np.may_share_memory(out, b)):
         return False
-    return _call(routine, a, b, out)
+    return _call(routines, a, b, out)
+
+
+def axpy(alpha, x, y) -> bool:
+    """y <- y + alpha x by MKL, on MKL's threads, for C-contiguous arrays of one floating dtype and size, y writable
+    and apart from x; returns False, having done nothing, where it cannot (as `layerwise.ops._blas.axpy`).
+
+    Example:
+        >>> import numpy as np
+        >>> y = np.ones(3, dtype=np.float32)
+        >>> done = axpy(-0.5, np.array([2.0, 4.0, 6.0], dtype=np.float32), y)
+        >>> y if done else y - 0.5 * np.array([2.0, 4.0, 6.0], dtype=np.float32)
+        array([ 0., -1., -2.], dtype=float32)
+    """
+    routines = _routines().get(y.dtype)
+    if (routines is None or x.dtype != y.dtype or x.size != y.size or y.size > routines.largest
+            or not (x.flags.c_contiguous and y.flags.c_contiguous and y.flags.writeable)
+            or np.may_share_memory(x, y)):
+        return False
+    routines.axpy(y.size, float(alpha), _address(x), 1, _address(y), 1)
+    return True
+
+
+def squared_norm(x) -> float:
+    """||x||^2 of a C-contiguous float32 or float64 array by MKL's dot product, on MKL's threads, summed in the array's
+    dtype (NumPy's vdot where MKL cannot take it).
+
+    Example:
+        >>> import numpy as np
+        >>> squared_norm(np.array([3.0, 4.0]))
+        25.0
+    """
+    routines = _routines().get(x.dtype)
+    if routines is None or not x.flags.c_contiguous or x.size > routines.largest:
+        return float(np.vdot(x, x))
+    return float(routines.dot(x.size, _address(x), 1, _address(x), 1))
