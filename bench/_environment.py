@@ -50,7 +50,8 @@ def report_environment() -> None:
           f"{calibration['matrix_products']} (MKL here: {_mkl.version() or 'none'}); im2col chunks of "
           f"{calibration['conv_chunk_bytes'] / 2**20:g} MB; stride-1 input gradients "
           f"{calibration['conv_input_gradient']}; 3x3 stride-1 convolutions by {calibration['conv_algorithm']} "
-          f"(Winograd's chunks of {calibration['winograd_chunk_bytes'] / 2**20:g} MB); plain SGD's step by "
+          f"(Winograd's chunks of {calibration['winograd_chunk_bytes'] / 2**20:g} MB, from C F / (C + F) >= "
+          f"{calibration['winograd_min_channel_ratio']:g}); plain SGD's step by "
           f"{calibration['step_kernel']}; weight gradients {_columns(calibration['weight_gradient_columns'])}; "
           f"timings {calibration.get('timings', 'n/a')}")
     print(f"layerwise kernels: {layerwise.config.kernels()} (max pooling, batch normalization, ReLU and its "

@@ -16,7 +16,7 @@ import platform
 import numpy as np
 
 from layerwise._version import __version__
-from layerwise.ops import _compiled, _lanes, _settings, conv, elementwise, products
+from layerwise.ops import _compiled, _lanes, _settings, conv, elementwise, products, winograd
 from layerwise.ops import dense as dense_ops
 
 #: The calibrated settings of `layerwise.ops` modules beside the lanes' policy: {choice: (module, the module's
@@ -28,6 +28,8 @@ OPS_SETTINGS = {
     "conv_algorithm": (conv, "ALGORITHM", conv.DEFAULT_ALGORITHM, conv.set_algorithm),
     "winograd_chunk_bytes": (conv, "WINOGRAD_CHUNK_BYTES", conv.DEFAULT_WINOGRAD_CHUNK_BYTES,
                              conv.set_winograd_chunk_bytes),
+    "winograd_min_channel_ratio": (winograd, "MIN_CHANNEL_RATIO", winograd.DEFAULT_MIN_CHANNEL_RATIO,
+                                   winograd.set_min_channel_ratio),
     "step_kernel": (elementwise, "STEP_KERNEL", elementwise.DEFAULT_STEP_KERNEL, elementwise.set_step_kernel),
     "weight_gradient_columns": (dense_ops, "WEIGHT_GRADIENT_COLUMNS", dense_ops.DEFAULT_WEIGHT_GRADIENT_COLUMNS,
                                 dense_ops.set_weight_gradient_columns),
@@ -144,7 +146,9 @@ def calibrate(force=False) -> dict:
     (`layerwise.ops.conv.CACHE_CHUNK_BYTES`), and the fastest kept, and a stride-1 convolution's input gradient
     is timed as a convolution with the flipped kernel and as a scatter (`layerwise.ops.conv.INPUT_GRADIENT`), and 3x3
     stride-1 convolutions by im2col and by Winograd's minimal filtering (`layerwise.ops.conv.ALGORITHM`), with
-    Winograd's chunks of 1 to 4 MB where it is chosen (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`). Plain gradient
+    Winograd's chunks of 1 to 4 MB where it is chosen (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`), and three
+    convolutions of fewer channels both ways, for the threshold of C F / (C + F) from which Winograd's way is taken
+    (`layerwise.ops.winograd.MIN_CHANNEL_RATIO`). Plain gradient
     descent's update of the dense model is timed in one compiled pass and by BLAS's axpy on BLAS's own threads
     (`layerwise.ops.elementwise.STEP_KERNEL`; only where NumPy's BLAS can be called, `layerwise.ops._blas`), and a
     wide MLP's weight gradients x^T dJ/dz in one BLAS call and in blocks of 256 and 512 columns
@@ -156,9 +160,8 @@ def calibrate(force=False) -> dict:
     Returns:
         {"memory_bound": bool, "dense": bool, "matrix_products": "numpy" or "mkl", "conv_chunk_bytes": int,
         "conv_input_gradient": "flipped" or "scatter", "conv_algorithm": "im2col" or "winograd",
-        "winograd_chunk_bytes": int, "step_kernel": "compiled" or "blas", "weight_gradient_columns": int (0: one
-        call), "timings": {...}, "source": "cache" |
-        "measured", ...}.
+        "winograd_chunk_bytes": int, "winograd_min_channel_ratio": float, "step_kernel": "compiled" or "blas",
+        "weight_gradient_columns": int (0: one call), "timings": {...}, "source": "cache" | "measured", ...}.
 
     Example:
         >>> import os
@@ -180,18 +183,18 @@ def calibrate(force=False) -> dict:
 def calibration() -> dict:
     """The choices in force: {"memory_bound": bool or None, "dense": bool or None, "matrix_products": "numpy" or
     "mkl", "conv_chunk_bytes": int, "conv_input_gradient": "flipped" or "scatter", "conv_algorithm": "im2col" or
-    "winograd", "winograd_chunk_bytes": int, "step_kernel": "compiled" or "blas", "weight_gradient_columns": int}
-    (None: not decided yet).
+    "winograd", "winograd_chunk_bytes": int, "winograd_min_channel_ratio": float, "step_kernel": "compiled" or
+    "blas", "weight_gradient_columns": int} (None: not decided yet).
 
     Example:
         >>> saved = calibration()
         >>> set_calibration(memory_bound=True, dense=False, matrix_products="numpy", conv_chunk_bytes=4 * 2**20,
         ...                 conv_input_gradient="flipped", conv_algorithm="winograd", winograd_chunk_bytes=2**20,
-        ...                 step_kernel="blas", weight_gradient_columns=512)
+        ...                 winograd_min_channel_ratio=16, step_kernel="blas", weight_gradient_columns=512)
         >>> calibration()  # doctest: +NORMALIZE_WHITESPACE
         {'memory_bound': True, 'dense': False, 'matrix_products': 'numpy', 'conv_chunk_bytes': 4194304,
          'conv_input_gradient': 'flipped', 'conv_algorithm': 'winograd', 'winograd_chunk_bytes': 1048576,
-         'step_kernel': 'blas', 'weight_gradient_columns': 512}
+         'winograd_min_channel_ratio': 16.0, 'step_kernel': 'blas', 'weight_gradient_columns': 512}
         >>> set_calibration(**saved)  # back to what was in force
     """
     settings = {choice: getattr(module, name) for choice, (module, name, _, _) in OPS_SETTINGS.items()}
@@ -200,16 +203,16 @@ def calibration() -> dict:
 
 def set_calibration(memory_bound=None, dense=None, conv_chunk_bytes=None, conv_input_gradient=None,
                     conv_algorithm=None, winograd_chunk_bytes=None, step_kernel=None,
-                    weight_gradient_columns=None, matrix_products=None) -> None:
+                    weight_gradient_columns=None, matrix_products=None, winograd_min_channel_ratio=None) -> None:
     """Override the calibration: whether passes of models with memory-bound layers (convolution, pooling, batch
     normalization) / of other models run in lanes, the size of the chunks in which convolutions gather their
-    im2col columns, how a stride-1 convolution's input gradient is computed ("flipped" or "scatter"), and how
-    3x3 stride-1 convolutions are ("im2col" or "winograd", `layerwise.ops.winograd`) and in chunks of how many
-    bytes Winograd's run, and how plain gradient descent takes its step ("compiled" or "blas", which falls back to
-    the compiled pass where NumPy's BLAS cannot be called, `layerwise.ops._blas`), and in blocks of how many columns
-    BLAS writes a weight gradient (0: one call), and which library runs the matrix products ("numpy" or "mkl",
-    `layerwise.ops.products`); None leaves a choice to the calibration (its default until the
-    calibration runs).
+    im2col columns, how a stride-1 convolution's input gradient is computed ("flipped" or "scatter"), how 3x3
+    stride-1 convolutions are ("im2col" or "winograd", `layerwise.ops.winograd`), in chunks of how many bytes
+    Winograd's run and from which C F / (C + F) it is taken, how plain gradient descent takes its step ("compiled"
+    or "blas", which falls back to the compiled pass where the library cannot be called), in blocks of how many
+    columns BLAS writes a weight gradient (0: one call), and which library runs the matrix products ("numpy" or
+    "mkl", `layerwise.ops.products`); None leaves a choice to the calibration (its default until the calibration
+    runs).
 
     Example:
         >>> saved = calibration()

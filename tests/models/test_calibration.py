@@ -9,16 +9,18 @@ import pytest
 import layerwise
 from layerwise import layers
 from layerwise.models import _calibration
-from layerwise.ops import _blas, _lanes, _mkl, conv, dense, elementwise, products
+from layerwise.ops import _blas, _lanes, _mkl, conv, dense, elementwise, products, winograd
 
 CHOSEN = {"memory_bound": True, "dense": False, "matrix_products": products.DEFAULT_LIBRARY,
           "conv_chunk_bytes": conv.DEFAULT_CHUNK_BYTES,
           "conv_input_gradient": conv.DEFAULT_INPUT_GRADIENT, "conv_algorithm": conv.DEFAULT_ALGORITHM,
           "winograd_chunk_bytes": conv.DEFAULT_WINOGRAD_CHUNK_BYTES, "step_kernel": elementwise.DEFAULT_STEP_KERNEL,
+          "winograd_min_channel_ratio": winograd.DEFAULT_MIN_CHANNEL_RATIO,
           "weight_gradient_columns": dense.DEFAULT_WEIGHT_GRADIENT_COLUMNS}
 # What fast_measure returns.
 MEASURED = {**CHOSEN, "conv_chunk_bytes": 2**21, "conv_input_gradient": "scatter", "conv_algorithm": "winograd",
             "winograd_chunk_bytes": 2**22, "step_kernel": "blas", "weight_gradient_columns": 512,
+            "winograd_min_channel_ratio": 16.0,
             "matrix_products": "mkl" if _mkl.available() else "numpy"}
 
 
@@ -115,18 +117,26 @@ def test_the_measurement_times_both_ways_and_keeps_the_faster(monkeypatch):
     assert result["conv_input_gradient"] == ("scatter" if scatter else "flipped")
     algorithm_ms = result["timings"]["conv_algorithm_ms"]
     assert set(algorithm_ms) == {"im2col", "winograd"} and min(algorithm_ms.values()) > 0
-    winograd = algorithm_ms["winograd"] < (1 - _calibration.MARGIN) * algorithm_ms["im2col"]
-    assert result["conv_algorithm"] == ("winograd" if winograd else "im2col")
-    if winograd:
+    by_winograd = algorithm_ms["winograd"] < (1 - _calibration.MARGIN) * algorithm_ms["im2col"]
+    assert result["conv_algorithm"] == ("winograd" if by_winograd else "im2col")
+    if by_winograd:
         winograd_ms = {int(size.split()[0]) * 2**20: ms for size, ms in result["timings"]["winograd_chunk_ms"].items()}
         assert set(winograd_ms) == set(_calibration.WINOGRAD_CHUNK_CANDIDATES) and min(winograd_ms.values()) > 0
         best = min(winograd_ms, key=winograd_ms.get)
         overturned = winograd_ms[best] < (1 - _calibration.MARGIN) * winograd_ms[conv.DEFAULT_WINOGRAD_CHUNK_BYTES]
         assert winograd_ms[result["winograd_chunk_bytes"]] == winograd_ms[best] if overturned else (
             result["winograd_chunk_bytes"] == conv.DEFAULT_WINOGRAD_CHUNK_BYTES)
+        threshold_ms = result["timings"]["winograd_threshold_ms"]
+        assert len(threshold_ms) == len(_calibration.WINOGRAD_THRESHOLD_CASES)
+        ratios = [_calibration._channel_ratio(case) for case in _calibration.WINOGRAD_THRESHOLD_CASES]
+        losing = [ratio for ratio, ms in zip(ratios, threshold_ms.values())
+                  if ms["im2col"] < (1 - _calibration.MARGIN) * ms["winograd"]]
+        assert result["winograd_min_channel_ratio"] > max(losing, default=0)
+        assert result["winograd_min_channel_ratio"] <= min([r for r in ratios if r > max(losing)] + [16], default=16)
     else:
         assert result["winograd_chunk_bytes"] == conv.DEFAULT_WINOGRAD_CHUNK_BYTES
-        assert "winograd_chunk_ms" not in result["timings"]
+        assert result["winograd_min_channel_ratio"] == winograd.DEFAULT_MIN_CHANNEL_RATIO
+        assert "winograd_chunk_ms" not in result["timings"] and "winograd_threshold_ms" not in result["timings"]
     library = _mkl if result["matrix_products"] == "mkl" else _blas
     if library.available() and not result["dense"]:
         step_ms = result["timings"]["step_kernel_ms"]
@@ -207,6 +217,27 @@ def test_mkl_runs_the_products_where_it_is_faster_on_one_kind_of_model_and_not_s
                                                                         "mkl": round(10 * memory_bound_ratio, 3)}}
     assert libraries_in_force[:2] == ["numpy", "numpy"]  # the lanes, timed before the library is chosen
     assert set(libraries_in_force[2:]) == {chosen}
+    assert layerwise.config.calibration() == CHOSEN  # left as it was
+
+
+@pytest.mark.parametrize("winograd_over_im2col, threshold", [((0.95, 0.95, 0.95), 4.0), ((1.2, 0.95, 0.95), 8.0),
+                                                              ((1.2, 1.2, 0.95), 32 / 3), ((0.95, 1.2, 1.2), 16.0)])
+def test_winograds_threshold_is_the_next_ratio_above_every_convolution_where_im2col_is_faster(
+        winograd_over_im2col, threshold, monkeypatch):
+    """The threshold cases (C F / (C + F) = 5.3, 8, 10.7) timed both ways, Winograd's time over im2col's: a case where
+    im2col is faster by `MARGIN` lifts the threshold to the next ratio above it (16: the algorithm choice's)."""
+    algorithm_choice = {"im2col": 0.02, "winograd": 0.01}  # Winograd, on the convolutions of many channels
+    timings = iter([algorithm_choice] + [{"im2col": 0.01, "winograd": 0.01 * ratio} for ratio in winograd_over_im2col])
+
+    def median_times(step, settings, apply, repeats, prepare=None):
+        if tuple(settings) == ("im2col", "winograd"):
+            return next(timings)
+        return {setting: 0.01 for setting in settings}
+    monkeypatch.setattr(_calibration, "_median_times", median_times)
+    result = _calibration.measure(repeats=1)
+    assert result["conv_algorithm"] == "winograd"
+    assert result["winograd_min_channel_ratio"] == pytest.approx(threshold, abs=1e-3)
+    assert next(timings, None) is None  # every case was timed
     assert layerwise.config.calibration() == CHOSEN  # left as it was
 
 

@@ -14,6 +14,8 @@ CASES = [  # (choice, the user's value, another value, the calibration's value, 
     ("winograd_chunk_bytes", 2**19, 2**22, 2**22, [0],
      "set_winograd_chunk_bytes: count must be a positive number of bytes"),
     ("step_kernel", "blas", "compiled", "blas", ["numpy"], "'compiled', 'blas'"),
+    ("winograd_min_channel_ratio", 12.0, 8.0, 16.0, [-1, "8", True, float("nan")],
+     "ratio must be a finite number >= 0 or None"),
     ("weight_gradient_columns", 256, 512, 512, [-1, 2.5, True, "256"], "columns must be an int >= 0"),
     ("weight_gradient_columns", 0, 512, 512, [], ""),  # one call, fixed too
     # Where MKL cannot be called, "mkl" is refused (test_products.py).

@@ -21,8 +21,10 @@ KERNELS = ["numpy"] + (["numba"] if importlib.util.find_spec("numba") is not Non
 
 @pytest.fixture
 def every_shape(monkeypatch):
-    """Winograd for every 3x3 stride-1 convolution, however few its channels (`winograd.MIN_CHANNEL_RATIO`)."""
-    monkeypatch.setattr(winograd, "MIN_CHANNEL_RATIO", 0)
+    """Winograd for every 3x3 stride-1 convolution, however few its channels (`winograd.MIN_CHANNEL_RATIO`), whatever
+    the test sets through `set_calibration`."""
+    monkeypatch.setattr(winograd, "DEFAULT_MIN_CHANNEL_RATIO", 0.0)
+    monkeypatch.setattr(winograd, "MIN_CHANNEL_RATIO", 0.0)
 
 
 @pytest.fixture(params=KERNELS)

@@ -1,6 +1,6 @@
 """How this machine runs a model's passes best, measured once and cached (`layerwise.config.calibrate`).
 
-Seven choices today:
+Eight choices today:
 
 * whether a model's forward and backward passes run in lanes (`layerwise.ops._lanes`: the batch split over the
   cores, BLAS held to one thread) or in the calling thread with BLAS's own threads. It depends on the CPU, its
@@ -21,7 +21,9 @@ Seven choices today:
 * how 3x3 stride-1 convolutions are computed (`layerwise.ops.conv.ALGORITHM`): by im2col and a matrix product, or
   by Winograd's minimal filtering (`layerwise.ops.winograd`); the forward pass and both gradients of two such
   convolutions, the CNN's second and one of ResNet-20's second stage, are timed both ways, and, where Winograd is
-  chosen, with each of `WINOGRAD_CHUNK_CANDIDATES` (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`);
+  chosen, with each of `WINOGRAD_CHUNK_CANDIDATES` (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`), and three convolutions
+  with fewer channels both ways, which set the threshold of C F / (C + F) from which it is taken
+  (`layerwise.ops.winograd.MIN_CHANNEL_RATIO`);
 * how plain gradient descent takes its step where a model's passes leave the cores to BLAS
   (`layerwise.ops.elementwise.STEP_KERNEL`): in one compiled pass on the calling thread, or by the axpy of the
   library that runs the products, on its own threads (MKL's, or NumPy's BLAS where it can be called,
@@ -49,7 +51,7 @@ import numpy as np
 from layerwise import config
 from layerwise.layers import BatchNormalization, Conv2D, Dense, Flatten, Input, MaxPooling2D, ReLU
 from layerwise.models.sequential import Sequential
-from layerwise.ops import _blas, _lanes, _mkl, conv, dense, elementwise, products
+from layerwise.ops import _blas, _lanes, _mkl, conv, dense, elementwise, products, winograd
 from layerwise.ops._workspace import Workspace
 
 #: Another choice must beat the default (the lanes' rule `layerwise.ops._lanes.DEFAULT_POLICY`, the convolutions'
@@ -70,6 +72,12 @@ WINOGRAD_CHUNK_CANDIDATES = (1 * 2**20, conv.DEFAULT_WINOGRAD_CHUNK_BYTES, 4 * 2
 #: float32 gradient, whose part for each of two BLAS threads, 0.5 and 1 MB, fits a core's L2 cache on the machines
 #: measured so far.
 WEIGHT_GRADIENT_COLUMN_CANDIDATES = (256, 512)
+#: The 3x3 stride-1 convolutions (image size, C, F) on which Winograd's way is timed against im2col's: the CNN's second
+#: (14x14, 32 channels to 64) and one of ResNet-20's second stage (16x16, 32 to 32), C F / (C + F) = 21.3 and 16.
+THREE_BY_THREE_CASES = ((14, 32, 64), (16, 32, 32))
+#: Where Winograd is chosen, the convolutions below those that set its threshold (`layerwise.ops.winograd`), as in
+#: bench/conv_algorithms.py: C F / (C + F) = 5.3, 8 (ResNet-20's first stage) and 10.7.
+WINOGRAD_THRESHOLD_CASES = ((28, 8, 16), (32, 16, 16), (32, 16, 32))
 #: Seconds of rest after switching the library of the matrix products, before its first product: the other library's
 #: threads spin for a while after their last product, waiting for the next, on the cores this one's need (OpenBLAS's
 #: for about 2^28 cycles, 0.1 s at 2.7 GHz; MKL's OpenMP threads for 200 ms, ``KMP_BLOCKTIME``). Timed without the
@@ -226,6 +234,11 @@ def measure(repeats=5) -> dict:
             choices["winograd_chunk_bytes"] = _chosen(times, conv.DEFAULT_WINOGRAD_CHUNK_BYTES)
             timings["winograd_chunk_ms"] = {f"{count // 2**20} MB": round(1e3 * seconds, 2)
                                             for count, seconds in times.items()}
+            conv.WINOGRAD_CHUNK_BYTES = choices["winograd_chunk_bytes"]
+            choices["winograd_min_channel_ratio"], timings["winograd_threshold_ms"] = _winograd_threshold(
+                choices["memory_bound"], repeats)
+        else:
+            choices["winograd_min_channel_ratio"] = winograd.DEFAULT_MIN_CHANNEL_RATIO
     finally:
         _lanes.set_policy(**saved)
         _set_ops_settings(saved_ops)
@@ -297,12 +310,40 @@ def _wide_mlp_update(layers):
     return update
 
 
-def _three_by_three(lanes):
-    """The forward pass, weight gradient and input gradient of two 3x3 stride-1 convolutions, batches of 128: the
-    CNN's second (14x14, 32 channels to 64) and one of ResNet-20's second stage (16x16, 32 to 32)."""
+def _winograd_threshold(lanes, repeats):
+    """(the threshold of C F / (C + F) from which Winograd's way is taken, {case: {algorithm: ms}}): each of
+    `WINOGRAD_THRESHOLD_CASES` timed both ways, Winograd's taken whatever its channels; the threshold is the default
+    unless im2col is faster by `MARGIN` on some case, and then the next ratio above the highest such case (of these
+    cases and `THREE_BY_THREE_CASES`, where Winograd was chosen)."""
+    winograd.MIN_CHANNEL_RATIO = 0.0
+    losing, timings = [], {}
+    for case in WINOGRAD_THRESHOLD_CASES:
+        times = _median_times(_three_by_three(lanes, [case]), ("im2col", "winograd"),
+                              lambda name: setattr(conv, "ALGORITHM", name), repeats)
+        size, channels, filters = case
+        timings[f"{channels}->{filters} at {size}x{size}"] = {name: round(1e3 * seconds, 2)
+                                                              for name, seconds in times.items()}
+        if times["im2col"] < (1.0 - MARGIN) * times["winograd"]:
+            losing.append(_channel_ratio(case))
+    conv.ALGORITHM = "winograd"
+    if not losing:
+        return winograd.DEFAULT_MIN_CHANNEL_RATIO, timings
+    ratios = sorted(_channel_ratio(case) for case in WINOGRAD_THRESHOLD_CASES + THREE_BY_THREE_CASES)
+    return next(ratio for ratio in ratios if ratio > max(losing)), timings
+
+
+def _channel_ratio(case):
+    """C F / (C + F) of a convolution (size, C, F), which decides whether Winograd's way pays."""
+    _, channels, filters = case
+    return channels * filters / (channels + filters)
+
+
+def _three_by_three(lanes, convolutions=THREE_BY_THREE_CASES):
+    """The forward pass, weight gradient and input gradient of 3x3 stride-1 'same' convolutions (size, C, F), batches
+    of 128 (by default `THREE_BY_THREE_CASES`)."""
     rng = np.random.default_rng(0)
     cases = []
-    for size, channels, filters in ((14, 32, 64), (16, 32, 32)):
+    for size, channels, filters in convolutions:
         x = rng.normal(size=(128, size, size, channels)).astype("float32")
         kernel = rng.normal(size=(3, 3, channels, filters)).astype("float32")
         geometry = conv.ConvGeometry.create((size, size), (3, 3), (1, 1), (1, 1), "same")

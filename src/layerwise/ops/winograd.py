@@ -29,9 +29,13 @@ below (the reference). `layerwise.ops.conv` transforms and multiplies a batch in
 its `WINOGRAD_CHUNK_BYTES`, so that they stay in a core's cache from the transform to the product.
 """
 
+import math
+import numbers
+
 import numpy as np
 
 from layerwise.ops import _compiled
+from layerwise.ops._settings import tune
 from layerwise.ops._workspace import empty
 from layerwise.ops.products import matmul
 
@@ -43,9 +47,24 @@ _G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.
 #: the AMD Zen 4 machine (3x3 'same' convolutions of a batch of 128 in two lanes, forward + weight gradient + input
 #: gradient), im2col's time over Winograd's: 1 channel to 32 (C F / (C + F) = 1) 0.42, 3 to 16 (2.5) 1.07, 8 to 16
 #: (5.3) 1.32, 16 to 16 (8) 1.29, 16 to 32 (10.7) 1.38, 32 to 32 (16) 1.60, 32 to 64 (21) 1.77, 64 to 64 (32) 1.69.
-#: Whether it pays at all on a machine is the calibration's choice (`layerwise.ops.conv.ALGORITHM`), timed on
-#: convolutions above this threshold.
-MIN_CHANNEL_RATIO = 4
+#: On the Intel Xeon VM (an Ice Lake) Winograd paid only from 32 to 32 (16) on: 16 to 16 (8) took 1.07 times im2col's
+#: time, 8 to 16 (5.3) 1.21 times. So the threshold is the calibration's too (`set_min_channel_ratio`, timed on the
+#: convolutions of `layerwise.models._calibration.WINOGRAD_THRESHOLD_CASES`) where it chose Winograd at all
+#: (`layerwise.ops.conv.ALGORITHM`, timed on convolutions above the highest threshold it may choose); this default is
+#: the AMD Zen 4 machine's.
+DEFAULT_MIN_CHANNEL_RATIO = 4.0
+MIN_CHANNEL_RATIO = DEFAULT_MIN_CHANNEL_RATIO
+
+
+def set_min_channel_ratio(ratio=None, calibrated=False):
+    """Take Winograd's way for convolutions with C F / (C + F) >= ``ratio`` (a number >= 0; None:
+    `DEFAULT_MIN_CHANNEL_RATIO`), set by the user or by the calibration (``calibrated``), which leaves the user's
+    setting alone."""
+    if ratio is not None and (isinstance(ratio, bool) or not isinstance(ratio, numbers.Real)
+                              or not math.isfinite(ratio) or ratio < 0):
+        raise ValueError(f"set_min_channel_ratio: ratio must be a finite number >= 0 or None, received {ratio!r}")
+    tune(globals(), "MIN_CHANNEL_RATIO", None if ratio is None else float(ratio), DEFAULT_MIN_CHANNEL_RATIO,
+         calibrated)
 
 
 def applies(geometry, kernel_shape):
