@@ -93,6 +93,13 @@ def squared_norm(x) -> float:
     return float(np.vdot(x, x))
 
 
+def takes_axpy(x, y, largest) -> bool:
+    """Whether an axpy y <- y + alpha x can run on these arrays' memory: C-contiguous, of one dtype and size (at most
+    ``largest``, the BLAS's integers), y writable and apart from x."""
+    return (x.dtype == y.dtype and x.size == y.size and y.size <= largest and x.flags.c_contiguous
+            and y.flags.c_contiguous and y.flags.writeable and not np.may_share_memory(x, y))
+
+
 def axpy(alpha, x, y) -> bool:
     """y ← y + α x through NumPy's BLAS, for C-contiguous arrays of one floating dtype and size, y writable and
     apart from x; returns False, having done nothing, where it cannot (then the caller takes another way).
@@ -105,9 +112,7 @@ def axpy(alpha, x, y) -> bool:
         array([ 0., -1., -2.], dtype=float32)
     """
     routine = _routines().get(y.dtype)
-    if (routine is None or x.dtype != y.dtype or x.size != y.size or y.size > routine[1]
-            or not (x.flags.c_contiguous and y.flags.c_contiguous and y.flags.writeable)
-            or np.may_share_memory(x, y)):
+    if routine is None or not takes_axpy(x, y, routine[1]):
         return False
     routine[0](y.size, float(alpha), x.ctypes.data, 1, y.ctypes.data, 1)
     return True

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from layerwise.ops import _lanes
+from layerwise.ops._blas import takes_axpy
 
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 _LP64, _ILP64 = 0, 1
@@ -195,19 +196,17 @@ def gemm(a, b, out) -> bool:
 
 def axpy(alpha, x, y) -> bool:
     """y <- y + alpha x by MKL, on MKL's threads, for C-contiguous arrays of one floating dtype and size, y writable
-    and apart from x; returns False, having done nothing, where it cannot (as `layerwise.ops._blas.axpy`).
+    and apart from x (`layerwise.ops._blas.takes_axpy`); returns False, having done nothing, where it cannot.
 
     Example:
         >>> import numpy as np
-        >>> y = np.ones(3, dtype=np.float32)
-        >>> done = axpy(-0.5, np.array([2.0, 4.0, 6.0], dtype=np.float32), y)
-        >>> y if done else y - 0.5 * np.array([2.0, 4.0, 6.0], dtype=np.float32)
-        array([ 0., -1., -2.], dtype=float32)
+        >>> y = np.zeros(2)
+        >>> done = axpy(2.0, np.array([1.0, 3.0]), y)
+        >>> y if done else 2.0 * np.array([1.0, 3.0])
+        array([2., 6.])
     """
     routines = _routines().get(y.dtype)
-    if (routines is None or x.dtype != y.dtype or x.size != y.size or y.size > routines.largest
-            or not (x.flags.c_contiguous and y.flags.c_contiguous and y.flags.writeable)
-            or np.may_share_memory(x, y)):
+    if routines is None or not takes_axpy(x, y, routines.largest):
         return False
     routines.axpy(y.size, float(alpha), _address(x), 1, _address(y), 1)
     return True
