@@ -188,15 +188,15 @@ def measure(repeats=5) -> dict:
                 choices["matrix_products"] = "mkl"
             products.LIBRARY = choices["matrix_products"]
         choices["step_kernel"] = elementwise.DEFAULT_STEP_KERNEL
-        # BLAS's step is taken only where a model's passes leave the cores to BLAS (`Trainer._update`): timed where
-        # dense models do, on BLAS's threads of the library that runs the products.
+        # BLAS's step is taken only where a model's passes leave the cores to BLAS (`Trainer._checked_update`): timed
+        # where dense models do, on the threads of the library that runs the products.
         if (_mkl if choices["matrix_products"] == "mkl" else _blas).available() and not choices["dense"]:
             def use_step_kernel(name):
                 elementwise.STEP_KERNEL = name
 
             # The update alone, right after a training step's matrix products (as in `fit`): in the whole step, a
             # difference of 5-15% in the update is lost in the noise of the products. On a wide MLP's weights (7 MB
-            # of float32), as the calibration's dense model's fit in the caches where an MLP's do not.
+            # of float32): the calibration's dense model's fit in the caches, as an MLP's do not.
             layers = _wide_mlp_layers()
             times = _median_times(_wide_mlp_update(layers), ("compiled", "blas"), use_step_kernel, repeats,
                                   prepare=_wide_mlp(False, layers=layers))

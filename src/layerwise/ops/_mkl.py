@@ -1,14 +1,15 @@
 """MKL's matrix products, called on the arrays' memory, where the ``mkl`` wheel (or another MKL) is installed.
 
-On Intel CPUs MKL's sgemm beats the OpenBLAS that NumPy ships (on the Intel Xeon VM, an Ice Lake: 0.72-0.94 times its
-time on the MLP's products with two threads, 0.77-0.91 on the convolutions' with one, `bench/mkl_gemm.py`); on the
-AMD Zen 4 machine it did not (0.86-1.29). Which library runs layerwise's products is the calibration's choice
-(`layerwise.ops.products.LIBRARY`); this module only binds MKL.
+On Intel CPUs MKL's sgemm beats the OpenBLAS that NumPy ships (on the Intel Xeon VM, an Ice Lake: 0.68-0.94 times its
+time on the benchmarks' products with two threads, 0.72-1.28 with one, `bench/mkl_gemm.py`); on the AMD Zen 4 machine
+it did not (0.86-1.29). Which library runs layerwise's products is the calibration's choice
+(`layerwise.ops.products.LIBRARY`); this module only binds MKL: its products (`gemm`, one call for a stack), and the
+axpy and dot product of plain SGD's step on MKL's threads (`layerwise.ops.elementwise.STEP_KERNEL`).
 
 The library is ``libmkl_rt`` of the installed ``mkl`` distribution, else the one the system's loader finds. Its CBLAS
 interface is asked for 32-bit integers (LP64) before any other call, and the integer width it then reports is the
-one used. `gemm` is checked against NumPy on a small case when first bound; threadpoolctl sees the library once it
-is loaded, so the lanes hold MKL to one thread as they hold OpenBLAS (`layerwise.ops._lanes`).
+one used. The routines are checked against NumPy on small cases when first bound; threadpoolctl sees the library
+once it is loaded, so the lanes hold MKL to one thread as they hold OpenBLAS (`layerwise.ops._lanes`).
 """
 
 import ctypes
