@@ -148,14 +148,14 @@ def calibrate(force=False) -> dict:
     stride-1 convolutions by im2col and by Winograd's minimal filtering (`layerwise.ops.conv.ALGORITHM`), with
     Winograd's chunks of 1 to 4 MB where it is chosen (`layerwise.ops.conv.WINOGRAD_CHUNK_BYTES`), and three
     convolutions of fewer channels both ways, for the threshold of C F / (C + F) from which Winograd's way is taken
-    (`layerwise.ops.winograd.MIN_CHANNEL_RATIO`). Plain gradient
-    descent's update of the dense model is timed in one compiled pass and by BLAS's axpy on BLAS's own threads
-    (`layerwise.ops.elementwise.STEP_KERNEL`; only where NumPy's BLAS can be called, `layerwise.ops._blas`), and a
-    wide MLP's weight gradients x^T dJ/dz in one BLAS call and in blocks of 256 and 512 columns
-    (`layerwise.ops.dense.WEIGHT_GRADIENT_COLUMNS`). Where MKL can be called (``pip install layerwise[mkl]``), the
-    matrix products of both kinds of model are timed by NumPy's matmul and by MKL, before the choices that depend on
-    them (`layerwise.ops.products.LIBRARY`). Done on its own at the first model pass that could use lanes,
-    and cached per machine in the user's cache directory; ``force=True`` measures anew.
+    (`layerwise.ops.winograd.MIN_CHANNEL_RATIO`). Where dense models do not run in lanes, plain gradient descent's
+    update of a wide MLP is timed in one compiled pass and by the axpy of the library that runs the products, on its
+    own threads (`layerwise.ops.elementwise.STEP_KERNEL`), and a wide MLP's weight gradients x^T dJ/dz in one BLAS
+    call and in blocks of 256 and 512 columns (`layerwise.ops.dense.WEIGHT_GRADIENT_COLUMNS`). Where MKL can be
+    called (``pip install layerwise[mkl]``), the matrix products of both kinds of model are timed by NumPy's matmul
+    and by MKL, before the choices that depend on them (`layerwise.ops.products.LIBRARY`). Done on its own at the
+    first model pass that could use lanes, and cached per machine in the user's cache directory; ``force=True``
+    measures anew.
 
     Returns:
         {"memory_bound": bool, "dense": bool, "matrix_products": "numpy" or "mkl", "conv_chunk_bytes": int,

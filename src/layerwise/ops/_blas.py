@@ -4,7 +4,8 @@ A plain gradient-descent step θ ← θ - α g is an axpy. NumPy runs element-wi
 runs its axpy on its own threads: the ones that ran the step's matrix products a moment before and still spin on
 the other cores waiting for the next (a second pool of threads would fight them for those cores, see
 `layerwise.ops._lanes`). Whether that pays depends on the machine's memory, so the calibration decides
-(`layerwise.ops.elementwise.STEP_KERNEL`).
+(`layerwise.ops.elementwise.STEP_KERNEL`); where MKL runs the products, its own axpy takes the step
+(`layerwise.ops._mkl`).
 
 The library is the one threadpoolctl finds NumPy using, and only OpenBLAS: its symbol names (a prefix and suffix
 that wheels add) and its integer width (``openblas_get_config``) can be read from the library itself. The routines
