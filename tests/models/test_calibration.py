@@ -2,6 +2,8 @@
 reported, and obeyed by the executor."""
 
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -242,7 +244,15 @@ def test_winograds_threshold_is_the_next_ratio_above_every_convolution_where_im2
 
 
 def test_the_machine_key_names_mkl():
-    assert _calibration.machine_key().endswith(f"| MKL {_mkl.version() or 'none'}")
+    assert _calibration.machine_key().endswith(f"| MKL {_mkl.installed() or 'none'}")
+
+
+def test_the_machine_key_names_mkl_without_loading_it():
+    """A cached calibration is read at a process's first model pass: naming MKL must not cost its half-second load."""
+    script = ("from layerwise.models import _calibration\nfrom layerwise.ops import _mkl\n"
+              "_calibration.machine_key()\nprint(_mkl._library.cache_info().currsize)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["0"]
 
 
 @pytest.mark.parametrize("memory_bound", [True, False])

@@ -103,7 +103,7 @@ def machine_key() -> str:
     """What the choice depends on, as one string."""
     facts = config.info()
     return (f"{facts['cpu']} | {numpy_blas()} | {facts['cores']} cores | {_lanes.threads()} lanes | "
-            f"numpy {facts['numpy']} | MKL {_mkl.version() or 'none'}")
+            f"numpy {facts['numpy']} | MKL {_mkl.installed() or 'none'}")
 
 
 def _workloads():
@@ -418,9 +418,6 @@ def _decide(force):
     entries = _read_cache()
     if not force and _current(entries.get(key), default):
         return {**entries[key], "source": "cache"}
-    if _mkl.available():
-        # The key's MKL version loaded MKL, and its check's products left an OpenMP thread spinning: 0.8 cores busy.
-        time.sleep(LIBRARY_SWITCH_REST)
     busy = busy_cores()
     if busy > BUSY_CORES:
         return {**default, "busy_cores": round(busy, 2), "source": "default: the machine was busy, nothing measured"}

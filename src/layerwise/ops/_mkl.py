@@ -53,6 +53,21 @@ def _library():
     return None
 
 
+@functools.cache
+def installed():
+    """The MKL installed, named without loading it (loading and checking MKL takes about half a second): the ``mkl``
+    distribution and its version, else the library the system's loader finds, or None.
+
+    Example:
+        >>> installed() is None or "mkl" in installed()
+        True
+    """
+    try:
+        return f"mkl {importlib.metadata.version('mkl')}"
+    except importlib.metadata.PackageNotFoundError:
+        return ctypes.util.find_library("mkl_rt")
+
+
 def version():
     """MKL's version string (as MKL gives it), or None where MKL cannot be called."""
     if not available():
