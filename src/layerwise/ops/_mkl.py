@@ -186,28 +186,31 @@ def _call(routines, a, b, out):
     return True
 
 
-def gemm(a, b, out) -> bool:
-    """out = a @ b by MKL for matrices a (m, k), b (k, n) and ``out`` (m, n), or stacks of as many (s, m, k) and so on,
-    of one floating dtype, each matrix with rows or columns of unit stride, ``out``'s with rows of unit stride, its
-    matrices apart, writable and apart from a and b, nothing empty; returns False, having done nothing, where it
-    cannot (then the caller takes NumPy's matmul).
+def gemm(a, b, out=None):
+    """a @ b by MKL for matrices a (m, k), b (k, n), or stacks of as many (s, m, k) and so on, of one floating dtype,
+    each matrix with rows or columns of unit stride, nothing empty; written into ``out`` (m, n), rows of unit stride,
+    its matrices apart, writable and apart from a and b, or into a new array. Returns the product, or None, having
+    written nothing, where it cannot (then the caller takes NumPy's matmul).
 
     Example:
         >>> import numpy as np
         >>> a, b = np.ones((2, 3), dtype=np.float32), np.ones((3, 2), dtype=np.float32)
-        >>> out = np.empty((2, 2), dtype=np.float32)
-        >>> done = gemm(a, b.T.copy().T, out)  # b read by columns, in place
-        >>> out if done else a @ b
+        >>> product = gemm(a, b.T.copy().T)  # b read by columns, in place
+        >>> a @ b if product is None else product
         array([[3., 3.],
                [3., 3.]], dtype=float32)
     """
-    routines = _routines().get(out.dtype)
-    if (routines is None or not a.ndim == b.ndim == out.ndim or a.ndim not in (2, 3) or a.dtype != out.dtype
-            or b.dtype != out.dtype or a.shape[:-2] != b.shape[:-2] or a.shape[-1] != b.shape[-2]
-            or out.shape != (*a.shape[:-1], b.shape[-1]) or out.size == 0 or a.shape[-1] == 0
-            or not out.flags.writeable or np.may_share_memory(out, a) or np.may_share_memory(out, b)):
-        return False
-    return _call(routines, a, b, out)
+    routines = _routines().get(a.dtype)
+    if (routines is None or a.ndim != b.ndim or a.ndim not in (2, 3) or b.dtype != a.dtype
+            or a.shape[:-2] != b.shape[:-2] or a.shape[-1] != b.shape[-2] or 0 in a.shape or 0 in b.shape):
+        return None
+    shape = (*a.shape[:-1], b.shape[-1])
+    if out is None:
+        out = np.empty(shape, dtype=a.dtype)
+    elif (out.shape != shape or out.dtype != a.dtype or not out.flags.writeable or np.may_share_memory(out, a)
+          or np.may_share_memory(out, b)):
+        return None
+    return out if _call(routines, a, b, out) else None
 
 
 def axpy(alpha, x, y) -> bool:

@@ -35,8 +35,5 @@ def matmul(a, b, out=None):
         array([[3., 3.],
                [3., 3.]])
     """
-    if LIBRARY == "mkl" and a.ndim == b.ndim and a.ndim in (2, 3) and a.dtype == b.dtype:
-        target = np.empty((*a.shape[:-1], b.shape[-1]), dtype=a.dtype) if out is None else out
-        if _mkl.gemm(a, b, target):
-            return target
-    return np.matmul(a, b, out=out)
+    product = _mkl.gemm(a, b, out) if LIBRARY == "mkl" else None
+    return np.matmul(a, b, out=out) if product is None else product
