@@ -151,7 +151,8 @@ def test_mkls_step_refuses_what_it_cannot_take_and_leaves_it_unchanged(rng):
     frozen = y.copy()
     frozen.flags.writeable = False
     refused = {"another dtype": (y.astype(np.float64), y.copy()),
-               "not contiguous": (y[:, ::2].copy(), y.copy()[:, ::2]), "integers": (np.ones(5, dtype=np.int64), np.ones(5, dtype=np.int64)),
+               "not contiguous": (y[:, ::2].copy(), y.copy()[:, ::2]),
+               "integers": (np.ones(5, dtype=np.int64), np.ones(5, dtype=np.int64)),
                "another size": (y.ravel()[:5].copy(), y.copy()), "overlapping": (y, y), "read-only": (y, frozen)}
     for name, (x, target) in refused.items():
         before = target.copy()

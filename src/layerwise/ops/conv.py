@@ -405,7 +405,7 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
     if columns is not None:
         def lane(index, start, stop):
             return matmul(columns[index][2].transpose(0, 2, 1),
-                             dy_rows[:, start * rows_per_sample:stop * rows_per_sample])
+                          dy_rows[:, start * rows_per_sample:stop * rows_per_sample])
         products = run_lanes(lane, [(start, stop) for start, stop, _ in columns])
     else:
         per_sample = _column_bytes(geometry, x.shape[-1], x.itemsize)
@@ -416,7 +416,7 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
             for first, last, part in _gathered_chunks(x, geometry, _column_chunks(start, stop, per_sample),
                                                       workspace, index, ones):
                 product = product + matmul(part.transpose(0, 2, 1),
-                                              dy_rows[:, first * rows_per_sample:last * rows_per_sample])
+                                           dy_rows[:, first * rows_per_sample:last * rows_per_sample])
             return product
         products = in_lanes(lane, len(x), per_sample)
     if not products:  # an empty batch
