@@ -111,21 +111,29 @@ def test_an_empty_batch_gives_empty_results(every_shape, rng):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_the_compiled_transforms_match_numpys(dtype, rng):
+@pytest.mark.parametrize("shape, pads", [((3, 6, 7, 5), ((1, 1), (1, 2))), ((3, 5, 6, 5), ((2, 1), (2, 2))),
+                                         ((3, 7, 10, 5), ((0, 1), (0, 0)))])
+def test_the_compiled_transforms_match_numpys(dtype, shape, pads, rng):
+    """Every tile row and column that meets the padding: above, below, left and right, by one or two."""
     if "numba" not in KERNELS:
         pytest.skip("the numba extra is not installed")
-    padded, dy = rng.normal(size=(3, 8, 10, 5)).astype(dtype), rng.normal(size=(3, 6, 8, 4)).astype(dtype)
+    x, dy = rng.normal(size=shape).astype(dtype), rng.normal(size=(3, 6, 8, 4)).astype(dtype)
     products = rng.normal(size=(16, 3 * 3 * 4, 4)).astype(dtype)
     results = {}
     saved = layerwise.config.kernels()
     try:
         for name in ("numpy", "numba"):
             layerwise.config.set_kernels(name)
-            results[name] = (winograd.input_tiles(padded, (3, 4), np.empty((16, 36, 5), dtype)),
+            results[name] = (winograd.input_tiles(x, pads, (3, 4), np.full((16, 36, 5), np.nan, dtype)),
                              winograd.output_tiles(products, np.empty((3, 6, 8, 4), dtype)),
                              winograd.output_gradient_tiles(dy, np.empty((16, 36, 4), dtype)))
     finally:
         layerwise.config.set_kernels(saved)
+    padded = np.pad(x, ((0, 0), *pads, (0, 0)))
+    assert padded.shape == (3, 8, 10, 5)
+    tile = padded[1, 2:6, 4:8, 3]  # sample 1, tile row 1, tile column 2, channel 3: tile 1 * 12 + 1 * 4 + 2
+    b_t = np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]])
+    np.testing.assert_allclose(results["numba"][0][:, 18, 3], (b_t @ tile @ b_t.T).reshape(16), rtol=1e-6, atol=1e-6)
     for compiled, reference in zip(results["numba"], results["numpy"]):
         np.testing.assert_allclose(compiled, reference, rtol=1e-6 if dtype == "float32" else 1e-14, atol=1e-6)
 

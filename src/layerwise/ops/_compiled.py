@@ -192,26 +192,37 @@ center_affine = _Kernel(_center_affine)
 combine = _Kernel(_combine)
 
 
-def _winograd_input(padded, th, tw, out):
-    """out[4a + b, tile] = (B^T d B)[a, b] of each 4x4 tile d of padded (n, 2 th + 2, 2 tw + 2, C), tiles in
+def _winograd_input(x, top, left, th, tw, out):
+    """out[4a + b, tile] = (B^T d B)[a, b] of each 4x4 tile d of x (n, H, W, C) padded by ``top`` rows and ``left``
+    columns of zeros, and by as many below and to the right as the 2 th + 2 by 2 tw + 2 tiled area needs, tiles in
     (n, row, column) order (`layerwise.ops.winograd.input_tiles`). B^T first along the rows, over a whole row of
     tiles at once, into a 4 x width x C scratch (its inner loop over the channels of every column), then B along
     each tile's columns. On the AMD Zen 4 machine, 64 samples of 32x32x16, this took 1.0-1.5 ms where B along the
-    columns of each tile first took 1.8-1.9 ms, the same reading zeros outside an unpadded input 3.4 ms (the
-    compiler did not vectorize the loops that chose between a row of the input and a row of zeros), and one
-    loop writing the 16 results of a channel from 16 scalar loads 3-6 times as long (that loop did not vectorize)."""
-    n, width, channels = len(padded), padded.shape[2], padded.shape[3]
-    rows = np.empty((4, width, channels), dtype=padded.dtype)
+    columns of each tile first took 1.8-1.9 ms, and one loop writing the 16 results of a channel from 16 scalar loads
+    3-6 times as long (that loop did not vectorize).
+
+    The padding is never written out: a row of the tile area outside x is a row of zeros, chosen once per row of
+    tiles, and the scratch's columns left and right of x are zeros it keeps (the row pass writes only x's). A padded
+    copy of each chunk, made first, took 1.2-1.8 times as long on the Intel Xeon VM (chunks of 8-32 samples of 8x8
+    to 32x32 images of 16-64 channels); choosing between x and zeros inside the inner loops took twice the time on the
+    AMD Zen 4 machine, as the compiler did not vectorize them."""
+    n, height, width, channels = x.shape
+    rows = np.zeros((4, 2 * tw + 2, channels), dtype=x.dtype)
+    zeros = np.zeros((width, channels), dtype=x.dtype)
     tile = 0
     for s in range(n):
         for i in range(th):
-            d0, d1, d2, d3 = padded[s, 2 * i], padded[s, 2 * i + 1], padded[s, 2 * i + 2], padded[s, 2 * i + 3]
+            r = 2 * i - top
+            d0 = x[s, r] if 0 <= r < height else zeros
+            d1 = x[s, r + 1] if 0 <= r + 1 < height else zeros
+            d2 = x[s, r + 2] if 0 <= r + 2 < height else zeros
+            d3 = x[s, r + 3] if 0 <= r + 3 < height else zeros
             for q in range(width):
                 for c in range(channels):
-                    rows[0, q, c] = d0[q, c] - d2[q, c]
-                    rows[1, q, c] = d1[q, c] + d2[q, c]
-                    rows[2, q, c] = d2[q, c] - d1[q, c]
-                    rows[3, q, c] = d1[q, c] - d3[q, c]
+                    rows[0, left + q, c] = d0[q, c] - d2[q, c]
+                    rows[1, left + q, c] = d1[q, c] + d2[q, c]
+                    rows[2, left + q, c] = d2[q, c] - d1[q, c]
+                    rows[3, left + q, c] = d1[q, c] - d3[q, c]
             for j in range(tw):
                 for a in range(4):
                     for c in range(channels):

@@ -294,7 +294,7 @@ def _chunk(lane):
 def _padded_chunks(x, pads, chunks, workspace, lane):
     """Yield (start, stop, padded) per chunk of x's samples, each padded by ``pads`` into the lane's reused buffer.
 
-    Each chunk is padded on its own, just before the caller reads it (im2col, or Winograd's input transform): the
+    Each chunk is padded on its own, just before im2col reads it: the
     padded samples are still in cache, and no padded copy of the whole batch is ever made (the second convolution of
     the lectures' CNN kept 12 MB of them per step, its input's and its output gradient's)."""
     for start, stop in chunks:
@@ -352,7 +352,7 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
 
 def _winograd_forward(x, kernel, bias, geometry, workspace, activation):
     """`conv2d_forward` by `layerwise.ops.winograd`: each lane transforms and multiplies its samples chunk by chunk,
-    each chunk padded just before its transform reads it."""
+    the transform reading each chunk with its padding (`winograd.input_tiles`)."""
     n, channels, filters = len(x), x.shape[-1], kernel.shape[-1]
     y = np.empty((n, *geometry.output_hw, filters), dtype=x.dtype)
     weights, tiles = winograd.kernel_transform(kernel), winograd.tile_counts(geometry)
@@ -361,8 +361,8 @@ def _winograd_forward(x, kernel, bias, geometry, workspace, activation):
 
     def lane(index, start, stop):
         chunks = _column_chunks(start, stop, per_sample, WINOGRAD_CHUNK_BYTES)
-        for first, last, padded in _padded_chunks(x, pads, chunks, workspace, index):
-            winograd.forward_chunk(padded, weights, tiles, y[first:last], workspace, index)
+        for first, last in chunks:
+            winograd.forward_chunk(x[first:last], pads, weights, tiles, y[first:last], workspace, index)
         if bias is not None or activation is not None:
             add_bias(y[start:stop], bias, activation)
     in_lanes(lane, n, per_sample)
@@ -439,8 +439,9 @@ def _winograd_backward_kernel(dy, x, geometry, kernel_grad, bias_grad, workspace
     def lane(index, start, stop):
         total = 0
         chunks = _column_chunks(start, stop, per_sample, WINOGRAD_CHUNK_BYTES)
-        for first, last, padded in _padded_chunks(x, pads, chunks, workspace, index):
-            total = total + winograd.kernel_gradient_chunk(padded, dy[first:last], tiles, workspace, index)
+        for first, last in chunks:
+            total = total + winograd.kernel_gradient_chunk(x[first:last], pads, dy[first:last], tiles, workspace,
+                                                           index)
         return total
     sums = in_lanes(lane, len(x), per_sample)
     if not sums:  # an empty batch

@@ -111,13 +111,15 @@ def _input_rule(d0, d1, d2, d3, outs):
     np.subtract(d1, d3, out=outs[3])
 
 
-def input_tiles(padded, tiles, out):
-    """V = B^T d B of every 4x4 tile d of ``padded`` (n, 2 th + 2, 2 tw + 2, C) into ``out`` (16, n th tw, C),
-    tiles in (n, row, column) order."""
-    (th, tw), channels = tiles, padded.shape[-1]
-    if _compiled.runs_on(padded):
-        _compiled.winograd_input(padded, th, tw, out)
+def input_tiles(x, pads, tiles, out):
+    """V = B^T d B of every 4x4 tile d of x (n, H, W, C) zero-padded by ``pads`` (`padded_for_tiles`: to
+    (n, 2 th + 2, 2 tw + 2, C)) into ``out`` (16, n th tw, C), tiles in (n, row, column) order. The compiled
+    transform reads x in place; NumPy's pads a copy first."""
+    (th, tw), channels = tiles, x.shape[-1]
+    if _compiled.runs_on(x):
+        _compiled.winograd_input(np.ascontiguousarray(x), pads[0][0], pads[1][0], th, tw, out)
         return out
+    padded = np.pad(x, ((0, 0), *pads, (0, 0)))
     n = len(padded)
     rows = np.empty((4, n, th, padded.shape[2], channels), dtype=padded.dtype)
     _input_rule(*(padded[:, i:i + 2 * th:2] for i in range(4)), rows)
@@ -177,11 +179,10 @@ def sample_bytes(tiles, channels, filters, itemsize):
     return 16 * tiles[0] * tiles[1] * (channels + filters) * itemsize
 
 
-def _chunk_input_tiles(padded, tiles, workspace, lane):
+def _chunk_input_tiles(x, pads, tiles, workspace, lane):
     """V of a chunk of samples (`input_tiles`), in the lane's reused buffer."""
-    count = len(padded) * tiles[0] * tiles[1]
-    return input_tiles(padded, tiles, empty(workspace, ("winograd tiles", lane), (16, count, padded.shape[-1]),
-                                            padded.dtype))
+    count = len(x) * tiles[0] * tiles[1]
+    return input_tiles(x, pads, tiles, empty(workspace, ("winograd tiles", lane), (16, count, x.shape[-1]), x.dtype))
 
 
 def _chunk_products(v, filters, dtype, workspace, lane):
@@ -189,10 +190,10 @@ def _chunk_products(v, filters, dtype, workspace, lane):
     return empty(workspace, ("winograd products", lane), (16, v.shape[1], filters), dtype)
 
 
-def forward_chunk(padded, weights, tiles, y, workspace, lane):
-    """y = the convolution of ``padded`` (a chunk of samples, padded by `padded_for_tiles`) with the kernel whose
+def forward_chunk(x, pads, weights, tiles, y, workspace, lane):
+    """y = the convolution of ``x`` (a chunk of samples, padded by ``pads``, `padded_for_tiles`) with the kernel whose
     transform is ``weights`` (U, `kernel_transform`), into ``y`` (the chunk's output)."""
-    v = _chunk_input_tiles(padded, tiles, workspace, lane)
+    v = _chunk_input_tiles(x, pads, tiles, workspace, lane)
     m = matmul(v, weights, out=_chunk_products(v, weights.shape[-1], y.dtype, workspace, lane))
     evened = _evened(y, tiles)
     output_tiles(m, evened)
@@ -200,9 +201,9 @@ def forward_chunk(padded, weights, tiles, y, workspace, lane):
         y[...] = evened[:, :y.shape[1], :y.shape[2]]
 
 
-def kernel_gradient_chunk(padded, dy, tiles, workspace, lane):
-    """sum over the chunk's tiles of V[xi]^T dJ/dM[xi]: its part of dJ/dU (16, C, F), ``padded`` as in
+def kernel_gradient_chunk(x, pads, dy, tiles, workspace, lane):
+    """sum over the chunk's tiles of V[xi]^T dJ/dM[xi]: its part of dJ/dU (16, C, F), ``x`` and ``pads`` as in
     `forward_chunk`."""
-    v = _chunk_input_tiles(padded, tiles, workspace, lane)
+    v = _chunk_input_tiles(x, pads, tiles, workspace, lane)
     dm = output_gradient_tiles(_evened(dy, tiles), _chunk_products(v, dy.shape[-1], dy.dtype, workspace, lane))
     return matmul(v.transpose(0, 2, 1), dm)
