@@ -243,8 +243,8 @@ def test_winograds_threshold_is_the_next_ratio_above_every_convolution_where_im2
     assert layerwise.config.calibration() == CHOSEN  # left as it was
 
 
-def test_the_machine_key_names_mkl():
-    assert _calibration.machine_key().endswith(f"| MKL {_mkl.installed() or 'none'}")
+def test_the_machine_key_names_mkl_and_layerwise():
+    assert _calibration.machine_key().endswith(f"| MKL {_mkl.installed() or 'none'} | layerwise {layerwise.__version__}")
 
 
 def test_the_machine_key_names_mkl_without_loading_it():
