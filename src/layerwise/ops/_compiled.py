@@ -199,7 +199,10 @@ def _winograd_input(x, top, left, th, tw, out):
     tiles at once, into a 4 x width x C scratch (its inner loop over the channels of every column), then B along
     each tile's columns. On the AMD Zen 4 machine, 64 samples of 32x32x16, this took 1.0-1.5 ms where B along the
     columns of each tile first took 1.8-1.9 ms, and one loop writing the 16 results of a channel from 16 scalar loads
-    3-6 times as long (that loop did not vectorize).
+    3-6 times as long (that loop did not vectorize). B along the columns writes one result per loop over the channels,
+    from two rows: on the Intel Xeon VM, one loop writing all four results of a row took 1.04-1.8 times as long
+    (chunks of 4-16 samples of 8x8 to 32x32 images of 3-64 channels), its loads and stores mostly scalar. Split so,
+    the row pass took 1.2-2.4 times as long.
 
     The padding is never written out: a row of the tile area outside x is a row of zeros, chosen once per row of
     tiles, and the scratch's columns left and right of x are zeros it keeps (the row pass writes only x's). A padded
@@ -223,15 +226,25 @@ def _winograd_input(x, top, left, th, tw, out):
                     rows[1, left + q, c] = d1[q, c] + d2[q, c]
                     rows[2, left + q, c] = d2[q, c] - d1[q, c]
                     rows[3, left + q, c] = d1[q, c] - d3[q, c]
-            for j in range(tw):
-                for a in range(4):
-                    for c in range(channels):
-                        e0, e1 = rows[a, 2 * j, c], rows[a, 2 * j + 1, c]
-                        e2, e3 = rows[a, 2 * j + 2, c], rows[a, 2 * j + 3, c]
-                        out[4 * a, tile + j, c] = e0 - e2
-                        out[4 * a + 1, tile + j, c] = e1 + e2
-                        out[4 * a + 2, tile + j, c] = e2 - e1
-                        out[4 * a + 3, tile + j, c] = e1 - e3
+            for a in range(4):
+                row = rows[a]
+                for b in range(4):
+                    results = out[4 * a + b]
+                    for j in range(tw):
+                        e0, e1, e2, e3 = row[2 * j], row[2 * j + 1], row[2 * j + 2], row[2 * j + 3]
+                        result = results[tile + j]
+                        if b == 0:
+                            for c in range(channels):
+                                result[c] = e0[c] - e2[c]
+                        elif b == 1:
+                            for c in range(channels):
+                                result[c] = e1[c] + e2[c]
+                        elif b == 2:
+                            for c in range(channels):
+                                result[c] = e2[c] - e1[c]
+                        else:
+                            for c in range(channels):
+                                result[c] = e1[c] - e3[c]
             tile += tw
 
 
