@@ -134,3 +134,24 @@ def test_an_empty_axis_gives_empty_or_zero_results_instead_of_failing_to_reshape
     assert dx.shape == x.shape and not dx.any()
     np.testing.assert_array_equal(kernel_grad, np.zeros_like(kernel))  # an empty batch overwrites with zeros
     np.testing.assert_array_equal(bias_grad, np.full(outputs, float(np.prod(batch))))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_the_product_norm_bound_holds_and_is_tight_within_its_factor(dtype, rng):
+    a, b = rng.normal(size=(64, 30)).astype(dtype), rng.normal(size=(30, 20)).astype(dtype)
+    assert np.linalg.norm(a @ b) <= dense.product_norm_bound(a, b)
+    # Rank one, each row of a along each column of b: Cauchy-Schwarz holds with equality, the bound is twice the norm.
+    u, v = rng.normal(size=(64, 1)).astype(dtype), rng.normal(size=(1, 20)).astype(dtype)
+    a, b = u @ np.ones((1, 30), dtype), np.ones((30, 1), dtype) @ v
+    np.testing.assert_allclose(dense.product_norm_bound(a, b), 2 * np.linalg.norm(a @ b), rtol=1e-5)
+    # A transposed view (a weight gradient's x^T) is read in place, and its bound is the same.
+    x = rng.normal(size=(30, 64)).astype(dtype)
+    assert dense.product_norm_bound(x.T, b) == pytest.approx(dense.product_norm_bound(np.ascontiguousarray(x.T), b))
+
+
+def test_the_product_norm_bound_of_a_non_finite_factor_is_not_finite(rng):
+    a, b = rng.normal(size=(4, 3)), rng.normal(size=(3, 2))
+    for bad in (np.nan, np.inf):
+        a[1, 2] = bad
+        assert not np.isfinite(dense.product_norm_bound(a, b))
+    assert dense.product_norm_bound(np.full((2, 2), 1e30, "float32"), np.ones((2, 2), "float32")) == np.inf

@@ -183,5 +183,5 @@ def test_blas_step_and_checks_take_the_library_of_the_products_outside_lanes_onl
         model.train_on_batch(x, np.array([0, 1, 0, 1]))
         if model is convolutional:
             assert calls == []
-        else:  # the gradients checked, then each parameter stepped with its norm
-            assert calls == [(own, "squared_norm")] * 2 + [(own, "axpy"), (own, "squared_norm")] * 2
+        else:  # the kernel gradient's bound (||x||, ||dJ/dz||), the bias gradient checked, each parameter stepped
+            assert calls == [(own, "squared_norm")] * 3 + [(own, "axpy"), (own, "squared_norm")] * 2

@@ -115,6 +115,54 @@ def test_a_parameter_whose_update_summed_its_norm_is_not_read_again(kernels, rng
     assert read_after == (["out/kernel"] if kernels == "numba" else [w.name for w in model.weights])
 
 
+def test_a_dense_kernel_gradient_shown_finite_by_its_bound_is_not_read(rng, monkeypatch):
+    read = []
+    finite = _divergence._finite
+    monkeypatch.setattr(_divergence, "_finite", lambda array: read.append(array) or finite(array))
+    x, y = _regression(rng, scale=1.0)
+    model = _model(SGD(learning_rate=0.01))
+    model.build((None, 3))
+    model.get_layer("hidden").kernel.regularizer = layerwise.regularizers.L2(1e-3)
+    model.train_on_batch(x[:8], y[:8])
+    gradients = {id(w.grad): w.name for w in model.weights}
+    checked = [gradients[id(a)] for a in read if id(a) in gradients]
+    # The regularizer's gradient, added after the backward pass, makes the hidden kernel's gradient read again.
+    assert sorted(checked) == ["hidden/bias", "hidden/kernel", "out/bias"]
+
+
+def test_a_gradient_bound_is_forgotten_by_any_other_writer_and_summed_over_kernels():
+    parameter = layerwise.layers.base.Parameter(np.zeros((2, 2), "float32"), "dense/kernel")
+    assert parameter.grad_norm_bound is None  # never zeroed: unknown
+    parameter.zero_grad()
+    assert parameter.grad_norm_bound == 0.0
+    grad, overwrite = parameter.grad_buffer(bound=3.0)
+    assert overwrite and parameter.grad_norm_bound == 3.0
+    grad, overwrite = parameter.grad_buffer(bound=2.0)  # a second call of a shared layer adds to the gradient
+    assert not overwrite and parameter.grad_norm_bound == 5.0
+    parameter.grad_buffer()  # a kernel that bounds nothing
+    assert parameter.grad_norm_bound is None
+    parameter.zero_grad()
+    parameter.grad_buffer(bound=1.0)
+    parameter.grad += 1.0  # read for writing
+    assert parameter.grad_norm_bound is None
+    parameter.zero_grad()
+    parameter.grad = np.ones((2, 2), "float32")
+    assert parameter.grad_norm_bound is None
+
+
+@pytest.mark.parametrize("bound", [np.nan, np.inf, 1e20])
+def test_a_gradient_whose_bound_shows_nothing_is_read(bound):
+    parameter = layerwise.layers.base.Parameter(np.zeros(3, "float32"), "dense/kernel")
+    parameter.zero_grad()
+    grad, _ = parameter.grad_buffer(bound=bound)
+    grad[...] = [1.0, np.nan, 2.0]
+    assert not _divergence._finite_gradient(parameter)
+    parameter.zero_grad()
+    grad, _ = parameter.grad_buffer(bound=1e3)
+    grad[...] = [1.0, np.nan, 2.0]  # a kernel's bound is taken at its word
+    assert _divergence._finite_gradient(parameter)
+
+
 def test_a_non_finite_gradient_is_refused_before_the_update(rng):
     x, y = _regression(rng, scale=1.0)
     model = _model(SGD(learning_rate=0.01))

@@ -18,7 +18,7 @@ from layerwise.layers.symbolic import call_symbolic, format_shape, is_symbolic
 from layerwise.ops import Tensor
 from layerwise.ops._autodiff import value_of
 from layerwise.ops._memory import aligned_copy, aligned_zeros_like
-from layerwise.ops.dense import add_product
+from layerwise.ops.dense import add_product, product_norm_bound
 from layerwise.utils._arguments import check_integer, check_sample_shape
 
 _NAME_COUNTS: dict = {}
@@ -101,12 +101,13 @@ class Parameter:
         [0.0, 0.0]
     """
 
-    __slots__ = ("value", "_grad", "_grad_is_zero", "name", "trainable", "regularizer", "constraint")
+    __slots__ = ("value", "_grad", "_grad_is_zero", "_grad_bound", "name", "trainable", "regularizer", "constraint")
 
     def __init__(self, value, name, trainable=True, regularizer=None, constraint=None):
         self.value = value
         self._grad = aligned_zeros_like(value)
         self._grad_is_zero = False
+        self._grad_bound = None
         self.name = name
         self.trainable = trainable
         self.regularizer = regularizer
@@ -114,31 +115,47 @@ class Parameter:
 
     @property
     def grad(self):
-        """dJ/dθ; after `zero_grad` the zeros are written only when first read."""
+        """dJ/dθ; after `zero_grad` the zeros are written only when first read. Reading it forgets
+        `grad_norm_bound`, as the reader may write into it."""
         if self._grad_is_zero:
             self._grad.fill(0)
             self._grad_is_zero = False
+        self._grad_bound = None
         return self._grad
 
     @grad.setter
     def grad(self, value):
         self._grad = value
         self._grad_is_zero = False
+        self._grad_bound = None
+
+    @property
+    def grad_norm_bound(self):
+        """An upper bound on ||dJ/dθ|| (the Frobenius norm) vouched for by every kernel that wrote the gradient since
+        `zero_grad` (through `grad_buffer`), or None where anything else may have written it. The step's check of a
+        non-finite gradient takes a bound small enough instead of reading the gradient (`layerwise.models._divergence`):
+        a dense layer's x^T dJ/dz is bounded by its factors' norms (`layerwise.ops.dense.product_norm_bound`), which
+        read a batch's inputs and output gradients instead of the whole weight gradient."""
+        return self._grad_bound
 
     def zero_grad(self) -> None:
         """Reset dJ/dθ to zero before a new backward pass."""
         self._grad_is_zero = True
+        self._grad_bound = 0.0
 
-    def grad_buffer(self):
+    def grad_buffer(self, bound=None):
         """(grad, overwrite) for a kernel that writes dJ/dθ straight into ``grad``: ``overwrite`` when it holds
         stale values (after `zero_grad`), so that the kernel writes rather than adds; either way the parameter
-        holds a gradient afterwards."""
+        holds a gradient afterwards. ``bound``: an upper bound on the norm of what the kernel writes or adds, which
+        `grad_norm_bound` sums (None: unknown)."""
         overwrite, self._grad_is_zero = self._grad_is_zero, False
+        known = 0.0 if overwrite else self._grad_bound
+        self._grad_bound = None if bound is None or known is None else known + bound
         return self._grad, overwrite
 
     def accumulate_matmul(self, a, b) -> None:
         """grad += a @ b, the product written straight into grad when grad is zero (`ops.dense.add_product`)."""
-        grad, overwrite = self.grad_buffer()
+        grad, overwrite = self.grad_buffer(product_norm_bound(a, b))
         add_product(grad, a, b, overwrite=overwrite)
 
     @property

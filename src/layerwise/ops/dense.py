@@ -6,6 +6,7 @@ import numpy as np
 
 from layerwise.ops._lanes import in_lanes
 from layerwise.ops._settings import tune
+from layerwise.ops.elementwise import squared_norm
 from layerwise.ops.products import matmul
 
 #: How many columns of a weight gradient x^T dJ/dz (`weight_gradient`) one call of BLAS writes: 0, all of them at
@@ -88,6 +89,26 @@ def add_product(out, a, b, overwrite=False):
     else:
         out += weight_gradient(a, b)
     return out
+
+
+def product_norm_bound(a, b) -> float:
+    """An upper bound on ||a @ b|| (the Frobenius norm, for a product of matrices or of their flattened leading axes,
+    as a weight gradient x^T dJ/dz): 2 ||a|| ||b||. Each entry of a @ b is at most the product of a row's norm and a
+    column's (Cauchy-Schwarz), so ||a @ b|| <= ||a|| ||b||; the factor 2 covers the rounding of the sums, the norms'
+    and the product's. Infinite or NaN where a or b holds a non-finite entry or a norm overflows.
+
+    Example:
+        >>> import numpy as np
+        >>> a, b = np.array([[3.0, 0.0]]), np.array([[4.0], [0.0]])
+        >>> float(np.linalg.norm(a @ b)), product_norm_bound(a, b)
+        (12.0, 24.0)
+    """
+    return 2.0 * math.sqrt(_squared_norm(a)) * math.sqrt(_squared_norm(b))
+
+
+def _squared_norm(array) -> float:
+    """||array||^2, read in place where the array or its transpose is contiguous (a weight gradient's x^T)."""
+    return squared_norm(array.T if array.flags.f_contiguous and not array.flags.c_contiguous else array)
 
 
 def _rows(array):

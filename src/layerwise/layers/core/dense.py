@@ -2,7 +2,7 @@
 
 from layerwise import activations, initializers
 from layerwise.layers.base import Layer, format_shape
-from layerwise.ops.dense import dense_backward, dense_forward
+from layerwise.ops.dense import dense_backward, dense_forward, product_norm_bound
 from layerwise.utils._arguments import check_integer
 
 
@@ -89,7 +89,8 @@ class Dense(Layer):
         return self.backward_preactivation(self.activation.backward(dy, self.z, self.y))
 
     def backward_preactivation(self, dz):
-        kernel_grad, overwrite = self.kernel.grad_buffer()
+        # The bound on ||x^T dz|| spares the step's check a read of the whole weight gradient.
+        kernel_grad, overwrite = self.kernel.grad_buffer(product_norm_bound(self.x, dz))
         return dense_backward(dz, self.x, self.kernel.value, kernel_grad, self.bias.grad if self.use_bias else None,
                               self.needs_input_gradient, overwrite)
 
