@@ -92,15 +92,20 @@ def test_a_parameter_made_non_finite_by_the_update_is_reported_at_that_batch(rng
         model.fit(x, y, epochs=1, batch_size=32, verbose=0)
 
 
+@pytest.fixture
+def read(monkeypatch):
+    """The arrays that the checks read (`_divergence._finite`), in order."""
+    arrays, finite = [], _divergence._finite
+    monkeypatch.setattr(_divergence, "_finite", lambda array: arrays.append(array) or finite(array))
+    return arrays
+
+
 @pytest.mark.parametrize("kernels", ["numba", "numpy"])
-def test_a_parameter_whose_update_summed_its_norm_is_not_read_again(kernels, rng, monkeypatch):
+def test_a_parameter_whose_update_summed_its_norm_is_not_read_again(kernels, rng, read):
     if kernels not in _compiled.CHOICES:
         pytest.skip("Numba is not installed")
     saved = layerwise.config.kernels()
     layerwise.config.set_kernels(kernels)
-    read = []
-    finite = _divergence._finite
-    monkeypatch.setattr(_divergence, "_finite", lambda array: read.append(array) or finite(array))
     x, y = _regression(rng, scale=1.0)
     model = _model(SGD(learning_rate=0.01))
     model.build((None, 3))
@@ -115,10 +120,7 @@ def test_a_parameter_whose_update_summed_its_norm_is_not_read_again(kernels, rng
     assert read_after == (["out/kernel"] if kernels == "numba" else [w.name for w in model.weights])
 
 
-def test_a_dense_kernel_gradient_shown_finite_by_its_bound_is_not_read(rng, monkeypatch):
-    read = []
-    finite = _divergence._finite
-    monkeypatch.setattr(_divergence, "_finite", lambda array: read.append(array) or finite(array))
+def test_a_dense_kernel_gradient_shown_finite_by_its_bound_is_not_read(rng, read):
     x, y = _regression(rng, scale=1.0)
     model = _model(SGD(learning_rate=0.01))
     model.build((None, 3))
