@@ -244,7 +244,8 @@ def test_winograds_threshold_is_the_next_ratio_above_every_convolution_where_im2
 
 
 def test_the_machine_key_names_mkl_and_layerwise():
-    assert _calibration.machine_key().endswith(f"| MKL {_mkl.installed() or 'none'} | layerwise {layerwise.__version__}")
+    key = _calibration.machine_key()
+    assert key.endswith(f"| MKL {_mkl.installed() or 'none'} | layerwise {layerwise.__version__}")
 
 
 def test_the_machine_key_names_mkl_without_loading_it():
