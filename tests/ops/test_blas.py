@@ -127,3 +127,11 @@ def test_sgd_trains_alike_with_either_step_kernel_and_fit_still_reports_divergen
     np.testing.assert_allclose(blas_loss, compiled_loss, rtol=1e-4)
     with pytest.raises(layerwise.errors.DivergenceError):
         train("blas", learning_rate=1e30)
+
+
+def test_an_address_is_the_first_element_of_every_layout():
+    a = np.arange(24, dtype=np.float32).reshape(4, 6)
+    read_only = a.copy()
+    read_only.flags.writeable = False
+    for array in (a, a.T, a[1:3], a[:, 2:5], a[::2], read_only, np.broadcast_to(a[0], (3, 6))):
+        assert _blas.address(array) == array.__array_interface__["data"][0]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from layerwise.ops import _lanes
-from layerwise.ops._blas import takes_axpy
+from layerwise.ops._blas import address, takes_axpy
 
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 _LP64, _ILP64 = 0, 1
@@ -158,10 +158,6 @@ def _layout(strides, itemsize, rows, columns):
     return None
 
 
-def _address(array):
-    return array.__array_interface__["data"][0]
-
-
 def _call(routines, a, b, out):
     """out = a @ b by CBLAS for matrices, or stacks of as many, of one dtype, laid out as `_layout` reads them (a
     stack's matrices ``out``'s apart); False where they are not."""
@@ -174,15 +170,15 @@ def _call(routines, a, b, out):
             or max(m, n, k, a_layout[1], b_layout[1], out_layout[1], len(out)) > largest):
         return False
     if out.ndim == 2:
-        routines.gemm(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, 1.0, _address(a), a_layout[1], _address(b),
-               b_layout[1], 0.0, _address(out), out_layout[1])
+        routines.gemm(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, 1.0, address(a), a_layout[1], address(b),
+               b_layout[1], 0.0, address(out), out_layout[1])
         return True
     strides = [array.strides[0] // itemsize for array in (a, b, out)]
     if any(stride < 0 or stride * itemsize != array.strides[0] for stride, array in zip(strides, (a, b, out))) or (
             len(out) > 1 and strides[2] < m * out_layout[1]):
         return False
-    routines.gemm_batch(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, 1.0, _address(a), a_layout[1], strides[0],
-                        _address(b), b_layout[1], strides[1], 0.0, _address(out), out_layout[1], strides[2], len(out))
+    routines.gemm_batch(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, 1.0, address(a), a_layout[1], strides[0],
+                        address(b), b_layout[1], strides[1], 0.0, address(out), out_layout[1], strides[2], len(out))
     return True
 
 
@@ -227,7 +223,7 @@ def axpy(alpha, x, y) -> bool:
     routines = _routines().get(y.dtype)
     if routines is None or not takes_axpy(x, y, routines.largest):
         return False
-    routines.axpy(y.size, float(alpha), _address(x), 1, _address(y), 1)
+    routines.axpy(y.size, float(alpha), address(x), 1, address(y), 1)
     return True
 
 
@@ -243,4 +239,5 @@ def squared_norm(x) -> float:
     routines = _routines().get(x.dtype)
     if routines is None or not x.flags.c_contiguous or x.size > routines.largest:
         return float(np.vdot(x, x))
-    return float(routines.dot(x.size, _address(x), 1, _address(x), 1))
+    start = address(x)
+    return float(routines.dot(x.size, start, 1, start, 1))
