@@ -270,27 +270,75 @@ def _winograd_output(products, th, tw, y):
 
 
 def _winograd_output_gradient(dy, th, tw, out):
-    """out = A dJ/dY A^T of each 2x2 tile of dy (`layerwise.ops.winograd.output_gradient_tiles`)."""
+    """out = A dJ/dY A^T of each 2x2 tile of dy (`layerwise.ops.winograd.output_gradient_tiles`): with the tile's rows
+    t and u, A along the rows gives (t, t + u, t - u, -u) and A along the columns (r0, r0 + r1, r0 - r1, -r1) of each.
+    Each of the 16 results is one loop over the filters reading the tile's pixels, added in the order of the two
+    steps (so exactly as NumPy's reference). On the Intel Xeon VM this took 0.69-0.93 times the time of the two steps
+    through a scratch of rows, whose loops each wrote four results (chunks of 4-16 samples, 8x8 to 32x32, 16-64
+    filters)."""
     filters = dy.shape[3]
-    rows = np.empty((4, 2, filters), dtype=dy.dtype)
     tile = 0
     for s in range(len(dy)):
         for i in range(th):
-            for j in range(tw):
-                for b in range(2):
-                    top, bottom = dy[s, 2 * i, 2 * j + b], dy[s, 2 * i + 1, 2 * j + b]
-                    for f in range(filters):
-                        rows[0, b, f] = top[f]
-                        rows[1, b, f] = top[f] + bottom[f]
-                        rows[2, b, f] = top[f] - bottom[f]
-                        rows[3, b, f] = -bottom[f]
-                for a in range(4):
-                    for f in range(filters):
-                        out[4 * a, tile, f] = rows[a, 0, f]
-                        out[4 * a + 1, tile, f] = rows[a, 0, f] + rows[a, 1, f]
-                        out[4 * a + 2, tile, f] = rows[a, 0, f] - rows[a, 1, f]
-                        out[4 * a + 3, tile, f] = -rows[a, 1, f]
-                tile += 1
+            top, bottom = dy[s, 2 * i], dy[s, 2 * i + 1]
+            for a in range(4):
+                for b in range(4):
+                    results = out[4 * a + b]
+                    for j in range(tw):
+                        t0, t1, u0, u1 = top[2 * j], top[2 * j + 1], bottom[2 * j], bottom[2 * j + 1]
+                        r = results[tile + j]
+                        if a == 0:
+                            if b == 0:
+                                for f in range(filters):
+                                    r[f] = t0[f]
+                            elif b == 1:
+                                for f in range(filters):
+                                    r[f] = t0[f] + t1[f]
+                            elif b == 2:
+                                for f in range(filters):
+                                    r[f] = t0[f] - t1[f]
+                            else:
+                                for f in range(filters):
+                                    r[f] = -t1[f]
+                        elif a == 1:
+                            if b == 0:
+                                for f in range(filters):
+                                    r[f] = t0[f] + u0[f]
+                            elif b == 1:
+                                for f in range(filters):
+                                    r[f] = (t0[f] + u0[f]) + (t1[f] + u1[f])
+                            elif b == 2:
+                                for f in range(filters):
+                                    r[f] = (t0[f] + u0[f]) - (t1[f] + u1[f])
+                            else:
+                                for f in range(filters):
+                                    r[f] = -(t1[f] + u1[f])
+                        elif a == 2:
+                            if b == 0:
+                                for f in range(filters):
+                                    r[f] = t0[f] - u0[f]
+                            elif b == 1:
+                                for f in range(filters):
+                                    r[f] = (t0[f] - u0[f]) + (t1[f] - u1[f])
+                            elif b == 2:
+                                for f in range(filters):
+                                    r[f] = (t0[f] - u0[f]) - (t1[f] - u1[f])
+                            else:
+                                for f in range(filters):
+                                    r[f] = -(t1[f] - u1[f])
+                        elif b == 0:
+                            for f in range(filters):
+                                r[f] = -u0[f]
+                        elif b == 1:
+                            for f in range(filters):
+                                r[f] = -u0[f] - u1[f]
+                        elif b == 2:
+                            for f in range(filters):
+                                r[f] = -u0[f] + u1[f]
+                        else:
+                            for f in range(filters):
+                                r[f] = u1[f]
+            tile += tw
 
 
 winograd_input = _Kernel(_winograd_input)
