@@ -103,12 +103,7 @@ def product_norm_bound(a, b) -> float:
         >>> float(np.linalg.norm(a @ b)), product_norm_bound(a, b)
         (12.0, 24.0)
     """
-    return 2.0 * math.sqrt(_squared_norm(a)) * math.sqrt(_squared_norm(b))
-
-
-def _squared_norm(array) -> float:
-    """||array||^2, read in place where the array or its transpose is contiguous (a weight gradient's x^T)."""
-    return squared_norm(array.T if array.flags.f_contiguous and not array.flags.c_contiguous else array)
+    return 2.0 * math.sqrt(squared_norm(a)) * math.sqrt(squared_norm(b))
 
 
 def _rows(array):

@@ -58,13 +58,16 @@ def _blas_threads():
 
 def squared_norm(x) -> float:
     """||x||^2, summed in x's dtype: by the dot product of the library that takes BLAS's steps, on its threads
-    (`_blas_threads`), else by NumPy's vdot.
+    (`_blas_threads`), else by NumPy's vdot; read in place where x or its transpose is contiguous (a weight
+    gradient's factor x^T), as both copy any other array first.
 
     Example:
         >>> import numpy as np
         >>> squared_norm(np.array([3.0, 4.0]))
         25.0
     """
+    if x.flags.f_contiguous and not x.flags.c_contiguous:
+        x = x.T
     library = _blas_threads()
     return float(np.vdot(x, x)) if library is None else library.squared_norm(x)
 
