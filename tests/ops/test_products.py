@@ -56,6 +56,32 @@ def test_stacks_of_products_are_numpys(rng, dtype, rtol):
         np.testing.assert_allclose(out, x @ y, rtol=rtol, atol=rtol, err_msg=name)
 
 
+@pytest.mark.parametrize("dtype, rtol", DTYPES)
+def test_mkl_adds_a_scaled_product_into_its_output_in_every_layout(rng, dtype, rtol):
+    for a_name, a in _views(rng, dtype, (7, 5)).items():
+        for b_name, b in _views(rng, dtype, (5, 4)).items():
+            start = rng.standard_normal((7, 4)).astype(dtype)
+            out = start.copy()
+            assert _mkl.gemm(a, b, out, alpha=-0.25, accumulate=True) is out, (a_name, b_name)
+            np.testing.assert_allclose(out, start - dtype(0.25) * (a @ b), rtol=rtol, atol=rtol,
+                                       err_msg=f"{a_name} @ {b_name}")
+    assert _mkl.gemm(a, b, accumulate=True) is None  # nothing to add into
+
+
+@pytest.mark.parametrize("library", ["numpy", "mkl"])
+def test_a_scaled_product_is_added_in_one_pass_by_mkl_outside_lanes_only(rng, library, monkeypatch):
+    monkeypatch.setattr(products, "LIBRARY", library)
+    monkeypatch.setattr(_lanes, "_threads", 2)
+    a, b = rng.standard_normal((6, 4)).astype("float32"), rng.standard_normal((4, 5)).astype("float32")
+    start = rng.standard_normal((6, 5)).astype("float32")
+    out = start.copy()
+    with _lanes.all_cores():  # BLAS held to one thread: the caller forms the product in lanes instead
+        assert not products.add_scaled_matmul(out, a, b, 0.5)
+    np.testing.assert_array_equal(out, start)
+    assert products.add_scaled_matmul(out, a, b, 0.5) == (library == "mkl")
+    np.testing.assert_allclose(out, start + 0.5 * (a @ b) if library == "mkl" else start, rtol=1e-5, atol=1e-6)
+
+
 def test_what_mkl_cannot_take_in_place_is_refused_untouched(rng):
     a, b = rng.standard_normal((6, 4)).astype("float32"), rng.standard_normal((4, 5)).astype("float32")
     out = np.full((6, 5), 7.0, dtype="float32")
@@ -183,5 +209,7 @@ def test_blas_step_and_checks_take_the_library_of_the_products_outside_lanes_onl
         model.train_on_batch(x, np.array([0, 1, 0, 1]))
         if model is convolutional:
             assert calls == []
-        else:  # the kernel gradient's bound (||x||, ||dJ/dz||), the bias gradient checked, each parameter stepped
-            assert calls == [(own, "squared_norm")] * 3 + [(own, "axpy"), (own, "squared_norm")] * 2
+        else:  # the kernel gradient's bound (||x||, ||dJ/dz||), the bias gradient checked, each parameter stepped:
+            # MKL adds -α x^T dJ/dz into the kernel in its product (`Parameter.grad_factors`), NumPy forms it first
+            kernel_step = [(own, "squared_norm")] if library == "mkl" else [(own, "axpy"), (own, "squared_norm")]
+            assert calls == [(own, "squared_norm")] * 3 + kernel_step + [(own, "axpy"), (own, "squared_norm")]

@@ -41,8 +41,9 @@ def test_twenty_steps_on_the_same_gradients_match_torch(settings, rng):
 
 
 @pytest.mark.parametrize("settings", SETTINGS, ids=IDS)
-def test_a_dense_model_trained_twenty_steps_matches_torch(settings, float64, rng):
-    """Dense(5, tanh) -> Dense(3, softmax) with cross-entropy (the fused path) against nn.Linear."""
+def test_a_dense_model_trained_twenty_steps_matches_torch(settings, float64, rng, matrix_products):
+    """Dense(5, tanh) -> Dense(3, softmax) with cross-entropy (the fused path) against nn.Linear; by MKL, plain
+    gradient descent adds -α x^T dJ/dz into each kernel in its product (`Parameter.grad_factors`)."""
     x = rng.normal(size=(STEPS, 8, 4))
     labels = rng.integers(0, 3, size=(STEPS, 8))
     model = layerwise.Sequential([layerwise.Input(shape=(4,)), Dense(5, activation="tanh"),
@@ -66,6 +67,52 @@ def test_a_dense_model_trained_twenty_steps_matches_torch(settings, float64, rng
     for linear, layer in zip((first, second), model.layers):
         np.testing.assert_allclose(layer.kernel.value, linear.weight.detach().numpy().T, rtol=1e-11, atol=1e-13)
         np.testing.assert_allclose(layer.bias.value, linear.bias.detach().numpy(), rtol=1e-11, atol=1e-13)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 1e-5), (np.float64, 1e-12)])
+def test_a_gradient_kept_as_its_factors_is_stepped_as_the_formed_one(dtype, rtol, rng, matrix_products):
+    x, dz = rng.normal(size=(16, 6)).astype(dtype), rng.normal(size=(16, 5)).astype(dtype)
+    start = rng.normal(size=(6, 5)).astype(dtype)
+    kernel = Parameter(start.copy(), "dense/kernel")
+    kernel.zero_grad()
+    kernel.accumulate_matmul(x.T, dz, deferred=True)
+    assert kernel.grad_factors is not None and kernel.grad_norm_bound == pytest.approx(
+        2 * np.linalg.norm(x) * np.linalg.norm(dz), rel=1e-5)
+    optimizer = optimizers.SGD(learning_rate=0.1)
+    optimizer.apply([kernel])
+    np.testing.assert_allclose(kernel.value, start - dtype(0.1) * (x.T @ dz), rtol=rtol, atol=rtol)
+    assert optimizer.updated_squared_norms[kernel] == pytest.approx(float(np.vdot(kernel.value, kernel.value)),
+                                                                    rel=10 * rtol)
+    np.testing.assert_allclose(kernel.grad, x.T @ dz, rtol=rtol, atol=rtol)  # still there to read, formed now
+    assert kernel.grad_factors is None
+
+
+def test_a_gradient_kept_as_factors_is_formed_before_anything_else_touches_it(rng):
+    a, b, c = rng.normal(size=(3, 4)), rng.normal(size=(4, 2)), rng.normal(size=(3, 2))
+    kernel = Parameter(np.zeros((3, 2)), "dense/kernel")
+    kernel.zero_grad()
+    kernel.accumulate_matmul(a, b, deferred=True)
+    kernel.accumulate_matmul(a, b, deferred=True)  # a shared layer's second call adds to the first
+    np.testing.assert_allclose(kernel.grad, 2 * (a @ b))
+    kernel.zero_grad()
+    kernel.accumulate_matmul(a, b, deferred=True)
+    grad, overwrite = kernel.grad_buffer()  # another kernel's writes add to it
+    assert not overwrite
+    grad += c
+    np.testing.assert_allclose(kernel.grad, a @ b + c)
+    kernel.zero_grad()
+    kernel.accumulate_matmul(a, b, deferred=True)
+    kernel.zero_grad()  # dropped unread
+    assert kernel.grad_factors is None
+    np.testing.assert_array_equal(kernel.grad, 0.0)
+    kernel.accumulate_matmul(a, b, deferred=True)
+    kernel.grad = c.copy()
+    assert kernel.grad_factors is None
+    np.testing.assert_array_equal(kernel.grad, c)
+    kernel.zero_grad()
+    kernel.accumulate_matmul(a, b, deferred=True)
+    optimizers.SGD(learning_rate=0.1, clipvalue=0.01).apply([kernel])  # clipping reads the gradient
+    assert np.abs(kernel.grad).max() <= 0.01 and kernel.grad_factors is None
 
 
 def test_a_hand_computed_momentum_sequence():

@@ -158,9 +158,9 @@ def _layout(strides, itemsize, rows, columns):
     return None
 
 
-def _call(routines, a, b, out):
-    """out = a @ b by CBLAS for matrices, or stacks of as many, of one dtype, laid out as `_layout` reads them (a
-    stack's matrices ``out``'s apart); False where they are not."""
+def _call(routines, a, b, out, alpha=1.0, beta=0.0):
+    """out = alpha a @ b + beta out by CBLAS for matrices, or stacks of as many, of one dtype, laid out as `_layout`
+    reads them (a stack's matrices ``out``'s apart); False where they are not."""
     largest = routines.largest
     m, k, n = a.shape[-2], a.shape[-1], b.shape[-1]
     itemsize = out.itemsize
@@ -170,23 +170,24 @@ def _call(routines, a, b, out):
             or max(m, n, k, a_layout[1], b_layout[1], out_layout[1], len(out)) > largest):
         return False
     if out.ndim == 2:
-        routines.gemm(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, 1.0, address(a), a_layout[1], address(b),
-               b_layout[1], 0.0, address(out), out_layout[1])
+        routines.gemm(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, alpha, address(a), a_layout[1], address(b),
+                      b_layout[1], beta, address(out), out_layout[1])
         return True
     strides = [array.strides[0] // itemsize for array in (a, b, out)]
     if any(stride < 0 or stride * itemsize != array.strides[0] for stride, array in zip(strides, (a, b, out))) or (
             len(out) > 1 and strides[2] < m * out_layout[1]):
         return False
-    routines.gemm_batch(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, 1.0, address(a), a_layout[1], strides[0],
-                        address(b), b_layout[1], strides[1], 0.0, address(out), out_layout[1], strides[2], len(out))
+    routines.gemm_batch(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, alpha, address(a), a_layout[1], strides[0],
+                        address(b), b_layout[1], strides[1], beta, address(out), out_layout[1], strides[2], len(out))
     return True
 
 
-def gemm(a, b, out=None):
+def gemm(a, b, out=None, alpha=1.0, accumulate=False):
     """a @ b by MKL for matrices a (m, k), b (k, n), or stacks of as many (s, m, k) and so on, of one floating dtype,
     each matrix with rows or columns of unit stride, nothing empty; written into ``out`` (m, n), rows of unit stride,
     its matrices apart, writable and apart from a and b, or into a new array. Returns the product, or None, having
-    written nothing, where it cannot (then the caller takes NumPy's matmul).
+    written nothing, where it cannot (then the caller takes NumPy's matmul). ``alpha`` scales the product;
+    ``accumulate`` adds it into ``out`` (C <- alpha A B + C, in one pass over C), which must then be given.
 
     Example:
         >>> import numpy as np
@@ -202,11 +203,13 @@ def gemm(a, b, out=None):
         return None
     shape = (*a.shape[:-1], b.shape[-1])
     if out is None:
+        if accumulate:
+            return None
         out = np.empty(shape, dtype=a.dtype)
     elif (out.shape != shape or out.dtype != a.dtype or not out.flags.writeable or np.may_share_memory(out, a)
           or np.may_share_memory(out, b)):
         return None
-    return out if _call(routines, a, b, out) else None
+    return out if _call(routines, a, b, out, float(alpha), 1.0 if accumulate else 0.0) else None
 
 
 def axpy(alpha, x, y) -> bool:

@@ -112,6 +112,18 @@ def _rows(array):
     return array.reshape(math.prod(array.shape[:-1]), array.shape[-1])
 
 
+def weight_gradient_factors(x, dz):
+    """(x^T, dz) with the leading axes of x (..., n_in) and dz (..., n_out) as rows: dJ/dW = x^T dz is their product.
+
+    Example:
+        >>> import numpy as np
+        >>> xt, dz = weight_gradient_factors(np.ones((2, 3, 4)), np.ones((2, 3, 5)))
+        >>> xt.shape, dz.shape
+        ((4, 6), (6, 5))
+    """
+    return _rows(x).T, _rows(dz)
+
+
 def dense_forward(x, kernel, bias=None):
     """z = x W + b for x of shape (..., n_in), W (n_in, n_out), b (n_out,)."""
     z = product(_rows(x), kernel).reshape(x.shape[:-1] + kernel.shape[-1:])
@@ -126,7 +138,8 @@ def dense_backward(dz, x, kernel, kernel_grad, bias_grad=None, input_gradient=Tr
 
     Args:
         dz: dJ/dz, shape (..., n_out); x: the forward input (..., n_in); kernel: W (n_in, n_out).
-        kernel_grad, bias_grad: the arrays the gradients are added into (bias_grad may be None).
+        kernel_grad, bias_grad: the arrays the gradients are added into (either may be None: kernel_grad where the
+            caller forms x^T dz itself, as `layerwise.layers.Parameter.accumulate_matmul` does).
         input_gradient: whether to compute dJ/dx (None is returned otherwise).
         overwrite: write dJ/dW over ``kernel_grad`` instead of adding (it holds stale values: a weight
             gradient is one large product per step, and writing it in place saves a temporary and a pass).
@@ -144,13 +157,13 @@ def dense_backward(dz, x, kernel, kernel_grad, bias_grad=None, input_gradient=Tr
         >>> w_grad.ravel(), b_grad
         (array([0.5, 1. ]), array([0.5]))
     """
-    x2, dz2 = _rows(x), _rows(dz)
-    if grad_scale is None:
-        add_product(kernel_grad, x2.T, dz2, overwrite=overwrite)
-    elif overwrite:
-        np.multiply(weight_gradient(x2.T, dz2, out=kernel_grad), grad_scale, out=kernel_grad)
-    else:
-        kernel_grad += np.multiply(weight_gradient(x2.T, dz2), grad_scale, dtype=kernel_grad.dtype)
+    xt, dz2 = weight_gradient_factors(x, dz)
+    if kernel_grad is not None and grad_scale is None:
+        add_product(kernel_grad, xt, dz2, overwrite=overwrite)
+    elif kernel_grad is not None and overwrite:
+        np.multiply(weight_gradient(xt, dz2, out=kernel_grad), grad_scale, out=kernel_grad)
+    elif kernel_grad is not None:
+        kernel_grad += np.multiply(weight_gradient(xt, dz2), grad_scale, dtype=kernel_grad.dtype)
     if bias_grad is not None:
         bias_grad += dz2.sum(axis=0)
     if not input_gradient:

@@ -9,6 +9,7 @@ in place (mixed dtypes, strides without a unit one, broadcast stacks) fall back 
 import numpy as np
 
 from layerwise.ops import _mkl
+from layerwise.ops._lanes import holds_blas
 from layerwise.ops._settings import tune
 
 #: "numpy" or "mkl": which library `matmul` calls.
@@ -37,3 +38,19 @@ def matmul(a, b, out=None):
     """
     product = _mkl.gemm(a, b, out) if LIBRARY == "mkl" else None
     return np.matmul(a, b, out=out) if product is None else product
+
+
+def add_scaled_matmul(out, a, b, alpha) -> bool:
+    """out += alpha a @ b for matrices, in one GEMM that reads and writes ``out`` once (C <- alpha A B + C) instead of
+    writing a @ b and reading it back; returns whether it did (False: nothing written, and the caller forms a @ b).
+    Only where MKL runs the products on its own threads: NumPy's matmul has no such form, and while a pass holds BLAS
+    to one thread (`layerwise.ops._lanes.all_cores`) one call would leave the other lanes' cores idle.
+
+    Example:
+        >>> import numpy as np
+        >>> out, a, b = np.ones((2, 2)), np.eye(2), np.array([[2.0, 0.0], [0.0, 4.0]])
+        >>> out if add_scaled_matmul(out, a, b, -0.5) else out - 0.5 * (a @ b)
+        array([[ 0.,  1.],
+               [ 1., -1.]])
+    """
+    return LIBRARY == "mkl" and not holds_blas() and _mkl.gemm(a, b, out, alpha, accumulate=True) is not None

@@ -148,7 +148,8 @@ class Optimizer:
         parameters = [p for p in parameters if p.trainable]
         self.build(parameters)
         learning_rate = self.learning_rate
-        self.clip_gradients([p.grad for p in parameters])
+        if (self.clipvalue, self.clipnorm, self.global_clipnorm) != (None, None, None):
+            self.clip_gradients([p.grad for p in parameters])
         self.updated_squared_norms = {}
         for parameter in parameters:
             weight_decay = self.weight_decay_of(parameter)

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from layerwise.ops.elementwise import add_scaled_norm
+from layerwise.ops.elementwise import add_scaled_norm, squared_norm
+from layerwise.ops.products import add_scaled_matmul
 from layerwise.optimizers.base import Optimizer
 
 
@@ -53,6 +54,10 @@ class SGD(Optimizer):
 
     def update_step(self, parameter, slots, learning_rate):
         if not self.momentum:
+            # A gradient still kept as the factors of a matrix product goes into θ in one pass over θ.
+            factors = parameter.grad_factors
+            if factors is not None and add_scaled_matmul(parameter.value, *factors, -learning_rate):
+                return squared_norm(parameter.value)
             return add_scaled_norm(parameter.value, parameter.grad, -learning_rate, scratch=slots["_step"])
         step = np.multiply(parameter.grad, -learning_rate, out=slots["_step"])
         velocity = slots["momentum"]

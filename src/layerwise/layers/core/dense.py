@@ -2,7 +2,7 @@
 
 from layerwise import activations, initializers
 from layerwise.layers.base import Layer, format_shape
-from layerwise.ops.dense import dense_backward, dense_forward, product_norm_bound
+from layerwise.ops.dense import dense_backward, dense_forward, weight_gradient_factors
 from layerwise.utils._arguments import check_integer
 
 
@@ -89,10 +89,11 @@ class Dense(Layer):
         return self.backward_preactivation(self.activation.backward(dy, self.z, self.y))
 
     def backward_preactivation(self, dz):
-        # The bound on ||x^T dz|| spares the step's check a read of the whole weight gradient.
-        kernel_grad, overwrite = self.kernel.grad_buffer(product_norm_bound(self.x, dz))
-        return dense_backward(dz, self.x, self.kernel.value, kernel_grad, self.bias.grad if self.use_bias else None,
-                              self.needs_input_gradient, overwrite)
+        # x and dz stay as they are until the next pass, so dJ/dW = x^T dz can wait as its factors: plain gradient
+        # descent adds -α x^T dz straight into W, and the step's check takes the bound on its norm.
+        self.kernel.accumulate_matmul(*weight_gradient_factors(self.x, dz), deferred=True)
+        return dense_backward(dz, self.x, self.kernel.value, None, self.bias.grad if self.use_bias else None,
+                              self.needs_input_gradient)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
