@@ -12,7 +12,9 @@ bound shows it finite: on the Intel Xeon VM the MLP's steps took 0.95 times as l
 (11.6 against 12.2 ms in a loaded hour, in one process, alternating, 10 rounds). Where the update itself
 summed ||θ||^2 as it wrote θ (plain gradient descent's compiled step, `Optimizer.updated_squared_norms`), the check
 of θ takes that sum instead of reading θ again, which halves the cost (BLAS's step, where the calibration chose
-it, reads θ again for its dot product, on BLAS's threads: `layerwise.ops.elementwise.STEP_KERNEL`).
+it, reads θ again for its dot product, on BLAS's threads: `layerwise.ops.elementwise.STEP_KERNEL`, as does the step
+that adds a gradient still kept as its factors into θ by MKL's GEMM: `Parameter.grad_factors`). The update itself
+waits for every check before it: a gradient kept as its factors is bounded, not formed, and the step applies it after.
 
 Only when a check fails is the culprit looked for: the first non-finite parameter or state array in the
 model's order, the first layer whose output on the batch is non-finite, the gradient that went non-finite
