@@ -8,6 +8,7 @@ import contextlib
 import multiprocessing
 import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -83,6 +84,25 @@ def test_slices_cover_the_batch_once_and_only_inside_all_cores(lanes):
         assert _lanes.lane_slices(10) == [(0, 3), (3, 6), (6, 10)]
         assert _lanes.lane_slices(2) == [(0, 1), (1, 2)]
         assert _lanes.lane_slices(0) == []
+
+
+def test_chunks_go_to_whichever_lane_is_free_and_come_back_in_their_order(lanes):
+    chunks = [(start, start + 2) for start in range(0, 16, 2)]
+    taken_by = {}
+
+    def work(lane, start, stop):
+        if start == 0:
+            time.sleep(0.1)  # the lane that took the first chunk is held up
+        taken_by[start] = lane
+        return start, stop
+    assert _lanes.chunks_in_lanes(work, chunks) == chunks and set(taken_by.values()) == {0}  # in order, one lane
+    taken_by.clear()
+    with _lanes.all_cores():
+        assert _lanes.chunks_in_lanes(work, chunks) == chunks
+    assert sorted(taken_by) == [start for start, _ in chunks]  # each chunk once
+    held = taken_by[0]
+    assert [lane for start, lane in taken_by.items() if start and lane == held] == []  # the others took the rest
+    assert len(set(taken_by.values())) >= 2
 
 
 def test_small_slices_are_not_split(lanes, monkeypatch):

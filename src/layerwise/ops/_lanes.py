@@ -20,6 +20,7 @@ one lane count to another.
 """
 
 import functools
+import itertools
 import math
 import os
 import queue
@@ -240,6 +241,26 @@ def side_by_side(passes):
             results[index] = passes[index]()
     with all_cores():
         run_lanes(lane, [(0, 0)] * min(threads(), len(passes)), own_passes=True)
+    return results
+
+
+def chunks_in_lanes(function, chunks):
+    """``[function(lane, start, stop) for (start, stop) in chunks]``, in the chunks' order, each lane taking the next
+    chunk no lane has taken (inside `all_cores`; elsewhere one after the other, in the calling thread). Where each
+    lane takes a fixed half, a lane slowed down by other work on its core holds up the whole call: in ResNet-20's
+    training steps on the Intel Xeon VM, the slower lane of each call summed to 1.08-1.5 times the faster one. A
+    chunk's result must not depend on the lane that takes it (each lane has scratch of its own, by its index), so
+    that a run stays reproducible."""
+    if getattr(_state, "mode", None) != "all cores" or len(chunks) <= 1:
+        return [function(0, start, stop) for start, stop in chunks]
+    results, untaken = [None] * len(chunks), itertools.count()  # next() is one atomic step under the GIL
+
+    def lane(index, _start, _stop):
+        taken = next(untaken)
+        while taken < len(chunks):
+            results[taken] = function(index, *chunks[taken])
+            taken = next(untaken)
+    run_lanes(lane, [(0, 0)] * min(threads(), len(chunks)))
     return results
 
 

@@ -31,7 +31,7 @@ import numpy as np
 
 from layerwise.ops import winograd
 from layerwise.ops._blocks import for_each_block
-from layerwise.ops._lanes import in_lanes, run_lanes, sample_bytes
+from layerwise.ops._lanes import chunks_in_lanes, in_lanes, run_lanes, sample_bytes
 from layerwise.ops._settings import tune
 from layerwise.ops._workspace import current, empty
 from layerwise.ops.normalization import fold_channels, folded_sum
@@ -351,21 +351,19 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
 
 
 def _winograd_forward(x, kernel, bias, geometry, workspace, activation):
-    """`conv2d_forward` by `layerwise.ops.winograd`: each lane transforms and multiplies its samples chunk by chunk,
-    the transform reading each chunk with its padding (`winograd.input_tiles`)."""
+    """`conv2d_forward` by `layerwise.ops.winograd`: the lanes take the chunks of samples, each transformed with its
+    padding (`winograd.input_tiles`), multiplied, and its bias and activation added while it is in cache."""
     n, channels, filters = len(x), x.shape[-1], kernel.shape[-1]
     y = np.empty((n, *geometry.output_hw, filters), dtype=x.dtype)
     weights, tiles = winograd.kernel_transform(kernel), winograd.tile_counts(geometry)
     pads = winograd.padded_for_tiles(geometry)
     per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
 
-    def lane(index, start, stop):
-        chunks = _column_chunks(start, stop, per_sample, WINOGRAD_CHUNK_BYTES)
-        for first, last in chunks:
-            winograd.forward_chunk(x[first:last], pads, weights, tiles, y[first:last], workspace, index)
+    def chunk(lane, first, last):
+        winograd.forward_chunk(x[first:last], pads, weights, tiles, y[first:last], workspace, lane)
         if bias is not None or activation is not None:
-            add_bias(y[start:stop], bias, activation)
-    in_lanes(lane, n, per_sample)
+            add_bias(y[first:last], bias, activation)
+    chunks_in_lanes(chunk, _column_chunks(0, n, per_sample, WINOGRAD_CHUNK_BYTES))
     return y
 
 
@@ -430,20 +428,16 @@ def conv2d_backward_kernel(dy, x, columns, geometry, kernel_grad, bias_grad=None
 
 
 def _winograd_backward_kernel(dy, x, geometry, kernel_grad, bias_grad, workspace):
-    """`conv2d_backward_kernel` by `layerwise.ops.winograd`: each lane sums dJ/dU over its chunks' tiles; the
-    lanes' sums are added, then turned into dJ/dw."""
+    """`conv2d_backward_kernel` by `layerwise.ops.winograd`: the lanes take the chunks of samples, each giving dJ/dU
+    summed over its tiles; the chunks' sums are added in their order, whichever lane took each, then turned into
+    dJ/dw."""
     channels, filters = x.shape[-1], dy.shape[-1]
     tiles, pads = winograd.tile_counts(geometry), winograd.padded_for_tiles(geometry)
     per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
 
-    def lane(index, start, stop):
-        total = 0
-        chunks = _column_chunks(start, stop, per_sample, WINOGRAD_CHUNK_BYTES)
-        for first, last in chunks:
-            total = total + winograd.kernel_gradient_chunk(x[first:last], pads, dy[first:last], tiles, workspace,
-                                                           index)
-        return total
-    sums = in_lanes(lane, len(x), per_sample)
+    sums = chunks_in_lanes(lambda lane, first, last: winograd.kernel_gradient_chunk(
+        x[first:last], pads, dy[first:last], tiles, workspace, lane), _column_chunks(0, len(x), per_sample,
+                                                                                    WINOGRAD_CHUNK_BYTES))
     if not sums:  # an empty batch
         return
     kernel_grad += winograd.kernel_gradient(sum(sums[1:], sums[0]))
