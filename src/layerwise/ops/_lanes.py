@@ -16,7 +16,8 @@ Lanes need threadpoolctl (``pip install layerwise[threads]``); without it, with 
 thread as one lane. The slices are fixed by the batch size, the bytes per sample (a slice holds at least
 `MIN_LANE_BYTES`) and the lane count, so a run is reproducible for a given lane count; sums over the
 batch (weight gradients, batch statistics) add the lanes' partial sums, so they round differently from
-one lane count to another.
+one lane count to another. Kernels that work in chunks of samples may hand them to whichever lane is free
+(`chunks_in_lanes`) and add their sums in the chunks' order, the same for every lane count.
 """
 
 import functools
