@@ -47,7 +47,8 @@ def test_a_small_googlenet_with_auxiliary_classifiers_trains(rng):
     x, y = rng.normal(size=(8, 28, 28, 1)).astype("float32"), np.arange(8) % 10
     stem = model.get_layer("conv1_conv").kernel
     before = stem.value.copy()
-    losses = [model.train_on_batch(x, [y, y, y]) for _ in range(4)]
+    # Batch statistics of 8 samples make the first steps' losses jump (by seed, either way): six steps, not four.
+    losses = [model.train_on_batch(x, [y, y, y]) for _ in range(6)]
     assert np.isfinite(losses).all() and losses[-1] < losses[0]
     assert stem.value.dtype == np.float32 and not np.allclose(stem.value, before)
 

@@ -72,7 +72,8 @@ def test_cifar_sized_input_trains(builder, rng):
     x, y = rng.normal(size=(4, 32, 32, 3)).astype("float32"), np.array([0, 1, 2, 3])
     stem_kernel = model.get_layer("conv1").get_layer("conv1_conv").kernel
     before = stem_kernel.value.copy()
-    losses = [model.train_on_batch(x, y) for _ in range(3)]
+    # Batch statistics of 4 samples (conv5's 1x1 maps) make the first steps' losses jump: five steps, not three.
+    losses = [model.train_on_batch(x, y) for _ in range(5)]
     assert np.isfinite(losses).all() and losses[-1] < losses[0]
     assert stem_kernel.value.dtype == np.float32 and not np.allclose(stem_kernel.value, before)
 

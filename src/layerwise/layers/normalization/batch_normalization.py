@@ -4,7 +4,7 @@ import numpy as np
 
 from layerwise import initializers
 from layerwise.layers.normalization._base import Normalization
-from layerwise.ops.normalization import (fold_channels, folded_centered_moments, folded_scale_combine,
+from layerwise.ops.normalization import (fold_channels, folded_moments, folded_scale_combine,
                                          folded_scale_shift, folded_sum_and_dot, tile)
 
 
@@ -88,20 +88,17 @@ class BatchNormalization(Normalization):
             raise ValueError(f"BatchNormalization '{self.name}': training needs at least one value per channel "
                              f"to take statistics over, received shape {x.shape}")
         if self.batch_statistics:
-            mean, variance, centered = folded_centered_moments(folded, self.fold, self.count)
+            mean, variance = folded_moments(folded, self.fold)
             for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
                 moving.value *= self.momentum
                 moving.value += (1.0 - self.momentum) * batch
-            tiled_mean = None
         else:
-            # Centered in the same pass as the output below.
-            centered, tiled_mean = np.empty_like(folded), tile(self.moving_mean.value, self.fold)
-            variance = self.moving_variance.value
-        # x - mu is kept rather than x_hat: y = (gamma inv_std) (x - mu) + beta saves a pass over the batch.
+            mean, variance = self.moving_mean.value, self.moving_variance.value
+        # x - mu is kept rather than x_hat, written in the same pass as y = (gamma inv_std) (x - mu) + beta.
         self.inv_std = 1.0 / np.sqrt(variance + self.epsilon)
-        self.centered = centered
+        self.centered = np.empty_like(folded)
         scale, shift = tile(self._scale(), self.fold), tile(self.beta.value, self.fold) if self.center else None
-        y = folded_scale_shift(centered, scale, np.empty_like(centered), shift, folded, tiled_mean)
+        y = folded_scale_shift(self.centered, scale, np.empty_like(folded), shift, folded, tile(mean, self.fold))
         y = y.reshape(x_last.shape)
         return y if x_last is x else np.ascontiguousarray(np.moveaxis(y, -1, channel_axis))
 
