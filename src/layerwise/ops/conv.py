@@ -352,18 +352,20 @@ def conv2d_forward(x, kernel, bias, geometry, keep_columns=False, workspace=None
 
 def _winograd_forward(x, kernel, bias, geometry, workspace, activation):
     """`conv2d_forward` by `layerwise.ops.winograd`: the lanes take the chunks of samples, each transformed with its
-    padding (`winograd.input_tiles`), multiplied, and its bias and activation added while it is in cache."""
+    padding (`winograd.input_tiles`) and multiplied; then each lane adds the bias and activation over its half."""
     n, channels, filters = len(x), x.shape[-1], kernel.shape[-1]
     y = np.empty((n, *geometry.output_hw, filters), dtype=x.dtype)
     weights, tiles = winograd.kernel_transform(kernel), winograd.tile_counts(geometry)
     pads = winograd.padded_for_tiles(geometry)
     per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
 
-    def chunk(lane, first, last):
-        winograd.forward_chunk(x[first:last], pads, weights, tiles, y[first:last], workspace, lane)
-        if bias is not None or activation is not None:
-            add_bias(y[first:last], bias, activation)
-    chunks_in_lanes(chunk, _column_chunks(0, n, per_sample, WINOGRAD_CHUNK_BYTES))
+    chunks_in_lanes(lambda lane, first, last: winograd.forward_chunk(x[first:last], pads, weights, tiles,
+                                                                     y[first:last], workspace, lane),
+                    _column_chunks(0, n, per_sample, WINOGRAD_CHUNK_BYTES))
+    if bias is not None or activation is not None:
+        # Over each lane's half, not chunk by chunk: a call per chunk made the lectures' CNN's inference 1.12 times
+        # as long (on the Intel Xeon VM, in one process, alternating).
+        in_lanes(lambda _, start, stop: add_bias(y[start:stop], bias, activation), n, sample_bytes(y))
     return y
 
 
