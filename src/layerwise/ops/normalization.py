@@ -154,9 +154,9 @@ def folded_moments(folded, fold):
 
     Each column's sums of d = x - s and d^2 are taken in float64, s the column's value in the first row (so that
     the variance, sum d^2 / m - (sum d / m)^2, loses nothing to a mean far from zero), and a channel's columns are
-    then combined as Chan et al. combine variances of equal parts. NumPy's path took a pass for the mean, a pass
-    that wrote x - mu and one that read it back; with the output's pass writing x - mu (`folded_scale_shift`), batch
-    normalization's forward pass of a (128, 32, 32, 16) float32 batch took 3.1 against 4.3 ms in lanes, compiled
+    then combined as Chan et al. combine variances of equal parts. The moments used to take a pass for the mean, a
+    pass that wrote x - mu and one that read it back; with the output's pass writing x - mu (`folded_scale_shift`),
+    batch normalization's forward pass of a (128, 32, 32, 16) float32 batch took 3.1 against 4.3 ms in lanes, compiled
     (2.0 against 2.6 ms for (128, 16, 16, 32), 1.4 against 1.7 for (128, 8, 8, 64); the Intel Xeon VM, alternating).
     """
     shift = folded[0].astype(np.float64)
