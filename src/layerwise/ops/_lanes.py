@@ -155,10 +155,15 @@ def all_cores():
         _release_blas()
 
 
+def _inside_all_cores() -> bool:
+    """Whether this thread is inside `all_cores` (not in a lane of it, nor outside)."""
+    return getattr(_state, "mode", None) == "all cores"
+
+
 def lane_slices(batch, bytes_per_sample=None):
     """(start, stop) slices of ``range(batch)``, one per lane inside `all_cores` (fewer when a slice would
     be too small), else the whole batch as one slice; none for an empty batch."""
-    count = min(threads() if getattr(_state, "mode", None) == "all cores" else 1, batch)
+    count = min(threads() if _inside_all_cores() else 1, batch)
     if bytes_per_sample is not None:
         count = min(count, max(1, batch * bytes_per_sample // max(MIN_LANE_BYTES, 1)))
     return [(batch * lane // count, batch * (lane + 1) // count) for lane in range(count)]
@@ -176,7 +181,7 @@ def run_lanes(function, slices, own_passes=False):
 
     Each lane works for the caller's pass (its scratch buffers are the caller's, `pass_owner`), unless
     ``own_passes``: then each lane runs a pass of its own, with buffers of its own."""
-    if len(slices) <= 1 or getattr(_state, "mode", None) != "all cores":
+    if len(slices) <= 1 or not _inside_all_cores():
         return [function(lane, *bounds) for lane, bounds in enumerate(slices)]
     executor, _ = _resources()
     # The caller's floating-point error handling holds in every lane (np.errstate is per thread before NumPy 2).
@@ -252,7 +257,7 @@ def chunks_in_lanes(function, chunks):
     training steps on the Intel Xeon VM, the slower lane of each call summed to 1.08-1.5 times the faster one. A
     chunk's result must not depend on the lane that takes it (each lane has scratch of its own, by its index), so
     that a run stays reproducible."""
-    if getattr(_state, "mode", None) != "all cores" or len(chunks) <= 1:
+    if not _inside_all_cores() or len(chunks) <= 1:
         return [function(0, start, stop) for start, stop in chunks]
     results, untaken = [None] * len(chunks), itertools.count()  # next() is one atomic step under the GIL
 
@@ -267,7 +272,7 @@ def chunks_in_lanes(function, chunks):
 
 def in_lanes(function, batch, bytes_per_sample=None):
     """`run_lanes` over `lane_slices` of a batch."""
-    if getattr(_state, "mode", None) != "all cores":  # one slice or none, without building them
+    if not _inside_all_cores():  # one slice or none, without building them
         return [function(0, 0, batch)] if batch else []
     return run_lanes(function, lane_slices(batch, bytes_per_sample))
 

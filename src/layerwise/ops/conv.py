@@ -359,9 +359,9 @@ def _winograd_forward(x, kernel, bias, geometry, workspace, activation):
     pads = winograd.padded_for_tiles(geometry)
     per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
 
-    chunks_in_lanes(lambda lane, first, last: winograd.forward_chunk(x[first:last], pads, weights, tiles,
-                                                                     y[first:last], workspace, lane),
-                    _column_chunks(0, n, per_sample, WINOGRAD_CHUNK_BYTES))
+    def chunk(lane, first, last):
+        winograd.forward_chunk(x[first:last], pads, weights, tiles, y[first:last], workspace, lane)
+    chunks_in_lanes(chunk, _column_chunks(0, n, per_sample, WINOGRAD_CHUNK_BYTES))
     if bias is not None or activation is not None:
         # Over each lane's half, not chunk by chunk: a call per chunk made the lectures' CNN's inference 1.12 times
         # as long (on the Intel Xeon VM, in one process, alternating).
@@ -437,9 +437,9 @@ def _winograd_backward_kernel(dy, x, geometry, kernel_grad, bias_grad, workspace
     tiles, pads = winograd.tile_counts(geometry), winograd.padded_for_tiles(geometry)
     per_sample = winograd.sample_bytes(tiles, channels, filters, x.itemsize)
 
-    sums = chunks_in_lanes(lambda lane, first, last: winograd.kernel_gradient_chunk(
-        x[first:last], pads, dy[first:last], tiles, workspace, lane), _column_chunks(0, len(x), per_sample,
-                                                                                    WINOGRAD_CHUNK_BYTES))
+    def chunk(lane, first, last):
+        return winograd.kernel_gradient_chunk(x[first:last], pads, dy[first:last], tiles, workspace, lane)
+    sums = chunks_in_lanes(chunk, _column_chunks(0, len(x), per_sample, WINOGRAD_CHUNK_BYTES))
     if not sums:  # an empty batch
         return
     kernel_grad += winograd.kernel_gradient(sum(sums[1:], sums[0]))

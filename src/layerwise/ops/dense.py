@@ -158,12 +158,13 @@ def dense_backward(dz, x, kernel, kernel_grad, bias_grad=None, input_gradient=Tr
         (array([0.5, 1. ]), array([0.5]))
     """
     xt, dz2 = weight_gradient_factors(x, dz)
-    if kernel_grad is not None and grad_scale is None:
-        add_product(kernel_grad, xt, dz2, overwrite=overwrite)
-    elif kernel_grad is not None and overwrite:
-        np.multiply(weight_gradient(xt, dz2, out=kernel_grad), grad_scale, out=kernel_grad)
-    elif kernel_grad is not None:
-        kernel_grad += np.multiply(weight_gradient(xt, dz2), grad_scale, dtype=kernel_grad.dtype)
+    if kernel_grad is not None:
+        if grad_scale is None:
+            add_product(kernel_grad, xt, dz2, overwrite=overwrite)
+        elif overwrite:
+            np.multiply(weight_gradient(xt, dz2, out=kernel_grad), grad_scale, out=kernel_grad)
+        else:
+            kernel_grad += np.multiply(weight_gradient(xt, dz2), grad_scale, dtype=kernel_grad.dtype)
     if bias_grad is not None:
         bias_grad += dz2.sum(axis=0)
     if not input_gradient:

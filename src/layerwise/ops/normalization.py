@@ -160,8 +160,8 @@ def folded_moments(folded, fold):
     (2.0 against 2.6 ms for (128, 16, 16, 32), 1.4 against 1.7 for (128, 8, 8, 64); the Intel Xeon VM, alternating).
     """
     shift = folded[0].astype(np.float64)
-    sums, squares = (sum(parts) for parts in zip(*in_row_lanes(lambda _, start, stop: _shifted_sums(
-        folded[start:stop], shift), folded)))
+    lanes = in_row_lanes(lambda _, start, stop: _shifted_sums(folded[start:stop], shift), folded)
+    sums, squares = (sum(parts) for parts in zip(*lanes))
     rows, channels = len(folded), folded.shape[1] // fold
     column_means = (shift + sums / rows).reshape(fold, channels)
     column_squares = (squares - sums * sums / rows).reshape(fold, channels)
