@@ -94,9 +94,9 @@ def test_a_parameter_made_non_finite_by_the_update_is_reported_at_that_batch(rng
 
 @pytest.fixture
 def read(monkeypatch):
-    """The arrays that the checks read (`_divergence._finite`), in order."""
-    arrays, finite = [], _divergence._finite
-    monkeypatch.setattr(_divergence, "_finite", lambda array: arrays.append(array) or finite(array))
+    """The arrays that the checks read (by `_divergence.squared_norm`), in order."""
+    arrays, squared_norm = [], _divergence.squared_norm
+    monkeypatch.setattr(_divergence, "squared_norm", lambda array: arrays.append(array) or squared_norm(array))
     return arrays
 
 
@@ -203,3 +203,80 @@ def test_a_poisoned_weight_is_named(rng):
 def test_max_loss_growth_is_checked():
     with pytest.raises(ValueError, match="max_loss_growth must be a number > 1 or None, received 0.5"):
         callbacks.TerminateOnNaN(max_loss_growth=0.5)
+
+
+class _Writes(callbacks.Callback):
+    """A callback that writes a weight between two steps: -inf into the hidden kernel, where a ReLU hides it from the
+    loss (the unit's input weight is -inf for positive inputs, so the unit outputs 0)."""
+
+    def __init__(self, batch):
+        super().__init__()
+        self.batch = batch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == self.batch:
+            self.model.get_layer("hidden").kernel.value[:, 0] = -np.inf
+
+
+def _kernels_read(read, model):
+    kernels = {id(model.get_layer(name).kernel.value): name for name in ("hidden", "out")}
+    return [kernels[id(a)] for a in read if id(a) in kernels]
+
+
+def test_a_kernel_stepped_from_its_factors_is_bounded_not_read_after_the_first_step(rng, read, matrix_products):
+    x, y = _regression(rng, scale=1.0)
+    model = _model(SGD(learning_rate=0.01))
+    model.fit(x[:64], y[:64], epochs=1, batch_size=16, verbose=0)  # 4 steps
+    # By MKL's GEMM the dense kernels are stepped from their gradients' factors: read after the first step only, then
+    # bounded by ||θ_before|| + α ||x^T dJ/dz||. With NumPy's products the gradients are formed, and the step sums
+    # ||θ||^2 as it writes θ: the check reads nothing.
+    mkl = matrix_products == "mkl"
+    assert _kernels_read(read, model) == (["hidden", "out"] if mkl else [])
+    assert {p.name for p in model.optimizer.update_norm_bounds} == ({"hidden/kernel", "out/kernel"} if mkl else set())
+
+
+def test_the_kept_bound_holds_the_norm_step_after_step(rng, matrix_products):
+    x, y = _regression(rng, scale=1.0)
+    model = _model(SGD(learning_rate=0.05))
+    model.build((None, 3))
+    watch = _divergence.DivergenceWatch(model, keeps_norm_bounds=True)
+    for step in range(6):
+        batch = slice(16 * step, 16 * (step + 1))
+        assert model._train_step(model._cast(x[batch]), y[batch], watch, (0, step))[2] is None
+        for parameter in model.weights:
+            assert watch._norm_bounds[parameter] >= np.linalg.norm(parameter.value.astype(np.float64))
+
+
+def test_a_callback_that_may_write_weights_has_every_kernel_read_and_its_write_reported(rng, read, matrix_products):
+    x, y = _regression(rng, scale=1.0)
+    model = _model(SGD(learning_rate=0.01))
+    model.fit(x[:64], y[:64], epochs=1, batch_size=16, verbose=0, callbacks=[callbacks.LambdaCallback()])
+    # A LambdaCallback runs user code, which may write: every step's kernels are read, where the step did not sum them.
+    assert _kernels_read(read, model) == (4 * ["hidden", "out"] if matrix_products == "mkl" else [])
+    model = _model(SGD(learning_rate=0.01))
+    with pytest.raises(DivergenceError, match=r"Parameter hidden/kernel became non-finite in the update at epoch 1, "
+                                              r"batch 3"):
+        model.fit(np.abs(x[:64]) + 0.1, y[:64], epochs=1, batch_size=16, verbose=0, callbacks=[_Writes(batch=1)])
+
+
+def test_the_built_in_callbacks_do_not_write_weights_between_steps():
+    quiet = [callbacks.History(), callbacks.ProgbarLogger(), callbacks.CSVLogger("log.csv"), callbacks.TerminateOnNaN(),
+             callbacks.LearningRateScheduler(lambda epoch: 0.1), callbacks.ReduceLROnPlateau(),
+             callbacks.RemoteMonitor(), callbacks.ModelCheckpoint("model.lw"), callbacks.EarlyStopping(),
+             callbacks.BackupAndRestore("backup")]
+    assert not any(callback.writes_weights for callback in quiet)
+    assert callbacks.Callback().writes_weights and callbacks.LambdaCallback().writes_weights
+
+
+def test_a_bound_grown_past_the_limit_is_replaced_by_a_read(read):
+    parameter = layerwise.layers.base.Parameter(np.full((2, 2), 3.0, "float32"), "dense/kernel")
+    watch = _divergence.DivergenceWatch(None, keeps_norm_bounds=True)
+    assert watch._finite_after_update(parameter, None, moved=1.0) and len(read) == 1  # no bound kept yet: read
+    assert 6.0 <= watch._norm_bounds[parameter] < 6.001
+    assert watch._finite_after_update(parameter, None, moved=1.0) and len(read) == 1  # 6 + 1, not read
+    assert 7.0 <= watch._norm_bounds[parameter] < 7.001
+    assert watch._finite_after_update(parameter, None, moved=1e19) and len(read) == 2  # too large to square: read
+    assert 6.0 <= watch._norm_bounds[parameter] < 6.001
+    parameter.value[0, 0] = np.nan
+    assert not watch._finite_after_update(parameter, None, moved=1e19) and parameter not in watch._norm_bounds
+    assert not _divergence.DivergenceWatch(None)._finite_after_update(parameter, None, moved=1.0)  # nothing kept

@@ -31,6 +31,8 @@ class BackupAndRestore(Callback):
         True
     """
 
+    writes_weights = False  # restores in on_train_begin, before the first step
+
     def __init__(self, backup_dir, delete_checkpoint=True):
         super().__init__()
         if not backup_dir:

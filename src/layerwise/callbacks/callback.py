@@ -11,6 +11,10 @@ class Callback:
     Attributes:
         model: the model being trained (set by `set_model`).
         params: ``{"epochs", "steps", "verbose"}`` (set by `set_params`).
+        writes_weights: whether the callback may write the model's weights between two training steps (True unless
+            its class says otherwise). Where no callback of a `fit` does, `fit`'s check after each update bounds
+            ||θ|| from the last step's instead of reading θ where it can (`layerwise.models._divergence`); a
+            callback that writes weights in ``on_train_batch_end`` or ``on_epoch_end`` keeps the default.
 
     Example:
         A callback that counts the training batches: 10 samples in batches of 4 are 3 batches an epoch.
@@ -30,6 +34,8 @@ class Callback:
         >>> counter.batches, counter.params["steps"], counter.params["epochs"]
         (6, 3, 2)
     """
+
+    writes_weights = True
 
     def __init__(self):
         self.model = None

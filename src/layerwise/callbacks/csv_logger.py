@@ -22,6 +22,8 @@ class CSVLogger(Callback):
         ','
     """
 
+    writes_weights = False
+
     def __init__(self, filename, separator=",", append=False):
         super().__init__()
         self.filename, self.separator, self.append = os.fspath(filename), separator, append

@@ -41,6 +41,8 @@ class EarlyStopping(Callback):
         Prechelt, "Early Stopping - But When?", 1998. Lecture 002 (early stopping).
     """
 
+    writes_weights = False  # restores the best weights in on_train_end, after the last step
+
     def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, verbose=0, mode="auto", baseline=None,
                  restore_best_weights=False, start_from_epoch=0):
         super().__init__()

@@ -26,6 +26,8 @@ class History(Callback):
         ([0, 1, 2], [0.68, 0.0881, 0.0114])
     """
 
+    writes_weights = False
+
     def __init__(self):
         super().__init__()
         self.epoch, self.history, self.divergence = [], {}, None

@@ -26,6 +26,8 @@ class LearningRateScheduler(Callback):
         few epochs").
     """
 
+    writes_weights = False
+
     def __init__(self, schedule, verbose=0):
         super().__init__()
         if not callable(schedule):

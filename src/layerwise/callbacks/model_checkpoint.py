@@ -26,6 +26,8 @@ class ModelCheckpoint(Callback):
         'max'
     """
 
+    writes_weights = False
+
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", initial_value_threshold=None):
         super().__init__()

@@ -30,6 +30,8 @@ class ProgbarLogger(Callback):
         Epoch 1/2 - loss: 0.2500 - accuracy: 0.5000
     """
 
+    writes_weights = False
+
     def __init__(self, verbose=1, file=None):
         super().__init__()
         self.verbose, self.file = verbose, file

@@ -32,6 +32,8 @@ class ReduceLROnPlateau(Callback):
         Lecture 003 ("reduce the learning rate by some factor every few epochs").
     """
 
+    writes_weights = False
+
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto", min_delta=1e-4,
                  cooldown=0, min_lr=0.0):
         super().__init__()

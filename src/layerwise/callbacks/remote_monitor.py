@@ -28,6 +28,8 @@ class RemoteMonitor(Callback):
         'http://example.org/publish/epoch/end/'
     """
 
+    writes_weights = False
+
     def __init__(self, root="http://localhost:9000", path="/publish/epoch/end/", field="data", headers=None,
                  send_as_json=False):
         super().__init__()

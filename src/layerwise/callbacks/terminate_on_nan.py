@@ -26,6 +26,8 @@ class TerminateOnNaN(Callback):
         False
     """
 
+    writes_weights = False
+
     def __init__(self, max_loss_growth=None):
         super().__init__()
         if max_loss_growth is not None and (isinstance(max_loss_growth, bool) or not isinstance(

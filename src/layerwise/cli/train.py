@@ -111,6 +111,8 @@ class _StopOnInterrupt(Callback):
     `BackupAndRestore`, its restore comes last and wins.
     """
 
+    writes_weights = False  # restores in on_train_begin, before the first step
+
     def __init__(self, path):
         super().__init__()
         self.path, self.requested, self.previous = path, False, None

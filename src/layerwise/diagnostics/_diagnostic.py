@@ -32,6 +32,8 @@ class Diagnostic(Callback):
         records: every record since training began.
     """
 
+    writes_weights = False
+
     def __init__(self, path=None, append=False):
         super().__init__()
         self.records = []

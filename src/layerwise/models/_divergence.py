@@ -12,9 +12,17 @@ bound shows it finite: on the Intel Xeon VM the MLP's steps took 0.95 times as l
 (11.6 against 12.2 ms in a loaded hour, in one process, alternating, 10 rounds). Where the update itself
 summed ||θ||^2 as it wrote θ (plain gradient descent's compiled step, `Optimizer.updated_squared_norms`), the check
 of θ takes that sum instead of reading θ again, which halves the cost (BLAS's step, where the calibration chose
-it, reads θ again for its dot product, on BLAS's threads: `layerwise.ops.elementwise.STEP_KERNEL`, as does the step
-that adds a gradient still kept as its factors into θ by MKL's GEMM: `Parameter.grad_factors`). The update itself
+it, reads θ again for its dot product, on BLAS's threads: `layerwise.ops.elementwise.STEP_KERNEL`). The update itself
 waits for every check before it: a gradient kept as its factors is bounded, not formed, and the step applies it after.
+
+A step that adds a gradient still kept as its factors into θ by MKL's GEMM (`Parameter.grad_factors`) moves θ by at
+most α times the gradient's bound (`Optimizer.update_norm_bounds`). Where the watch kept a bound on ||θ|| from the
+last step, ||θ|| + α ||dJ/dθ|| bounds θ after the step, finite where the bound is small enough to square, and θ is
+not read: every update since the read that started the chain was bounded, so θ is finite unless something else
+wrote it. `fit` keeps the bounds only when none of its callbacks may write weights between steps
+(`Callback.writes_weights`, true for any callback whose class does not say otherwise); `train_on_batch` reads θ at
+each call. The MLP's steps took 0.96 times as long with the bounds as with the reads (median of 12 rounds, one
+process, alternating, in a loaded spell on the Intel Xeon VM: 9.75 against 10.08 ms).
 
 Only when a check fails is the culprit looked for: the first non-finite parameter or state array in the
 model's order, the first layer whose output on the batch is non-finite, the gradient that went non-finite
@@ -88,8 +96,10 @@ class DivergenceWatch:
             None: no limit.
     """
 
-    def __init__(self, model, max_loss_growth=None):
+    def __init__(self, model, max_loss_growth=None, keeps_norm_bounds=False):
         self.model, self.max_loss_growth, self.reference = model, max_loss_growth, None
+        self.keeps_norm_bounds = keeps_norm_bounds
+        self._norm_bounds = {}  # parameter -> an upper bound on ||θ|| after the last step's update
 
     def before_update(self, loss_value, parameters, x, position, check_gradients=True):
         """The report of a loss or gradient gone wrong in this step (the update is then not applied), or None.
@@ -119,9 +129,9 @@ class DivergenceWatch:
     def after_update(self, loss_value, parameters, optimizer, position):
         """The report of a parameter or optimizer state array gone non-finite in this update, or None."""
         measured = getattr(optimizer, "updated_squared_norms", {})
+        moved = getattr(optimizer, "update_norm_bounds", {})
         for parameter in parameters:
-            squared_norm = measured.get(parameter)
-            if not (_finite(parameter.value) if squared_norm is None else math.isfinite(squared_norm)):
+            if not self._finite_after_update(parameter, measured.get(parameter), moved.get(parameter)):
                 return self._report(position, "parameter", _layer(parameter.name), parameter.name, loss_value,
                                     f"Parameter {parameter.name} became {_what(parameter.value)} in the update",
                                     applied=True)
@@ -131,6 +141,34 @@ class DivergenceWatch:
                                     f"The optimizer state {name} became {_what(array)} in the update",
                                     applied=True)
         return None
+
+    def _finite_after_update(self, parameter, found, moved):
+        """Whether θ is finite after the update, with ||θ||^2 not overflowing: by ||θ_before|| + ``moved`` (the bound on
+        how far the update moved θ) where this watch kept ||θ_before|| from the last step, else by ``found``
+        (||θ||^2 as the update found it), else by reading θ. Keeps the bound on ||θ|| for the next step where
+        `keeps_norm_bounds`."""
+        before = self._norm_bounds.pop(parameter, None)
+        information = np.finfo(parameter.dtype)
+        eps = float(information.eps)
+        if before is not None and moved is not None:
+            # Each entry of θ + δ rounds to at most (|θ| + |δ|)(1 + ε), δ's scaling by α adds another ε (the product's
+            # own rounding is inside its bound): 4 ε covers both.
+            bound = (before + moved) * (1.0 + 4 * eps)
+            if bound * bound < float(information.max) / 4:
+                self._keep(parameter, bound)
+                return True
+        if found is None:
+            found = squared_norm(parameter.value)
+        if not math.isfinite(found):
+            return False
+        slack = parameter.value.size * eps
+        if slack < 0.5:  # a sum of n squares in the dtype is within n ε / (1 - n ε) of the exact one, in any order
+            self._keep(parameter, math.sqrt(found * (1.0 + 2 * slack)))
+        return True
+
+    def _keep(self, parameter, bound):
+        if self.keeps_norm_bounds:
+            self._norm_bounds[parameter] = bound
 
     def _non_finite_source(self, parameters, x):
         """(layer, tensor) that made the loss non-finite: a parameter, else the first layer whose output is."""

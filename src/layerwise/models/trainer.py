@@ -626,7 +626,8 @@ class Trainer:
                                 "fit (validation_data)")
         callback_list, history = self._callbacks(callbacks, verbose, epochs=epochs, steps=batches.steps)
         terminate = next((c for c in callback_list.callbacks if isinstance(c, TerminateOnNaN)), None)
-        watch = DivergenceWatch(self, terminate and terminate.max_loss_growth)
+        watch = DivergenceWatch(self, terminate and terminate.max_loss_growth,
+                                keeps_norm_bounds=not any(c.writes_weights for c in callback_list.callbacks))
         history.divergence = None
         loss_tracker = self._fresh_loss_tracker()
         self.stop_training = False

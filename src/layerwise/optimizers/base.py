@@ -98,6 +98,11 @@ class Optimizer:
         #: gradient descent's step, `layerwise.ops.elementwise.add_scaled_norm`): `fit`'s checks need not read those
         #: parameters again.
         self.updated_squared_norms = {}
+        #: {parameter: an upper bound on ||θ_after - θ_before||} after the last `apply`, for the parameters whose update
+        #: added a product bounded by its factors' norms (plain gradient descent's step by GEMM from the gradient's
+        #: factors, `layerwise.layers.Parameter.grad_factors`): `fit`'s checks bound ||θ|| from it where they know
+        #: ||θ|| before the update, instead of reading θ again.
+        self.update_norm_bounds = {}
 
     @property
     def learning_rate(self) -> float:
@@ -150,7 +155,7 @@ class Optimizer:
         learning_rate = self.learning_rate
         if (self.clipvalue, self.clipnorm, self.global_clipnorm) != (None, None, None):
             self.clip_gradients([p.grad for p in parameters])
-        self.updated_squared_norms = {}
+        self.updated_squared_norms, self.update_norm_bounds = {}, {}
         for parameter in parameters:
             weight_decay = self.weight_decay_of(parameter)
             if weight_decay:
@@ -158,10 +163,13 @@ class Optimizer:
             squared_norm = self.update_step(parameter, self._slots[parameter], learning_rate)
             if isinstance(squared_norm, numbers.Real):  # a step of another kind may return anything else
                 self.updated_squared_norms[parameter] = squared_norm
+            if weight_decay:  # θ_before is the decayed θ, which no check has seen
+                self.update_norm_bounds.pop(parameter, None)
         for parameter in parameters:
             if parameter.constraint is not None:
                 parameter.value[...] = parameter.constraint(parameter.value)
                 self.updated_squared_norms.pop(parameter, None)
+                self.update_norm_bounds.pop(parameter, None)
         self.iterations += 1
 
     def weight_decay_of(self, parameter):
@@ -175,7 +183,8 @@ class Optimizer:
 
     def update_step(self, parameter, slots, learning_rate):
         """Update ``parameter.value`` from ``parameter.grad``; return its squared norm afterwards where the update
-        found it in the same pass (`updated_squared_norms`), else None."""
+        found it in the same pass (`updated_squared_norms`), else None (and then, where the update can bound how far
+        it moved θ, it enters the bound in `update_norm_bounds`)."""
         raise NotImplementedError
 
     @property

@@ -54,10 +54,14 @@ class SGD(Optimizer):
 
     def update_step(self, parameter, slots, learning_rate):
         if not self.momentum:
-            # A gradient still kept as the factors of a matrix product goes into θ in one pass over θ.
-            factors = parameter.grad_factors
+            # A gradient still kept as the factors of a matrix product goes into θ in one pass over θ, which moves θ
+            # by at most α times the bound on the product's norm: the check after the step need not read θ again.
+            factors, bound = parameter.grad_factors, parameter.grad_norm_bound
             if factors is not None and add_scaled_matmul(parameter.value, *factors, -learning_rate):
-                return squared_norm(parameter.value)
+                if bound is None:
+                    return squared_norm(parameter.value)
+                self.update_norm_bounds[parameter] = abs(float(learning_rate)) * bound
+                return None
             return add_scaled_norm(parameter.value, parameter.grad, -learning_rate, scratch=slots["_step"])
         step = np.multiply(parameter.grad, -learning_rate, out=slots["_step"])
         velocity = slots["momentum"]

@@ -274,6 +274,8 @@ class RestrictedBoltzmannMachine(SeededGenerator, Trainer, Layer):
 class _Monitors(Callback):
     """Adds the RBM's monitors on a fixed sample of the training data to each epoch's logs."""
 
+    writes_weights = False
+
     def __init__(self, sample):
         super().__init__()
         self.sample = sample

@@ -23,6 +23,8 @@ class ReportToOptuna(Callback):
         objective: the name of the log to report ("val_accuracy").
     """
 
+    writes_weights = False
+
     def __init__(self, trial, objective):
         super().__init__()
         self.trial, self.objective, self.pruned = trial, objective, False
