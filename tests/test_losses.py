@@ -350,6 +350,26 @@ def test_fused_gradient_stays_exact_where_the_chain_rule_is_clipped():
     np.testing.assert_allclose(loss.fused_gradient(y, p), z_torch.grad.numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(7, 5), (3, 4, 5)])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_sparse_cross_entropy_reads_at_the_labels_the_numbers_of_the_one_hot_rows(from_logits, shape, dtype):
+    rng = np.random.default_rng(0)
+    y_pred = rng.random(shape).astype(dtype) + (0 if from_logits else 1e-3)
+    labels = rng.integers(0, shape[-1], shape[:-1]).astype(np.uint8)
+    sparse = losses.SparseCategoricalCrossentropy(from_logits=from_logits)
+    dense = losses.CategoricalCrossentropy(from_logits=from_logits)
+    one_hot = np.eye(shape[-1], dtype=dtype)[labels]
+    values = sparse.call(labels, y_pred)
+    assert values.shape == shape[:-1] and values.dtype == dtype
+    np.testing.assert_array_equal(values, dense.call(one_hot, y_pred))
+    gradient = sparse.fused_gradient(labels, y_pred)
+    assert gradient.dtype == dtype
+    np.testing.assert_array_equal(gradient, dense.fused_gradient(one_hot, y_pred))
+    with pytest.raises(IndexError):
+        sparse.call(np.full(shape[:-1], shape[-1]), y_pred)
+
+
 @pytest.mark.parametrize("loss, activation, expected", [
     (losses.CategoricalCrossentropy(), activations.get("softmax"), True),
     (losses.SparseCategoricalCrossentropy(), activations.get("softmax"), True),

@@ -267,6 +267,17 @@ def test_mean_sum_wrapper_and_cosine_similarity():
     assert cosine == pytest.approx(np.mean(np.sum(unit[0] * unit[1], axis=1)), rel=1e-12)
 
 
+@pytest.mark.parametrize("value, weight", [(0.25, 128), (np.float32(1.7), 3.0), (2.0, None), (True, np.int64(5)),
+                                           (np.float64(-1.5), 0.5)])
+def test_a_mean_of_single_values_sums_as_the_mean_of_arrays(value, weight):
+    scalar, array = metrics.Mean(), metrics.Mean()
+    for _ in range(3):  # as fit tracks a batch's loss, weighted by its sample count
+        scalar.update_state(value, weight)
+        array.update_state(np.array([value], dtype=np.float64), None if weight is None else np.array([weight]))
+    assert (scalar.total, scalar.count) == (array.total, array.count)
+    assert isinstance(scalar.total, float) and isinstance(scalar.count, float)
+
+
 REGISTERED = sorted({cls for cls in metrics._TABLE.values() if cls is not metrics.MeanMetricWrapper},
                     key=lambda cls: cls.__name__)
 REQUIRED = {"IoU": {"num_classes": 3, "target_class_ids": [0]}, "MeanIoU": {"num_classes": 3},

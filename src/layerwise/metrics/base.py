@@ -5,6 +5,8 @@ Sample weights follow Keras: a weight per sample (shape (N,)), or of the values'
 in the sums; a weighted mean divides by the sum of the weights.
 """
 
+import numbers
+
 import numpy as np
 
 
@@ -107,6 +109,14 @@ class Mean(Metric):
         self.total, self.count = 0.0, 0.0
 
     def update_state(self, values, sample_weight=None):
+        if isinstance(values, numbers.Real) and (sample_weight is None or isinstance(sample_weight, numbers.Real)):
+            # One value, as `fit` tracks a batch's loss weighted by its sample count, in Python's floats: the same
+            # float64 sums without NumPy's calls, which took 0.13 ms of each MLP training step right after its
+            # matrix products had left the caches to them (12 us on their own; on the Intel Xeon VM).
+            weight = 1.0 if sample_weight is None else float(sample_weight)
+            self.total += float(values) * weight
+            self.count += weight
+            return
         weight = weights_like(values, sample_weight)
         self.total += float(np.sum(np.asarray(values, dtype=np.float64) * weight))
         self.count += float(np.sum(weight))
