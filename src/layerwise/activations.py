@@ -636,7 +636,7 @@ class ActivationFunction:
 
     Args:
         name: the Keras name ("relu", "softmax" ...).
-        function: f(x, out=None, **kwargs).
+        function: f(x, out=None, **kwargs) (kept as the attribute ``function``, without the fixed arguments).
         gradient: (dy, x, y, **kwargs) -> dJ/dx.
         reads: "input", "output" or "nothing": what the gradient needs besides dy.
         **kwargs: fixed arguments of f (negative_slope, alpha, axis).
@@ -655,7 +655,7 @@ class ActivationFunction:
     """
 
     def __init__(self, name, function, gradient, reads, **kwargs):
-        self.name, self.reads, self.kwargs = name, reads, kwargs
+        self.name, self.function, self.reads, self.kwargs = name, function, reads, kwargs
         self._function = functools.partial(function, **kwargs)
         self._gradient = functools.partial(gradient, **kwargs)
 

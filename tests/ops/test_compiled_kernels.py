@@ -228,3 +228,35 @@ def test_float16_runs_numpys_kernels_which_numba_cannot_compile(rng):
     np.testing.assert_array_equal(compiled, reference)
     assert not _compiled.runs_on(x)
     assert _compiled.runs_on(x.astype(np.float32)) == (layerwise.config.kernels() == "numba")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(9, 6), (2, 5, 6)])
+def test_a_dense_layers_bias_and_relu_in_one_pass_equal_numpys_two(dtype, shape, monkeypatch):
+    from layerwise.ops.dense import dense_forward, rectified_dense_forward
+    rng = np.random.default_rng(0)
+    x, kernel, bias = (rng.normal(size=s).astype(dtype) for s in (shape, (6, 7), (7,)))
+    x[0, 0] = np.nan  # a NaN stays NaN, as NumPy's maximum keeps it
+    expected = np.maximum(dense_forward(x, kernel, bias), 0)
+    compiled, reference = _both(lambda: rectified_dense_forward(x, kernel, bias))
+    monkeypatch.setattr(_lanes, "_threads", 2)
+    monkeypatch.setattr(_lanes, "MIN_LANE_BYTES", 1)
+    with _lanes.all_cores():
+        in_lanes = rectified_dense_forward(x, kernel, bias)
+    for result in (compiled, reference, in_lanes):
+        assert result.shape == shape[:-1] + (7,) and result.dtype == dtype
+        np.testing.assert_array_equal(result, expected)
+    assert np.isnan(compiled.reshape(-1, 7)[0]).all()
+
+
+def test_a_dense_layer_takes_the_fused_pass_for_relu_with_a_bias_only(monkeypatch):
+    from layerwise.layers.core import dense
+    calls = []
+    monkeypatch.setattr(dense, "rectified_dense_forward", lambda *args: calls.append(args) or np.zeros((2, 3)))
+    x = np.ones((2, 4), "float32")
+    for activation, use_bias, fused in (("relu", True, True), (layerwise.activations.relu, True, True),
+                                        ("relu", False, False), ("sigmoid", True, False), ("relu6", True, False)):
+        calls.clear()
+        layer = layerwise.layers.Dense(3, activation=activation, use_bias=use_bias)
+        layer(x)
+        assert bool(calls) is fused and (layer.z is None if fused else True)

@@ -132,6 +132,18 @@ def _relu_gradient(out, dy, y):
         out[index] = dy[index] * (one if y[index] > 0 else zero)
 
 
+def _add_bias_relu(z, bias):
+    """z = max(z + b, 0) in place, for z (rows, n) and b (n,) (a NaN stays NaN): a dense layer's bias and ReLU in one
+    pass over z, where NumPy takes one for each (and its broadcast add is a call of its own, slow right after the
+    layer's matrix product has left the caches to it)."""
+    zero = z.dtype.type(0)
+    rows, columns = z.shape
+    for row in range(rows):
+        for column in range(columns):
+            value = z[row, column] + bias[column]
+            z[row, column] = zero if value < zero else value
+
+
 def _add_scaled_flat(out, x, alpha):
     """out += alpha * x (1-D arrays) in one pass, which returns sum(out^2) of the result: a plain gradient-descent
     step, which NumPy takes in two, through a temporary (a whole MLP epoch, 784-1024-1024-10 on MNIST, 6% faster on
@@ -150,6 +162,7 @@ def _add_scaled_flat(out, x, alpha):
 relu = _Kernel(_relu)
 relu_in_place = _Kernel(_relu_in_place)
 relu_gradient = _Kernel(_relu_gradient)
+add_bias_relu = _Kernel(_add_bias_relu)
 add_scaled_flat = _Kernel(_add_scaled_flat, fastmath={"reassoc"})
 
 

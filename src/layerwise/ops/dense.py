@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 
-from layerwise.ops._lanes import in_lanes
+from layerwise.ops import _compiled
+from layerwise.ops._lanes import in_lanes, sample_bytes
 from layerwise.ops._settings import tune
 from layerwise.ops.elementwise import squared_norm
 from layerwise.ops.products import matmul
@@ -130,6 +131,27 @@ def dense_forward(x, kernel, bias=None):
     if bias is not None:
         z += bias
     return z
+
+
+def rectified_dense_forward(x, kernel, bias):
+    """y = max(x W + b, 0) (`dense_forward` and ReLU), the bias and the rectifier in one compiled pass over x W where
+    the compiled kernels run (a NaN stays NaN, as NumPy's maximum keeps it), split over the lanes by rows.
+
+    The MLP of bench/mlp_mnist.py spent 1.9% of its training steps in NumPy's broadcast add of the bias alone (in a
+    profile, on the Intel Xeon VM).
+
+    Example:
+        >>> import numpy as np
+        >>> rectified_dense_forward(np.array([[1.0, -2.0]]), np.eye(2), np.array([0.5, 0.5]))
+        array([[1.5, 0. ]])
+    """
+    z = product(_rows(x), kernel)
+    if _compiled.runs_on(z, bias) and bias.dtype == z.dtype and bias.flags.c_contiguous:
+        in_lanes(lambda _, start, stop: _compiled.add_bias_relu(z[start:stop], bias), len(z), sample_bytes(z))
+    else:
+        z += bias
+        np.maximum(z, 0, out=z)
+    return z.reshape(x.shape[:-1] + kernel.shape[-1:])
 
 
 def dense_backward(dz, x, kernel, kernel_grad, bias_grad=None, input_gradient=True, overwrite=False,
