@@ -213,6 +213,12 @@ def softmax(x, out=None, axis=-1):
         >>> np.round(softmax(np.array([0.0, np.log(3.0)])), 4)  # e^0 : e^log 3 = 1 : 3
         array([0.25, 0.75])
     """
+    if (x.ndim == 2 and axis in (-1, 1) and x.flags.c_contiguous and x.shape[1] and _compiled.runs_on(x)
+            and (out is None or out.dtype == x.dtype and out.shape == x.shape and out.flags.c_contiguous)):
+        # The batch of class scores that ends a classifier: one compiled call instead of NumPy's five
+        y = np.empty_like(x) if out is None else out
+        _compiled.softmax_rows(x, y)
+        return y
     y = np.subtract(x, x.max(axis=axis, keepdims=True), out=out)
     np.exp(y, out=y)
     y /= y.sum(axis=axis, keepdims=True)

@@ -260,3 +260,20 @@ def test_a_dense_layer_takes_the_fused_pass_for_relu_with_a_bias_only(monkeypatc
         layer = layerwise.layers.Dense(3, activation=activation, use_bias=use_bias)
         layer(x)
         assert bool(calls) is fused and (layer.z is None if fused else True)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float32, 1e-6), (np.float64, 1e-14)])
+def test_the_compiled_softmax_of_rows_matches_numpys_with_its_nans(kernels, dtype, rtol):
+    from layerwise.activations import softmax
+    x = (np.random.default_rng(0).normal(size=(64, 10)) * 10).astype(dtype)
+    x[1, 3], x[2, 0], x[3, 5] = np.nan, np.inf, -np.inf
+    with np.errstate(invalid="ignore"):  # NumPy's inf - inf
+        reference = np.exp(x - x.max(axis=1, keepdims=True))
+        reference /= reference.sum(axis=1, keepdims=True)
+        result = softmax(x.copy())
+        in_place = x.copy()
+        assert softmax(in_place, out=in_place) is in_place
+    for values in (result, in_place):
+        assert values.dtype == dtype
+        np.testing.assert_allclose(values, reference, rtol=rtol, atol=rtol)  # NaN where NumPy's is NaN
+    assert np.isnan(result[1]).all() and np.isnan(result[2]).all() and result[3, 5] == 0
