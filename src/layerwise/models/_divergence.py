@@ -94,6 +94,9 @@ class DivergenceWatch:
         model: the model trained.
         max_loss_growth: report a loss above this many times the first positive batch loss of the run;
             None: no limit.
+        keeps_norm_bounds: keep a bound on each parameter's norm from step to step, so that a step the optimizer
+            bounds (`Optimizer.update_norm_bounds`) needs no read of θ after it; only where nothing but the
+            optimizer writes the parameters between steps.
     """
 
     def __init__(self, model, max_loss_growth=None, keeps_norm_bounds=False):
