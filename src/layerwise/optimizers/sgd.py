@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from layerwise.ops.elementwise import add_scaled_norm, squared_norm
+from layerwise.ops.elementwise import add_scaled_norm
 from layerwise.ops.products import add_scaled_matmul
 from layerwise.optimizers.base import Optimizer
 
@@ -56,10 +56,9 @@ class SGD(Optimizer):
         if not self.momentum:
             # A gradient still kept as the factors of a matrix product goes into θ in one pass over θ, which moves θ
             # by at most α times the bound on the product's norm: the check after the step need not read θ again.
+            # (A gradient kept as its factors always carries their bound: `Parameter.accumulate_matmul`.)
             factors, bound = parameter.grad_factors, parameter.grad_norm_bound
             if factors is not None and add_scaled_matmul(parameter.value, *factors, -learning_rate):
-                if bound is None:
-                    return squared_norm(parameter.value)
                 self.update_norm_bounds[parameter] = abs(float(learning_rate)) * bound
                 return None
             return add_scaled_norm(parameter.value, parameter.grad, -learning_rate, scratch=slots["_step"])
